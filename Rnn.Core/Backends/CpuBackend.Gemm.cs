@@ -11,11 +11,11 @@ public sealed partial class CpuBackend
         Tensor b, int bOffset, int ldb,
         float beta, Tensor c, int cOffset, int ldc)
     {
-        GemmReference(
+        GemmCore(
             transA, transB, m, n, k, alpha,
             Raw(a), a.Offset + aOffset, lda,
             Raw(b), b.Offset + bOffset, ldb,
-            beta, Raw(c), c.Offset + cOffset, ldc);
+            beta, Raw(c), c.Offset + cOffset, ldc, Parallel);
     }
 
     public void GemmStridedBatched(
@@ -35,13 +35,25 @@ public sealed partial class CpuBackend
         }
     }
 
-    /// <summary>The plain reference GEMM (row-major, optional transposes).</summary>
-    internal void GemmReference(
+    // The GEMM every CPU kernel calls on raw arrays; parallel is null to run on this thread only.
+    internal void GemmCore(
         bool transA, bool transB, int m, int n, int k, float alpha,
         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-        float beta, float[] c, int cOff, int ldc)
+        float beta, float[] c, int cOff, int ldc, ParallelOptions? parallel)
     {
-        System.Threading.Tasks.Parallel.For(0, m, Parallel, i =>
+        GemmReference(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+            parallel ?? Serial);
+    }
+
+    private static readonly ParallelOptions Serial = new() { MaxDegreeOfParallelism = 1 };
+
+    /// <summary>The plain reference GEMM (row-major, optional transposes).</summary>
+    internal static void GemmReference(
+        bool transA, bool transB, int m, int n, int k, float alpha,
+        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+        float beta, float[] c, int cOff, int ldc, ParallelOptions parallel)
+    {
+        System.Threading.Tasks.Parallel.For(0, m, parallel, i =>
         {
             var row = c.AsSpan(cOff + i * ldc, n);
             if (beta == 0f)
