@@ -119,7 +119,7 @@ public sealed class AudioReaderTests
         yield return new TestCaseData(Encoding.ASCII.GetBytes("fLaC\0\0\0\x22 some flac"), "FLAC is not supported")
             .SetName("Flac");
         yield return new TestCaseData(Encoding.ASCII.GetBytes("OggS\0\x02 some ogg"), "Ogg").SetName("Ogg");
-        yield return new TestCaseData(Encoding.ASCII.GetBytes("RIFF\x10\0\0\0AVI LIST"), "not 'WAVE'")
+        yield return new TestCaseData(Encoding.ASCII.GetBytes("RIFF\x10\0\0\0AVI LIST"), "form type is 'AVI '")
             .SetName("RiffButNotWave");
     }
 
