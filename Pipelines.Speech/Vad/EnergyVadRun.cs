@@ -119,10 +119,11 @@ internal sealed class EnergyVadRun
 
         if (inSpeech && t + 1 - speechStart >= maxCore)
         {
-            // Too long: cut at the quietest frame of the second half, the likeliest pause.
+            // Too long: cut at the quietest frame of the second half, the likeliest pause; of
+            // frames within 1 dB of each other the later wins, so pieces stay long.
             long split = speechStart + maxCore / 2;
             for (long f = split + 1; f <= t; f++)
-                if (Energy(f) < Energy(split)) split = f;
+                if (Energy(f) <= Energy(split) + 1) split = f;
             Close(speechStart, split);
             speechStart = split;
         }
