@@ -30,7 +30,9 @@ public sealed class SafeTensorsSummaryTests
     [Test]
     public void Metadata_entry_is_not_a_tensor()
     {
-        var path = Write(Raw("{\"__metadata__\":{\"format\":\"pt\"},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8));
+        const string header =
+            "{\"__metadata__\":{\"format\":\"pt\"},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+        var path = Write(Raw(header, 8));
 
         Assert.That(SafeTensorsSummary.Read(path).TensorCount, Is.EqualTo(1));
     }
