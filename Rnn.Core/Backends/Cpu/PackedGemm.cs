@@ -248,7 +248,8 @@ internal static class PackedGemm
                 for (int p = 0; p < kc; p++)
                 {
                     ref float src = ref Unsafe.Add(ref src0, g.BOff + (nint)(blk.Pc + p) * g.Ldb + col0);
-                    MemoryMarshal.CreateReadOnlySpan(ref src, live).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, p * nr), live));
+                    var row = MemoryMarshal.CreateReadOnlySpan(ref src, live);
+                    row.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, p * nr), live));
                 }
             }
             else
