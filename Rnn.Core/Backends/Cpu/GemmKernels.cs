@@ -22,7 +22,9 @@ internal interface IGemmKernel
 
     /// <summary>
     /// One tile. beta = 0 writes acc without reading C (so NaN in uninitialised C cannot leak
-    /// in); callers guarantee the whole MR x NR tile of C lies inside the matrix.
+    /// in); callers guarantee the whole MR x NR tile of C lies inside the matrix. Implementations
+    /// are marked AggressiveOptimization so the JIT compiles them optimized at once instead of
+    /// running slow tier-0 code for the first calls.
     /// </summary>
     static abstract void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta);
 }
@@ -36,6 +38,7 @@ internal readonly struct ScalarKernel : IGemmKernel
 
     public static int MC => 64;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
     {
         // Accumulators live in a stack tile: plain code has no register arrays, and 32 float
@@ -84,6 +87,7 @@ internal readonly struct Avx2Kernel : IGemmKernel
 
     public static int MC => 120;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
@@ -151,6 +155,7 @@ internal readonly struct Avx512Kernel : IGemmKernel
 
     public static int MC => 128;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
