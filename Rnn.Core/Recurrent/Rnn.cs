@@ -12,6 +12,12 @@ namespace Rnn.Core.Recurrent;
 /// hand-written backward pass) unless recurrent dropout is active or <see cref="RnnOptions.AllowFused"/>
 /// is false; both paths compute the same function.
 /// </summary>
+/// <remarks>
+/// The class shares its name with the root namespace <c>Rnn</c>: put
+/// <c>using Rnn.Core.Recurrent;</c> after your (file-scoped) namespace line, or write
+/// <c>Rnn.Core.Recurrent.Rnn</c>, or alias it (<c>using RnnLayer = Rnn.Core.Recurrent.Rnn;</c>);
+/// a using directive at the top of the file loses to the namespace.
+/// </remarks>
 /// <example>
 /// <code>
 /// var lstm = new Rnn(new LstmCell(16, 32, new Rng(1)), new RnnOptions { ReturnSequences = true });
@@ -41,6 +47,12 @@ public sealed class Rnn : Module, ISequenceLayer
 
     /// <summary>The layer's options.</summary>
     public RnnOptions Options { get; }
+
+    /// <inheritdoc />
+    public int StateCount => Cell.StateShapes.Count;
+
+    /// <inheritdoc />
+    public bool ReturnsSequences => Options.ReturnSequences;
 
     /// <summary>True when the last <see cref="Forward"/> call used the fused kernel (for tests and logs).</summary>
     public bool LastCallFused { get; private set; }
