@@ -71,6 +71,11 @@ public sealed class Rnn : Module, ISequenceLayer
         int batch = x.Dim(0);
         int time = x.Dim(1);
         var plan = SequencePlan.Create(batch, time, lengths, mask, Options.GoBackwards);
+        if (Cell is IBuildableCell buildable)
+        {
+            buildable.Build(x.Shape[2..]);
+        }
+
         var states = StartStates(batch, x.Backend, initialState);
         bool recurrentDropout = Training && Options.RecurrentDropout > 0f;
         var inputKeep = Training && Options.InputDropout > 0f
