@@ -105,7 +105,8 @@ internal static class GruSequence
             int g = t * batch * g3;
             if (dSeq is not null)
             {
-                be.Axpy(1f, dSeq.Slice(prev, batch, hd), dh);
+                // No view object: the loop allocates nothing per step.
+                be.CopyBlocks(dSeq, prev, 0, dh, 0, 0, batch * hd, 1, accumulate: true);
             }
 
             be.GruGatesBackward(cell.ResetAfter, batch, hd, s.Gi, g, s.Gh, g, s.Hs, prev, dh, 0,

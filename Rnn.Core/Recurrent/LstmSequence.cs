@@ -91,7 +91,8 @@ internal static class LstmSequence
             int g = t * batch * g4;
             if (dSeq is not null)
             {
-                be.Axpy(1f, dSeq.Slice(prev, batch, hd), dh);
+                // No view object: the loop allocates nothing per step.
+                be.CopyBlocks(dSeq, prev, 0, dh, 0, 0, batch * hd, 1, accumulate: true);
             }
 
             be.LstmGatesBackward(batch, hd, s.Gates, g, s.Cs, prev, s.Cs, prev + batch * hd,
