@@ -12,12 +12,16 @@ namespace Rnn.Core.Recurrent;
 /// <example>
 /// <code>
 /// var opts = new RnnOptions { ReturnSequences = true };
-/// var bi = new Bidirectional(new LstmCell(40, 64, rng), new LstmCell(40, 64, rng), opts);   // -> [batch, time, 128]
+/// var bi = new Bidirectional(new LstmCell(40, 64, rng), new LstmCell(40, 64, rng), opts);
+/// var y = bi.Forward(features, lengths: lengths).Output;   // [batch, time, 128]
 /// </code>
 /// </example>
 public sealed class Bidirectional : Module, ISequenceLayer
 {
-    /// <summary>Wraps two layers; <paramref name="backward"/> must have GoBackwards set and forward must not.</summary>
+    /// <summary>
+    /// Wraps two layers; <paramref name="backward"/> must have GoBackwards set and
+    /// <paramref name="forward"/> must not.
+    /// </summary>
     public Bidirectional(Rnn forward, Rnn backward, MergeMode mode = MergeMode.Concat)
     {
         if (forward.Options.GoBackwards || !backward.Options.GoBackwards)
@@ -38,7 +42,8 @@ public sealed class Bidirectional : Module, ISequenceLayer
     }
 
     /// <summary>Builds both layers from two cells and one set of options (GoBackwards is set per direction).</summary>
-    public Bidirectional(IRnnCell forwardCell, IRnnCell backwardCell, RnnOptions options, MergeMode mode = MergeMode.Concat)
+    public Bidirectional(
+        IRnnCell forwardCell, IRnnCell backwardCell, RnnOptions options, MergeMode mode = MergeMode.Concat)
         : this(new Rnn(forwardCell, options with { GoBackwards = false }),
             new Rnn(backwardCell, options with { GoBackwards = true, Seed = options.Seed + 1 }), mode)
     {
@@ -65,7 +70,8 @@ public sealed class Bidirectional : Module, ISequenceLayer
         int nf = ForwardLayer.StateCount;
         if (initialState is not null && initialState.Length != StateCount)
         {
-            throw new ArgumentException($"Bidirectional takes {StateCount} initial states (forward then backward); got {initialState.Length}");
+            throw new ArgumentException(
+                $"Bidirectional takes {StateCount} initial states (forward then backward); got {initialState.Length}");
         }
 
         var f = ForwardLayer.Forward(x, initialState?[..nf], lengths, mask);

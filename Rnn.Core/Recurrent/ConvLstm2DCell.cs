@@ -40,10 +40,13 @@ public sealed class ConvLstm2DCell : Module, IRecurrentDropoutCell, IBuildableCe
         Height = height;
         Width = width;
         int k2 = kernel * kernel;
-        WeightIh = AddParameter("weight_ih",
-            Init.GlorotUniform(be, rng, inChannels * k2, 4 * filters * k2, 4 * filters, inChannels, kernel, kernel));
-        WeightHh = AddParameter("weight_hh",
-            be.FromArray(Init.Orthogonal(rng, 4 * filters, filters * k2), new[] { 4 * filters, filters, kernel, kernel }));
+        var ih = Init.GlorotUniform(be, rng, inChannels * k2, 4 * filters * k2,
+            4 * filters, inChannels, kernel, kernel);   // [4F, Cin, k, k]
+        WeightIh = AddParameter("weight_ih", ih);
+
+        // Orthogonal over the flattened kernel [4F, F*k*k], as Keras does for recurrent kernels.
+        var hh = Init.Orthogonal(rng, 4 * filters, filters * k2);
+        WeightHh = AddParameter("weight_hh", be.FromArray(hh, new[] { 4 * filters, filters, kernel, kernel }));
         var bias = new float[4 * filters];
         Array.Fill(bias, 1f, filters, filters);   // forget gate, as LstmCell
         Bias = AddParameter("bias", be.FromArray(bias, new[] { 4 * filters }));
@@ -92,7 +95,8 @@ public sealed class ConvLstm2DCell : Module, IRecurrentDropoutCell, IBuildableCe
         if (stepInputShape.Length != 3 || stepInputShape[0] != InChannels)
         {
             throw new ArgumentException(
-                $"ConvLstm2DCell expects steps of [{InChannels}, height, width]; got {Shape.Format(stepInputShape)}");
+                $"ConvLstm2DCell expects steps of [{InChannels}, height, width]; " +
+                $"got {Shape.Format(stepInputShape)}");
         }
 
         if ((Height != 0 && Height != stepInputShape[1]) || (Width != 0 && Width != stepInputShape[2]))
@@ -118,7 +122,8 @@ public sealed class ConvLstm2DCell : Module, IRecurrentDropoutCell, IBuildableCe
         CellInit.CheckStates(nameof(ConvLstm2DCell), states, 2);
         if (input.Rank != 4)
         {
-            throw new ArgumentException($"ConvLstm2DCell expects [batch, channels, height, width]; got {input.Describe()}");
+            throw new ArgumentException(
+                $"ConvLstm2DCell expects [batch, channels, height, width]; got {input.Describe()}");
         }
 
         int f = Filters;

@@ -39,7 +39,8 @@ public sealed class StackedRnn : Module, ISequenceLayer
         {
             if (i < layers.Count - 1 && !layers[i].ReturnsSequences)
             {
-                throw new ArgumentException($"layer {i} of {layers.Count} must return sequences to feed layer {i + 1}");
+                throw new ArgumentException(
+                    $"layer {i} of {layers.Count} must return sequences (ReturnSequences) to feed layer {i + 1}");
             }
 
             if (layers[i] is Module m)
@@ -71,7 +72,8 @@ public sealed class StackedRnn : Module, ISequenceLayer
     {
         if (initialState is not null && initialState.Length != StateCount)
         {
-            throw new ArgumentException($"StackedRnn takes {StateCount} initial states (layer by layer); got {initialState.Length}");
+            throw new ArgumentException(
+                $"StackedRnn takes {StateCount} initial states (layer by layer); got {initialState.Length}");
         }
 
         var states = new List<Tensor>();

@@ -22,7 +22,8 @@ public abstract class RecurrentKernelTests : BackendTestBase
 
     private static int StepOffset(int width) => Batch * width;
 
-    private float[] StepRows(Tensor buffer, int width) => buffer.ToArray().Skip(StepOffset(width)).Take(Batch * width).ToArray();
+    private static float[] StepRows(Tensor buffer, int width) =>
+        buffer.ToArray().Skip(StepOffset(width)).Take(Batch * width).ToArray();
 
     private Tensor Mask()
     {
@@ -114,7 +115,8 @@ public abstract class RecurrentKernelTests : BackendTestBase
     private static void AssertRow(double[] expected, float[] actual, int row, string what)
     {
         int w = expected.Length;
-        AssertClose(expected.Select(v => (float)v).ToArray(), actual.Skip(row * w).Take(w).ToArray(), Tol, Tol, $"{what} row {row}");
+        var got = actual.Skip(row * w).Take(w).ToArray();
+        AssertClose(expected.Select(v => (float)v).ToArray(), got, Tol, Tol, $"{what} row {row}");
     }
 
     // ---- LSTM ----
@@ -267,7 +269,8 @@ public abstract class RecurrentKernelTests : BackendTestBase
         var dGh = StepBuffer(30, g3);
         var dhPrev = StepBuffer(31, Hidden);
         var dGhBefore = StorageValues(dGh);
-        Backend.GruGatesBackward(resetAfter, Batch, Hidden, gi, sg, gh, sg, hp, s, dh, s, dGi, sg, dGh, sg, dhPrev, s, mask, Batch);
+        Backend.GruGatesBackward(resetAfter, Batch, Hidden, gi, sg, gh, sg, hp, s, dh, s,
+            dGi, sg, dGh, sg, dhPrev, s, mask, Batch);
         if (!resetAfter)
         {
             // dRh = dGh_n Un, on the host, then the reset-gate backward.
@@ -287,7 +290,8 @@ public abstract class RecurrentKernelTests : BackendTestBase
                 }
             }
 
-            Backend.GruResetBackward(Batch, Hidden, gi, sg, hp, s, Make(dRh, Batch, Hidden), 0, dGi, sg, dGh, sg, dhPrev, s, mask, Batch);
+            Backend.GruResetBackward(Batch, Hidden, gi, sg, hp, s, Make(dRh, Batch, Hidden), 0,
+                dGi, sg, dGh, sg, dhPrev, s, mask, Batch);
         }
 
         var dGiOut = StepRows(dGi, g3);

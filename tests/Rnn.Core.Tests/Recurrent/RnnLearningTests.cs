@@ -33,7 +33,7 @@ public sealed class RnnLearningTests
         public Tensor Forward(Tensor x, int[]? lengths = null) => Head.Forward(Rnn.Forward(x, lengths: lengths).Output);
     }
 
-    /// <summary>The minimal gated unit (Zhou et al., 2016), written with Ops only: no fused kernel exists for it.</summary>
+    /// <summary>The minimal gated unit (Zhou et al., 2016), written with Ops only (no fused kernel).</summary>
     private sealed class MinimalGatedCell : Module, IRnnCell
     {
         private readonly int hidden;
@@ -41,8 +41,9 @@ public sealed class RnnLearningTests
         public MinimalGatedCell(int input, int hidden, Rng rng)
         {
             this.hidden = hidden;
-            Wf = AddParameter("wf", Init.GlorotUniform(Backends.Default, rng, input + hidden, hidden, hidden, input + hidden));
-            Wn = AddParameter("wn", Init.GlorotUniform(Backends.Default, rng, input + hidden, hidden, hidden, input + hidden));
+            int fan = input + hidden;
+            Wf = AddParameter("wf", Init.GlorotUniform(Backends.Default, rng, fan, hidden, hidden, fan));
+            Wn = AddParameter("wn", Init.GlorotUniform(Backends.Default, rng, fan, hidden, hidden, fan));
             Bf = AddParameter("bf", Tensor.Zeros(hidden));
             Bn = AddParameter("bn", Tensor.Zeros(hidden));
         }
@@ -203,7 +204,8 @@ public sealed class RnnLearningTests
             return (Tensor.FromArray(x, batch, time, 2), Tensor.FromArray(y, batch, time, 1));
         }
 
-        var gru = new Rnn(new GruCell(2, 16, new Rng(13), resetAfter: false), new RnnOptions { ReturnSequences = true });
+        var cell = new GruCell(2, 16, new Rng(13), resetAfter: false);
+        var gru = new Rnn(cell, new RnnOptions { ReturnSequences = true });
         var net = new Net(gru, new Dense(16, 1, new Rng(14)));
         var (x, y) = Problem(15, 64);
         Train(net, 100, 0.02f, n => MseLoss.Compute(n.Forward(x), y));

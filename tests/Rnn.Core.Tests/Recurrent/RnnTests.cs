@@ -140,7 +140,8 @@ public sealed class RnnTests
     {
         var cell = new GruCell(2, 3, new Rng(10));
         var h0 = R(11, 1, 3);
-        var result = new Rnn(cell, new RnnOptions { AllowFused = fused }).Forward(R(12, 1, 4, 2), new[] { h0 }, new[] { 0 });
+        var layer = new Rnn(cell, new RnnOptions { AllowFused = fused });
+        var result = layer.Forward(R(12, 1, 4, 2), new[] { h0 }, new[] { 0 });
         Assert.That(result.States[0].ToArray(), Is.EqualTo(h0.ToArray()));
         Assert.That(result.Output.ToArray(), Is.All.EqualTo(0f));
     }
