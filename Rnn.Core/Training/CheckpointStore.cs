@@ -3,14 +3,14 @@ using System.Globalization;
 namespace Rnn.Core.Training;
 
 /// <summary>
-/// A folder of training checkpoints named "checkpoint-{step:D10}.ckpt": saves atomically,
+/// A folder of training checkpoints named "checkpoint-{step:D10}.safetensors": saves atomically,
 /// finds the latest, keeps only the newest few. Leftover temp files of a killed writer are
 /// ignored (they never carry the final name).
 /// </summary>
 public sealed class CheckpointStore
 {
     private const string Prefix = "checkpoint-";
-    private const string Extension = ".ckpt";
+    private const string Extension = ".safetensors";
 
     /// <summary>Creates a store over a folder (created on first save).</summary>
     /// <param name="directory">The folder.</param>
