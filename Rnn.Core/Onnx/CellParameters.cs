@@ -66,7 +66,8 @@ internal sealed class CellParameters
         if (input != Input || hidden != Hidden)
         {
             throw new ArgumentException(
-                $"cell for direction {direction} has input {Input}, hidden {Hidden}; expected input {input}, hidden {hidden}");
+                $"cell for direction {direction} has input {Input}, hidden {Hidden}; " +
+                $"expected input {input}, hidden {hidden}");
         }
     }
 }

@@ -25,7 +25,9 @@ public static class OnnxRecurrentLayout
     // GRU orders agree: ONNX (z, r, h) = ours (z, r, n).
     private static readonly int[] GruOursForOnnx = { 0, 1, 2 };
 
-    /// <summary>ONNX LSTM weights from one cell (forward or reverse) or two (bidirectional: forward, backward).</summary>
+    /// <summary>
+    /// ONNX LSTM weights from one cell (forward or reverse) or two (bidirectional: forward, backward).
+    /// </summary>
     /// <param name="direction">The ONNX direction; decides how many cells are needed.</param>
     /// <param name="cells">LstmCell-like modules with "weight_ih", "weight_hh", "bias".</param>
     public static OnnxRecurrentWeights FromLstmCells(OnnxDirection direction, params Module[] cells) =>
@@ -35,10 +37,13 @@ public static class OnnxRecurrentLayout
     /// <param name="direction">The ONNX direction; decides how many cells are needed.</param>
     /// <param name="linearBeforeReset">True for cells built with resetAfter = true (the default).</param>
     /// <param name="cells">Modules with "weight_ih", "weight_hh", "bias_ih", "bias_hh".</param>
-    public static OnnxRecurrentWeights FromGruCells(OnnxDirection direction, bool linearBeforeReset, params Module[] cells) =>
+    public static OnnxRecurrentWeights FromGruCells(
+        OnnxDirection direction, bool linearBeforeReset, params Module[] cells) =>
         FromCells(OnnxRecurrentOp.Gru, direction, linearBeforeReset, cells);
 
-    /// <summary>Loads direction <paramref name="direction"/> (0 forward, 1 reverse) of ONNX LSTM weights into a cell.</summary>
+    /// <summary>
+    /// Loads direction <paramref name="direction"/> (0 forward, 1 reverse) of ONNX LSTM weights into a cell.
+    /// </summary>
     public static void ToLstmCell(OnnxRecurrentWeights weights, int direction, Module cell) =>
         ToCell(weights, OnnxRecurrentOp.Lstm, direction, cell);
 
@@ -70,8 +75,10 @@ public static class OnnxRecurrentLayout
         {
             var p = CellParameters.Of(cells[d], op);
             p.RequireSizes(input, hidden, d);
-            PermuteBlocks(p.WeightIh, w.AsSpan(d * gates * hidden * input, gates * hidden * input), order, hidden * input);
-            PermuteBlocks(p.WeightHh, r.AsSpan(d * gates * hidden * hidden, gates * hidden * hidden), order, hidden * hidden);
+            int wSize = gates * hidden * input;
+            int rSize = gates * hidden * hidden;
+            PermuteBlocks(p.WeightIh, w.AsSpan(d * wSize, wSize), order, hidden * input);
+            PermuteBlocks(p.WeightHh, r.AsSpan(d * rSize, rSize), order, hidden * hidden);
             var bd = b.AsSpan(d * 2 * gates * hidden, 2 * gates * hidden);
             // LSTM has one bias; ONNX adds Wb + Rb, so put it all in Wb and leave Rb zero.
             PermuteBlocks(p.BiasIh, bd[..(gates * hidden)], order, hidden);

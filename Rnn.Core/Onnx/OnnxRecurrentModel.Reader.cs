@@ -30,7 +30,8 @@ public static partial class OnnxRecurrentModel
         }
     }
 
-    private sealed record OnnxNode(string OpType, string Domain, List<string> Inputs, Dictionary<string, ProtoField> Attributes);
+    private sealed record OnnxNode(
+        string OpType, string Domain, List<string> Inputs, Dictionary<string, ProtoField> Attributes);
 
     private sealed record OnnxTensor(string Name, long[] Dims, int DataType, float[] Values);
 
@@ -86,7 +87,8 @@ public static partial class OnnxRecurrentModel
                 }
             }
 
-            if (nodes.Count != 1 || nodes[0].OpType is not ("LSTM" or "GRU") || nodes[0].Domain is not ("" or "ai.onnx"))
+            bool single = nodes.Count == 1 && nodes[0].OpType is "LSTM" or "GRU";
+            if (!single || nodes[0].Domain is not ("" or "ai.onnx"))
             {
                 string found = string.Join(", ", nodes.Select(n => n.OpType));
                 throw Fail($"expected one LSTM or GRU node; the graph has {nodes.Count} node(s): [{found}]");
@@ -103,7 +105,8 @@ public static partial class OnnxRecurrentModel
             long hidden = Int(node, "hidden_size", -1);
             if (hidden <= 0 || hidden > int.MaxValue)
             {
-                throw Fail($"{node.OpType} hidden_size is {(hidden < 0 ? "missing" : hidden)}, expected a positive int");
+                string found = hidden < 0 ? "missing" : hidden.ToString();
+                throw Fail($"{node.OpType} hidden_size is {found}, expected a positive int");
             }
 
             var direction = ParseDirection(node);
@@ -155,9 +158,12 @@ public static partial class OnnxRecurrentModel
             if (node.Attributes.TryGetValue("activations", out var activations))
             {
                 var names = Strings(activations);
-                string[] expected = op == OnnxRecurrentOp.Lstm ? new[] { "Sigmoid", "Tanh", "Tanh" } : new[] { "Sigmoid", "Tanh" };
+                string[] expected = op == OnnxRecurrentOp.Lstm
+                    ? new[] { "Sigmoid", "Tanh", "Tanh" }
+                    : new[] { "Sigmoid", "Tanh" };
                 bool defaults = names.Count > 0 && names.Count % expected.Length == 0
-                    && names.Select((n, i) => n.Equals(expected[i % expected.Length], StringComparison.OrdinalIgnoreCase)).All(x => x);
+                    && names.Select((n, i) => (n, i)).All(
+                        p => p.n.Equals(expected[p.i % expected.Length], StringComparison.OrdinalIgnoreCase));
                 if (!defaults)
                 {
                     throw Fail($"{node.OpType} activations [{string.Join(", ", names)}] are not the defaults " +
@@ -175,7 +181,8 @@ public static partial class OnnxRecurrentModel
             }
         }
 
-        private OnnxTensor? Initializer(OnnxNode node, int index, string role, Dictionary<string, OnnxTensor> initializers, bool required)
+        private OnnxTensor? Initializer(
+            OnnxNode node, int index, string role, Dictionary<string, OnnxTensor> initializers, bool required)
         {
             string name = index < node.Inputs.Count ? node.Inputs[index] : "";
             if (name.Length == 0)
@@ -185,14 +192,16 @@ public static partial class OnnxRecurrentModel
 
             return initializers.TryGetValue(name, out var t)
                 ? t
-                : throw Fail($"{node.OpType} input {role} '{name}' is not an initializer; only weights stored in the model import");
+                : throw Fail($"{node.OpType} input {role} '{name}' is not an initializer; " +
+                             "only weights stored in the model import");
         }
 
         private void RequireShape(OnnxTensor t, int[] expected, bool ok)
         {
             if (!ok || !t.Dims.SequenceEqual(expected.Select(d => (long)d)))
             {
-                throw Fail($"initializer '{t.Name}' is [{string.Join(", ", t.Dims)}]; expected {Shape.Format(expected)}");
+                string dims = string.Join(", ", t.Dims);
+                throw Fail($"initializer '{t.Name}' is [{dims}]; expected {Shape.Format(expected)}");
             }
         }
 
@@ -323,7 +332,9 @@ public static partial class OnnxRecurrentModel
 
                 for (int i = 0; i < count; i++)
                 {
-                    values[i] = raw is not null ? BinaryPrimitives.ReadSingleLittleEndian(raw.AsSpan(i * 4)) : floats[i];
+                    values[i] = raw is not null
+                        ? BinaryPrimitives.ReadSingleLittleEndian(raw.AsSpan(i * 4))
+                        : floats[i];
                 }
 
                 return values;
@@ -341,7 +352,9 @@ public static partial class OnnxRecurrentModel
                 var halves = new Half[count];
                 for (int i = 0; i < count; i++)
                 {
-                    ushort bits = raw is not null ? BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(i * 2)) : (ushort)int32s[i];
+                    ushort bits = raw is not null
+                        ? BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(i * 2))
+                        : (ushort)int32s[i];
                     halves[i] = BitConverter.UInt16BitsToHalf(bits);
                 }
 

@@ -40,7 +40,8 @@ public static partial class OnnxRecurrentModel
         options ??= new OnnxExportOptions();
         if (options.Opset < 7)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), $"opset {options.Opset} predates LSTM/GRU v7; use 7 or later");
+            throw new ArgumentOutOfRangeException(
+                nameof(options), $"opset {options.Opset} predates LSTM/GRU v7; use 7 or later");
         }
 
         var model = new ProtoWriter()

@@ -52,7 +52,8 @@ public sealed class OnnxRecurrentWeights
 
         if (op == OnnxRecurrentOp.Lstm && linearBeforeReset)
         {
-            throw new ArgumentException("linear_before_reset is a GRU attribute; LSTM has none", nameof(linearBeforeReset));
+            throw new ArgumentException(
+                "linear_before_reset is a GRU attribute; LSTM has none", nameof(linearBeforeReset));
         }
 
         Op = op;
@@ -123,7 +124,8 @@ public sealed class OnnxRecurrentWeights
         if (values.Length != Shape.Size(shape))
         {
             throw new ArgumentException(
-                $"ONNX {OpType} {name} must be {Shape.Format(shape)} ({Shape.Size(shape)} values); got {values.Length}");
+                $"ONNX {OpType} {name} must be {Shape.Format(shape)} ({Shape.Size(shape)} values); " +
+                $"got {values.Length}");
         }
 
         return values;

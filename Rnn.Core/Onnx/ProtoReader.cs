@@ -74,7 +74,8 @@ internal readonly struct ProtoReader
         var span = field.Payload.Span;
         if (field.WireType != ProtoWriter.LengthDelimited || span.Length % 4 != 0)
         {
-            throw new InvalidDataException($"packed float field {field.Number} has {span.Length} bytes, not a multiple of 4");
+            throw new InvalidDataException(
+                $"packed float field {field.Number} has {span.Length} bytes, not a multiple of 4");
         }
 
         var values = new float[span.Length / 4];
@@ -96,17 +97,20 @@ internal readonly struct ProtoReader
             case ProtoWriter.Fixed64:
                 Need(8, position, number);
                 position += 8;
-                return new ProtoField(number, wireType, BinaryPrimitives.ReadUInt64LittleEndian(span[(position - 8)..]), default);
+                ulong fixed64 = BinaryPrimitives.ReadUInt64LittleEndian(span[(position - 8)..]);
+                return new ProtoField(number, wireType, fixed64, default);
             case ProtoWriter.Fixed32:
                 Need(4, position, number);
                 position += 4;
-                return new ProtoField(number, wireType, BinaryPrimitives.ReadUInt32LittleEndian(span[(position - 4)..]), default);
+                uint fixed32 = BinaryPrimitives.ReadUInt32LittleEndian(span[(position - 4)..]);
+                return new ProtoField(number, wireType, fixed32, default);
             case ProtoWriter.LengthDelimited:
                 ulong length = ReadVarint(span, ref position);
                 if (length > (ulong)(data.Length - position))
                 {
                     throw new InvalidDataException(
-                        $"protobuf field {number} claims {length} bytes at byte {position}; only {data.Length - position} remain");
+                        $"protobuf field {number} claims {length} bytes at byte {position}; " +
+                        $"only {data.Length - position} remain");
                 }
 
                 position += (int)length;
@@ -120,7 +124,8 @@ internal readonly struct ProtoReader
     {
         if (data.Length - position < bytes)
         {
-            throw new InvalidDataException($"protobuf field {number} needs {bytes} bytes at byte {position}; the message ends");
+            throw new InvalidDataException(
+                $"protobuf field {number} needs {bytes} bytes at byte {position}; the message ends");
         }
     }
 

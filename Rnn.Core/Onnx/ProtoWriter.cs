@@ -21,7 +21,9 @@ internal sealed class ProtoWriter
     /// <summary>Bytes written so far.</summary>
     public byte[] ToArray() => buffer.ToArray();
 
-    /// <summary>A varint field. Negative int64/int32 values take ten bytes (two's complement), as protobuf does.</summary>
+    /// <summary>
+    /// A varint field. Negative int64/int32 values take ten bytes (two's complement), as protobuf does.
+    /// </summary>
     public ProtoWriter Int64(int field, long value)
     {
         Tag(field, Varint);

@@ -52,7 +52,8 @@ public sealed class OpsGradCoverageTests
 
     [Test]
     public void NamedUnaryWrappers() => AssertGrad(
-        x => Ops.Neg(Ops.Abs(x[0])) + Ops.Relu(x[0]) + Ops.Sigmoid(x[0]) * Ops.Tanh(x[0]) + Ops.Exp(Ops.Scale(x[0], 0.5f)),
+        x => Ops.Neg(Ops.Abs(x[0])) + Ops.Relu(x[0])
+             + Ops.Sigmoid(x[0]) * Ops.Tanh(x[0]) + Ops.Exp(Ops.Scale(x[0], 0.5f)),
         AwayFromZero(22, 5));
 
     [Test]
@@ -68,14 +69,16 @@ public sealed class OpsGradCoverageTests
     }
 
     [Test]
-    public void BroadcastScalarOperand() => AssertGrad(x => Ops.Mul(x[0], x[1]) - Ops.Div(x[1], Ops.AddScalar(Ops.Square(x[0]), 1f)),
+    public void BroadcastScalarOperand() => AssertGrad(
+        x => Ops.Mul(x[0], x[1]) - Ops.Div(x[1], Ops.AddScalar(Ops.Square(x[0]), 1f)),
         R(26, 2, 3), Tensor.FromArray(new[] { 0.7f }, Array.Empty<int>()));
 
     [Test]
     public void LinearWithoutBiasOnRank3Input() => AssertGrad(x => Ops.Linear(x[0], x[1]), R(27, 2, 3, 4), R(28, 5, 4));
 
     [Test]
-    public void BatchedMatMulWithoutTranspose() => AssertGrad(x => Ops.MatMul(x[0], x[1]), R(29, 2, 3, 4), R(30, 2, 4, 2));
+    public void BatchedMatMulWithoutTranspose() =>
+        AssertGrad(x => Ops.MatMul(x[0], x[1]), R(29, 2, 3, 4), R(30, 2, 4, 2));
 
     [Test]
     public void FullSumAndMean() => AssertGrad(
@@ -99,8 +102,9 @@ public sealed class OpsGradCoverageTests
     public void SliceSelectConcatStackOnOtherAxes() => AssertGrad(
         x => Ops.Stack(new[]
         {
-            Ops.Concat(new[] { Ops.Slice(x[0], 0, 1, 1), Ops.Slice(x[0], 0, 0, 1) }, 0),   // rows swapped, [2, 3, 2]
-            Ops.Concat(new[] { Ops.Slice(x[0], 2, 1, 1), Ops.Slice(x[0], 2, 0, 1) }, -1), // last axis swapped, [2, 3, 2]
+            // First axis swapped, then last axis swapped: both [2, 3, 2].
+            Ops.Concat(new[] { Ops.Slice(x[0], 0, 1, 1), Ops.Slice(x[0], 0, 0, 1) }, 0),
+            Ops.Concat(new[] { Ops.Slice(x[0], 2, 1, 1), Ops.Slice(x[0], 2, 0, 1) }, -1),
         }, -1) * Ops.Reshape(Ops.Select(x[0], 0, 1), 1, 3, 2, 1),
         R(36, 2, 3, 2));
 

@@ -99,11 +99,13 @@ public sealed class OnnxRecurrentLayoutTests
         var gru = ContractCell.NewGru(3, 4, 9);
         var small = ContractCell.NewLstm(3, 2, 9);
 
-        var e1 = Assert.Throws<ArgumentException>(() => OnnxRecurrentLayout.FromGruCells(OnnxDirection.Forward, true, lstm));
+        var e1 = Assert.Throws<ArgumentException>(
+            () => OnnxRecurrentLayout.FromGruCells(OnnxDirection.Forward, true, lstm));
         Assert.That(e1!.Message, Does.Contain("lacks bias_ih, bias_hh"));
         var e2 = Assert.Throws<ArgumentException>(() => OnnxRecurrentLayout.FromLstmCells(OnnxDirection.Forward, gru));
         Assert.That(e2!.Message, Does.Contain("lacks bias"));
-        var e3 = Assert.Throws<ArgumentException>(() => OnnxRecurrentLayout.FromLstmCells(OnnxDirection.Bidirectional, lstm));
+        var e3 = Assert.Throws<ArgumentException>(
+            () => OnnxRecurrentLayout.FromLstmCells(OnnxDirection.Bidirectional, lstm));
         Assert.That(e3!.Message, Does.Contain("needs 2 cell(s); got 1"));
         var e4 = Assert.Throws<ArgumentException>(
             () => OnnxRecurrentLayout.FromLstmCells(OnnxDirection.Bidirectional, lstm, small));

@@ -42,8 +42,10 @@ public sealed class OnnxRecurrentModelTests
     public void ImportAcceptsOtherValidEncodings()
     {
         // float_data instead of raw_data, FLOAT16 raw data, no B, explicit default activations, zero peepholes.
-        var spec = new ModelSpec { FloatData = true, OmitBias = true, Activations = new[] { "Sigmoid", "Tanh", "Tanh" } };
-        spec.ZeroPeepholes = true;
+        var spec = new ModelSpec
+        {
+            FloatData = true, OmitBias = true, ZeroPeepholes = true, Activations = new[] { "Sigmoid", "Tanh", "Tanh" },
+        };
         var w = OnnxRecurrentModel.Import(spec.Build(), "a.onnx");
         Assert.That(w.B, Is.All.EqualTo(0f));
         Assert.That(w.W[1], Is.EqualTo(spec.WValue(1)));
@@ -66,7 +68,8 @@ public sealed class OnnxRecurrentModelTests
         yield return Case("not protobuf", new byte[] { 0xFF, 0xFF, 0xFF }, "malformed protobuf");
         yield return Case("no graph", new ProtoWriter().Int64(P.Model.IrVersion, 7).ToArray(), "has no graph");
         yield return Case("old opset", new ModelSpec { Opset = 6 }.Build(), "opset 6 predates");
-        yield return Case("two nodes", new ModelSpec { ExtraNode = true }.Build(), "the graph has 2 node(s): [LSTM, Relu]");
+        yield return Case("two nodes", new ModelSpec { ExtraNode = true }.Build(),
+            "the graph has 2 node(s): [LSTM, Relu]");
         yield return Case("other op", new ModelSpec { OpType = "RNN" }.Build(), "[RNN]");
         yield return Case("clip", new ModelSpec { Clip = 3f }.Build(), "uses \"clip\"");
         yield return Case("activations", new ModelSpec { Activations = new[] { "Sigmoid", "Relu", "Tanh" } }.Build(),
@@ -75,18 +78,21 @@ public sealed class OnnxRecurrentModelTests
         yield return Case("layout", new ModelSpec { Layout = 1 }.Build(), "layout=1");
         yield return Case("W as graph input", new ModelSpec { WName = "W_input" }.Build(),
             "input W 'W_input' is not an initializer");
-        yield return Case("wrong R shape", new ModelSpec { RRows = 7 }.Build(), "initializer 'R' is [1, 7, 2]; expected [1, 8, 2]");
+        yield return Case("wrong R shape", new ModelSpec { RRows = 7 }.Build(),
+            "initializer 'R' is [1, 7, 2]; expected [1, 8, 2]");
         yield return Case("missing hidden_size", new ModelSpec { Hidden = 0 }.Build(), "hidden_size is missing");
         yield return Case("peepholes", new ModelSpec { Peepholes = true }.Build(), "non-zero peephole weights");
         yield return Case("bad direction", new ModelSpec { Direction = "sideways" }.Build(), "direction 'sideways'");
         yield return Case("int initializer", new ModelSpec { DataType = 7 }.Build(), "data_type 7");
-        yield return Case("short data", new ModelSpec { ShortData = true }.Build(), "holds 15 floats; its dims need 16");
+        yield return Case("short data", new ModelSpec { ShortData = true }.Build(),
+            "holds 15 floats; its dims need 16");
     }
 
     private static TestCaseData Case(string name, byte[] model, string expected) =>
         new TestCaseData(model, expected).SetName("Refused: " + name);
 
-    private static OnnxRecurrentWeights RandomWeights(OnnxRecurrentOp op, OnnxDirection direction, bool lbr, int input, int hidden)
+    private static OnnxRecurrentWeights RandomWeights(
+        OnnxRecurrentOp op, OnnxDirection direction, bool lbr, int input, int hidden)
     {
         var rng = new Rng(41);
         int dirs = direction == OnnxDirection.Bidirectional ? 2 : 1;
@@ -112,7 +118,7 @@ public sealed class OnnxRecurrentModelTests
         public int RRows { get; init; } = 8;
         public bool OmitBias { get; init; }
         public bool Peepholes { get; init; }
-        public bool ZeroPeepholes { get; set; }
+        public bool ZeroPeepholes { get; init; }
         public bool FloatData { get; init; }
         public bool Float16 { get; init; }
         public int DataType { get; init; } = P.Tensor.Float;
@@ -125,7 +131,9 @@ public sealed class OnnxRecurrentModelTests
         public byte[] Build() => new ProtoWriter()
             .Int64(P.Model.IrVersion, 7)
             .Message(P.Model.Graph, Graph)
-            .Message(P.Model.OpsetImport, o => o.String(P.OperatorSetId.Domain, "").Int64(P.OperatorSetId.Version, Opset))
+            .Message(P.Model.OpsetImport, o => o
+                .String(P.OperatorSetId.Domain, "")
+                .Int64(P.OperatorSetId.Version, Opset))
             .ToArray();
 
         private void Graph(ProtoWriter g)
@@ -133,7 +141,10 @@ public sealed class OnnxRecurrentModelTests
             g.Message(P.Graph.Node, Node);
             if (ExtraNode)
             {
-                g.Message(P.Graph.Node, n => n.String(P.Node.Input, "Y").String(P.Node.Output, "Z").String(P.Node.OpType, "Relu"));
+                g.Message(P.Graph.Node, n => n
+                    .String(P.Node.Input, "Y")
+                    .String(P.Node.Output, "Z")
+                    .String(P.Node.OpType, "Relu"));
             }
 
             g.Message(P.Graph.Initializer, t => Tensor(t, "W", new[] { 1, 8, 2 }, WValue));
@@ -151,7 +162,9 @@ public sealed class OnnxRecurrentModelTests
 
         private void Node(ProtoWriter n)
         {
-            string[] inputs = { "X", WName, "R", OmitBias ? "" : "B", "", "", "", Peepholes || ZeroPeepholes ? "P" : "" };
+            string bias = OmitBias ? "" : "B";
+            string peepholes = Peepholes || ZeroPeepholes ? "P" : "";
+            string[] inputs = { "X", WName, "R", bias, "", "", "", peepholes };
             foreach (string i in inputs)
             {
                 n.String(P.Node.Input, i);
@@ -166,7 +179,9 @@ public sealed class OnnxRecurrentModelTests
 
             if (Direction is not null)
             {
-                n.Message(P.Node.Attribute, a => a.String(P.Attribute.Name, "direction").String(P.Attribute.S, Direction));
+                n.Message(P.Node.Attribute, a => a
+                    .String(P.Attribute.Name, "direction")
+                    .String(P.Attribute.S, Direction));
             }
 
             if (Clip is not null)
@@ -209,7 +224,8 @@ public sealed class OnnxRecurrentModelTests
             if (FloatData)
             {
                 // float_data is a packed repeated float: fixed 4-byte little-endian values.
-                t.Bytes(P.Tensor.FloatData, Enumerable.Range(0, count).SelectMany(i => BitConverter.GetBytes(value(i))).ToArray());
+                var packed = Enumerable.Range(0, count).SelectMany(i => BitConverter.GetBytes(value(i)));
+                t.Bytes(P.Tensor.FloatData, packed.ToArray());
                 return;
             }
 
