@@ -1,0 +1,48 @@
+using Multimodal.Cli.Hosting;
+
+namespace Multimodal.Cli.Batch;
+
+/// <summary>What a batch run did: counts and the failures, in input order.</summary>
+public sealed class BatchResult
+{
+    public BatchResult(int total, int succeeded, int skipped, IReadOnlyList<BatchFailure> failures)
+    {
+        Total = total;
+        Succeeded = succeeded;
+        Skipped = skipped;
+        Failures = failures;
+    }
+
+    /// <summary>Number of items given.</summary>
+    public int Total { get; }
+
+    /// <summary>Items whose work ran and returned normally.</summary>
+    public int Succeeded { get; }
+
+    /// <summary>Items skipped because their output was already there.</summary>
+    public int Skipped { get; }
+
+    /// <summary>Items whose work threw, in input order.</summary>
+    public IReadOnlyList<BatchFailure> Failures { get; }
+
+    /// <summary>Items not run because the batch was cancelled.</summary>
+    public int NotRun => Total - Succeeded - Skipped - Failures.Count;
+
+    /// <summary><see cref="ExitCodes.Failure"/> if any item failed or did not run, else success.</summary>
+    public int ExitCode => Failures.Count > 0 || NotRun > 0 ? ExitCodes.Failure : ExitCodes.Success;
+
+    /// <summary>
+    /// Writes one "error: item: reason" line per failure and a closing count line, so the failures
+    /// are together at the end of a long log rather than scattered through it.
+    /// </summary>
+    public void WriteSummary(TextWriter error)
+    {
+        foreach (var failure in Failures)
+        {
+            ErrorLine.Write(error, failure.Item, failure.Reason);
+        }
+
+        var line = $"{Succeeded} succeeded, {Failures.Count} failed, {Skipped} skipped";
+        error.WriteLine(NotRun > 0 ? $"{line}, {NotRun} not run (cancelled)" : line);
+    }
+}

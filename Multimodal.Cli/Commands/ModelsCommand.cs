@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Globalization;
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Models;
+using Spectre.Console;
+
+namespace Multimodal.Cli.Commands;
+
+/// <summary>
+/// <c>multimodal models [NAME] [--models-dir DIR]</c>: lists the bundled models as a table, or
+/// prints one model's card.
+/// </summary>
+public sealed class ModelsCommand : ICommandModule
+{
+    public Command Build(CliContext context)
+    {
+        var name = new Argument<string?>("name")
+        {
+            Description = "A model to show the card of (a folder name under models/)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+
+        // The parser binds an unknown "--flag" to a free string argument; call it what it is.
+        name.Validators.Add(result =>
+        {
+            var token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (token.StartsWith('-'))
+            {
+                result.AddError($"Unrecognized option '{token}' for 'models'.");
+            }
+        });
+        var folder = new Option<string?>("--models-dir")
+        {
+            Description = $"Folder of model directories (default: ${ModelsFolder.Variable}, else models/ "
+                + "beside the executable or in the repository root)",
+            HelpName = "dir",
+        };
+
+        var command = new Command("models", "List the bundled models, or print one model's card") { name, folder };
+        command.SetAction(parse =>
+        {
+            var located = ModelsFolder.Locate(parse.GetValue(folder), context.Environment);
+            var model = parse.GetValue(name);
+            return model is null ? List(context, located) : ShowCard(context, located, model);
+        });
+        return command;
+    }
+
+    private static int List(CliContext context, string? folder)
+    {
+        var output = context.Environment.Out;
+        if (folder is null)
+        {
+            output.WriteLine("No bundled models found: there is no models/ folder beside the executable "
+                + $"or in the repository root. Point --models-dir or ${ModelsFolder.Variable} at one.");
+            return ExitCodes.Success;
+        }
+
+        var (models, problems) = ModelCatalog.Scan(folder);
+        if (models.Count == 0)
+        {
+            output.WriteLine($"No models in {folder}.");
+        }
+        else
+        {
+            context.Stdout.Write(Table(models, context.Environment.IsOutputRedirected));
+        }
+
+        // A broken bundled model is a defect to fix, so it fails the command after the listing.
+        foreach (var problem in problems)
+        {
+            context.Error(problem.Folder, problem.Reason);
+        }
+
+        return problems.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static int ShowCard(CliContext context, string? folder, string model)
+    {
+        if (folder is null)
+        {
+            throw new CliException(model, "no such model: no models folder was found "
+                + $"(use --models-dir or ${ModelsFolder.Variable})");
+        }
+
+        if (model.IndexOfAny(['/', '\\']) >= 0 || model is "." or "..")
+        {
+            throw new CliException(model, "a model name is a folder name under models/, not a path");
+        }
+
+        var path = Path.Combine(folder, model);
+        if (!Directory.Exists(path))
+        {
+            var known = ModelCatalog.Scan(folder).Models.Select(m => m.Name).ToList();
+            var hint = known.Count == 0 ? "there are no models" : $"available: {string.Join(", ", known)}";
+            throw new CliException(path, $"no such model; {hint}");
+        }
+
+        ModelInfo info;
+        try
+        {
+            info = ModelCatalog.Load(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliException(path, ex.Message);
+        }
+
+        context.Environment.Out.Write(File.ReadAllText(info.CardPath));
+        return ExitCodes.Success;
+    }
+
+    private static Table Table(IReadOnlyList<ModelInfo> models, bool redirected)
+    {
+        // ASCII borders in files and pipes keep the listing greppable and encoding-proof.
+        var table = new Table { Border = redirected ? TableBorder.Ascii : TableBorder.Rounded };
+        table.AddColumn("Name");
+        table.AddColumn("Task");
+        table.AddColumn(new TableColumn("Params").RightAligned());
+        table.AddColumn(new TableColumn("Size").RightAligned());
+        table.AddColumn("Key metric");
+        foreach (var m in models)
+        {
+            table.AddRow(
+                Markup.Escape(m.Name), Markup.Escape(m.Task), Count(m.ParameterCount), Bytes(m.SizeBytes),
+                Markup.Escape(m.KeyMetric ?? "-"));
+        }
+
+        return table;
+    }
+
+    /// <summary>Parameter count with a k/M suffix, e.g. "1.25M".</summary>
+    public static string Count(long n) => n switch
+    {
+        >= 1_000_000 => (n / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + "M",
+        >= 1_000 => (n / 1e3).ToString("0.#", CultureInfo.InvariantCulture) + "k",
+        _ => n.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Size in decimal units, e.g. "4.2 MB".</summary>
+    public static string Bytes(long n) => n switch
+    {
+        >= 1_000_000 => (n / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " MB",
+        >= 1_000 => (n / 1e3).ToString("0.0", CultureInfo.InvariantCulture) + " kB",
+        _ => n.ToString(CultureInfo.InvariantCulture) + " B",
+    };
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+
+namespace Multimodal.Cli.Hosting;
+
+/// <summary>
+/// The <c>multimodal</c> command: builds the parser from <see cref="CommandModules.All"/>, reports
+/// command-line mistakes as "error: ..." lines (exit 2), refuses devices this build lacks, and
+/// turns a <see cref="CliException"/> from a verb into one error line (exit 1).
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Builds the root command with every verb and the global options.</summary>
+    public static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand(
+            "Multimodal: speech transcription, image captioning and video models on Rnn.Core, "
+            + "a recurrent-network library for .NET.");
+        root.Options.Add(context.Options.Quiet);
+        root.Options.Add(context.Options.Device);
+
+        foreach (var option in root.Options.OfType<VersionOption>())
+        {
+            option.Action = new VersionAction();
+        }
+
+        foreach (var module in CommandModules.All)
+        {
+            root.Subcommands.Add(module.Build(context));
+        }
+
+        return root;
+    }
+
+    /// <summary>Parses <paramref name="args"/> and runs the chosen verb; returns the exit code.</summary>
+    /// <param name="args">The command line without the program name.</param>
+    /// <param name="environment">Streams and process facts; tests pass captured writers.</param>
+    /// <param name="cancellationToken">Cancels a running verb (Ctrl+C is wired by the library).</param>
+    public static async Task<int> RunAsync(
+        string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
+    {
+        var context = new CliContext(environment, new GlobalOptions());
+        var root = BuildRoot(context);
+        var parse = root.Parse(args);
+
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                ErrorLine.Write(environment.Error, null, error.Message);
+            }
+
+            environment.Error.WriteLine("Run 'multimodal --help' to see the verbs and their options.");
+            return ExitCodes.Usage;
+        }
+
+        var invocation = new InvocationConfiguration
+        {
+            Output = environment.Out,
+            Error = environment.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+
+        try
+        {
+            // Help and --version must work whatever --device says; only real verbs need a device.
+            if (parse.Action is not null && parse.Action == parse.CommandResult.Command.Action)
+            {
+                context.Device(parse);
+            }
+
+            return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException ex)
+        {
+            ErrorLine.Write(environment.Error, ex.Subject, ex.Reason);
+            return ExitCodes.Failure;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            ErrorLine.Write(environment.Error, null, "cancelled");
+            return ExitCodes.Failure;
+        }
+    }
+}

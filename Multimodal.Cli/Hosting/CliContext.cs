@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Multimodal.Cli.Output;
+using Multimodal.Cli.Progress;
+using Spectre.Console;
+
+namespace Multimodal.Cli.Hosting;
+
+/// <summary>What every verb shares: the environment, the global options and helpers built on them.</summary>
+public sealed class CliContext
+{
+    public CliContext(CliEnvironment environment, GlobalOptions options)
+    {
+        Environment = environment;
+        Options = options;
+    }
+
+    /// <summary>Streams, terminal flags, environment variables and clock.</summary>
+    public CliEnvironment Environment { get; }
+
+    /// <summary>The options every verb accepts.</summary>
+    public GlobalOptions Options { get; }
+
+    /// <summary>Standard output as a Spectre console, for tables; plain text when redirected.</summary>
+    public IAnsiConsole Stdout => Consoles.Create(Environment.Out, interactive: !Environment.IsOutputRedirected);
+
+    /// <summary>True when <c>--quiet</c> was given.</summary>
+    public bool IsQuiet(ParseResult parse) => parse.GetValue(Options.Quiet);
+
+    /// <summary>The device that will really run, after <c>--device</c>; fails for cuda.</summary>
+    public DeviceChoice Device(ParseResult parse) =>
+        DeviceResolver.Resolve(DeviceResolver.Parse(parse.GetValue(Options.Device) ?? "auto"));
+
+    /// <summary>A progress reporter fitting the terminal and <c>--quiet</c>; dispose it when done.</summary>
+    public IProgressReporter Progress(ParseResult parse) =>
+        ProgressReporters.Create(ProgressReporters.ChooseMode(Environment, IsQuiet(parse)), Environment);
+
+    /// <summary>Writes "error: subject: reason" to stderr.</summary>
+    public void Error(string? subject, string reason) => ErrorLine.Write(Environment.Error, subject, reason);
+}

@@ -1,0 +1,47 @@
+namespace Multimodal.Cli.Hosting;
+
+/// <summary>
+/// Everything the CLI reads from the process around it: the two output streams, whether they are
+/// terminals, environment variables and where the executable lives. Tests build one by hand so
+/// the whole command runs in-process with captured output.
+/// </summary>
+public sealed class CliEnvironment
+{
+    /// <summary>Standard output: results, tables, help.</summary>
+    public required TextWriter Out { get; init; }
+
+    /// <summary>Standard error: progress lines and "error: ..." lines.</summary>
+    public required TextWriter Error { get; init; }
+
+    /// <summary>True when stdout goes to a file or pipe rather than a terminal.</summary>
+    public bool IsOutputRedirected { get; init; } = true;
+
+    /// <summary>True when stderr goes to a file or pipe rather than a terminal.</summary>
+    public bool IsErrorRedirected { get; init; } = true;
+
+    /// <summary>Folder of the running executable; the repository root is searched upward from it.</summary>
+    public string BaseDirectory { get; init; } = AppContext.BaseDirectory;
+
+    /// <summary>Environment variable lookup (null when unset).</summary>
+    public Func<string, string?> GetVariable { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>Clock used by progress reporting, replaceable in tests.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// A live progress bar needs both streams on a terminal that understands cursor movement;
+    /// anything else (pipes, CI logs, TERM=dumb) gets plain periodic lines instead.
+    /// </summary>
+    public bool IsInteractive =>
+        !IsOutputRedirected && !IsErrorRedirected
+        && !string.Equals(GetVariable("TERM"), "dumb", StringComparison.Ordinal);
+
+    /// <summary>The environment of the current process.</summary>
+    public static CliEnvironment FromProcess() => new()
+    {
+        Out = Console.Out,
+        Error = Console.Error,
+        IsOutputRedirected = Console.IsOutputRedirected,
+        IsErrorRedirected = Console.IsErrorRedirected,
+    };
+}

@@ -1,0 +1,21 @@
+namespace Multimodal.Cli.Hosting;
+
+/// <summary>
+/// The one error format of the CLI: a single line on stderr that scripts can grep,
+/// "error: &lt;file&gt;: &lt;reason&gt;".
+/// </summary>
+public static class ErrorLine
+{
+    /// <summary>Formats the line without writing it.</summary>
+    public static string Format(string? subject, string reason)
+    {
+        // Newlines would break "one line per error", and System.CommandLine puts tabs in some
+        // of its messages; any run of whitespace becomes one space.
+        var oneLine = string.Join(' ', reason.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return subject is null ? $"error: {oneLine}" : $"error: {subject}: {oneLine}";
+    }
+
+    /// <summary>Writes the line to <paramref name="error"/>.</summary>
+    public static void Write(TextWriter error, string? subject, string reason) =>
+        error.WriteLine(Format(subject, reason));
+}

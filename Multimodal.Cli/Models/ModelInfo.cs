@@ -1,0 +1,23 @@
+namespace Multimodal.Cli.Models;
+
+/// <summary>What <c>multimodal models</c> shows about one model directory.</summary>
+/// <param name="Name">The directory name, which is how verbs refer to the model.</param>
+/// <param name="Directory">Full path of the model directory.</param>
+/// <param name="Task">The "task" field of config.json (e.g. "speech-to-text"), or "?" if absent.</param>
+/// <param name="SizeBytes">Total size of the files in the directory.</param>
+/// <param name="ParameterCount">Elements over all tensors of weights.safetensors.</param>
+/// <param name="KeyMetric">The headline held-out metric, or null if neither file names one.</param>
+public sealed record ModelInfo(
+    string Name,
+    string Directory,
+    string Task,
+    long SizeBytes,
+    long ParameterCount,
+    string? KeyMetric)
+{
+    /// <summary>The three files every model directory must hold.</summary>
+    public static readonly string[] RequiredFiles = ["config.json", "weights.safetensors", "MODEL_CARD.md"];
+
+    /// <summary>Path of the model card.</summary>
+    public string CardPath => Path.Combine(Directory, "MODEL_CARD.md");
+}

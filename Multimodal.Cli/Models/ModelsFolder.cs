@@ -1,0 +1,55 @@
+using Multimodal.Cli.Hosting;
+
+namespace Multimodal.Cli.Models;
+
+/// <summary>Finds the folder of bundled models.</summary>
+public static class ModelsFolder
+{
+    /// <summary>Environment variable naming the models folder.</summary>
+    public const string Variable = "MULTIMODAL_MODELS";
+
+    /// <summary>
+    /// The models folder, by precedence: <paramref name="explicitFolder"/> (<c>--models-dir</c>),
+    /// then $MULTIMODAL_MODELS (both must exist), then <c>models/</c> next to the executable, then
+    /// <c>models/</c> in the repository root found by walking up to Multimodal.sln. Null when
+    /// no default folder exists, which simply means no models are bundled.
+    /// </summary>
+    /// <exception cref="CliException">An explicitly named folder does not exist.</exception>
+    public static string? Locate(string? explicitFolder, CliEnvironment environment)
+    {
+        var named = explicitFolder ?? NonEmpty(environment.GetVariable(Variable));
+        if (named is not null)
+        {
+            var source = explicitFolder is not null ? "--models-dir" : $"${Variable}";
+            return Directory.Exists(named)
+                ? Path.GetFullPath(named)
+                : throw new CliException(named, $"models folder does not exist (from {source})");
+        }
+
+        var besideExe = Path.Combine(environment.BaseDirectory, "models");
+        if (Directory.Exists(besideExe))
+        {
+            return besideExe;
+        }
+
+        var root = RepositoryRoot(environment.BaseDirectory);
+        var inRepo = root is null ? null : Path.Combine(root, "models");
+        return inRepo is not null && Directory.Exists(inRepo) ? inRepo : null;
+    }
+
+    /// <summary>The nearest folder at or above <paramref name="start"/> holding Multimodal.sln.</summary>
+    public static string? RepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Multimodal.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

@@ -1,0 +1,3 @@
+using Multimodal.Cli.Hosting;
+
+return await CliApp.RunAsync(args, CliEnvironment.FromProcess());

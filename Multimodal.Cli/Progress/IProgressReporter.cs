@@ -1,0 +1,31 @@
+namespace Multimodal.Cli.Progress;
+
+/// <summary>
+/// Where verbs report long work. The CLI picks the rendering (live bar, plain periodic lines,
+/// or nothing with <c>--quiet</c>); verbs only say what is happening.
+/// </summary>
+/// <example>
+/// <code>
+/// using var task = reporter.Start("transcribe", files.Count);
+/// foreach (var file in files) { task.Message(file.Name); Work(file); task.Advance(); }
+/// task.Finish();
+/// </code>
+/// </example>
+public interface IProgressReporter : IDisposable
+{
+    /// <summary>Starts a task of <paramref name="total"/> units; 0 or less means the total is unknown.</summary>
+    IProgressTask Start(string name, long total);
+}
+
+/// <summary>One unit of long work under an <see cref="IProgressReporter"/>. Thread-safe.</summary>
+public interface IProgressTask : IDisposable
+{
+    /// <summary>Marks <paramref name="amount"/> more units done.</summary>
+    void Advance(long amount = 1);
+
+    /// <summary>Sets the status text shown with the task (e.g. the file being worked on).</summary>
+    void Message(string text);
+
+    /// <summary>Marks the task complete. Disposing an unfinished task finishes it too.</summary>
+    void Finish();
+}

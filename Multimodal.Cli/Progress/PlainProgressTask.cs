@@ -1,0 +1,121 @@
+using System.Globalization;
+
+namespace Multimodal.Cli.Progress;
+
+/// <summary>One task of a <see cref="PlainProgressReporter"/>; decides when a line is due.</summary>
+internal sealed class PlainProgressTask : IProgressTask
+{
+    private readonly PlainProgressReporter _owner;
+    private readonly string _name;
+    private readonly long _total;
+    private readonly TimeProvider _clock;
+    private readonly long _startTicks;
+    private readonly object _lock = new();
+    private long _done;
+    private long _lastLineTicks;
+    private int _lastDecile;
+    private string? _message;
+    private bool _finished;
+
+    public PlainProgressTask(PlainProgressReporter owner, string name, long total, TimeProvider clock)
+    {
+        _owner = owner;
+        _name = name;
+        _total = total;
+        _clock = clock;
+        _startTicks = clock.GetTimestamp();
+        _lastLineTicks = _startTicks;
+    }
+
+    public void Advance(long amount = 1)
+    {
+        string? line;
+        lock (_lock)
+        {
+            if (_finished)
+            {
+                return;
+            }
+
+            _done += amount;
+            line = DueLine();
+        }
+
+        if (line is not null)
+        {
+            _owner.WriteLine(line);
+        }
+    }
+
+    public void Message(string text)
+    {
+        string? line;
+        lock (_lock)
+        {
+            _message = text;
+            line = _finished ? null : DueLine();
+        }
+
+        if (line is not null)
+        {
+            _owner.WriteLine(line);
+        }
+    }
+
+    public void Finish()
+    {
+        string line;
+        lock (_lock)
+        {
+            if (_finished)
+            {
+                return;
+            }
+
+            _finished = true;
+            var seconds = _clock.GetElapsedTime(_startTicks).TotalSeconds;
+            var count = _total > 0 ? $"{_done}/{_total}" : $"{_done}";
+            line = string.Create(CultureInfo.InvariantCulture, $"{_name}: done {count} in {seconds:0.0} s");
+        }
+
+        _owner.WriteLine(line);
+    }
+
+    public void Dispose() => Finish();
+
+    /// <summary>The status line if a new 10 % step was reached or the interval elapsed; else null.</summary>
+    private string? DueLine()
+    {
+        var now = _clock.GetTimestamp();
+        var sinceLast = _clock.GetElapsedTime(_lastLineTicks, now);
+        var decile = _total > 0 ? (int)Math.Min(10, _done * 10 / _total) : 0;
+
+        // The 100 % step is left to Finish, which prints the summary line instead.
+        var newStep = decile > _lastDecile && decile < 10;
+        if (!newStep && sinceLast < PlainProgressReporter.Interval)
+        {
+            return null;
+        }
+
+        _lastDecile = Math.Max(_lastDecile, decile);
+        _lastLineTicks = now;
+        return StatusLine(_clock.GetElapsedTime(_startTicks, now));
+    }
+
+    private string StatusLine(TimeSpan elapsed)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var rate = elapsed.TotalSeconds > 0 ? _done / elapsed.TotalSeconds : 0;
+        var text = _total > 0
+            ? string.Create(inv, $"{_name}: {100.0 * _done / _total:0}% ({_done}/{_total}) {rate:0.##}/s")
+            : string.Create(inv, $"{_name}: {_done} done {rate:0.##}/s");
+
+        if (_total > 0 && rate > 0 && _done < _total)
+        {
+            var eta = TimeSpan.FromSeconds((_total - _done) / rate);
+            text += string.Create(inv, $" ETA {eta:hh\\:mm\\:ss}");
+        }
+
+        return _message is null ? text : $"{text} - {_message}";
+    }
+}

@@ -1,0 +1,103 @@
+using Spectre.Console;
+
+namespace Multimodal.Cli.Progress;
+
+/// <summary>
+/// Live progress bars on an interactive terminal. Spectre's progress display is callback-shaped
+/// (it owns the render loop while a delegate runs), so the display runs on a background task
+/// from the first <see cref="Start"/> until <see cref="Dispose"/>, and verbs keep their plain
+/// sequential code.
+/// </summary>
+public sealed class SpectreProgressReporter : IProgressReporter
+{
+    private readonly IAnsiConsole _console;
+    private readonly object _lock = new();
+    private readonly TaskCompletionSource _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<ProgressContext>? _context;
+    private Task? _display;
+
+    /// <param name="console">The terminal to draw on (the CLI passes one bound to stderr).</param>
+    public SpectreProgressReporter(IAnsiConsole console)
+    {
+        _console = console;
+    }
+
+    public IProgressTask Start(string name, long total)
+    {
+        var context = EnsureDisplay();
+        var max = total > 0 ? total : 1;
+        var task = context.AddTask(Markup.Escape(name), autoStart: true, maxValue: max);
+        task.IsIndeterminate = total <= 0;
+        return new SpectreProgressTask(task, name);
+    }
+
+    public void Dispose()
+    {
+        _stop.TrySetResult();
+        _display?.GetAwaiter().GetResult();
+    }
+
+    private ProgressContext EnsureDisplay()
+    {
+        lock (_lock)
+        {
+            if (_context is null)
+            {
+                _context = new TaskCompletionSource<ProgressContext>(
+                    TaskCreationOptions.RunContinuationsAsynchronously);
+                var ready = _context;
+                _display = _console.Progress()
+                    .AutoClear(false)
+                    .Columns(
+                        new TaskDescriptionColumn(),
+                        new ProgressBarColumn(),
+                        new PercentageColumn(),
+                        new RemainingTimeColumn(),
+                        new SpinnerColumn())
+                    .StartAsync(async ctx =>
+                    {
+                        ready.TrySetResult(ctx);
+                        await _stop.Task.ConfigureAwait(false);
+                    });
+            }
+        }
+
+        return _context.Task.GetAwaiter().GetResult();
+    }
+
+    private sealed class SpectreProgressTask : IProgressTask
+    {
+        private readonly ProgressTask _task;
+        private readonly string _name;
+
+        public SpectreProgressTask(ProgressTask task, string name)
+        {
+            _task = task;
+            _name = name;
+        }
+
+        public void Advance(long amount = 1) => _task.Increment(amount);
+
+        public void Message(string text) => _task.Description = Markup.Escape($"{_name}: {text}");
+
+        public void Finish()
+        {
+            if (_task.IsIndeterminate)
+            {
+                _task.IsIndeterminate = false;
+            }
+
+            _task.Value = _task.MaxValue;
+            _task.Description = Markup.Escape(_name);
+            _task.StopTask();
+        }
+
+        public void Dispose()
+        {
+            if (!_task.IsFinished)
+            {
+                Finish();
+            }
+        }
+    }
+}

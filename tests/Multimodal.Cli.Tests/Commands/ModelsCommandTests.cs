@@ -1,0 +1,183 @@
+using Multimodal.Cli.Commands;
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Tests.Support;
+
+namespace Multimodal.Cli.Tests.Commands;
+
+[TestFixture]
+public sealed class ModelsCommandTests
+{
+    private TempFolder _temp = null!;
+    private string _models = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _temp = new TempFolder();
+        _models = _temp.Sub("models");
+    }
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    private void WriteTwoModels()
+    {
+        // 4*8*3 + 4*8*8 + 4*8 = 96 + 256 + 32 = 384 parameters.
+        FakeModels.Write(_models, "speech-small", "speech-to-text",
+            new Dictionary<string, int[]> { ["weight_ih"] = [32, 3], ["weight_hh"] = [32, 8], ["bias"] = [32] },
+            extraConfig: new { metrics = new { wer = 0.213 } });
+        FakeModels.Write(_models, "caption-tiny", "image-captioning",
+            new Dictionary<string, int[]> { ["embed"] = [1500, 1000] },
+            card: "# caption-tiny\n\n- **Key metric:** BLEU-4 0.11 on Flickr8k test\n");
+    }
+
+    [Test]
+    public void Lists_every_model_with_task_parameters_size_and_metric()
+    {
+        WriteTwoModels();
+
+        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var speech = Line(run.Out, "speech-small");
+        var caption = Line(run.Out, "caption-tiny");
+        Assert.That(speech, Does.Contain("speech-to-text").And.Contain("384").And.Contain("wer 0.213"));
+        Assert.That(caption, Does.Contain("image-captioning").And.Contain("1.5M").And.Contain("BLEU-4 0.11 on Flickr8k test"));
+        Assert.That(caption, Does.Contain("6.0 MB"), "1.5M float32 weights are about 6 MB");
+        Assert.That(run.Out.IndexOf("caption-tiny", StringComparison.Ordinal),
+            Is.LessThan(run.Out.IndexOf("speech-small", StringComparison.Ordinal)), "sorted by name");
+    }
+
+    [Test]
+    public void Finds_the_models_folder_from_the_environment_variable()
+    {
+        WriteTwoModels();
+
+        var run = CliRun.Invoke(["models"], new Dictionary<string, string> { ["MULTIMODAL_MODELS"] = _models });
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain("speech-small"));
+    }
+
+    [Test]
+    public void Option_wins_over_the_environment_variable()
+    {
+        WriteTwoModels();
+        var other = _temp.Sub("other");
+
+        var run = CliRun.Invoke(["models", "--models-dir", other],
+            new Dictionary<string, string> { ["MULTIMODAL_MODELS"] = _models });
+
+        Assert.That(run.Out, Does.Contain("No models in"));
+    }
+
+    [Test]
+    public void Finds_models_in_the_repository_root_above_the_executable()
+    {
+        WriteTwoModels();
+        File.WriteAllText(Path.Combine(_temp.Path, "Multimodal.sln"), "");
+        var exeFolder = _temp.Sub(Path.Combine("Multimodal.Cli", "bin", "Release", "net10.0"));
+
+        var run = CliRun.Invoke(["models"], baseDirectory: exeFolder);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain("caption-tiny"));
+    }
+
+    [Test]
+    public void No_models_folder_says_so_and_succeeds()
+    {
+        var run = CliRun.Invoke(["models"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success));
+        Assert.That(run.Out, Does.StartWith("No bundled models found"));
+    }
+
+    [Test]
+    public void Empty_models_folder_says_so_and_succeeds()
+    {
+        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success));
+        Assert.That(run.Out.Trim(), Is.EqualTo($"No models in {_models}."));
+    }
+
+    [Test]
+    public void Missing_models_folder_is_an_error_naming_it()
+    {
+        var missing = Path.Combine(_temp.Path, "nope");
+
+        var run = CliRun.Invoke(["models", "--models-dir", missing]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error.Trim(), Is.EqualTo($"error: {missing}: models folder does not exist (from --models-dir)"));
+    }
+
+    [Test]
+    public void Broken_model_is_reported_after_the_good_ones_and_fails()
+    {
+        WriteTwoModels();
+        var broken = _temp.Sub(Path.Combine("models", "half-copied"));
+        File.WriteAllText(Path.Combine(broken, "config.json"), "{}");
+
+        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Out, Does.Contain("speech-small"));
+        Assert.That(run.Error.Trim(), Is.EqualTo(
+            $"error: {broken}: not a model folder: missing weights.safetensors, MODEL_CARD.md"));
+    }
+
+    [Test]
+    public void Model_name_prints_its_card()
+    {
+        WriteTwoModels();
+
+        var run = CliRun.Invoke(["models", "caption-tiny", "--models-dir", _models]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Is.EqualTo(File.ReadAllText(Path.Combine(_models, "caption-tiny", "MODEL_CARD.md"))));
+    }
+
+    [Test]
+    public void Unknown_model_name_lists_the_available_ones()
+    {
+        WriteTwoModels();
+
+        var run = CliRun.Invoke(["models", "nope", "--models-dir", _models]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error, Does.Contain("no such model; available: caption-tiny, speech-small"));
+    }
+
+    [Test]
+    public void Model_name_may_not_be_a_path()
+    {
+        WriteTwoModels();
+
+        var run = CliRun.Invoke(["models", "../models", "--models-dir", _models]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error, Does.Contain("not a path"));
+    }
+
+    [Test]
+    public void Redirected_table_is_plain_ascii()
+    {
+        WriteTwoModels();
+
+        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+
+        Assert.That(run.Out.All(c => c < 128), Is.True, run.Out);
+        Assert.That(run.Out, Does.Not.Contain("\u001b"), "no ANSI escapes in a pipe");
+    }
+
+    [TestCase(999, "999")]
+    [TestCase(1_500, "1.5k")]
+    [TestCase(2_340_000, "2.34M")]
+    public void Parameter_counts_are_short(long n, string expected) =>
+        Assert.That(ModelsCommand.Count(n), Is.EqualTo(expected));
+
+    private static string Line(string text, string contains) =>
+        text.Split('\n').Single(l => l.Contains(contains, StringComparison.Ordinal));
+}

@@ -1,0 +1,130 @@
+using System.Reflection;
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Tests.Support;
+
+namespace Multimodal.Cli.Tests.Hosting;
+
+[TestFixture]
+public sealed class CliAppTests
+{
+    [Test]
+    public void Help_lists_every_verb_and_the_global_options()
+    {
+        var run = CliRun.Invoke(["--help"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success));
+        Assert.That(run.Out, Does.Contain("models"));
+        Assert.That(run.Out, Does.Contain("--quiet").And.Contain("--device").And.Contain("--version"));
+        Assert.That(run.Error, Is.Empty);
+    }
+
+    [Test]
+    public void Help_lists_each_registered_module()
+    {
+        var run = CliRun.Invoke(["--help"]);
+        var context = new CliContext(new CliEnvironment { Out = TextWriter.Null, Error = TextWriter.Null }, new());
+
+        foreach (var module in CommandModules.All)
+        {
+            var name = module.Build(context).Name;
+            Assert.That(run.Out, Does.Match($@"(?m)^\s+{name}\b"), $"help does not list '{name}'");
+        }
+    }
+
+    [Test]
+    public void Version_prints_the_cli_assembly_version()
+    {
+        var run = CliRun.Invoke(["--version"]);
+
+        var expected = typeof(CliApp).Assembly.GetName().Version!;
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success));
+        Assert.That(run.Out.Trim(), Does.StartWith($"{expected.Major}.{expected.Minor}.{expected.Build}"));
+        Assert.That(run.Out.Trim(), Does.Not.Contain("+"), "the commit suffix is stripped");
+    }
+
+    [Test]
+    public void Version_is_not_the_test_hosts_version()
+    {
+        // System.CommandLine's default reads the entry assembly (the test host here).
+        var host = Assembly.GetEntryAssembly()?.GetName().Version?.ToString() ?? "none";
+        var run = CliRun.Invoke(["--version"]);
+
+        Assert.That(run.Out.Trim(), Is.Not.EqualTo(host));
+    }
+
+    [TestCase("frob", "frob")]
+    [TestCase("models --no-such-option", "--no-such-option")]
+    [TestCase("--device gpu models", "gpu")]
+    public void Bad_arguments_are_a_usage_error_naming_the_bad_token(string line, string token)
+    {
+        var run = CliRun.Invoke(line.Split(' '));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(run.Error, Does.Contain("error: ").And.Contain(token));
+        Assert.That(run.Error, Does.Contain("multimodal --help"));
+        Assert.That(run.Out, Is.Empty, "errors go to stderr only");
+    }
+
+    [Test]
+    public void No_verb_is_a_usage_error()
+    {
+        var run = CliRun.Invoke([]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(run.Error, Does.StartWith("error: "));
+    }
+
+    [Test]
+    public void Error_lines_are_single_lines()
+    {
+        var run = CliRun.Invoke(["--device", "gpu", "models"]);
+        var errors = run.Error.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
+
+        Assert.That(errors, Has.Count.EqualTo(1));
+        Assert.That(errors[0], Does.Contain("cpu").And.Contain("cuda").And.Contain("auto"));
+        Assert.That(errors[0], Does.Not.Contain("\t"));
+    }
+
+    [Test]
+    public void Device_cuda_fails_with_a_clear_message()
+    {
+        var run = CliRun.Invoke(["models", "--device", "cuda"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error.Trim(), Is.EqualTo(
+            "error: --device cuda: no CUDA backend is built yet; run with --device cpu (or auto)"));
+    }
+
+    [TestCase("cpu")]
+    [TestCase("auto")]
+    public void Device_cpu_and_auto_run_on_the_cpu(string device)
+    {
+        var run = CliRun.Invoke(["--device", device, "models"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(DeviceResolver.Resolve(DeviceResolver.Parse(device)), Is.EqualTo(DeviceChoice.Cpu));
+    }
+
+    [Test]
+    public void Help_works_whatever_the_device()
+    {
+        var run = CliRun.Invoke(["--device", "cuda", "--help"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success));
+        Assert.That(run.Error, Is.Empty);
+    }
+
+    [Test]
+    public void Global_options_are_accepted_before_and_after_the_verb()
+    {
+        Assert.That(CliRun.Invoke(["-q", "models"]).ExitCode, Is.EqualTo(ExitCodes.Success));
+        Assert.That(CliRun.Invoke(["models", "--quiet"]).ExitCode, Is.EqualTo(ExitCodes.Success));
+    }
+
+    [Test]
+    public void Error_line_has_the_file_then_the_reason()
+    {
+        Assert.That(ErrorLine.Format("a.wav", "bad\nheader\t x"), Is.EqualTo("error: a.wav: bad header x"));
+        Assert.That(ErrorLine.Format(null, "no input"), Is.EqualTo("error: no input"));
+    }
+}

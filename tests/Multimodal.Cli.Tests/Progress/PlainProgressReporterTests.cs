@@ -1,0 +1,108 @@
+using Multimodal.Cli.Progress;
+using Multimodal.Cli.Tests.Support;
+
+namespace Multimodal.Cli.Tests.Progress;
+
+[TestFixture]
+public sealed class PlainProgressReporterTests
+{
+    [Test]
+    public void Prints_start_each_tenth_and_done_when_time_stands_still()
+    {
+        var clock = new FakeClock();
+        var output = new StringWriter();
+        var reporter = new PlainProgressReporter(output, clock);
+
+        var task = reporter.Start("work", 100);
+        for (var i = 0; i < 100; i++)
+        {
+            task.Advance();
+        }
+
+        task.Finish();
+
+        var lines = Lines(output);
+        Assert.That(lines, Has.Length.EqualTo(11), string.Join("\n", lines));
+        Assert.That(lines[0], Is.EqualTo("work: started, 100 to do"));
+        Assert.That(lines[1], Does.StartWith("work: 10% (10/100)"));
+        Assert.That(lines[9], Does.StartWith("work: 90% (90/100)"));
+        Assert.That(lines[10], Is.EqualTo("work: done 100/100 in 0.0 s"));
+    }
+
+    [Test]
+    public void Prints_a_line_when_five_seconds_pass_within_a_tenth()
+    {
+        var clock = new FakeClock();
+        var output = new StringWriter();
+        var task = new PlainProgressReporter(output, clock).Start("slow", 1000);
+
+        task.Advance();                        // 0.1 %: no new tenth, no time passed
+        clock.Advance(TimeSpan.FromSeconds(4));
+        task.Advance();                        // 4 s: still quiet
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        task.Message("file-3.wav");            // 5.5 s since start: due
+
+        var lines = Lines(output);
+        Assert.That(lines, Has.Length.EqualTo(2));
+        Assert.That(lines[1], Does.StartWith("slow: 0% (2/1000) 0.36/s ETA 00:45:")
+            .And.EndWith(" - file-3.wav"));
+    }
+
+    [Test]
+    public void Unknown_total_prints_counts_on_the_interval()
+    {
+        var clock = new FakeClock();
+        var output = new StringWriter();
+        var task = new PlainProgressReporter(output, clock).Start("scan", 0);
+
+        for (var i = 0; i < 3; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(5));
+            task.Advance(10);
+        }
+
+        task.Finish();
+
+        var lines = Lines(output);
+        Assert.That(lines, Is.EqualTo(new[]
+        {
+            "scan: started", "scan: 10 done 2/s", "scan: 20 done 2/s", "scan: 30 done 2/s",
+            "scan: done 30 in 15.0 s",
+        }));
+    }
+
+    [Test]
+    public void Finish_is_idempotent_and_later_calls_are_ignored()
+    {
+        var output = new StringWriter();
+        var task = new PlainProgressReporter(output, new FakeClock()).Start("x", 2);
+
+        task.Finish();
+        task.Advance();
+        task.Dispose();
+
+        Assert.That(Lines(output), Has.Length.EqualTo(2));
+    }
+
+    [Test]
+    public void Lines_from_parallel_tasks_do_not_interleave()
+    {
+        var output = new StringWriter();
+        var reporter = new PlainProgressReporter(output, new FakeClock());
+
+        Parallel.For(0, 8, i =>
+        {
+            using var task = reporter.Start($"t{i}", 50);
+            for (var k = 0; k < 50; k++)
+            {
+                task.Advance();
+            }
+        });
+
+        Assert.That(Lines(output), Has.Length.EqualTo(8 * 11));
+        Assert.That(Lines(output), Has.All.Match(@"^t\d: "));
+    }
+
+    private static string[] Lines(StringWriter output) =>
+        output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,98 @@
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Output;
+using Multimodal.Cli.Progress;
+using Multimodal.Cli.Tests.Support;
+
+namespace Multimodal.Cli.Tests.Progress;
+
+[TestFixture]
+public sealed class ProgressReportersTests
+{
+    private static CliEnvironment Environment(bool outRedirected, bool errRedirected, string? term = null) => new()
+    {
+        Out = TextWriter.Null,
+        Error = new StringWriter(),
+        IsOutputRedirected = outRedirected,
+        IsErrorRedirected = errRedirected,
+        GetVariable = name => name == "TERM" ? term : null,
+    };
+
+    [TestCase(false, false, null, false, ProgressMode.Live)]
+    [TestCase(true, false, null, false, ProgressMode.Plain)]
+    [TestCase(false, true, null, false, ProgressMode.Plain)]
+    [TestCase(false, false, "dumb", false, ProgressMode.Plain)]
+    [TestCase(false, false, null, true, ProgressMode.Quiet)]
+    [TestCase(true, true, null, true, ProgressMode.Quiet)]
+    public void Mode_follows_the_terminal_and_quiet(
+        bool outRedirected, bool errRedirected, string? term, bool quiet, ProgressMode expected) =>
+        Assert.That(ProgressReporters.ChooseMode(Environment(outRedirected, errRedirected, term), quiet),
+            Is.EqualTo(expected));
+
+    [Test]
+    public void Quiet_reporter_writes_nothing()
+    {
+        var environment = Environment(true, true);
+        using var reporter = ProgressReporters.Create(ProgressMode.Quiet, environment);
+
+        using (var task = reporter.Start("work", 10))
+        {
+            task.Message("hello");
+            task.Advance(10);
+        }
+
+        Assert.That(environment.Error.ToString(), Is.Empty);
+    }
+
+    [Test]
+    public void Redirected_reporter_writes_plain_lines_to_stderr()
+    {
+        var environment = Environment(true, true);
+        using var reporter = ProgressReporters.Create(ProgressMode.Plain, environment);
+
+        reporter.Start("work", 4).Finish();
+
+        Assert.That(reporter, Is.InstanceOf<PlainProgressReporter>());
+        Assert.That(environment.Error.ToString(), Does.Contain("work: started").And.Contain("work: done"));
+    }
+
+    [Test]
+    public void Context_honours_quiet_from_the_command_line()
+    {
+        var environment = Environment(true, true);
+        var context = new CliContext(environment, new GlobalOptions());
+        var root = Multimodal.Cli.Hosting.CliApp.BuildRoot(context);
+
+        using (var reporter = context.Progress(root.Parse(["models", "--quiet"])))
+        {
+            reporter.Start("work", 1).Finish();
+        }
+
+        using (var reporter = context.Progress(root.Parse(["models"])))
+        {
+            reporter.Start("loud", 1).Finish();
+        }
+
+        Assert.That(environment.Error.ToString(), Does.Not.Contain("work").And.Contain("loud: done"));
+    }
+
+    [Test]
+    public void Live_reporter_draws_and_stops_cleanly()
+    {
+        var output = new StringWriter();
+        var console = Consoles.Create(output, interactive: true);
+
+        using (var reporter = new SpectreProgressReporter(console))
+        {
+            var first = reporter.Start("decode", 3);
+            var second = reporter.Start("count", 0);
+            first.Advance(3);
+            first.Message("clip.wav");
+            first.Finish();
+            second.Advance();
+            second.Dispose();
+        }
+
+        // Dispose returned, so the render loop ended; the final frame names both tasks.
+        Assert.That(output.ToString(), Does.Contain("decode").And.Contain("count"));
+    }
+}
