@@ -17,7 +17,7 @@ namespace Rnn.Core.Onnx;
 /// OnnxRecurrentLayout.ToLstmCell(OnnxRecurrentModel.Load("lstm.onnx"), 1, backwardCell);
 /// </code>
 /// </example>
-public static class OnnxRecurrentLayout
+public static partial class OnnxRecurrentLayout
 {
     // ONNX gate block k holds our gate block LstmOursForOnnx[k]: ONNX (i, o, f, c) <- ours (i, f, g, o).
     private static readonly int[] LstmOursForOnnx = { 0, 3, 1, 2 };

@@ -1,4 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
 using Rnn.Core.Onnx;
 
 namespace Rnn.Core.Tests.Onnx;
@@ -61,8 +60,8 @@ public sealed class OnnxRuntimeParityTests
         float[] c0 = initialState ? Random(rng, dirs * Batch * Hidden, 0.5f) : new float[dirs * Batch * Hidden];
 
         var export = new OnnxExportOptions { InitialStateInputs = initialState };
-        var ort = RunOrt(OnnxRecurrentModel.Export(weights, export),
-            x, initialState ? h0 : null, initialState && lstm ? c0 : null, lstm);
+        var ort = OrtRunner.Run(OnnxRecurrentModel.Export(weights, export), x, (Time, Batch, Input, Hidden),
+            initialState ? h0 : null, initialState && lstm ? c0 : null);
 
         int state = Batch * Hidden;
         for (int d = 0; d < dirs; d++)
@@ -83,42 +82,6 @@ public sealed class OnnxRuntimeParityTests
                 AssertClose(ort["Y_c"].AsSpan(d * state, state), c, $"Y_c dir={d}");
             }
         }
-    }
-
-    private static Dictionary<string, float[]> RunOrt(byte[] model, float[] x, float[]? h0, float[]? c0, bool lstm)
-    {
-        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-        using var session = new InferenceSession(model, options);
-        int dirs = session.OutputMetadata["Y_h"].Dimensions[0];
-        var names = new List<string> { "X" };
-        var values = new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(x, new long[] { Time, Batch, Input }) };
-        if (h0 is not null)
-        {
-            names.Add("initial_h");
-            values.Add(OrtValue.CreateTensorValueFromMemory(h0, new long[] { dirs, Batch, Hidden }));
-        }
-
-        if (c0 is not null)
-        {
-            names.Add("initial_c");
-            values.Add(OrtValue.CreateTensorValueFromMemory(c0, new long[] { dirs, Batch, Hidden }));
-        }
-
-        string[] outputs = lstm ? new[] { "Y", "Y_h", "Y_c" } : new[] { "Y", "Y_h" };
-        using var run = new RunOptions();
-        using var results = session.Run(run, names, values, outputs);
-        var result = new Dictionary<string, float[]>();
-        for (int i = 0; i < outputs.Length; i++)
-        {
-            result[outputs[i]] = results[i].GetTensorDataAsSpan<float>().ToArray();
-        }
-
-        foreach (var v in values)
-        {
-            v.Dispose();
-        }
-
-        return result;
     }
 
     private static void AssertClose(ReadOnlySpan<float> actual, ReadOnlySpan<double> expected, string what)
