@@ -1,8 +1,10 @@
+using Rnn.Core.Cpu;
+
 namespace Rnn.Core;
 
-// GEMM on the CPU. This first version is a straightforward loop nest (i-k-j order so the inner
-// loop streams rows of B and C) parallel over rows of C; the packed, register-blocked kernels
-// replace it behind the same signature.
+// GEMM on the CPU: argument checks at this edge, then the packed, cache-blocked kernels of
+// Cpu/PackedGemm.cs on the instruction set chosen by Simd. GemmReference keeps the first,
+// plain loop nest as the reference the tests compare against.
 public sealed partial class CpuBackend
 {
     public void Gemm(
@@ -11,11 +13,12 @@ public sealed partial class CpuBackend
         Tensor b, int bOffset, int ldb,
         float beta, Tensor c, int cOffset, int ldc)
     {
-        GemmReference(
+        CheckGemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        GemmCore(
             transA, transB, m, n, k, alpha,
             Raw(a), a.Offset + aOffset, lda,
             Raw(b), b.Offset + bOffset, ldb,
-            beta, Raw(c), c.Offset + cOffset, ldc);
+            beta, Raw(c), c.Offset + cOffset, ldc, Parallel);
     }
 
     public void GemmStridedBatched(
@@ -25,23 +28,95 @@ public sealed partial class CpuBackend
         float beta, Tensor c, int cOffset, int ldc, long strideC,
         int batchCount)
     {
+        if (batchCount < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchCount), $"must not be negative; got {batchCount}");
+        }
+
+        if (batchCount == 0)
+        {
+            return;
+        }
+
+        // Offsets are linear in the batch index, so the first and last matrices bound them all.
+        long last = batchCount - 1;
+        CheckGemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        CheckGemm(transA, transB, m, n, k, a, checked((int)(aOffset + last * strideA)), lda,
+            b, checked((int)(bOffset + last * strideB)), ldb, c, checked((int)(cOffset + last * strideC)), ldc);
+        float[] av = Raw(a), bv = Raw(b), cv = Raw(c);
+        int ao = a.Offset + aOffset, bo = b.Offset + bOffset, co = c.Offset + cOffset;
+
+        // Many small products (attention scores, per-sample convolutions): one thread each.
+        // Few large ones: one after another, each parallel inside.
+        bool perMatrix = Threads > 1 && batchCount >= Threads && (long)m * n * k < 1L << 21;
+        if (perMatrix)
+        {
+            System.Threading.Tasks.Parallel.For(0, batchCount, Parallel, i =>
+                GemmCore(transA, transB, m, n, k, alpha,
+                    av, (int)(ao + i * strideA), lda, bv, (int)(bo + i * strideB), ldb,
+                    beta, cv, (int)(co + i * strideC), ldc, null));
+            return;
+        }
+
         for (int i = 0; i < batchCount; i++)
         {
-            Gemm(
-                transA, transB, m, n, k, alpha,
-                a, checked((int)(aOffset + i * strideA)), lda,
-                b, checked((int)(bOffset + i * strideB)), ldb,
-                beta, c, checked((int)(cOffset + i * strideC)), ldc);
+            GemmCore(transA, transB, m, n, k, alpha,
+                av, (int)(ao + i * strideA), lda, bv, (int)(bo + i * strideB), ldb,
+                beta, cv, (int)(co + i * strideC), ldc, Parallel);
         }
     }
 
-    /// <summary>The plain reference GEMM (row-major, optional transposes).</summary>
-    internal void GemmReference(
+    // The GEMM every CPU kernel calls on raw, already checked arrays; parallel null means this
+    // thread only. C must not overlap A or B.
+    internal void GemmCore(
         bool transA, bool transB, int m, int n, int k, float alpha,
         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-        float beta, float[] c, int cOff, int ldc)
+        float beta, float[] c, int cOff, int ldc, ParallelOptions? parallel)
     {
-        System.Threading.Tasks.Parallel.For(0, m, Parallel, i =>
+        var args = new GemmArgs(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        PackedGemm.Run(Simd, args, Threads > 1 ? parallel : null);
+    }
+
+    // The kernels read and write through unchecked refs, so every matrix must lie inside its
+    // tensor: a bad leading dimension is an exception here, never memory corruption.
+    private static void CheckGemm(
+        bool transA, bool transB, int m, int n, int k,
+        Tensor a, int aOffset, int lda, Tensor b, int bOffset, int ldb, Tensor c, int cOffset, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(m), $"GEMM sizes must not be negative; got m={m}, n={n}, k={k}");
+        }
+
+        CheckMatrix("A", a, aOffset, lda, transA ? k : m, transA ? m : k);
+        CheckMatrix("B", b, bOffset, ldb, transB ? n : k, transB ? k : n);
+        CheckMatrix("C", c, cOffset, ldc, m, n);
+    }
+
+    private static void CheckMatrix(string name, Tensor t, int offset, int ld, int rows, int cols)
+    {
+        if (ld < Math.Max(1, cols))
+        {
+            throw new ArgumentException($"GEMM: leading dimension of {name} is {ld}, less than its {cols} columns");
+        }
+
+        long end = rows == 0 || cols == 0 ? offset : offset + (long)(rows - 1) * ld + cols;
+        if (offset < 0 || end > t.Length)
+        {
+            throw new ArgumentException(
+                $"GEMM: {name} [{rows}, {cols}] at offset {offset} with leading dimension {ld} needs {end} " +
+                $"elements; {t.Describe()} has {t.Length}");
+        }
+    }
+
+    /// <summary>The plain reference GEMM (row-major, optional transposes), parallel over rows of C.</summary>
+    internal static void GemmReference(
+        bool transA, bool transB, int m, int n, int k, float alpha,
+        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+        float beta, float[] c, int cOff, int ldc, ParallelOptions parallel)
+    {
+        System.Threading.Tasks.Parallel.For(0, m, parallel, i =>
         {
             var row = c.AsSpan(cOff + i * ldc, n);
             if (beta == 0f)

@@ -1,0 +1,220 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Rnn.Core.Cpu;
+
+/// <summary>
+/// A register-blocked GEMM micro-kernel: C[MR, NR] = sum over kc of a packed A column
+/// (MR values) times a packed B row (NR values), then stored as acc + beta * C. The packed
+/// layouts are a[p*MR + r] and b[p*NR + j] (see <see cref="PackedGemm"/>).
+/// </summary>
+internal interface IGemmKernel
+{
+    /// <summary>Rows of the C tile.</summary>
+    static abstract int MR { get; }
+
+    /// <summary>Columns of the C tile.</summary>
+    static abstract int NR { get; }
+
+    /// <summary>Rows of A packed per block (a multiple of MR sized for L2).</summary>
+    static abstract int MC { get; }
+
+    /// <summary>
+    /// One tile. beta = 0 writes acc without reading C (so NaN in uninitialised C cannot leak
+    /// in); callers guarantee the whole MR x NR tile of C lies inside the matrix. Implementations
+    /// are marked AggressiveOptimization so the JIT compiles them optimized at once instead of
+    /// running slow tier-0 code for the first calls.
+    /// </summary>
+    static abstract void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta);
+}
+
+/// <summary>The portable fallback: a 4x8 tile of plain float arithmetic.</summary>
+internal readonly struct ScalarKernel : IGemmKernel
+{
+    public static int MR => 4;
+
+    public static int NR => 8;
+
+    public static int MC => 64;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
+    {
+        // Accumulators live in a stack tile: plain code has no register arrays, and 32 float
+        // locals would spill anyway. Unsafe refs keep bounds checks out of the loop.
+        Span<float> tile = stackalloc float[4 * 8];
+        tile.Clear();
+        ref float acc = ref MemoryMarshal.GetReference(tile);
+        for (int p = 0; p < kc; p++)
+        {
+            for (int r = 0; r < 4; r++)
+            {
+                float ar = Unsafe.Add(ref a, r);
+                ref float row = ref Unsafe.Add(ref acc, r * 8);
+                for (int j = 0; j < 8; j++)
+                {
+                    Unsafe.Add(ref row, j) += ar * Unsafe.Add(ref b, j);
+                }
+            }
+
+            a = ref Unsafe.Add(ref a, 4);
+            b = ref Unsafe.Add(ref b, 8);
+        }
+
+        for (int r = 0; r < 4; r++)
+        {
+            ref float dst = ref Unsafe.Add(ref c, r * ldc);
+            ref float src = ref Unsafe.Add(ref acc, r * 8);
+            for (int j = 0; j < 8; j++)
+            {
+                ref float cij = ref Unsafe.Add(ref dst, j);
+                cij = beta == 0f ? Unsafe.Add(ref src, j) : Unsafe.Add(ref src, j) + beta * cij;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// AVX2 + FMA: a 6x16 tile held in 12 ymm accumulators, leaving 2 for the B row and 1 for the
+/// broadcast A value out of 16 registers (the shape BLIS uses on Haswell).
+/// </summary>
+internal readonly struct Avx2Kernel : IGemmKernel
+{
+    public static int MR => 6;
+
+    public static int NR => 16;
+
+    public static int MC => 120;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.LoadUnsafe(ref b);
+            var b1 = Vector256.LoadUnsafe(ref b, 8);
+            var ar = Vector256.Create(a);
+            c00 = Vector256.FusedMultiplyAdd(ar, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(ar, b1, c01);
+            ar = Vector256.Create(Unsafe.Add(ref a, 1));
+            c10 = Vector256.FusedMultiplyAdd(ar, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(ar, b1, c11);
+            ar = Vector256.Create(Unsafe.Add(ref a, 2));
+            c20 = Vector256.FusedMultiplyAdd(ar, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(ar, b1, c21);
+            ar = Vector256.Create(Unsafe.Add(ref a, 3));
+            c30 = Vector256.FusedMultiplyAdd(ar, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(ar, b1, c31);
+            ar = Vector256.Create(Unsafe.Add(ref a, 4));
+            c40 = Vector256.FusedMultiplyAdd(ar, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(ar, b1, c41);
+            ar = Vector256.Create(Unsafe.Add(ref a, 5));
+            c50 = Vector256.FusedMultiplyAdd(ar, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(ar, b1, c51);
+            a = ref Unsafe.Add(ref a, 6);
+            b = ref Unsafe.Add(ref b, 16);
+        }
+
+        Store(ref c, c00, c01, beta);
+        Store(ref Unsafe.Add(ref c, ldc), c10, c11, beta);
+        Store(ref Unsafe.Add(ref c, 2 * ldc), c20, c21, beta);
+        Store(ref Unsafe.Add(ref c, 3 * ldc), c30, c31, beta);
+        Store(ref Unsafe.Add(ref c, 4 * ldc), c40, c41, beta);
+        Store(ref Unsafe.Add(ref c, 5 * ldc), c50, c51, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(ref float row, Vector256<float> v0, Vector256<float> v1, float beta)
+    {
+        if (beta != 0f)
+        {
+            var vb = Vector256.Create(beta);
+            v0 = Vector256.FusedMultiplyAdd(vb, Vector256.LoadUnsafe(ref row), v0);
+            v1 = Vector256.FusedMultiplyAdd(vb, Vector256.LoadUnsafe(ref row, 8), v1);
+        }
+
+        v0.StoreUnsafe(ref row);
+        v1.StoreUnsafe(ref row, 8);
+    }
+}
+
+/// <summary>
+/// AVX-512F: an 8x32 tile in 16 zmm accumulators (half the register file, so the JIT never
+/// spills). Limit: a 12x32 or 14x32 tile would use more of the 32 registers and run faster on
+/// real AVX-512 hardware; it needs measuring there first.
+/// </summary>
+internal readonly struct Avx512Kernel : IGemmKernel
+{
+    public static int MR => 8;
+
+    public static int NR => 32;
+
+    public static int MC => 128;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.LoadUnsafe(ref b);
+            var b1 = Vector512.LoadUnsafe(ref b, 16);
+            var ar = Vector512.Create(a);
+            c00 = Vector512.FusedMultiplyAdd(ar, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(ar, b1, c01);
+            ar = Vector512.Create(Unsafe.Add(ref a, 1));
+            c10 = Vector512.FusedMultiplyAdd(ar, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(ar, b1, c11);
+            ar = Vector512.Create(Unsafe.Add(ref a, 2));
+            c20 = Vector512.FusedMultiplyAdd(ar, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(ar, b1, c21);
+            ar = Vector512.Create(Unsafe.Add(ref a, 3));
+            c30 = Vector512.FusedMultiplyAdd(ar, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(ar, b1, c31);
+            ar = Vector512.Create(Unsafe.Add(ref a, 4));
+            c40 = Vector512.FusedMultiplyAdd(ar, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(ar, b1, c41);
+            ar = Vector512.Create(Unsafe.Add(ref a, 5));
+            c50 = Vector512.FusedMultiplyAdd(ar, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(ar, b1, c51);
+            ar = Vector512.Create(Unsafe.Add(ref a, 6));
+            c60 = Vector512.FusedMultiplyAdd(ar, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(ar, b1, c61);
+            ar = Vector512.Create(Unsafe.Add(ref a, 7));
+            c70 = Vector512.FusedMultiplyAdd(ar, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(ar, b1, c71);
+            a = ref Unsafe.Add(ref a, 8);
+            b = ref Unsafe.Add(ref b, 32);
+        }
+
+        Store(ref c, c00, c01, beta);
+        Store(ref Unsafe.Add(ref c, ldc), c10, c11, beta);
+        Store(ref Unsafe.Add(ref c, 2 * ldc), c20, c21, beta);
+        Store(ref Unsafe.Add(ref c, 3 * ldc), c30, c31, beta);
+        Store(ref Unsafe.Add(ref c, 4 * ldc), c40, c41, beta);
+        Store(ref Unsafe.Add(ref c, 5 * ldc), c50, c51, beta);
+        Store(ref Unsafe.Add(ref c, 6 * ldc), c60, c61, beta);
+        Store(ref Unsafe.Add(ref c, 7 * ldc), c70, c71, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(ref float row, Vector512<float> v0, Vector512<float> v1, float beta)
+    {
+        if (beta != 0f)
+        {
+            var vb = Vector512.Create(beta);
+            v0 = Vector512.FusedMultiplyAdd(vb, Vector512.LoadUnsafe(ref row), v0);
+            v1 = Vector512.FusedMultiplyAdd(vb, Vector512.LoadUnsafe(ref row, 16), v1);
+        }
+
+        v0.StoreUnsafe(ref row);
+        v1.StoreUnsafe(ref row, 16);
+    }
+}

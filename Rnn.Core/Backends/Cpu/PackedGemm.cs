@@ -1,0 +1,321 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Rnn.Core.Cpu;
+
+/// <summary>The operands of one row-major GEMM, C = alpha * op(A) * op(B) + beta * C, already checked.</summary>
+internal readonly record struct GemmArgs(
+    bool TransA, bool TransB, int M, int N, int K, float Alpha,
+    float[] A, int AOff, int Lda, float[] B, int BOff, int Ldb,
+    float Beta, float[] C, int COff, int Ldc);
+
+/// <summary>
+/// Packed, cache-blocked GEMM in the style of Goto and van de Geijn (2008) and BLIS: C is
+/// walked in column blocks of NC; for each depth block of KC the matching rows of op(B) are
+/// packed once into NR-wide panels (kept in L3/L2), each task packs its rows of op(A) into
+/// MR-tall panels (with alpha folded in, kept in L2), and the micro-kernel multiplies one
+/// A panel by one B panel into an MR x NR tile of C held in registers. Tasks own disjoint
+/// blocks of C, so threads never write the same element; edges go through a small tile
+/// buffer. Packed buffers come from ArrayPool, so steady-state calls allocate no arrays.
+/// </summary>
+internal static class PackedGemm
+{
+    // Depth of one packed block: a 16-wide B panel of 256 rows is 16 KiB (L1-resident).
+    private const int KC = 256;
+
+    // Columns of C per outer block, bounding the packed B buffer to KC*NC floats (2 MiB).
+    private const int NC = 2048;
+
+    // Below this many multiply-adds a GEMM runs on the calling thread: fork/join costs more.
+    private const long ParallelThreshold = 48L * 48 * 48;
+
+    /// <summary>Runs the GEMM on the given instruction set; parallel null means this thread only.</summary>
+    public static void Run(CpuSimd simd, in GemmArgs g, ParallelOptions? parallel)
+    {
+        switch (simd)
+        {
+            case CpuSimd.Avx512: Run<Avx512Kernel>(g, parallel); break;
+            case CpuSimd.Avx2: Run<Avx2Kernel>(g, parallel); break;
+            default: Run<ScalarKernel>(g, parallel); break;
+        }
+    }
+
+    private static void Run<TK>(GemmArgs g, ParallelOptions? parallel)
+        where TK : struct, IGemmKernel
+    {
+        if (g.M == 0 || g.N == 0)
+        {
+            return;
+        }
+
+        if (g.K == 0 || g.Alpha == 0f)
+        {
+            ScaleC(g);
+            return;
+        }
+
+        int threads = parallel?.MaxDegreeOfParallelism ?? 1;
+        if (threads < 1 || (long)g.M * g.N * g.K < ParallelThreshold)
+        {
+            threads = 1;
+        }
+
+        var plan = TaskPlan.Create<TK>(g.M, Math.Min(NC, g.N), threads);
+        for (int jc = 0; jc < g.N; jc += NC)
+        {
+            int nc = Math.Min(NC, g.N - jc);
+            for (int pc = 0; pc < g.K; pc += KC)
+            {
+                int kc = Math.Min(KC, g.K - pc);
+                var block = new Block(jc, nc, pc, kc, pc == 0 ? g.Beta : 1f);
+                RunBlock<TK>(g, block, plan, threads, parallel);
+            }
+        }
+    }
+
+    // One (column block, depth block): pack B, then every task packs its A rows and multiplies.
+    private static void RunBlock<TK>(GemmArgs g, Block blk, TaskPlan plan, int threads, ParallelOptions? parallel)
+        where TK : struct, IGemmKernel
+    {
+        int panels = (blk.Nc + TK.NR - 1) / TK.NR;
+        float[] packB = ArrayPool<float>.Shared.Rent(panels * TK.NR * blk.Kc);
+        try
+        {
+            if (threads == 1)
+            {
+                PackB<TK>(g, blk, packB, 0, panels);
+                RunTask<TK>(g, blk, plan, packB, 0, panels, 0, g.M);
+                return;
+            }
+
+            int packChunks = Math.Min(panels, threads);
+            System.Threading.Tasks.Parallel.For(0, packChunks, parallel!, t =>
+                PackB<TK>(g, blk, packB, panels * t / packChunks, panels * (t + 1) / packChunks));
+
+            System.Threading.Tasks.Parallel.For(0, plan.RowBlocks * plan.ColChunks, parallel!, t =>
+            {
+                int rb = t / plan.ColChunks;
+                int cb = t % plan.ColChunks;
+                int p0 = Math.Min(panels, cb * plan.PanelsPerChunk);
+                int p1 = Math.Min(panels, p0 + plan.PanelsPerChunk);
+                int i0 = rb * plan.RowsPerBlock;
+                int i1 = Math.Min(g.M, i0 + plan.RowsPerBlock);
+                if (p0 < p1)
+                {
+                    RunTask<TK>(g, blk, plan, packB, p0, p1, i0, i1);
+                }
+            });
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packB);
+        }
+    }
+
+    // Rows [i0, i1) of C times B panels [p0, p1) of this block, in row blocks of the kernel's MC.
+    private static void RunTask<TK>(GemmArgs g, Block blk, TaskPlan plan, float[] packB, int p0, int p1, int i0, int i1)
+        where TK : struct, IGemmKernel
+    {
+        int mc = Math.Min(TK.MC, i1 - i0);
+        float[] packA = ArrayPool<float>.Shared.Rent(((mc + TK.MR - 1) / TK.MR) * TK.MR * blk.Kc);
+        Span<float> tile = stackalloc float[TK.MR * TK.NR];
+        try
+        {
+            for (int ic = i0; ic < i1; ic += TK.MC)
+            {
+                int rows = Math.Min(TK.MC, i1 - ic);
+                PackA<TK>(g, blk, packA, ic, rows);
+                Multiply<TK>(g, blk, packA, packB, ic, rows, p0, p1, tile);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packA);
+        }
+    }
+
+    // The macro-kernel: B panel outer (stays in L1), A panels inner (stream from L2).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Multiply<TK>(GemmArgs g, Block blk, float[] packA, float[] packB,
+        int ic, int rows, int p0, int p1, Span<float> tile)
+        where TK : struct, IGemmKernel
+    {
+        ref float a0 = ref MemoryMarshal.GetArrayDataReference(packA);
+        ref float b0 = ref MemoryMarshal.GetArrayDataReference(packB);
+        ref float c0 = ref MemoryMarshal.GetArrayDataReference(g.C);
+        ref float t0 = ref MemoryMarshal.GetReference(tile);
+        for (int jp = p0; jp < p1; jp++)
+        {
+            int j = blk.Jc + jp * TK.NR;
+            int nr = Math.Min(TK.NR, blk.Jc + blk.Nc - j);
+            ref float bp = ref Unsafe.Add(ref b0, jp * TK.NR * blk.Kc);
+            for (int ip = 0; ip * TK.MR < rows; ip++)
+            {
+                int i = ic + ip * TK.MR;
+                int mr = Math.Min(TK.MR, ic + rows - i);
+                ref float ap = ref Unsafe.Add(ref a0, ip * TK.MR * blk.Kc);
+                ref float cij = ref Unsafe.Add(ref c0, g.COff + (nint)i * g.Ldc + j);
+                if (mr == TK.MR && nr == TK.NR)
+                {
+                    TK.Run(blk.Kc, ref ap, ref bp, ref cij, g.Ldc, blk.Beta);
+                    continue;
+                }
+
+                TK.Run(blk.Kc, ref ap, ref bp, ref t0, TK.NR, 0f);
+                MergeEdge(ref t0, TK.NR, ref cij, g.Ldc, mr, nr, blk.Beta);
+            }
+        }
+    }
+
+    // C[mr, nr] = tile + beta * C for a partial tile at the matrix edge.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MergeEdge(ref float tile, int tileLd, ref float c, int ldc, int mr, int nr, float beta)
+    {
+        for (int r = 0; r < mr; r++)
+        {
+            ref float src = ref Unsafe.Add(ref tile, r * tileLd);
+            ref float dst = ref Unsafe.Add(ref c, (nint)r * ldc);
+            for (int j = 0; j < nr; j++)
+            {
+                ref float d = ref Unsafe.Add(ref dst, j);
+                d = beta == 0f ? Unsafe.Add(ref src, j) : Unsafe.Add(ref src, j) + beta * d;
+            }
+        }
+    }
+
+    // packA[ip][p][r] = alpha * op(A)[ic + ip*MR + r, pc + p], rows past the edge zero.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackA<TK>(GemmArgs g, Block blk, float[] packA, int ic, int rows)
+        where TK : struct, IGemmKernel
+    {
+        int mr = TK.MR;
+        int kc = blk.Kc;
+        ref float src0 = ref MemoryMarshal.GetArrayDataReference(g.A);
+        ref float dst0 = ref MemoryMarshal.GetArrayDataReference(packA);
+        for (int ip = 0; ip * mr < rows; ip++)
+        {
+            ref float dst = ref Unsafe.Add(ref dst0, ip * mr * kc);
+            int live = Math.Min(mr, rows - ip * mr);
+            int row0 = ic + ip * mr;
+            if (!g.TransA)
+            {
+                // Row r of op(A) is contiguous in A: read along it, write with stride MR.
+                for (int r = 0; r < live; r++)
+                {
+                    ref float src = ref Unsafe.Add(ref src0, g.AOff + (nint)(row0 + r) * g.Lda + blk.Pc);
+                    for (int p = 0; p < kc; p++)
+                    {
+                        Unsafe.Add(ref dst, p * mr + r) = g.Alpha * Unsafe.Add(ref src, p);
+                    }
+                }
+            }
+            else
+            {
+                // Column p of op(A) is contiguous in A^T: each packed group of MR is one short copy.
+                for (int p = 0; p < kc; p++)
+                {
+                    ref float src = ref Unsafe.Add(ref src0, g.AOff + (nint)(blk.Pc + p) * g.Lda + row0);
+                    for (int r = 0; r < live; r++)
+                    {
+                        Unsafe.Add(ref dst, p * mr + r) = g.Alpha * Unsafe.Add(ref src, r);
+                    }
+                }
+            }
+
+            for (int p = 0; live < mr && p < kc; p++)
+            {
+                for (int r = live; r < mr; r++)
+                {
+                    Unsafe.Add(ref dst, p * mr + r) = 0f;
+                }
+            }
+        }
+    }
+
+    // packB[jp][p][j] = op(B)[pc + p, jc + jp*NR + j] for panels [p0, p1), columns past the edge zero.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackB<TK>(GemmArgs g, Block blk, float[] packB, int p0, int p1)
+        where TK : struct, IGemmKernel
+    {
+        int nr = TK.NR;
+        int kc = blk.Kc;
+        ref float src0 = ref MemoryMarshal.GetArrayDataReference(g.B);
+        ref float dst0 = ref MemoryMarshal.GetArrayDataReference(packB);
+        for (int jp = p0; jp < p1; jp++)
+        {
+            ref float dst = ref Unsafe.Add(ref dst0, jp * nr * kc);
+            int col0 = blk.Jc + jp * nr;
+            int live = Math.Min(nr, blk.Jc + blk.Nc - col0);
+            if (!g.TransB)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    ref float src = ref Unsafe.Add(ref src0, g.BOff + (nint)(blk.Pc + p) * g.Ldb + col0);
+                    var row = MemoryMarshal.CreateReadOnlySpan(ref src, live);
+                    row.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, p * nr), live));
+                }
+            }
+            else
+            {
+                for (int j = 0; j < live; j++)
+                {
+                    ref float src = ref Unsafe.Add(ref src0, g.BOff + (nint)(col0 + j) * g.Ldb + blk.Pc);
+                    for (int p = 0; p < kc; p++)
+                    {
+                        Unsafe.Add(ref dst, p * nr + j) = Unsafe.Add(ref src, p);
+                    }
+                }
+            }
+
+            for (int p = 0; live < nr && p < kc; p++)
+            {
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, p * nr + live), nr - live).Clear();
+            }
+        }
+    }
+
+    // C = beta * C when there is nothing to add (k = 0 or alpha = 0); beta = 0 clears.
+    private static void ScaleC(in GemmArgs g)
+    {
+        for (int i = 0; i < g.M; i++)
+        {
+            var row = g.C.AsSpan(g.COff + i * g.Ldc, g.N);
+            if (g.Beta == 0f)
+            {
+                row.Clear();
+            }
+            else if (g.Beta != 1f)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(row, g.Beta, row);
+            }
+        }
+    }
+
+    private readonly record struct Block(int Jc, int Nc, int Pc, int Kc, float Beta);
+
+    // How one column block is split into tasks: row blocks (multiples of MR) times column chunks
+    // (multiples of NR), about two tasks a thread for balance.
+    private readonly record struct TaskPlan(int RowsPerBlock, int RowBlocks, int PanelsPerChunk, int ColChunks)
+    {
+        public static TaskPlan Create<TK>(int m, int nc, int threads)
+            where TK : struct, IGemmKernel
+        {
+            int panels = (nc + TK.NR - 1) / TK.NR;
+            if (threads == 1)
+            {
+                return new TaskPlan(m, 1, panels, 1);
+            }
+
+            int wanted = 2 * threads;
+            int rows = RoundUp(Math.Max(1, (m + wanted - 1) / wanted), TK.MR);
+            rows = Math.Min(RoundUp(TK.MC, TK.MR), rows);
+            int rowBlocks = (m + rows - 1) / rows;
+            int chunks = rowBlocks >= wanted ? 1 : Math.Min(panels, (wanted + rowBlocks - 1) / rowBlocks);
+            int perChunk = (panels + chunks - 1) / chunks;
+            return new TaskPlan(rows, rowBlocks, perChunk, (panels + perChunk - 1) / perChunk);
+        }
+
+        private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+    }
+}

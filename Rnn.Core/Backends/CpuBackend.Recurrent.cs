@@ -1,0 +1,282 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace Rnn.Core;
+
+// Fused LSTM/GRU gate kernels on the CPU. Each works row by row (one batch sample) and composes
+// TensorPrimitives calls over the hidden-sized gate blocks, so every pass is vectorized and no
+// element is touched by scalar code. Scratch comes from the shared array pool, once per call.
+public sealed partial class CpuBackend
+{
+    private static Span<float> Row(Tensor t, int offset, int row, int width) =>
+        Raw(t).AsSpan(t.Offset + offset + row * width, width);
+
+    private static bool IsPadding(Tensor? mask, int maskOffset, int row) =>
+        mask is not null && Raw(mask)[mask.Offset + maskOffset + row] == 0f;
+
+    // s * (1 - s) = s - s*s, written into dst (the derivative of a sigmoid from its output).
+    private static void SigmoidSlope(ReadOnlySpan<float> s, Span<float> dst)
+    {
+        TensorPrimitives.Multiply(s, s, dst);
+        TensorPrimitives.Subtract(s, dst, dst);
+    }
+
+    // 1 - t*t into dst (the derivative of tanh from its output).
+    private static void TanhSlope(ReadOnlySpan<float> t, Span<float> dst)
+    {
+        TensorPrimitives.Multiply(t, t, dst);
+        TensorPrimitives.Subtract(1f, dst, dst);
+    }
+
+    public void LstmGatesForward(
+        int batch, int hidden,
+        Tensor gates, int gatesOffset,
+        Tensor cPrev, int cPrevOffset, Tensor hPrev, int hPrevOffset,
+        Tensor c, int cOffset, Tensor h, int hOffset,
+        Tensor? mask = null, int maskOffset = 0)
+    {
+        int hd = hidden;
+        for (int b = 0; b < batch; b++)
+        {
+            var cp = Row(cPrev, cPrevOffset, b, hd);
+            var cn = Row(c, cOffset, b, hd);
+            var hn = Row(h, hOffset, b, hd);
+            var g = Row(gates, gatesOffset, b, 4 * hd);
+            if (IsPadding(mask, maskOffset, b))
+            {
+                cp.CopyTo(cn);
+                Row(hPrev, hPrevOffset, b, hd).CopyTo(hn);
+                g.Clear();
+                continue;
+            }
+
+            TensorPrimitives.Sigmoid(g[..(2 * hd)], g[..(2 * hd)]);   // i, f
+            TensorPrimitives.Tanh(g.Slice(2 * hd, hd), g.Slice(2 * hd, hd));
+            TensorPrimitives.Sigmoid(g.Slice(3 * hd, hd), g.Slice(3 * hd, hd));
+            var i = g[..hd];
+            var f = g.Slice(hd, hd);
+            TensorPrimitives.Multiply(f, cp, cn);
+            TensorPrimitives.MultiplyAdd(i, g.Slice(2 * hd, hd), cn, cn);
+            TensorPrimitives.Tanh(cn, hn);
+            TensorPrimitives.Multiply(hn, g.Slice(3 * hd, hd), hn);
+        }
+    }
+
+    public void LstmGatesBackward(
+        int batch, int hidden,
+        Tensor gates, int gatesOffset,
+        Tensor cPrev, int cPrevOffset, Tensor c, int cOffset,
+        Tensor dh, int dhOffset, Tensor dc, int dcOffset,
+        Tensor dGates, int dGatesOffset, Tensor dhPrev, int dhPrevOffset,
+        Tensor? mask = null, int maskOffset = 0)
+    {
+        int hd = hidden;
+        float[] pool = ArrayPool<float>.Shared.Rent(2 * hd);
+        var a = pool.AsSpan(0, hd);
+        var dcTotal = pool.AsSpan(hd, hd);
+        for (int b = 0; b < batch; b++)
+        {
+            var dhRow = Row(dh, dhOffset, b, hd);
+            var dcRow = Row(dc, dcOffset, b, hd);
+            var dg = Row(dGates, dGatesOffset, b, 4 * hd);
+            var dhp = Row(dhPrev, dhPrevOffset, b, hd);
+            if (IsPadding(mask, maskOffset, b))
+            {
+                dg.Clear();
+                dhRow.CopyTo(dhp);
+                continue;   // dc passes through unchanged
+            }
+
+            var g = Row(gates, gatesOffset, b, 4 * hd);
+            var i = g[..hd];
+            var f = g.Slice(hd, hd);
+            var gc = g.Slice(2 * hd, hd);
+            var o = g.Slice(3 * hd, hd);
+            var di = dg[..hd];
+            var df = dg.Slice(hd, hd);
+            var dgc = dg.Slice(2 * hd, hd);
+            var dout = dg.Slice(3 * hd, hd);
+
+            // dL/dc_t in total = dc + dh * o * (1 - tanh(c)^2)
+            TensorPrimitives.Tanh(Row(c, cOffset, b, hd), a);
+            TensorPrimitives.Multiply(dhRow, a, dout);   // dL/do
+            TanhSlope(a, a);
+            TensorPrimitives.Multiply(a, o, a);
+            TensorPrimitives.MultiplyAdd(a, dhRow, dcRow, dcTotal);
+
+            SigmoidSlope(o, a);
+            TensorPrimitives.Multiply(dout, a, dout);
+            TensorPrimitives.Multiply(dcTotal, gc, di);
+            SigmoidSlope(i, a);
+            TensorPrimitives.Multiply(di, a, di);
+            TensorPrimitives.Multiply(dcTotal, Row(cPrev, cPrevOffset, b, hd), df);
+            SigmoidSlope(f, a);
+            TensorPrimitives.Multiply(df, a, df);
+            TensorPrimitives.Multiply(dcTotal, i, dgc);
+            TanhSlope(gc, a);
+            TensorPrimitives.Multiply(dgc, a, dgc);
+
+            TensorPrimitives.Multiply(dcTotal, f, dcRow);   // dL/dc_{t-1}
+            dhp.Clear();
+        }
+
+        ArrayPool<float>.Shared.Return(pool);
+    }
+
+    public void GruGatesForward(
+        bool resetAfter, int batch, int hidden,
+        Tensor gi, int giOffset, Tensor gh, int ghOffset,
+        Tensor hPrev, int hPrevOffset, Tensor h, int hOffset,
+        Tensor? mask = null, int maskOffset = 0)
+    {
+        int hd = hidden;
+        for (int b = 0; b < batch; b++)
+        {
+            var hp = Row(hPrev, hPrevOffset, b, hd);
+            var hn = Row(h, hOffset, b, hd);
+            var x = Row(gi, giOffset, b, 3 * hd);
+            if (IsPadding(mask, maskOffset, b))
+            {
+                hp.CopyTo(hn);
+                x.Clear();
+                continue;
+            }
+
+            var r = Row(gh, ghOffset, b, 3 * hd);
+            var n = x.Slice(2 * hd, hd);
+            if (resetAfter)
+            {
+                TensorPrimitives.Add(x[..(2 * hd)], r[..(2 * hd)], x[..(2 * hd)]);
+                TensorPrimitives.Sigmoid(x[..(2 * hd)], x[..(2 * hd)]);   // z, r
+                TensorPrimitives.MultiplyAdd(x.Slice(hd, hd), r.Slice(2 * hd, hd), n, n);
+            }
+            else
+            {
+                TensorPrimitives.Add(n, r.Slice(2 * hd, hd), n);
+            }
+
+            TensorPrimitives.Tanh(n, n);
+
+            // h = n + z * (hPrev - n)
+            TensorPrimitives.Subtract(hp, n, hn);
+            TensorPrimitives.MultiplyAdd(hn, x[..hd], n, hn);
+        }
+    }
+
+    public void GruResetForward(
+        int batch, int hidden,
+        Tensor gi, int giOffset, Tensor gh, int ghOffset,
+        Tensor hPrev, int hPrevOffset, Tensor rh, int rhOffset,
+        Tensor? mask = null, int maskOffset = 0)
+    {
+        int hd = hidden;
+        for (int b = 0; b < batch; b++)
+        {
+            var zr = Row(gi, giOffset, b, 3 * hd)[..(2 * hd)];
+            var rhRow = Row(rh, rhOffset, b, hd);
+            if (IsPadding(mask, maskOffset, b))
+            {
+                rhRow.Clear();
+                continue;
+            }
+
+            TensorPrimitives.Add(zr, Row(gh, ghOffset, b, 3 * hd)[..(2 * hd)], zr);
+            TensorPrimitives.Sigmoid(zr, zr);
+            TensorPrimitives.Multiply(zr.Slice(hd, hd), Row(hPrev, hPrevOffset, b, hd), rhRow);
+        }
+    }
+
+    public void GruGatesBackward(
+        bool resetAfter, int batch, int hidden,
+        Tensor gi, int giOffset, Tensor gh, int ghOffset,
+        Tensor hPrev, int hPrevOffset, Tensor dh, int dhOffset,
+        Tensor dGi, int dGiOffset, Tensor dGh, int dGhOffset,
+        Tensor dhPrev, int dhPrevOffset,
+        Tensor? mask = null, int maskOffset = 0)
+    {
+        int hd = hidden;
+        float[] pool = ArrayPool<float>.Shared.Rent(hd);
+        var a = pool.AsSpan(0, hd);
+        for (int b = 0; b < batch; b++)
+        {
+            var dhRow = Row(dh, dhOffset, b, hd);
+            var dx = Row(dGi, dGiOffset, b, 3 * hd);
+            var dr = Row(dGh, dGhOffset, b, 3 * hd);
+            var dhp = Row(dhPrev, dhPrevOffset, b, hd);
+            if (IsPadding(mask, maskOffset, b))
+            {
+                dx.Clear();
+                dr.Clear();
+                dhRow.CopyTo(dhp);
+                continue;
+            }
+
+            var g = Row(gi, giOffset, b, 3 * hd);
+            var z = g[..hd];
+            var r = g.Slice(hd, hd);
+            var n = g.Slice(2 * hd, hd);
+            var dz = dx[..hd];
+            var drr = dx.Slice(hd, hd);
+            var dn = dx.Slice(2 * hd, hd);
+
+            // h = n + z*(hPrev - n): dz = dh*(hPrev - n), dn = dh*(1 - z), dhPrev = dh*z
+            TensorPrimitives.Subtract(Row(hPrev, hPrevOffset, b, hd), n, dz);
+            TensorPrimitives.Multiply(dz, dhRow, dz);
+            SigmoidSlope(z, a);
+            TensorPrimitives.Multiply(dz, a, dz);
+            TensorPrimitives.Multiply(dhRow, z, dhp);
+            TensorPrimitives.Subtract(dhRow, dhp, dn);
+            TanhSlope(n, a);
+            TensorPrimitives.Multiply(dn, a, dn);   // dL/d(n pre-activation)
+            dz.CopyTo(dr[..hd]);
+
+            if (resetAfter)
+            {
+                // n_pre = gi_n + r * gh_n
+                TensorPrimitives.Multiply(dn, r, dr.Slice(2 * hd, hd));
+                TensorPrimitives.Multiply(dn, Row(gh, ghOffset, b, 3 * hd).Slice(2 * hd, hd), drr);
+                SigmoidSlope(r, a);
+                TensorPrimitives.Multiply(drr, a, drr);
+                drr.CopyTo(dr.Slice(hd, hd));
+            }
+            else
+            {
+                dn.CopyTo(dr.Slice(2 * hd, hd));
+                drr.Clear();
+                dr.Slice(hd, hd).Clear();
+            }
+        }
+
+        ArrayPool<float>.Shared.Return(pool);
+    }
+
+    public void GruResetBackward(
+        int batch, int hidden,
+        Tensor gi, int giOffset, Tensor hPrev, int hPrevOffset, Tensor dRh, int dRhOffset,
+        Tensor dGi, int dGiOffset, Tensor dGh, int dGhOffset, Tensor dhPrev, int dhPrevOffset,
+        Tensor? mask = null, int maskOffset = 0)
+    {
+        int hd = hidden;
+        float[] pool = ArrayPool<float>.Shared.Rent(hd);
+        var a = pool.AsSpan(0, hd);
+        for (int b = 0; b < batch; b++)
+        {
+            if (IsPadding(mask, maskOffset, b))
+            {
+                continue;
+            }
+
+            var r = Row(gi, giOffset, b, 3 * hd).Slice(hd, hd);
+            var drh = Row(dRh, dRhOffset, b, hd);
+            var drr = Row(dGi, dGiOffset, b, 3 * hd).Slice(hd, hd);
+            var dhp = Row(dhPrev, dhPrevOffset, b, hd);
+            TensorPrimitives.Multiply(drh, Row(hPrev, hPrevOffset, b, hd), drr);
+            SigmoidSlope(r, a);
+            TensorPrimitives.Multiply(drr, a, drr);
+            drr.CopyTo(Row(dGh, dGhOffset, b, 3 * hd).Slice(hd, hd));
+            TensorPrimitives.MultiplyAdd(drh, r, dhp, dhp);
+        }
+
+        ArrayPool<float>.Shared.Return(pool);
+    }
+}

@@ -1,0 +1,182 @@
+namespace Rnn.Core.Recurrent;
+
+/// <summary>
+/// The parts the fused LSTM and GRU sequence kernels share: time-major input gathering, the one
+/// input-projection GEMM for all steps, the output layout, and the batched input-side gradients.
+/// Buffers are time-major: row t*batch + b is step t of sample b, in processing order.
+/// </summary>
+internal static class FusedSequence
+{
+    /// <summary>xs [time*batch, in]: row t*batch + b = the input sample b reads at step t.</summary>
+    public static Tensor GatherInputs(Tensor x, SequencePlan plan)
+    {
+        int features = x.Dim(2);
+        var be = x.Backend;
+        var xs = be.Allocate(new[] { plan.Time * plan.Batch, features });   // [time*batch, in]
+        be.GatherRows(x.View(plan.Batch * plan.Time, features), plan.Source, xs);
+        return xs;
+    }
+
+    /// <summary>xs W^T + bias for every step as one GEMM: [time*batch, width].</summary>
+    public static Tensor Project(Tensor xs, Tensor weight, Tensor bias)
+    {
+        var be = xs.Backend;
+        int rows = xs.Dim(0);
+        int features = xs.Dim(1);
+        int width = weight.Dim(0);
+        var g = be.Allocate(new[] { rows, width });   // [time*batch, width]
+        be.CopyBlocks(bias, 0, 0, g, 0, width, width, rows);   // every row starts as the bias
+        be.Gemm(false, true, rows, width, features, 1f, xs, 0, features, weight, 0, features, 1f, g, 0, width);
+        return g;
+    }
+
+    /// <summary>
+    /// A [batch, time, hidden] sequence from the state slots hs [(time+1)*batch, hidden], zero at
+    /// padding.
+    /// </summary>
+    public static Tensor SequenceOutput(Tensor hs, SequencePlan plan, int hidden)
+    {
+        int batch = plan.Batch;
+        int time = plan.Time;
+        var be = hs.Backend;
+        var index = new int[batch * time];
+        for (int b = 0; b < batch; b++)
+        {
+            for (int t = 0; t < time; t++)
+            {
+                index[b * time + t] = (t + 1) * batch + b;   // slot t+1 holds step t's h
+            }
+        }
+
+        var y = be.Allocate(new[] { batch, time, hidden });   // [batch, time, hidden]
+        be.GatherRows(hs, index, y.View(batch * time, hidden));
+        ForEachPadding(plan, (t, b) => be.Fill(y.Slice((b * time + t) * hidden, hidden), 0f));
+        return y;
+    }
+
+    /// <summary>
+    /// The gradient of a [batch, time, hidden] output laid out time-major [time*batch, hidden],
+    /// zero at padding.
+    /// </summary>
+    public static Tensor TimeMajorGrad(Tensor dy, SequencePlan plan, int hidden)
+    {
+        int batch = plan.Batch;
+        int time = plan.Time;
+        var be = dy.Backend;
+        var index = new int[batch * time];
+        for (int t = 0; t < time; t++)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                index[t * batch + b] = b * time + t;
+            }
+        }
+
+        var g = be.Allocate(new[] { time * batch, hidden });   // [time*batch, hidden]
+        be.GatherRows(dy.View(batch * time, hidden), index, g);
+        ForEachPadding(plan, (t, b) => be.Fill(g.Slice((t * batch + b) * hidden, hidden), 0f));
+        return g;
+    }
+
+    /// <summary>A copy of state slot s of a [(time+1)*batch, hidden] buffer: [batch, hidden].</summary>
+    public static Tensor Slot(Tensor buffer, int slot, int batch, int hidden)
+    {
+        var be = buffer.Backend;
+        var s = be.Allocate(new[] { batch, hidden });
+        be.Copy(buffer.Slice(slot * batch * hidden, batch, hidden), s);
+        return s;
+    }
+
+    /// <summary>
+    /// Input-side gradients from the pre-activation gradients dG [time*batch, width] of all steps:
+    /// dW += dG^T xs, dbias += column sums of dG, dx += dG W scattered back to x's rows.
+    /// </summary>
+    public static void InputGrads(Tensor x, Tensor xs, Tensor weight, Tensor bias, Tensor dG, SequencePlan plan)
+    {
+        var be = x.Backend;
+        int rows = xs.Dim(0);
+        int features = xs.Dim(1);
+        int width = weight.Dim(0);
+        if (weight.RequiresGrad)
+        {
+            be.Gemm(true, false, width, features, rows, 1f, dG, 0, width, xs, 0, features,
+                1f, weight.EnsureGrad(), 0, features);
+        }
+
+        if (bias.RequiresGrad)
+        {
+            be.ReduceSumTo(dG, bias.EnsureGrad(), accumulate: true);
+        }
+
+        if (x.RequiresGrad)
+        {
+            var dxs = be.Allocate(new[] { rows, features });   // [time*batch, in]
+            be.Gemm(false, false, rows, features, width, 1f, dG, 0, width, weight, 0, features,
+                0f, dxs, 0, features);
+            be.ScatterAddRows(dxs, plan.Source, x.EnsureGrad().View(plan.Batch * plan.Time, features));
+        }
+    }
+
+    /// <summary>
+    /// The last valid output of each sample, [batch, hidden]: the final state slot, since padded
+    /// steps carry the state; zeros for samples with no valid step.
+    /// </summary>
+    public static Tensor LastOutput(Tensor hs, SequencePlan plan, int hidden)
+    {
+        var y = Slot(hs, plan.Time, plan.Batch, hidden);
+        foreach (int b in plan.EmptySamples)
+        {
+            y.Backend.Fill(y.Slice(b * hidden, hidden), 0f);
+        }
+
+        return y;
+    }
+
+    /// <summary>Adds the gradient of <see cref="LastOutput"/> into dh, except for samples with no valid step.</summary>
+    public static void AddLastOutputGrad(Tensor dy, Tensor dh, SequencePlan plan, int hidden)
+    {
+        var be = dy.Backend;
+        be.Axpy(1f, dy, dh);
+        foreach (int b in plan.EmptySamples)
+        {
+            be.Axpy(-1f, dy.Slice(b * hidden, hidden), dh.Slice(b * hidden, hidden));
+        }
+    }
+
+    /// <summary>Seeds dh (and dc) from the final-state and last-output gradients.</summary>
+    public static void AddIfPresent(Tensor? grad, Tensor into)
+    {
+        if (grad is not null)
+        {
+            into.Backend.Axpy(1f, grad, into);
+        }
+    }
+
+    /// <summary>Adds a gradient into an initial state that requires one.</summary>
+    public static void AddStateGrad(Tensor state, Tensor grad)
+    {
+        if (state.RequiresGrad)
+        {
+            state.Backend.Axpy(1f, grad, state.EnsureGrad());
+        }
+    }
+
+    private static void ForEachPadding(SequencePlan plan, Action<int, int> action)
+    {
+        if (plan.AllValid)
+        {
+            return;
+        }
+
+        for (int t = 0; t < plan.Time; t++)
+        {
+            for (int b = 0; b < plan.Batch; b++)
+            {
+                if (!plan.Valid[t * plan.Batch + b])
+                {
+                    action(t, b);
+                }
+            }
+        }
+    }
+}

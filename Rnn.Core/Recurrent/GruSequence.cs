@@ -1,0 +1,166 @@
+using Rnn.Core.Autograd;
+
+namespace Rnn.Core.Recurrent;
+
+/// <summary>
+/// The fused GRU sequence kernel, both conventions. The input part x W_ih^T + b_ih of every step
+/// is one GEMM; per step, reset-after runs one GEMM h W_hh^T and one
+/// <see cref="IBackend.GruGatesForward"/> call; reset-before needs the reset gate before the
+/// n-block GEMM, so it runs GEMM (z, r blocks), <see cref="IBackend.GruResetForward"/>,
+/// GEMM (r*h) W_hn^T, <see cref="IBackend.GruGatesForward"/>. One tape entry per sequence with a
+/// hand-written BPTT backward; weight gradients are GEMMs batched over all steps.
+/// </summary>
+internal static class GruSequence
+{
+    public static RnnResult Forward(
+        GruCell cell, Tensor x, Tensor[] states, SequencePlan plan, bool returnSequences)
+    {
+        var be = x.Backend;
+        int batch = plan.Batch;
+        int time = plan.Time;
+        int hd = cell.Hidden;
+        int g3 = 3 * hd;
+        if (x.Dim(2) != cell.InputSize)
+        {
+            throw new ArgumentException($"GruCell expects {cell.InputSize} input features; got {x.Describe()}");
+        }
+
+        var h0 = states[0];
+        var u = cell.WeightHh.Value;
+        var mask = plan.AllValid ? null : plan.MaskTensor(be);   // [time*batch]
+        var xs = FusedSequence.GatherInputs(x, plan);   // [time*batch, in]
+        var gi = FusedSequence.Project(xs, cell.WeightIh.Value, cell.BiasIh.Value);   // [time*batch, 3*hidden]
+        var gh = be.Allocate(new[] { time * batch, g3 });   // recurrent pre-activations
+        be.CopyBlocks(cell.BiasHh.Value, 0, 0, gh, 0, g3, g3, time * batch);
+        var hs = be.Allocate(new[] { (time + 1) * batch, hd });   // slot t = state before step t
+        var rh = cell.ResetAfter ? null : be.Allocate(new[] { time * batch, hd });   // r * h_{t-1}
+        be.Copy(h0, hs.Slice(0, batch, hd));
+        for (int t = 0; t < time; t++)
+        {
+            int prev = t * batch * hd;
+            int next = (t + 1) * batch * hd;
+            int g = t * batch * g3;
+            if (cell.ResetAfter)
+            {
+                be.Gemm(false, true, batch, g3, hd, 1f, hs, prev, hd, u, 0, hd, 1f, gh, g, g3);
+            }
+            else
+            {
+                be.Gemm(false, true, batch, 2 * hd, hd, 1f, hs, prev, hd, u, 0, hd, 1f, gh, g, g3);
+                be.GruResetForward(batch, hd, gi, g, gh, g, hs, prev, rh!, prev, mask, t * batch);
+                be.Gemm(false, true, batch, hd, hd, 1f, rh!, prev, hd, u, 2 * hd * hd, hd, 1f, gh, g + 2 * hd, g3);
+            }
+
+            be.GruGatesForward(cell.ResetAfter, batch, hd, gi, g, gh, g, hs, prev, hs, next, mask, t * batch);
+        }
+
+        var hT = FusedSequence.Slot(hs, time, batch, hd);   // [batch, hidden]
+        var output = returnSequences
+            ? FusedSequence.SequenceOutput(hs, plan, hd)   // [batch, time, hidden]
+            : FusedSequence.LastOutput(hs, plan, hd);   // [batch, hidden]
+        var inputs = new[] { x, cell.WeightIh.Value, u, cell.BiasIh.Value, cell.BiasHh.Value, h0 };
+        if (Tape.IsTracking(inputs))
+        {
+            var saved = new Saved(x, xs, gi, gh, hs, rh, mask, plan, returnSequences);
+            Tape.Record(output, () => Backward(cell, saved, output, hT, h0));
+            hT.RequiresGrad = true;
+        }
+
+        return new RnnResult(output, new[] { hT });
+    }
+
+    private static void Backward(GruCell cell, Saved s, Tensor output, Tensor hT, Tensor h0)
+    {
+        if (output.Grad is null && hT.Grad is null)
+        {
+            return;
+        }
+
+        var be = output.Backend;
+        var plan = s.Plan;
+        int batch = plan.Batch;
+        int rows = plan.Time * batch;
+        int hd = cell.Hidden;
+        int g3 = 3 * hd;
+        var u = cell.WeightHh.Value;
+        var dh = be.Zeros(new[] { batch, hd });   // dL/dh_t flowing back in time
+        var dhPrev = be.Allocate(new[] { batch, hd });
+        var dRh = cell.ResetAfter ? null : be.Allocate(new[] { batch, hd });   // dL/d(r*h)
+        FusedSequence.AddIfPresent(hT.Grad, dh);
+        Tensor? dSeq = null;
+        if (output.Grad is { } dy)
+        {
+            if (s.ReturnSequences)
+            {
+                dSeq = FusedSequence.TimeMajorGrad(dy, plan, hd);   // [time*batch, hidden]
+            }
+            else
+            {
+                FusedSequence.AddLastOutputGrad(dy, dh, plan, hd);
+            }
+        }
+
+        var dGi = be.Allocate(new[] { rows, g3 });   // [time*batch, 3*hidden]
+        var dGh = be.Allocate(new[] { rows, g3 });
+        for (int t = plan.Time - 1; t >= 0; t--)
+        {
+            int prev = t * batch * hd;
+            int g = t * batch * g3;
+            if (dSeq is not null)
+            {
+                // No view object: the loop allocates nothing per step.
+                be.CopyBlocks(dSeq, prev, 0, dh, 0, 0, batch * hd, 1, accumulate: true);
+            }
+
+            be.GruGatesBackward(cell.ResetAfter, batch, hd, s.Gi, g, s.Gh, g, s.Hs, prev, dh, 0,
+                dGi, g, dGh, g, dhPrev, 0, s.Mask, t * batch);
+            if (cell.ResetAfter)
+            {
+                be.Gemm(false, false, batch, hd, g3, 1f, dGh, g, g3, u, 0, hd, 1f, dhPrev, 0, hd);
+            }
+            else
+            {
+                be.Gemm(false, false, batch, hd, hd, 1f, dGh, g + 2 * hd, g3, u, 2 * hd * hd, hd, 0f, dRh!, 0, hd);
+                be.GruResetBackward(batch, hd, s.Gi, g, s.Hs, prev, dRh!, 0, dGi, g, dGh, g, dhPrev, 0,
+                    s.Mask, t * batch);
+                be.Gemm(false, false, batch, hd, 2 * hd, 1f, dGh, g, g3, u, 0, hd, 1f, dhPrev, 0, hd);
+            }
+
+            (dh, dhPrev) = (dhPrev, dh);
+        }
+
+        FusedSequence.AddStateGrad(h0, dh);
+        if (u.RequiresGrad)
+        {
+            RecurrentWeightGrad(cell, s, dGh, u.EnsureGrad(), rows);
+        }
+
+        if (cell.BiasHh.Value.RequiresGrad)
+        {
+            be.ReduceSumTo(dGh, cell.BiasHh.Value.EnsureGrad(), accumulate: true);
+        }
+
+        FusedSequence.InputGrads(s.X, s.Xs, cell.WeightIh.Value, cell.BiasIh.Value, dGi, plan);
+    }
+
+    // dW_hh = sum over steps of dGh_t^T times what the block multiplied: h_{t-1} (slots 0..time-1)
+    // for all blocks when reset-after; for reset-before the n block multiplied r*h_{t-1}.
+    private static void RecurrentWeightGrad(GruCell cell, Saved s, Tensor dGh, Tensor du, int rows)
+    {
+        var be = dGh.Backend;
+        int hd = cell.Hidden;
+        int g3 = 3 * hd;
+        if (cell.ResetAfter)
+        {
+            be.Gemm(true, false, g3, hd, rows, 1f, dGh, 0, g3, s.Hs, 0, hd, 1f, du, 0, hd);
+            return;
+        }
+
+        be.Gemm(true, false, 2 * hd, hd, rows, 1f, dGh, 0, g3, s.Hs, 0, hd, 1f, du, 0, hd);
+        be.Gemm(true, false, hd, hd, rows, 1f, dGh, 2 * hd, g3, s.Rh!, 0, hd, 1f, du, 2 * hd * hd, hd);
+    }
+
+    private sealed record Saved(
+        Tensor X, Tensor Xs, Tensor Gi, Tensor Gh, Tensor Hs, Tensor? Rh, Tensor? Mask,
+        SequencePlan Plan, bool ReturnSequences);
+}

@@ -1,0 +1,129 @@
+using Rnn.Core.Autograd;
+
+namespace Rnn.Core.Recurrent;
+
+/// <summary>
+/// The fused LSTM sequence kernel (the cuDNN strategy): the input projection of every step as
+/// one GEMM [time*batch, in] x W_ih^T, then per step one GEMM h W_hh^T and one
+/// <see cref="IBackend.LstmGatesForward"/> call; the whole sequence is one tape entry whose
+/// backward runs BPTT through <see cref="IBackend.LstmGatesBackward"/> and computes dW_ih,
+/// dW_hh, dbias and dx with GEMMs batched over all steps. Buffers are allocated once per call.
+/// </summary>
+internal static class LstmSequence
+{
+    public static RnnResult Forward(
+        LstmCell cell, Tensor x, Tensor[] states, SequencePlan plan, bool returnSequences)
+    {
+        var be = x.Backend;
+        int batch = plan.Batch;
+        int time = plan.Time;
+        int hd = cell.Hidden;
+        int g4 = 4 * hd;
+        CheckInput(cell, x);
+        var (w, u, bias) = (cell.WeightIh.Value, cell.WeightHh.Value, cell.Bias.Value);
+        var (h0, c0) = (states[0], states[1]);
+        var mask = plan.AllValid ? null : plan.MaskTensor(be);   // [time*batch]
+
+        var xs = FusedSequence.GatherInputs(x, plan);   // [time*batch, in]
+        var gates = FusedSequence.Project(xs, w, bias);   // [time*batch, 4*hidden]
+        var hs = be.Allocate(new[] { (time + 1) * batch, hd });   // slot t = state before step t
+        var cs = be.Allocate(new[] { (time + 1) * batch, hd });
+        be.Copy(h0, hs.Slice(0, batch, hd));
+        be.Copy(c0, cs.Slice(0, batch, hd));
+        for (int t = 0; t < time; t++)
+        {
+            int prev = t * batch * hd;
+            int next = (t + 1) * batch * hd;
+            int g = t * batch * g4;
+            be.Gemm(false, true, batch, g4, hd, 1f, hs, prev, hd, u, 0, hd, 1f, gates, g, g4);
+            be.LstmGatesForward(batch, hd, gates, g, cs, prev, hs, prev, cs, next, hs, next, mask, t * batch);
+        }
+
+        // Padded steps carry the state, so the last slot is each sample's last valid step.
+        var hT = FusedSequence.Slot(hs, time, batch, hd);   // [batch, hidden]
+        var cT = FusedSequence.Slot(cs, time, batch, hd);
+        var output = returnSequences
+            ? FusedSequence.SequenceOutput(hs, plan, hd)   // [batch, time, hidden]
+            : FusedSequence.LastOutput(hs, plan, hd);   // [batch, hidden]
+        if (Tape.IsTracking(new[] { x, w, u, bias, h0, c0 }))
+        {
+            var saved = new Saved(x, xs, gates, hs, cs, mask, plan, returnSequences);
+            Tape.Record(output, () => Backward(cell, saved, output, hT, cT, h0, c0));
+            hT.RequiresGrad = true;
+            cT.RequiresGrad = true;
+        }
+
+        return new RnnResult(output, new[] { hT, cT });
+    }
+
+    private static void Backward(LstmCell cell, Saved s, Tensor output, Tensor hT, Tensor cT, Tensor h0, Tensor c0)
+    {
+        if (output.Grad is null && hT.Grad is null && cT.Grad is null)
+        {
+            return;
+        }
+
+        var be = output.Backend;
+        var plan = s.Plan;
+        int batch = plan.Batch;
+        int hd = cell.Hidden;
+        int g4 = 4 * hd;
+        var u = cell.WeightHh.Value;
+        var dh = be.Zeros(new[] { batch, hd });   // dL/dh_t flowing back in time
+        var dhPrev = be.Allocate(new[] { batch, hd });
+        var dc = be.Zeros(new[] { batch, hd });   // dL/dc_t, updated in place by the kernel
+        FusedSequence.AddIfPresent(hT.Grad, dh);
+        FusedSequence.AddIfPresent(cT.Grad, dc);
+        Tensor? dSeq = null;
+        if (output.Grad is { } dy)
+        {
+            if (s.ReturnSequences)
+            {
+                dSeq = FusedSequence.TimeMajorGrad(dy, plan, hd);   // [time*batch, hidden]
+            }
+            else
+            {
+                FusedSequence.AddLastOutputGrad(dy, dh, plan, hd);
+            }
+        }
+
+        var dG = be.Allocate(new[] { plan.Time * batch, g4 });   // [time*batch, 4*hidden]
+        for (int t = plan.Time - 1; t >= 0; t--)
+        {
+            int prev = t * batch * hd;
+            int g = t * batch * g4;
+            if (dSeq is not null)
+            {
+                // No view object: the loop allocates nothing per step.
+                be.CopyBlocks(dSeq, prev, 0, dh, 0, 0, batch * hd, 1, accumulate: true);
+            }
+
+            be.LstmGatesBackward(batch, hd, s.Gates, g, s.Cs, prev, s.Cs, prev + batch * hd,
+                dh, 0, dc, 0, dG, g, dhPrev, 0, s.Mask, t * batch);
+            be.Gemm(false, false, batch, hd, g4, 1f, dG, g, g4, u, 0, hd, 1f, dhPrev, 0, hd);
+            (dh, dhPrev) = (dhPrev, dh);
+        }
+
+        FusedSequence.AddStateGrad(h0, dh);
+        FusedSequence.AddStateGrad(c0, dc);
+        if (u.RequiresGrad)
+        {
+            // dW_hh [4H, H] = sum over steps of dG_t^T h_{t-1}: slots 0..time-1 are exactly those h.
+            be.Gemm(true, false, g4, hd, plan.Time * batch, 1f, dG, 0, g4, s.Hs, 0, hd, 1f, u.EnsureGrad(), 0, hd);
+        }
+
+        FusedSequence.InputGrads(s.X, s.Xs, cell.WeightIh.Value, cell.Bias.Value, dG, plan);
+    }
+
+    private static void CheckInput(LstmCell cell, Tensor x)
+    {
+        if (x.Dim(2) != cell.InputSize)
+        {
+            throw new ArgumentException($"LstmCell expects {cell.InputSize} input features; got {x.Describe()}");
+        }
+    }
+
+    private sealed record Saved(
+        Tensor X, Tensor Xs, Tensor Gates, Tensor Hs, Tensor Cs, Tensor? Mask,
+        SequencePlan Plan, bool ReturnSequences);
+}

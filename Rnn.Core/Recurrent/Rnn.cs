@@ -1,0 +1,220 @@
+using Rnn.Core.Nn;
+
+namespace Rnn.Core.Recurrent;
+
+/// <summary>
+/// Runs any <see cref="IRnnCell"/> over a sequence [batch, time, ...features]: returns every
+/// step or the last valid one, the final states, honours initial states, reverse direction,
+/// stateful calls, per-sample lengths or a mask (padded steps neither update the state nor emit
+/// output, which is zero there, nor pass gradient), and variational input and recurrent dropout.
+/// Built-in <see cref="LstmCell"/> and <see cref="GruCell"/> run through a fused sequence kernel
+/// (one input GEMM for all steps, one GEMM plus one gate kernel per step, one tape entry with a
+/// hand-written backward pass) unless recurrent dropout is active or <see cref="RnnOptions.AllowFused"/>
+/// is false; both paths compute the same function.
+/// </summary>
+/// <remarks>
+/// The class shares its name with the root namespace <c>Rnn</c>: put
+/// <c>using Rnn.Core.Recurrent;</c> after your (file-scoped) namespace line, or write
+/// <c>Rnn.Core.Recurrent.Rnn</c>, or alias it (<c>using RnnLayer = Rnn.Core.Recurrent.Rnn;</c>);
+/// a using directive at the top of the file loses to the namespace.
+/// </remarks>
+/// <example>
+/// <code>
+/// var lstm = new Rnn(new LstmCell(16, 32, new Rng(1)), new RnnOptions { ReturnSequences = true });
+/// var result = lstm.Forward(x, lengths: new[] { 10, 7 });   // x [2, 10, 16] -> [2, 10, 32]
+/// </code>
+/// </example>
+public sealed class Rnn : Module, ISequenceLayer
+{
+    private readonly Rng rng;
+    private Tensor[]? kept;
+
+    /// <summary>Wraps a cell; a cell that is a <see cref="Module"/> becomes child "cell".</summary>
+    public Rnn(IRnnCell cell, RnnOptions? options = null)
+    {
+        Cell = cell ?? throw new ArgumentNullException(nameof(cell));
+        Options = options ?? new RnnOptions();
+        Options.Validate();
+        rng = new Rng(Options.Seed);
+        if (cell is Module module)
+        {
+            AddModule("cell", module);
+        }
+    }
+
+    /// <summary>The cell run at every step.</summary>
+    public IRnnCell Cell { get; }
+
+    /// <summary>The layer's options.</summary>
+    public RnnOptions Options { get; }
+
+    /// <inheritdoc />
+    public int StateCount => Cell.StateShapes.Count;
+
+    /// <inheritdoc />
+    public bool ReturnsSequences => Options.ReturnSequences;
+
+    /// <summary>True when the last <see cref="Forward"/> call used the fused kernel (tests, logs).</summary>
+    public bool LastCallFused { get; private set; }
+
+    /// <summary>Forgets the states a stateful layer kept; the next call starts from zeros.</summary>
+    public void ResetStates() => kept = null;
+
+    /// <inheritdoc />
+    public RnnResult Forward(Tensor x, Tensor[]? initialState = null, int[]? lengths = null, Tensor? mask = null)
+    {
+        if (x.Rank < 3)
+        {
+            throw new ArgumentException($"Rnn expects [batch, time, ...features]; got {x.Describe()}");
+        }
+
+        int batch = x.Dim(0);
+        int time = x.Dim(1);
+        var plan = SequencePlan.Create(batch, time, lengths, mask, Options.GoBackwards);
+        if (Cell is IBuildableCell buildable)
+        {
+            buildable.Build(x.Shape[2..]);
+        }
+
+        var states = StartStates(batch, x.Backend, initialState);
+        bool recurrentDropout = Training && Options.RecurrentDropout > 0f;
+        var inputKeep = Training && Options.InputDropout > 0f
+            ? KeepMask(x.Backend, Options.InputDropout, x.ShapeArray.Where((_, i) => i != 1).ToArray())
+            : null;
+
+        RnnResult result;
+        LastCallFused = Options.AllowFused && !recurrentDropout && x.Rank == 3 && time > 0
+            && Cell is LstmCell or GruCell;
+        if (LastCallFused)
+        {
+            var input = inputKeep is null
+                ? x
+                : Ops.Mul(x, inputKeep.View(batch, 1, x.Dim(2)));   // [batch, time, in]
+            result = Cell is LstmCell lstm
+                ? LstmSequence.Forward(lstm, input, states, plan, Options.ReturnSequences)
+                : GruSequence.Forward((GruCell)Cell, input, states, plan, Options.ReturnSequences);
+        }
+        else
+        {
+            result = RunSteps(x, states, plan, inputKeep, recurrentDropout);
+        }
+
+        if (Options.Stateful)
+        {
+            kept = result.States.Select(Ops.Detach).ToArray();
+        }
+
+        return result;
+    }
+
+    private RnnResult RunSteps(
+        Tensor x, Tensor[] states, SequencePlan plan, Tensor? inputKeep, bool recurrentDropout)
+    {
+        int batch = plan.Batch;
+        int time = plan.Time;
+        var be = x.Backend;
+        int[] stepShape = x.ShapeArray.Where((_, i) => i != 1).ToArray();   // [batch, ...features]
+        var rows = Ops.Reshape(x, batch * time, x.Length / Math.Max(batch * time, 1));   // [batch*time, features]
+        var recurrentKeep = recurrentDropout
+            ? KeepMask(be, Options.RecurrentDropout, new[] { batch }.Concat(Cell.StateShapes[0]).ToArray())
+            : null;
+
+        var outputs = new Tensor[time];
+        Tensor? last = null;
+        for (int t = 0; t < time; t++)
+        {
+            var input = Ops.Gather(rows, plan.StepSource(t));   // [batch, features]
+            if (inputKeep is not null)
+            {
+                input = Ops.Mul(input, inputKeep.View(input.ShapeArray));
+            }
+
+            var (output, next) = CallCell(Ops.Reshape(input, stepShape), states, recurrentKeep);
+            if (!plan.StepAllValid[t])
+            {
+                // Padded samples keep their state and emit zeros; multiplying by the 0/1 mask also
+                // stops any gradient from reaching the cell through them.
+                output = Ops.Mul(output, plan.StepMask(t, output.Rank, be));
+                for (int s = 0; s < next.Length; s++)
+                {
+                    var m = plan.StepMask(t, next[s].Rank, be);
+                    next[s] = Ops.Add(states[s], Ops.Mul(m, Ops.Sub(next[s], states[s])));
+                }
+
+                var keep = plan.StepMask(t, output.Rank, be);
+                last = last is null ? output : Ops.Add(last, Ops.Mul(keep, Ops.Sub(output, last)));
+            }
+            else
+            {
+                last = output;
+            }
+
+            outputs[t] = output;
+            states = next;
+        }
+
+        var result = Options.ReturnSequences ? Ops.Stack(outputs, 1) : last ?? EmptyOutput(batch, be);
+        return new RnnResult(result, states);
+    }
+
+    private (Tensor Output, Tensor[] States) CallCell(Tensor input, Tensor[] states, Tensor? recurrentKeep)
+    {
+        if (recurrentKeep is null)
+        {
+            return Cell.Step(input, states);
+        }
+
+        var dropped = Ops.Mul(states[0], recurrentKeep);
+        if (Cell is IRecurrentDropoutCell cell)
+        {
+            return cell.Step(input, states, dropped);
+        }
+
+        // A cell that cannot take the dropped copy separately sees its first state dropped out.
+        var copy = (Tensor[])states.Clone();
+        copy[0] = dropped;
+        return Cell.Step(input, copy);
+    }
+
+    private Tensor[] StartStates(int batch, IBackend be, Tensor[]? initialState)
+    {
+        var shapes = Cell.StateShapes;
+        var states = initialState ?? kept ?? Cell.InitialState(batch, be);
+        if (states.Length != shapes.Count)
+        {
+            throw new ArgumentException(
+                $"the cell has {shapes.Count} state(s); got {states.Length} initial state tensor(s)");
+        }
+
+        for (int i = 0; i < states.Length; i++)
+        {
+            var expected = new[] { batch }.Concat(shapes[i]).ToArray();
+            if (!states[i].Shape.SequenceEqual(expected))
+            {
+                string hint = ReferenceEquals(states, kept)
+                    ? " (kept by a stateful layer: call ResetStates())"
+                    : "";
+                string want = global::Rnn.Core.Shape.Format(expected);
+                throw new ArgumentException($"state {i} must be {want}; got {states[i].Describe()}{hint}");
+            }
+        }
+
+        return states;
+    }
+
+    private Tensor EmptyOutput(int batch, IBackend be) =>
+        be.Zeros(new[] { batch }.Concat(Cell.OutputShape).ToArray());   // [batch, ...output]
+
+    /// <summary>A per-sequence inverted-dropout multiplier: 0 with probability rate, else 1/(1-rate).</summary>
+    private Tensor KeepMask(IBackend be, float rate, int[] shape)
+    {
+        var data = new float[global::Rnn.Core.Shape.Size(shape)];
+        float scale = 1f / (1f - rate);
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = rng.NextFloat() >= rate ? scale : 0f;
+        }
+
+        return be.FromArray(data, shape);
+    }
+}

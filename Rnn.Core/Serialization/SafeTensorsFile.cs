@@ -1,0 +1,159 @@
+using System.Buffers.Binary;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace Rnn.Core.Serialization;
+
+/// <summary>Where one tensor of a safetensors file lies and what it holds.</summary>
+/// <param name="Name">Header key.</param>
+/// <param name="DType">Element type.</param>
+/// <param name="Shape">Dimensions (empty for a scalar).</param>
+/// <param name="Begin">First byte, relative to the data region.</param>
+/// <param name="End">One past the last byte, relative to the data region.</param>
+public sealed record SafeTensorInfo(string Name, SafeTensorDType DType, int[] Shape, long Begin, long End)
+{
+    /// <summary>Number of elements.</summary>
+    public int ElementCount => Rnn.Core.Shape.Size(Shape);
+
+    /// <summary>Bytes in the data region.</summary>
+    public long ByteLength => End - Begin;
+}
+
+/// <summary>
+/// A safetensors file held in memory, validated completely before any tensor is handed out:
+/// header length against the file length and <see cref="SafeTensors.MaxHeaderBytes"/>, well-formed
+/// JSON, known dtypes, non-negative shapes whose size matches their byte range, offsets in range,
+/// sorted, non-overlapping and covering the data region exactly, no duplicate names. Every
+/// failure is an <see cref="InvalidDataException"/> with one line: "source: reason".
+/// </summary>
+/// <remarks>Limit: the whole file is read into one array, so files must be under 2 GB.</remarks>
+public sealed class SafeTensorsFile
+{
+    private readonly byte[] bytes;
+    private readonly long dataStart;
+    private readonly Dictionary<string, SafeTensorInfo> byName;
+
+    private SafeTensorsFile(
+        string source, byte[] bytes, long dataStart, List<SafeTensorInfo> tensors, Dictionary<string, string> metadata)
+    {
+        Source = source;
+        this.bytes = bytes;
+        this.dataStart = dataStart;
+        Tensors = tensors;
+        Metadata = metadata;
+        byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>The path or name used in error messages.</summary>
+    public string Source { get; }
+
+    /// <summary>Every tensor, in header order.</summary>
+    public IReadOnlyList<SafeTensorInfo> Tensors { get; }
+
+    /// <summary>The "__metadata__" map (empty when absent).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>True when a tensor of this name exists.</summary>
+    public bool Contains(string name) => byName.ContainsKey(name);
+
+    /// <summary>The description of one tensor; throws naming the file when it is missing.</summary>
+    public SafeTensorInfo this[string name] => byName.TryGetValue(name, out var info)
+        ? info
+        : throw new KeyNotFoundException($"{Source}: no tensor named '{name}' ({Tensors.Count} tensors present)");
+
+    /// <summary>Reads and validates a file from disk.</summary>
+    public static SafeTensorsFile Read(string path)
+    {
+        long length = new FileInfo(path).Length;
+        if (length > Array.MaxLength)
+        {
+            throw new InvalidDataException(
+                $"{path}: file is {length} bytes; this reader holds files of up to {Array.MaxLength} bytes in memory");
+        }
+
+        return Parse(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Validates the bytes of a complete file. <paramref name="source"/> names it in errors.</summary>
+    public static SafeTensorsFile Parse(byte[] bytes, string source = "<memory>")
+    {
+        var header = SafeTensorsHeader.Parse(bytes, source);
+        return new SafeTensorsFile(source, bytes, header.DataStart, header.Tensors, header.Metadata);
+    }
+
+    /// <summary>The stored bytes of one tensor, little-endian as in the file.</summary>
+    public ReadOnlySpan<byte> RawBytes(string name)
+    {
+        var info = this[name];
+        return bytes.AsSpan((int)(dataStart + info.Begin), (int)info.ByteLength);
+    }
+
+    /// <summary>One tensor converted to float32 (from F32, F16 or BF16).</summary>
+    public float[] ReadFloats(string name)
+    {
+        var result = new float[this[name].ElementCount];
+        ReadInto(name, result);
+        return result;
+    }
+
+    /// <summary>
+    /// One tensor as a new tensor of its stored shape on <paramref name="backend"/> (default backend when
+    /// null).
+    /// </summary>
+    public Tensor ReadTensor(string name, IBackend? backend = null) =>
+        (backend ?? Backends.Default).FromArray(ReadFloats(name), this[name].Shape);
+
+    /// <summary>
+    /// Converts one tensor to float32 into <paramref name="destination"/> of exactly its element count.
+    /// </summary>
+    public void ReadInto(string name, Span<float> destination)
+    {
+        var info = this[name];
+        if (destination.Length != info.ElementCount)
+        {
+            throw new ArgumentException(
+                $"{Source}: tensor '{name}' has {info.ElementCount} elements; destination holds {destination.Length}");
+        }
+
+        var raw = RawBytes(name);
+        switch (info.DType)
+        {
+            case SafeTensorDType.F32:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * 4));
+                }
+
+                break;
+            case SafeTensorDType.F16:
+                ReadHalves(raw, destination);
+                break;
+            case SafeTensorDType.BF16:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    ushort bits = BinaryPrimitives.ReadUInt16LittleEndian(raw.Slice(i * 2));
+                    destination[i] = SafeTensors.FromBFloat16(bits);
+                }
+
+                break;
+            default:
+                throw new NotSupportedException(
+                    $"{Source}: tensor '{name}' is {info.DType}; only F32, F16 and BF16 convert to float");
+        }
+    }
+
+    private static void ReadHalves(ReadOnlySpan<byte> raw, Span<float> destination)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(raw), destination);
+            return;
+        }
+
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(raw.Slice(i * 2));
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using static Rnn.Core.Tests.Recurrent.RecurrentTestUtil;
+using Rnn.Core.Autograd;
+using Rnn.Core.Nn;
+
+namespace Rnn.Core.Tests.Recurrent;
+
+// Inside the namespace so the class Rnn wins over the root namespace Rnn.
+using Rnn.Core.Recurrent;
+
+/// <summary>The fused LSTM/GRU sequence kernels against the generic step-by-step path.</summary>
+public sealed class FusedSequenceTests
+{
+    private static IRnnCell MakeCell(string kind, Rng rng) => kind switch
+    {
+        "lstm" => new LstmCell(4, 5, rng),
+        "gru" => new GruCell(4, 5, rng, resetAfter: true),
+        "gru-before" => new GruCell(4, 5, rng, resetAfter: false),
+        _ => throw new ArgumentException(kind),
+    };
+
+    private sealed record Run(float[] Output, float[][] States, float[][] Grads, bool Fused);
+
+    private static Run Execute(IRnnCell cell, RnnOptions options, bool fused, int[]? lengths, Tensor? mask)
+    {
+        var layer = new Rnn(cell, options with { AllowFused = fused });
+        var x = R(20, 3, 6, 4);
+        var initial = cell.StateShapes.Select((s, i) => R(30 + (ulong)i, new[] { 3 }.Concat(s).ToArray())).ToArray();
+        var leaves = new[] { x }.Concat(initial).Concat(layer.Parameters().Select(p => p.Value)).ToArray();
+        foreach (var t in leaves)
+        {
+            t.RequiresGrad = true;
+            t.Grad = null;
+        }
+
+        using var tape = Tape.Begin();
+        var result = layer.Forward(x, initial, lengths, mask);
+
+        // A random weighting of the output and of every final state, so each gradient path counts.
+        var loss = Ops.Sum(Ops.Mul(result.Output, R(40, result.Output.ShapeArray)));
+        for (int i = 0; i < result.States.Length; i++)
+        {
+            loss = Ops.Add(loss, Ops.Sum(Ops.Mul(result.States[i], R(50 + (ulong)i, result.States[i].ShapeArray))));
+        }
+
+        tape.Backward(loss);
+        return new Run(result.Output.ToArray(), result.States.Select(s => s.ToArray()).ToArray(),
+            leaves.Select(t => t.Grad?.ToArray() ?? new float[t.Length]).ToArray(), layer.LastCallFused);
+    }
+
+    [Test]
+    public void FusedMatchesStepPath(
+        [Values("lstm", "gru", "gru-before")] string kind,
+        [Values(false, true)] bool returnSequences,
+        [Values(false, true)] bool goBackwards,
+        [Values("none", "lengths", "mask")] string padding)
+    {
+        var cell = MakeCell(kind, new Rng(11));
+        var options = new RnnOptions
+        {
+            ReturnSequences = returnSequences,
+            GoBackwards = goBackwards,
+            ReturnState = true,
+        };
+        int[]? lengths = padding == "lengths" ? new[] { 6, 3, 0 } : null;
+        Tensor? mask = padding == "mask"
+            ? Tensor.FromArray(new float[] { 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1 }, 3, 6)
+            : null;
+
+        var step = Execute(cell, options, fused: false, lengths, mask);
+        var fused = Execute(cell, options, fused: true, lengths, mask);
+
+        Assert.That(step.Fused, Is.False);
+        Assert.That(fused.Fused, Is.True);
+
+        // Same arithmetic in another order: float32 rounding differs by a few ulps per step.
+        Assert.That(fused.Output, Is.EqualTo(step.Output).Within(1e-5f), "output");
+        for (int i = 0; i < step.States.Length; i++)
+        {
+            Assert.That(fused.States[i], Is.EqualTo(step.States[i]).Within(1e-5f), $"state {i}");
+        }
+
+        for (int i = 0; i < step.Grads.Length; i++)
+        {
+            Assert.That(fused.Grads[i], Is.EqualTo(step.Grads[i]).Within(1e-4f), $"gradient of leaf {i}");
+        }
+    }
+
+    [Test]
+    public void RecurrentDropoutFallsBackToStepPathButInputDropoutStaysFused()
+    {
+        var cell = new LstmCell(4, 5, new Rng(3));
+        var x = R(4, 2, 3, 4);
+        var withRecurrent = new Rnn(cell, new RnnOptions { RecurrentDropout = 0.3f });
+        withRecurrent.Forward(x);
+        Assert.That(withRecurrent.LastCallFused, Is.False);
+
+        var withInput = new Rnn(cell, new RnnOptions { InputDropout = 0.3f });
+        withInput.Forward(x);
+        Assert.That(withInput.LastCallFused, Is.True);
+
+        withRecurrent.Eval();
+        withRecurrent.Forward(x);
+        Assert.That(withRecurrent.LastCallFused, Is.True, "no dropout at inference, so the fused path applies");
+    }
+
+    [Test]
+    public void InputDropoutGivesSameResultOnBothPaths()
+    {
+        var cell = new GruCell(4, 5, new Rng(3));
+        var x = R(4, 2, 3, 4);
+        var options = new RnnOptions { InputDropout = 0.4f, Seed = 9, ReturnSequences = true };
+        var a = new Rnn(cell, options with { AllowFused = false });
+        var b = new Rnn(cell, options);
+        Assert.That(b.Forward(x).Output.ToArray(), Is.EqualTo(a.Forward(x).Output.ToArray()).Within(1e-5f));
+    }
+}

@@ -1,0 +1,203 @@
+using System.Text.Json.Nodes;
+using Rnn.Core.Nn;
+using Rnn.Core.Serialization;
+
+namespace Rnn.Core.Tests.Serialization;
+
+public sealed class ModelIoTests
+{
+    private string folder = "";
+
+    [SetUp]
+    public void SetUp() => folder = Path.Combine(Path.GetTempPath(), "rnn-modelio-" + Guid.NewGuid().ToString("N"));
+
+    [TearDown]
+    public void TearDown()
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public void WeightsRoundTripByDottedNames()
+    {
+        var a = new TwoLayer(4, 3, 2, seed: 1);
+        var b = new TwoLayer(4, 3, 2, seed: 2);
+        string path = Path.Combine(folder, "weights.safetensors");
+
+        ModelIo.SaveWeights(a, path);
+        var file = SafeTensorsFile.Read(path);
+        Assert.That(file.Tensors.Select(t => t.Name),
+            Is.EqualTo(new[] { "embed.weight", "head.weight", "head.bias", "inner.proj.weight", "inner.proj.bias" }));
+
+        ModelIo.LoadWeights(b, path);
+        foreach (var ((name, pa), (_, pb)) in a.NamedParameters().Zip(b.NamedParameters()))
+        {
+            Assert.That(pb.Value.ToArray(), Is.EqualTo(pa.Value.ToArray()), name);
+        }
+    }
+
+    [Test]
+    public void HalfPrecisionWeightsLoadWithinHalfPrecision()
+    {
+        var a = new TwoLayer(4, 3, 2, seed: 3);
+        var b = new TwoLayer(4, 3, 2, seed: 4);
+        string path = Path.Combine(folder, "w16.safetensors");
+        ModelIo.SaveWeights(a, path, SafeTensorDType.F16);
+
+        Assert.That(SafeTensorsFile.Read(path).Tensors.All(t => t.DType == SafeTensorDType.F16), Is.True);
+        ModelIo.LoadWeights(b, path);
+        float[] expected = a.head.Weight.Value.ToArray();
+        float[] actual = b.head.Weight.Value.ToArray();
+        for (int i = 0; i < expected.Length; i++)
+        {
+            // Half keeps 11 significant bits: relative rounding error <= 2^-11 ~ 4.9e-4.
+            Assert.That(actual[i], Is.EqualTo(expected[i]).Within(5e-4f * MathF.Abs(expected[i]) + 1e-7f));
+        }
+    }
+
+    [Test]
+    public void MismatchReportsEveryProblemAtOnceAndLoadsNothing()
+    {
+        var writer = new SafeTensorsWriter()
+            .Add("embed.weight", new[] { 4, 3 }, new float[12])
+            .Add("head.weight", new[] { 3, 2 }, new float[6])        // transposed: model has [2, 3]
+            .Add("inner.proj.weight", new[] { 3, 3 }, new float[9])
+            .Add("inner.proj.bias", new[] { 3 }, new float[3])
+            .Add("old.extra", new[] { 1 }, new float[1]);
+        var file = SafeTensorsFile.Parse(writer.ToArray(), "weights.safetensors");
+        var model = new TwoLayer(4, 3, 2, seed: 5);
+        float[] before = model.embed.Weight.Value.ToArray();
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelIo.LoadWeights(model, file));
+
+        Assert.That(error!.Message, Is.EqualTo(
+            "weights.safetensors: does not match TwoLayer (5 parameters): 1 missing: head.bias; " +
+            "1 unexpected: old.extra; 1 mismatched: head.weight is [3, 2] in the file, [2, 3] in the model"));
+        Assert.That(model.embed.Weight.Value.ToArray(), Is.EqualTo(before), "nothing loaded on failure");
+    }
+
+    [Test]
+    public void UnexpectedTensorsCanBeAllowed()
+    {
+        var model = new TwoLayer(4, 3, 2, seed: 6);
+        var writer = new SafeTensorsWriter();
+        foreach (var (name, p) in model.NamedParameters())
+        {
+            writer.Add(name, p.Value);
+        }
+
+        writer.Add("optimizer.step", new[] { 1 }, new[] { 10f });
+        var file = SafeTensorsFile.Parse(writer.ToArray(), "ckpt.safetensors");
+
+        Assert.Throws<InvalidDataException>(() => ModelIo.LoadWeights(model, file));
+        Assert.DoesNotThrow(() => ModelIo.LoadWeights(model, file, allowUnexpected: true));
+    }
+
+    [Test]
+    public void ModelDirectoryRoundTrip()
+    {
+        var model = new TwoLayer(4, 3, 2, seed: 7);
+        var config = new ModelConfig("two-layer");
+        config.Architecture["vocab"] = 4;
+        config.Architecture["hidden"] = 3;
+        config.Preprocessing["sample_rate"] = 16000;
+        config.Vocabulary = new JsonArray("<blank>", "a", "b", "c");
+        ModelIo.SaveModel(folder, config, model, SafeTensorDType.F16);
+
+        Assert.That(ModelIo.IsModelDirectory(folder), Is.True);
+        var read = ModelIo.ReadConfig(folder);
+        Assert.That(read.ArchitectureType, Is.EqualTo("two-layer"));
+        Assert.That(read.Get<int>("architecture.hidden"), Is.EqualTo(3));
+        Assert.That(read.Get<int>("preprocessing.sample_rate"), Is.EqualTo(16000));
+        Assert.That(read.Get<string[]>("vocabulary"), Is.EqualTo(new[] { "<blank>", "a", "b", "c" }));
+        Assert.That(read.Get("architecture.dropout", 0.25), Is.EqualTo(0.25));
+
+        var again = new TwoLayer(read.Get<int>("architecture.vocab"), read.Get<int>("architecture.hidden"), 2, seed: 8);
+        ModelIo.LoadWeights(again, ModelIo.WeightsPath(folder));
+        var metadata = SafeTensorsFile.Read(ModelIo.WeightsPath(folder)).Metadata;
+        Assert.That(metadata["architecture"], Is.EqualTo("two-layer"));
+    }
+
+    [Test]
+    public void MissingDirectoryOrConfigIsAClearError()
+    {
+        var error = Assert.Throws<FileNotFoundException>(() => ModelIo.ReadConfig(folder));
+        Assert.That(error!.Message, Does.Contain("does not exist"));
+        Directory.CreateDirectory(folder);
+        error = Assert.Throws<FileNotFoundException>(() => ModelIo.ReadConfig(folder));
+        Assert.That(error!.Message, Does.Contain("has no config.json"));
+    }
+
+    [Test]
+    public void ConfigRoundTripKeepsUnknownFields()
+    {
+        const string json = """
+            {"format": "multimodal-model", "version": 1, "architecture": {"type": "x", "layers": [1, 2]},
+             "vocabulary": {"a": 0}, "trained_on": "toy"}
+            """;
+        var config = ModelConfig.Parse(json);
+        var again = ModelConfig.Parse(config.ToJson());
+        Assert.That(again.Get<int[]>("architecture.layers"), Is.EqualTo(new[] { 1, 2 }));
+        Assert.That(again.Get<Dictionary<string, int>>("vocabulary")["a"], Is.EqualTo(0));
+        Assert.That(again.Get<string>("trained_on"), Is.EqualTo("toy"));
+        Assert.That(again.Preprocessing, Is.Empty);
+    }
+
+    [TestCase("{", "config.json: not valid JSON")]
+    [TestCase("[1]", "config.json: top level is an array, expected an object")]
+    [TestCase("{\"version\": 1, \"architecture\": {\"type\": \"x\"}}",
+        "\"format\" is missing, expected a non-empty string")]
+    [TestCase("{\"format\": \"keras\", \"version\": 1, \"architecture\": {\"type\": \"x\"}}",
+        "\"format\" is 'keras', expected 'multimodal-model'")]
+    [TestCase("{\"format\": \"multimodal-model\", \"architecture\": {\"type\": \"x\"}}", "\"version\" is missing")]
+    [TestCase("{\"format\": \"multimodal-model\", \"version\": \"1\", \"architecture\": {\"type\": \"x\"}}",
+        "\"version\" is \"1\", expected an integer >= 1")]
+    [TestCase("{\"format\": \"multimodal-model\", \"version\": 99, \"architecture\": {\"type\": \"x\"}}",
+        "config version 99 is newer than this library reads (1)")]
+    [TestCase("{\"format\": \"multimodal-model\", \"version\": 1}", "\"architecture\" is missing, expected an object")]
+    [TestCase("{\"format\": \"multimodal-model\", \"version\": 1, \"architecture\": {}}",
+        "\"architecture.type\" is missing, expected a non-empty string")]
+    [TestCase("{\"format\": \"multimodal-model\", \"version\": 1, \"architecture\": {\"type\": \"x\"}, " +
+        "\"preprocessing\": 3}", "\"preprocessing\" is 3, expected an object")]
+    public void InvalidConfigIsRefusedWithAClearMessage(string json, string expected)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => ModelConfig.Parse(json, "config.json"));
+        Assert.That(error!.Message, Does.StartWith("config.json: ").And.Contain(expected));
+    }
+
+    [Test]
+    public void GetNamesPathAndValueOnBadField()
+    {
+        var config = ModelConfig.Parse(
+            "{\"format\": \"multimodal-model\", \"version\": 1, " +
+            "\"architecture\": {\"type\": \"x\", \"hidden\": \"big\"}}",
+            "m/config.json");
+        var error = Assert.Throws<InvalidDataException>(() => config.Get<int>("architecture.hidden"));
+        Assert.That(error!.Message, Is.EqualTo("m/config.json: \"architecture.hidden\" is \"big\", expected Int32"));
+        error = Assert.Throws<InvalidDataException>(() => config.Get<int>("architecture.layers"));
+        Assert.That(error!.Message, Is.EqualTo("m/config.json: missing \"architecture.layers\" (expected Int32)"));
+    }
+
+    // Nested modules so that dotted paths have more than one level.
+    private sealed class TwoLayer : Module
+    {
+        public readonly Embedding embed;
+        public readonly Dense head;
+
+        public TwoLayer(int vocab, int hidden, int classes, ulong seed)
+        {
+            var rng = new Rng(seed);
+            embed = AddModule("embed", new Embedding(vocab, hidden, rng));
+            head = AddModule("head", new Dense(hidden, classes, rng));
+            AddModule("inner", new Inner(hidden, rng));
+        }
+    }
+
+    private sealed class Inner : Module
+    {
+        public Inner(int hidden, Rng rng) => AddModule("proj", new Dense(hidden, hidden, rng));
+    }
+}
