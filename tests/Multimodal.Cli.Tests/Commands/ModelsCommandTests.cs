@@ -42,7 +42,8 @@ public sealed class ModelsCommandTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         var speech = Line(run.Out, "speech-small");
         var caption = Line(run.Out, "caption-tiny");
-        Assert.That(speech, Does.Contain("speech-to-text").And.Contain("test-rnn").And.Contain("384").And.Contain("wer 0.213"));
+        Assert.That(speech, Does.Contain("speech-to-text").And.Contain("test-rnn").And.Contain("384")
+            .And.Contain("wer 0.213"));
         Assert.That(caption, Does.Contain("image-captioning").And.Contain("1.5M")
             .And.Contain("BLEU-4 0.11 on Flickr8k test"));
         Assert.That(caption, Does.Contain("6.0 MB"), "1.5M float32 weights are about 6 MB");
