@@ -100,6 +100,8 @@ public sealed class TrainerTests
         Assert.That(steps[^1].Eta, Is.EqualTo(TimeSpan.Zero));
         Assert.That(steps[10].Eta, Is.GreaterThan(TimeSpan.Zero));
         Assert.That(progress.Items.Count(p => p.Event == TrainingEvent.EpochEnd), Is.EqualTo(25));
+        Assert.That(steps[10].ToString(), Does.StartWith("Step epoch 2/25 batch 3/8 step 11 loss "));
+        Assert.That(steps[10].ToString(), Does.Contain(" ETA 00:"));
     }
 
     [Test]
