@@ -30,7 +30,10 @@ internal static class FusedSequence
         return g;
     }
 
-    /// <summary>A [batch, time, hidden] sequence from the state slots hs [(time+1)*batch, hidden], zero at padding.</summary>
+    /// <summary>
+    /// A [batch, time, hidden] sequence from the state slots hs [(time+1)*batch, hidden], zero at
+    /// padding.
+    /// </summary>
     public static Tensor SequenceOutput(Tensor hs, SequencePlan plan, int hidden)
     {
         int batch = plan.Batch;
@@ -51,7 +54,10 @@ internal static class FusedSequence
         return y;
     }
 
-    /// <summary>The gradient of a [batch, time, hidden] output, time-major [time*batch, hidden], zero at padding.</summary>
+    /// <summary>
+    /// The gradient of a [batch, time, hidden] output laid out time-major [time*batch, hidden],
+    /// zero at padding.
+    /// </summary>
     public static Tensor TimeMajorGrad(Tensor dy, SequencePlan plan, int hidden)
     {
         int batch = plan.Batch;
@@ -105,7 +111,8 @@ internal static class FusedSequence
         if (x.RequiresGrad)
         {
             var dxs = be.Allocate(new[] { rows, features });   // [time*batch, in]
-            be.Gemm(false, false, rows, features, width, 1f, dG, 0, width, weight, 0, features, 0f, dxs, 0, features);
+            be.Gemm(false, false, rows, features, width, 1f, dG, 0, width, weight, 0, features,
+                0f, dxs, 0, features);
             be.ScatterAddRows(dxs, plan.Source, x.EnsureGrad().View(plan.Batch * plan.Time, features));
         }
     }
@@ -125,7 +132,7 @@ internal static class FusedSequence
         return y;
     }
 
-    /// <summary>Adds the gradient of <see cref="LastOutput"/> into dh, skipping samples with no valid step.</summary>
+    /// <summary>Adds the gradient of <see cref="LastOutput"/> into dh, except for samples with no valid step.</summary>
     public static void AddLastOutputGrad(Tensor dy, Tensor dh, SequencePlan plan, int hidden)
     {
         var be = dy.Backend;

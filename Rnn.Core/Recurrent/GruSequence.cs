@@ -12,7 +12,8 @@ namespace Rnn.Core.Recurrent;
 /// </summary>
 internal static class GruSequence
 {
-    public static RnnResult Forward(GruCell cell, Tensor x, Tensor[] states, SequencePlan plan, bool returnSequences)
+    public static RnnResult Forward(
+        GruCell cell, Tensor x, Tensor[] states, SequencePlan plan, bool returnSequences)
     {
         var be = x.Backend;
         int batch = plan.Batch;
@@ -54,7 +55,9 @@ internal static class GruSequence
         }
 
         var hT = FusedSequence.Slot(hs, time, batch, hd);   // [batch, hidden]
-        var output = returnSequences ? FusedSequence.SequenceOutput(hs, plan, hd) : FusedSequence.LastOutput(hs, plan, hd);
+        var output = returnSequences
+            ? FusedSequence.SequenceOutput(hs, plan, hd)   // [batch, time, hidden]
+            : FusedSequence.LastOutput(hs, plan, hd);   // [batch, hidden]
         var inputs = new[] { x, cell.WeightIh.Value, u, cell.BiasIh.Value, cell.BiasHh.Value, h0 };
         if (Tape.IsTracking(inputs))
         {
@@ -105,7 +108,8 @@ internal static class GruSequence
             int g = t * batch * g3;
             if (dSeq is not null)
             {
-                be.Axpy(1f, dSeq.Slice(prev, batch, hd), dh);
+                // No view object: the loop allocates nothing per step.
+                be.CopyBlocks(dSeq, prev, 0, dh, 0, 0, batch * hd, 1, accumulate: true);
             }
 
             be.GruGatesBackward(cell.ResetAfter, batch, hd, s.Gi, g, s.Gh, g, s.Hs, prev, dh, 0,
@@ -117,7 +121,8 @@ internal static class GruSequence
             else
             {
                 be.Gemm(false, false, batch, hd, hd, 1f, dGh, g + 2 * hd, g3, u, 2 * hd * hd, hd, 0f, dRh!, 0, hd);
-                be.GruResetBackward(batch, hd, s.Gi, g, s.Hs, prev, dRh!, 0, dGi, g, dGh, g, dhPrev, 0, s.Mask, t * batch);
+                be.GruResetBackward(batch, hd, s.Gi, g, s.Hs, prev, dRh!, 0, dGi, g, dGh, g, dhPrev, 0,
+                    s.Mask, t * batch);
                 be.Gemm(false, false, batch, hd, 2 * hd, 1f, dGh, g, g3, u, 0, hd, 1f, dhPrev, 0, hd);
             }
 

@@ -11,7 +11,8 @@ namespace Rnn.Core.Recurrent;
 /// </summary>
 internal static class LstmSequence
 {
-    public static RnnResult Forward(LstmCell cell, Tensor x, Tensor[] states, SequencePlan plan, bool returnSequences)
+    public static RnnResult Forward(
+        LstmCell cell, Tensor x, Tensor[] states, SequencePlan plan, bool returnSequences)
     {
         var be = x.Backend;
         int batch = plan.Batch;
@@ -41,7 +42,9 @@ internal static class LstmSequence
         // Padded steps carry the state, so the last slot is each sample's last valid step.
         var hT = FusedSequence.Slot(hs, time, batch, hd);   // [batch, hidden]
         var cT = FusedSequence.Slot(cs, time, batch, hd);
-        var output = returnSequences ? FusedSequence.SequenceOutput(hs, plan, hd) : FusedSequence.LastOutput(hs, plan, hd);
+        var output = returnSequences
+            ? FusedSequence.SequenceOutput(hs, plan, hd)   // [batch, time, hidden]
+            : FusedSequence.LastOutput(hs, plan, hd);   // [batch, hidden]
         if (Tape.IsTracking(new[] { x, w, u, bias, h0, c0 }))
         {
             var saved = new Saved(x, xs, gates, hs, cs, mask, plan, returnSequences);
@@ -91,7 +94,8 @@ internal static class LstmSequence
             int g = t * batch * g4;
             if (dSeq is not null)
             {
-                be.Axpy(1f, dSeq.Slice(prev, batch, hd), dh);
+                // No view object: the loop allocates nothing per step.
+                be.CopyBlocks(dSeq, prev, 0, dh, 0, 0, batch * hd, 1, accumulate: true);
             }
 
             be.LstmGatesBackward(batch, hd, s.Gates, g, s.Cs, prev, s.Cs, prev + batch * hd,
@@ -120,5 +124,6 @@ internal static class LstmSequence
     }
 
     private sealed record Saved(
-        Tensor X, Tensor Xs, Tensor Gates, Tensor Hs, Tensor Cs, Tensor? Mask, SequencePlan Plan, bool ReturnSequences);
+        Tensor X, Tensor Xs, Tensor Gates, Tensor Hs, Tensor Cs, Tensor? Mask,
+        SequencePlan Plan, bool ReturnSequences);
 }

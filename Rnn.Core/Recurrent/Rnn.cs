@@ -12,6 +12,12 @@ namespace Rnn.Core.Recurrent;
 /// hand-written backward pass) unless recurrent dropout is active or <see cref="RnnOptions.AllowFused"/>
 /// is false; both paths compute the same function.
 /// </summary>
+/// <remarks>
+/// The class shares its name with the root namespace <c>Rnn</c>: put
+/// <c>using Rnn.Core.Recurrent;</c> after your (file-scoped) namespace line, or write
+/// <c>Rnn.Core.Recurrent.Rnn</c>, or alias it (<c>using RnnLayer = Rnn.Core.Recurrent.Rnn;</c>);
+/// a using directive at the top of the file loses to the namespace.
+/// </remarks>
 /// <example>
 /// <code>
 /// var lstm = new Rnn(new LstmCell(16, 32, new Rng(1)), new RnnOptions { ReturnSequences = true });
@@ -42,7 +48,13 @@ public sealed class Rnn : Module, ISequenceLayer
     /// <summary>The layer's options.</summary>
     public RnnOptions Options { get; }
 
-    /// <summary>True when the last <see cref="Forward"/> call used the fused kernel (for tests and logs).</summary>
+    /// <inheritdoc />
+    public int StateCount => Cell.StateShapes.Count;
+
+    /// <inheritdoc />
+    public bool ReturnsSequences => Options.ReturnSequences;
+
+    /// <summary>True when the last <see cref="Forward"/> call used the fused kernel (tests, logs).</summary>
     public bool LastCallFused { get; private set; }
 
     /// <summary>Forgets the states a stateful layer kept; the next call starts from zeros.</summary>
@@ -59,6 +71,11 @@ public sealed class Rnn : Module, ISequenceLayer
         int batch = x.Dim(0);
         int time = x.Dim(1);
         var plan = SequencePlan.Create(batch, time, lengths, mask, Options.GoBackwards);
+        if (Cell is IBuildableCell buildable)
+        {
+            buildable.Build(x.Shape[2..]);
+        }
+
         var states = StartStates(batch, x.Backend, initialState);
         bool recurrentDropout = Training && Options.RecurrentDropout > 0f;
         var inputKeep = Training && Options.InputDropout > 0f
@@ -70,7 +87,9 @@ public sealed class Rnn : Module, ISequenceLayer
             && Cell is LstmCell or GruCell;
         if (LastCallFused)
         {
-            var input = inputKeep is null ? x : Ops.Mul(x, inputKeep.View(batch, 1, x.Dim(2)));   // [batch, time, in]
+            var input = inputKeep is null
+                ? x
+                : Ops.Mul(x, inputKeep.View(batch, 1, x.Dim(2)));   // [batch, time, in]
             result = Cell is LstmCell lstm
                 ? LstmSequence.Forward(lstm, input, states, plan, Options.ReturnSequences)
                 : GruSequence.Forward((GruCell)Cell, input, states, plan, Options.ReturnSequences);
@@ -88,7 +107,8 @@ public sealed class Rnn : Module, ISequenceLayer
         return result;
     }
 
-    private RnnResult RunSteps(Tensor x, Tensor[] states, SequencePlan plan, Tensor? inputKeep, bool recurrentDropout)
+    private RnnResult RunSteps(
+        Tensor x, Tensor[] states, SequencePlan plan, Tensor? inputKeep, bool recurrentDropout)
     {
         int batch = plan.Batch;
         int time = plan.Time;
@@ -121,7 +141,8 @@ public sealed class Rnn : Module, ISequenceLayer
                     next[s] = Ops.Add(states[s], Ops.Mul(m, Ops.Sub(next[s], states[s])));
                 }
 
-                last = last is null ? output : Ops.Add(last, Ops.Mul(plan.StepMask(t, output.Rank, be), Ops.Sub(output, last)));
+                var keep = plan.StepMask(t, output.Rank, be);
+                last = last is null ? output : Ops.Add(last, Ops.Mul(keep, Ops.Sub(output, last)));
             }
             else
             {
@@ -161,7 +182,8 @@ public sealed class Rnn : Module, ISequenceLayer
         var states = initialState ?? kept ?? Cell.InitialState(batch, be);
         if (states.Length != shapes.Count)
         {
-            throw new ArgumentException($"the cell has {shapes.Count} state(s); got {states.Length} initial state tensor(s)");
+            throw new ArgumentException(
+                $"the cell has {shapes.Count} state(s); got {states.Length} initial state tensor(s)");
         }
 
         for (int i = 0; i < states.Length; i++)
@@ -169,7 +191,9 @@ public sealed class Rnn : Module, ISequenceLayer
             var expected = new[] { batch }.Concat(shapes[i]).ToArray();
             if (!states[i].Shape.SequenceEqual(expected))
             {
-                string hint = ReferenceEquals(states, kept) ? " (kept by a stateful layer: call ResetStates())" : "";
+                string hint = ReferenceEquals(states, kept)
+                    ? " (kept by a stateful layer: call ResetStates())"
+                    : "";
                 string want = global::Rnn.Core.Shape.Format(expected);
                 throw new ArgumentException($"state {i} must be {want}; got {states[i].Describe()}{hint}");
             }
@@ -178,7 +202,8 @@ public sealed class Rnn : Module, ISequenceLayer
         return states;
     }
 
-    private Tensor EmptyOutput(int batch, IBackend be) => be.Zeros(new[] { batch }.Concat(Cell.OutputShape).ToArray());
+    private Tensor EmptyOutput(int batch, IBackend be) =>
+        be.Zeros(new[] { batch }.Concat(Cell.OutputShape).ToArray());   // [batch, ...output]
 
     /// <summary>A per-sequence inverted-dropout multiplier: 0 with probability rate, else 1/(1-rate).</summary>
     private Tensor KeepMask(IBackend be, float rate, int[] shape)

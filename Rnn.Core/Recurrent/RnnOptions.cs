@@ -3,7 +3,10 @@ namespace Rnn.Core.Recurrent;
 /// <summary>Options of the generic <see cref="Rnn"/> layer (the Keras RNN arguments).</summary>
 public sealed record RnnOptions
 {
-    /// <summary>True: output every step, [batch, time, ...]; false: the last valid step's output, [batch, ...].</summary>
+    /// <summary>
+    /// True: output every step, [batch, time, ...]; false (the Keras default): the last valid
+    /// step's output, [batch, ...].
+    /// </summary>
     public bool ReturnSequences { get; init; }
 
     /// <summary>True: <see cref="RnnResult.States"/> holds the final states (they are always computed).</summary>
