@@ -176,10 +176,11 @@ public sealed class OnnxRecurrentModelTests
             n.String(P.Node.Output, "Y").String(P.Node.OpType, OpType);
             if (Hidden > 0)
             {
-                n.Message(P.Node.Attribute, a => HiddenAsString
-                    ? a.String(P.Attribute.Name, "hidden_size").String(P.Attribute.S, "two")
-                    : a.String(P.Attribute.Name, "hidden_size").Int64(P.Attribute.I, Hidden)
-                        .Int64(P.Attribute.Type, P.Attribute.TypeInt));
+                n.Message(P.Node.Attribute, a =>
+                {
+                    a.String(P.Attribute.Name, "hidden_size");
+                    _ = HiddenAsString ? a.String(P.Attribute.S, "two") : a.Int64(P.Attribute.I, Hidden);
+                });
             }
 
             if (Direction is not null)
