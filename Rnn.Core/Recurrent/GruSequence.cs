@@ -28,7 +28,7 @@ internal static class GruSequence
         var h0 = states[0];
         var u = cell.WeightHh.Value;
         var mask = plan.AllValid ? null : plan.MaskTensor(be);   // [time*batch]
-        var xs = FusedSequence.GatherInputs(x, plan);   // [time*batch, in]
+        var xs = FusedSequence.GatherInputs(x, plan, u);   // [time*batch, in]
         var gi = FusedSequence.Project(xs, cell.WeightIh.Value, cell.BiasIh.Value);   // [time*batch, 3*hidden]
         var gh = be.Allocate(new[] { time * batch, g3 });   // recurrent pre-activations
         be.CopyBlocks(cell.BiasHh.Value, 0, 0, gh, 0, g3, g3, time * batch);

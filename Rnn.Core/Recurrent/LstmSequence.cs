@@ -24,7 +24,7 @@ internal static class LstmSequence
         var (h0, c0) = (states[0], states[1]);
         var mask = plan.AllValid ? null : plan.MaskTensor(be);   // [time*batch]
 
-        var xs = FusedSequence.GatherInputs(x, plan);   // [time*batch, in]
+        var xs = FusedSequence.GatherInputs(x, plan, u);   // [time*batch, in]
         var gates = FusedSequence.Project(xs, w, bias);   // [time*batch, 4*hidden]
         var hs = be.Allocate(new[] { (time + 1) * batch, hd });   // slot t = state before step t
         var cs = be.Allocate(new[] { (time + 1) * batch, hd });

@@ -13,10 +13,16 @@ namespace Rnn.Core.Recurrent;
 /// is false; both paths compute the same function.
 /// </summary>
 /// <remarks>
-/// The class shares its name with the root namespace <c>Rnn</c>: put
+/// <para>Option support. Every option works with every cell on the step path. The fused path
+/// (LstmCell, GruCell in both conventions, input [batch, time, features]) supports
+/// ReturnSequences, ReturnState, GoBackwards, Stateful, initial states (with gradients),
+/// lengths, masks and InputDropout; RecurrentDropout during training falls back to the step path
+/// (at inference it is off, so the fused path runs). SimpleRnnCell, ConvLstm2DCell and custom
+/// cells always run the step path.</para>
+/// <para>The class shares its name with the root namespace <c>Rnn</c>: put
 /// <c>using Rnn.Core.Recurrent;</c> after your (file-scoped) namespace line, or write
 /// <c>Rnn.Core.Recurrent.Rnn</c>, or alias it (<c>using RnnLayer = Rnn.Core.Recurrent.Rnn;</c>);
-/// a using directive at the top of the file loses to the namespace.
+/// a using directive at the top of the file loses to the namespace.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -153,7 +159,9 @@ public sealed class Rnn : Module, ISequenceLayer
             states = next;
         }
 
-        var result = Options.ReturnSequences ? Ops.Stack(outputs, 1) : last ?? EmptyOutput(batch, be);
+        var result = Options.ReturnSequences
+            ? time > 0 ? Ops.Stack(outputs, 1) : EmptyOutput(batch, be, withTime: true)
+            : last ?? EmptyOutput(batch, be, withTime: false);
         return new RnnResult(result, states);
     }
 
@@ -202,8 +210,9 @@ public sealed class Rnn : Module, ISequenceLayer
         return states;
     }
 
-    private Tensor EmptyOutput(int batch, IBackend be) =>
-        be.Zeros(new[] { batch }.Concat(Cell.OutputShape).ToArray());   // [batch, ...output]
+    // The output of a zero-length sequence: [batch, 0, ...output] or zeros [batch, ...output].
+    private Tensor EmptyOutput(int batch, IBackend be, bool withTime) =>
+        be.Zeros((withTime ? new[] { batch, 0 } : new[] { batch }).Concat(Cell.OutputShape).ToArray());
 
     /// <summary>A per-sequence inverted-dropout multiplier: 0 with probability rate, else 1/(1-rate).</summary>
     private Tensor KeepMask(IBackend be, float rate, int[] shape)
