@@ -85,7 +85,8 @@ public sealed partial class CpuBackend
     {
         if (m < 0 || n < 0 || k < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(m), $"GEMM sizes must not be negative; got m={m}, n={n}, k={k}");
+            throw new ArgumentOutOfRangeException(
+                nameof(m), $"GEMM sizes must not be negative; got m={m}, n={n}, k={k}");
         }
 
         CheckMatrix("A", a, aOffset, lda, transA ? k : m, transA ? m : k);

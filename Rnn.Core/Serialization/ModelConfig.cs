@@ -87,7 +87,8 @@ public sealed class ModelConfig
         var preprocessing = root["preprocessing"];
         if (preprocessing is not null and not JsonObject)
         {
-            throw new InvalidDataException($"{source}: \"preprocessing\" is {Describe(preprocessing)}, expected an object");
+            throw new InvalidDataException(
+                $"{source}: \"preprocessing\" is {Describe(preprocessing)}, expected an object");
         }
 
         var config = new ModelConfig(source, version, (JsonObject)architecture.DeepClone())
@@ -213,7 +214,8 @@ public sealed class ModelConfig
             return text;
         }
 
-        throw new InvalidDataException($"{source}: \"{prefix}{key}\" is {Describe(obj[key])}, expected a non-empty string");
+        throw new InvalidDataException(
+            $"{source}: \"{prefix}{key}\" is {Describe(obj[key])}, expected a non-empty string");
     }
 
     private static string Describe(JsonNode? node) => node switch
