@@ -86,21 +86,42 @@ public sealed class FusedSequenceTests
     }
 
     [Test]
-    public void RecurrentDropoutFallsBackToStepPathButInputDropoutStaysFused()
+    public void FusedMatchesStepPathWithRecurrentAndInputDropout(
+        [Values("lstm", "gru", "gru-before")] string kind, [Values] bool returnSequences)
+    {
+        // Same seed, so both paths draw the same per-sequence masks.
+        var cell = MakeCell(kind, new Rng(12));
+        var options = new RnnOptions
+        {
+            ReturnSequences = returnSequences,
+            GoBackwards = true,
+            RecurrentDropout = 0.4f,
+            InputDropout = 0.2f,
+            Seed = 21,
+        };
+        int[] lengths = { 6, 4, 1 };
+        var step = Execute(cell, options, fused: false, lengths, null);
+        var fused = Execute(cell, options, fused: true, lengths, null);
+        Assert.That(fused.Fused, Is.True);
+        Assert.That(fused.Output, Is.EqualTo(step.Output).Within(1e-5f), "output");
+        for (int i = 0; i < step.Grads.Length; i++)
+        {
+            Assert.That(fused.Grads[i], Is.EqualTo(step.Grads[i]).Within(1e-4f), $"gradient of leaf {i}");
+        }
+
+        var plain = Execute(cell, options with { RecurrentDropout = 0f }, fused: true, lengths, null);
+        Assert.That(fused.Output, Is.Not.EqualTo(plain.Output), "the recurrent mask changes the result");
+    }
+
+    [Test]
+    public void DropoutIsOffAtInference()
     {
         var cell = new LstmCell(4, 5, new Rng(3));
         var x = R(4, 2, 3, 4);
-        var withRecurrent = new Rnn(cell, new RnnOptions { RecurrentDropout = 0.3f });
-        withRecurrent.Forward(x);
-        Assert.That(withRecurrent.LastCallFused, Is.False);
-
-        var withInput = new Rnn(cell, new RnnOptions { InputDropout = 0.3f });
-        withInput.Forward(x);
-        Assert.That(withInput.LastCallFused, Is.True);
-
-        withRecurrent.Eval();
-        withRecurrent.Forward(x);
-        Assert.That(withRecurrent.LastCallFused, Is.True, "no dropout at inference, so the fused path applies");
+        var dropped = new Rnn(cell, new RnnOptions { RecurrentDropout = 0.3f, InputDropout = 0.3f });
+        dropped.Eval();
+        var plain = new Rnn(cell);
+        Assert.That(dropped.Forward(x).Output.ToArray(), Is.EqualTo(plain.Forward(x).Output.ToArray()));
     }
 
     [Test]
