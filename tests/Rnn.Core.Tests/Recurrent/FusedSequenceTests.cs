@@ -184,7 +184,8 @@ public sealed class FusedSequenceTests
 
         double step = Time(false);
         double fusedMs = Time(true);
-        TestContext.Out.WriteLine($"{kind} [32, 50, 64] -> 128, forward+backward: step {step:F1} ms, fused {fusedMs:F1} ms");
+        TestContext.Out.WriteLine(
+            $"{kind} [32, 50, 64] -> 128, forward+backward: step {step:F1} ms, fused {fusedMs:F1} ms");
         Assert.That(fusedMs, Is.LessThan(step));
     }
 }
