@@ -44,6 +44,63 @@ public static partial class OnnxRecurrentLayout
         };
     }
 
+    /// <summary>ONNX "bidirectional" weights of a <see cref="Bidirectional"/> layer over two built-in cells.</summary>
+    public static OnnxRecurrentWeights FromBidirectional(Bidirectional layer) =>
+        (layer.ForwardLayer.Cell, layer.BackwardLayer.Cell) switch
+        {
+            (LstmCell f, LstmCell b) => FromCells(OnnxDirection.Bidirectional, f, b),
+            (GruCell f, GruCell b) => FromCells(OnnxDirection.Bidirectional, f, b),
+            var (f, b) => throw new ArgumentException(
+                $"ONNX bidirectional needs two LSTM or two GRU cells; got {f.GetType().Name} and {b.GetType().Name}"),
+        };
+
+    /// <summary>
+    /// Loads ONNX weights into an <see cref="Recurrent.Rnn"/> layer (direction forward or reverse, matching
+    /// its GoBackwards) or, with two directions, refuses: use <see cref="LoadInto(OnnxRecurrentWeights,
+    /// Bidirectional)"/>.
+    /// </summary>
+    public static void LoadInto(OnnxRecurrentWeights weights, Recurrent.Rnn layer)
+    {
+        var expected = layer.Options.GoBackwards ? OnnxDirection.Reverse : OnnxDirection.Forward;
+        if (weights.Direction != expected)
+        {
+            throw new ArgumentException(
+                $"ONNX {weights.OpType} is {weights.DirectionName}; " +
+                $"the layer runs {expected.ToString().ToLowerInvariant()}");
+        }
+
+        LoadCell(weights, 0, layer.Cell);
+    }
+
+    /// <summary>
+    /// Loads ONNX "bidirectional" weights: direction 0 into the forward layer, 1 into the backward one.
+    /// </summary>
+    public static void LoadInto(OnnxRecurrentWeights weights, Bidirectional layer)
+    {
+        if (weights.Direction != OnnxDirection.Bidirectional)
+        {
+            throw new ArgumentException($"ONNX {weights.OpType} is {weights.DirectionName}, not bidirectional");
+        }
+
+        LoadCell(weights, 0, layer.ForwardLayer.Cell);
+        LoadCell(weights, 1, layer.BackwardLayer.Cell);
+    }
+
+    private static void LoadCell(OnnxRecurrentWeights weights, int direction, IRnnCell cell)
+    {
+        switch (cell)
+        {
+            case LstmCell lstm:
+                ToLstmCell(weights, direction, lstm);
+                break;
+            case GruCell gru:
+                ToGruCell(weights, direction, gru);
+                break;
+            default:
+                throw new ArgumentException($"ONNX has LSTM and GRU operators only; the cell is {cell.GetType().Name}");
+        }
+    }
+
     /// <summary>Loads one direction of ONNX GRU weights into a built-in cell whose resetAfter must match.</summary>
     public static void ToGruCell(OnnxRecurrentWeights weights, int direction, GruCell cell)
     {

@@ -221,8 +221,17 @@ public static partial class OnnxRecurrentModel
             };
         }
 
-        private long Int(OnnxNode node, string name, long fallback) =>
-            node.Attributes.TryGetValue(name, out var f) ? f.Int64 : fallback;
+        private long Int(OnnxNode node, string name, long fallback)
+        {
+            if (!node.Attributes.TryGetValue(name, out var f))
+            {
+                return fallback;
+            }
+
+            return f.Number == P.Attribute.I && f.WireType == ProtoWriter.Varint
+                ? f.Int64
+                : throw Fail($"{node.OpType} attribute '{name}' is not an integer (field {f.Number})");
+        }
 
         private static List<string> Strings(ProtoField attribute) =>
             attribute.Message.Fields().Where(f => f.Number == P.Attribute.Strings).Select(f => f.String).ToList();

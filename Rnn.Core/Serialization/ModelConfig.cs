@@ -84,6 +84,7 @@ public sealed class ModelConfig
         var architecture = root["architecture"] as JsonObject
             ?? throw new InvalidDataException(
                 $"{source}: \"architecture\" is {Describe(root["architecture"])}, expected an object with a \"type\"");
+        _ = RequireString(architecture, "type", source, "architecture.");
         var preprocessing = root["preprocessing"];
         if (preprocessing is not null and not JsonObject)
         {
@@ -98,7 +99,6 @@ public sealed class ModelConfig
             Extra = new JsonObject(root.Where(p => !Known.Contains(p.Key))
                 .Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))),
         };
-        _ = RequireString(architecture, "type", source, "architecture.");
         return config;
     }
 

@@ -32,7 +32,8 @@ public sealed class CheckpointStore
     /// <summary>Writes a checkpoint, then deletes the oldest beyond <see cref="KeepLast"/>; returns its path.</summary>
     public string Save(TrainingCheckpoint checkpoint)
     {
-        string path = Path.Combine(Directory, Prefix + checkpoint.Step.ToString("D10", CultureInfo.InvariantCulture) + Extension);
+        string step = checkpoint.Step.ToString("D10", CultureInfo.InvariantCulture);
+        string path = Path.Combine(Directory, Prefix + step + Extension);
         checkpoint.ToFile().Save(path);
         if (KeepLast > 0)
         {
@@ -69,7 +70,8 @@ public sealed class CheckpointStore
         foreach (var path in System.IO.Directory.EnumerateFiles(Directory, Prefix + "*" + Extension))
         {
             string name = Path.GetFileNameWithoutExtension(path);
-            if (long.TryParse(name.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long step))
+            var digits = name.AsSpan(Prefix.Length);
+            if (long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long step))
             {
                 found.Add((path, step));
             }

@@ -74,9 +74,12 @@ public sealed class Trainer<TBatch>
     /// <summary>Trains for <see cref="TrainerOptions.Epochs"/> epochs (fewer when resuming).</summary>
     /// <param name="data">The batches.</param>
     /// <param name="progress">Receives step, epoch-end, checkpoint and resume reports.</param>
-    /// <param name="cancellation">Stops between steps (throws OperationCanceledException); no checkpoint is written.</param>
+    /// <param name="cancellation">
+    /// Stops between steps (throws OperationCanceledException); no checkpoint is written.
+    /// </param>
     public TrainingResult Fit(
-        IBatchSource<TBatch> data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+        IBatchSource<TBatch> data, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         var run = new RunState(this, data, progress);
@@ -134,7 +137,9 @@ public sealed class Trainer<TBatch>
             this.data = data;
             this.progress = progress;
             var o = trainer.Options;
-            store = o.CheckpointDirectory is null ? null : new CheckpointStore(o.CheckpointDirectory, o.KeepCheckpoints);
+            store = o.CheckpointDirectory is null
+                ? null
+                : new CheckpointStore(o.CheckpointDirectory, o.KeepCheckpoints);
             if (data.BatchesPerEpoch <= 0)
             {
                 throw new ArgumentException($"the batch source has {data.BatchesPerEpoch} batches per epoch");
@@ -162,7 +167,8 @@ public sealed class Trainer<TBatch>
                 if (NextBatch >= data.BatchesPerEpoch)
                 {
                     throw new InvalidDataException(
-                        $"'{latest.Path}' resumes at batch {NextBatch} but the source has {data.BatchesPerEpoch} per epoch");
+                        $"'{latest.Path}' resumes at batch {NextBatch} but the source has " +
+                        $"{data.BatchesPerEpoch} per epoch");
                 }
 
                 ResumedFrom = latest.Path;
@@ -285,7 +291,8 @@ public sealed class Trainer<TBatch>
 
         private double EpochMean => epochLossCount > 0 ? epochLossSum / epochLossCount : double.NaN;
 
-        private void Report(TrainingEvent kind, string? path = null, IReadOnlyDictionary<string, double>? validation = null)
+        private void Report(
+            TrainingEvent kind, string? path = null, IReadOnlyDictionary<string, double>? validation = null)
         {
             if (progress is null)
             {

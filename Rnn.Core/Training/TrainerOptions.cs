@@ -35,7 +35,9 @@ public sealed record TrainerOptions
     /// <summary>Continue from the latest checkpoint in <see cref="CheckpointDirectory"/> when there is one.</summary>
     public bool Resume { get; init; }
 
-    /// <summary>Report a <see cref="TrainingEvent.Step"/> progress every this many steps (epoch ends always report).</summary>
+    /// <summary>
+    /// Report a <see cref="TrainingEvent.Step"/> progress every this many steps (epoch ends always report).
+    /// </summary>
     public int ReportEverySteps { get; init; } = 1;
 
     /// <summary>

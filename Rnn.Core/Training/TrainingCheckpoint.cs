@@ -49,7 +49,8 @@ public sealed class TrainingCheckpoint
             NextBatch = nextBatch,
             EpochLossSum = epochLossSum,
             EpochLossCount = epochLossCount,
-            Weights = model.NamedParameters().ToDictionary(p => p.Path, p => (p.Parameter.Value.ShapeArray, p.Parameter.Value.ToArray())),
+            Weights = model.NamedParameters().ToDictionary(
+                p => p.Path, p => (p.Parameter.Value.ShapeArray, p.Parameter.Value.ToArray())),
             Optimizer = optimizer.ExportState(),
             Rngs = rngs.ToDictionary(r => r.Key, r => (r.Value.State, r.Value.PendingNormal)),
         };
@@ -71,7 +72,9 @@ public sealed class TrainingCheckpoint
             }
             else if (!p.Value.Shape.SequenceEqual(w.Shape))
             {
-                problems.Add($"'{path}' is {Rnn.Core.Shape.Format(w.Shape)} in the checkpoint, {Rnn.Core.Shape.Format(p.Shape)} in the model");
+                problems.Add(
+                    $"'{path}' is {Rnn.Core.Shape.Format(w.Shape)} in the checkpoint, " +
+                    $"{Rnn.Core.Shape.Format(p.Shape)} in the model");
             }
         }
 
@@ -135,14 +138,19 @@ public sealed class TrainingCheckpoint
         var m = file.Metadata;
         string Get(string key) => m.TryGetValue(key, out var v)
             ? v
-            : throw new InvalidDataException($"'{source}' lacks checkpoint field '{key}' (format {m.GetValueOrDefault("format", "unknown")})");
+            : throw new InvalidDataException(
+                $"'{source}' lacks checkpoint field '{key}' (format {m.GetValueOrDefault("format", "unknown")})");
         if (Get("format") != FormatName || Get("version") != "1")
         {
-            throw new InvalidDataException($"'{source}' is format '{m["format"]}' version '{m.GetValueOrDefault("version")}'; expected {FormatName} 1");
+            throw new InvalidDataException(
+                $"'{source}' is format '{m["format"]}' version '{m.GetValueOrDefault("version")}'; " +
+                $"expected {FormatName} 1");
         }
 
         var rngs = new Dictionary<string, (ulong, double?)>();
-        foreach (var key in m.Keys.Where(k => k.StartsWith("rng.", StringComparison.Ordinal) && k.EndsWith(".state", StringComparison.Ordinal)))
+        var stateKeys = m.Keys.Where(k =>
+            k.StartsWith("rng.", StringComparison.Ordinal) && k.EndsWith(".state", StringComparison.Ordinal));
+        foreach (var key in stateKeys)
         {
             string name = key["rng.".Length..^".state".Length];
             string pending = Get($"rng.{name}.pending_normal");

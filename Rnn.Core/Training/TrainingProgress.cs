@@ -32,4 +32,34 @@ public sealed record TrainingProgress(
     double StepsPerSecond,
     TimeSpan? Eta,
     IReadOnlyDictionary<string, double>? Validation = null,
-    string? CheckpointPath = null);
+    string? CheckpointPath = null)
+{
+    /// <summary>
+    /// One line for a log, e.g. "epoch 2/10 batch 40/125 step 165 loss 0.4312 (epoch mean 0.4870)
+    /// lr 0.001 31.2 steps/s ETA 00:05:12".
+    /// </summary>
+    public override string ToString()
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        string text = string.Format(
+            c, "{0} epoch {1}/{2} batch {3}/{4} step {5} loss {6:G4} (epoch mean {7:G4}) lr {8:G3} {9:F1} steps/s",
+            Event, Epoch + 1, Epochs, BatchInEpoch, BatchesPerEpoch, Step, Loss, EpochMeanLoss, LearningRate,
+            StepsPerSecond);
+        if (GradientNorm is { } norm)
+        {
+            text += string.Format(c, " grad norm {0:G3}", norm);
+        }
+
+        if (Eta is { } eta)
+        {
+            text += " ETA " + eta.ToString(@"hh\:mm\:ss", c);
+        }
+
+        if (Validation is not null)
+        {
+            text += " " + string.Join(" ", Validation.Select(v => string.Format(c, "{0} {1:G4}", v.Key, v.Value)));
+        }
+
+        return CheckpointPath is null ? text : text + " -> " + CheckpointPath;
+    }
+}

@@ -11,4 +11,5 @@ public sealed record EpochSummary(int Epoch, double MeanLoss, IReadOnlyDictionar
 /// <param name="Epochs">Epoch summaries of the epochs this call finished.</param>
 /// <param name="ResumedFrom">Checkpoint the call continued from, or null.</param>
 /// <param name="SkippedSteps">Updates skipped for non-finite loss or gradients in this call.</param>
-public sealed record TrainingResult(long Steps, IReadOnlyList<EpochSummary> Epochs, string? ResumedFrom, int SkippedSteps);
+public sealed record TrainingResult(
+    long Steps, IReadOnlyList<EpochSummary> Epochs, string? ResumedFrom, int SkippedSteps);

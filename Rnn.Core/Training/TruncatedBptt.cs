@@ -111,7 +111,9 @@ public sealed class TruncatedBptt
     /// <param name="forward">One forward call of the model over a slice of time.</param>
     /// <param name="inputs">[batch, time, ...features].</param>
     /// <param name="initialStates">States before step 0, or null for the model's zeros.</param>
-    /// <param name="loss">Loss of outputs [batch, n, ...] for steps start..start+n-1 (slice targets with start).</param>
+    /// <param name="loss">
+    /// Loss of outputs [batch, n, ...] for steps start..start+n-1 (slice targets with start).
+    /// </param>
     /// <param name="optimizer">Updated once per window.</param>
     public BpttResult Run(
         RecurrentForward forward, Tensor inputs, Tensor[]? initialStates, Func<Tensor, int, Tensor> loss,

@@ -46,7 +46,8 @@ public sealed class CtcLearningTests
     private sealed record Batch(Tensor X, int[] Lengths, int[][] Labels);
 
     private static Batch Collate(IReadOnlyList<Utterance> us) => new(
-        Tensor.FromArray(us.SelectMany(u => u.Frames).ToArray(), us.Count, MaxTime, Classes),   // [batch, time, features]
+        // [batch, time, features]
+        Tensor.FromArray(us.SelectMany(u => u.Frames).ToArray(), us.Count, MaxTime, Classes),
         us.Select(u => u.Length).ToArray(),
         us.Select(u => u.Labels).ToArray());
 
@@ -54,7 +55,8 @@ public sealed class CtcLearningTests
     {
         public Model(Rng rng)
         {
-            Lstm = AddModule("lstm", new RnnLayer(new LstmCell(Classes, 16, rng), new RnnOptions { ReturnSequences = true }));
+            var options = new RnnOptions { ReturnSequences = true };
+            Lstm = AddModule("lstm", new RnnLayer(new LstmCell(Classes, 16, rng), options));
             Head = AddModule("head", new Dense(16, Classes, rng));
         }
 
@@ -62,7 +64,8 @@ public sealed class CtcLearningTests
 
         public Dense Head { get; }
 
-        public Tensor Forward(Batch b) => Head.Forward(Lstm.Forward(b.X, lengths: b.Lengths).Output);   // [batch, time, classes]
+        // [batch, time, classes]
+        public Tensor Forward(Batch b) => Head.Forward(Lstm.Forward(b.X, lengths: b.Lengths).Output);
     }
 
     private static List<int> GreedyDecode(float[] logits, int sample, int length)
@@ -99,7 +102,9 @@ public sealed class CtcLearningTests
 
         model.Eval();
         var logits = model.Forward(heldOut).ToArray();
-        int exact = Enumerable.Range(0, 64).Count(i => GreedyDecode(logits, i, heldOut.Lengths[i]).SequenceEqual(heldOut.Labels[i]));
-        Assert.That(exact, Is.GreaterThanOrEqualTo(58), $"exact transcripts out of 64; epoch losses {string.Join(", ", result.Epochs.Select(e => e.MeanLoss.ToString("F3")))}");
+        int exact = Enumerable.Range(0, 64)
+            .Count(i => GreedyDecode(logits, i, heldOut.Lengths[i]).SequenceEqual(heldOut.Labels[i]));
+        string losses = string.Join(", ", result.Epochs.Select(e => e.MeanLoss.ToString("F3")));
+        Assert.That(exact, Is.GreaterThanOrEqualTo(58), $"exact transcripts out of 64; epoch losses {losses}");
     }
 }

@@ -81,6 +81,8 @@ public sealed class OnnxRecurrentModelTests
         yield return Case("wrong R shape", new ModelSpec { RRows = 7 }.Build(),
             "initializer 'R' is [1, 7, 2]; expected [1, 8, 2]");
         yield return Case("missing hidden_size", new ModelSpec { Hidden = 0 }.Build(), "hidden_size is missing");
+        yield return Case("string hidden_size", new ModelSpec { HiddenAsString = true }.Build(),
+            "attribute 'hidden_size' is not an integer");
         yield return Case("peepholes", new ModelSpec { Peepholes = true }.Build(), "non-zero peephole weights");
         yield return Case("bad direction", new ModelSpec { Direction = "sideways" }.Build(), "direction 'sideways'");
         yield return Case("int initializer", new ModelSpec { DataType = 7 }.Build(), "data_type 7");
@@ -107,6 +109,7 @@ public sealed class OnnxRecurrentModelTests
     {
         public string OpType { get; init; } = "LSTM";
         public int Hidden { get; init; } = 2;
+        public bool HiddenAsString { get; init; }
         public int Opset { get; init; } = 14;
         public string? Direction { get; init; }
         public float? Clip { get; init; }
@@ -173,8 +176,11 @@ public sealed class OnnxRecurrentModelTests
             n.String(P.Node.Output, "Y").String(P.Node.OpType, OpType);
             if (Hidden > 0)
             {
-                n.Message(P.Node.Attribute, a => a.String(P.Attribute.Name, "hidden_size").Int64(P.Attribute.I, Hidden)
-                    .Int64(P.Attribute.Type, P.Attribute.TypeInt));
+                n.Message(P.Node.Attribute, a =>
+                {
+                    a.String(P.Attribute.Name, "hidden_size");
+                    _ = HiddenAsString ? a.String(P.Attribute.S, "two") : a.Int64(P.Attribute.I, Hidden);
+                });
             }
 
             if (Direction is not null)

@@ -75,6 +75,62 @@ public sealed class OnnxRuntimeCellParityTests
         AssertClose(backward.States[0].ToArray(), ort["Y_h"].AsSpan(state, state).ToArray(), "Y_h backward");
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public void BidirectionalLayerMatchesOrt(bool lstm)
+    {
+        var options = new RnnOptions { ReturnSequences = true, ReturnState = true };
+        IRnnCell Cell(ulong seed) =>
+            lstm ? new LstmCell(Input, Hidden, new Rng(seed)) : new GruCell(Input, Hidden, new Rng(seed));
+        var layer = new Bidirectional(Cell(63), Cell(64), options);
+        layer.Eval();
+        var (x, _, _) = Inputs(65);
+        var ours = layer.Forward(Ours(x));
+        var ort = OrtRunner.Run(
+            OnnxRecurrentModel.Export(OnnxRecurrentLayout.FromBidirectional(layer)), x, (Time, Batch, Input, Hidden),
+            null, null);
+
+        // Concat merge: features [0, H) are direction 0, [H, 2H) direction 1, both aligned with input time.
+        float[] o = ours.Output.ToArray();                                    // [batch, time, 2*hidden]
+        for (int t = 0; t < Time; t++)
+        {
+            for (int n = 0; n < Batch; n++)
+            {
+                for (int d = 0; d < 2; d++)
+                {
+                    var mine = o.AsSpan(((n * Time + t) * 2 + d) * Hidden, Hidden).ToArray();
+                    var theirs = ort["Y"].AsSpan(((t * 2 + d) * Batch + n) * Hidden, Hidden).ToArray();
+                    AssertClose(mine, theirs, $"Y t={t} n={n} d={d}");
+                }
+            }
+        }
+
+        int perDirection = lstm ? 2 : 1;   // states: forward (h[, c]) then backward (h[, c])
+        int state = Batch * Hidden;
+        AssertClose(ours.States[0].ToArray(), ort["Y_h"].AsSpan(0, state).ToArray(), "Y_h forward");
+        AssertClose(ours.States[perDirection].ToArray(), ort["Y_h"].AsSpan(state, state).ToArray(), "Y_h backward");
+    }
+
+    [Test]
+    public void LoadIntoLayersChecksDirection()
+    {
+        var options = new RnnOptions { ReturnSequences = true };
+        var source = new Bidirectional(new GruCell(Input, Hidden, new Rng(66)), new GruCell(Input, Hidden, new Rng(67)),
+            options);
+        var target = new Bidirectional(new GruCell(Input, Hidden, new Rng(68)), new GruCell(Input, Hidden, new Rng(69)),
+            options);
+        var bytes = OnnxRecurrentModel.Export(OnnxRecurrentLayout.FromBidirectional(source));
+        var weights = OnnxRecurrentModel.Import(bytes);
+        OnnxRecurrentLayout.LoadInto(weights, target);
+        foreach (var ((name, a), (_, b)) in source.NamedParameters().Zip(target.NamedParameters()))
+        {
+            Assert.That(b.Value.ToArray(), Is.EqualTo(a.Value.ToArray()), name);
+        }
+
+        var forwardOnly = new RnnLayer(new GruCell(Input, Hidden, new Rng(70)));
+        Assert.Throws<ArgumentException>(() => OnnxRecurrentLayout.LoadInto(weights, forwardOnly));
+    }
+
     [Test]
     public void ImportedWeightsReproduceTheExportedLayer()
     {

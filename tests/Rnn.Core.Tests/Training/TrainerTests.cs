@@ -100,6 +100,8 @@ public sealed class TrainerTests
         Assert.That(steps[^1].Eta, Is.EqualTo(TimeSpan.Zero));
         Assert.That(steps[10].Eta, Is.GreaterThan(TimeSpan.Zero));
         Assert.That(progress.Items.Count(p => p.Event == TrainingEvent.EpochEnd), Is.EqualTo(25));
+        Assert.That(steps[10].ToString(), Does.StartWith("Step epoch 2/25 batch 3/8 step 11 loss "));
+        Assert.That(steps[10].ToString(), Does.Contain(" ETA 00:"));
     }
 
     [Test]
@@ -181,7 +183,8 @@ public sealed class TrainerTests
         var file = SafeTensors.Load(store.List()[^1].Path);
         Assert.That(file.Metadata["step"], Is.EqualTo("16"));
         Assert.That(file.Metadata["epoch"], Is.EqualTo("2"));
-        Assert.That(file.ReadFloats("model.2.weight"), Is.EqualTo(s.Model.NamedParameters().First(p => p.Path == "2.weight").Parameter.Value.ToArray()));
+        var lastWeight = s.Model.NamedParameters().First(p => p.Path == "2.weight").Parameter.Value;
+        Assert.That(file.ReadFloats("model.2.weight"), Is.EqualTo(lastWeight.ToArray()));
         Assert.That(file.Contains("optim.0.weight.exp_avg_sq"));
     }
 
@@ -209,11 +212,14 @@ public sealed class TrainerTests
     {
         var model = new Dense(1, 1, new Rng(1));
         var data = new ShuffledBatchSource<int, int>(Enumerable.Range(0, 4).ToList(), 1, 1, b => b[0], shuffle: false);
-        Tensor Loss(int i) => i == 2 ? Ops.Scale(Ops.Sum(model.Weight.Value), float.NaN) : Ops.Sum(Ops.Square(model.Weight.Value));
+        Tensor Loss(int i) => i == 2
+            ? Ops.Scale(Ops.Sum(model.Weight.Value), float.NaN)
+            : Ops.Sum(Ops.Square(model.Weight.Value));
         var strict = new Trainer<int>(model, new Sgd(model.NamedParameters(), 0.1f), Loss);
         Assert.That(() => strict.Fit(data), Throws.InvalidOperationException.With.Message.Contains("batch 2"));
 
-        var lenient = new Trainer<int>(model, new Sgd(model.NamedParameters(), 0.1f), Loss, new TrainerOptions { SkipNonFiniteSteps = true });
+        var lenient = new Trainer<int>(
+            model, new Sgd(model.NamedParameters(), 0.1f), Loss, new TrainerOptions { SkipNonFiniteSteps = true });
         var result = lenient.Fit(data);
         Assert.That(result.SkippedSteps, Is.EqualTo(1));
         Assert.That(float.IsFinite(model.Weight.Value.Item()));

@@ -23,7 +23,8 @@ internal sealed class TempDir : IDisposable
 {
     public TempDir() => Directory.CreateDirectory(Path);
 
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rnn-training-tests", Guid.NewGuid().ToString("N"));
+    public string Path { get; } = System.IO.Path.Combine(
+        System.IO.Path.GetTempPath(), "rnn-training-tests", Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {

@@ -83,7 +83,8 @@ public sealed class TruncatedBpttTests
         var model = new LinearRecurrence();
         var x = Tensor.FromArray(new[] { 1f, 2f, 3f, 4f }, 1, 4, 1);
         var grads = new List<float>();
-        new TruncatedBptt(2, 4).Run(model.Forward(new int[1]), x, null, (y, _) => Ops.Sum(y), new RecordingOptimizer(model, grads));
+        new TruncatedBptt(2, 4).Run(
+            model.Forward(new int[1]), x, null, (y, _) => Ops.Sum(y), new RecordingOptimizer(model, grads));
         double w = 0.5;
         // h2 = w^2 x0 + w x1 + x2; h3 = w h2 + x3.
         double dh2 = 2 * w * 1 + 2;
@@ -111,7 +112,8 @@ public sealed class TruncatedBpttTests
         var x = new Rng(4).Uniform(Backends.Default, -1f, 1f, 2, 7, 2);
         var target = new Rng(5).Uniform(Backends.Default, -1f, 1f, 2, 7, 1);
         var a = Make();
-        var r = TruncatedBptt.RunWholeSequence(a.Forward, x, null, (y, _) => MseLoss.Compute(y, target), new Sgd(a.NamedParameters(), 0.1f));
+        var r = TruncatedBptt.RunWholeSequence(
+            a.Forward, x, null, (y, _) => MseLoss.Compute(y, target), new Sgd(a.NamedParameters(), 0.1f));
         Assert.That(r.Updates, Is.EqualTo(1));
 
         var b = Make();
@@ -129,7 +131,8 @@ public sealed class TruncatedBpttTests
     {
         public LstmModel(Rng rng, int input = 2, int hidden = 12)
         {
-            Rnn = AddModule("rnn", new RnnLayer(new LstmCell(input, hidden, rng), new RnnOptions { ReturnSequences = true }));
+            var options = new RnnOptions { ReturnSequences = true };
+            Rnn = AddModule("rnn", new RnnLayer(new LstmCell(input, hidden, rng), options));
             Head = AddModule("head", new Dense(hidden, 1, rng));
         }
 
