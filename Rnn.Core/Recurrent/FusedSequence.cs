@@ -8,8 +8,14 @@ namespace Rnn.Core.Recurrent;
 internal static class FusedSequence
 {
     /// <summary>xs [time*batch, in]: row t*batch + b = the input sample b reads at step t.</summary>
-    public static Tensor GatherInputs(Tensor x, SequencePlan plan)
+    public static Tensor GatherInputs(Tensor x, SequencePlan plan, Tensor weight)
     {
+        if (!ReferenceEquals(x.Backend, weight.Backend))
+        {
+            throw new ArgumentException(
+                $"input {x.Describe()} is on {x.Backend.Name} but the cell's weights are on {weight.Backend.Name}");
+        }
+
         int features = x.Dim(2);
         var be = x.Backend;
         var xs = be.Allocate(new[] { plan.Time * plan.Batch, features });   // [time*batch, in]

@@ -12,7 +12,8 @@ namespace Rnn.Core.Recurrent;
 internal static class LstmSequence
 {
     public static RnnResult Forward(
-        LstmCell cell, Tensor x, Tensor[] states, SequencePlan plan, bool returnSequences)
+        LstmCell cell, Tensor x, Tensor[] states, SequencePlan plan, bool returnSequences,
+        Tensor? recurrentKeep)
     {
         var be = x.Backend;
         int batch = plan.Batch;
@@ -24,18 +25,21 @@ internal static class LstmSequence
         var (h0, c0) = (states[0], states[1]);
         var mask = plan.AllValid ? null : plan.MaskTensor(be);   // [time*batch]
 
-        var xs = FusedSequence.GatherInputs(x, plan);   // [time*batch, in]
+        var xs = FusedSequence.GatherInputs(x, plan, u);   // [time*batch, in]
         var gates = FusedSequence.Project(xs, w, bias);   // [time*batch, 4*hidden]
         var hs = be.Allocate(new[] { (time + 1) * batch, hd });   // slot t = state before step t
         var cs = be.Allocate(new[] { (time + 1) * batch, hd });
         be.Copy(h0, hs.Slice(0, batch, hd));
         be.Copy(c0, cs.Slice(0, batch, hd));
+        var drop = recurrentKeep is null ? null : new DroppedStates(recurrentKeep, hs, time);
+        var rec = drop?.Buffer ?? hs;   // what the recurrent GEMM reads: h_{t-1}, or it dropped out
         for (int t = 0; t < time; t++)
         {
             int prev = t * batch * hd;
             int next = (t + 1) * batch * hd;
             int g = t * batch * g4;
-            be.Gemm(false, true, batch, g4, hd, 1f, hs, prev, hd, u, 0, hd, 1f, gates, g, g4);
+            drop?.Drop(t);
+            be.Gemm(false, true, batch, g4, hd, 1f, rec, prev, hd, u, 0, hd, 1f, gates, g, g4);
             be.LstmGatesForward(batch, hd, gates, g, cs, prev, hs, prev, cs, next, hs, next, mask, t * batch);
         }
 
@@ -47,7 +51,7 @@ internal static class LstmSequence
             : FusedSequence.LastOutput(hs, plan, hd);   // [batch, hidden]
         if (Tape.IsTracking(new[] { x, w, u, bias, h0, c0 }))
         {
-            var saved = new Saved(x, xs, gates, hs, cs, mask, plan, returnSequences);
+            var saved = new Saved(x, xs, gates, hs, cs, mask, drop, plan, returnSequences);
             Tape.Record(output, () => Backward(cell, saved, output, hT, cT, h0, c0));
             hT.RequiresGrad = true;
             cT.RequiresGrad = true;
@@ -100,7 +104,15 @@ internal static class LstmSequence
 
             be.LstmGatesBackward(batch, hd, s.Gates, g, s.Cs, prev, s.Cs, prev + batch * hd,
                 dh, 0, dc, 0, dG, g, dhPrev, 0, s.Mask, t * batch);
-            be.Gemm(false, false, batch, hd, g4, 1f, dG, g, g4, u, 0, hd, 1f, dhPrev, 0, hd);
+            if (s.Drop is { } drop)
+            {
+                be.Gemm(false, false, batch, hd, g4, 1f, dG, g, g4, u, 0, hd, 0f, drop.Gradient, 0, hd);
+                drop.AddGradient(dhPrev);
+            }
+            else
+            {
+                be.Gemm(false, false, batch, hd, g4, 1f, dG, g, g4, u, 0, hd, 1f, dhPrev, 0, hd);
+            }
             (dh, dhPrev) = (dhPrev, dh);
         }
 
@@ -108,8 +120,10 @@ internal static class LstmSequence
         FusedSequence.AddStateGrad(c0, dc);
         if (u.RequiresGrad)
         {
-            // dW_hh [4H, H] = sum over steps of dG_t^T h_{t-1}: slots 0..time-1 are exactly those h.
-            be.Gemm(true, false, g4, hd, plan.Time * batch, 1f, dG, 0, g4, s.Hs, 0, hd, 1f, u.EnsureGrad(), 0, hd);
+            // dW_hh [4H, H] = sum over steps of dG_t^T h_{t-1}: slots 0..time-1 are exactly those h
+            // (or their dropped-out copies, which is what W_hh multiplied).
+            var rec = s.Drop?.Buffer ?? s.Hs;
+            be.Gemm(true, false, g4, hd, plan.Time * batch, 1f, dG, 0, g4, rec, 0, hd, 1f, u.EnsureGrad(), 0, hd);
         }
 
         FusedSequence.InputGrads(s.X, s.Xs, cell.WeightIh.Value, cell.Bias.Value, dG, plan);
@@ -124,6 +138,6 @@ internal static class LstmSequence
     }
 
     private sealed record Saved(
-        Tensor X, Tensor Xs, Tensor Gates, Tensor Hs, Tensor Cs, Tensor? Mask,
+        Tensor X, Tensor Xs, Tensor Gates, Tensor Hs, Tensor Cs, Tensor? Mask, DroppedStates? Drop,
         SequencePlan Plan, bool ReturnSequences);
 }
