@@ -1,0 +1,50 @@
+namespace Pipelines.Speech.Data;
+
+/// <summary>How <see cref="FsddDigits.JoinClips"/> builds connected-digit utterances.</summary>
+public sealed record DigitSequenceOptions
+{
+    /// <summary>Fewest digits in a sequence.</summary>
+    public int MinDigits { get; init; } = 1;
+
+    /// <summary>Most digits in a sequence.</summary>
+    public int MaxDigits { get; init; } = 8;
+
+    /// <summary>Shortest gap between clips (and before the first / after the last), in seconds.</summary>
+    public double MinGapSeconds { get; init; } = 0.05;
+
+    /// <summary>Longest gap, in seconds.</summary>
+    public double MaxGapSeconds { get; init; } = 0.6;
+
+    /// <summary>Lowest per-clip gain in dB.</summary>
+    public double MinGainDb { get; init; } = -12;
+
+    /// <summary>Highest per-clip gain in dB (results are clipped to [-1, 1]).</summary>
+    public double MaxGainDb { get; init; } = 4;
+
+    /// <summary>Largest standard deviation of the background noise (drawn per utterance in [0, this]).</summary>
+    public float MaxNoiseStd { get; init; } = 0.003f;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
+    public void Validate()
+    {
+        if (MinDigits < 1 || MaxDigits < MinDigits)
+        {
+            throw new ArgumentException($"need 1 <= MinDigits <= MaxDigits; got {MinDigits}..{MaxDigits}");
+        }
+
+        if (MinGapSeconds < 0 || MaxGapSeconds < MinGapSeconds)
+        {
+            throw new ArgumentException($"need 0 <= MinGapSeconds <= MaxGapSeconds; got {MinGapSeconds}..{MaxGapSeconds}");
+        }
+
+        if (MaxGainDb < MinGainDb)
+        {
+            throw new ArgumentException($"need MinGainDb <= MaxGainDb; got {MinGainDb}..{MaxGainDb}");
+        }
+
+        if (!(MaxNoiseStd >= 0f))
+        {
+            throw new ArgumentException($"MaxNoiseStd must be >= 0; got {MaxNoiseStd}");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+namespace Pipelines.Speech.Data;
+
+/// <summary>
+/// A training or evaluation list: one utterance per line, <c>path&lt;TAB&gt;transcript</c>, no
+/// header, UTF-8, paths relative to the manifest's folder (absolute paths are kept). Empty
+/// lines are skipped. Reading checks every row and reports all bad ones together, each as
+/// <c>file:line: reason</c>.
+/// </summary>
+/// <example>
+/// <code>
+/// foreach (var e in SpeechManifest.Read("data/train.tsv")) Console.WriteLine($"{e.AudioPath} {e.Transcript}");
+/// </code>
+/// </example>
+public static class SpeechManifest
+{
+    /// <summary>Reads and checks a manifest file.</summary>
+    /// <param name="path">The TSV file.</param>
+    /// <param name="requireAudio">Also report rows whose audio file does not exist.</param>
+    /// <exception cref="FileNotFoundException">The manifest does not exist.</exception>
+    /// <exception cref="InvalidDataException">Some rows are bad; the message lists every one.</exception>
+    public static IReadOnlyList<ManifestEntry> Read(string path, bool requireAudio = true)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"manifest '{path}' does not exist", path);
+        }
+
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        return Parse(File.ReadAllLines(path), folder, path, requireAudio);
+    }
+
+    /// <summary>Checks manifest lines; relative paths resolve against <paramref name="folder"/>.</summary>
+    /// <param name="lines">The manifest's lines.</param>
+    /// <param name="folder">The folder relative paths start from.</param>
+    /// <param name="source">Names the manifest in errors.</param>
+    /// <param name="requireAudio">Also report rows whose audio file does not exist.</param>
+    public static IReadOnlyList<ManifestEntry> Parse(
+        IReadOnlyList<string> lines, string folder, string source = "manifest", bool requireAudio = false)
+    {
+        var entries = new List<ManifestEntry>();
+        var errors = new List<string>();
+        for (int i = 0; i < lines.Count; i++)
+        {
+            string line = lines[i].TrimEnd('\r');
+            if (line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            string? problem = ParseLine(line, folder, requireAudio, i + 1, out var entry);
+            if (problem is not null)
+            {
+                errors.Add($"{source}:{i + 1}: {problem}");
+            }
+            else
+            {
+                entries.Add(entry!);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InvalidDataException(
+                $"{errors.Count} bad row(s) in {source} (expected 'path<TAB>transcript'):\n" + string.Join("\n", errors));
+        }
+
+        if (entries.Count == 0)
+        {
+            throw new InvalidDataException($"{source} lists no utterances");
+        }
+
+        return entries;
+    }
+
+    private static string? ParseLine(string line, string folder, bool requireAudio, int number, out ManifestEntry? entry)
+    {
+        entry = null;
+        string[] parts = line.Split('\t');
+        if (parts.Length != 2)
+        {
+            return parts.Length == 1
+                ? $"no tab between path and transcript in '{Shorten(line)}'"
+                : $"{parts.Length - 1} tabs, expected exactly 1, in '{Shorten(line)}'";
+        }
+
+        string file = parts[0].Trim(), transcript = parts[1].Trim();
+        if (file.Length == 0)
+        {
+            return "empty audio path";
+        }
+
+        if (transcript.Length == 0)
+        {
+            return $"empty transcript for '{file}'";
+        }
+
+        string full = Path.IsPathRooted(file) ? file : Path.GetFullPath(Path.Combine(folder, file));
+        if (requireAudio && !File.Exists(full))
+        {
+            return $"audio file '{file}' not found (looked at '{full}')";
+        }
+
+        entry = new ManifestEntry(full, transcript, number);
+        return null;
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+}

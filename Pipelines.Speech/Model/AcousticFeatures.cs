@@ -1,0 +1,63 @@
+using Pipelines.Speech.Features;
+
+namespace Pipelines.Speech.Model;
+
+/// <summary>
+/// The feature settings a model was trained with: log-mel parameters and normalisation. Audio
+/// must go through exactly these steps before the model sees it, so they live in its config.
+/// </summary>
+public sealed record AcousticFeatures
+{
+    /// <summary>Sample rate the audio is resampled to, in Hz.</summary>
+    public int SampleRate { get; init; } = 16000;
+
+    /// <summary>Number of mel bands (the model's input features).</summary>
+    public int MelBands { get; init; } = 40;
+
+    /// <summary>Analysis window length in seconds.</summary>
+    public double WindowSeconds { get; init; } = 0.025;
+
+    /// <summary>Hop between feature frames in seconds.</summary>
+    public double HopSeconds { get; init; } = 0.010;
+
+    /// <summary>How the log-mel frames are normalised.</summary>
+    public NormalizationMode Normalization { get; init; } = NormalizationMode.PerUtterance;
+
+    /// <summary>Training-set statistics, required when <see cref="Normalization"/> is Global.</summary>
+    public NormalizationStats? Stats { get; init; }
+
+    /// <summary>The log-mel options these settings describe.</summary>
+    public LogMelOptions ToLogMelOptions() => new()
+    {
+        SampleRate = SampleRate,
+        MelBands = MelBands,
+        FrameSeconds = WindowSeconds,
+        HopSeconds = HopSeconds,
+    };
+
+    /// <summary>A log-mel extractor for these settings (one per thread: it is not thread-safe).</summary>
+    public LogMelSpectrogram CreateExtractor() => new(ToLogMelOptions());
+
+    /// <summary>Normalises raw log-mel frames as the model expects.</summary>
+    public FeatureMatrix Normalize(FeatureMatrix raw) => FeatureNormalizer.Normalize(raw, Normalization, Stats);
+
+    /// <summary>Log-mel frames of mono samples at <see cref="SampleRate"/>, normalised.</summary>
+    public FeatureMatrix Compute(LogMelSpectrogram extractor, float[] samples) =>
+        Normalize(extractor.Compute(samples));
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
+    public void Validate()
+    {
+        ToLogMelOptions().Validate();
+        if (Normalization == NormalizationMode.Global && Stats is null)
+        {
+            throw new ArgumentException("Global normalisation needs Stats (the training-set mean and std)");
+        }
+
+        if (Stats is not null && Stats.Mean.Length != MelBands)
+        {
+            throw new ArgumentException(
+                $"normalisation stats have {Stats.Mean.Length} features but the model reads {MelBands} mel bands");
+        }
+    }
+}

@@ -1,0 +1,242 @@
+using System.Text.Json.Nodes;
+using Pipelines.Speech.Features;
+using Rnn.Core.Serialization;
+
+namespace Pipelines.Speech.Model;
+
+/// <summary>
+/// Everything needed to rebuild an <see cref="AcousticModel"/> and feed it: architecture,
+/// feature settings and vocabulary. Stored as the config.json of a model directory
+/// (<see cref="ModelConfig"/> with architecture.type <see cref="ArchitectureType"/>).
+/// </summary>
+/// <example>
+/// <code>
+/// var config = new AcousticModelConfig
+/// {
+///     Features = new AcousticFeatures { SampleRate = 8000, MelBands = 40 },
+///     Vocabulary = AcousticVocabulary.DigitWords(),
+///     Hidden = 96,
+/// };
+/// var model = new AcousticModel(config, new Rng(1));
+/// </code>
+/// </example>
+public sealed record AcousticModelConfig
+{
+    /// <summary>The architecture.type of acoustic model configs.</summary>
+    public const string ArchitectureType = "ctc-rnn-acoustic";
+
+    /// <summary>Time subsampling front end.</summary>
+    public FrontEndKind FrontEnd { get; init; } = FrontEndKind.Conv;
+
+    /// <summary>Channels of both convolutions (Conv front end).</summary>
+    public int ConvChannels { get; init; } = 16;
+
+    /// <summary>Frames stacked into one (Stack front end).</summary>
+    public int StackFrames { get; init; } = 4;
+
+    /// <summary>Output size of the stacking projection (Stack front end).</summary>
+    public int StackProjection { get; init; } = 128;
+
+    /// <summary>Recurrent cell of every layer.</summary>
+    public RecurrentCellKind Cell { get; init; } = RecurrentCellKind.Gru;
+
+    /// <summary>Hidden units per direction.</summary>
+    public int Hidden { get; init; } = 96;
+
+    /// <summary>Number of stacked recurrent layers.</summary>
+    public int Layers { get; init; } = 2;
+
+    /// <summary>Run each layer in both directions and concatenate (2 x hidden features).</summary>
+    public bool Bidirectional { get; init; } = true;
+
+    /// <summary>Dropout between recurrent layers, training only.</summary>
+    public float Dropout { get; init; } = 0.1f;
+
+    /// <summary>Feature extraction and normalisation.</summary>
+    public AcousticFeatures Features { get; init; } = new();
+
+    /// <summary>Output tokens.</summary>
+    public AcousticVocabulary Vocabulary { get; init; } = AcousticVocabulary.DigitWords();
+
+    /// <summary>Feature frames per output frame.</summary>
+    public int Subsampling => FrontEnd switch
+    {
+        FrontEndKind.Conv => 4,
+        FrontEndKind.Stack => StackFrames,
+        _ => 1,
+    };
+
+    /// <summary>Duration of one output (log-prob) frame in seconds.</summary>
+    public double OutputFrameSeconds => Features.HopSeconds * Subsampling;
+
+    /// <summary>Output frames for <paramref name="frames"/> input frames (0 stays 0).</summary>
+    public int OutputLength(int frames) => FrontEnd switch
+    {
+        // Kernel 3, padding 1, stride 2: (L + 2 - 3) / 2 + 1 = ceil(L / 2), twice.
+        FrontEndKind.Conv => Ceil(Ceil(frames, 2), 2),
+        FrontEndKind.Stack => Ceil(frames, StackFrames),
+        _ => frames,
+    };
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
+    public void Validate()
+    {
+        Features.Validate();
+        Check(Hidden >= 1, nameof(Hidden), Hidden, "at least 1");
+        Check(Layers >= 1, nameof(Layers), Layers, "at least 1");
+        Check(Dropout >= 0f && Dropout < 1f, nameof(Dropout), Dropout, "in [0, 1)");
+        Check(ConvChannels >= 1, nameof(ConvChannels), ConvChannels, "at least 1");
+        Check(StackFrames >= 1, nameof(StackFrames), StackFrames, "at least 1");
+        Check(StackProjection >= 1, nameof(StackProjection), StackProjection, "at least 1");
+        Check(Enum.IsDefined(FrontEnd), nameof(FrontEnd), FrontEnd, "None, Conv or Stack");
+        Check(Enum.IsDefined(Cell), nameof(Cell), Cell, "Gru or Lstm");
+    }
+
+    /// <summary>The config as a <see cref="ModelConfig"/> (config.json content).</summary>
+    public ModelConfig ToModelConfig()
+    {
+        Validate();
+        var config = new ModelConfig(ArchitectureType);
+        var a = config.Architecture;
+        a["front_end"] = FrontEnd.ToString().ToLowerInvariant();
+        a["conv_channels"] = ConvChannels;
+        a["stack_frames"] = StackFrames;
+        a["stack_projection"] = StackProjection;
+        a["cell"] = Cell.ToString().ToLowerInvariant();
+        a["hidden"] = Hidden;
+        a["layers"] = Layers;
+        a["bidirectional"] = Bidirectional;
+        a["dropout"] = Dropout;
+        a["subsampling"] = Subsampling;
+        a["output_frame_seconds"] = OutputFrameSeconds;
+
+        var p = config.Preprocessing;
+        p["sample_rate"] = Features.SampleRate;
+        p["n_mels"] = Features.MelBands;
+        p["window_seconds"] = Features.WindowSeconds;
+        p["hop_seconds"] = Features.HopSeconds;
+        p["normalization"] = Features.Normalization.ToString().ToLowerInvariant();
+        if (Features.Stats is { } stats)
+        {
+            p["normalization_stats"] = JsonNode.Parse(stats.ToJson());
+        }
+
+        config.Vocabulary = new JsonObject
+        {
+            ["tokens"] = new JsonArray(Vocabulary.Tokens.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
+            ["blank_index"] = Vocabulary.BlankIndex,
+            ["word_separator"] = Vocabulary.WordSeparator,
+        };
+        return config;
+    }
+
+    /// <summary>Reads an acoustic model config; errors name the file and the bad field.</summary>
+    /// <exception cref="InvalidDataException">Wrong model kind, a missing or invalid field.</exception>
+    public static AcousticModelConfig FromModelConfig(ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.ArchitectureType != ArchitectureType)
+        {
+            throw new InvalidDataException(
+                $"{config.Source}: architecture.type is '{config.ArchitectureType}', expected '{ArchitectureType}'");
+        }
+
+        var result = new AcousticModelConfig
+        {
+            FrontEnd = ParseEnum<FrontEndKind>(config, "architecture.front_end"),
+            ConvChannels = config.Get("architecture.conv_channels", 16),
+            StackFrames = config.Get("architecture.stack_frames", 4),
+            StackProjection = config.Get("architecture.stack_projection", 128),
+            Cell = ParseEnum<RecurrentCellKind>(config, "architecture.cell"),
+            Hidden = config.Get<int>("architecture.hidden"),
+            Layers = config.Get<int>("architecture.layers"),
+            Bidirectional = config.Get<bool>("architecture.bidirectional"),
+            Dropout = config.Get("architecture.dropout", 0f),
+            Features = ReadFeatures(config),
+            Vocabulary = ReadVocabulary(config),
+        };
+        try
+        {
+            result.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{config.Source}: {e.Message}", e);
+        }
+
+        double recorded = config.Get("architecture.output_frame_seconds", result.OutputFrameSeconds);
+        if (Math.Abs(recorded - result.OutputFrameSeconds) > 1e-9)
+        {
+            throw new InvalidDataException(
+                $"{config.Source}: architecture.output_frame_seconds is {recorded} but hop and front end give " +
+                $"{result.OutputFrameSeconds}");
+        }
+
+        return result;
+    }
+
+    private static AcousticFeatures ReadFeatures(ModelConfig config)
+    {
+        var node = config.Preprocessing["normalization_stats"];
+        NormalizationStats? stats = null;
+        if (node is not null)
+        {
+            try
+            {
+                stats = NormalizationStats.FromJson(node.ToJsonString());
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidDataException($"{config.Source}: preprocessing.normalization_stats: {e.Message}", e);
+            }
+        }
+
+        return new AcousticFeatures
+        {
+            SampleRate = config.Get<int>("preprocessing.sample_rate"),
+            MelBands = config.Get<int>("preprocessing.n_mels"),
+            WindowSeconds = config.Get<double>("preprocessing.window_seconds"),
+            HopSeconds = config.Get<double>("preprocessing.hop_seconds"),
+            Normalization = ParseEnum<NormalizationMode>(config, "preprocessing.normalization"),
+            Stats = stats,
+        };
+    }
+
+    private static AcousticVocabulary ReadVocabulary(ModelConfig config)
+    {
+        string[] tokens = config.Get<string[]>("vocabulary.tokens");
+        try
+        {
+            return new AcousticVocabulary(
+                tokens, config.Get<int>("vocabulary.blank_index"), config.Get<string?>("vocabulary.word_separator", null));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{config.Source}: vocabulary: {e.Message}", e);
+        }
+    }
+
+    private static T ParseEnum<T>(ModelConfig config, string path)
+        where T : struct, Enum
+    {
+        string text = config.Get<string>(path);
+        if (Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value)
+            && !int.TryParse(text, out _))
+        {
+            return value;
+        }
+
+        throw new InvalidDataException(
+            $"{config.Source}: \"{path}\" is '{text}', expected one of {string.Join(", ", Enum.GetNames<T>())}");
+    }
+
+    private static void Check(bool ok, string name, object value, string expected)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"{name} must be {expected}; got {value}", name);
+        }
+    }
+
+    private static int Ceil(int a, int b) => (a + b - 1) / b;
+}

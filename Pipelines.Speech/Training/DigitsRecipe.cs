@@ -1,0 +1,115 @@
+using Pipelines.Speech.Data;
+using Pipelines.Speech.Model;
+using Rnn.Core;
+using Rnn.Core.Training;
+
+namespace Pipelines.Speech.Training;
+
+/// <summary>
+/// Trains and evaluates the FSDD connected-digits model. Training data: every clip of the
+/// training speakers with recording index 5..49, as single digits and joined into 1-8 digit
+/// utterances; validation: the same speakers' recordings 0-4 (singles and joined); test: the
+/// held-out speaker's clips, never seen in training or validation. Word tokens ("zero".."nine")
+/// are used rather than characters: a digit is then one CTC label of ~0.4 s, which a 40 ms
+/// output frame rate covers easily, and the model cannot spell non-digits.
+/// </summary>
+public static class DigitsRecipe
+{
+    /// <summary>Builds the data, trains, and returns the model with its held-out figures.</summary>
+    /// <param name="options">Data, model and training settings.</param>
+    /// <param name="log">Receives one line per report (data sizes, steps, epochs, results).</param>
+    /// <param name="cancellation">Stops between steps.</param>
+    public static (AcousticModel Model, DigitsEvaluation HeldOut) Run(
+        DigitsRecipeOptions options, Action<string> log, CancellationToken cancellation = default)
+    {
+        var fsdd = FsddDigits.Open(options.FsddFolder);
+        var (others, heldOut) = FsddDigits.LeaveOneSpeakerOut(fsdd.Clips, options.HeldOutSpeaker);
+        var (trainClips, validationClips) = FsddDigits.StandardSplit(others);
+        var rng = new Rng(options.Seed);
+        var features = options.Model.Features;
+
+        var train = new List<SpeechUtterance>(trainClips.Select(fsdd.Single));
+        for (int i = 0; i < options.TrainSequences; i++)
+        {
+            train.Add(fsdd.JoinClips(trainClips, options.Sequences, rng));
+        }
+
+        var validation = new List<SpeechUtterance>(validationClips.Select(fsdd.Single));
+        for (int i = 0; i < options.ValidationSequences; i++)
+        {
+            validation.Add(fsdd.JoinClips(validationClips, options.Sequences, rng));
+        }
+
+        var vocab = options.Model.Vocabulary;
+        var trainExamples = Featurize(train, features, vocab);
+        var validationExamples = Featurize(validation, features, vocab);
+        log($"data: {trainExamples.Count} training utterances ({train.Sum(u => u.Seconds) / 60:F1} min) from " +
+            $"{string.Join(", ", others.Select(c => c.Speaker).Distinct())}; {validationExamples.Count} validation; " +
+            $"held out: {options.HeldOutSpeaker}");
+
+        var model = new AcousticModel(options.Model, rng.Fork());
+        log($"model: {options.Model.FrontEnd} front end, {options.Model.Layers}x" +
+            $"{(options.Model.Bidirectional ? "Bi" : "")}{options.Model.Cell} {options.Model.Hidden}, " +
+            $"{model.ParameterCount()} parameters, output frame {options.Model.OutputFrameSeconds * 1000:F0} ms");
+        var trainer = new SpeechTrainer(model, options.Training);
+        trainer.Fit(trainExamples, validationExamples, new InlineProgress(p => log(p.ToString())), cancellation);
+
+        var evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, options.Sequences, options.Seed + 1);
+        log($"held-out {evaluation.Speaker}: single-digit accuracy {evaluation.SingleAccuracy:P2} " +
+            $"({evaluation.SingleClips} clips); digit error rate {evaluation.DigitErrorRate:P2} on " +
+            $"{evaluation.Sequences} joined utterances ({evaluation.SequenceDigits} digits), " +
+            $"{evaluation.SequenceAccuracy:P1} exactly right");
+        return (model, evaluation);
+    }
+
+    /// <summary>
+    /// Single-digit accuracy on every clip in <paramref name="clips"/>, and digit error rate on
+    /// <paramref name="sequences"/> utterances joined from them with a generator seeded by <paramref name="seed"/>.
+    /// </summary>
+    public static DigitsEvaluation Evaluate(
+        AcousticModel model, FsddDigits fsdd, IReadOnlyList<FsddClip> clips, int sequences,
+        DigitSequenceOptions sequenceOptions, ulong seed)
+    {
+        var vocab = model.Config.Vocabulary;
+        var singles = Featurize(clips.Select(fsdd.Single).ToList(), model.Config.Features, vocab);
+        var singleHyp = SpeechTrainer.Decode(model, singles);
+        int right = singles.Where((e, i) => singleHyp[i].SequenceEqual(e.Tokens)).Count();
+
+        var rng = new Rng(seed);
+        var joined = Enumerable.Range(0, sequences).Select(_ => fsdd.JoinClips(clips, sequenceOptions, rng)).ToList();
+        var joinedExamples = Featurize(joined, model.Config.Features, vocab);
+        var joinedHyp = SpeechTrainer.Decode(model, joinedExamples);
+        var refs = joinedExamples.Select(e => (IReadOnlyList<int>)e.Tokens).ToArray();
+        int exact = joinedExamples.Where((e, i) => joinedHyp[i].SequenceEqual(e.Tokens)).Count();
+        string speaker = string.Join("+", clips.Select(c => c.Speaker).Distinct());
+        return new DigitsEvaluation(
+            speaker, singles.Count, singles.Count == 0 ? 0 : (double)right / singles.Count,
+            joined.Count, refs.Sum(r => r.Count), TokenErrorRate.Compute(joinedHyp, refs),
+            joined.Count == 0 ? 0 : (double)exact / joined.Count);
+    }
+
+    /// <summary>Normalised features and tokens of utterances (in parallel, one extractor per thread).</summary>
+    public static IReadOnlyList<SpeechExample> Featurize(
+        IReadOnlyList<SpeechUtterance> utterances, AcousticFeatures features, AcousticVocabulary vocab)
+    {
+        var result = new SpeechExample[utterances.Count];
+        using var extractor = new ThreadLocal<Features.LogMelSpectrogram>(features.CreateExtractor);
+        Parallel.For(0, utterances.Count, i =>
+        {
+            var u = utterances[i];
+            if (u.SampleRate != features.SampleRate)
+            {
+                throw new ArgumentException($"utterance {i} is at {u.SampleRate} Hz, the model reads {features.SampleRate} Hz");
+            }
+
+            result[i] = new SpeechExample(features.Compute(extractor.Value!, u.Samples), vocab.Encode(u.Transcript));
+        });
+        return result;
+    }
+
+    // Progress<T> posts to the thread pool; this reports on the training thread, in order.
+    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

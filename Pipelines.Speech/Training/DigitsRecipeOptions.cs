@@ -1,0 +1,51 @@
+using Pipelines.Speech.Data;
+using Pipelines.Speech.Features;
+using Pipelines.Speech.Model;
+
+namespace Pipelines.Speech.Training;
+
+/// <summary>Settings of <see cref="DigitsRecipe"/>: data, model and training for the FSDD digits model.</summary>
+public sealed record DigitsRecipeOptions
+{
+    /// <summary>The FSDD folder.</summary>
+    public string FsddFolder { get; init; } = "/work/shared/data/fsdd";
+
+    /// <summary>Speaker kept out of training and validation; evaluated at the end.</summary>
+    public string HeldOutSpeaker { get; init; } = "nicolas";
+
+    /// <summary>Joined (connected-digit) training utterances, on top of every single training clip.</summary>
+    public int TrainSequences { get; init; } = 1200;
+
+    /// <summary>Joined validation utterances (from the training speakers' recordings 0-4).</summary>
+    public int ValidationSequences { get; init; } = 100;
+
+    /// <summary>Joined test utterances built from the held-out speaker's clips.</summary>
+    public int TestSequences { get; init; } = 200;
+
+    /// <summary>How joined utterances are built.</summary>
+    public DigitSequenceOptions Sequences { get; init; } = new();
+
+    /// <summary>The model: 8 kHz, 40 mels, conv front end, 2-layer BiGRU.</summary>
+    public AcousticModelConfig Model { get; init; } = new()
+    {
+        Features = new AcousticFeatures
+        {
+            SampleRate = FsddDigits.SampleRate,
+            MelBands = 40,
+            Normalization = NormalizationMode.PerUtterance,
+        },
+        Vocabulary = AcousticVocabulary.DigitWords(),
+        FrontEnd = FrontEndKind.Conv,
+        ConvChannels = 16,
+        Hidden = 96,
+        Layers = 2,
+        Bidirectional = true,
+        Dropout = 0.1f,
+    };
+
+    /// <summary>Optimiser, schedule, augmentation and checkpoints.</summary>
+    public SpeechTrainerOptions Training { get; init; } = new();
+
+    /// <summary>Seeds data generation and initialisation.</summary>
+    public ulong Seed { get; init; } = 20261204;
+}

@@ -1,0 +1,70 @@
+#:project ../../Pipelines.Speech/Pipelines.Speech.csproj
+#:property PublishAot=false
+// Trains (or evaluates) the FSDD connected-digits model. Run from the repository root:
+//   dotnet run models/speech-digits/train-digits.cs -- [--out DIR] [--epochs N] [--sequences N]
+//       [--hidden N] [--held-out SPEAKER] [--checkpoints DIR] [--resume] [--eval DIR]
+// Prints one line per report; a model directory (config.json + F16 weights) and
+// heldout.json are written to --out.
+using System.Globalization;
+using System.Text.Json;
+using Pipelines.Speech.Data;
+using Pipelines.Speech.Model;
+using Pipelines.Speech.Training;
+using Rnn.Core.Serialization;
+
+var arguments = ParseArguments(args);
+string Get(string name, string fallback) => arguments.TryGetValue(name, out var v) ? v : fallback;
+int GetInt(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)),
+    CultureInfo.InvariantCulture);
+void Log(string line) => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
+
+var defaults = new DigitsRecipeOptions();
+string heldOut = Get("held-out", defaults.HeldOutSpeaker);
+if (arguments.TryGetValue("eval", out var evalDir))
+{
+    var model = AcousticModelDirectory.Load(evalDir);
+    var fsdd = FsddDigits.Open(defaults.FsddFolder);
+    var (_, test) = FsddDigits.LeaveOneSpeakerOut(fsdd.Clips, heldOut);
+    var result = DigitsRecipe.Evaluate(model, fsdd, test, GetInt("test-sequences", defaults.TestSequences),
+        defaults.Sequences, defaults.Seed + 1);
+    Log(JsonSerializer.Serialize(result));
+    return 0;
+}
+
+string outDir = Get("out", "out/speech-digits");
+var options = defaults with
+{
+    HeldOutSpeaker = heldOut,
+    TrainSequences = GetInt("sequences", defaults.TrainSequences),
+    Model = defaults.Model with { Hidden = GetInt("hidden", defaults.Model.Hidden) },
+    Training = defaults.Training with
+    {
+        Epochs = GetInt("epochs", defaults.Training.Epochs),
+        CheckpointDirectory = Get("checkpoints", Path.Combine(outDir, "checkpoints")),
+        Resume = arguments.ContainsKey("resume"),
+    },
+};
+Log($"training digits model -> {outDir}: {JsonSerializer.Serialize(options.Training)}");
+var (trained, heldOutFigures) = DigitsRecipe.Run(options, Log);
+AcousticModelDirectory.Save(outDir, trained, SafeTensorDType.F16);
+File.WriteAllText(Path.Combine(outDir, "heldout.json"), JsonSerializer.Serialize(heldOutFigures) + "\n");
+Log($"saved {outDir}");
+return 0;
+
+static Dictionary<string, string> ParseArguments(string[] args)
+{
+    var result = new Dictionary<string, string>(StringComparer.Ordinal);
+    for (int i = 0; i < args.Length; i++)
+    {
+        if (!args[i].StartsWith("--", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"unexpected argument '{args[i]}'; options start with --");
+        }
+
+        string name = args[i][2..];
+        bool flag = i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal);
+        result[name] = flag ? "true" : args[++i];
+    }
+
+    return result;
+}
