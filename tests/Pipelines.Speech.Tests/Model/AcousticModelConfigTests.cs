@@ -1,0 +1,74 @@
+using Pipelines.Speech.Features;
+using Pipelines.Speech.Model;
+using Rnn.Core.Serialization;
+
+namespace Pipelines.Speech.Tests.Model;
+
+public sealed class AcousticModelConfigTests
+{
+    private static AcousticModelConfig Sample() => new()
+    {
+        FrontEnd = FrontEndKind.Stack,
+        StackFrames = 3,
+        StackProjection = 50,
+        Cell = RecurrentCellKind.Lstm,
+        Hidden = 33,
+        Layers = 3,
+        Bidirectional = false,
+        Dropout = 0.25f,
+        Features = new AcousticFeatures
+        {
+            SampleRate = 16000, MelBands = 2, WindowSeconds = 0.02, HopSeconds = 0.01,
+            Normalization = NormalizationMode.Global,
+            Stats = new NormalizationStats(new[] { 1f, -2f }, new[] { 0.5f, 3f }, 77),
+        },
+        Vocabulary = new AcousticVocabulary(new[] { "|", "a", "b", "_" }, blankIndex: 3, wordSeparator: "|"),
+    };
+
+    [Test]
+    public void RoundTripsThroughConfigJson()
+    {
+        var original = Sample();
+        string json = original.ToModelConfig().ToJson();
+        var back = AcousticModelConfig.FromModelConfig(ModelConfig.Parse(json));
+
+        Assert.That(back with { Features = original.Features, Vocabulary = original.Vocabulary }, Is.EqualTo(original));
+        Assert.That(back.Features with { Stats = null }, Is.EqualTo(original.Features with { Stats = null }));
+        Assert.That(back.Features.Stats!.Mean, Is.EqualTo(new[] { 1f, -2f }));
+        Assert.That(back.Features.Stats.Std, Is.EqualTo(new[] { 0.5f, 3f }));
+        Assert.That(back.Vocabulary.Tokens, Is.EqualTo(original.Vocabulary.Tokens));
+        Assert.That(back.Vocabulary.BlankIndex, Is.EqualTo(3));
+        Assert.That(back.Vocabulary.WordSeparator, Is.EqualTo("|"));
+        Assert.That(json, Does.Contain("\"output_frame_seconds\": 0.03"));
+        Assert.That(back.OutputFrameSeconds, Is.EqualTo(0.03).Within(1e-12));
+    }
+
+    [TestCase("\"front_end\": \"stack\"", "\"front_end\": \"lstm\"", "architecture.front_end")]
+    [TestCase("\"hidden\": 33,", "", "architecture.hidden")]
+    [TestCase("\"blank_index\": 3", "\"blank_index\": 9", "blank index")]
+    [TestCase("\"n_mels\": 2", "\"n_mels\": \"forty\"", "preprocessing.n_mels")]
+    [TestCase("\"output_frame_seconds\": 0.03", "\"output_frame_seconds\": 0.04", "output_frame_seconds")]
+    [TestCase("\"ctc-rnn-acoustic\"", "\"image-captioner\"", "image-captioner")]
+    public void MalformedFieldsAreNamedInTheError(string find, string replace, string expected)
+    {
+        string json = Sample().ToModelConfig().ToJson();
+        Assert.That(json, Does.Contain(find), "the test edits a field that is there");
+        var config = ModelConfig.Parse(json.Replace(find, replace), "bad/config.json");
+        var ex = Assert.Throws<InvalidDataException>(() => AcousticModelConfig.FromModelConfig(config));
+        Assert.That(ex!.Message, Does.Contain("bad/config.json").And.Contain(expected));
+    }
+
+    [Test]
+    public void VocabularyEncodesWordsAndCharactersAndRejectsUnknownTokens()
+    {
+        var words = AcousticVocabulary.DigitWords();
+        Assert.That(words.Encode("seven  zero nine"), Is.EqualTo(new[] { 8, 1, 10 }));
+        Assert.That(words.Decode(new[] { 8, 0, 1, 10 }), Is.EqualTo("seven zero nine"));
+        var chars = new AcousticVocabulary(new[] { "_", "|", "a", "b" }, 0, "|");
+        Assert.That(chars.Encode("ab ba"), Is.EqualTo(new[] { 2, 3, 1, 3, 2 }));
+        Assert.That(chars.Decode(new[] { 2, 3, 1, 3, 2 }), Is.EqualTo("ab ba"));
+        var ex = Assert.Throws<ArgumentException>(() => words.Encode("seven ten"));
+        Assert.That(ex!.Message, Does.Contain("'ten'"));
+        Assert.Throws<ArgumentException>(() => new AcousticVocabulary(new[] { "_", "a", "a" }));
+    }
+}

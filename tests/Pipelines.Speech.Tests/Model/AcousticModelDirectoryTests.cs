@@ -1,0 +1,59 @@
+using Pipelines.Speech.Model;
+using Pipelines.Speech.Tests.Support;
+using Pipelines.Speech.Tests.Training;
+using Rnn.Core;
+using Rnn.Core.Serialization;
+
+namespace Pipelines.Speech.Tests.Model;
+
+public sealed class AcousticModelDirectoryTests
+{
+    [Test]
+    public void SavedModelLoadsWithTheSameOutputsF32ExactlyF16Closely()
+    {
+        using var temp = new TempFiles();
+        var config = ToneDigits.TinyConfig(FrontEndKind.Conv) with { Layers = 2 };
+        var model = new AcousticModel(config, new Rng(8));
+        var raw = config.Features.CreateExtractor().Compute(ToneDigits.Utterance(new Rng(9)).Samples);
+        float[] expected = model.Infer(raw).LogProbs;
+
+        string f32 = Path.Combine(temp.Folder, "f32"), f16 = Path.Combine(temp.Folder, "f16");
+        AcousticModelDirectory.Save(f32, model);
+        AcousticModelDirectory.Save(f16, model, SafeTensorDType.F16);
+        Assert.That(AcousticModelDirectory.Load(f32).Infer(raw).LogProbs, Is.EqualTo(expected));
+        Assert.That(AcousticModelDirectory.Load(f16).Infer(raw).LogProbs, Is.EqualTo(expected).Within(2e-2f));
+        long size32 = new FileInfo(ModelIo.WeightsPath(f32)).Length, size16 = new FileInfo(ModelIo.WeightsPath(f16)).Length;
+        Assert.That(size16, Is.LessThan(size32 * 0.6));
+    }
+
+    [Test]
+    public void MalformedDirectoriesGiveErrorsNamingTheDirectory()
+    {
+        using var temp = new TempFiles();
+        string missing = Path.Combine(temp.Folder, "nothing");
+        var ex = Assert.Throws<FileNotFoundException>(() => AcousticModelDirectory.Load(missing));
+        Assert.That(ex!.Message, Does.Contain("does not exist"));
+
+        string dir = Path.Combine(temp.Folder, "model");
+        var model = new AcousticModel(ToneDigits.TinyConfig(), new Rng(1));
+        AcousticModelDirectory.Save(dir, model);
+        File.Delete(ModelIo.WeightsPath(dir));
+        ex = Assert.Throws<FileNotFoundException>(() => AcousticModelDirectory.Load(dir));
+        Assert.That(ex!.Message, Does.Contain("no weights.safetensors"));
+
+        // Weights of a differently sized model beside this config.
+        ModelIo.SaveWeights(new AcousticModel(ToneDigits.TinyConfig() with { Hidden = 21 }, new Rng(1)),
+            ModelIo.WeightsPath(dir));
+        var bad = Assert.Throws<InvalidDataException>(() => AcousticModelDirectory.Load(dir));
+        Assert.That(bad!.Message, Does.Contain(dir).And.Contain("mismatched"));
+
+        File.WriteAllText(ModelIo.ConfigPath(dir), "{ \"format\": \"multimodal-model\", ");
+        bad = Assert.Throws<InvalidDataException>(() => AcousticModelDirectory.Load(dir));
+        Assert.That(bad!.Message, Does.Contain("not valid JSON"));
+
+        File.WriteAllBytes(ModelIo.WeightsPath(dir), new byte[] { 1, 2, 3 });
+        AcousticModelDirectory.Save(Path.Combine(temp.Folder, "ok"), model);
+        File.Copy(ModelIo.ConfigPath(Path.Combine(temp.Folder, "ok")), ModelIo.ConfigPath(dir), overwrite: true);
+        Assert.That(() => AcousticModelDirectory.Load(dir), Throws.InstanceOf<InvalidDataException>());
+    }
+}
