@@ -24,6 +24,16 @@ public sealed record DigitSequenceOptions
     /// <summary>Largest standard deviation of the background noise (drawn per utterance in [0, this]).</summary>
     public float MaxNoiseStd { get; init; } = 0.003f;
 
+    /// <summary>
+    /// Slowest speed factor of a clip (0.9 plays it 10% slower and lower). Speed perturbation
+    /// shifts pitch and formants together, a cheap stand-in for other vocal tracts (Ko et al.
+    /// 2015, "Audio augmentation for speech recognition"); 1..1 turns it off.
+    /// </summary>
+    public double MinSpeed { get; init; } = 1;
+
+    /// <summary>Fastest speed factor of a clip.</summary>
+    public double MaxSpeed { get; init; } = 1;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
     {
@@ -40,6 +50,11 @@ public sealed record DigitSequenceOptions
         if (MaxGainDb < MinGainDb)
         {
             throw new ArgumentException($"need MinGainDb <= MaxGainDb; got {MinGainDb}..{MaxGainDb}");
+        }
+
+        if (!(MinSpeed > 0.5 && MaxSpeed >= MinSpeed && MaxSpeed < 2))
+        {
+            throw new ArgumentException($"need 0.5 < MinSpeed <= MaxSpeed < 2; got {MinSpeed}..{MaxSpeed}");
         }
 
         if (!(MaxNoiseStd >= 0f))

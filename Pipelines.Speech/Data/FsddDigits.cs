@@ -156,7 +156,8 @@ public sealed partial class FsddDigits
         {
             float gain = (float)Math.Pow(10, (options.MinGainDb +
                 rng.NextDouble() * (options.MaxGainDb - options.MinGainDb)) / 20);
-            float[] source = Samples(clip);
+            double speed = options.MinSpeed + rng.NextDouble() * (options.MaxSpeed - options.MinSpeed);
+            float[] source = speed == 1 ? Samples(clip) : Resample(Samples(clip), speed);
             var scaled = new float[source.Length];
             for (int s = 0; s < source.Length; s++)
             {
@@ -186,6 +187,23 @@ public sealed partial class FsddDigits
         }
 
         return new SpeechUtterance(samples, SampleRate, string.Join(' ', clips.Select(c => Words[c.Digit])));
+    }
+
+    // Plays samples `speed` times faster by linear interpolation. Near 1 the interpolation's
+    // mild low-pass is harmless next to the 8 kHz band limit of the data.
+    private static float[] Resample(float[] samples, double speed)
+    {
+        var result = new float[Math.Max(1, (int)(samples.Length / speed))];
+        for (int i = 0; i < result.Length; i++)
+        {
+            double at = i * speed;
+            int j = (int)at;
+            float frac = (float)(at - j);
+            float a = samples[Math.Min(j, samples.Length - 1)], b = samples[Math.Min(j + 1, samples.Length - 1)];
+            result[i] = a + frac * (b - a);
+        }
+
+        return result;
     }
 
     [GeneratedRegex(@"^([0-9])_([A-Za-z]+)_([0-9]+)\.wav$")]

@@ -23,43 +23,63 @@ public static class DigitsRecipe
         DigitsRecipeOptions options, Action<string> log, CancellationToken cancellation = default)
     {
         var fsdd = FsddDigits.Open(options.FsddFolder);
-        var (others, heldOut) = FsddDigits.LeaveOneSpeakerOut(fsdd.Clips, options.HeldOutSpeaker);
-        var (trainClips, validationClips) = FsddDigits.StandardSplit(others);
+        var (trainClips, validationClips, heldOut) = Split(fsdd, options.HeldOutSpeaker);
         var rng = new Rng(options.Seed);
         var features = options.Model.Features;
 
-        var train = new List<SpeechUtterance>(trainClips.Select(fsdd.Single));
+        // Training singles go through the same gain, gap, noise and speed augmentation as sequences.
+        var train = new List<SpeechUtterance>(trainClips.Select(c => fsdd.Join(new[] { c }, options.Sequences, rng)));
         for (int i = 0; i < options.TrainSequences; i++)
         {
             train.Add(fsdd.JoinClips(trainClips, options.Sequences, rng));
         }
 
         var validation = new List<SpeechUtterance>(validationClips.Select(fsdd.Single));
-        for (int i = 0; i < options.ValidationSequences; i++)
+        var plain = options.PlainSequences;
+        for (int i = 0; i < (validationClips.Count > 0 ? options.ValidationSequences : 0); i++)
         {
-            validation.Add(fsdd.JoinClips(validationClips, options.Sequences, rng));
+            validation.Add(fsdd.JoinClips(validationClips, plain, rng));
         }
 
         var vocab = options.Model.Vocabulary;
         var trainExamples = Featurize(train, features, vocab);
         var validationExamples = Featurize(validation, features, vocab);
         log($"data: {trainExamples.Count} training utterances ({train.Sum(u => u.Seconds) / 60:F1} min) from " +
-            $"{string.Join(", ", others.Select(c => c.Speaker).Distinct())}; {validationExamples.Count} validation; " +
-            $"held out: {options.HeldOutSpeaker}");
+            $"{string.Join(", ", trainClips.Select(c => c.Speaker).Distinct())}; {validationExamples.Count} validation; " +
+            $"test: {(options.HeldOutSpeaker is null ? "standard split (recordings 0-4)" : options.HeldOutSpeaker)}");
 
         var model = new AcousticModel(options.Model, rng.Fork());
         log($"model: {options.Model.FrontEnd} front end, {options.Model.Layers}x" +
             $"{(options.Model.Bidirectional ? "Bi" : "")}{options.Model.Cell} {options.Model.Hidden}, " +
             $"{model.ParameterCount()} parameters, output frame {options.Model.OutputFrameSeconds * 1000:F0} ms");
         var trainer = new SpeechTrainer(model, options.Training);
-        trainer.Fit(trainExamples, validationExamples, new InlineProgress(p => log(p.ToString())), cancellation);
+        trainer.Fit(trainExamples, validationExamples.Count > 0 ? validationExamples : null, new InlineProgress(p => log(p.ToString())), cancellation);
 
-        var evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, options.Sequences, options.Seed + 1);
-        log($"held-out {evaluation.Speaker}: single-digit accuracy {evaluation.SingleAccuracy:P2} " +
+        var evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, plain, options.Seed + 1);
+        log($"test {evaluation.Speaker}: single-digit accuracy {evaluation.SingleAccuracy:P2} " +
             $"({evaluation.SingleClips} clips); digit error rate {evaluation.DigitErrorRate:P2} on " +
             $"{evaluation.Sequences} joined utterances ({evaluation.SequenceDigits} digits), " +
             $"{evaluation.SequenceAccuracy:P1} exactly right");
         return (model, evaluation);
+    }
+
+    /// <summary>
+    /// Train, validation and test clips: with a held-out speaker, the others' recordings 5-49,
+    /// the others' recordings 0-4, and all of that speaker's; with none, the standard split's
+    /// train and test and no validation.
+    /// </summary>
+    public static (IReadOnlyList<FsddClip> Train, IReadOnlyList<FsddClip> Validation, IReadOnlyList<FsddClip> Test) Split(
+        FsddDigits fsdd, string? heldOutSpeaker)
+    {
+        if (heldOutSpeaker is null)
+        {
+            var (train, test) = FsddDigits.StandardSplit(fsdd.Clips);
+            return (train, Array.Empty<FsddClip>(), test);
+        }
+
+        var (others, heldOut) = FsddDigits.LeaveOneSpeakerOut(fsdd.Clips, heldOutSpeaker);
+        var (trainClips, validationClips) = FsddDigits.StandardSplit(others);
+        return (trainClips, validationClips, heldOut);
     }
 
     /// <summary>

@@ -10,8 +10,11 @@ public sealed record DigitsRecipeOptions
     /// <summary>The FSDD folder.</summary>
     public string FsddFolder { get; init; } = "/work/shared/data/fsdd";
 
-    /// <summary>Speaker kept out of training and validation; evaluated at the end.</summary>
-    public string HeldOutSpeaker { get; init; } = "nicolas";
+    /// <summary>
+    /// Speaker kept out of training and validation and evaluated at the end; null for the FSDD
+    /// standard split instead (every speaker's recordings 0-4 are the test set, no validation).
+    /// </summary>
+    public string? HeldOutSpeaker { get; init; } = "nicolas";
 
     /// <summary>Joined (connected-digit) training utterances, on top of every single training clip.</summary>
     public int TrainSequences { get; init; } = 1200;
@@ -23,7 +26,10 @@ public sealed record DigitsRecipeOptions
     public int TestSequences { get; init; } = 200;
 
     /// <summary>How joined utterances are built.</summary>
-    public DigitSequenceOptions Sequences { get; init; } = new();
+    public DigitSequenceOptions Sequences { get; init; } = new() { MinSpeed = 0.85, MaxSpeed = 1.15 };
+
+    /// <summary>Sequence options without speed perturbation, for validation and test utterances.</summary>
+    public DigitSequenceOptions PlainSequences => Sequences with { MinSpeed = 1, MaxSpeed = 1 };
 
     /// <summary>The model: 8 kHz, 40 mels, conv front end, 2-layer BiGRU.</summary>
     public AcousticModelConfig Model { get; init; } = new()

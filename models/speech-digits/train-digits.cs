@@ -19,14 +19,15 @@ int GetInt(string name, int fallback) => int.Parse(Get(name, fallback.ToString(C
 void Log(string line) => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
 
 var defaults = new DigitsRecipeOptions();
-string heldOut = Get("held-out", defaults.HeldOutSpeaker);
+// --held-out none: the FSDD standard split (recordings 0-4 of every speaker are the test set).
+string? heldOut = Get("held-out", defaults.HeldOutSpeaker!) is var h && h == "none" ? null : h;
 if (arguments.TryGetValue("eval", out var evalDir))
 {
     var model = AcousticModelDirectory.Load(evalDir);
     var fsdd = FsddDigits.Open(defaults.FsddFolder);
-    var (_, test) = FsddDigits.LeaveOneSpeakerOut(fsdd.Clips, heldOut);
+    var (_, _, test) = DigitsRecipe.Split(fsdd, heldOut);
     var result = DigitsRecipe.Evaluate(model, fsdd, test, GetInt("test-sequences", defaults.TestSequences),
-        defaults.Sequences, defaults.Seed + 1);
+        defaults.PlainSequences, defaults.Seed + 1);
     Log(JsonSerializer.Serialize(result));
     return 0;
 }
@@ -37,6 +38,11 @@ var options = defaults with
     HeldOutSpeaker = heldOut,
     TrainSequences = GetInt("sequences", defaults.TrainSequences),
     Model = defaults.Model with { Hidden = GetInt("hidden", defaults.Model.Hidden) },
+    Sequences = defaults.Sequences with
+    {
+        MinSpeed = 1 - GetInt("speed-percent", 15) / 100.0,
+        MaxSpeed = 1 + GetInt("speed-percent", 15) / 100.0,
+    },
     Training = defaults.Training with
     {
         Epochs = GetInt("epochs", defaults.Training.Epochs),

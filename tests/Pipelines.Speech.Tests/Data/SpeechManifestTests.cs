@@ -1,0 +1,56 @@
+using Pipelines.Speech.Data;
+using Pipelines.Speech.Tests.Support;
+
+namespace Pipelines.Speech.Tests.Data;
+
+public sealed class SpeechManifestTests
+{
+    [Test]
+    public void ReadsRowsWithPathsRelativeToTheManifest()
+    {
+        using var temp = new TempFiles();
+        Directory.CreateDirectory(Path.Combine(temp.Folder, "clips"));
+        temp.Write("clips/a.wav", new byte[] { 0 });
+        string absolute = temp.Write("b.wav", new byte[] { 0 });
+        string manifest = temp.Write("train.tsv", System.Text.Encoding.UTF8.GetBytes(
+            $"clips/a.wav\tseven two\r\n\n{absolute}\t  hello world \n"));
+
+        var entries = SpeechManifest.Read(manifest);
+        Assert.That(entries.Select(e => e.AudioPath), Is.EqualTo(new[] { Path.Combine(temp.Folder, "clips", "a.wav"), absolute }));
+        Assert.That(entries.Select(e => e.Transcript), Is.EqualTo(new[] { "seven two", "hello world" }));
+        Assert.That(entries.Select(e => e.Line), Is.EqualTo(new[] { 1, 3 }));
+    }
+
+    [Test]
+    public void EveryBadRowIsReportedWithItsLineAndReason()
+    {
+        var lines = new[]
+        {
+            "good.wav\tone", "no tab here", "two\ttabs\there", "\tno path", "empty.wav\t  ", "missing.wav\tsix",
+        };
+        using var temp = new TempFiles();
+        temp.Write("good.wav", new byte[] { 0 });
+        temp.Write("empty.wav", new byte[] { 0 });
+        var ex = Assert.Throws<InvalidDataException>(
+            () => SpeechManifest.Parse(lines, temp.Folder, "m.tsv", requireAudio: true));
+        string[] reported = ex!.Message.Split('\n')[1..];
+        Assert.That(ex.Message, Does.StartWith("5 bad row(s) in m.tsv"));
+        Assert.That(reported, Has.Length.EqualTo(5));
+        Assert.That(reported[0], Does.StartWith("m.tsv:2: no tab").And.Contain("no tab here"));
+        Assert.That(reported[1], Does.StartWith("m.tsv:3: 2 tabs"));
+        Assert.That(reported[2], Does.StartWith("m.tsv:4: empty audio path"));
+        Assert.That(reported[3], Does.StartWith("m.tsv:5: empty transcript for 'empty.wav'"));
+        Assert.That(reported[4], Does.StartWith("m.tsv:6: audio file 'missing.wav' not found"));
+    }
+
+    [Test]
+    public void MissingOrEmptyManifestsAreClearErrors()
+    {
+        using var temp = new TempFiles();
+        var missing = Assert.Throws<FileNotFoundException>(() => SpeechManifest.Read(Path.Combine(temp.Folder, "x.tsv")));
+        Assert.That(missing!.Message, Does.Contain("x.tsv").And.Contain("does not exist"));
+        string empty = temp.Write("empty.tsv", System.Text.Encoding.UTF8.GetBytes("\n\n"));
+        var ex = Assert.Throws<InvalidDataException>(() => SpeechManifest.Read(empty));
+        Assert.That(ex!.Message, Does.Contain("lists no utterances"));
+    }
+}
