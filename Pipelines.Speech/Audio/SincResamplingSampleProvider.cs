@@ -6,7 +6,8 @@ namespace Pipelines.Speech.Audio;
 /// <summary>
 /// Streaming band-limited resampler: NAudio's WDL resampler in its windowed-sinc mode
 /// (256-tap sinc, 32x interpolated). Measured at 16 kHz output: flat within 0.01 dB up to
-/// 7 kHz (0.875 x Nyquist), -0.7 dB at 7.5 kHz; 64 taps lost 0.4 dB already at 6.5 kHz. We chose it over <c>WdlResamplingSampleProvider</c>, whose
+/// 7 kHz (0.875 x Nyquist), -0.7 dB at 7.5 kHz; 64 taps lost 0.4 dB already at 6.5 kHz.
+/// We chose it over <c>WdlResamplingSampleProvider</c>, whose
 /// default mode is linear interpolation behind two IIR low-passes and lets more alias through,
 /// and over NWaves' resampler, which works on a whole signal rather than a stream. The sinc
 /// mode scales its cut-off to the lower of the two Nyquist rates, so 44.1 kHz -> 16 kHz
