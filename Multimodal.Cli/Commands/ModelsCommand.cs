@@ -116,14 +116,15 @@ public sealed class ModelsCommand : ICommandModule
         var table = new Table { Border = redirected ? TableBorder.Ascii : TableBorder.Rounded };
         table.AddColumn("Name");
         table.AddColumn("Task");
+        table.AddColumn("Architecture");
         table.AddColumn(new TableColumn("Params").RightAligned());
         table.AddColumn(new TableColumn("Size").RightAligned());
         table.AddColumn("Key metric");
         foreach (var m in models)
         {
             table.AddRow(
-                Markup.Escape(m.Name), Markup.Escape(m.Task), Count(m.ParameterCount), Bytes(m.SizeBytes),
-                Markup.Escape(m.KeyMetric ?? "-"));
+                Markup.Escape(m.Name), Markup.Escape(m.Task), Markup.Escape(m.Architecture),
+                Count(m.ParameterCount), Bytes(m.SizeBytes), Markup.Escape(m.KeyMetric ?? "-"));
         }
 
         return table;

@@ -9,8 +9,13 @@ namespace Multimodal.Cli.Hosting;
 /// </summary>
 public static class CliApp
 {
+    /// <summary>Environment variable that adds stack traces to unexpected errors.</summary>
+    public const string DebugVariable = "MULTIMODAL_DEBUG";
+
     /// <summary>Builds the root command with every verb and the global options.</summary>
-    public static RootCommand BuildRoot(CliContext context)
+    /// <param name="context">Shared state handed to every module.</param>
+    /// <param name="modules">The verbs; <see cref="CommandModules.All"/> when null.</param>
+    public static RootCommand BuildRoot(CliContext context, IReadOnlyList<ICommandModule>? modules = null)
     {
         var root = new RootCommand(
             "Multimodal: speech transcription, image captioning and video models on Rnn.Core, "
@@ -23,7 +28,7 @@ public static class CliApp
             option.Action = new VersionAction();
         }
 
-        foreach (var module in CommandModules.All)
+        foreach (var module in modules ?? CommandModules.All)
         {
             root.Subcommands.Add(module.Build(context));
         }
@@ -35,11 +40,13 @@ public static class CliApp
     /// <param name="args">The command line without the program name.</param>
     /// <param name="environment">Streams and process facts; tests pass captured writers.</param>
     /// <param name="cancellationToken">Cancels a running verb (Ctrl+C is wired by the library).</param>
+    /// <param name="modules">The verbs; <see cref="CommandModules.All"/> when null (tests pass their own).</param>
     public static async Task<int> RunAsync(
-        string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
+        string[] args, CliEnvironment environment, CancellationToken cancellationToken = default,
+        IReadOnlyList<ICommandModule>? modules = null)
     {
         var context = new CliContext(environment, new GlobalOptions());
-        var root = BuildRoot(context);
+        var root = BuildRoot(context, modules);
         var parse = root.Parse(args);
 
         if (parse.Errors.Count > 0)
@@ -78,6 +85,25 @@ public static class CliApp
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             ErrorLine.Write(environment.Error, null, "cancelled");
+            return ExitCodes.Failure;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            // File-system and format errors carry the path in their message; that is the fix.
+            ErrorLine.Write(environment.Error, null, ex.Message);
+            return ExitCodes.Failure;
+        }
+        catch (Exception ex)
+        {
+            // A bug, not a user mistake: still one line, with the stack trace on request.
+            var debug = environment.GetVariable(DebugVariable) == "1";
+            ErrorLine.Write(environment.Error, null, $"unexpected {ex.GetType().Name}: {ex.Message}"
+                + (debug ? "" : $" (set {DebugVariable}=1 for the stack trace)"));
+            if (debug)
+            {
+                environment.Error.WriteLine(ex.ToString());
+            }
+
             return ExitCodes.Failure;
         }
     }

@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Rnn.Core.Serialization;
 
 namespace Multimodal.Cli.Models;
 
 /// <summary>
-/// Reads the model directories of a models folder. A model directory is a folder holding
-/// config.json, weights.safetensors and MODEL_CARD.md; see <see cref="ModelInfo.RequiredFiles"/>.
+/// Reads the model directories of a models folder. A model directory holds config.json (checked by
+/// <see cref="ModelConfig"/>), weights.safetensors (checked by <see cref="SafeTensorsFile"/>) and
+/// MODEL_CARD.md; see <see cref="ModelInfo.RequiredFiles"/>.
 /// </summary>
 public static partial class ModelCatalog
 {
@@ -45,76 +48,49 @@ public static partial class ModelCatalog
             throw new InvalidDataException($"not a model folder: missing {string.Join(", ", missing)}");
         }
 
-        using var config = ReadConfig(Path.Combine(folder, "config.json"));
-        var root = config.RootElement;
-        var weights = ReadWeights(Path.Combine(folder, "weights.safetensors"));
+        // Short sources: the error line already names the folder.
+        var config = ModelConfig.Parse(File.ReadAllText(Path.Combine(folder, "config.json")), "config.json");
+
+        // Limit: the whole weights file is read to validate it; bundled models are under 25 MB.
+        var weights = SafeTensorsFile.Parse(
+            File.ReadAllBytes(Path.Combine(folder, "weights.safetensors")), "weights.safetensors");
         var card = File.ReadAllText(Path.Combine(folder, "MODEL_CARD.md"));
 
-        var task = root.TryGetProperty("task", out var t) && t.ValueKind == JsonValueKind.String
-            ? t.GetString()! : "?";
         var size = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
         return new ModelInfo(
-            Path.GetFileName(folder), Path.GetFullPath(folder), task, size, weights.ParameterCount,
-            KeyMetric(root, card));
+            Path.GetFileName(folder), Path.GetFullPath(folder), Text(config.Extra["task"]) ?? "?",
+            config.ArchitectureType, size, weights.Tensors.Sum(t => (long)t.ElementCount),
+            KeyMetric(config.Extra, card));
     }
 
     /// <summary>
-    /// The headline metric, from the first place that has one: config.json "key_metric" (a
-    /// string), the first entry of config.json "metrics" (an object of name -> number), or a
-    /// "Key metric: ..." line in the model card.
+    /// The headline metric, from the first place that has one: the config's top-level
+    /// "key_metric" (a string), the first entry of its "metrics" (an object of name -> number),
+    /// or a "Key metric: ..." line in the model card.
     /// </summary>
-    public static string? KeyMetric(JsonElement config, string card)
+    /// <param name="extra">The config's top-level fields outside the schema (<see cref="ModelConfig.Extra"/>).</param>
+    /// <param name="card">The text of MODEL_CARD.md.</param>
+    public static string? KeyMetric(JsonObject extra, string card)
     {
-        if (config.TryGetProperty("key_metric", out var key) && key.ValueKind == JsonValueKind.String)
+        if (Text(extra["key_metric"]) is { } key)
         {
-            return key.GetString();
+            return key;
         }
 
-        if (config.TryGetProperty("metrics", out var metrics) && metrics.ValueKind == JsonValueKind.Object)
+        if (extra["metrics"] is JsonObject metrics && metrics.Count > 0)
         {
-            foreach (var metric in metrics.EnumerateObject())
-            {
-                return metric.Value.ValueKind == JsonValueKind.Number
-                    ? $"{metric.Name} {metric.Value.GetDouble().ToString("0.####", CultureInfo.InvariantCulture)}"
-                    : $"{metric.Name} {metric.Value}";
-            }
+            var (name, value) = metrics.First();
+            return value is JsonValue v && v.TryGetValue<double>(out var number)
+                ? $"{name} {number.ToString("0.####", CultureInfo.InvariantCulture)}"
+                : $"{name} {value?.ToJsonString()}";
         }
 
         var line = KeyMetricLine().Match(card);
         return line.Success ? line.Groups["value"].Value.Trim() : null;
     }
 
-    private static JsonDocument ReadConfig(string path)
-    {
-        try
-        {
-            var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                var kind = doc.RootElement.ValueKind;
-                doc.Dispose();
-                throw new InvalidDataException($"config.json holds a JSON {kind}, expected an object");
-            }
-
-            return doc;
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"config.json is not valid JSON ({ex.Message})", ex);
-        }
-    }
-
-    private static SafeTensorsSummary ReadWeights(string path)
-    {
-        try
-        {
-            return SafeTensorsSummary.Read(path);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new InvalidDataException($"weights.safetensors: {ex.Message}", ex);
-        }
-    }
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 
     // "Key metric: WER 21.3% on ..." with optional Markdown bold or list marker around the label.
     [GeneratedRegex(@"^[\s\-\*]*\**key metric\**\s*:\s*\**(?<value>.+?)\**\s*$",

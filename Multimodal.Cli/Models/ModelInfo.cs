@@ -3,7 +3,8 @@ namespace Multimodal.Cli.Models;
 /// <summary>What <c>multimodal models</c> shows about one model directory.</summary>
 /// <param name="Name">The directory name, which is how verbs refer to the model.</param>
 /// <param name="Directory">Full path of the model directory.</param>
-/// <param name="Task">The "task" field of config.json (e.g. "speech-to-text"), or "?" if absent.</param>
+/// <param name="Task">The top-level "task" field of config.json (e.g. "speech-to-text"), or "?".</param>
+/// <param name="Architecture">The config's architecture.type (e.g. "ctc-bilstm").</param>
 /// <param name="SizeBytes">Total size of the files in the directory.</param>
 /// <param name="ParameterCount">Elements over all tensors of weights.safetensors.</param>
 /// <param name="KeyMetric">The headline held-out metric, or null if neither file names one.</param>
@@ -11,6 +12,7 @@ public sealed record ModelInfo(
     string Name,
     string Directory,
     string Task,
+    string Architecture,
     long SizeBytes,
     long ParameterCount,
     string? KeyMetric)

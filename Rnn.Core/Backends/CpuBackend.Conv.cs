@@ -74,7 +74,8 @@ public sealed partial class CpuBackend
         g.CheckOutput(dy.Shape, nameof(dy));
         if (db is not null && db.Length != g.OutChannels)
         {
-            throw new ArgumentException($"Conv2D bias gradient must have {g.OutChannels} elements; got {db.Describe()}");
+            throw new ArgumentException(
+                $"Conv2D bias gradient must have {g.OutChannels} elements; got {db.Describe()}");
         }
 
         float[] xs = Raw(x), dys = Raw(dy), dws = Raw(dw);

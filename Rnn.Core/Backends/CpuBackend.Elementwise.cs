@@ -1,9 +1,11 @@
 using System.Numerics.Tensors;
+using Rnn.Core.Cpu;
 
 namespace Rnn.Core;
 
 // Element-wise ops, broadcasting, reductions and indexing. TensorPrimitives supplies the
-// vectorised loops for the common cases; the rest are plain loops.
+// vectorised loops for the common cases, Cpu/ElementwiseKernels.cs the activation derivatives,
+// leaky ReLU and dropout on the chosen instruction set; the rest are plain loops.
 public sealed partial class CpuBackend
 {
     public void Unary(UnaryOp op, Tensor x, Tensor y)
@@ -36,35 +38,42 @@ public sealed partial class CpuBackend
 
     public void UnaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx)
     {
+        CheckLength(x.Length, dx.Length, nameof(UnaryBackward));
+        CheckLength(y.Length, dx.Length, nameof(UnaryBackward));
+        CheckLength(dy.Length, dx.Length, nameof(UnaryBackward));
         ReadOnlySpan<float> xs = S(x);
         ReadOnlySpan<float> ys = S(y);
         ReadOnlySpan<float> dys = S(dy);
         Span<float> dxs = S(dx);
-        for (int i = 0; i < dxs.Length; i++)
+        switch (op)
         {
-            dxs[i] += dys[i] * Scalar.Derivative(op, xs[i], ys[i]);
+            case UnaryOp.Identity: TensorPrimitives.Add(dxs, dys, dxs); break;
+            case UnaryOp.Neg: TensorPrimitives.Subtract(dxs, dys, dxs); break;
+            case UnaryOp.Exp: TensorPrimitives.FusedMultiplyAdd(dys, ys, dxs, dxs); break;
+            case UnaryOp.Sigmoid: ElementwiseKernels.SigmoidBackward(Simd, ys, dys, dxs); break;
+            case UnaryOp.Tanh: ElementwiseKernels.TanhBackward(Simd, ys, dys, dxs); break;
+            case UnaryOp.Relu: ElementwiseKernels.LeakyReluBackward(Simd, xs, 0f, dys, dxs); break;
+            default:
+                for (int i = 0; i < dxs.Length; i++)
+                {
+                    dxs[i] += dys[i] * Scalar.Derivative(op, xs[i], ys[i]);
+                }
+
+                break;
         }
     }
 
     public void LeakyRelu(Tensor x, float slope, Tensor y)
     {
-        ReadOnlySpan<float> xs = S(x);
-        Span<float> ys = S(y);
-        for (int i = 0; i < xs.Length; i++)
-        {
-            ys[i] = xs[i] > 0 ? xs[i] : slope * xs[i];
-        }
+        CheckLength(x.Length, y.Length, nameof(LeakyRelu));
+        ElementwiseKernels.LeakyRelu(Simd, S(x), slope, S(y));
     }
 
     public void LeakyReluBackward(Tensor x, float slope, Tensor dy, Tensor dx)
     {
-        ReadOnlySpan<float> xs = S(x);
-        ReadOnlySpan<float> dys = S(dy);
-        Span<float> dxs = S(dx);
-        for (int i = 0; i < xs.Length; i++)
-        {
-            dxs[i] += xs[i] > 0 ? dys[i] : slope * dys[i];
-        }
+        CheckLength(x.Length, dx.Length, nameof(LeakyReluBackward));
+        CheckLength(dy.Length, dx.Length, nameof(LeakyReluBackward));
+        ElementwiseKernels.LeakyReluBackward(Simd, S(x), slope, S(dy), S(dx));
     }
 
     public void Binary(BinaryOp op, Tensor a, Tensor b, Tensor c)
@@ -89,6 +98,11 @@ public sealed partial class CpuBackend
             {
                 BinarySame(op, av.Slice(ao, inner), bv.Slice(bo, inner), cs);
             }
+            else if (plan.AInnerStride == 1 && plan.BInnerStride == 0)
+            {
+                // A column broadcast ([rows, n] op [rows, 1]): one scalar for the whole row.
+                BinaryScalarRight(op, av.Slice(ao, inner), bv[bo], cs);
+            }
             else
             {
                 for (int i = 0; i < inner; i++)
@@ -100,6 +114,20 @@ public sealed partial class CpuBackend
     }
 
     private static void BinarySame(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: TensorPrimitives.Add(a, b, c); break;
+            case BinaryOp.Sub: TensorPrimitives.Subtract(a, b, c); break;
+            case BinaryOp.Mul: TensorPrimitives.Multiply(a, b, c); break;
+            case BinaryOp.Div: TensorPrimitives.Divide(a, b, c); break;
+            case BinaryOp.Max: TensorPrimitives.Max(a, b, c); break;
+            case BinaryOp.Min: TensorPrimitives.Min(a, b, c); break;
+            default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
+        }
+    }
+
+    private static void BinaryScalarRight(BinaryOp op, ReadOnlySpan<float> a, float b, Span<float> c)
     {
         switch (op)
         {
@@ -133,13 +161,9 @@ public sealed partial class CpuBackend
 
     public void DropoutMask(Tensor x, Tensor mask, float threshold, float scale, Tensor y)
     {
-        ReadOnlySpan<float> xs = S(x);
-        ReadOnlySpan<float> ms = S(mask);
-        Span<float> ys = S(y);
-        for (int i = 0; i < xs.Length; i++)
-        {
-            ys[i] = ms[i] >= threshold ? xs[i] * scale : 0f;
-        }
+        CheckLength(x.Length, y.Length, nameof(DropoutMask));
+        CheckLength(mask.Length, y.Length, nameof(DropoutMask));
+        ElementwiseKernels.Dropout(Simd, S(x), S(mask), threshold, scale, S(y));
     }
 
     public void ReduceSumTo(Tensor src, Tensor dst, bool accumulate)
@@ -250,11 +274,7 @@ public sealed partial class CpuBackend
             var yr = ys.Slice(r * cols, cols);
             var dyr = dys.Slice(r * cols, cols);
             var dxr = dxs.Slice(r * cols, cols);
-            float dot = TensorPrimitives.Dot(yr, dyr);
-            for (int c = 0; c < cols; c++)
-            {
-                dxr[c] += yr[c] * (dyr[c] - dot);
-            }
+            ElementwiseKernels.SoftmaxRowBackward(Simd, yr, dyr, TensorPrimitives.Dot(yr, dyr), dxr);
         }
     }
 

@@ -46,9 +46,11 @@ public sealed partial class CpuBackend
         float[] av = Raw(a), bv = Raw(b), cv = Raw(c);
         int ao = a.Offset + aOffset, bo = b.Offset + bOffset, co = c.Offset + cOffset;
 
-        // Many small products (attention scores, per-sample convolutions): one thread each.
-        // Few large ones: one after another, each parallel inside.
-        bool perMatrix = Threads > 1 && batchCount >= Threads && (long)m * n * k < 1L << 21;
+        // Many small products (attention scores, per-sample convolutions): one thread each, as
+        // long as the C matrices do not overlap (stride 0 sums into one C, which must stay
+        // serial). Few large ones: one after another, each parallel inside.
+        bool disjoint = Math.Abs(strideC) >= (long)(m - 1) * ldc + n;
+        bool perMatrix = Threads > 1 && batchCount >= Threads && disjoint && (long)m * n * k < 1L << 21;
         if (perMatrix)
         {
             System.Threading.Tasks.Parallel.For(0, batchCount, Parallel, i =>
@@ -85,7 +87,8 @@ public sealed partial class CpuBackend
     {
         if (m < 0 || n < 0 || k < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(m), $"GEMM sizes must not be negative; got m={m}, n={n}, k={k}");
+            throw new ArgumentOutOfRangeException(
+                nameof(m), $"GEMM sizes must not be negative; got m={m}, n={n}, k={k}");
         }
 
         CheckMatrix("A", a, aOffset, lda, transA ? k : m, transA ? m : k);

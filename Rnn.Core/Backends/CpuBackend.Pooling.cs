@@ -156,7 +156,8 @@ public sealed partial class CpuBackend
         }
 
         // Taps start + t*dilation for t in [0, kernel) that lie in [0, size): first, end, count.
-        private static void FirstLast(int start, int kernel, int dilation, int size, out int first, out int end, out int count)
+        private static void FirstLast(
+            int start, int kernel, int dilation, int size, out int first, out int end, out int count)
         {
             int t0 = start >= 0 ? 0 : (-start + dilation - 1) / dilation;
             int t1 = Math.Min(kernel, start >= size ? 0 : (size - 1 - start) / dilation + 1);

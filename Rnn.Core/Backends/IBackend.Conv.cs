@@ -42,7 +42,7 @@ public readonly record struct Conv2DSpec(
     /// <summary>Output width for an input of the given width.</summary>
     public int OutWidth(int width) => (width + 2 * PadW - DilationW * (KernelW - 1) - 1) / StrideW + 1;
 
-    /// <summary>Throws when a field is out of range (sizes and strides must be positive, padding not negative).</summary>
+    /// <summary>Throws when a field is out of range: sizes and strides positive, padding not negative.</summary>
     public void ValidateWindow()
     {
         if (KernelH <= 0 || KernelW <= 0 || StrideH <= 0 || StrideW <= 0 ||

@@ -11,7 +11,8 @@ public partial interface IBackend
     /// <summary>
     /// LSTM step, gate order i, f, g, o. gates [batch, 4*hidden] holds the pre-activations
     /// x W_ih^T + h W_hh^T + b on entry and the activated gates on exit (kept for the backward
-    /// pass); c = f*cPrev + i*g, h = o*tanh(c). Padded rows copy cPrev and hPrev instead.
+    /// pass); c = f*cPrev + i*g, h = o*tanh(c). Padded rows copy cPrev and hPrev instead and
+    /// their gates are zeroed.
     /// </summary>
     void LstmGatesForward(
         int batch, int hidden,
@@ -40,7 +41,8 @@ public partial interface IBackend
     /// part x W_ih^T + b_ih on entry and the activated z, r, n on exit; gh holds the recurrent part
     /// h W_hh^T + b_hh and is left unchanged. resetAfter: n = tanh(gi_n + r*gh_n). Reset-before:
     /// z and r in gi must already be activated by <see cref="GruResetForward"/> and gh's n block
-    /// must hold (r*hPrev) W_hn^T + b_hn; n = tanh(gi_n + gh_n). Padded rows copy hPrev.
+    /// must hold (r*hPrev) W_hn^T + b_hn; n = tanh(gi_n + gh_n). Padded rows copy hPrev and their
+    /// gi row is zeroed.
     /// </summary>
     void GruGatesForward(
         bool resetAfter, int batch, int hidden,

@@ -22,7 +22,8 @@ public static class BceLoss
             if (!(p[i] >= 0f && p[i] <= 1f))
             {
                 throw new ArgumentOutOfRangeException(
-                    nameof(probabilities), $"BCE needs probabilities in [0, 1]; element {i} is {p[i]} (use BceWithLogitsLoss for logits)");
+                    nameof(probabilities),
+                    $"BCE needs probabilities in [0, 1]; element {i} is {p[i]} (use BceWithLogitsLoss for logits)");
             }
 
             double logP = Math.Max(Math.Log(p[i]), -100);

@@ -7,7 +7,8 @@ namespace Rnn.Core.Losses;
 /// </summary>
 /// <example>
 /// <code>
-/// var loss = CrossEntropyLoss.Compute(logits, targets, labelSmoothing: 0.1f, ignoreIndex: padId);  // logits [N, classes]
+/// // logits [N, classes], targets N class ids (padId rows ignored)
+/// var loss = CrossEntropyLoss.Compute(logits, targets, labelSmoothing: 0.1f, ignoreIndex: padId);
 /// </code>
 /// </example>
 public static class CrossEntropyLoss
@@ -20,7 +21,9 @@ public static class CrossEntropyLoss
     /// <param name="targets">N class indices in [0, classes), or <paramref name="ignoreIndex"/>.</param>
     /// <param name="labelSmoothing">eps in [0, 1).</param>
     /// <param name="ignoreIndex">Target value whose rows are skipped.</param>
-    /// <param name="reduction">Mean over non-ignored rows (0 when every row is ignored), Sum, or None ([N], 0 at ignored rows).</param>
+    /// <param name="reduction">
+    /// Mean over non-ignored rows (0 when every row is ignored), Sum, or None ([N], 0 at ignored rows).
+    /// </param>
     public static Tensor Compute(
         Tensor logits, int[] targets, float labelSmoothing = 0f,
         int ignoreIndex = DefaultIgnoreIndex, Reduction reduction = Reduction.Mean)
@@ -32,7 +35,8 @@ public static class CrossEntropyLoss
 
         if (!(labelSmoothing >= 0f && labelSmoothing < 1f))
         {
-            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), $"label smoothing must be in [0, 1); got {labelSmoothing}");
+            throw new ArgumentOutOfRangeException(
+                nameof(labelSmoothing), $"label smoothing must be in [0, 1); got {labelSmoothing}");
         }
 
         int classes = logits.Dim(-1);
@@ -95,7 +99,8 @@ public static class CrossEntropyLoss
     {
         if (targets.Length != rows)
         {
-            throw new ArgumentException($"cross-entropy: logits {logits.Describe()} have {rows} rows but {targets.Length} targets were given");
+            throw new ArgumentException(
+                $"cross-entropy: logits {logits.Describe()} have {rows} rows but {targets.Length} targets were given");
         }
 
         for (int r = 0; r < rows; r++)

@@ -24,7 +24,8 @@ public static class CtcLoss
     public static Tensor Compute(Tensor logits, int[][] targets, int[] inputLengths, CtcOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(targets);
-        return Compute(logits, targets.SelectMany(t => t).ToArray(), targets.Select(t => t.Length).ToArray(), inputLengths, options);
+        int[] flat = targets.SelectMany(t => t).ToArray();
+        return Compute(logits, flat, targets.Select(t => t.Length).ToArray(), inputLengths, options);
     }
 
     /// <summary>Computes the loss with targets concatenated in one array (PyTorch's 1-D target form).</summary>
@@ -71,7 +72,8 @@ public static class CtcLoss
         return output;
     }
 
-    private static float[] ScaleGradient(Tensor output, float[] grad, double[] scale, CtcProblem problem, Reduction reduction)
+    private static float[] ScaleGradient(
+        Tensor output, float[] grad, double[] scale, CtcProblem problem, Reduction reduction)
     {
         var w = LossHelpers.UpstreamWeights(output, problem.Batch, reduction, problem.Batch);
         int perSample = problem.Time * problem.Classes;

@@ -48,7 +48,8 @@ internal sealed class CtcProblem
         if (targetLengths.Length != batch || inputLengths.Length != batch)
         {
             throw new ArgumentException(
-                $"CTC batch is {batch} but {targetLengths.Length} target lengths and {inputLengths.Length} input lengths were given");
+                $"CTC batch is {batch} but {targetLengths.Length} target lengths and " +
+                $"{inputLengths.Length} input lengths were given");
         }
 
         var starts = new int[batch];
@@ -57,12 +58,14 @@ internal sealed class CtcProblem
         {
             if (inputLengths[b] < 0 || inputLengths[b] > time)
             {
-                throw new ArgumentOutOfRangeException(nameof(inputLengths), $"input length {b} is {inputLengths[b]}; time is {time}");
+                throw new ArgumentOutOfRangeException(
+                    nameof(inputLengths), $"input length {b} is {inputLengths[b]}; time is {time}");
             }
 
             if (targetLengths[b] < 0)
             {
-                throw new ArgumentOutOfRangeException(nameof(targetLengths), $"target length {b} is {targetLengths[b]}");
+                throw new ArgumentOutOfRangeException(
+                    nameof(targetLengths), $"target length {b} is {targetLengths[b]}");
             }
 
             starts[b] = offset;
@@ -71,7 +74,8 @@ internal sealed class CtcProblem
 
         if (offset > targets.Length)
         {
-            throw new ArgumentException($"target lengths add up to {offset} but only {targets.Length} targets were given");
+            throw new ArgumentException(
+                $"target lengths add up to {offset} but only {targets.Length} targets were given");
         }
 
         for (int i = 0; i < offset; i++)
@@ -79,7 +83,8 @@ internal sealed class CtcProblem
             if (targets[i] < 0 || targets[i] >= classes || targets[i] == blank)
             {
                 throw new ArgumentOutOfRangeException(
-                    nameof(targets), $"target label {i} is {targets[i]}; labels must be in 0..{classes - 1} and not the blank {blank}");
+                    nameof(targets),
+                    $"target label {i} is {targets[i]}; labels must be in 0..{classes - 1} and not the blank {blank}");
             }
         }
 

@@ -75,7 +75,8 @@ internal static class LossHelpers
     {
         if (!Shape.SameAs(a.Shape, b.Shape))
         {
-            throw new ArgumentException($"{loss}: input {a.Describe()} and target {b.Describe()} must have the same shape");
+            throw new ArgumentException(
+                $"{loss}: input {a.Describe()} and target {b.Describe()} must have the same shape");
         }
     }
 }

@@ -18,7 +18,8 @@ public sealed class CosineSchedule : ILearningRateSchedule
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalSteps);
         if (floorRate > baseRate)
         {
-            throw new ArgumentOutOfRangeException(nameof(floorRate), $"floor {floorRate} is above the base rate {baseRate}");
+            throw new ArgumentOutOfRangeException(
+                nameof(floorRate), $"floor {floorRate} is above the base rate {baseRate}");
         }
 
         BaseRate = baseRate;

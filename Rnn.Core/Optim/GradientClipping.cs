@@ -2,7 +2,10 @@ using Rnn.Core.Nn;
 
 namespace Rnn.Core.Optim;
 
-/// <summary>Gradient clipping by global norm (Pascanu et al. 2013), the usual guard against exploding RNN gradients.</summary>
+/// <summary>
+/// Gradient clipping by global norm (Pascanu et al. 2013), the usual guard against exploding
+/// RNN gradients.
+/// </summary>
 public static class GradientClipping
 {
     /// <summary>

@@ -43,7 +43,8 @@ public abstract class Optimizer : IOptimizer
         {
             if (!float.IsFinite(value) || value < 0)
             {
-                throw new ArgumentOutOfRangeException(nameof(value), $"learning rate must be finite and >= 0; got {value}");
+                throw new ArgumentOutOfRangeException(
+                    nameof(value), $"learning rate must be finite and >= 0; got {value}");
             }
 
             learningRate = value;

@@ -14,7 +14,13 @@ public sealed class OptimizerState
         Kind = kind;
         StepCount = stepCount;
         LearningRate = learningRate;
-        Buffers = new SortedDictionary<string, float[]>(buffers.ToDictionary(p => p.Key, p => p.Value), StringComparer.Ordinal);
+        var copy = new SortedDictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var (key, values) in buffers)
+        {
+            copy[key] = values;
+        }
+
+        Buffers = copy;
     }
 
     /// <summary>The optimizer type that wrote the state ("sgd", "adam", "adamw").</summary>

@@ -22,7 +22,8 @@ public sealed class WarmupSchedule : ILearningRateSchedule
         ArgumentOutOfRangeException.ThrowIfNegative(warmupSteps);
         if (!(startFactor >= 0f && startFactor <= 1f))
         {
-            throw new ArgumentOutOfRangeException(nameof(startFactor), $"start factor must be in [0, 1]; got {startFactor}");
+            throw new ArgumentOutOfRangeException(
+                nameof(startFactor), $"start factor must be in [0, 1]; got {startFactor}");
         }
 
         Inner = inner;

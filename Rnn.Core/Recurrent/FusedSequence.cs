@@ -8,8 +8,14 @@ namespace Rnn.Core.Recurrent;
 internal static class FusedSequence
 {
     /// <summary>xs [time*batch, in]: row t*batch + b = the input sample b reads at step t.</summary>
-    public static Tensor GatherInputs(Tensor x, SequencePlan plan)
+    public static Tensor GatherInputs(Tensor x, SequencePlan plan, Tensor weight)
     {
+        if (!ReferenceEquals(x.Backend, weight.Backend))
+        {
+            throw new ArgumentException(
+                $"input {x.Describe()} is on {x.Backend.Name} but the cell's weights are on {weight.Backend.Name}");
+        }
+
         int features = x.Dim(2);
         var be = x.Backend;
         var xs = be.Allocate(new[] { plan.Time * plan.Batch, features });   // [time*batch, in]
@@ -30,7 +36,10 @@ internal static class FusedSequence
         return g;
     }
 
-    /// <summary>A [batch, time, hidden] sequence from the state slots hs [(time+1)*batch, hidden], zero at padding.</summary>
+    /// <summary>
+    /// A [batch, time, hidden] sequence from the state slots hs [(time+1)*batch, hidden], zero at
+    /// padding.
+    /// </summary>
     public static Tensor SequenceOutput(Tensor hs, SequencePlan plan, int hidden)
     {
         int batch = plan.Batch;
@@ -51,7 +60,10 @@ internal static class FusedSequence
         return y;
     }
 
-    /// <summary>The gradient of a [batch, time, hidden] output, time-major [time*batch, hidden], zero at padding.</summary>
+    /// <summary>
+    /// The gradient of a [batch, time, hidden] output laid out time-major [time*batch, hidden],
+    /// zero at padding.
+    /// </summary>
     public static Tensor TimeMajorGrad(Tensor dy, SequencePlan plan, int hidden)
     {
         int batch = plan.Batch;
@@ -105,7 +117,8 @@ internal static class FusedSequence
         if (x.RequiresGrad)
         {
             var dxs = be.Allocate(new[] { rows, features });   // [time*batch, in]
-            be.Gemm(false, false, rows, features, width, 1f, dG, 0, width, weight, 0, features, 0f, dxs, 0, features);
+            be.Gemm(false, false, rows, features, width, 1f, dG, 0, width, weight, 0, features,
+                0f, dxs, 0, features);
             be.ScatterAddRows(dxs, plan.Source, x.EnsureGrad().View(plan.Batch * plan.Time, features));
         }
     }
@@ -125,7 +138,7 @@ internal static class FusedSequence
         return y;
     }
 
-    /// <summary>Adds the gradient of <see cref="LastOutput"/> into dh, skipping samples with no valid step.</summary>
+    /// <summary>Adds the gradient of <see cref="LastOutput"/> into dh, except for samples with no valid step.</summary>
     public static void AddLastOutputGrad(Tensor dy, Tensor dh, SequencePlan plan, int hidden)
     {
         var be = dy.Backend;

@@ -12,7 +12,9 @@ namespace Rnn.Core.Recurrent;
 /// </summary>
 internal static class GruSequence
 {
-    public static RnnResult Forward(GruCell cell, Tensor x, Tensor[] states, SequencePlan plan, bool returnSequences)
+    public static RnnResult Forward(
+        GruCell cell, Tensor x, Tensor[] states, SequencePlan plan, bool returnSequences,
+        Tensor? recurrentKeep)
     {
         var be = x.Backend;
         int batch = plan.Batch;
@@ -27,26 +29,29 @@ internal static class GruSequence
         var h0 = states[0];
         var u = cell.WeightHh.Value;
         var mask = plan.AllValid ? null : plan.MaskTensor(be);   // [time*batch]
-        var xs = FusedSequence.GatherInputs(x, plan);   // [time*batch, in]
+        var xs = FusedSequence.GatherInputs(x, plan, u);   // [time*batch, in]
         var gi = FusedSequence.Project(xs, cell.WeightIh.Value, cell.BiasIh.Value);   // [time*batch, 3*hidden]
         var gh = be.Allocate(new[] { time * batch, g3 });   // recurrent pre-activations
         be.CopyBlocks(cell.BiasHh.Value, 0, 0, gh, 0, g3, g3, time * batch);
         var hs = be.Allocate(new[] { (time + 1) * batch, hd });   // slot t = state before step t
         var rh = cell.ResetAfter ? null : be.Allocate(new[] { time * batch, hd });   // r * h_{t-1}
         be.Copy(h0, hs.Slice(0, batch, hd));
+        var drop = recurrentKeep is null ? null : new DroppedStates(recurrentKeep, hs, time);
+        var rec = drop?.Buffer ?? hs;   // what W_hh multiplies: h_{t-1}, or it dropped out
         for (int t = 0; t < time; t++)
         {
             int prev = t * batch * hd;
             int next = (t + 1) * batch * hd;
             int g = t * batch * g3;
+            drop?.Drop(t);
             if (cell.ResetAfter)
             {
-                be.Gemm(false, true, batch, g3, hd, 1f, hs, prev, hd, u, 0, hd, 1f, gh, g, g3);
+                be.Gemm(false, true, batch, g3, hd, 1f, rec, prev, hd, u, 0, hd, 1f, gh, g, g3);
             }
             else
             {
-                be.Gemm(false, true, batch, 2 * hd, hd, 1f, hs, prev, hd, u, 0, hd, 1f, gh, g, g3);
-                be.GruResetForward(batch, hd, gi, g, gh, g, hs, prev, rh!, prev, mask, t * batch);
+                be.Gemm(false, true, batch, 2 * hd, hd, 1f, rec, prev, hd, u, 0, hd, 1f, gh, g, g3);
+                be.GruResetForward(batch, hd, gi, g, gh, g, rec, prev, rh!, prev, mask, t * batch);
                 be.Gemm(false, true, batch, hd, hd, 1f, rh!, prev, hd, u, 2 * hd * hd, hd, 1f, gh, g + 2 * hd, g3);
             }
 
@@ -54,11 +59,13 @@ internal static class GruSequence
         }
 
         var hT = FusedSequence.Slot(hs, time, batch, hd);   // [batch, hidden]
-        var output = returnSequences ? FusedSequence.SequenceOutput(hs, plan, hd) : FusedSequence.LastOutput(hs, plan, hd);
+        var output = returnSequences
+            ? FusedSequence.SequenceOutput(hs, plan, hd)   // [batch, time, hidden]
+            : FusedSequence.LastOutput(hs, plan, hd);   // [batch, hidden]
         var inputs = new[] { x, cell.WeightIh.Value, u, cell.BiasIh.Value, cell.BiasHh.Value, h0 };
         if (Tape.IsTracking(inputs))
         {
-            var saved = new Saved(x, xs, gi, gh, hs, rh, mask, plan, returnSequences);
+            var saved = new Saved(x, xs, gi, gh, hs, rh, mask, drop, plan, returnSequences);
             Tape.Record(output, () => Backward(cell, saved, output, hT, h0));
             hT.RequiresGrad = true;
         }
@@ -105,21 +112,33 @@ internal static class GruSequence
             int g = t * batch * g3;
             if (dSeq is not null)
             {
-                be.Axpy(1f, dSeq.Slice(prev, batch, hd), dh);
+                // No view object: the loop allocates nothing per step.
+                be.CopyBlocks(dSeq, prev, 0, dh, 0, 0, batch * hd, 1, accumulate: true);
             }
 
             be.GruGatesBackward(cell.ResetAfter, batch, hd, s.Gi, g, s.Gh, g, s.Hs, prev, dh, 0,
                 dGi, g, dGh, g, dhPrev, 0, s.Mask, t * batch);
+            // The gradient through W_hh goes to what W_hh multiplied: into dhPrev directly, or,
+            // with recurrent dropout, into the dropped copy first and then through the mask.
+            var into = s.Drop?.Gradient ?? dhPrev;
             if (cell.ResetAfter)
             {
-                be.Gemm(false, false, batch, hd, g3, 1f, dGh, g, g3, u, 0, hd, 1f, dhPrev, 0, hd);
+                be.Gemm(false, false, batch, hd, g3, 1f, dGh, g, g3, u, 0, hd, s.Drop is null ? 1f : 0f, into, 0, hd);
             }
             else
             {
+                if (s.Drop is not null)
+                {
+                    be.Fill(into, 0f);
+                }
+
                 be.Gemm(false, false, batch, hd, hd, 1f, dGh, g + 2 * hd, g3, u, 2 * hd * hd, hd, 0f, dRh!, 0, hd);
-                be.GruResetBackward(batch, hd, s.Gi, g, s.Hs, prev, dRh!, 0, dGi, g, dGh, g, dhPrev, 0, s.Mask, t * batch);
-                be.Gemm(false, false, batch, hd, 2 * hd, 1f, dGh, g, g3, u, 0, hd, 1f, dhPrev, 0, hd);
+                be.GruResetBackward(batch, hd, s.Gi, g, s.Drop?.Buffer ?? s.Hs, prev, dRh!, 0, dGi, g, dGh, g,
+                    into, 0, s.Mask, t * batch);
+                be.Gemm(false, false, batch, hd, 2 * hd, 1f, dGh, g, g3, u, 0, hd, 1f, into, 0, hd);
             }
+
+            s.Drop?.AddGradient(dhPrev);
 
             (dh, dhPrev) = (dhPrev, dh);
         }
@@ -145,17 +164,18 @@ internal static class GruSequence
         var be = dGh.Backend;
         int hd = cell.Hidden;
         int g3 = 3 * hd;
+        var rec = s.Drop?.Buffer ?? s.Hs;
         if (cell.ResetAfter)
         {
-            be.Gemm(true, false, g3, hd, rows, 1f, dGh, 0, g3, s.Hs, 0, hd, 1f, du, 0, hd);
+            be.Gemm(true, false, g3, hd, rows, 1f, dGh, 0, g3, rec, 0, hd, 1f, du, 0, hd);
             return;
         }
 
-        be.Gemm(true, false, 2 * hd, hd, rows, 1f, dGh, 0, g3, s.Hs, 0, hd, 1f, du, 0, hd);
+        be.Gemm(true, false, 2 * hd, hd, rows, 1f, dGh, 0, g3, rec, 0, hd, 1f, du, 0, hd);
         be.Gemm(true, false, hd, hd, rows, 1f, dGh, 2 * hd, g3, s.Rh!, 0, hd, 1f, du, 2 * hd * hd, hd);
     }
 
     private sealed record Saved(
-        Tensor X, Tensor Xs, Tensor Gi, Tensor Gh, Tensor Hs, Tensor? Rh, Tensor? Mask,
+        Tensor X, Tensor Xs, Tensor Gi, Tensor Gh, Tensor Hs, Tensor? Rh, Tensor? Mask, DroppedStates? Drop,
         SequencePlan Plan, bool ReturnSequences);
 }

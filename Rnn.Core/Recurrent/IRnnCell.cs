@@ -13,7 +13,8 @@ namespace Rnn.Core.Recurrent;
 /// {
 ///     public IReadOnlyList&lt;int[]&gt; StateShapes =&gt; new[] { new[] { 8 } };
 ///     public int[] OutputShape =&gt; new[] { 8 };
-///     public Tensor[] InitialState(int batch, IBackend backend) =&gt; new[] { backend.Zeros(new[] { batch, 8 }) };
+///     public Tensor[] InitialState(int batch, IBackend backend) =&gt;
+///         new[] { backend.Zeros(new[] { batch, 8 }) };
 ///     public (Tensor Output, Tensor[] States) Step(Tensor input, Tensor[] states)
 ///     {
 ///         var h = Ops.Tanh(Ops.Add(Ops.MatMul(input, w, transB: true), Ops.MatMul(states[0], u, transB: true)));

@@ -11,7 +11,9 @@ namespace Rnn.Core.Recurrent;
 /// </summary>
 internal static class LstmSequence
 {
-    public static RnnResult Forward(LstmCell cell, Tensor x, Tensor[] states, SequencePlan plan, bool returnSequences)
+    public static RnnResult Forward(
+        LstmCell cell, Tensor x, Tensor[] states, SequencePlan plan, bool returnSequences,
+        Tensor? recurrentKeep)
     {
         var be = x.Backend;
         int batch = plan.Batch;
@@ -23,28 +25,33 @@ internal static class LstmSequence
         var (h0, c0) = (states[0], states[1]);
         var mask = plan.AllValid ? null : plan.MaskTensor(be);   // [time*batch]
 
-        var xs = FusedSequence.GatherInputs(x, plan);   // [time*batch, in]
+        var xs = FusedSequence.GatherInputs(x, plan, u);   // [time*batch, in]
         var gates = FusedSequence.Project(xs, w, bias);   // [time*batch, 4*hidden]
         var hs = be.Allocate(new[] { (time + 1) * batch, hd });   // slot t = state before step t
         var cs = be.Allocate(new[] { (time + 1) * batch, hd });
         be.Copy(h0, hs.Slice(0, batch, hd));
         be.Copy(c0, cs.Slice(0, batch, hd));
+        var drop = recurrentKeep is null ? null : new DroppedStates(recurrentKeep, hs, time);
+        var rec = drop?.Buffer ?? hs;   // what the recurrent GEMM reads: h_{t-1}, or it dropped out
         for (int t = 0; t < time; t++)
         {
             int prev = t * batch * hd;
             int next = (t + 1) * batch * hd;
             int g = t * batch * g4;
-            be.Gemm(false, true, batch, g4, hd, 1f, hs, prev, hd, u, 0, hd, 1f, gates, g, g4);
+            drop?.Drop(t);
+            be.Gemm(false, true, batch, g4, hd, 1f, rec, prev, hd, u, 0, hd, 1f, gates, g, g4);
             be.LstmGatesForward(batch, hd, gates, g, cs, prev, hs, prev, cs, next, hs, next, mask, t * batch);
         }
 
         // Padded steps carry the state, so the last slot is each sample's last valid step.
         var hT = FusedSequence.Slot(hs, time, batch, hd);   // [batch, hidden]
         var cT = FusedSequence.Slot(cs, time, batch, hd);
-        var output = returnSequences ? FusedSequence.SequenceOutput(hs, plan, hd) : FusedSequence.LastOutput(hs, plan, hd);
+        var output = returnSequences
+            ? FusedSequence.SequenceOutput(hs, plan, hd)   // [batch, time, hidden]
+            : FusedSequence.LastOutput(hs, plan, hd);   // [batch, hidden]
         if (Tape.IsTracking(new[] { x, w, u, bias, h0, c0 }))
         {
-            var saved = new Saved(x, xs, gates, hs, cs, mask, plan, returnSequences);
+            var saved = new Saved(x, xs, gates, hs, cs, mask, drop, plan, returnSequences);
             Tape.Record(output, () => Backward(cell, saved, output, hT, cT, h0, c0));
             hT.RequiresGrad = true;
             cT.RequiresGrad = true;
@@ -91,12 +98,21 @@ internal static class LstmSequence
             int g = t * batch * g4;
             if (dSeq is not null)
             {
-                be.Axpy(1f, dSeq.Slice(prev, batch, hd), dh);
+                // No view object: the loop allocates nothing per step.
+                be.CopyBlocks(dSeq, prev, 0, dh, 0, 0, batch * hd, 1, accumulate: true);
             }
 
             be.LstmGatesBackward(batch, hd, s.Gates, g, s.Cs, prev, s.Cs, prev + batch * hd,
                 dh, 0, dc, 0, dG, g, dhPrev, 0, s.Mask, t * batch);
-            be.Gemm(false, false, batch, hd, g4, 1f, dG, g, g4, u, 0, hd, 1f, dhPrev, 0, hd);
+            if (s.Drop is { } drop)
+            {
+                be.Gemm(false, false, batch, hd, g4, 1f, dG, g, g4, u, 0, hd, 0f, drop.Gradient, 0, hd);
+                drop.AddGradient(dhPrev);
+            }
+            else
+            {
+                be.Gemm(false, false, batch, hd, g4, 1f, dG, g, g4, u, 0, hd, 1f, dhPrev, 0, hd);
+            }
             (dh, dhPrev) = (dhPrev, dh);
         }
 
@@ -104,8 +120,10 @@ internal static class LstmSequence
         FusedSequence.AddStateGrad(c0, dc);
         if (u.RequiresGrad)
         {
-            // dW_hh [4H, H] = sum over steps of dG_t^T h_{t-1}: slots 0..time-1 are exactly those h.
-            be.Gemm(true, false, g4, hd, plan.Time * batch, 1f, dG, 0, g4, s.Hs, 0, hd, 1f, u.EnsureGrad(), 0, hd);
+            // dW_hh [4H, H] = sum over steps of dG_t^T h_{t-1}: slots 0..time-1 are exactly those h
+            // (or their dropped-out copies, which is what W_hh multiplied).
+            var rec = s.Drop?.Buffer ?? s.Hs;
+            be.Gemm(true, false, g4, hd, plan.Time * batch, 1f, dG, 0, g4, rec, 0, hd, 1f, u.EnsureGrad(), 0, hd);
         }
 
         FusedSequence.InputGrads(s.X, s.Xs, cell.WeightIh.Value, cell.Bias.Value, dG, plan);
@@ -120,5 +138,6 @@ internal static class LstmSequence
     }
 
     private sealed record Saved(
-        Tensor X, Tensor Xs, Tensor Gates, Tensor Hs, Tensor Cs, Tensor? Mask, SequencePlan Plan, bool ReturnSequences);
+        Tensor X, Tensor Xs, Tensor Gates, Tensor Hs, Tensor Cs, Tensor? Mask, DroppedStates? Drop,
+        SequencePlan Plan, bool ReturnSequences);
 }

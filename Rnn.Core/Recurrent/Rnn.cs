@@ -9,9 +9,21 @@ namespace Rnn.Core.Recurrent;
 /// output, which is zero there, nor pass gradient), and variational input and recurrent dropout.
 /// Built-in <see cref="LstmCell"/> and <see cref="GruCell"/> run through a fused sequence kernel
 /// (one input GEMM for all steps, one GEMM plus one gate kernel per step, one tape entry with a
-/// hand-written backward pass) unless recurrent dropout is active or <see cref="RnnOptions.AllowFused"/>
-/// is false; both paths compute the same function.
+/// hand-written backward pass) unless <see cref="RnnOptions.AllowFused"/> is false; both paths
+/// compute the same function.
 /// </summary>
+/// <remarks>
+/// <para>Option support. Every option works with every cell on the step path. The fused path
+/// (LstmCell, GruCell in both conventions, input [batch, time, features]) supports
+/// ReturnSequences, ReturnState, GoBackwards, Stateful, initial states (with gradients),
+/// lengths, masks, InputDropout and RecurrentDropout (the mask multiplies the h fed to W_hh,
+/// as on the step path). SimpleRnnCell, ConvLstm2DCell and custom
+/// cells always run the step path.</para>
+/// <para>The class shares its name with the root namespace <c>Rnn</c>: put
+/// <c>using Rnn.Core.Recurrent;</c> after your (file-scoped) namespace line, or write
+/// <c>Rnn.Core.Recurrent.Rnn</c>, or alias it (<c>using RnnLayer = Rnn.Core.Recurrent.Rnn;</c>);
+/// a using directive at the top of the file loses to the namespace.</para>
+/// </remarks>
 /// <example>
 /// <code>
 /// var lstm = new Rnn(new LstmCell(16, 32, new Rng(1)), new RnnOptions { ReturnSequences = true });
@@ -42,7 +54,13 @@ public sealed class Rnn : Module, ISequenceLayer
     /// <summary>The layer's options.</summary>
     public RnnOptions Options { get; }
 
-    /// <summary>True when the last <see cref="Forward"/> call used the fused kernel (for tests and logs).</summary>
+    /// <inheritdoc />
+    public int StateCount => Cell.StateShapes.Count;
+
+    /// <inheritdoc />
+    public bool ReturnsSequences => Options.ReturnSequences;
+
+    /// <summary>True when the last <see cref="Forward"/> call used the fused kernel (tests, logs).</summary>
     public bool LastCallFused { get; private set; }
 
     /// <summary>Forgets the states a stateful layer kept; the next call starts from zeros.</summary>
@@ -59,25 +77,36 @@ public sealed class Rnn : Module, ISequenceLayer
         int batch = x.Dim(0);
         int time = x.Dim(1);
         var plan = SequencePlan.Create(batch, time, lengths, mask, Options.GoBackwards);
+        if (Cell is IBuildableCell buildable)
+        {
+            buildable.Build(x.Shape[2..]);
+        }
+
         var states = StartStates(batch, x.Backend, initialState);
-        bool recurrentDropout = Training && Options.RecurrentDropout > 0f;
+
+        // Masks are drawn in this order on both paths, so a seed gives the same masks on either.
         var inputKeep = Training && Options.InputDropout > 0f
             ? KeepMask(x.Backend, Options.InputDropout, x.ShapeArray.Where((_, i) => i != 1).ToArray())
-            : null;
+            : null;   // [batch, ...features]
+        var recurrentKeep = Training && Options.RecurrentDropout > 0f
+            ? KeepMask(x.Backend, Options.RecurrentDropout, new[] { batch }.Concat(Cell.StateShapes[0]).ToArray())
+            : null;   // [batch, ...state 0]
 
         RnnResult result;
-        LastCallFused = Options.AllowFused && !recurrentDropout && x.Rank == 3 && time > 0
-            && Cell is LstmCell or GruCell;
+        LastCallFused = Options.AllowFused && x.Rank == 3 && time > 0 && Cell is LstmCell or GruCell;
         if (LastCallFused)
         {
-            var input = inputKeep is null ? x : Ops.Mul(x, inputKeep.View(batch, 1, x.Dim(2)));   // [batch, time, in]
+            var input = inputKeep is null
+                ? x
+                : Ops.Mul(x, inputKeep.View(batch, 1, x.Dim(2)));   // [batch, time, in]
+            bool seq = Options.ReturnSequences;
             result = Cell is LstmCell lstm
-                ? LstmSequence.Forward(lstm, input, states, plan, Options.ReturnSequences)
-                : GruSequence.Forward((GruCell)Cell, input, states, plan, Options.ReturnSequences);
+                ? LstmSequence.Forward(lstm, input, states, plan, seq, recurrentKeep)
+                : GruSequence.Forward((GruCell)Cell, input, states, plan, seq, recurrentKeep);
         }
         else
         {
-            result = RunSteps(x, states, plan, inputKeep, recurrentDropout);
+            result = RunSteps(x, states, plan, inputKeep, recurrentKeep);
         }
 
         if (Options.Stateful)
@@ -88,16 +117,14 @@ public sealed class Rnn : Module, ISequenceLayer
         return result;
     }
 
-    private RnnResult RunSteps(Tensor x, Tensor[] states, SequencePlan plan, Tensor? inputKeep, bool recurrentDropout)
+    private RnnResult RunSteps(
+        Tensor x, Tensor[] states, SequencePlan plan, Tensor? inputKeep, Tensor? recurrentKeep)
     {
         int batch = plan.Batch;
         int time = plan.Time;
         var be = x.Backend;
         int[] stepShape = x.ShapeArray.Where((_, i) => i != 1).ToArray();   // [batch, ...features]
         var rows = Ops.Reshape(x, batch * time, x.Length / Math.Max(batch * time, 1));   // [batch*time, features]
-        var recurrentKeep = recurrentDropout
-            ? KeepMask(be, Options.RecurrentDropout, new[] { batch }.Concat(Cell.StateShapes[0]).ToArray())
-            : null;
 
         var outputs = new Tensor[time];
         Tensor? last = null;
@@ -121,7 +148,8 @@ public sealed class Rnn : Module, ISequenceLayer
                     next[s] = Ops.Add(states[s], Ops.Mul(m, Ops.Sub(next[s], states[s])));
                 }
 
-                last = last is null ? output : Ops.Add(last, Ops.Mul(plan.StepMask(t, output.Rank, be), Ops.Sub(output, last)));
+                var keep = plan.StepMask(t, output.Rank, be);
+                last = last is null ? output : Ops.Add(last, Ops.Mul(keep, Ops.Sub(output, last)));
             }
             else
             {
@@ -132,7 +160,9 @@ public sealed class Rnn : Module, ISequenceLayer
             states = next;
         }
 
-        var result = Options.ReturnSequences ? Ops.Stack(outputs, 1) : last ?? EmptyOutput(batch, be);
+        var result = Options.ReturnSequences
+            ? time > 0 ? Ops.Stack(outputs, 1) : EmptyOutput(batch, be, withTime: true)
+            : last ?? EmptyOutput(batch, be, withTime: false);
         return new RnnResult(result, states);
     }
 
@@ -161,7 +191,8 @@ public sealed class Rnn : Module, ISequenceLayer
         var states = initialState ?? kept ?? Cell.InitialState(batch, be);
         if (states.Length != shapes.Count)
         {
-            throw new ArgumentException($"the cell has {shapes.Count} state(s); got {states.Length} initial state tensor(s)");
+            throw new ArgumentException(
+                $"the cell has {shapes.Count} state(s); got {states.Length} initial state tensor(s)");
         }
 
         for (int i = 0; i < states.Length; i++)
@@ -169,7 +200,9 @@ public sealed class Rnn : Module, ISequenceLayer
             var expected = new[] { batch }.Concat(shapes[i]).ToArray();
             if (!states[i].Shape.SequenceEqual(expected))
             {
-                string hint = ReferenceEquals(states, kept) ? " (kept by a stateful layer: call ResetStates())" : "";
+                string hint = ReferenceEquals(states, kept)
+                    ? " (kept by a stateful layer: call ResetStates())"
+                    : "";
                 string want = global::Rnn.Core.Shape.Format(expected);
                 throw new ArgumentException($"state {i} must be {want}; got {states[i].Describe()}{hint}");
             }
@@ -178,7 +211,9 @@ public sealed class Rnn : Module, ISequenceLayer
         return states;
     }
 
-    private Tensor EmptyOutput(int batch, IBackend be) => be.Zeros(new[] { batch }.Concat(Cell.OutputShape).ToArray());
+    // The output of a zero-length sequence: [batch, 0, ...output] or zeros [batch, ...output].
+    private Tensor EmptyOutput(int batch, IBackend be, bool withTime) =>
+        be.Zeros((withTime ? new[] { batch, 0 } : new[] { batch }).Concat(Cell.OutputShape).ToArray());
 
     /// <summary>A per-sequence inverted-dropout multiplier: 0 with probability rate, else 1/(1-rate).</summary>
     private Tensor KeepMask(IBackend be, float rate, int[] shape)

@@ -3,7 +3,10 @@ namespace Rnn.Core.Recurrent;
 /// <summary>Options of the generic <see cref="Rnn"/> layer (the Keras RNN arguments).</summary>
 public sealed record RnnOptions
 {
-    /// <summary>True: output every step, [batch, time, ...]; false: the last valid step's output, [batch, ...].</summary>
+    /// <summary>
+    /// True: output every step, [batch, time, ...]; false (the Keras default): the last valid
+    /// step's output, [batch, ...].
+    /// </summary>
     public bool ReturnSequences { get; init; }
 
     /// <summary>True: <see cref="RnnResult.States"/> holds the final states (they are always computed).</summary>
@@ -24,7 +27,7 @@ public sealed record RnnOptions
 
     /// <summary>
     /// Dropout rate on the hidden state fed to the recurrent projection, one mask per sequence
-    /// (Gal and Ghahramani, 2016); training only. Forces the step-by-step path.
+    /// (Gal and Ghahramani, 2016); training only. The carried state itself is not dropped.
     /// </summary>
     public float RecurrentDropout { get; init; }
 
@@ -33,7 +36,7 @@ public sealed record RnnOptions
 
     /// <summary>
     /// Use the fused LSTM/GRU sequence kernel when the cell is a built-in <see cref="LstmCell"/> or
-    /// <see cref="GruCell"/> and no option needs the step path. False forces the step path.
+    /// <see cref="GruCell"/> (every option is supported there). False forces the step path.
     /// </summary>
     public bool AllowFused { get; init; } = true;
 

@@ -94,7 +94,8 @@ internal sealed class SequencePlan
     }
 
     /// <summary>All validity flags as a 0/1 tensor [time*batch] (time-major), for fused kernels.</summary>
-    public Tensor MaskTensor(IBackend be) => be.FromArray(Valid.Select(v => v ? 1f : 0f).ToArray(), new[] { Valid.Length });
+    public Tensor MaskTensor(IBackend be) =>
+        be.FromArray(Valid.Select(v => v ? 1f : 0f).ToArray(), new[] { Valid.Length });   // [time*batch]
 
     private static float[] ReadMask(Tensor mask, int batch, int time)
     {

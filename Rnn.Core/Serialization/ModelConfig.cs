@@ -84,10 +84,12 @@ public sealed class ModelConfig
         var architecture = root["architecture"] as JsonObject
             ?? throw new InvalidDataException(
                 $"{source}: \"architecture\" is {Describe(root["architecture"])}, expected an object with a \"type\"");
+        _ = RequireString(architecture, "type", source, "architecture.");
         var preprocessing = root["preprocessing"];
         if (preprocessing is not null and not JsonObject)
         {
-            throw new InvalidDataException($"{source}: \"preprocessing\" is {Describe(preprocessing)}, expected an object");
+            throw new InvalidDataException(
+                $"{source}: \"preprocessing\" is {Describe(preprocessing)}, expected an object");
         }
 
         var config = new ModelConfig(source, version, (JsonObject)architecture.DeepClone())
@@ -97,7 +99,6 @@ public sealed class ModelConfig
             Extra = new JsonObject(root.Where(p => !Known.Contains(p.Key))
                 .Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))),
         };
-        _ = RequireString(architecture, "type", source, "architecture.");
         return config;
     }
 
@@ -213,7 +214,8 @@ public sealed class ModelConfig
             return text;
         }
 
-        throw new InvalidDataException($"{source}: \"{prefix}{key}\" is {Describe(obj[key])}, expected a non-empty string");
+        throw new InvalidDataException(
+            $"{source}: \"{prefix}{key}\" is {Describe(obj[key])}, expected a non-empty string");
     }
 
     private static string Describe(JsonNode? node) => node switch

@@ -97,11 +97,16 @@ public sealed class SafeTensorsFile
         return result;
     }
 
-    /// <summary>One tensor as a new tensor of its stored shape on <paramref name="backend"/> (default backend when null).</summary>
+    /// <summary>
+    /// One tensor as a new tensor of its stored shape on <paramref name="backend"/> (default backend when
+    /// null).
+    /// </summary>
     public Tensor ReadTensor(string name, IBackend? backend = null) =>
         (backend ?? Backends.Default).FromArray(ReadFloats(name), this[name].Shape);
 
-    /// <summary>Converts one tensor to float32 into <paramref name="destination"/> of exactly its element count.</summary>
+    /// <summary>
+    /// Converts one tensor to float32 into <paramref name="destination"/> of exactly its element count.
+    /// </summary>
     public void ReadInto(string name, Span<float> destination)
     {
         var info = this[name];
@@ -127,7 +132,8 @@ public sealed class SafeTensorsFile
             case SafeTensorDType.BF16:
                 for (int i = 0; i < destination.Length; i++)
                 {
-                    destination[i] = SafeTensors.FromBFloat16(BinaryPrimitives.ReadUInt16LittleEndian(raw.Slice(i * 2)));
+                    ushort bits = BinaryPrimitives.ReadUInt16LittleEndian(raw.Slice(i * 2));
+                    destination[i] = SafeTensors.FromBFloat16(bits);
                 }
 
                 break;

@@ -9,7 +9,8 @@ namespace Rnn.Core.Serialization;
 /// </summary>
 internal sealed class SafeTensorsHeader
 {
-    private static readonly HashSet<string> EntryFields = new(StringComparer.Ordinal) { "dtype", "shape", "data_offsets" };
+    private static readonly HashSet<string> EntryFields =
+        new(StringComparer.Ordinal) { "dtype", "shape", "data_offsets" };
 
     private readonly string source;
 
@@ -137,7 +138,8 @@ internal sealed class SafeTensorsHeader
 
         if (entry.ValueKind != JsonValueKind.Object)
         {
-            throw Fail($"tensor '{name}' is a JSON {entry.ValueKind}, expected an object with dtype, shape, data_offsets");
+            throw Fail($"tensor '{name}' is a JSON {entry.ValueKind}, " +
+                       "expected an object with dtype, shape, data_offsets");
         }
 
         foreach (var field in entry.EnumerateObject())
@@ -214,7 +216,8 @@ internal sealed class SafeTensorsHeader
 
         if (!ok || offsets[0] > offsets[1])
         {
-            throw Fail($"tensor '{name}' data_offsets {value.GetRawText()} are not [begin, end] with 0 <= begin <= end");
+            throw Fail($"tensor '{name}' data_offsets {value.GetRawText()} " +
+                       "are not [begin, end] with 0 <= begin <= end");
         }
 
         return (offsets[0], offsets[1]);

@@ -47,7 +47,8 @@ public sealed class SafeTensorsWriter
         if (count != values.Length)
         {
             throw new ArgumentException(
-                $"tensor '{name}' has shape {Rnn.Core.Shape.Format(shape)} ({count} elements) but {values.Length} values");
+                $"tensor '{name}' has shape {Rnn.Core.Shape.Format(shape)} ({count} elements) " +
+                $"but {values.Length} values");
         }
 
         entries.Add(new Entry(name, dtype, shape.ToArray(), Encode(name, values, dtype)));

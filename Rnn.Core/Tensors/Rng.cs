@@ -23,6 +23,17 @@ public sealed class Rng
         }
     }
 
+    /// <summary>
+    /// The second Box-Muller sample that the next <see cref="Normal()"/> returns, or null. With
+    /// <see cref="State"/> it describes the generator completely; set it after State (setting
+    /// State clears it) to restore a checkpoint exactly.
+    /// </summary>
+    public double? PendingNormal
+    {
+        get => spareNormal;
+        set => spareNormal = value;
+    }
+
     /// <summary>Next 64 random bits.</summary>
     public ulong NextUInt64()
     {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Rnn.Core.Cpu;
@@ -21,7 +22,9 @@ internal interface IGemmKernel
 
     /// <summary>
     /// One tile. beta = 0 writes acc without reading C (so NaN in uninitialised C cannot leak
-    /// in); callers guarantee the whole MR x NR tile of C lies inside the matrix.
+    /// in); callers guarantee the whole MR x NR tile of C lies inside the matrix. Implementations
+    /// are marked AggressiveOptimization so the JIT compiles them optimized at once instead of
+    /// running slow tier-0 code for the first calls.
     /// </summary>
     static abstract void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta);
 }
@@ -35,17 +38,23 @@ internal readonly struct ScalarKernel : IGemmKernel
 
     public static int MC => 64;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
     {
-        Span<float> acc = stackalloc float[4 * 8];
+        // Accumulators live in a stack tile: plain code has no register arrays, and 32 float
+        // locals would spill anyway. Unsafe refs keep bounds checks out of the loop.
+        Span<float> tile = stackalloc float[4 * 8];
+        tile.Clear();
+        ref float acc = ref MemoryMarshal.GetReference(tile);
         for (int p = 0; p < kc; p++)
         {
             for (int r = 0; r < 4; r++)
             {
                 float ar = Unsafe.Add(ref a, r);
+                ref float row = ref Unsafe.Add(ref acc, r * 8);
                 for (int j = 0; j < 8; j++)
                 {
-                    acc[r * 8 + j] += ar * Unsafe.Add(ref b, j);
+                    Unsafe.Add(ref row, j) += ar * Unsafe.Add(ref b, j);
                 }
             }
 
@@ -55,11 +64,12 @@ internal readonly struct ScalarKernel : IGemmKernel
 
         for (int r = 0; r < 4; r++)
         {
-            ref float row = ref Unsafe.Add(ref c, r * ldc);
+            ref float dst = ref Unsafe.Add(ref c, r * ldc);
+            ref float src = ref Unsafe.Add(ref acc, r * 8);
             for (int j = 0; j < 8; j++)
             {
-                ref float cij = ref Unsafe.Add(ref row, j);
-                cij = beta == 0f ? acc[r * 8 + j] : acc[r * 8 + j] + beta * cij;
+                ref float cij = ref Unsafe.Add(ref dst, j);
+                cij = beta == 0f ? Unsafe.Add(ref src, j) : Unsafe.Add(ref src, j) + beta * cij;
             }
         }
     }
@@ -77,6 +87,7 @@ internal readonly struct Avx2Kernel : IGemmKernel
 
     public static int MC => 120;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
@@ -144,6 +155,7 @@ internal readonly struct Avx512Kernel : IGemmKernel
 
     public static int MC => 128;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;

@@ -136,6 +136,7 @@ internal static class PackedGemm
     }
 
     // The macro-kernel: B panel outer (stays in L1), A panels inner (stream from L2).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply<TK>(GemmArgs g, Block blk, float[] packA, float[] packB,
         int ic, int rows, int p0, int p1, Span<float> tile)
         where TK : struct, IGemmKernel
@@ -168,6 +169,7 @@ internal static class PackedGemm
     }
 
     // C[mr, nr] = tile + beta * C for a partial tile at the matrix edge.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeEdge(ref float tile, int tileLd, ref float c, int ldc, int mr, int nr, float beta)
     {
         for (int r = 0; r < mr; r++)
@@ -183,6 +185,7 @@ internal static class PackedGemm
     }
 
     // packA[ip][p][r] = alpha * op(A)[ic + ip*MR + r, pc + p], rows past the edge zero.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA<TK>(GemmArgs g, Block blk, float[] packA, int ic, int rows)
         where TK : struct, IGemmKernel
     {
@@ -231,6 +234,7 @@ internal static class PackedGemm
     }
 
     // packB[jp][p][j] = op(B)[pc + p, jc + jp*NR + j] for panels [p0, p1), columns past the edge zero.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB<TK>(GemmArgs g, Block blk, float[] packB, int p0, int p1)
         where TK : struct, IGemmKernel
     {
@@ -248,7 +252,8 @@ internal static class PackedGemm
                 for (int p = 0; p < kc; p++)
                 {
                     ref float src = ref Unsafe.Add(ref src0, g.BOff + (nint)(blk.Pc + p) * g.Ldb + col0);
-                    MemoryMarshal.CreateReadOnlySpan(ref src, live).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, p * nr), live));
+                    var row = MemoryMarshal.CreateReadOnlySpan(ref src, live);
+                    row.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, p * nr), live));
                 }
             }
             else

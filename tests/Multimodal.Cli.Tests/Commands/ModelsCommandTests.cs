@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Multimodal.Cli.Commands;
 using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Tests.Support;
@@ -25,7 +26,7 @@ public sealed class ModelsCommandTests
         // 4*8*3 + 4*8*8 + 4*8 = 96 + 256 + 32 = 384 parameters.
         FakeModels.Write(_models, "speech-small", "speech-to-text",
             new Dictionary<string, int[]> { ["weight_ih"] = [32, 3], ["weight_hh"] = [32, 8], ["bias"] = [32] },
-            extraConfig: new { metrics = new { wer = 0.213 } });
+            extra: new JsonObject { ["metrics"] = new JsonObject { ["wer"] = 0.213 } });
         FakeModels.Write(_models, "caption-tiny", "image-captioning",
             new Dictionary<string, int[]> { ["embed"] = [1500, 1000] },
             card: "# caption-tiny\n\n- **Key metric:** BLEU-4 0.11 on Flickr8k test\n");
@@ -41,8 +42,10 @@ public sealed class ModelsCommandTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         var speech = Line(run.Out, "speech-small");
         var caption = Line(run.Out, "caption-tiny");
-        Assert.That(speech, Does.Contain("speech-to-text").And.Contain("384").And.Contain("wer 0.213"));
-        Assert.That(caption, Does.Contain("image-captioning").And.Contain("1.5M").And.Contain("BLEU-4 0.11 on Flickr8k test"));
+        Assert.That(speech, Does.Contain("speech-to-text").And.Contain("test-rnn").And.Contain("384")
+            .And.Contain("wer 0.213"));
+        Assert.That(caption, Does.Contain("image-captioning").And.Contain("1.5M")
+            .And.Contain("BLEU-4 0.11 on Flickr8k test"));
         Assert.That(caption, Does.Contain("6.0 MB"), "1.5M float32 weights are about 6 MB");
         Assert.That(run.Out.IndexOf("caption-tiny", StringComparison.Ordinal),
             Is.LessThan(run.Out.IndexOf("speech-small", StringComparison.Ordinal)), "sorted by name");
@@ -110,7 +113,8 @@ public sealed class ModelsCommandTests
         var run = CliRun.Invoke(["models", "--models-dir", missing]);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
-        Assert.That(run.Error.Trim(), Is.EqualTo($"error: {missing}: models folder does not exist (from --models-dir)"));
+        Assert.That(run.Error.Trim(),
+            Is.EqualTo($"error: {missing}: models folder does not exist (from --models-dir)"));
     }
 
     [Test]

@@ -11,7 +11,7 @@ internal sealed record CliRun(int ExitCode, string Out, string Error)
     /// </summary>
     public static CliRun Invoke(
         string[] args, IReadOnlyDictionary<string, string>? variables = null, string? baseDirectory = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null, IReadOnlyList<ICommandModule>? modules = null)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -23,7 +23,7 @@ internal sealed record CliRun(int ExitCode, string Out, string Error)
             BaseDirectory = baseDirectory ?? TempFolder.EmptyBase,
             Clock = clock ?? TimeProvider.System,
         };
-        var code = CliApp.RunAsync(args, environment).GetAwaiter().GetResult();
+        var code = CliApp.RunAsync(args, environment, modules: modules).GetAwaiter().GetResult();
         return new CliRun(code, output.ToString(), error.ToString());
     }
 }

@@ -9,7 +9,8 @@ internal sealed class FakeClock : TimeProvider
 
     public override long GetTimestamp() => Interlocked.Read(ref _ticks);
 
-    public override DateTimeOffset GetUtcNow() => new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(_ticks);
+    public override DateTimeOffset GetUtcNow() =>
+        new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(Interlocked.Read(ref _ticks));
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 }

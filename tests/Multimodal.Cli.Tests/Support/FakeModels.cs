@@ -1,53 +1,40 @@
-using System.Buffers.Binary;
-using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rnn.Core;
+using Rnn.Core.Serialization;
 
 namespace Multimodal.Cli.Tests.Support;
 
-/// <summary>Writes small but well-formed model folders (config, safetensors weights, card).</summary>
+/// <summary>
+/// Writes small but valid model folders with the project's own writers (ModelConfig,
+/// SafeTensors), so "valid" here means what every pipeline will load.
+/// </summary>
 internal static class FakeModels
 {
-    /// <summary>
-    /// Creates models/NAME with float32 tensors of the given shapes (zeros) and returns its path.
-    /// </summary>
+    /// <summary>Creates models/NAME with float32 zero tensors of the given shapes; returns its path.</summary>
+    /// <param name="modelsFolder">The models folder.</param>
+    /// <param name="name">Model (folder) name.</param>
+    /// <param name="task">The config's top-level "task".</param>
+    /// <param name="tensors">Tensor names and shapes.</param>
+    /// <param name="extra">Further top-level config fields, e.g. "metrics".</param>
+    /// <param name="card">MODEL_CARD.md text; a one-line card by default.</param>
     public static string Write(
         string modelsFolder, string name, string task, IReadOnlyDictionary<string, int[]> tensors,
-        object? extraConfig = null, string? card = null)
+        JsonObject? extra = null, string? card = null)
     {
         var folder = Path.Combine(modelsFolder, name);
         Directory.CreateDirectory(folder);
 
-        var config = new Dictionary<string, object?> { ["task"] = task, ["architecture"] = "test" };
-        if (extraConfig is not null)
+        var config = new ModelConfig("test-rnn");
+        config.Extra["task"] = task;
+        foreach (var (key, value) in extra ?? new JsonObject())
         {
-            foreach (var p in JsonSerializer.SerializeToElement(extraConfig).EnumerateObject())
-            {
-                config[p.Name] = p.Value;
-            }
+            config.Extra[key] = value?.DeepClone();
         }
 
-        File.WriteAllText(Path.Combine(folder, "config.json"), JsonSerializer.Serialize(config));
-        File.WriteAllBytes(Path.Combine(folder, "weights.safetensors"), SafeTensors(tensors));
+        config.Save(Path.Combine(folder, "config.json"));
+        SafeTensors.Save(Path.Combine(folder, "weights.safetensors"),
+            tensors.Select(t => (t.Key, Backends.Default.Zeros(t.Value))));
         File.WriteAllText(Path.Combine(folder, "MODEL_CARD.md"), card ?? $"# {name}\n\nA test model.\n");
         return folder;
-    }
-
-    /// <summary>A safetensors file: u64 header length, JSON header, zero-filled F32 data.</summary>
-    public static byte[] SafeTensors(IReadOnlyDictionary<string, int[]> tensors)
-    {
-        var header = new Dictionary<string, object>();
-        long offset = 0;
-        foreach (var (name, shape) in tensors)
-        {
-            var bytes = 4L * shape.Aggregate(1L, (a, d) => a * d);
-            header[name] = new { dtype = "F32", shape, data_offsets = new[] { offset, offset + bytes } };
-            offset += bytes;
-        }
-
-        var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
-        var file = new byte[8 + json.Length + offset];
-        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)json.Length);
-        json.CopyTo(file, 8);
-        return file;
     }
 }

@@ -17,11 +17,22 @@ public sealed class ConvGradTests
 
     [Test]
     public void Conv2DStridedPadded() =>
-        AssertGrad(t => Ops.Conv2D(t[0], t[1], t[2], stride: 2, padding: 1), R(1, 2, 2, 5, 4), R(2, 3, 2, 3, 3), R(3, 3));
+        AssertGrad(
+            t => Ops.Conv2D(t[0], t[1], t[2], stride: 2, padding: 1), R(1, 2, 2, 5, 4), R(2, 3, 2, 3, 3), R(3, 3));
 
     [Test]
     public void Conv2DDilatedNoBias() =>
-        AssertGrad(t => Ops.Conv2D(t[0], t[1], null, stride: 1, padding: 2, dilation: 2), R(4, 1, 2, 5, 5), R(5, 2, 2, 3, 3));
+        AssertGrad(
+            t => Ops.Conv2D(t[0], t[1], null, stride: 1, padding: 2, dilation: 2), R(4, 1, 2, 5, 5), R(5, 2, 2, 3, 3));
+
+    [Test]
+    public void Conv2DBiasGradientWithFrozenWeight()
+    {
+        // Only x and the bias require grad: the filter pass runs into scratch for the bias alone.
+        var w = R(14, 2, 3, 3, 3);
+        AssertGrad(t => Ops.Conv2D(t[0], w, t[1], stride: 1, padding: 1), R(15, 2, 3, 4, 4), R(16, 2));
+        Assert.That(w.Grad, Is.Null);
+    }
 
     [Test]
     public void Conv2DSameKeepsSize()

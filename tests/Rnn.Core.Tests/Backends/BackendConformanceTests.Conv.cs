@@ -15,6 +15,7 @@ public abstract partial class BackendConformanceTests
         new(3, 3, StrideH: 1, StrideW: 2, PadH: 2, PadW: 2, DilationH: 2, DilationW: 1),
         Conv2DSpec.Square(1),
         new(1, 1, StrideH: 2, StrideW: 2),
+        new(2, 3, StrideH: 3, StrideW: 2, PadH: 3, PadW: 1),   // even kernel, rows wholly in padding
     };
 
     [TestCaseSource(nameof(ConvCases))]

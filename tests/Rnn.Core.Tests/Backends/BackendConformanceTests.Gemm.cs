@@ -108,4 +108,23 @@ public abstract partial class BackendConformanceTests
 
         AssertClose(expected, c, GemmTol, GemmTol, "batched");
     }
+
+    [Test]
+    public void GemmStridedBatchedWithCStrideZeroAccumulatesInOrder()
+    {
+        // C stride 0 with beta = 1 sums every product into one C: no product may be lost to a race.
+        const int m = 3, n = 4, k = 5, batch = 6;
+        var a = Random(33, batch * m * k);
+        var b = Random(34, batch * k * n);
+        var c = Random(35, m * n);
+        var expected = c.ToArray();
+        float[] av = a.ToArray(), bv = b.ToArray();
+        for (int i = 0; i < batch; i++)
+        {
+            Reference.Gemm(false, false, m, n, k, 1f, av, i * m * k, k, bv, i * k * n, n, 1f, expected, 0, n);
+        }
+
+        Backend.GemmStridedBatched(false, false, m, n, k, 1f, a, 0, k, m * k, b, 0, n, k * n, 1f, c, 0, n, 0, batch);
+        AssertClose(expected, c, GemmTol, GemmTol, "summed batch");
+    }
 }

@@ -98,7 +98,8 @@ public abstract class BackendTestBase
             float tol = absTol + relTol * MathF.Abs(e);
             if (!(MathF.Abs(e - a) <= tol))
             {
-                Assert.Fail($"{what}: element {i} of {expected.Length}: expected {e:G9}, got {a:G9} (tolerance {tol:G3})");
+                Assert.Fail(
+                    $"{what}: element {i} of {expected.Length}: expected {e:G9}, got {a:G9} (tolerance {tol:G3})");
             }
         }
     }

@@ -104,6 +104,37 @@ public abstract class OptimKernelTests : BackendTestBase
     }
 
     [Test]
+    public void UpdatesHonourOffsetsAndStayInsideTheirTensors()
+    {
+        // Views one time step into a bigger buffer, the way fused layers hand out parameters.
+        var be = Backend;
+        var p = RandomAtOffset(30, 3, Length);
+        var g = RandomAtOffset(31, 7, Length);
+        var m = RandomAtOffset(32, 1, Length);
+        var v = Make(RandomArray(33, Length, 0f, 1f), Length);
+        var vel = RandomAtOffset(34, 2, Length);
+        var (p0, g0, m0, v0, vel0) = (p.ToArray(), g.ToArray(), m.ToArray(), v.ToArray(), vel.ToArray());
+        var (pBefore, gBefore) = (StorageValues(p), StorageValues(g));
+        var (mBefore, velBefore) = (StorageValues(m), StorageValues(vel));
+
+        be.AdamStep(p, g, m, v, 0.01f, 0.9f, 0.999f, 1e-8f, 0.1f, true, 2);
+        be.SgdStep(p, g, vel, 0.1f, 0.9f, 0.01f, true);
+
+        var pRef = Make(p0, Length);
+        var gRef = Make(g0, Length);
+        var velRef = Make(vel0, Length);
+        be.AdamStep(pRef, gRef, Make(m0, Length), Make(v0, Length), 0.01f, 0.9f, 0.999f, 1e-8f, 0.1f, true, 2);
+        be.SgdStep(pRef, gRef, velRef, 0.1f, 0.9f, 0.01f, true);
+        Assert.That(p.ToArray(), Is.EqualTo(pRef.ToArray()));
+        Assert.That(vel.ToArray(), Is.EqualTo(velRef.ToArray()));
+        Assert.That(g.ToArray(), Is.EqualTo(g0), "the gradient is read only");
+        AssertGuardsIntact(p, pBefore);
+        AssertGuardsIntact(g, gBefore);
+        AssertGuardsIntact(m, mBefore);
+        AssertGuardsIntact(vel, velBefore);
+    }
+
+    [Test]
     public void AdamRejectsStepZero()
     {
         var be = CreateBackend();

@@ -27,7 +27,8 @@ public static partial class Reference
                 int iw = q * s.StrideW - s.PadW + j * s.DilationW;
                 if (ih >= 0 && ih < h && iw >= 0 && iw < wd)
                 {
-                    sum += (double)x[((n * cin + c) * h + ih) * wd + iw] * w[((o * cin + c) * s.KernelH + i) * s.KernelW + j];
+                    double xv = x[((n * cin + c) * h + ih) * wd + iw];
+                    sum += xv * w[((o * cin + c) * s.KernelH + i) * s.KernelW + j];
                 }
             }
 

@@ -73,8 +73,8 @@ public sealed class CtcLossTests
         var targets = new[] { new[] { 1, 1 }, new[] { 1, 3, 1 }, Array.Empty<int>(), new[] { 3 } };
         var inputLengths = new[] { 6, 5, 4, 3 };
         var logits = Logits(11, targets.Length, time, classes);
-        var losses = CtcLoss.Compute(logits, targets, inputLengths, new CtcOptions { Blank = blank, Reduction = Reduction.None })
-            .ToArray();
+        var options = new CtcOptions { Blank = blank, Reduction = Reduction.None };
+        var losses = CtcLoss.Compute(logits, targets, inputLengths, options).ToArray();
         var x = logits.ToArray();
         for (int b = 0; b < targets.Length; b++)
         {
@@ -103,7 +103,8 @@ public sealed class CtcLossTests
     {
         var targets = new[] { 0, 1, 1, 2, 0 };
         var r = GradCheck.Check(
-            x => CtcLoss.Compute(x[0], targets, new[] { 3, 2 }, new[] { 6, 6 }, new CtcOptions { Blank = 3, Reduction = Reduction.Sum }),
+            x => CtcLoss.Compute(
+                x[0], targets, new[] { 3, 2 }, new[] { 6, 6 }, new CtcOptions { Blank = 3, Reduction = Reduction.Sum }),
             new[] { Logits(13, 2, 6, 4) });
         Assert.That(r.MaxRelError, Is.LessThan(2e-2f), r.ToString());
     }
@@ -113,9 +114,11 @@ public sealed class CtcLossTests
     {
         var targets = new[] { new[] { 1, 2 }, new[] { 1, 1, 1 } };
         var logits = Logits(14, 2, 8, 3);
-        var none = CtcLoss.Compute(logits, targets, new[] { 8, 8 }, new CtcOptions { Reduction = Reduction.None }).ToArray();
+        var none = CtcLoss.Compute(logits, targets, new[] { 8, 8 }, new CtcOptions { Reduction = Reduction.None })
+            .ToArray();
         var mean = CtcLoss.Compute(logits, targets, new[] { 8, 8 }).Item();
-        var perLength = CtcLoss.Compute(logits, targets, new[] { 8, 8 }, new CtcOptions { DivideByTargetLength = true }).Item();
+        var perLength = CtcLoss.Compute(logits, targets, new[] { 8, 8 }, new CtcOptions { DivideByTargetLength = true })
+            .Item();
         Assert.That(mean, Is.EqualTo((none[0] + none[1]) / 2).Within(1e-5f));
         Assert.That(perLength, Is.EqualTo((none[0] / 2 + none[1] / 3) / 2).Within(1e-5f));
     }
@@ -126,13 +129,15 @@ public sealed class CtcLossTests
         // "1 1" needs three frames (1, blank, 1); two cannot hold it.
         var targets = new[] { new[] { 1, 1 }, new[] { 2 } };
         var logits = Logits(15, 2, 2, 3);
-        var raw = CtcLoss.Compute(logits, targets, new[] { 2, 2 }, new CtcOptions { Reduction = Reduction.None }).ToArray();
+        var raw = CtcLoss.Compute(logits, targets, new[] { 2, 2 }, new CtcOptions { Reduction = Reduction.None })
+            .ToArray();
         Assert.That(double.IsPositiveInfinity(raw[0]));
         Assert.That(float.IsFinite(raw[1]));
 
         logits.RequiresGrad = true;
         using var tape = Tape.Begin();
-        var loss = CtcLoss.Compute(logits, targets, new[] { 2, 2 }, new CtcOptions { ZeroInfinity = true, Reduction = Reduction.Sum });
+        var zeroed = new CtcOptions { ZeroInfinity = true, Reduction = Reduction.Sum };
+        var loss = CtcLoss.Compute(logits, targets, new[] { 2, 2 }, zeroed);
         Assert.That(loss.Item(), Is.EqualTo(raw[1]).Within(1e-6f));
         tape.Backward(loss);
         var g = logits.Grad!.ToArray();
@@ -148,6 +153,7 @@ public sealed class CtcLossTests
             Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("blank 0"));
         Assert.That(() => CtcLoss.Compute(logits, new[] { new[] { 1 } }, new[] { 5 }),
             Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("5"));
-        Assert.That(() => CtcLoss.Compute(logits.View(4, 3), new[] { new[] { 1 } }, new[] { 4 }), Throws.ArgumentException);
+        Assert.That(
+            () => CtcLoss.Compute(logits.View(4, 3), new[] { new[] { 1 } }, new[] { 4 }), Throws.ArgumentException);
     }
 }

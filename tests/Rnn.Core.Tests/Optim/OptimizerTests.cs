@@ -110,7 +110,8 @@ public sealed class OptimizerTests
         var optFirst = new Adam(first.NamedParameters(), 0.05f);
         Train(optFirst, first, 4);
         var state = optFirst.ExportState();
-        Assert.That(state.Buffers.Keys, Is.EquivalentTo(new[] { "a.exp_avg", "a.exp_avg_sq", "b.exp_avg", "b.exp_avg_sq" }));
+        Assert.That(
+            state.Buffers.Keys, Is.EquivalentTo(new[] { "a.exp_avg", "a.exp_avg_sq", "b.exp_avg", "b.exp_avg_sq" }));
 
         var resumed = new TwoParams();
         resumed.A.Load(first.A.Value.ToArray());
@@ -132,8 +133,10 @@ public sealed class OptimizerTests
         var adam = new Adam(model.NamedParameters());
         var sgd = new Sgd(model.NamedParameters(), 0.1f, momentum: 0.5f);
         var wrongKind = new OptimizerState("sgd", 1, 0.1f, new Dictionary<string, float[]>());
-        var wrongName = new OptimizerState("adam", 1, 0.1f, new Dictionary<string, float[]> { ["c.exp_avg"] = new float[3] });
-        var wrongSize = new OptimizerState("adam", 1, 0.1f, new Dictionary<string, float[]> { ["a.exp_avg"] = new float[2] });
+        var wrongName = new OptimizerState(
+            "adam", 1, 0.1f, new Dictionary<string, float[]> { ["c.exp_avg"] = new float[3] });
+        var wrongSize = new OptimizerState(
+            "adam", 1, 0.1f, new Dictionary<string, float[]> { ["a.exp_avg"] = new float[2] });
         Assert.That(() => adam.ImportState(wrongKind), Throws.ArgumentException.With.Message.Contains("'sgd'"));
         Assert.That(() => adam.ImportState(wrongName), Throws.ArgumentException.With.Message.Contains("c.exp_avg"));
         Assert.That(() => adam.ImportState(wrongSize), Throws.ArgumentException.With.Message.Contains("2 values"));

@@ -55,7 +55,12 @@ public sealed class FusedSequenceTests
         [Values("none", "lengths", "mask")] string padding)
     {
         var cell = MakeCell(kind, new Rng(11));
-        var options = new RnnOptions { ReturnSequences = returnSequences, GoBackwards = goBackwards, ReturnState = true };
+        var options = new RnnOptions
+        {
+            ReturnSequences = returnSequences,
+            GoBackwards = goBackwards,
+            ReturnState = true,
+        };
         int[]? lengths = padding == "lengths" ? new[] { 6, 3, 0 } : null;
         Tensor? mask = padding == "mask"
             ? Tensor.FromArray(new float[] { 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1 }, 3, 6)
@@ -81,21 +86,42 @@ public sealed class FusedSequenceTests
     }
 
     [Test]
-    public void RecurrentDropoutFallsBackToStepPathButInputDropoutStaysFused()
+    public void FusedMatchesStepPathWithRecurrentAndInputDropout(
+        [Values("lstm", "gru", "gru-before")] string kind, [Values] bool returnSequences)
+    {
+        // Same seed, so both paths draw the same per-sequence masks.
+        var cell = MakeCell(kind, new Rng(12));
+        var options = new RnnOptions
+        {
+            ReturnSequences = returnSequences,
+            GoBackwards = true,
+            RecurrentDropout = 0.4f,
+            InputDropout = 0.2f,
+            Seed = 21,
+        };
+        int[] lengths = { 6, 4, 1 };
+        var step = Execute(cell, options, fused: false, lengths, null);
+        var fused = Execute(cell, options, fused: true, lengths, null);
+        Assert.That(fused.Fused, Is.True);
+        Assert.That(fused.Output, Is.EqualTo(step.Output).Within(1e-5f), "output");
+        for (int i = 0; i < step.Grads.Length; i++)
+        {
+            Assert.That(fused.Grads[i], Is.EqualTo(step.Grads[i]).Within(1e-4f), $"gradient of leaf {i}");
+        }
+
+        var plain = Execute(cell, options with { RecurrentDropout = 0f }, fused: true, lengths, null);
+        Assert.That(fused.Output, Is.Not.EqualTo(plain.Output), "the recurrent mask changes the result");
+    }
+
+    [Test]
+    public void DropoutIsOffAtInference()
     {
         var cell = new LstmCell(4, 5, new Rng(3));
         var x = R(4, 2, 3, 4);
-        var withRecurrent = new Rnn(cell, new RnnOptions { RecurrentDropout = 0.3f });
-        withRecurrent.Forward(x);
-        Assert.That(withRecurrent.LastCallFused, Is.False);
-
-        var withInput = new Rnn(cell, new RnnOptions { InputDropout = 0.3f });
-        withInput.Forward(x);
-        Assert.That(withInput.LastCallFused, Is.True);
-
-        withRecurrent.Eval();
-        withRecurrent.Forward(x);
-        Assert.That(withRecurrent.LastCallFused, Is.True, "no dropout at inference, so the fused path applies");
+        var dropped = new Rnn(cell, new RnnOptions { RecurrentDropout = 0.3f, InputDropout = 0.3f });
+        dropped.Eval();
+        var plain = new Rnn(cell);
+        Assert.That(dropped.Forward(x).Output.ToArray(), Is.EqualTo(plain.Forward(x).Output.ToArray()));
     }
 
     [Test]
@@ -103,8 +129,31 @@ public sealed class FusedSequenceTests
     {
         var cell = new GruCell(4, 5, new Rng(3));
         var x = R(4, 2, 3, 4);
-        var a = new Rnn(cell, new RnnOptions { InputDropout = 0.4f, Seed = 9, ReturnSequences = true, AllowFused = false });
-        var b = new Rnn(cell, new RnnOptions { InputDropout = 0.4f, Seed = 9, ReturnSequences = true });
+        var options = new RnnOptions { InputDropout = 0.4f, Seed = 9, ReturnSequences = true };
+        var a = new Rnn(cell, options with { AllowFused = false });
+        var b = new Rnn(cell, options);
         Assert.That(b.Forward(x).Output.ToArray(), Is.EqualTo(a.Forward(x).Output.ToArray()).Within(1e-5f));
+    }
+
+    [Test]
+    public void FusedSequenceIsOneTapeEntry()
+    {
+        var layer = new Rnn(new LstmCell(4, 5, new Rng(3)), new RnnOptions { ReturnSequences = true });
+        var x = R(4, 2, 7, 4);
+        using var tape = Tape.Begin();
+        var y = layer.Forward(x, lengths: new[] { 7, 4 });
+        Assert.That(tape.Count, Is.EqualTo(1), "one entry for all 7 steps");
+        Assert.That(y.Output.RequiresGrad && y.States[0].RequiresGrad && y.States[1].RequiresGrad, Is.True);
+    }
+
+    [Test]
+    public void ZeroLengthSequenceGivesEmptyOrZeroOutput()
+    {
+        var x = Tensor.Zeros(2, 0, 4);
+        var seq = new Rnn(new GruCell(4, 3, new Rng(1)), new RnnOptions { ReturnSequences = true }).Forward(x);
+        Assert.That(seq.Output.ShapeArray, Is.EqualTo(new[] { 2, 0, 3 }));
+        var last = new Rnn(new GruCell(4, 3, new Rng(1))).Forward(x);
+        Assert.That(last.Output.ShapeArray, Is.EqualTo(new[] { 2, 3 }));
+        Assert.That(last.Output.ToArray(), Is.All.EqualTo(0f));
     }
 }

@@ -117,7 +117,8 @@ public sealed class ModelIoTests
 
         var again = new TwoLayer(read.Get<int>("architecture.vocab"), read.Get<int>("architecture.hidden"), 2, seed: 8);
         ModelIo.LoadWeights(again, ModelIo.WeightsPath(folder));
-        Assert.That(SafeTensorsFile.Read(ModelIo.WeightsPath(folder)).Metadata["architecture"], Is.EqualTo("two-layer"));
+        var metadata = SafeTensorsFile.Read(ModelIo.WeightsPath(folder)).Metadata;
+        Assert.That(metadata["architecture"], Is.EqualTo("two-layer"));
     }
 
     [Test]
@@ -147,7 +148,8 @@ public sealed class ModelIoTests
 
     [TestCase("{", "config.json: not valid JSON")]
     [TestCase("[1]", "config.json: top level is an array, expected an object")]
-    [TestCase("{\"version\": 1, \"architecture\": {\"type\": \"x\"}}", "\"format\" is missing, expected a non-empty string")]
+    [TestCase("{\"version\": 1, \"architecture\": {\"type\": \"x\"}}",
+        "\"format\" is missing, expected a non-empty string")]
     [TestCase("{\"format\": \"keras\", \"version\": 1, \"architecture\": {\"type\": \"x\"}}",
         "\"format\" is 'keras', expected 'multimodal-model'")]
     [TestCase("{\"format\": \"multimodal-model\", \"architecture\": {\"type\": \"x\"}}", "\"version\" is missing")]
@@ -170,7 +172,8 @@ public sealed class ModelIoTests
     public void GetNamesPathAndValueOnBadField()
     {
         var config = ModelConfig.Parse(
-            "{\"format\": \"multimodal-model\", \"version\": 1, \"architecture\": {\"type\": \"x\", \"hidden\": \"big\"}}",
+            "{\"format\": \"multimodal-model\", \"version\": 1, " +
+            "\"architecture\": {\"type\": \"x\", \"hidden\": \"big\"}}",
             "m/config.json");
         var error = Assert.Throws<InvalidDataException>(() => config.Get<int>("architecture.hidden"));
         Assert.That(error!.Message, Is.EqualTo("m/config.json: \"architecture.hidden\" is \"big\", expected Int32"));

@@ -161,7 +161,8 @@ public sealed class SafeTensorsTests
         yield return Case("bad JSON", Build("{\"a\": {\"dtype\": ", new byte[8]), "header is not valid JSON");
         yield return Case("trailing comma", Build("{\"a\": 1,}", Array.Empty<byte>()), "header is not valid JSON");
         yield return Case("bad dtype", Build(Entry("a", "F33", "[2]", 0, 8), new byte[8]), "unknown dtype 'F33'");
-        yield return Case("lower-case dtype", Build(Entry("a", "f32", "[2]", 0, 8), new byte[8]), "unknown dtype 'f32'");
+        yield return Case("lower-case dtype", Build(Entry("a", "f32", "[2]", 0, 8), new byte[8]),
+            "unknown dtype 'f32'");
         yield return Case("numeric dtype", Build("{\"a\":{\"dtype\":4,\"shape\":[2],\"data_offsets\":[0,8]}}",
             new byte[8]), "unknown dtype '4'");
         yield return Case("negative dimension", Build(Entry("a", "F32", "[-2]", 0, 8), new byte[8]),
@@ -189,7 +190,8 @@ public sealed class SafeTensorsTests
             "tensor 'a' has no \"dtype\"");
         yield return Case("unknown field", Build("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]," +
             "\"extra\":1}}", new byte[8]), "unknown field 'extra'");
-        yield return Case("entry not an object", Build("{\"a\": [1]}", Array.Empty<byte>()), "tensor 'a' is a JSON Array");
+        yield return Case("entry not an object", Build("{\"a\": [1]}", Array.Empty<byte>()),
+            "tensor 'a' is a JSON Array");
         yield return Case("metadata not strings", Build("{\"__metadata__\":{\"n\":3}}", Array.Empty<byte>()),
             "value 'n' is a JSON Number, expected a string");
         yield return Case("shape not an array", Build(Entry("a", "F32", "2", 0, 8), new byte[8]),

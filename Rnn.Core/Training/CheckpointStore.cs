@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace Rnn.Core.Training;
+
+/// <summary>
+/// A folder of training checkpoints named "checkpoint-{step:D10}.safetensors": saves atomically,
+/// finds the latest, keeps only the newest few. Leftover temp files of a killed writer are
+/// ignored (they never carry the final name).
+/// </summary>
+public sealed class CheckpointStore
+{
+    private const string Prefix = "checkpoint-";
+    private const string Extension = ".safetensors";
+
+    /// <summary>Creates a store over a folder (created on first save).</summary>
+    /// <param name="directory">The folder.</param>
+    /// <param name="keepLast">How many newest checkpoints to keep; 0 keeps all.</param>
+    public CheckpointStore(string directory, int keepLast = 2)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentOutOfRangeException.ThrowIfNegative(keepLast);
+        Directory = directory;
+        KeepLast = keepLast;
+    }
+
+    /// <summary>The folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>Number of checkpoints kept (0 = all).</summary>
+    public int KeepLast { get; }
+
+    /// <summary>Writes a checkpoint, then deletes the oldest beyond <see cref="KeepLast"/>; returns its path.</summary>
+    public string Save(TrainingCheckpoint checkpoint)
+    {
+        string step = checkpoint.Step.ToString("D10", CultureInfo.InvariantCulture);
+        string path = Path.Combine(Directory, Prefix + step + Extension);
+        checkpoint.ToFile().Save(path);
+        if (KeepLast > 0)
+        {
+            foreach (var (old, _) in List().SkipLast(KeepLast))
+            {
+                File.Delete(old);
+            }
+        }
+
+        return path;
+    }
+
+    /// <summary>The checkpoint with the highest step, or null when the folder has none.</summary>
+    public (string Path, TrainingCheckpoint Checkpoint)? LoadLatest()
+    {
+        var latest = List().LastOrDefault();
+        if (latest.Path is null)
+        {
+            return null;
+        }
+
+        return (latest.Path, TrainingCheckpoint.FromFile(CheckpointFile.Load(latest.Path), latest.Path));
+    }
+
+    /// <summary>Checkpoint files and their steps, oldest first.</summary>
+    public IReadOnlyList<(string Path, long Step)> List()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return Array.Empty<(string, long)>();
+        }
+
+        var found = new List<(string, long)>();
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, Prefix + "*" + Extension))
+        {
+            string name = Path.GetFileNameWithoutExtension(path);
+            var digits = name.AsSpan(Prefix.Length);
+            if (long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long step))
+            {
+                found.Add((path, step));
+            }
+        }
+
+        return found.OrderBy(f => f.Item2).ToList();
+    }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using Rnn.Core.Nn;
+using Rnn.Core.Optim;
+
+namespace Rnn.Core.Training;
+
+/// <summary>
+/// Everything a run needs to continue exactly where it stopped: the weights, the optimizer
+/// state, the position in the data (epoch and next batch), the random generators, and the
+/// running sums of the current epoch's loss.
+/// </summary>
+public sealed class TrainingCheckpoint
+{
+    private const string FormatName = "rnn-core-training-checkpoint";
+    private const string WeightPrefix = "model.";
+    private const string OptimizerPrefix = "optim.";
+
+    /// <summary>Optimizer steps taken by the trainer.</summary>
+    public long Step { get; init; }
+
+    /// <summary>0-based epoch the run is in.</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>Index of the next batch of <see cref="Epoch"/>; equals the batch count at an epoch's end.</summary>
+    public int NextBatch { get; init; }
+
+    /// <summary>Sum of the losses of the batches of <see cref="Epoch"/> done so far.</summary>
+    public double EpochLossSum { get; init; }
+
+    /// <summary>Number of batches whose loss is in <see cref="EpochLossSum"/> (skipped steps are not).</summary>
+    public int EpochLossCount { get; init; }
+
+    /// <summary>Weights by parameter path.</summary>
+    public required IReadOnlyDictionary<string, (int[] Shape, float[] Values)> Weights { get; init; }
+
+    /// <summary>The optimizer's exported state.</summary>
+    public required OptimizerState Optimizer { get; init; }
+
+    /// <summary>Tracked generators by name: state and pending normal sample.</summary>
+    public required IReadOnlyDictionary<string, (ulong State, double? PendingNormal)> Rngs { get; init; }
+
+    /// <summary>Captures a model, optimizer and generators.</summary>
+    public static TrainingCheckpoint Capture(
+        Module model, IOptimizer optimizer, IReadOnlyDictionary<string, Rng> rngs,
+        long step, int epoch, int nextBatch, double epochLossSum, int epochLossCount) => new()
+        {
+            Step = step,
+            Epoch = epoch,
+            NextBatch = nextBatch,
+            EpochLossSum = epochLossSum,
+            EpochLossCount = epochLossCount,
+            Weights = model.NamedParameters().ToDictionary(
+                p => p.Path, p => (p.Parameter.Value.ShapeArray, p.Parameter.Value.ToArray())),
+            Optimizer = optimizer.ExportState(),
+            Rngs = rngs.ToDictionary(r => r.Key, r => (r.Value.State, r.Value.PendingNormal)),
+        };
+
+    /// <summary>
+    /// Loads the weights, optimizer state and generators into a run. Every parameter of the
+    /// model must be in the checkpoint with its shape, and every tracked generator too;
+    /// all mismatches are reported at once.
+    /// </summary>
+    public void Restore(Module model, IOptimizer optimizer, IReadOnlyDictionary<string, Rng> rngs)
+    {
+        var problems = new List<string>();
+        var named = model.NamedParameters().ToList();
+        foreach (var (path, p) in named)
+        {
+            if (!Weights.TryGetValue(path, out var w))
+            {
+                problems.Add($"missing weight '{path}'");
+            }
+            else if (!p.Value.Shape.SequenceEqual(w.Shape))
+            {
+                problems.Add(
+                    $"'{path}' is {Rnn.Core.Shape.Format(w.Shape)} in the checkpoint, " +
+                    $"{Rnn.Core.Shape.Format(p.Shape)} in the model");
+            }
+        }
+
+        problems.AddRange(Weights.Keys.Except(named.Select(n => n.Path)).Select(k => $"unexpected weight '{k}'"));
+        problems.AddRange(rngs.Keys.Except(Rngs.Keys).Select(k => $"missing random generator '{k}'"));
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException($"checkpoint does not fit the model: {string.Join("; ", problems)}");
+        }
+
+        foreach (var (path, p) in named)
+        {
+            p.Load(Weights[path].Values);
+        }
+
+        optimizer.ImportState(Optimizer);
+        foreach (var (name, rng) in rngs)
+        {
+            rng.State = Rngs[name].State;
+            rng.PendingNormal = Rngs[name].PendingNormal;
+        }
+    }
+
+    /// <summary>Converts to the on-disk container.</summary>
+    public CheckpointFile ToFile()
+    {
+        var file = new CheckpointFile();
+        var m = file.Metadata;
+        m["format"] = FormatName;
+        m["version"] = "1";
+        m["step"] = Str(Step);
+        m["epoch"] = Str(Epoch);
+        m["next_batch"] = Str(NextBatch);
+        m["epoch_loss_sum"] = EpochLossSum.ToString("R", CultureInfo.InvariantCulture);
+        m["epoch_loss_count"] = Str(EpochLossCount);
+        m["optimizer.kind"] = Optimizer.Kind;
+        m["optimizer.step"] = Str(Optimizer.StepCount);
+        m["optimizer.learning_rate"] = Optimizer.LearningRate.ToString("R", CultureInfo.InvariantCulture);
+        foreach (var (name, (state, pending)) in Rngs)
+        {
+            m[$"rng.{name}.state"] = Str(state);
+            m[$"rng.{name}.pending_normal"] = pending?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+        }
+
+        foreach (var (path, (shape, values)) in Weights)
+        {
+            file.Add(WeightPrefix + path, shape, values);
+        }
+
+        foreach (var (key, values) in Optimizer.Buffers)
+        {
+            file.Add(OptimizerPrefix + key, new[] { values.Length }, values);
+        }
+
+        return file;
+    }
+
+    /// <summary>Reads back a container written by <see cref="ToFile"/>.</summary>
+    public static TrainingCheckpoint FromFile(CheckpointFile file, string source)
+    {
+        var m = file.Metadata;
+        string Get(string key) => m.TryGetValue(key, out var v)
+            ? v
+            : throw new InvalidDataException(
+                $"'{source}' lacks checkpoint field '{key}' (format {m.GetValueOrDefault("format", "unknown")})");
+        if (Get("format") != FormatName || Get("version") != "1")
+        {
+            throw new InvalidDataException(
+                $"'{source}' is format '{m["format"]}' version '{m.GetValueOrDefault("version")}'; " +
+                $"expected {FormatName} 1");
+        }
+
+        var rngs = new Dictionary<string, (ulong, double?)>();
+        var stateKeys = m.Keys.Where(k =>
+            k.StartsWith("rng.", StringComparison.Ordinal) && k.EndsWith(".state", StringComparison.Ordinal));
+        foreach (var key in stateKeys)
+        {
+            string name = key["rng.".Length..^".state".Length];
+            string pending = Get($"rng.{name}.pending_normal");
+            rngs[name] = (ulong.Parse(m[key], CultureInfo.InvariantCulture),
+                pending.Length == 0 ? null : double.Parse(pending, CultureInfo.InvariantCulture));
+        }
+
+        return new TrainingCheckpoint
+        {
+            Step = long.Parse(Get("step"), CultureInfo.InvariantCulture),
+            Epoch = int.Parse(Get("epoch"), CultureInfo.InvariantCulture),
+            NextBatch = int.Parse(Get("next_batch"), CultureInfo.InvariantCulture),
+            EpochLossSum = double.Parse(Get("epoch_loss_sum"), CultureInfo.InvariantCulture),
+            EpochLossCount = int.Parse(Get("epoch_loss_count"), CultureInfo.InvariantCulture),
+            Weights = file.Tensors.Where(t => t.Name.StartsWith(WeightPrefix, StringComparison.Ordinal))
+                .ToDictionary(t => t.Name[WeightPrefix.Length..], t => (t.Shape, t.Values)),
+            Optimizer = new OptimizerState(
+                Get("optimizer.kind"),
+                long.Parse(Get("optimizer.step"), CultureInfo.InvariantCulture),
+                float.Parse(Get("optimizer.learning_rate"), CultureInfo.InvariantCulture),
+                file.Tensors.Where(t => t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
+                    .ToDictionary(t => t.Name[OptimizerPrefix.Length..], t => t.Values)),
+            Rngs = rngs,
+        };
+    }
+
+    private static string Str(long v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static string Str(ulong v) => v.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,20 @@
+namespace Rnn.Core.Training;
+
+/// <summary>What a <see cref="TrainingProgress"/> report is about.</summary>
+public enum TrainingEvent
+{
+    /// <summary>An optimizer step finished.</summary>
+    Step,
+
+    /// <summary>A step was skipped because its loss or gradient was not finite.</summary>
+    SkippedStep,
+
+    /// <summary>An epoch finished (with validation metrics when a validator is set).</summary>
+    EpochEnd,
+
+    /// <summary>A checkpoint was written.</summary>
+    Checkpoint,
+
+    /// <summary>The run continued from a checkpoint.</summary>
+    Resumed,
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Quick start: build the multimodal CLI in Release and run the main job of every pipeline that
+# exists on a bundled example. Run from anywhere on Debian 12 with the .NET 10 SDK.
+#
+# Today no pipeline is built yet, so this shows the version and the bundled models. Each
+# pipeline adds its line to run_examples below when it lands.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+# Debian packages the CLI needs at run time; none yet (a native decoder would go here).
+apt_packages=()
+if [ "${#apt_packages[@]}" -gt 0 ]; then
+    missing=()
+    for p in "${apt_packages[@]}"; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        if [ "$(id -u)" -eq 0 ]; then
+            DEBIAN_FRONTEND=noninteractive apt-get update
+            DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+        else
+            echo "example: please install: ${missing[*]} (sudo apt-get install ${missing[*]})" >&2
+            exit 1
+        fi
+    fi
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+    echo "example: dotnet not found; install the .NET 10 SDK first" >&2
+    exit 1
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+out="$repo/out/cli"
+echo "== building the CLI (Release) into $out"
+dotnet publish Multimodal.Cli/Multimodal.Cli.csproj -c Release -o "$out" -nodeReuse:false --nologo -v quiet
+
+multimodal() {
+    # Run from the repository root so the default models/ lookup finds the bundled models.
+    dotnet "$out/multimodal.dll" "$@"
+}
+
+run_examples() {
+    echo "== multimodal --version"
+    multimodal --version
+    echo "== multimodal models"
+    multimodal models
+    # Pipelines add their example here, one line each, e.g.:
+    #   multimodal transcribe examples/speech/hello.wav --out "$repo/out/examples"
+}
+
+run_examples
+echo "== done; the CLI is $out/multimodal"

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Tests.Support;
+
+namespace Multimodal.Cli.Tests.Hosting;
+
+/// <summary>How exceptions thrown by a verb reach the user, using a throwing verb made for the test.</summary>
+[TestFixture]
+public sealed class VerbErrorTests
+{
+    private sealed class ThrowingVerb(Exception error) : ICommandModule
+    {
+        public Command Build(CliContext context)
+        {
+            var command = new Command("boom", "Throws");
+            command.SetAction(int (_) => throw error);
+            return command;
+        }
+    }
+
+    private static CliRun Run(Exception error, Dictionary<string, string>? variables = null) =>
+        CliRun.Invoke(["boom"], variables, modules: [new ThrowingVerb(error)]);
+
+    [Test]
+    public void Cli_exception_is_one_error_line_with_the_file()
+    {
+        var run = Run(new CliException("clip.wav", "0 channels"));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error, Is.EqualTo("error: clip.wav: 0 channels" + Environment.NewLine));
+    }
+
+    [Test]
+    public void File_errors_are_one_line_without_a_stack_trace()
+    {
+        var run = Run(new FileNotFoundException("Could not find file '/data/a.wav'."));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error.Trim(), Is.EqualTo("error: Could not find file '/data/a.wav'."));
+    }
+
+    [Test]
+    public void Unexpected_errors_are_one_line_unless_debugging()
+    {
+        var quiet = Run(new InvalidOperationException("state"));
+        var debug = Run(new InvalidOperationException("state"), new() { [CliApp.DebugVariable] = "1" });
+
+        Assert.That(quiet.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(quiet.Error.Trim(), Is.EqualTo(
+            "error: unexpected InvalidOperationException: state (set MULTIMODAL_DEBUG=1 for the stack trace)"));
+        Assert.That(debug.Error, Does.Contain("System.InvalidOperationException: state"));
+    }
+
+    [Test]
+    public void Device_is_checked_before_the_verb_runs()
+    {
+        var run = CliRun.Invoke(["boom", "--device", "cuda"], modules: [new ThrowingVerb(new Exception("ran"))]);
+
+        Assert.That(run.Error, Does.Contain("no CUDA backend").And.Not.Contain("ran"));
+    }
+}

@@ -1,0 +1,61 @@
+namespace Rnn.Core.Tests.Conformance;
+
+// CPU-only GEMM checks at sizes the shared suite keeps small: several row blocks (MC), depth
+// blocks (KC = 256) and a thin GEMV, each instruction set against the plain GemmReference
+// loop and against each other, serial and on two threads.
+public sealed class CpuGemmTests
+{
+    private static float[] Values(ulong seed, int n)
+    {
+        var rng = new Rng(seed);
+        return Enumerable.Range(0, n).Select(_ => rng.Uniform(-1f, 1f)).ToArray();
+    }
+
+    [TestCase(CpuSimd.Scalar, 1, 130, 70, 520)]
+    [TestCase(CpuSimd.Avx2, 1, 130, 70, 520)]
+    [TestCase(CpuSimd.Avx2, 2, 130, 70, 520)]
+    [TestCase(CpuSimd.Avx2, 2, 1, 300, 260)]
+    [TestCase(CpuSimd.Avx2, 2, 257, 3, 64)]
+    [TestCase(CpuSimd.Avx512, 2, 40, 70, 270)]
+    [TestCase(CpuSimd.Auto, 2, 64, 130, 96)]
+    public void PackedGemmMatchesReferenceLoop(CpuSimd simd, int threads, int m, int n, int k)
+    {
+        var be = new CpuBackend(threads, simd);
+        foreach (var (ta, tb) in new[] { (false, false), (true, false), (false, true), (true, true) })
+        {
+            int lda = ta ? m : k, ldb = tb ? k : n;
+            float[] a = Values(1, m * k), b = Values(2, k * n), c0 = Values(3, m * n);
+            var expected = (float[])c0.Clone();
+            CpuBackend.GemmReference(ta, tb, m, n, k, 0.5f, a, 0, lda, b, 0, ldb, -1f, expected, 0, n,
+                new ParallelOptions { MaxDegreeOfParallelism = 1 });
+            var c = be.FromArray(c0, new[] { m * n });
+            be.Gemm(ta, tb, m, n, k, 0.5f, be.FromArray(a, new[] { a.Length }), 0, lda,
+                be.FromArray(b, new[] { b.Length }), 0, ldb, -1f, c, 0, n);
+
+            // Depth up to 520 of products in [-1, 1], float against float in another order:
+            // differences stay under 1e-4 with margin (typically ~1e-5).
+            var actual = c.ToArray();
+            for (int i = 0; i < actual.Length; i++)
+            {
+                Assert.That(actual[i], Is.EqualTo(expected[i]).Within(2e-4f), $"{ta}/{tb} element {i}");
+            }
+        }
+    }
+
+    [Test]
+    public void AutoNeverPicksEmulatedVectors()
+    {
+        var simd = new CpuBackend(1, CpuSimd.Auto).Simd;
+        if (!CpuFeatures.HasAvx512)
+        {
+            Assert.That(simd, Is.Not.EqualTo(CpuSimd.Avx512));
+        }
+
+        if (!CpuFeatures.HasAvx2Fma)
+        {
+            Assert.That(simd, Is.EqualTo(CpuSimd.Scalar));
+        }
+
+        Assert.That(new CpuBackend(1, CpuSimd.Avx512).Simd, Is.EqualTo(CpuSimd.Avx512), "explicit sets are kept");
+    }
+}

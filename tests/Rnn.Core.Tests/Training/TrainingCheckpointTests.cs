@@ -1,0 +1,70 @@
+using Rnn.Core.Nn;
+using Rnn.Core.Optim;
+using Rnn.Core.Training;
+
+namespace Rnn.Core.Tests.Training;
+
+public sealed class TrainingCheckpointTests
+{
+    [Test]
+    public void RoundTripsThroughAFileExactly()
+    {
+        using var dir = new TempDir();
+        var model = new Dense(3, 2, new Rng(1));
+        var opt = new Adam(model.NamedParameters(), 0.01f);
+        model.Weight.Value.EnsureGrad();
+        model.Bias!.Value.EnsureGrad();
+        model.Weight.Grad!.Span.Fill(0.3f);
+        opt.Step();
+        var rng = new Rng(5);
+        rng.Normal();   // leaves a pending second sample
+        var rngs = new Dictionary<string, Rng> { ["noise"] = rng };
+
+        var c = TrainingCheckpoint.Capture(
+            model, opt, rngs, step: 7, epoch: 1, nextBatch: 3, epochLossSum: 0.1 + 0.2, epochLossCount: 3);
+        string path = new CheckpointStore(dir.Path).Save(c);
+        var expectedNext = new Rng(5);
+        expectedNext.Normal();
+        float next = expectedNext.Normal();
+
+        var other = new Dense(3, 2, new Rng(2));
+        var otherOpt = new Adam(other.NamedParameters(), 0.5f);
+        var otherRng = new Rng(99);
+        var loaded = new CheckpointStore(dir.Path).LoadLatest()!.Value;
+        Assert.That(loaded.Path, Is.EqualTo(path));
+        loaded.Checkpoint.Restore(other, otherOpt, new Dictionary<string, Rng> { ["noise"] = otherRng });
+
+        Assert.That(TrainingTestUtil.Weights(other), Is.EqualTo(TrainingTestUtil.Weights(model)));
+        Assert.That(
+            otherOpt.ExportState().Buffers["weight.exp_avg"], Is.EqualTo(opt.ExportState().Buffers["weight.exp_avg"]));
+        Assert.That(otherOpt.StepCount, Is.EqualTo(1));
+        Assert.That(otherRng.Normal(), Is.EqualTo(next));
+        Assert.That(loaded.Checkpoint.EpochLossSum, Is.EqualTo(0.1 + 0.2));
+        var position = (loaded.Checkpoint.Step, loaded.Checkpoint.Epoch, loaded.Checkpoint.NextBatch);
+        Assert.That(position, Is.EqualTo((7L, 1, 3)));
+    }
+
+    [Test]
+    public void RestoreReportsEveryMismatchAtOnce()
+    {
+        var model = new Dense(3, 2, new Rng(1));
+        var c = TrainingCheckpoint.Capture(
+            model, new Sgd(model.NamedParameters(), 0.1f), new Dictionary<string, Rng>(), 1, 0, 1, 0, 0);
+        var wider = new Dense(4, 2, new Rng(1), useBias: false);
+        var e = Assert.Throws<InvalidDataException>(() =>
+            c.Restore(
+                wider, new Sgd(wider.NamedParameters(), 0.1f), new Dictionary<string, Rng> { ["x"] = new Rng(1) }));
+        Assert.That(e!.Message, Does.Contain("'weight' is [2, 3] in the checkpoint, [2, 4] in the model"));
+        Assert.That(e.Message, Does.Contain("unexpected weight 'bias'"));
+        Assert.That(e.Message, Does.Contain("missing random generator 'x'"));
+    }
+
+    [Test]
+    public void LatestIsNullForAnEmptyFolderAndTempFilesAreIgnored()
+    {
+        using var dir = new TempDir();
+        var store = new CheckpointStore(dir.Path);
+        File.WriteAllText(Path.Combine(dir.Path, ".checkpoint-0000000009.safetensors.abc.tmp"), "partial");
+        Assert.That(store.LoadLatest(), Is.Null);
+    }
+}
