@@ -16,12 +16,13 @@ namespace Pipelines.Speech.Audio;
 internal sealed class SincResamplingSampleProvider : ISampleProvider
 {
     private const int SincTaps = 256;
+    private const int TailFrames = 4 * SincTaps; // room for the filter's tail at any ratio we accept
 
     private readonly ISampleProvider source;
     private readonly WdlResampler resampler = new();
     private readonly int channels;
-    private bool sourceEnded;
-    private bool flushed;
+    private float[]? tail; // the flushed end of the stream, once the source has ended
+    private int tailLength, tailServed;
 
     public SincResamplingSampleProvider(ISampleProvider source, int outputRate)
     {
@@ -39,20 +40,27 @@ internal sealed class SincResamplingSampleProvider : ISampleProvider
     public int Read(Span<float> buffer)
     {
         int frames = buffer.Length / channels;
-        while (frames > 0 && !flushed)
+        while (frames > 0 && tail is null)
         {
             int needed = resampler.ResamplePrepare(frames, channels, out Span<float> input);
-            int got = sourceEnded ? 0 : ReadFully(input[..(needed * channels)]) / channels;
+            int got = ReadFully(input[..(needed * channels)]) / channels;
             if (got < needed)
             {
-                // Fewer samples than asked for makes WDL flush its filter tail in this call.
-                sourceEnded = true;
-                flushed = true;
+                // Fewer samples than asked for makes WDL flush its filter tail. Flush into our own
+                // buffer: the caller's may be too small to take all of it.
+                int capacity = frames + TailFrames;
+                tail = new float[capacity * channels];
+                tailLength = resampler.ResampleOut(tail, got, capacity, channels) * channels;
+                break;
             }
             int produced = resampler.ResampleOut(buffer, got, frames, channels);
             if (produced > 0) return produced * channels;
         }
-        return 0;
+        if (tail is null) return 0;
+        int n = Math.Min(tailLength - tailServed, frames * channels);
+        tail.AsSpan(tailServed, n).CopyTo(buffer);
+        tailServed += n;
+        return n;
     }
 
     private int ReadFully(Span<float> target)
