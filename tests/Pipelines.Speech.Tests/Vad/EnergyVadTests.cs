@@ -4,6 +4,8 @@ using Pipelines.Speech.Vad;
 
 namespace Pipelines.Speech.Tests.Vad;
 
+/// <summary>VAD tests on generated signals and on real recordings from the Free Spoken Digit
+/// Dataset (shared/data/fsdd, 8 kHz, CC BY-SA 4.0), padded and mixed here.</summary>
 public sealed class EnergyVadTests
 {
     private const int Rate = 8000;
