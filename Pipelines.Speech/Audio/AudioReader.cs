@@ -189,7 +189,8 @@ public sealed class AudioReader : IDisposable
         if (tag == "fLaC")
             throw new AudioFormatException(path, "FLAC is not supported (no well-kept managed FLAC decoder is " +
                 "available to this project); convert it to WAV");
-        if (tag == "OggS") throw new AudioFormatException(path, "Ogg (Vorbis/Opus) is not supported; convert it to WAV");
+        if (tag == "OggS")
+            throw new AudioFormatException(path, "Ogg (Vorbis/Opus) is not supported; convert it to WAV");
         if (tag.StartsWith("ID3", StringComparison.Ordinal) || (magic[0] == 0xFF && (magic[1] & 0xE0) == 0xE0))
             return OpenMp3(path, file, options);
         throw new AudioFormatException(path, $"not a WAV or MP3 file (starts with bytes {WavParser.Hex(magic)})");

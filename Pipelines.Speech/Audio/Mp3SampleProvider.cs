@@ -33,7 +33,7 @@ internal sealed class Mp3SampleProvider : ISampleProvider, IDisposable
                 "mis-decodes MPEG-2.5); convert it to WAV or to an MPEG-1/MPEG-2 MP3");
         try
         {
-            var mpeg = new MpegFile(new SubStream(file, offset, file.Length - offset));
+            var mpeg = new MpegFile(new SubStream(file, offset, AudioEnd(file) - offset));
             if (mpeg.SampleRate != first.SampleRate || mpeg.Channels < 1)
                 throw new AudioFormatException(path, $"decoder reports {mpeg.SampleRate} Hz, " +
                     $"{mpeg.Channels} channels but the first frame says {first.Description}");
@@ -43,6 +43,17 @@ internal sealed class Mp3SampleProvider : ISampleProvider, IDisposable
         {
             throw new AudioFormatException(path, $"MP3 decoder failed to open the stream: {e.Message}", e);
         }
+    }
+
+    /// <summary>End of the MPEG frames: before a trailing 128-byte ID3v1 tag ("TAG...") if any,
+    /// so its text is never parsed as audio.</summary>
+    private static long AudioEnd(Stream file)
+    {
+        if (file.Length < 128 + 4) return file.Length;
+        Span<byte> tag = stackalloc byte[3];
+        file.Position = file.Length - 128;
+        file.ReadExactly(tag);
+        return tag.SequenceEqual("TAG"u8) ? file.Length - 128 : file.Length;
     }
 
     public int Read(Span<float> buffer)

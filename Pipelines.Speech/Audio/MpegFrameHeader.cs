@@ -46,7 +46,12 @@ internal readonly record struct MpegFrameHeader(MpegVersion Version, int Layer, 
         int bitrateIndex = b[2] >> 4, rateIndex = (b[2] >> 2) & 3, padding = (b[2] >> 1) & 1;
         if (versionBits == 1 || layerBits == 0 || bitrateIndex is 0 or 15 || rateIndex == 3) return false;
 
-        MpegVersion version = versionBits switch { 3 => MpegVersion.Mpeg1, 2 => MpegVersion.Mpeg2, _ => MpegVersion.Mpeg25 };
+        MpegVersion version = versionBits switch
+        {
+            3 => MpegVersion.Mpeg1,
+            2 => MpegVersion.Mpeg2,
+            _ => MpegVersion.Mpeg25,
+        };
         int layer = 4 - layerBits;
         int divisor = version switch { MpegVersion.Mpeg1 => 1, MpegVersion.Mpeg2 => 2, _ => 4 };
         int rate = RatesV1[rateIndex] / divisor;

@@ -57,7 +57,7 @@ internal static class WavParser
                 break;
             }
 
-            if (id == "data")
+            if (id == "data" && dataOffset < 0)
             {
                 long declared = rf64 && size == PlaceholderSize && ds64DataSize is { } big ? big : size;
                 bool toEnd = ResolveData(stream, path, declared, body, remaining, warnings, out dataLength);
@@ -67,6 +67,12 @@ internal static class WavParser
                 continue;
             }
 
+            if (size > remaining && dataOffset >= 0)
+            {
+                // The audio is intact; only a trailing metadata chunk is cut short.
+                warnings.Add($"ignored chunk '{id}' at offset {pos}: declares {size} bytes, {remaining} remain");
+                break;
+            }
             if (size > remaining)
                 throw new AudioFormatException(path, $"chunk '{id}' at offset {pos} declares {size} bytes " +
                     $"but only {remaining} remain (truncated or corrupt header)");

@@ -20,10 +20,12 @@ public sealed class NormalizationStats
     public NormalizationStats(float[] mean, float[] std, long frames)
     {
         if (mean.Length == 0 || mean.Length != std.Length)
-            throw new ArgumentException($"mean has {mean.Length} values and std {std.Length}; they must match and be non-empty");
+            throw new ArgumentException(
+                $"mean has {mean.Length} values and std {std.Length}; they must match and be non-empty");
         for (int f = 0; f < std.Length; f++)
             if (!float.IsFinite(mean[f]) || !(std[f] > 0) || !float.IsFinite(std[f]))
-                throw new ArgumentException($"feature {f}: mean {mean[f]}, std {std[f]}; need finite values and std > 0");
+                throw new ArgumentException(
+                    $"feature {f}: mean {mean[f]}, std {std[f]}; need finite values and std > 0");
         Mean = mean;
         Std = std;
         Frames = frames;
@@ -42,7 +44,8 @@ public sealed class NormalizationStats
     public FeatureMatrix Apply(FeatureMatrix m)
     {
         if (m.Features != Mean.Length)
-            throw new ArgumentException($"features have {m.Features} values per frame; the stats were made for {Mean.Length}");
+            throw new ArgumentException(
+                $"features have {m.Features} values per frame; the stats were made for {Mean.Length}");
         FeatureMatrix result = m.Clone();
         for (int t = 0; t < m.Frames; t++)
         {
@@ -61,8 +64,12 @@ public sealed class NormalizationStats
     {
         Dto? dto;
         try { dto = JsonSerializer.Deserialize<Dto>(json, Json); }
-        catch (JsonException e) { throw new FormatException($"normalisation stats are not valid JSON: {e.Message}", e); }
-        if (dto?.Mean is null || dto.Std is null) throw new FormatException("normalisation stats need 'mean' and 'std' arrays");
+        catch (JsonException e)
+        {
+            throw new FormatException($"normalisation stats are not valid JSON: {e.Message}", e);
+        }
+        if (dto?.Mean is null || dto.Std is null)
+            throw new FormatException("normalisation stats need 'mean' and 'std' arrays");
         try { return new NormalizationStats(dto.Mean, dto.Std, dto.Frames); }
         catch (ArgumentException e) { throw new FormatException($"normalisation stats are invalid: {e.Message}", e); }
     }

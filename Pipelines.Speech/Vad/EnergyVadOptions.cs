@@ -43,10 +43,12 @@ public sealed record EnergyVadOptions
     {
         if (!(FrameSeconds > 0)) throw Bad(nameof(FrameSeconds), FrameSeconds, "positive");
         if (!(MarginDb >= 0)) throw Bad(nameof(MarginDb), MarginDb, ">= 0");
-        if (!(NoiseWindowSeconds >= FrameSeconds)) throw Bad(nameof(NoiseWindowSeconds), NoiseWindowSeconds, ">= one frame");
+        if (!(NoiseWindowSeconds >= FrameSeconds))
+            throw Bad(nameof(NoiseWindowSeconds), NoiseWindowSeconds, ">= one frame");
         if (!(NoisePercentile is >= 0 and <= 1)) throw Bad(nameof(NoisePercentile), NoisePercentile, "in [0, 1]");
         if (!(MinSpeechSeconds >= 0)) throw Bad(nameof(MinSpeechSeconds), MinSpeechSeconds, ">= 0");
-        if (!(MinSilenceSeconds >= FrameSeconds)) throw Bad(nameof(MinSilenceSeconds), MinSilenceSeconds, ">= one frame");
+        if (!(MinSilenceSeconds >= FrameSeconds))
+            throw Bad(nameof(MinSilenceSeconds), MinSilenceSeconds, ">= one frame");
         if (!(PaddingSeconds >= 0)) throw Bad(nameof(PaddingSeconds), PaddingSeconds, ">= 0");
         if (!(MaxSegmentSeconds >= 2 * PaddingSeconds + 4 * FrameSeconds))
             throw Bad(nameof(MaxSegmentSeconds), MaxSegmentSeconds, "at least 2 x padding + 4 frames");

@@ -47,6 +47,9 @@ internal sealed class EnergyVadRun
 
     private int SampleRate { get; }
 
+    /// <summary>Samples held for segments not yet given out (for tests of the memory bound).</summary>
+    internal int BufferedSamples => audio.Count;
+
     public void Feed(ReadOnlySpan<float> block)
     {
         if (keepAudio) audio.AddRange(block);

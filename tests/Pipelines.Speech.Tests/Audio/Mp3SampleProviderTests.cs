@@ -60,6 +60,23 @@ public sealed class Mp3SampleProviderTests
     }
 
     [Test]
+    public void Id3v1TagAtTheEndIsNotDecodedAsAudio()
+    {
+        // NLayer 3.0.1 already stops at a "TAG" block and we cut it off before NLayer sees it;
+        // this guards the pair, so a decoder change cannot start playing tag text.
+        string plainPath = Fixture("sine440_44k_mpeg1.mp3");
+        float[] plain = AudioReader.ReadAll(plainPath);
+        var tag = new byte[128];
+        "TAG"u8.CopyTo(tag);
+        // Tag text that is a whole valid frame of the stream's own format (MPEG-1 Layer III,
+        // 44.1 kHz, 32 kbps: 104 bytes), which a decoder reading to the end would play.
+        new byte[] { 0xFF, 0xFB, 0x10, 0xC4 }.CopyTo(tag, 3);
+        Assert.That(MpegFrameHeader.TryParse(tag.AsSpan(3), out MpegFrameHeader h) && h.FrameLength == 104);
+        string path = temp.Write("v1.mp3", [.. File.ReadAllBytes(plainPath), .. tag]);
+        Assert.That(AudioReader.ReadAll(path), Is.EqualTo(plain));
+    }
+
+    [Test]
     public void Id3v2TagWithNoAudioAfterItIsAClearError()
     {
         string path = temp.Write("tag-only.mp3", Id3v2Tag(new byte[300]));

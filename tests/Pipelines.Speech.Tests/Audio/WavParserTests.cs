@@ -114,7 +114,19 @@ public sealed class WavParserTests
         Assert.That(got, Is.EqualTo(mean).Within(2e-6));
     }
 
-    private static byte[] ListInfo(string key, string value)
+    [Test]
+    public void TruncatedMetadataChunkAfterTheAudioOnlyWarns()
+    {
+        var b = new WavBuilder();
+        b.ChunksAfterData.Add(("LIST", ListInfo("ICMT", "a comment that will be cut off")));
+        byte[] bytes = b.Build(WavBuilder.Encode(Tone, 1, 16));
+        string path = temp.Write("cut-list.wav", bytes[..^10]);
+        using var reader = AudioReader.Open(path);
+        AssertIsTone(reader.ReadToEnd());
+        Assert.That(reader.Warnings.Single(), Does.Contain("ignored chunk 'LIST'"));
+    }
+
+        private static byte[] ListInfo(string key, string value)
     {
         byte[] text = Encoding.ASCII.GetBytes(value + "\0"); // may be odd: tests the pad byte
         using var ms = new MemoryStream();

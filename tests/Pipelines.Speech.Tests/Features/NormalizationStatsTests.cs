@@ -8,7 +8,8 @@ public sealed class NormalizationStatsTests
     {
         var rng = new Random(seed);
         var data = new float[frames * features];
-        for (int i = 0; i < data.Length; i++) data[i] = offset + (i % features) + scale * (float)(rng.NextDouble() - 0.5);
+        for (int i = 0; i < data.Length; i++)
+            data[i] = offset + (i % features) + scale * (float)(rng.NextDouble() - 0.5);
         return new FeatureMatrix(frames, features, data);
     }
 
@@ -59,7 +60,8 @@ public sealed class NormalizationStatsTests
     [TestCase("{\"frames\": 3}", "need 'mean' and 'std'")]
     public void BadJsonIsAFormatErrorSayingWhy(string json, string why)
     {
-        Assert.That(() => NormalizationStats.FromJson(json), Throws.TypeOf<FormatException>().With.Message.Contain(why));
+        Assert.That(() => NormalizationStats.FromJson(json),
+            Throws.TypeOf<FormatException>().With.Message.Contain(why));
     }
 
     [Test]

@@ -29,8 +29,10 @@ public sealed class SpecAugmentTests
             FeatureMatrix r = aug.Apply(Ones(100, 40), new Rng(seed));
             // A feature column is either fully masked (frequency mask) or masked exactly on the
             // frames of the time mask; a frame row likewise.
-            bool[] fullCol = Enumerable.Range(0, 40).Select(f => Enumerable.Range(0, 100).All(t => r[t, f] == -5)).ToArray();
-            bool[] fullRow = Enumerable.Range(0, 100).Select(t => Enumerable.Range(0, 40).All(f => r[t, f] == -5)).ToArray();
+            bool[] fullCol = Enumerable.Range(0, 40)
+                .Select(f => Enumerable.Range(0, 100).All(t => r[t, f] == -5)).ToArray();
+            bool[] fullRow = Enumerable.Range(0, 100)
+                .Select(t => Enumerable.Range(0, 40).All(f => r[t, f] == -5)).ToArray();
             Assert.That(fullCol.Count(x => x), Is.LessThanOrEqualTo(10));
             Assert.That(fullRow.Count(x => x), Is.LessThanOrEqualTo(30));
             for (int t = 0; t < 100; t++)

@@ -4,6 +4,8 @@ using Pipelines.Speech.Vad;
 
 namespace Pipelines.Speech.Tests.Vad;
 
+/// <summary>VAD tests on generated signals and on real recordings from the Free Spoken Digit
+/// Dataset (shared/data/fsdd, 8 kHz, CC BY-SA 4.0), padded and mixed here.</summary>
 public sealed class EnergyVadTests
 {
     private const int Rate = 8000;
@@ -34,7 +36,8 @@ public sealed class EnergyVadTests
     {
         for (int i = 0; i < segments.Count; i++)
         {
-            Assert.That(segments[i].Start, Is.GreaterThanOrEqualTo(i == 0 ? 0 : segments[i - 1].End), $"segment {i} overlaps");
+            Assert.That(segments[i].Start, Is.GreaterThanOrEqualTo(i == 0 ? 0 : segments[i - 1].End),
+                $"segment {i} overlaps");
             Assert.That(segments[i].End, Is.GreaterThan(segments[i].Start));
             Assert.That(segments[i].End, Is.LessThanOrEqualTo(audioSeconds), $"segment {i} ends after the audio");
         }
@@ -94,8 +97,9 @@ public sealed class EnergyVadTests
         Assert.That(s, Has.Count.EqualTo(3));
         for (int i = 0; i < 3; i++)
         {
-            Assert.That(s[i].Start, Is.LessThanOrEqualTo(expected[i].Item1).And.GreaterThan(expected[i].Item1 - 0.35), names[i]);
-            Assert.That(s[i].End, Is.GreaterThanOrEqualTo(expected[i].Item2).And.LessThan(expected[i].Item2 + 0.35), names[i]);
+            var (start, end) = expected[i];
+            Assert.That(s[i].Start, Is.LessThanOrEqualTo(start).And.GreaterThan(start - 0.35), names[i]);
+            Assert.That(s[i].End, Is.GreaterThanOrEqualTo(end).And.LessThan(end + 0.35), names[i]);
         }
         AssertWellFormed(s, audio.Length / (double)Rate);
     }
@@ -141,8 +145,8 @@ public sealed class EnergyVadTests
     [Test]
     public void SegmentSamplesAreTheAudioBetweenItsTimes()
     {
-        float[] audio = Concat(new float[Rate * 2], Clip("4_george_1.wav"), new float[Rate * 4], Clip("6_nicolas_8.wav"),
-            new float[Rate]);
+        float[] audio = Concat(new float[Rate * 2], Clip("4_george_1.wav"), new float[Rate * 4],
+            Clip("6_nicolas_8.wav"), new float[Rate]);
         List<SpeechChunk> chunks = new EnergyVad(Rate).Segment(Blocks(audio, 3000)).ToList();
         Assert.That(chunks, Has.Count.EqualTo(2));
         foreach (SpeechChunk c in chunks)

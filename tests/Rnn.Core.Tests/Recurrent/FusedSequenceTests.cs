@@ -59,7 +59,6 @@ public sealed class FusedSequenceTests
         {
             ReturnSequences = returnSequences,
             GoBackwards = goBackwards,
-            ReturnState = true,
         };
         int[]? lengths = padding == "lengths" ? new[] { 6, 3, 0 } : null;
         Tensor? mask = padding == "mask"
