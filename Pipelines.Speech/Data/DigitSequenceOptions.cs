@@ -44,7 +44,8 @@ public sealed record DigitSequenceOptions
 
         if (MinGapSeconds < 0 || MaxGapSeconds < MinGapSeconds)
         {
-            throw new ArgumentException($"need 0 <= MinGapSeconds <= MaxGapSeconds; got {MinGapSeconds}..{MaxGapSeconds}");
+            throw new ArgumentException(
+                $"need 0 <= MinGapSeconds <= MaxGapSeconds; got {MinGapSeconds}..{MaxGapSeconds}");
         }
 
         if (MaxGainDb < MinGainDb)

@@ -43,7 +43,8 @@ public sealed partial class FsddDigits
     public IReadOnlyList<FsddClip> Clips { get; }
 
     /// <summary>Speakers found, sorted.</summary>
-    public IReadOnlyList<string> Speakers => Clips.Select(c => c.Speaker).Distinct().Order(StringComparer.Ordinal).ToArray();
+    public IReadOnlyList<string> Speakers =>
+        Clips.Select(c => c.Speaker).Distinct().Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Lists the clips of <paramref name="folder"/>; files not named like FSDD clips are ignored.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
@@ -90,7 +91,8 @@ public sealed partial class FsddDigits
     }
 
     /// <summary>The FSDD standard split: recordings 0-4 of each digit and speaker are test, the rest train.</summary>
-    public static (IReadOnlyList<FsddClip> Train, IReadOnlyList<FsddClip> Test) StandardSplit(IReadOnlyList<FsddClip> clips) =>
+    public static (IReadOnlyList<FsddClip> Train, IReadOnlyList<FsddClip> Test) StandardSplit(
+        IReadOnlyList<FsddClip> clips) =>
         (clips.Where(c => c.Index >= 5).ToArray(), clips.Where(c => c.Index < 5).ToArray());
 
     /// <summary>The samples of a clip (read once, then cached; thread-safe).</summary>

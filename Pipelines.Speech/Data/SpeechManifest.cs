@@ -62,7 +62,8 @@ public static class SpeechManifest
         if (errors.Count > 0)
         {
             throw new InvalidDataException(
-                $"{errors.Count} bad row(s) in {source} (expected 'path<TAB>transcript'):\n" + string.Join("\n", errors));
+                $"{errors.Count} bad row(s) in {source} (expected 'path<TAB>transcript'):\n" +
+                string.Join("\n", errors));
         }
 
         if (entries.Count == 0)
@@ -73,7 +74,8 @@ public static class SpeechManifest
         return entries;
     }
 
-    private static string? ParseLine(string line, string folder, bool requireAudio, int number, out ManifestEntry? entry)
+    private static string? ParseLine(
+        string line, string folder, bool requireAudio, int number, out ManifestEntry? entry)
     {
         entry = null;
         string[] parts = line.Split('\t');

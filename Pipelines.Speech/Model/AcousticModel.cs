@@ -29,7 +29,8 @@ public sealed class AcousticModel : Module
     private readonly StackedRnn rnn;
     private readonly Dense output;
 
-    /// <summary>Builds the layers <paramref name="config"/> describes, initialised from <paramref name="rng"/>.</summary>
+    /// <summary>Builds the layers <paramref name="config"/> describes, drawing weights from <paramref name="rng"/>.
+    /// </summary>
     public AcousticModel(AcousticModelConfig config, Rng rng)
     {
         ArgumentNullException.ThrowIfNull(config);

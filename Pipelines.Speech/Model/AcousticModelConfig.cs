@@ -208,7 +208,8 @@ public sealed record AcousticModelConfig
         try
         {
             return new AcousticVocabulary(
-                tokens, config.Get<int>("vocabulary.blank_index"), config.Get<string?>("vocabulary.word_separator", null));
+                tokens, config.Get<int>("vocabulary.blank_index"),
+                config.Get<string?>("vocabulary.word_separator", null));
         }
         catch (ArgumentException e)
         {

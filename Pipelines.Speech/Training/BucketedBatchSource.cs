@@ -26,7 +26,8 @@ public sealed class BucketedBatchSource : IBatchSource<SpeechBatch>
     /// <param name="batchSize">Utterances per batch; the last batch of an epoch may be smaller.</param>
     /// <param name="seed">Seeds the order and the masks.</param>
     /// <param name="augment">SpecAugment masks applied to every batch, or null.</param>
-    public BucketedBatchSource(IReadOnlyList<SpeechExample> examples, int batchSize, ulong seed, SpecAugment? augment = null)
+    public BucketedBatchSource(
+        IReadOnlyList<SpeechExample> examples, int batchSize, ulong seed, SpecAugment? augment = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0)

@@ -45,7 +45,8 @@ public static class DigitsRecipe
         var trainExamples = Featurize(train, features, vocab);
         var validationExamples = Featurize(validation, features, vocab);
         log($"data: {trainExamples.Count} training utterances ({train.Sum(u => u.Seconds) / 60:F1} min) from " +
-            $"{string.Join(", ", trainClips.Select(c => c.Speaker).Distinct())}; {validationExamples.Count} validation; " +
+            $"{string.Join(", ", trainClips.Select(c => c.Speaker).Distinct())}; " +
+            $"{validationExamples.Count} validation; " +
             $"test: {(options.HeldOutSpeaker is null ? "standard split (recordings 0-4)" : options.HeldOutSpeaker)}");
 
         var model = new AcousticModel(options.Model, rng.Fork());
@@ -53,7 +54,8 @@ public static class DigitsRecipe
             $"{(options.Model.Bidirectional ? "Bi" : "")}{options.Model.Cell} {options.Model.Hidden}, " +
             $"{model.ParameterCount()} parameters, output frame {options.Model.OutputFrameSeconds * 1000:F0} ms");
         var trainer = new SpeechTrainer(model, options.Training);
-        trainer.Fit(trainExamples, validationExamples.Count > 0 ? validationExamples : null, new InlineProgress(p => log(p.ToString())), cancellation);
+        var progress = new InlineProgress(p => log(p.ToString()));
+        trainer.Fit(trainExamples, validationExamples.Count > 0 ? validationExamples : null, progress, cancellation);
 
         var evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, plain, options.Seed + 1);
         log($"test {evaluation.Speaker}: single-digit accuracy {evaluation.SingleAccuracy:P2} " +
@@ -68,8 +70,8 @@ public static class DigitsRecipe
     /// the others' recordings 0-4, and all of that speaker's; with none, the standard split's
     /// train and test and no validation.
     /// </summary>
-    public static (IReadOnlyList<FsddClip> Train, IReadOnlyList<FsddClip> Validation, IReadOnlyList<FsddClip> Test) Split(
-        FsddDigits fsdd, string? heldOutSpeaker)
+    public static (IReadOnlyList<FsddClip> Train, IReadOnlyList<FsddClip> Validation, IReadOnlyList<FsddClip> Test)
+        Split(FsddDigits fsdd, string? heldOutSpeaker)
     {
         if (heldOutSpeaker is null)
         {
@@ -119,7 +121,8 @@ public static class DigitsRecipe
             var u = utterances[i];
             if (u.SampleRate != features.SampleRate)
             {
-                throw new ArgumentException($"utterance {i} is at {u.SampleRate} Hz, the model reads {features.SampleRate} Hz");
+                throw new ArgumentException(
+                    $"utterance {i} is at {u.SampleRate} Hz, the model reads {features.SampleRate} Hz");
             }
 
             result[i] = new SpeechExample(features.Compute(extractor.Value!, u.Samples), vocab.Encode(u.Transcript));

@@ -85,7 +85,8 @@ public sealed class SpeechTrainer
     }
 
     /// <summary>Greedy CTC token sequences of <paramref name="examples"/>, in their order.</summary>
-    public static IReadOnlyList<int>[] Decode(AcousticModel model, IReadOnlyList<SpeechExample> examples, int batchSize = 32)
+    public static IReadOnlyList<int>[] Decode(
+        AcousticModel model, IReadOnlyList<SpeechExample> examples, int batchSize = 32)
     {
         var result = new IReadOnlyList<int>[examples.Count];
         var order = Enumerable.Range(0, examples.Count).OrderBy(i => examples[i].Features.Frames).ToArray();

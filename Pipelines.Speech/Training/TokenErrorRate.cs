@@ -33,7 +33,8 @@ public static class TokenErrorRate
     }
 
     /// <summary>Total edits over total reference tokens (0 when both are empty).</summary>
-    public static double Compute(IReadOnlyList<IReadOnlyList<int>> hypotheses, IReadOnlyList<IReadOnlyList<int>> references)
+    public static double Compute(
+        IReadOnlyList<IReadOnlyList<int>> hypotheses, IReadOnlyList<IReadOnlyList<int>> references)
     {
         if (hypotheses.Count != references.Count)
         {

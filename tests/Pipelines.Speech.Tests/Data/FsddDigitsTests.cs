@@ -31,7 +31,10 @@ public sealed class FsddDigitsTests
     {
         var fsdd = Open();
         var clips = fsdd.Clips.Where(c => c.Speaker == "george" && c.Index == 3).ToArray();   // one per digit
-        var options = new DigitSequenceOptions { MinGainDb = 0, MaxGainDb = 0, MaxNoiseStd = 0, MinSpeed = 1, MaxSpeed = 1 };
+        var options = new DigitSequenceOptions
+        {
+            MinGainDb = 0, MaxGainDb = 0, MaxNoiseStd = 0, MinSpeed = 1, MaxSpeed = 1,
+        };
         var picked = new[] { clips[7], clips[0], clips[7] };
         var u = fsdd.Join(picked, options, new Rng(1));
 
@@ -43,7 +46,8 @@ public sealed class FsddDigitsTests
         // Without gain and noise the first clip appears verbatim after the first gap.
         float[] first = fsdd.Samples(picked[0]);
         int start = Array.FindIndex(u.Samples, s => s != 0f);
-        Assert.That(u.Samples.AsSpan(start, 50).ToArray(), Is.EqualTo(first.AsSpan(Array.FindIndex(first, s => s != 0f), 50).ToArray()));
+        int firstStart = Array.FindIndex(first, s => s != 0f);
+        Assert.That(u.Samples.AsSpan(start, 50).ToArray(), Is.EqualTo(first.AsSpan(firstStart, 50).ToArray()));
     }
 
     [Test]
@@ -73,9 +77,13 @@ public sealed class FsddDigitsTests
     {
         var fsdd = Open();
         var clip = fsdd.Clips.First(c => c.Speaker == "yweweler");
-        var still = new DigitSequenceOptions { MinGapSeconds = 0, MaxGapSeconds = 0, MinGainDb = 0, MaxGainDb = 0, MaxNoiseStd = 0 };
+        var still = new DigitSequenceOptions
+        {
+            MinGapSeconds = 0, MaxGapSeconds = 0, MinGainDb = 0, MaxGainDb = 0, MaxNoiseStd = 0,
+        };
         int plain = fsdd.Join(new[] { clip }, still, new Rng(1)).Samples.Length;
-        int fast = fsdd.Join(new[] { clip }, still with { MinSpeed = 1.25, MaxSpeed = 1.25 }, new Rng(1)).Samples.Length;
+        var faster = still with { MinSpeed = 1.25, MaxSpeed = 1.25 };
+        int fast = fsdd.Join(new[] { clip }, faster, new Rng(1)).Samples.Length;
         int slow = fsdd.Join(new[] { clip }, still with { MinSpeed = 0.8, MaxSpeed = 0.8 }, new Rng(1)).Samples.Length;
         Assert.That(plain, Is.EqualTo(fsdd.Samples(clip).Length));
         Assert.That(fast, Is.EqualTo((int)(plain / 1.25)).Within(1));

@@ -16,7 +16,8 @@ public sealed class SpeechManifestTests
             $"clips/a.wav\tseven two\r\n\n{absolute}\t  hello world \n"));
 
         var entries = SpeechManifest.Read(manifest);
-        Assert.That(entries.Select(e => e.AudioPath), Is.EqualTo(new[] { Path.Combine(temp.Folder, "clips", "a.wav"), absolute }));
+        string relative = Path.Combine(temp.Folder, "clips", "a.wav");
+        Assert.That(entries.Select(e => e.AudioPath), Is.EqualTo(new[] { relative, absolute }));
         Assert.That(entries.Select(e => e.Transcript), Is.EqualTo(new[] { "seven two", "hello world" }));
         Assert.That(entries.Select(e => e.Line), Is.EqualTo(new[] { 1, 3 }));
     }
@@ -47,7 +48,8 @@ public sealed class SpeechManifestTests
     public void MissingOrEmptyManifestsAreClearErrors()
     {
         using var temp = new TempFiles();
-        var missing = Assert.Throws<FileNotFoundException>(() => SpeechManifest.Read(Path.Combine(temp.Folder, "x.tsv")));
+        string none = Path.Combine(temp.Folder, "x.tsv");
+        var missing = Assert.Throws<FileNotFoundException>(() => SpeechManifest.Read(none));
         Assert.That(missing!.Message, Does.Contain("x.tsv").And.Contain("does not exist"));
         string empty = temp.Write("empty.tsv", System.Text.Encoding.UTF8.GetBytes("\n\n"));
         var ex = Assert.Throws<InvalidDataException>(() => SpeechManifest.Read(empty));

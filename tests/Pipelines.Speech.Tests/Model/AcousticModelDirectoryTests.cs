@@ -22,7 +22,8 @@ public sealed class AcousticModelDirectoryTests
         AcousticModelDirectory.Save(f16, model, SafeTensorDType.F16);
         Assert.That(AcousticModelDirectory.Load(f32).Infer(raw).LogProbs, Is.EqualTo(expected));
         Assert.That(AcousticModelDirectory.Load(f16).Infer(raw).LogProbs, Is.EqualTo(expected).Within(2e-2f));
-        long size32 = new FileInfo(ModelIo.WeightsPath(f32)).Length, size16 = new FileInfo(ModelIo.WeightsPath(f16)).Length;
+        long size32 = new FileInfo(ModelIo.WeightsPath(f32)).Length;
+        long size16 = new FileInfo(ModelIo.WeightsPath(f16)).Length;
         Assert.That(size16, Is.LessThan(size32 * 0.6));
     }
 

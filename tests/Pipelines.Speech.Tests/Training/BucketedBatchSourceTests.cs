@@ -12,7 +12,8 @@ public sealed class BucketedBatchSourceTests
         return Enumerable.Range(0, count).Select(i =>
         {
             int frames = rng.NextInt(5, 200);
-            return new SpeechExample(new FeatureMatrix(frames, 3, Enumerable.Repeat(1f, frames * 3).ToArray()), new[] { 1 + i % 5 });
+            var features = new FeatureMatrix(frames, 3, Enumerable.Repeat(1f, frames * 3).ToArray());
+            return new SpeechExample(features, new[] { 1 + i % 5 });
         }).ToArray();
     }
 

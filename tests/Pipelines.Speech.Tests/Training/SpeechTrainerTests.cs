@@ -28,7 +28,8 @@ public sealed class SpeechTrainerTests
         }));
         double after = trainer.Evaluate(test);
 
-        TestContext.Out.WriteLine($"TER before {before:F3}, per epoch {string.Join(" ", epochs.Select(e => e.ToString("F3")))}");
+        string curve = string.Join(" ", epochs.Select(e => e.ToString("F3")));
+        TestContext.Out.WriteLine($"TER before {before:F3}, per epoch {curve}");
         Assert.That(before, Is.GreaterThan(0.6), "an untrained model does not already transcribe");
         // Unseen sequences: below 10% token errors means the labels and their boundaries were learnt.
         Assert.That(after, Is.LessThan(0.1));
@@ -53,7 +54,8 @@ public sealed class SpeechTrainerTests
         var progress = new SyncProgress(p => { if (p.Event == TrainingEvent.Checkpoint) stop.Cancel(); });
         Assert.Throws<OperationCanceledException>(
             () => new SpeechTrainer(resumed, withCheckpoints).Fit(train, null, progress, stop.Token));
-        var again = new AcousticModel(config, new Rng(123));   // different init: everything must come from the checkpoint
+        // A different initialisation: every weight must come from the checkpoint.
+        var again = new AcousticModel(config, new Rng(123));
         var result = new SpeechTrainer(again, withCheckpoints with { Resume = true }).Fit(train);
 
         Assert.That(result.ResumedFrom, Is.Not.Null);
@@ -67,7 +69,8 @@ public sealed class SpeechTrainerTests
         var config = ToneDigits.TinyConfig();
         var example = ToneDigits.Examples(config, 1, seed: 1)[0];
         var trainer = new SpeechTrainer(new AcousticModel(config, new Rng(1)));
-        var ex = Assert.Throws<ArgumentException>(() => trainer.Fit(new[] { example with { Tokens = new[] { 1, 0 } } }));
+        var withBlank = example with { Tokens = new[] { 1, 0 } };
+        var ex = Assert.Throws<ArgumentException>(() => trainer.Fit(new[] { withBlank }));
         Assert.That(ex!.Message, Does.Contain("token 0"));
         ex = Assert.Throws<ArgumentException>(() => trainer.Fit(new[] { example with { Tokens = new[] { 7 } } }));
         Assert.That(ex!.Message, Does.Contain("token 7"));

@@ -18,7 +18,10 @@ internal static class ToneDigits
 
     public static AcousticModelConfig TinyConfig(FrontEndKind frontEnd = FrontEndKind.Stack) => new()
     {
-        Features = new AcousticFeatures { SampleRate = Rate, MelBands = 16, Normalization = NormalizationMode.PerUtterance },
+        Features = new AcousticFeatures
+        {
+            SampleRate = Rate, MelBands = 16, Normalization = NormalizationMode.PerUtterance,
+        },
         Vocabulary = new AcousticVocabulary(new[] { "_", "a", "b", "c" }),
         FrontEnd = frontEnd,
         StackFrames = 2,
