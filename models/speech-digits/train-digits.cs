@@ -2,7 +2,8 @@
 #:property PublishAot=false
 // Trains (or evaluates) the FSDD connected-digits model. Run from the repository root:
 //   dotnet run models/speech-digits/train-digits.cs -- [--out DIR] [--epochs N] [--sequences N]
-//       [--hidden N] [--held-out SPEAKER] [--checkpoints DIR] [--resume] [--eval DIR]
+//       [--hidden N] [--held-out SPEAKER|none] [--speed-percent N] [--dropout-percent N]
+//       [--freq-mask N] [--time-mask N] [--checkpoints DIR] [--resume] [--eval DIR]
 // Prints one line per report; a model directory (config.json + F16 weights) and
 // heldout.json are written to --out.
 using System.Globalization;
@@ -37,7 +38,11 @@ var options = defaults with
 {
     HeldOutSpeaker = heldOut,
     TrainSequences = GetInt("sequences", defaults.TrainSequences),
-    Model = defaults.Model with { Hidden = GetInt("hidden", defaults.Model.Hidden) },
+    Model = defaults.Model with
+    {
+        Hidden = GetInt("hidden", defaults.Model.Hidden),
+        Dropout = GetInt("dropout-percent", 10) / 100f,
+    },
     Sequences = defaults.Sequences with
     {
         MinSpeed = 1 - GetInt("speed-percent", 15) / 100.0,
@@ -48,6 +53,11 @@ var options = defaults with
         Epochs = GetInt("epochs", defaults.Training.Epochs),
         CheckpointDirectory = Get("checkpoints", Path.Combine(outDir, "checkpoints")),
         Resume = arguments.ContainsKey("resume"),
+        Augment = defaults.Training.Augment! with
+        {
+            MaxFrequencyWidth = GetInt("freq-mask", defaults.Training.Augment!.MaxFrequencyWidth),
+            MaxTimeWidth = GetInt("time-mask", defaults.Training.Augment!.MaxTimeWidth),
+        },
     },
 };
 Log($"training digits model -> {outDir}: {JsonSerializer.Serialize(options.Training)}");
