@@ -18,6 +18,7 @@ public sealed class BucketedBatchSource : IBatchSource<SpeechBatch>
     private readonly int batchSize;
     private readonly ulong seed;
     private readonly SpecAugment? augment;
+    private readonly object gate = new();
     private int plannedEpoch = -1;
     private int[][] plan = Array.Empty<int[]>();
 
@@ -49,7 +50,7 @@ public sealed class BucketedBatchSource : IBatchSource<SpeechBatch>
     /// <summary>The example indices of batch <paramref name="index"/> of <paramref name="epoch"/>.</summary>
     public IReadOnlyList<int> Indices(int epoch, int index)
     {
-        lock (examples)
+        lock (gate)
         {
             if (plannedEpoch != epoch)
             {
