@@ -1,0 +1,33 @@
+namespace Pipelines.Speech.Decoding;
+
+/// <summary>Settings of <see cref="CtcPrefixBeamSearch"/>.</summary>
+public sealed record CtcBeamSearchOptions
+{
+    /// <summary>How many prefixes survive each frame (16 by default; at least 1).</summary>
+    public int BeamWidth { get; init; } = 16;
+
+    /// <summary>
+    /// Per frame, only the this-many most probable non-blank tokens may extend a prefix; 0 (the
+    /// default) considers them all. A prefix may always continue its own last token.
+    /// </summary>
+    public int TokensPerFrame { get; init; }
+
+    /// <summary>
+    /// Per frame, tokens whose log-probability is below this do not extend prefixes (no limit by
+    /// default). -10 keeps any token with probability above ~4.5e-5.
+    /// </summary>
+    public double MinTokenLogProb { get; init; } = double.NegativeInfinity;
+
+    /// <summary>
+    /// Only words of this lexicon may be emitted (null: any token string). For character models
+    /// a prefix is extended only while its last partial word is a prefix of a lexicon word; for
+    /// word models only tokens that are lexicon words are emitted.
+    /// </summary>
+    public WordLexicon? Lexicon { get; init; }
+
+    /// <summary>
+    /// Added to a prefix's log score once per word it holds when ranking prefixes (0 by default).
+    /// Positive values favour more, shorter words; negative ones fewer.
+    /// </summary>
+    public double WordInsertionBonus { get; init; }
+}

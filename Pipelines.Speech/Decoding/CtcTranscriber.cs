@@ -1,0 +1,49 @@
+namespace Pipelines.Speech.Decoding;
+
+/// <summary>
+/// Decodes one segment's log-probabilities into a <see cref="Transcript"/>: a decoder picks the
+/// labels, <see cref="CtcForcedAligner"/> places them in time (the Viterbi path of the chosen
+/// labels, for greedy and beam search alike), <see cref="CtcWordBuilder"/> makes the words.
+/// </summary>
+/// <example>
+/// <code>
+/// var transcriber = new CtcTranscriber(new CtcPrefixBeamSearch(vocabulary), vocabulary);
+/// Transcript part = transcriber.Transcribe(logProbs, new FrameTiming(0.02, offset: 31.5));
+/// Transcript file = Transcript.Merge(parts);
+/// </code>
+/// </example>
+public sealed class CtcTranscriber
+{
+    private readonly ICtcDecoder _decoder;
+    private readonly CtcVocabulary _vocabulary;
+
+    /// <summary>A transcriber that decodes with <paramref name="decoder"/> over <paramref name="vocabulary"/>.</summary>
+    public CtcTranscriber(ICtcDecoder decoder, CtcVocabulary vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        _decoder = decoder;
+        _vocabulary = vocabulary;
+    }
+
+    /// <summary>Decodes one segment; the result holds one segment, or none when nothing was said.</summary>
+    /// <param name="logProbs">[time, vocab] log-probabilities of the segment.</param>
+    /// <param name="timing">Frame duration and the segment's offset in the file.</param>
+    public Transcript Transcribe(LogProbMatrix logProbs, FrameTiming timing)
+    {
+        timing.Validate();
+        if (logProbs.Vocab != _vocabulary.Count)
+        {
+            throw new ArgumentException(
+                $"log-probabilities have {logProbs.Vocab} classes but the vocabulary has {_vocabulary.Count}",
+                nameof(logProbs));
+        }
+
+        int[] labels = _decoder.Decode(logProbs);
+        CtcTokenSpan[] spans = CtcForcedAligner.Align(logProbs, labels, _vocabulary.Blank);
+        TranscriptWord[] words = CtcWordBuilder.Build(spans, _vocabulary, timing, logProbs.Time);
+        var segment = new TranscriptSegment(
+            timing.Offset, timing.At(logProbs.Time), string.Join(" ", words.Select(w => w.Text)), words);
+        return new Transcript(new[] { segment });
+    }
+}
