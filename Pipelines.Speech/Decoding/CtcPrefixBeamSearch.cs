@@ -34,7 +34,8 @@ public sealed class CtcPrefixBeamSearch : ICtcDecoder
         if (options.BeamWidth < 1 || options.TokensPerFrame < 0)
         {
             throw new ArgumentException(
-                $"expected BeamWidth >= 1 and TokensPerFrame >= 0; got {options.BeamWidth} and {options.TokensPerFrame}",
+                $"expected BeamWidth >= 1 and TokensPerFrame >= 0; " +
+                $"got {options.BeamWidth} and {options.TokensPerFrame}",
                 nameof(options));
         }
 

@@ -17,7 +17,7 @@ public sealed class CtcTranscriber
     private readonly ICtcDecoder _decoder;
     private readonly CtcVocabulary _vocabulary;
 
-    /// <summary>A transcriber that decodes with <paramref name="decoder"/> over <paramref name="vocabulary"/>.</summary>
+    /// <summary>Decodes with <paramref name="decoder"/>; <paramref name="vocabulary"/> spells the words.</summary>
     public CtcTranscriber(ICtcDecoder decoder, CtcVocabulary vocabulary)
     {
         ArgumentNullException.ThrowIfNull(decoder);

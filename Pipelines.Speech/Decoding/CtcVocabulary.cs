@@ -88,7 +88,8 @@ public sealed class CtcVocabulary
 
         if (blank < 0 || blank >= list.Length)
         {
-            throw new ArgumentOutOfRangeException(nameof(blank), blank, $"blank must index one of {list.Length} tokens");
+            throw new ArgumentOutOfRangeException(
+                nameof(blank), blank, $"blank must index one of {list.Length} tokens");
         }
 
         for (int i = 0; i < list.Length; i++)

@@ -26,7 +26,8 @@ public static class CtcWordBuilder
         int first = 0;
         for (int i = 0; i <= spans.Count; i++)
         {
-            bool boundary = i == spans.Count || vocabulary.Unit == TokenUnit.Word || vocabulary.IsSeparator(spans[i].Token);
+            bool boundary = i == spans.Count || vocabulary.Unit == TokenUnit.Word
+                || vocabulary.IsSeparator(spans[i].Token);
             if (!boundary)
             {
                 continue;
@@ -46,7 +47,8 @@ public static class CtcWordBuilder
     }
 
     private static TranscriptWord Word(
-        IReadOnlyList<CtcTokenSpan> spans, int first, int last, CtcVocabulary vocabulary, FrameTiming timing, int frames)
+        IReadOnlyList<CtcTokenSpan> spans, int first, int last, CtcVocabulary vocabulary, FrameTiming timing,
+        int frames)
     {
         var text = new System.Text.StringBuilder();
         double logProbSum = 0;

@@ -20,7 +20,8 @@ public static class SubtitleCueBuilder
     /// <param name="transcript">The transcript; segments without words give no cue.</param>
     /// <param name="duration">The audio's length in seconds.</param>
     /// <param name="options">Cue limits; defaults when null.</param>
-    public static IReadOnlyList<SubtitleCue> Build(Transcript transcript, double duration, SubtitleOptions? options = null)
+    public static IReadOnlyList<SubtitleCue> Build(
+        Transcript transcript, double duration, SubtitleOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         options ??= new SubtitleOptions();

@@ -3,7 +3,7 @@ namespace Pipelines.Speech.Output;
 /// <summary>Subtitle timestamps: HH:MM:SS,mmm (SRT) and HH:MM:SS.mmm (WebVTT).</summary>
 public static class SubtitleTime
 {
-    /// <summary>Whole milliseconds of <paramref name="seconds"/>, rounded half away from zero; negatives become 0.</summary>
+    /// <summary>Whole milliseconds of <paramref name="seconds"/>, rounded half away from zero; at least 0.</summary>
     public static long ToMilliseconds(double seconds) =>
         Math.Max(0, (long)Math.Round(seconds * 1000, MidpointRounding.AwayFromZero));
 

@@ -128,7 +128,8 @@ public sealed class CtcPrefixBeamSearchTests
 
         Assert.That(new CtcPrefixBeamSearch(Abc, threshold).Decode(m), Is.Empty);
         Assert.That(new CtcPrefixBeamSearch(Abc, topK).Decode(m), Is.Empty);
-        Assert.That(new CtcPrefixBeamSearch(Abc, topK with { TokensPerFrame = 2 }).Decode(m), Is.EqualTo(new[] { 2, 3 }));
+        Assert.That(new CtcPrefixBeamSearch(Abc, topK with { TokensPerFrame = 2 }).Decode(m),
+            Is.EqualTo(new[] { 2, 3 }));
     }
 
     [Test]
@@ -160,7 +161,8 @@ public sealed class CtcPrefixBeamSearchTests
 
         // Rows are already log-normalised, so the loss's log-softmax leaves them unchanged.
         Tensor logits = Tensor.FromArray(values, 1, m.Time, m.Vocab);
-        Tensor loss = CtcLoss.Compute(logits, new[] { labels }, new[] { m.Time }, new CtcOptions { Reduction = Reduction.None });
+        var options = new CtcOptions { Reduction = Reduction.None };
+        Tensor loss = CtcLoss.Compute(logits, new[] { labels }, new[] { m.Time }, options);
         return -loss.ToArray()[0];
     }
 }

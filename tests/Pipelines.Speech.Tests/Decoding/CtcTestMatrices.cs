@@ -52,7 +52,8 @@ internal static class CtcTestMatrices
             for (int v = 0; v < vocab; v++)
             {
                 // Box-Muller: a standard normal from two uniforms.
-                logits[v] = sharpness * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+                double radius = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble()));
+                logits[v] = sharpness * radius * Math.Cos(2 * Math.PI * rng.NextDouble());
             }
 
             double max = logits.Max();

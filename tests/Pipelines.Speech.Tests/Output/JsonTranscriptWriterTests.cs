@@ -9,7 +9,8 @@ public sealed class JsonTranscriptWriterTests
     [Test]
     public void WritesTheIssueShapeRoundedToMilliseconds()
     {
-        string json = JsonTranscriptWriter.Render(SampleTranscripts.TwoSegments(), new AudioInfo("clips/a.wav", 6.5004));
+        var audio = new AudioInfo("clips/a.wav", 6.5004);
+        string json = JsonTranscriptWriter.Render(SampleTranscripts.TwoSegments(), audio);
 
         // 0.91234 -> 0.912 and 0.99951 -> 1 (three decimals); the duration 6.5004 -> 6.5.
         Assert.That(json, Is.EqualTo(
@@ -84,5 +85,6 @@ public sealed class JsonTranscriptWriterTests
 
     [Test]
     public void RejectsANegativeDuration() =>
-        Assert.Throws<ArgumentException>(() => JsonTranscriptWriter.Render(Transcript.Empty, new AudioInfo("x.wav", -1)));
+        Assert.Throws<ArgumentException>(
+            () => JsonTranscriptWriter.Render(Transcript.Empty, new AudioInfo("x.wav", -1)));
 }

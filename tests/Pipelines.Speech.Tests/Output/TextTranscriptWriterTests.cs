@@ -7,7 +7,8 @@ public sealed class TextTranscriptWriterTests
 {
     [Test]
     public void WritesTheWordsOnOneLine() =>
-        Assert.That(TextTranscriptWriter.Render(SampleTranscripts.TwoSegments()), Is.EqualTo("hello world how are you\n"));
+        Assert.That(
+            TextTranscriptWriter.Render(SampleTranscripts.TwoSegments()), Is.EqualTo("hello world how are you\n"));
 
     [Test]
     public void EmptyTranscriptGivesAnEmptyFile() =>

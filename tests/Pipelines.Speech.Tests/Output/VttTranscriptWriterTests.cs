@@ -32,7 +32,8 @@ public sealed class VttTranscriptWriterTests
     [Test]
     public void EscapesMarkupCharacters()
     {
-        var transcript = SampleTranscripts.Of(SampleTranscripts.Segment(0, 1, new TranscriptWord("<b>&-->", 0.1, 0.2, 1)));
+        var word = new TranscriptWord("<b>&-->", 0.1, 0.2, 1);
+        var transcript = SampleTranscripts.Of(SampleTranscripts.Segment(0, 1, word));
 
         string vtt = VttTranscriptWriter.Render(transcript, new AudioInfo("a.wav", 1));
 
