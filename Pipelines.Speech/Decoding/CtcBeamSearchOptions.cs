@@ -13,10 +13,12 @@ public sealed record CtcBeamSearchOptions
     public int TokensPerFrame { get; init; }
 
     /// <summary>
-    /// Per frame, tokens whose log-probability is below this do not extend prefixes (no limit by
-    /// default). -10 keeps any token with probability above ~4.5e-5.
+    /// Per frame, tokens whose log-probability is below this do not extend prefixes. The default,
+    /// -12 (p below ~6e-6), skips what cannot matter at any usual beam width and makes frames where
+    /// a trained model is sure of the blank nearly free; <see cref="double.NegativeInfinity"/>
+    /// turns it off (an exhaustive search).
     /// </summary>
-    public double MinTokenLogProb { get; init; } = double.NegativeInfinity;
+    public double MinTokenLogProb { get; init; } = -12;
 
     /// <summary>
     /// Only words of this lexicon may be emitted (null: any token string). For character models

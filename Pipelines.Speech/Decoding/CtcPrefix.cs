@@ -34,6 +34,9 @@ internal sealed class CtcPrefix
 
     public double NonBlank { get; set; } = double.NegativeInfinity;
 
+    /// <summary>The beam's ranking score after the last commit (log probability plus word bonus).</summary>
+    public double Rank { get; set; }
+
     /// <summary>The scores being built for the next frame.</summary>
     public double NextBlank { get; set; }
 

@@ -133,12 +133,15 @@ public sealed class CtcPrefixBeamSearch : ICtcDecoder
         foreach (CtcPrefix prefix in touched)
         {
             prefix.Commit();
+
+            // Scored once here, not inside the sort's comparisons (a log and an exp each).
+            prefix.Rank = Score(prefix);
         }
 
-        touched.Sort((a, b) => Score(b).CompareTo(Score(a)));
+        touched.Sort(static (a, b) => b.Rank.CompareTo(a.Rank));
         int keep = Math.Min(_options.BeamWidth, touched.Count);
         var beam = new List<CtcPrefix>(keep);
-        for (int i = 0; i < keep && !double.IsNegativeInfinity(Score(touched[i])); i++)
+        for (int i = 0; i < keep && !double.IsNegativeInfinity(touched[i].Rank); i++)
         {
             beam.Add(touched[i]);
         }
