@@ -15,7 +15,7 @@ namespace Rnn.Core.Recurrent;
 /// <remarks>
 /// <para>Option support. Every option works with every cell on the step path. The fused path
 /// (LstmCell, GruCell in both conventions, input [batch, time, features]) supports
-/// ReturnSequences, ReturnState, GoBackwards, Stateful, initial states (with gradients),
+/// ReturnSequences, GoBackwards, Stateful, initial states (with gradients),
 /// lengths, masks, InputDropout and RecurrentDropout (the mask multiplies the h fed to W_hh,
 /// as on the step path). SimpleRnnCell, ConvLstm2DCell and custom
 /// cells always run the step path.</para>

@@ -9,9 +9,6 @@ public sealed record RnnOptions
     /// </summary>
     public bool ReturnSequences { get; init; }
 
-    /// <summary>True: <see cref="RnnResult.States"/> holds the final states (they are always computed).</summary>
-    public bool ReturnState { get; init; }
-
     /// <summary>
     /// Process the sequence in reverse and return outputs in processing order (as Keras does).
     /// With lengths only the valid part of each sample is reversed (as cuDNN does); with a mask

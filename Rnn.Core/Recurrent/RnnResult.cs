@@ -2,5 +2,6 @@ namespace Rnn.Core.Recurrent;
 
 /// <summary>What a recurrent layer returns.</summary>
 /// <param name="Output">[batch, time, ...output] with ReturnSequences, else [batch, ...output].</param>
-/// <param name="States">Final states, one tensor per state of the cell, each [batch, ...state].</param>
+/// <param name="States">Final states, one tensor per state of the cell, each [batch, ...state]. They are always
+/// returned (Keras's return_state is implied), with gradients flowing back through them.</param>
 public sealed record RnnResult(Tensor Output, Tensor[] States);

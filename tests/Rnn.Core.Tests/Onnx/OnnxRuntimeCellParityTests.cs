@@ -79,7 +79,7 @@ public sealed class OnnxRuntimeCellParityTests
     [TestCase(false)]
     public void BidirectionalLayerMatchesOrt(bool lstm)
     {
-        var options = new RnnOptions { ReturnSequences = true, ReturnState = true };
+        var options = new RnnOptions { ReturnSequences = true };
         IRnnCell Cell(ulong seed) =>
             lstm ? new LstmCell(Input, Hidden, new Rng(seed)) : new GruCell(Input, Hidden, new Rng(seed));
         var layer = new Bidirectional(Cell(63), Cell(64), options);
@@ -158,7 +158,7 @@ public sealed class OnnxRuntimeCellParityTests
     {
         var layer = new RnnLayer(cell, new RnnOptions
         {
-            ReturnSequences = true, ReturnState = true, GoBackwards = goBackwards, AllowFused = fused,
+            ReturnSequences = true, GoBackwards = goBackwards, AllowFused = fused,
         });
         layer.Eval();
         return layer;
