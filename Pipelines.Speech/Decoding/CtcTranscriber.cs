@@ -29,7 +29,12 @@ public sealed class CtcTranscriber
     /// <summary>Decodes one segment; the result holds one segment, or none when nothing was said.</summary>
     /// <param name="logProbs">[time, vocab] log-probabilities of the segment.</param>
     /// <param name="timing">Frame duration and the segment's offset in the file.</param>
-    public Transcript Transcribe(LogProbMatrix logProbs, FrameTiming timing)
+    /// <param name="segmentEnd">
+    /// Where the segment ends in the file (e.g. the voice-activity segment's end) when that is
+    /// before the end of its last frame, which padding can push past the audio; words are clamped
+    /// to it. Null: the end of the last frame.
+    /// </param>
+    public Transcript Transcribe(LogProbMatrix logProbs, FrameTiming timing, double? segmentEnd = null)
     {
         timing.Validate();
         if (logProbs.Vocab != _vocabulary.Count)
@@ -39,11 +44,17 @@ public sealed class CtcTranscriber
                 nameof(logProbs));
         }
 
+        double end = Math.Min(timing.At(logProbs.Time), segmentEnd ?? double.PositiveInfinity);
+        if (!(end >= timing.Offset))
+        {
+            throw new ArgumentException(
+                $"segment end {segmentEnd} s is before its start {timing.Offset} s", nameof(segmentEnd));
+        }
+
         int[] labels = _decoder.Decode(logProbs);
         CtcTokenSpan[] spans = CtcForcedAligner.Align(logProbs, labels, _vocabulary.Blank);
-        TranscriptWord[] words = CtcWordBuilder.Build(spans, _vocabulary, timing, logProbs.Time);
-        var segment = new TranscriptSegment(
-            timing.Offset, timing.At(logProbs.Time), string.Join(" ", words.Select(w => w.Text)), words);
+        TranscriptWord[] words = CtcWordBuilder.Build(spans, _vocabulary, timing, end);
+        var segment = new TranscriptSegment(timing.Offset, end, string.Join(" ", words.Select(w => w.Text)), words);
         return new Transcript(new[] { segment });
     }
 }

@@ -16,9 +16,9 @@ public static class CtcWordBuilder
     /// <param name="spans">Aligned tokens in order, word separators included.</param>
     /// <param name="vocabulary">Token strings; tells character from word models.</param>
     /// <param name="timing">Frame duration and the segment's offset in the file.</param>
-    /// <param name="frames">The segment's frame count; no word ends after its last frame.</param>
+    /// <param name="segmentEnd">Seconds from the file's start where the segment ends; no word ends later.</param>
     public static TranscriptWord[] Build(
-        IReadOnlyList<CtcTokenSpan> spans, CtcVocabulary vocabulary, FrameTiming timing, int frames)
+        IReadOnlyList<CtcTokenSpan> spans, CtcVocabulary vocabulary, FrameTiming timing, double segmentEnd)
     {
         ArgumentNullException.ThrowIfNull(spans);
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -37,7 +37,7 @@ public static class CtcWordBuilder
             int last = vocabulary.Unit == TokenUnit.Word && i < spans.Count ? i + 1 : i;
             if (last > first)
             {
-                words.Add(Word(spans, first, last, vocabulary, timing, frames));
+                words.Add(Word(spans, first, last, vocabulary, timing, segmentEnd));
             }
 
             first = i + 1;
@@ -48,7 +48,7 @@ public static class CtcWordBuilder
 
     private static TranscriptWord Word(
         IReadOnlyList<CtcTokenSpan> spans, int first, int last, CtcVocabulary vocabulary, FrameTiming timing,
-        int frames)
+        double segmentEnd)
     {
         var text = new System.Text.StringBuilder();
         double logProbSum = 0;
@@ -60,7 +60,6 @@ public static class CtcWordBuilder
             count += spans[i].Frames;
         }
 
-        double segmentEnd = timing.At(frames);
         double start = Math.Min(timing.At(spans[first].StartFrame), segmentEnd);
         double end = Math.Min(timing.At(spans[last - 1].EndFrame), segmentEnd);
         double confidence = Math.Clamp(Math.Exp(logProbSum / count), 0, 1);

@@ -49,6 +49,21 @@ public sealed class CtcTranscriberTests
     }
 
     [Test]
+    public void AGivenSegmentEndClampsWordsAndSegment()
+    {
+        // Frames run to 0.58 s but the voice-activity segment (and the audio) ends at 0.555 s.
+        var vocabulary = CtcVocabulary.Words(new[] { "<b>", "seven" }, 0);
+        var m = CtcTestMatrices.Peaks(2, (0, .9), (1, .8));
+        var transcriber = new CtcTranscriber(new GreedyCtcDecoder(0), vocabulary);
+
+        Transcript transcript = transcriber.Transcribe(m, new FrameTiming(0.04, 0.5), segmentEnd: 0.555);
+
+        AssertWord(transcript.Words.Single(), "seven", 0.54, 0.555, .8);
+        Assert.That(transcript.Segments[0].End, Is.EqualTo(0.555));
+        Assert.Throws<ArgumentException>(() => transcriber.Transcribe(m, new FrameTiming(0.04, 0.5), segmentEnd: 0.4));
+    }
+
+    [Test]
     public void WordModelsMakeOneWordPerToken()
     {
         var vocabulary = CtcVocabulary.Words(new[] { "<b>", "one", "two" }, 0);
