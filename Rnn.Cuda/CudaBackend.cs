@@ -40,29 +40,46 @@ public sealed partial class CudaBackend : IBackend, IDisposable
         Name = name;
         if (accelerator is CudaAccelerator cuda)
         {
-            // cuBLAS queued on the same stream as our kernels keeps every operation in order.
-            cublas = new CuBlas(cuda);
-            cublas.Stream = (CudaStream)accelerator.DefaultStream;
+            cublas = TryCuBlas(cuda);
+            Name += cublas is null ? ", tiled ILGPU GEMM: cuBLAS library not found)" : ", cuBLAS)";
         }
 
         kernels = new KernelCache(accelerator);
     }
 
-    /// <summary>True when ILGPU finds at least one CUDA device on this machine.</summary>
-    public static bool IsAvailable
+    // cuBLAS ships with the CUDA toolkit, not the driver: a GPU machine may lack it, and then the
+    // tiled ILGPU GEMM is used and the name says so.
+    private static CuBlas? TryCuBlas(CudaAccelerator cuda)
     {
-        get
+        try
         {
-            try
-            {
-                using var probe = Context.Create(b => b.Cuda());
-                return probe.GetCudaDevices().Count > 0;
-            }
-            catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or CudaException
-                or InvalidOperationException or NotSupportedException)
-            {
-                return false;
-            }
+            // Queued on the same stream as our kernels, so every operation stays in order.
+            return new CuBlas(cuda) { Stream = (CudaStream)cuda.DefaultStream };
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or CuBlasException
+            or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly Lazy<bool> Probe = new(ProbeCuda);
+
+    /// <summary>True when ILGPU finds at least one CUDA device on this machine (probed once per process).</summary>
+    public static bool IsAvailable => Probe.Value;
+
+    // A machine without the CUDA driver has no libcuda: ILGPU then lists no devices or throws.
+    private static bool ProbeCuda()
+    {
+        try
+        {
+            using var probe = Context.Create(b => b.Cuda());
+            return probe.GetCudaDevices().Count > 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or CudaException
+            or InvalidOperationException or NotSupportedException)
+        {
+            return false;
         }
     }
 
@@ -78,7 +95,7 @@ public sealed partial class CudaBackend : IBackend, IDisposable
         var context = Context.Create(b => b.Cuda().EnableAlgorithms());
         var device = context.GetCudaDevices()[0];
         var accelerator = device.CreateCudaAccelerator(context);
-        return new CudaBackend(context, accelerator, $"cuda ({device.Name}, cuBLAS)");
+        return new CudaBackend(context, accelerator, $"cuda ({device.Name}");
     }
 
     /// <summary>
@@ -95,7 +112,7 @@ public sealed partial class CudaBackend : IBackend, IDisposable
     }
 
     /// <inheritdoc/>
-    public string Name { get; }
+    public string Name { get; private set; }
 
     /// <summary>True when GEMM goes through cuBLAS (a real CUDA device).</summary>
     public bool UsesCuBlas => cublas is not null;
