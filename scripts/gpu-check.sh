@@ -31,7 +31,8 @@ done
 
 publish() {
     dotnet publish Rnn.Cuda.Check/Rnn.Cuda.Check.csproj -c Release -r linux-x64 --self-contained true \
-        -p:InvariantGlobalization=true -o "$dir" --nologo -v quiet
+        -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
+        -o "$dir" --nologo -v quiet
     echo "gpu-check: published to $dir"
 }
 
