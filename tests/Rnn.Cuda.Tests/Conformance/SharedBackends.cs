@@ -43,11 +43,3 @@ internal static class SharedBackends
         }
     }
 }
-
-/// <summary>Frees the shared backends after the last test of the assembly.</summary>
-[SetUpFixture]
-public sealed class CudaTestRun
-{
-    [OneTimeTearDown]
-    public void DisposeBackends() => SharedBackends.DisposeAll();
-}
