@@ -30,7 +30,9 @@ internal static class Bench
         };
     }
 
-    /// <summary>Median wall milliseconds of <paramref name="reps"/> runs after <paramref name="warmup"/> runs.</summary>
+    /// <summary>
+    /// Median wall milliseconds of <paramref name="reps"/> runs after <paramref name="warmup"/> runs.
+    /// </summary>
     public static double MedianMs(IBackend backend, BenchCase c, int warmup, int reps)
     {
         var rng = new Rng(3);

@@ -34,7 +34,8 @@ internal static class Runner
                         method.Invoke(instance, args);
                         passed++;
                     }
-                    catch (TargetInvocationException e) when (e.InnerException is IgnoreException or InconclusiveException)
+                    catch (TargetInvocationException e)
+                        when (e.InnerException is IgnoreException or InconclusiveException)
                     {
                         skipped++;
                         log.WriteLine($"SKIP {name}: {e.InnerException.Message}");
@@ -75,12 +76,11 @@ internal static class Runner
         {
             // Sources are usually private statics of the abstract base that declares the test.
             var owner = method.DeclaringType!;
-            var member = owner.GetMethod(source.SourceName!, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic |
-                BindingFlags.FlattenHierarchy);
+            const BindingFlags statics = BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;
+            var member = owner.GetMethod(source.SourceName!, statics);
             var items = member is not null
                 ? (IEnumerable)member.Invoke(null, null)!
-                : (IEnumerable)owner.GetField(source.SourceName!, BindingFlags.Static | BindingFlags.Public |
-                    BindingFlags.NonPublic | BindingFlags.FlattenHierarchy)!.GetValue(null)!;
+                : (IEnumerable)owner.GetField(source.SourceName!, statics)!.GetValue(null)!;
             return items.Cast<object>().Select(i => i switch
             {
                 TestCaseData d => Convert(d.Arguments, method),
@@ -140,7 +140,9 @@ internal static class Runner
         for (int i = 0; i < args.Length; i++)
         {
             var t = ps[i].ParameterType;
-            result[i] = args[i] is null || t.IsInstanceOfType(args[i]) ? args[i] : System.Convert.ChangeType(args[i], t);
+            result[i] = args[i] is null || t.IsInstanceOfType(args[i])
+                ? args[i]
+                : System.Convert.ChangeType(args[i], t);
         }
 
         return result;

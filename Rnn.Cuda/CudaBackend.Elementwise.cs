@@ -62,7 +62,8 @@ public sealed partial class CudaBackend
         if (!Shape.SameAs(expected, c.Shape))
         {
             throw new ArgumentException(
-                $"shapes {Shape.Format(a.Shape)} and {Shape.Format(b.Shape)} do not broadcast to {Shape.Format(c.Shape)}");
+                $"shapes {Shape.Format(a.Shape)} and {Shape.Format(b.Shape)} " +
+                $"do not broadcast to {Shape.Format(c.Shape)}");
         }
 
         var plan = new Broadcast

@@ -23,7 +23,8 @@ public sealed partial class CudaBackend
             return;
         }
 
-        var args = Args(transA, transB, m, n, k, alpha, a, aOffset, lda, 0, b, bOffset, ldb, 0, beta, c, cOffset, ldc, 0);
+        var args = Args(transA, transB, m, n, k, alpha,
+            a, aOffset, lda, 0, b, bOffset, ldb, 0, beta, c, cOffset, ldc, 0);
         RunGemm(a, b, c, args, 1);
     }
 

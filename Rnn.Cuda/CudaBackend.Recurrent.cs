@@ -10,7 +10,8 @@ public sealed partial class CudaBackend
     {
         if (batch < 0 || hidden < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} and hidden {hidden} must not be negative");
+            throw new ArgumentOutOfRangeException(
+                nameof(batch), $"batch {batch} and hidden {hidden} must not be negative");
         }
 
         if (mask is not null && (maskOffset < 0 || maskOffset + batch > mask.Length))
@@ -32,7 +33,8 @@ public sealed partial class CudaBackend
         if (offset < 0 || end > t.Length)
         {
             throw new ArgumentException(
-                $"{name} block [{rows}, {width}] at offset {offset} does not fit in {t.Describe()} of {t.Length} elements");
+                $"{name} block [{rows}, {width}] at offset {offset} does not fit in " +
+                $"{t.Describe()} of {t.Length} elements");
         }
 
         return t.Offset + offset;

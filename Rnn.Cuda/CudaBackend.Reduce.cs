@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Rnn.Core;
 using Rnn.Cuda.Kernels;
 
@@ -173,7 +174,8 @@ public sealed partial class CudaBackend
 
         if (indices.Length * cols > dy.Length)
         {
-            throw new ArgumentException($"ScatterAddRows: {dy.Describe()} has fewer than {indices.Length} rows of {cols}");
+            throw new ArgumentException(
+                $"ScatterAddRows: {dy.Describe()} has fewer than {indices.Length} rows of {cols}");
         }
 
         if (indices.Length * cols == 0)
@@ -190,7 +192,7 @@ public sealed partial class CudaBackend
     {
         var buffer = accelerator.Allocate1D<int>(indices.Length);
         ILGPU.Runtime.ArrayViewExtensions.CopyFromCPU(
-            buffer.View, Stream, ref System.Runtime.InteropServices.MemoryMarshal.GetReference(indices), indices.Length);
+            buffer.View, Stream, ref MemoryMarshal.GetReference(indices), indices.Length);
         return buffer;
     }
 }

@@ -89,7 +89,8 @@ public sealed partial class CudaBackend : IBackend, IDisposable
     {
         if (!IsAvailable)
         {
-            throw new InvalidOperationException("no CUDA device found (CudaBackend needs an NVIDIA GPU and its driver)");
+            throw new InvalidOperationException(
+                "no CUDA device found (CudaBackend needs an NVIDIA GPU and its driver)");
         }
 
         var context = Context.Create(b => b.Cuda().EnableAlgorithms());

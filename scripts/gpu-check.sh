@@ -109,9 +109,13 @@ run() {
     fi
 
     echo "$ours" | awk -v peers="$peers" '
-        BEGIN { n = split(peers, lines, "\n"); for (k = 1; k <= n; k++) { split(lines[k], f, " "); if (f[1] == "PEER") p[f[2]] = f[3] } }
+        BEGIN {
+            n = split(peers, lines, "\n")
+            for (k = 1; k <= n; k++) { split(lines[k], f, " "); if (f[1] == "PEER") p[f[2]] = f[3] }
+        }
         /^OURS / {
-            if ($2 in p) printf "BENCH %s ours_ms=%s peer=pytorch-cudnn peer_ms=%s ratio=%.3f\n", $2, $3, p[$2], p[$2] / $3
+            if ($2 in p)
+                printf "BENCH %s ours_ms=%s peer=pytorch-cudnn peer_ms=%s ratio=%.3f\n", $2, $3, p[$2], p[$2] / $3
             else printf "BENCH %s ours_ms=%s peer=none\n", $2, $3
         }'
     return "$status"

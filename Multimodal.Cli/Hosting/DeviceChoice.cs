@@ -45,7 +45,9 @@ public static class DeviceResolver
         _ => DeviceChoice.Cpu,
     };
 
-    /// <summary>The backend for a resolved device: <see cref="CudaBackend.Create"/> or a <see cref="CpuBackend"/>.</summary>
+    /// <summary>
+    /// The backend for a device choice: <see cref="CudaBackend.Create"/> or a <see cref="CpuBackend"/>.
+    /// </summary>
     public static IBackend CreateBackend(DeviceChoice resolved) =>
         Resolve(resolved) == DeviceChoice.Cuda ? CudaBackend.Create() : new CpuBackend();
 }

@@ -33,7 +33,8 @@ internal static class ConvKernels
                     int iw = ow * p.SW - p.PW + kw * p.DW;
                     if (iw >= 0 && iw < p.W)
                     {
-                        sum += x[((n * p.InC + c) * p.H + ih) * p.W + iw] * w[((o * p.InC + c) * p.KH + kh) * p.KW + kw];
+                        sum += x[((n * p.InC + c) * p.H + ih) * p.W + iw] *
+                            w[((o * p.InC + c) * p.KH + kh) * p.KW + kw];
                     }
                 }
             }
@@ -70,7 +71,8 @@ internal static class ConvKernels
                 int ow = tw / p.SW;
                 for (int o = 0; o < p.OutC; o++)
                 {
-                    sum += dy[((n * p.OutC + o) * p.OutH + oh) * p.OutW + ow] * w[((o * p.InC + c) * p.KH + kh) * p.KW + kw];
+                    sum += dy[((n * p.OutC + o) * p.OutH + oh) * p.OutW + ow] *
+                        w[((o * p.InC + c) * p.KH + kh) * p.KW + kw];
                 }
             }
         }
@@ -79,7 +81,8 @@ internal static class ConvKernels
     }
 
     /// <summary>dw[o, c, kh, kw] += sum over samples and output positions of x tap * dy.</summary>
-    public static void BackwardFilter(Index1D i, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw, ConvArgs p)
+    public static void BackwardFilter(
+        Index1D i, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw, ConvArgs p)
     {
         int kw = i % p.KW;
         int kh = (i / p.KW) % p.KH;
@@ -101,7 +104,8 @@ internal static class ConvKernels
                     int iw = ow * p.SW - p.PW + kw * p.DW;
                     if (iw >= 0 && iw < p.W)
                     {
-                        sum += x[((n * p.InC + c) * p.H + ih) * p.W + iw] * dy[((n * p.OutC + o) * p.OutH + oh) * p.OutW + ow];
+                        sum += x[((n * p.InC + c) * p.H + ih) * p.W + iw] *
+                            dy[((n * p.OutC + o) * p.OutH + oh) * p.OutW + ow];
                     }
                 }
             }
@@ -170,7 +174,8 @@ internal static class ConvKernels
         y[i] = at < 0 ? float.NegativeInfinity : x[at];
     }
 
-    public static void MaxPoolBackward(Index1D plane, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, ConvArgs p)
+    public static void MaxPoolBackward(
+        Index1D plane, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, ConvArgs p)
     {
         int outPlane = p.OutH * p.OutW;
         for (int q = 0; q < outPlane; q++)
@@ -184,7 +189,8 @@ internal static class ConvKernels
     }
 
     // Sum (into sum) and count of the in-image taps of a window; with scatter != 0 adds share to dx instead.
-    private static int Taps(ArrayView<float> x, int plane, int oh, int ow, ConvArgs p, int scatter, float share, out float sum)
+    private static int Taps(
+        ArrayView<float> x, int plane, int oh, int ow, ConvArgs p, int scatter, float share, out float sum)
     {
         sum = 0f;
         int count = 0;

@@ -119,7 +119,8 @@ internal static class ReduceKernels
         }
     }
 
-    public static void SoftmaxBackward(Index1D r, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int cols)
+    public static void SoftmaxBackward(
+        Index1D r, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int cols)
     {
         int start = r * cols;
         float dot = 0f;
