@@ -90,8 +90,10 @@ run() {
     [ "$simulated" -eq 1 ] && flags+=(--simulated)
     local ours
     set +e
-    ours="$("$exe" "${flags[@]}" | tee /dev/stderr)"
-    local status=$?
+    # Progress goes to stderr as it comes (through the inherited descriptor, so a log file that
+    # holds both streams keeps every line), the lines are kept for the BENCH summary.
+    ours="$("$exe" "${flags[@]}" | tee >(cat >&2))"
+    local status=$?   # pipefail: the check's own status unless tee failed
     set -e
 
     local have_peer=0
