@@ -113,6 +113,23 @@ public sealed class CliAppTests
     }
 
     [Test]
+    public void Each_device_creates_its_backend_or_says_why_not()
+    {
+        Assert.That(DeviceResolver.CreateBackend(DeviceChoice.Cpu), Is.InstanceOf<Rnn.Core.CpuBackend>());
+        if (Rnn.Cuda.CudaBackend.IsAvailable)
+        {
+            using var gpu = (Rnn.Cuda.CudaBackend)DeviceResolver.CreateBackend(DeviceChoice.Cuda);
+            Assert.That(gpu.Name, Does.StartWith("cuda ("));
+        }
+        else
+        {
+            var error = Assert.Throws<CliException>(() => DeviceResolver.CreateBackend(DeviceChoice.Cuda));
+            Assert.That(error!.Message, Does.Contain("no CUDA device found"));
+            Assert.That(DeviceResolver.CreateBackend(DeviceChoice.Auto), Is.InstanceOf<Rnn.Core.CpuBackend>());
+        }
+    }
+
+    [Test]
     public void Help_works_whatever_the_device()
     {
         var run = CliRun.Invoke(["--device", "cuda", "--help"]);
