@@ -7,6 +7,8 @@
 #   scripts/gpu-check.sh publish [DIR]          on a machine with the .NET 10 SDK (default DIR out/gpu-check)
 #   scripts/gpu-check.sh run [DIR] [--simulated] on the GPU machine: runs DIR/Rnn.Cuda.Check
 #   scripts/gpu-check.sh all [--simulated]      both, one after the other
+# With the device tool: publish here, carry out/gpu-check (about 40 MB) and run
+# 'bash scripts/gpu-check.sh run' there.
 # --simulated runs on ILGPU's CPU accelerator with tiny bench sizes and no peer: it tests this
 # script and the published program on a machine without a GPU; its figures mean nothing.
 set -euo pipefail
