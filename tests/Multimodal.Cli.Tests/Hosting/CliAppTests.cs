@@ -88,11 +88,16 @@ public sealed class CliAppTests
     [Test]
     public void Device_cuda_fails_with_a_clear_message()
     {
+        if (Rnn.Cuda.CudaBackend.IsAvailable)
+        {
+            Assert.Ignore("a CUDA device is present here, so --device cuda does not fail");
+        }
+
         var run = CliRun.Invoke(["models", "--device", "cuda"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(run.Error.Trim(), Is.EqualTo(
-            "error: --device cuda: no CUDA backend is built yet; run with --device cpu (or auto)"));
+            "error: --device cuda: no CUDA device found; run with --device cpu (or auto)"));
     }
 
     [TestCase("cpu")]
@@ -101,8 +106,27 @@ public sealed class CliAppTests
     {
         var run = CliRun.Invoke(["--device", device, "models"]);
 
+        // auto picks CUDA where a CUDA device exists; this machine may or may not have one.
+        var expected = device == "auto" && Rnn.Cuda.CudaBackend.IsAvailable ? DeviceChoice.Cuda : DeviceChoice.Cpu;
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
-        Assert.That(DeviceResolver.Resolve(DeviceResolver.Parse(device)), Is.EqualTo(DeviceChoice.Cpu));
+        Assert.That(DeviceResolver.Resolve(DeviceResolver.Parse(device)), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Each_device_creates_its_backend_or_says_why_not()
+    {
+        Assert.That(DeviceResolver.CreateBackend(DeviceChoice.Cpu), Is.InstanceOf<Rnn.Core.CpuBackend>());
+        if (Rnn.Cuda.CudaBackend.IsAvailable)
+        {
+            using var gpu = (Rnn.Cuda.CudaBackend)DeviceResolver.CreateBackend(DeviceChoice.Cuda);
+            Assert.That(gpu.Name, Does.StartWith("cuda ("));
+        }
+        else
+        {
+            var error = Assert.Throws<CliException>(() => DeviceResolver.CreateBackend(DeviceChoice.Cuda));
+            Assert.That(error!.Message, Does.Contain("no CUDA device found"));
+            Assert.That(DeviceResolver.CreateBackend(DeviceChoice.Auto), Is.InstanceOf<Rnn.Core.CpuBackend>());
+        }
     }
 
     [Test]
