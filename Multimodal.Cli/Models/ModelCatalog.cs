@@ -51,15 +51,16 @@ public static partial class ModelCatalog
         // Short sources: the error line already names the folder.
         var config = ModelConfig.Parse(File.ReadAllText(Path.Combine(folder, "config.json")), "config.json");
 
-        // Limit: the whole weights file is read to validate it; bundled models are under 25 MB.
-        var weights = SafeTensorsFile.Parse(
-            File.ReadAllBytes(Path.Combine(folder, "weights.safetensors")), "weights.safetensors");
+        // The header alone is validated against the file length: listing must not read every weight,
+        // and must work for files too large to load.
+        var weights = SafeTensorsFile.ReadHeader(Path.Combine(folder, "weights.safetensors"), "weights.safetensors");
+        CheckFloatTensors(weights);
         var card = File.ReadAllText(Path.Combine(folder, "MODEL_CARD.md"));
 
         var size = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
         return new ModelInfo(
             Path.GetFileName(folder), Path.GetFullPath(folder), Text(config.Extra["task"]) ?? "?",
-            config.ArchitectureType, size, weights.Tensors.Sum(t => (long)t.ElementCount),
+            config.ArchitectureType, size, weights.ElementCount,
             KeyMetric(config.Extra, card));
     }
 
@@ -87,6 +88,17 @@ public static partial class ModelCatalog
 
         var line = KeyMetricLine().Match(card);
         return line.Success ? line.Groups["value"].Value.Trim() : null;
+    }
+
+    // ModelIo.LoadWeights refuses any other dtype, so such a file is not a usable model.
+    private static void CheckFloatTensors(SafeTensorsLayout weights)
+    {
+        var bad = weights.Tensors.FirstOrDefault(t => !SafeTensorDTypes.IsFloat(t.DType));
+        if (bad is not null)
+        {
+            throw new InvalidDataException(
+                $"{weights.Source}: tensor '{bad.Name}' has dtype {bad.DType}; expected F32, F16 or BF16");
+        }
     }
 
     private static string? Text(JsonNode? node) =>
