@@ -66,7 +66,7 @@ public sealed class SafeTensorsFile
         : throw new KeyNotFoundException($"{Source}: no tensor named '{name}' ({Tensors.Count} tensors present)");
 
     /// <summary>Reads and validates a file from disk.</summary>
-    /// <exception cref="InvalidDataException">The file is malformed, or over 2 GiB (it is held in one array).</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, or over 2 GiB (held in one array).</exception>
     public static SafeTensorsFile Read(string path)
     {
         long length = new FileInfo(path).Length;
