@@ -19,6 +19,7 @@ public sealed class ModelsCommand : ICommandModule
         {
             Description = "A model to show the card of (a folder name under models/)",
             Arity = ArgumentArity.ZeroOrOne,
+            HelpName = "name",
         };
 
         // The parser binds an unknown "--flag" to a free string argument; call it what it is.
