@@ -51,10 +51,10 @@ public static partial class ModelCatalog
         // Short sources: the error line already names the folder.
         var config = ModelConfig.Parse(File.ReadAllText(Path.Combine(folder, "config.json")), "config.json");
 
-        // The header alone is validated against the file length: listing must not read every weight,
-        // and must work for files too large to load.
-        var weights = SafeTensorsFile.ReadHeader(Path.Combine(folder, "weights.safetensors"), "weights.safetensors");
-        CheckFloatTensors(weights);
+        // The header alone is validated against the file length: listing must not read every weight.
+        var weightsPath = Path.Combine(folder, "weights.safetensors");
+        var weights = SafeTensorsFile.ReadHeader(weightsPath, "weights.safetensors");
+        CheckLoadable(weights, new FileInfo(weightsPath).Length);
         var card = File.ReadAllText(Path.Combine(folder, "MODEL_CARD.md"));
 
         var size = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
@@ -90,9 +90,15 @@ public static partial class ModelCatalog
         return line.Success ? line.Groups["value"].Value.Trim() : null;
     }
 
-    // ModelIo.LoadWeights refuses any other dtype, so such a file is not a usable model.
-    private static void CheckFloatTensors(SafeTensorsLayout weights)
+    // What ModelIo.LoadWeights would refuse (a file too large to read, a dtype other than F32, F16 or
+    // BF16) is not a usable model, so the listing reports it rather than offering it.
+    private static void CheckLoadable(SafeTensorsLayout weights, long length)
     {
+        if (length > SafeTensorsFile.MaxFileBytes)
+        {
+            throw new InvalidDataException($"{weights.Source}: {length} bytes; files over 2 GiB are not supported");
+        }
+
         var bad = weights.Tensors.FirstOrDefault(t => !SafeTensorDTypes.IsFloat(t.DType));
         if (bad is not null)
         {

@@ -48,6 +48,12 @@ public sealed class SafeTensorsFile
         byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// Largest file <see cref="Read"/> accepts (just under 2 GiB, the largest byte array .NET allows);
+    /// <see cref="ReadHeader"/> has no limit.
+    /// </summary>
+    public static long MaxFileBytes { get; } = Array.MaxLength;
+
     /// <summary>The path or name used in error messages.</summary>
     public string Source { get; }
 
@@ -70,7 +76,7 @@ public sealed class SafeTensorsFile
     public static SafeTensorsFile Read(string path)
     {
         long length = new FileInfo(path).Length;
-        if (length > Array.MaxLength)
+        if (length > MaxFileBytes)
         {
             throw new InvalidDataException($"{path}: {length} bytes; files over 2 GiB are not supported");
         }

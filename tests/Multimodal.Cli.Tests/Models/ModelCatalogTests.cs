@@ -111,7 +111,7 @@ public sealed class ModelCatalogTests
     }
 
     [Test]
-    public void A_weights_file_over_2_GiB_is_listed_from_its_header_alone()
+    public void A_weights_file_over_2_GiB_is_one_error_line_naming_it_and_the_other_models_still_list()
     {
         FakeModels.Write(_temp.Path, "good", "asr", new Dictionary<string, int[]> { ["a"] = [2] });
         var big = FakeModels.Write(_temp.Path, "big", "asr", new Dictionary<string, int[]> { ["a"] = [2] });
@@ -127,9 +127,11 @@ public sealed class ModelCatalogTests
 
         var run = CliRun.Invoke(["models", "--models-dir", _temp.Path]);
 
-        Assert.That(run.ExitCode, Is.EqualTo(0), run.Error);
-        Assert.That(run.Out, Does.Contain("good"));
-        Assert.That(run.Out, Does.Contain("big").And.Contain("800M"));
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Out, Does.Contain("good"), "the good model must still be listed");
+        Assert.That(run.Error, Does.Contain(big));
+        Assert.That(run.Error.Trim(), Is.EqualTo(
+            $"error: {big}: weights.safetensors: {8 + header.Length + bytes} bytes; files over 2 GiB are not supported"));
     }
 
     [Test]
