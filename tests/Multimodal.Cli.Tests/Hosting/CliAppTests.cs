@@ -66,13 +66,40 @@ public sealed class CliAppTests
     }
 
     [Test]
-    public void No_verb_is_a_usage_error()
+    public void No_verb_is_a_usage_error_followed_by_the_help_on_stderr()
     {
         var run = CliRun.Invoke([]);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
         Assert.That(run.Error, Does.StartWith("error: "));
+        Assert.That(ErrorLines(run), Has.Count.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("Usage:").And.Contain("models").And.Contain("--device"));
+        Assert.That(run.Out, Is.Empty, "errors go to stderr only");
     }
+
+    [TestCase("bogus", "error: Unrecognized command or argument 'bogus'.")]
+    [TestCase("models --jobs 2", "error: Unrecognized option '--jobs' for 'models'.")]
+    [TestCase("-q bogus extra", "error: Unrecognized command or argument 'bogus'.")]
+    public void One_mistake_is_one_error_line_about_the_first_bad_token(string line, string expected)
+    {
+        var run = CliRun.Invoke(line.Split(' '));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(ErrorLines(run), Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public void Help_shows_an_optional_verb_argument_as_optional()
+    {
+        var run = CliRun.Invoke(["--help"]);
+
+        Assert.That(run.Out, Does.Match(@"(?m)^\s+models \[name\]\s"));
+        Assert.That(run.Out, Does.Not.Contain("<name>"));
+    }
+
+    private static List<string> ErrorLines(CliRun run) =>
+        run.Error.Split('\n').Select(l => l.TrimEnd('\r'))
+            .Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
 
     [Test]
     public void Error_lines_are_single_lines()
