@@ -41,7 +41,8 @@ internal static class CellInit
         if (inputSize <= 0 || hidden <= 0)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(inputSize), $"{cell} needs positive sizes; got input {inputSize}, hidden {hidden}");
+                inputSize <= 0 ? nameof(inputSize) : nameof(hidden),
+                $"{cell} needs positive sizes; got input {inputSize}, hidden {hidden}");
         }
 
         // Each weight matrix is one tensor, so it must fit in 2^31-1 elements.
