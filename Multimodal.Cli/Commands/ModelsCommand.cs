@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Models;
+using Multimodal.Cli.Output;
 using Spectre.Console;
 
 namespace Multimodal.Cli.Commands;
@@ -18,6 +19,7 @@ public sealed class ModelsCommand : ICommandModule
         {
             Description = "A model to show the card of (a folder name under models/)",
             Arity = ArgumentArity.ZeroOrOne,
+            HelpName = "name",
         };
 
         // The parser binds an unknown "--flag" to a free string argument; call it what it is.
@@ -106,7 +108,8 @@ public sealed class ModelsCommand : ICommandModule
             throw new CliException(path, ex.Message);
         }
 
-        context.Environment.Out.Write(File.ReadAllText(info.CardPath));
+        // The card is the folder's text, printed as is but for terminal control sequences.
+        context.Environment.Out.Write(TerminalText.Block(File.ReadAllText(info.CardPath)));
         return ExitCodes.Success;
     }
 
@@ -123,12 +126,15 @@ public sealed class ModelsCommand : ICommandModule
         foreach (var m in models)
         {
             table.AddRow(
-                Markup.Escape(m.Name), Markup.Escape(m.Task), Markup.Escape(m.Architecture),
-                Count(m.ParameterCount), Bytes(m.SizeBytes), Markup.Escape(m.KeyMetric ?? "-"));
+                Cell(m.Name), Cell(m.Task), Cell(m.Architecture),
+                Count(m.ParameterCount), Bytes(m.SizeBytes), Cell(m.KeyMetric ?? "-"));
         }
 
         return table;
     }
+
+    // Every cell comes from the model folder: one safe line, then Spectre markup escaped.
+    private static string Cell(string text) => Markup.Escape(TerminalText.Line(text));
 
     /// <summary>Parameter count with a k/M suffix, e.g. "1.25M".</summary>
     public static string Count(long n) => n switch

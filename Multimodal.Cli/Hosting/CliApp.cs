@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 
 namespace Multimodal.Cli.Hosting;
 
@@ -28,6 +30,14 @@ public static class CliApp
             option.Action = new VersionAction();
         }
 
+        foreach (var option in root.Options.OfType<HelpOption>())
+        {
+            if (option.Action is HelpAction help)
+            {
+                option.Action = new OptionalArgumentsHelpAction(help);
+            }
+        }
+
         foreach (var module in modules ?? CommandModules.All)
         {
             root.Subcommands.Add(module.Build(context));
@@ -51,13 +61,7 @@ public static class CliApp
 
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
-            {
-                ErrorLine.Write(environment.Error, null, error.Message);
-            }
-
-            environment.Error.WriteLine("Run 'multimodal --help' to see the verbs and their options.");
-            return ExitCodes.Usage;
+            return await ReportUsageError(root, parse, args, environment, cancellationToken).ConfigureAwait(false);
         }
 
         var invocation = new InvocationConfiguration
@@ -106,5 +110,31 @@ public static class CliApp
 
             return ExitCodes.Failure;
         }
+    }
+
+    // One mistake, one error line; with no verb at all, the help itself is the most useful answer.
+    private static async Task<int> ReportUsageError(
+        RootCommand root, ParseResult parse, string[] args, CliEnvironment environment, CancellationToken token)
+    {
+        ErrorLine.Write(environment.Error, null, UsageErrors.MostSpecific(parse, args).Message);
+        if (UsageErrors.OnlyMissingVerb(parse, args))
+        {
+            // Help for the command that lacks its verb: its path from the root, then --help.
+            var help = new List<string> { "--help" };
+            for (var command = parse.CommandResult; command.Command != root; command = (CommandResult)command.Parent!)
+            {
+                help.Insert(0, command.Command.Name);
+            }
+
+            var invocation = new InvocationConfiguration { Output = environment.Error, Error = environment.Error };
+            environment.Error.WriteLine();
+            await root.Parse(help).InvokeAsync(invocation, token).ConfigureAwait(false);
+        }
+        else
+        {
+            environment.Error.WriteLine("Run 'multimodal --help' to see the verbs and their options.");
+        }
+
+        return ExitCodes.Usage;
     }
 }

@@ -1,3 +1,6 @@
+using Rnn.Core;
+using Rnn.Cuda;
+
 namespace Multimodal.Cli.Hosting;
 
 /// <summary>The compute device a verb runs on, as chosen with <c>--device</c>.</summary>
@@ -9,7 +12,7 @@ public enum DeviceChoice
     /// <summary>An NVIDIA GPU through Rnn.Cuda.</summary>
     Cuda,
 
-    /// <summary>The best device available; today always the CPU.</summary>
+    /// <summary>The best device available: CUDA when a CUDA device is found, else the CPU.</summary>
     Auto,
 }
 
@@ -29,14 +32,22 @@ public static class DeviceResolver
     };
 
     /// <summary>
-    /// Resolves <paramref name="choice"/> to a device that exists in this build. Fails for CUDA
-    /// rather than silently falling back, so nobody believes a CPU run was a GPU run.
+    /// Resolves <paramref name="choice"/> to a device that exists on this machine. Fails for CUDA
+    /// without a CUDA device rather than silently falling back, so nobody believes a CPU run was
+    /// a GPU run; auto picks CUDA when a device is found.
     /// </summary>
     public static DeviceChoice Resolve(DeviceChoice choice) => choice switch
     {
-        // Limit: Rnn.Cuda has no backend yet; auto becomes cuda once one exists and a GPU is found.
-        DeviceChoice.Cuda => throw new CliException(
-            "--device cuda", "no CUDA backend is built yet; run with --device cpu (or auto)"),
+        DeviceChoice.Cuda when !CudaBackend.IsAvailable => throw new CliException(
+            "--device cuda", "no CUDA device found; run with --device cpu (or auto)"),
+        DeviceChoice.Cuda => DeviceChoice.Cuda,
+        DeviceChoice.Auto when CudaBackend.IsAvailable => DeviceChoice.Cuda,
         _ => DeviceChoice.Cpu,
     };
+
+    /// <summary>
+    /// The backend for a device choice: <see cref="CudaBackend.Create"/> or a <see cref="CpuBackend"/>.
+    /// </summary>
+    public static IBackend CreateBackend(DeviceChoice resolved) =>
+        Resolve(resolved) == DeviceChoice.Cuda ? CudaBackend.Create() : new CpuBackend();
 }

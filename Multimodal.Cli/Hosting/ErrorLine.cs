@@ -1,3 +1,5 @@
+using Multimodal.Cli.Output;
+
 namespace Multimodal.Cli.Hosting;
 
 /// <summary>
@@ -10,9 +12,11 @@ public static class ErrorLine
     public static string Format(string? subject, string reason)
     {
         // Newlines would break "one line per error", and System.CommandLine puts tabs in some
-        // of its messages; any run of whitespace becomes one space.
-        var oneLine = string.Join(' ', reason.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return subject is null ? $"error: {oneLine}" : $"error: {subject}: {oneLine}";
+        // of its messages; any run of whitespace becomes one space (TerminalText.Line).
+        // Reasons and subjects quote files and folders (tensor names, paths), so no control characters
+        // pass either; only the whitespace collapse, not the table-cell length cap, applies.
+        var oneLine = TerminalText.Line(reason, int.MaxValue);
+        return subject is null ? $"error: {oneLine}" : $"error: {TerminalText.Line(subject, int.MaxValue)}: {oneLine}";
     }
 
     /// <summary>Writes the line to <paramref name="error"/>.</summary>

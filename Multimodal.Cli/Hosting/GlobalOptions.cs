@@ -19,7 +19,7 @@ public sealed class GlobalOptions
     {
         var option = new Option<string>("--device")
         {
-            Description = "Compute device: cpu, cuda or auto (auto = cpu; no CUDA backend is built yet)",
+            Description = "Compute device: cpu, cuda or auto (auto = cuda when a CUDA device is found, else cpu)",
             DefaultValueFactory = _ => "auto",
             HelpName = "cpu|cuda|auto",
             Recursive = true,

@@ -51,15 +51,16 @@ public static partial class ModelCatalog
         // Short sources: the error line already names the folder.
         var config = ModelConfig.Parse(File.ReadAllText(Path.Combine(folder, "config.json")), "config.json");
 
-        // Limit: the whole weights file is read to validate it; bundled models are under 25 MB.
-        var weights = SafeTensorsFile.Parse(
-            File.ReadAllBytes(Path.Combine(folder, "weights.safetensors")), "weights.safetensors");
+        // The header alone is validated against the file length: listing must not read every weight.
+        var weightsPath = Path.Combine(folder, "weights.safetensors");
+        var weights = SafeTensorsFile.ReadHeader(weightsPath, "weights.safetensors");
+        CheckLoadable(weights, new FileInfo(weightsPath).Length);
         var card = File.ReadAllText(Path.Combine(folder, "MODEL_CARD.md"));
 
         var size = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
         return new ModelInfo(
             Path.GetFileName(folder), Path.GetFullPath(folder), Text(config.Extra["task"]) ?? "?",
-            config.ArchitectureType, size, weights.Tensors.Sum(t => (long)t.ElementCount),
+            config.ArchitectureType, size, weights.ElementCount,
             KeyMetric(config.Extra, card));
     }
 
@@ -87,6 +88,23 @@ public static partial class ModelCatalog
 
         var line = KeyMetricLine().Match(card);
         return line.Success ? line.Groups["value"].Value.Trim() : null;
+    }
+
+    // What ModelIo.LoadWeights would refuse (a file too large to read, a dtype other than F32, F16 or
+    // BF16) is not a usable model, so the listing reports it rather than offering it.
+    private static void CheckLoadable(SafeTensorsLayout weights, long length)
+    {
+        if (length > SafeTensorsFile.MaxFileBytes)
+        {
+            throw new InvalidDataException($"{weights.Source}: {length} bytes; files over 2 GiB are not supported");
+        }
+
+        var bad = weights.Tensors.FirstOrDefault(t => !SafeTensorDTypes.IsFloat(t.DType));
+        if (bad is not null)
+        {
+            throw new InvalidDataException(
+                $"{weights.Source}: tensor '{bad.Name}' has dtype {bad.DType}; expected F32, F16 or BF16");
+        }
     }
 
     private static string? Text(JsonNode? node) =>

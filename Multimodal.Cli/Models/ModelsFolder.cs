@@ -14,13 +14,18 @@ public static class ModelsFolder
     /// <c>models/</c> in the repository root found by walking up to Multimodal.sln. Null when
     /// no default folder exists, which simply means no models are bundled.
     /// </summary>
-    /// <exception cref="CliException">An explicitly named folder does not exist.</exception>
+    /// <exception cref="CliException">An explicitly named folder does not exist or is a file.</exception>
     public static string? Locate(string? explicitFolder, CliEnvironment environment)
     {
         var named = explicitFolder ?? NonEmpty(environment.GetVariable(Variable));
         if (named is not null)
         {
             var source = explicitFolder is not null ? "--models-dir" : $"${Variable}";
+            if (File.Exists(named))
+            {
+                throw new CliException(named, $"is a file, not a folder (from {source})");
+            }
+
             return Directory.Exists(named)
                 ? Path.GetFullPath(named)
                 : throw new CliException(named, $"models folder does not exist (from {source})");

@@ -100,14 +100,14 @@ public static partial class Ops
     /// </summary>
     public static Tensor Dropout(Tensor x, float rate, Rng rng)
     {
-        if (rate <= 0f)
-        {
-            return x;
-        }
-
-        if (rate >= 1f)
+        if (!(rate >= 0f && rate < 1f))   // also refuses NaN
         {
             throw new ArgumentOutOfRangeException(nameof(rate), $"dropout rate must be in [0, 1); got {rate}");
+        }
+
+        if (rate == 0f)
+        {
+            return x;
         }
 
         var be = x.Backend;

@@ -7,7 +7,7 @@ public sealed class Dropout : Module, ILayer
 
     public Dropout(float rate, Rng rng)
     {
-        if (rate < 0f || rate >= 1f)
+        if (!(rate >= 0f && rate < 1f))   // also refuses NaN
         {
             throw new ArgumentOutOfRangeException(nameof(rate), $"dropout rate must be in [0, 1); got {rate}");
         }

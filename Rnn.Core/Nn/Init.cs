@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Rnn.Core.Nn;
 
 /// <summary>Weight initialisers, all drawing from a seeded <see cref="Rng"/>.</summary>
@@ -21,43 +23,28 @@ public static class Init
         bool tall = rows >= cols;
         int n = tall ? rows : cols;   // vector length
         int k = tall ? cols : rows;   // number of orthonormal vectors
-        var q = new double[k, n];
+        var q = new double[(long)k * n];   // [k, n], one orthonormal vector a row
         for (int i = 0; i < k; i++)
         {
+            var v = q.AsSpan(i * n, n);
             for (int j = 0; j < n; j++)
             {
-                q[i, j] = rng.Normal();
+                v[j] = rng.Normal();
             }
 
-            // Two passes of modified Gram-Schmidt keep float-level orthogonality.
+            // Two passes of modified Gram-Schmidt keep float-level orthogonality; the dot products
+            // and updates are vectorised, which keeps a 1024-unit cell's init well under a second.
             for (int pass = 0; pass < 2; pass++)
             {
                 for (int p = 0; p < i; p++)
                 {
-                    double dot = 0;
-                    for (int j = 0; j < n; j++)
-                    {
-                        dot += q[i, j] * q[p, j];
-                    }
-
-                    for (int j = 0; j < n; j++)
-                    {
-                        q[i, j] -= dot * q[p, j];
-                    }
+                    var done = q.AsSpan(p * n, n);
+                    double dot = TensorPrimitives.Dot<double>(v, done);
+                    TensorPrimitives.MultiplyAdd<double>(done, -dot, v, v);
                 }
             }
 
-            double norm = 0;
-            for (int j = 0; j < n; j++)
-            {
-                norm += q[i, j] * q[i, j];
-            }
-
-            norm = Math.Sqrt(norm);
-            for (int j = 0; j < n; j++)
-            {
-                q[i, j] /= norm;
-            }
+            TensorPrimitives.Divide<double>(v, TensorPrimitives.Norm<double>(v), v);
         }
 
         var result = new float[rows * cols];
@@ -65,7 +52,8 @@ public static class Init
         {
             for (int c = 0; c < cols; c++)
             {
-                result[r * cols + c] = (float)(gain * (tall ? q[c, r] : q[r, c]));
+                double value = tall ? q[(long)c * n + r] : q[(long)r * n + c];
+                result[r * cols + c] = (float)(gain * value);
             }
         }
 

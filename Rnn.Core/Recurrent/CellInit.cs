@@ -36,12 +36,23 @@ internal static class CellInit
         return states;
     }
 
-    public static void CheckSizes(string cell, int inputSize, int hidden)
+    public static void CheckSizes(string cell, int inputSize, int hidden, int gates)
     {
         if (inputSize <= 0 || hidden <= 0)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(inputSize), $"{cell} needs positive sizes; got input {inputSize}, hidden {hidden}");
+                inputSize <= 0 ? nameof(inputSize) : nameof(hidden),
+                $"{cell} needs positive sizes; got input {inputSize}, hidden {hidden}");
+        }
+
+        // Each weight matrix is one tensor, so it must fit in 2^31-1 elements.
+        long largest = (long)gates * hidden * Math.Max(hidden, inputSize);
+        if (largest > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(hidden),
+                $"{cell} with input {inputSize} and hidden {hidden} needs a weight matrix of {largest} elements, " +
+                $"over the 2^31-1 a tensor can hold; use a smaller hidden size");
         }
     }
 

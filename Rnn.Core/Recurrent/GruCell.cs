@@ -16,7 +16,7 @@ public sealed class GruCell : Module, IRecurrentDropoutCell
     /// <summary>Creates the cell with Glorot input weights, orthogonal recurrent weights, zero biases.</summary>
     public GruCell(int inputSize, int hidden, Rng rng, bool resetAfter = true, IBackend? backend = null)
     {
-        CellInit.CheckSizes(nameof(GruCell), inputSize, hidden);
+        CellInit.CheckSizes(nameof(GruCell), inputSize, hidden, gates: 3);
         var be = backend ?? Backends.Default;
         InputSize = inputSize;
         Hidden = hidden;

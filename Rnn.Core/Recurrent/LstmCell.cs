@@ -14,7 +14,7 @@ public sealed class LstmCell : Module, IRecurrentDropoutCell
     /// <summary>Creates the cell with Glorot input weights, orthogonal recurrent weights.</summary>
     public LstmCell(int inputSize, int hidden, Rng rng, IBackend? backend = null)
     {
-        CellInit.CheckSizes(nameof(LstmCell), inputSize, hidden);
+        CellInit.CheckSizes(nameof(LstmCell), inputSize, hidden, gates: 4);
         var be = backend ?? Backends.Default;
         InputSize = inputSize;
         Hidden = hidden;

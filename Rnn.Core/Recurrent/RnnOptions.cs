@@ -39,12 +39,12 @@ public sealed record RnnOptions
 
     internal void Validate()
     {
-        if (InputDropout < 0f || InputDropout >= 1f)
+        if (!(InputDropout >= 0f && InputDropout < 1f))   // also refuses NaN
         {
             throw new ArgumentOutOfRangeException(nameof(InputDropout), $"must be in [0, 1); got {InputDropout}");
         }
 
-        if (RecurrentDropout < 0f || RecurrentDropout >= 1f)
+        if (!(RecurrentDropout >= 0f && RecurrentDropout < 1f))
         {
             throw new ArgumentOutOfRangeException(
                 nameof(RecurrentDropout), $"must be in [0, 1); got {RecurrentDropout}");

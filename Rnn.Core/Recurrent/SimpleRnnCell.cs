@@ -12,7 +12,7 @@ public sealed class SimpleRnnCell : Module, IRecurrentDropoutCell
     public SimpleRnnCell(int inputSize, int hidden, Rng rng, UnaryOp activation = UnaryOp.Tanh,
         IBackend? backend = null)
     {
-        CellInit.CheckSizes(nameof(SimpleRnnCell), inputSize, hidden);
+        CellInit.CheckSizes(nameof(SimpleRnnCell), inputSize, hidden, gates: 1);
         var be = backend ?? Backends.Default;
         InputSize = inputSize;
         Hidden = hidden;

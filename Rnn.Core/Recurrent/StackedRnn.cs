@@ -30,7 +30,7 @@ public sealed class StackedRnn : Module, ISequenceLayer
             throw new ArgumentException("StackedRnn needs at least one layer");
         }
 
-        if (dropout < 0f || dropout >= 1f)
+        if (!(dropout >= 0f && dropout < 1f))   // also refuses NaN
         {
             throw new ArgumentOutOfRangeException(nameof(dropout), $"must be in [0, 1); got {dropout}");
         }

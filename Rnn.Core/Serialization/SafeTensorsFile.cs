@@ -27,7 +27,10 @@ public sealed record SafeTensorInfo(string Name, SafeTensorDType DType, int[] Sh
 /// sorted, non-overlapping and covering the data region exactly, no duplicate names. Every
 /// failure is an <see cref="InvalidDataException"/> with one line: "source: reason".
 /// </summary>
-/// <remarks>Limit: the whole file is read into one array, so files must be under 2 GB.</remarks>
+/// <remarks>
+/// Limit: <see cref="Read"/> holds the whole file in one array, so files must be under 2 GiB;
+/// <see cref="ReadHeader"/> validates the header of a file of any size without reading its data.
+/// </remarks>
 public sealed class SafeTensorsFile
 {
     private readonly byte[] bytes;
@@ -44,6 +47,12 @@ public sealed class SafeTensorsFile
         Metadata = metadata;
         byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// Largest file <see cref="Read"/> accepts (just under 2 GiB, the largest byte array .NET allows);
+    /// <see cref="ReadHeader"/> has no limit.
+    /// </summary>
+    public static long MaxFileBytes { get; } = Array.MaxLength;
 
     /// <summary>The path or name used in error messages.</summary>
     public string Source { get; }
@@ -63,16 +72,36 @@ public sealed class SafeTensorsFile
         : throw new KeyNotFoundException($"{Source}: no tensor named '{name}' ({Tensors.Count} tensors present)");
 
     /// <summary>Reads and validates a file from disk.</summary>
+    /// <exception cref="InvalidDataException">The file is malformed, or over 2 GiB (held in one array).</exception>
     public static SafeTensorsFile Read(string path)
     {
         long length = new FileInfo(path).Length;
-        if (length > Array.MaxLength)
+        if (length > MaxFileBytes)
         {
-            throw new InvalidDataException(
-                $"{path}: file is {length} bytes; this reader holds files of up to {Array.MaxLength} bytes in memory");
+            throw new InvalidDataException($"{path}: {length} bytes; files over 2 GiB are not supported");
         }
 
         return Parse(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>
+    /// Reads only the 8-byte length and the header of a file and validates them against the file's real
+    /// length (every check of <see cref="Parse"/>), without reading the tensor data; any size of file works.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="source">Names the file in errors; <paramref name="path"/> when null.</param>
+    /// <exception cref="InvalidDataException">The header is malformed or disagrees with the file length.</exception>
+    public static SafeTensorsLayout ReadHeader(string path, string? source = null)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        long length = stream.Length;
+        var first8 = new byte[Math.Min(8, length)];
+        stream.ReadExactly(first8);
+        var prefix = new byte[SafeTensorsHeader.PrefixLength(first8, length)];
+        first8.CopyTo(prefix, 0);
+        stream.ReadExactly(prefix.AsSpan(first8.Length));
+        var header = SafeTensorsHeader.Parse(prefix, length, source ?? path);
+        return new SafeTensorsLayout(source ?? path, header.DataStart, header.Tensors, header.Metadata);
     }
 
     /// <summary>Validates the bytes of a complete file. <paramref name="source"/> names it in errors.</summary>

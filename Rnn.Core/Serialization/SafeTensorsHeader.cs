@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Rnn.Core.Serialization;
 
@@ -25,23 +26,47 @@ internal sealed class SafeTensorsHeader
     /// <summary>The "__metadata__" pairs.</summary>
     public Dictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
 
-    public static SafeTensorsHeader Parse(byte[] file, string source)
+    public static SafeTensorsHeader Parse(byte[] file, string source) => Parse(file, file.Length, source);
+
+    /// <summary>
+    /// Validates a header given only the start of the file: <paramref name="prefix"/> holds at least the
+    /// 8-byte length and the header (or the whole file when it is shorter), <paramref name="fileLength"/> the
+    /// real length, against which the header and every offset are checked.
+    /// </summary>
+    public static SafeTensorsHeader Parse(byte[] prefix, long fileLength, string source)
     {
         var header = new SafeTensorsHeader(source);
-        var json = header.HeaderBytes(file);
-        long dataLength = file.Length - header.DataStart;
+        var json = header.HeaderBytes(prefix, fileLength);
+        long dataLength = fileLength - header.DataStart;
         header.ParseJson(json, dataLength);
         header.CheckCoverage(dataLength);
         return header;
     }
 
+    /// <summary>
+    /// How many bytes of the file <see cref="Parse(byte[], long, string)"/> needs: the 8-byte length plus
+    /// the header when that length is plausible, else just the 8 bytes (the checks then fail on them).
+    /// </summary>
+    public static long PrefixLength(ReadOnlySpan<byte> first8, long fileLength)
+    {
+        if (first8.Length < 8)
+        {
+            return first8.Length;
+        }
+
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(first8);
+        return headerLength <= SafeTensors.MaxHeaderBytes && 8 + (long)headerLength <= fileLength
+            ? 8 + (long)headerLength
+            : 8;
+    }
+
     private InvalidDataException Fail(string reason) => new($"{source}: {reason}");
 
-    private ReadOnlyMemory<byte> HeaderBytes(byte[] file)
+    private ReadOnlyMemory<byte> HeaderBytes(byte[] file, long fileLength)
     {
-        if (file.Length < 8)
+        if (fileLength < 8)
         {
-            throw Fail($"file is {file.Length} bytes, shorter than the 8-byte header length that starts " +
+            throw Fail($"file is {fileLength} bytes, shorter than the 8-byte header length that starts " +
                        "every safetensors file (empty or truncated file?)");
         }
 
@@ -52,9 +77,9 @@ internal sealed class SafeTensorsHeader
                        "(corrupt file, or not a safetensors file?)");
         }
 
-        if (8 + (long)headerLength > file.Length)
+        if (8 + (long)headerLength > fileLength)
         {
-            throw Fail($"header length {headerLength} bytes runs past the end of the {file.Length}-byte file " +
+            throw Fail($"header length {headerLength} bytes runs past the end of the {fileLength}-byte file " +
                        "(file truncated?)");
         }
 
@@ -64,7 +89,16 @@ internal sealed class SafeTensorsHeader
             throw Fail("header does not start with '{' (not a safetensors file?)");
         }
 
-        return file.AsMemory(8, (int)headerLength);
+        var json = file.AsMemory(8, (int)headerLength);
+
+        // System.Text.Json only notices bad UTF-8 when a name is transcoded, and then throws
+        // InvalidOperationException; check up front so it is one line like every other refusal.
+        if (!Utf8.IsValid(json.Span))
+        {
+            throw Fail("header is not valid UTF-8 JSON");
+        }
+
+        return json;
     }
 
     private void ParseJson(ReadOnlyMemory<byte> json, long dataLength)

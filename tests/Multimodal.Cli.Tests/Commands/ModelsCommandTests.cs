@@ -184,4 +184,64 @@ public sealed class ModelsCommandTests
 
     private static string Line(string text, string contains) =>
         text.Split('\n').Single(l => l.Contains(contains, StringComparison.Ordinal));
+
+    [Test]
+    public void Control_characters_from_config_do_not_reach_stdout()
+    {
+        using var temp = new TempFolder();
+        FakeModels.Write(temp.Path, "m", "asr\u001b]0;pwned\u0007\u001b[2J\nsecond line",
+            new Dictionary<string, int[]> { ["a"] = [2] }, new JsonObject { ["key_metric"] = "WER\u001b[31m 9%" });
+
+        var run = CliRun.Invoke(["models", "--models-dir", temp.Path]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(0));
+        Assert.That(run.Out, Does.Not.Contain("\u001b"));
+        Assert.That(run.Out, Does.Not.Contain("\u0007"));
+        Assert.That(run.Out, Does.Contain("second line"), "the newline collapses into the same cell line");
+    }
+
+    [Test]
+    public void A_long_task_is_cut_to_one_cell_with_an_ellipsis()
+    {
+        using var temp = new TempFolder();
+        FakeModels.Write(temp.Path, "m", new string('t', 500), new Dictionary<string, int[]> { ["a"] = [2] });
+
+        var run = CliRun.Invoke(["models", "--models-dir", temp.Path]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(0));
+        Assert.That(run.Out, Does.Not.Contain(new string('t', 81)));
+    }
+
+    [Test]
+    public void The_card_keeps_its_layout_but_not_escape_sequences()
+    {
+        using var temp = new TempFolder();
+        FakeModels.Write(temp.Path, "m", "asr", new Dictionary<string, int[]> { ["a"] = [2] },
+            card: "# m\n\n\tindented\u001b]0;pwned\u0007\n");
+
+        var run = CliRun.Invoke(["models", "m", "--models-dir", temp.Path]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(0));
+        Assert.That(run.Out, Is.EqualTo("# m\n\n\tindented?]0;pwned?\n"));
+    }
+
+    [Test]
+    public void Control_characters_in_a_broken_model_do_not_reach_stderr()
+    {
+        using var temp = new TempFolder();
+        var bad = FakeModels.Write(temp.Path, "bad", "asr", new Dictionary<string, int[]> { ["a"] = [2] });
+        var header = System.Text.Encoding.ASCII.GetBytes(
+            "{\"x\\u001b[2J\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,8]}}");
+        using (var f = File.Create(Path.Combine(bad, "weights.safetensors")))
+        {
+            f.Write(BitConverter.GetBytes((ulong)header.Length));
+            f.Write(header);
+            f.Write(new byte[8]);
+        }
+
+        var run = CliRun.Invoke(["models", "--models-dir", temp.Path]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("tensor 'x?[2J'").And.Not.Contain("\u001b"));
+    }
 }

@@ -66,13 +66,40 @@ public sealed class CliAppTests
     }
 
     [Test]
-    public void No_verb_is_a_usage_error()
+    public void No_verb_is_a_usage_error_followed_by_the_help_on_stderr()
     {
         var run = CliRun.Invoke([]);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
         Assert.That(run.Error, Does.StartWith("error: "));
+        Assert.That(ErrorLines(run), Has.Count.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("Usage:").And.Contain("models").And.Contain("--device"));
+        Assert.That(run.Out, Is.Empty, "errors go to stderr only");
     }
+
+    [TestCase("bogus", "error: Unrecognized command or argument 'bogus'.")]
+    [TestCase("models --jobs 2", "error: Unrecognized option '--jobs' for 'models'.")]
+    [TestCase("-q bogus extra", "error: Unrecognized command or argument 'bogus'.")]
+    public void One_mistake_is_one_error_line_about_the_first_bad_token(string line, string expected)
+    {
+        var run = CliRun.Invoke(line.Split(' '));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(ErrorLines(run), Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public void Help_shows_an_optional_verb_argument_as_optional()
+    {
+        var run = CliRun.Invoke(["--help"]);
+
+        Assert.That(run.Out, Does.Match(@"(?m)^\s+models \[name\]\s"));
+        Assert.That(run.Out, Does.Not.Contain("<name>"));
+    }
+
+    private static List<string> ErrorLines(CliRun run) =>
+        run.Error.Split('\n').Select(l => l.TrimEnd('\r'))
+            .Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
 
     [Test]
     public void Error_lines_are_single_lines()
@@ -88,11 +115,16 @@ public sealed class CliAppTests
     [Test]
     public void Device_cuda_fails_with_a_clear_message()
     {
+        if (Rnn.Cuda.CudaBackend.IsAvailable)
+        {
+            Assert.Ignore("a CUDA device is present here, so --device cuda does not fail");
+        }
+
         var run = CliRun.Invoke(["models", "--device", "cuda"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(run.Error.Trim(), Is.EqualTo(
-            "error: --device cuda: no CUDA backend is built yet; run with --device cpu (or auto)"));
+            "error: --device cuda: no CUDA device found; run with --device cpu (or auto)"));
     }
 
     [TestCase("cpu")]
@@ -101,8 +133,27 @@ public sealed class CliAppTests
     {
         var run = CliRun.Invoke(["--device", device, "models"]);
 
+        // auto picks CUDA where a CUDA device exists; this machine may or may not have one.
+        var expected = device == "auto" && Rnn.Cuda.CudaBackend.IsAvailable ? DeviceChoice.Cuda : DeviceChoice.Cpu;
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
-        Assert.That(DeviceResolver.Resolve(DeviceResolver.Parse(device)), Is.EqualTo(DeviceChoice.Cpu));
+        Assert.That(DeviceResolver.Resolve(DeviceResolver.Parse(device)), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Each_device_creates_its_backend_or_says_why_not()
+    {
+        Assert.That(DeviceResolver.CreateBackend(DeviceChoice.Cpu), Is.InstanceOf<Rnn.Core.CpuBackend>());
+        if (Rnn.Cuda.CudaBackend.IsAvailable)
+        {
+            using var gpu = (Rnn.Cuda.CudaBackend)DeviceResolver.CreateBackend(DeviceChoice.Cuda);
+            Assert.That(gpu.Name, Does.StartWith("cuda ("));
+        }
+        else
+        {
+            var error = Assert.Throws<CliException>(() => DeviceResolver.CreateBackend(DeviceChoice.Cuda));
+            Assert.That(error!.Message, Does.Contain("no CUDA device found"));
+            Assert.That(DeviceResolver.CreateBackend(DeviceChoice.Auto), Is.InstanceOf<Rnn.Core.CpuBackend>());
+        }
     }
 
     [Test]

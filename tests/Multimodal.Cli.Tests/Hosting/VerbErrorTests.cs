@@ -54,8 +54,13 @@ public sealed class VerbErrorTests
     [Test]
     public void Device_is_checked_before_the_verb_runs()
     {
+        if (Rnn.Cuda.CudaBackend.IsAvailable)
+        {
+            Assert.Ignore("a CUDA device is present here, so --device cuda does not fail");
+        }
+
         var run = CliRun.Invoke(["boom", "--device", "cuda"], modules: [new ThrowingVerb(new Exception("ran"))]);
 
-        Assert.That(run.Error, Does.Contain("no CUDA backend").And.Not.Contain("ran"));
+        Assert.That(run.Error, Does.Contain("no CUDA device found").And.Not.Contain("ran"));
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using Multimodal.Cli.Models;
 using Multimodal.Cli.Tests.Support;
@@ -86,5 +87,99 @@ public sealed class ModelCatalogTests
         config.Save(Path.Combine(folder, "config.json"));
 
         Assert.That(ModelCatalog.Load(folder).Task, Is.EqualTo("?"));
+    }
+
+    [Test]
+    public void A_header_with_invalid_utf8_is_one_error_line_and_the_other_models_still_list()
+    {
+        FakeModels.Write(_temp.Path, "good", "asr", new Dictionary<string, int[]> { ["a"] = [2] });
+        var bad = FakeModels.Write(_temp.Path, "bad", "asr", new Dictionary<string, int[]> { ["a"] = [2] });
+        byte[] header =
+        [
+            .. Encoding.ASCII.GetBytes("{\""), 0xFF, 0xFE, // never valid in UTF-8
+            .. Encoding.ASCII.GetBytes("\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"),
+        ];
+        WriteWeights(bad, header, new byte[4]);
+
+        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Out, Does.Contain("good"), "the good model must still be listed");
+        Assert.That(run.Error, Does.Contain(bad));
+        Assert.That(run.Error, Does.Not.Contain("unexpected"));
+        Assert.That(run.Error, Does.Contain("weights.safetensors: header is not valid UTF-8 JSON"));
+    }
+
+    [Test]
+    public void A_weights_file_over_2_GiB_is_one_error_line_naming_it_and_the_other_models_still_list()
+    {
+        FakeModels.Write(_temp.Path, "good", "asr", new Dictionary<string, int[]> { ["a"] = [2] });
+        var big = FakeModels.Write(_temp.Path, "big", "asr", new Dictionary<string, int[]> { ["a"] = [2] });
+        const long bytes = 800_000_000L * 4;
+        var header = Encoding.ASCII.GetBytes(
+            $"{{\"a\":{{\"dtype\":\"F32\",\"shape\":[800000000],\"data_offsets\":[0,{bytes}]}}}}");
+        using (var f = File.Create(Path.Combine(big, "weights.safetensors")))
+        {
+            f.Write(BitConverter.GetBytes((ulong)header.Length));
+            f.Write(header);
+            f.SetLength(8 + header.Length + bytes); // sparse: no disk used
+        }
+
+        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Out, Does.Contain("good"), "the good model must still be listed");
+        Assert.That(run.Error, Does.Contain(big));
+        long length = 8 + header.Length + bytes;
+        Assert.That(run.Error.Trim(), Is.EqualTo(
+            $"error: {big}: weights.safetensors: {length} bytes; files over 2 GiB are not supported"));
+    }
+
+    [Test]
+    public void A_weights_file_over_2_GiB_with_a_bad_header_is_one_error_line_naming_it()
+    {
+        FakeModels.Write(_temp.Path, "good", "asr", new Dictionary<string, int[]> { ["a"] = [2] });
+        var big = FakeModels.Write(_temp.Path, "big", "asr", new Dictionary<string, int[]> { ["a"] = [2] });
+        const long bytes = 800_000_000L * 4;
+        var header = Encoding.ASCII.GetBytes(
+            $"{{\"a\":{{\"dtype\":\"F32\",\"shape\":[800000000],\"data_offsets\":[0,{bytes}]}}}}");
+        using (var f = File.Create(Path.Combine(big, "weights.safetensors")))
+        {
+            f.Write(BitConverter.GetBytes((ulong)header.Length));
+            f.Write(header);
+            f.SetLength(8 + header.Length + bytes + 4); // four trailing bytes no tensor covers
+        }
+
+        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Out, Does.Contain("good"), "the good model must still be listed");
+        Assert.That(run.Error, Does.Contain(big));
+        Assert.That(run.Error, Does.Contain("4 trailing bytes"));
+        Assert.That(run.Error.Trim().Split('\n'), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void Non_float_tensors_are_a_problem_as_ModelIo_would_refuse_them()
+    {
+        FakeModels.Write(_temp.Path, "good", "asr", new Dictionary<string, int[]> { ["a"] = [2] });
+        var ints = FakeModels.Write(_temp.Path, "ints", "asr", new Dictionary<string, int[]> { ["a"] = [2] });
+        WriteWeights(ints, Encoding.ASCII.GetBytes(
+            "{\"x\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}"), new byte[16]);
+
+        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Out, Does.Contain("good").And.Not.Contain("ints"));
+        Assert.That(run.Error.Trim(), Is.EqualTo(
+            $"error: {ints}: weights.safetensors: tensor 'x' has dtype I64; expected F32, F16 or BF16"));
+    }
+
+    private static void WriteWeights(string folder, byte[] header, byte[] data)
+    {
+        using var f = File.Create(Path.Combine(folder, "weights.safetensors"));
+        f.Write(BitConverter.GetBytes((ulong)header.Length));
+        f.Write(header);
+        f.Write(data);
     }
 }

@@ -143,13 +143,3 @@ public abstract class OptimKernelTests : BackendTestBase
             be.AdamStep(t, t.Clone(), t.Clone(), t.Clone(), 0.1f, 0.9f, 0.999f, 1e-8f, 0f, false, 0));
     }
 }
-
-public sealed class CpuOptimKernelTests : OptimKernelTests
-{
-    protected override IBackend CreateBackend() => new CpuBackend();
-}
-
-public sealed class CpuScalarOptimKernelTests : OptimKernelTests
-{
-    protected override IBackend CreateBackend() => new CpuBackend(threads: 1, simd: CpuSimd.Scalar);
-}

@@ -333,13 +333,3 @@ public abstract class RecurrentKernelTests : BackendTestBase
         AssertGuardsIntact(dGh, dGhBefore);
     }
 }
-
-public sealed class CpuRecurrentKernelTests : RecurrentKernelTests
-{
-    protected override IBackend CreateBackend() => new CpuBackend();
-}
-
-public sealed class CpuScalarRecurrentKernelTests : RecurrentKernelTests
-{
-    protected override IBackend CreateBackend() => new CpuBackend(threads: 1, simd: CpuSimd.Scalar);
-}

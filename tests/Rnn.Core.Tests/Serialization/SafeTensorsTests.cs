@@ -140,6 +140,60 @@ public sealed class SafeTensorsTests
         Assert.That(error.Message, Does.Not.Contain("\n"));
     }
 
+    [TestCaseSource(nameof(Malformed))]
+    public void ReadHeaderRefusesMalformedFilesWithTheSameMessageAsParse(byte[] file, string expected)
+    {
+        using var temp = new Rnn.Core.Tests.Training.TempDir();
+        string path = Path.Combine(temp.Path, Source);
+        File.WriteAllBytes(path, file);
+
+        var error = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.ReadHeader(path));
+        Assert.That(error!.Message, Does.StartWith(path + ": ").And.Contain(expected));
+        Assert.That(error.Message, Does.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void ReadHeaderMatchesParseOnAGoodFile()
+    {
+        using var temp = new Rnn.Core.Tests.Training.TempDir();
+        string path = Path.Combine(temp.Path, Source);
+        var writer = new SafeTensorsWriter().Add("a", new[] { 2, 3 }, new float[6]).Add("b", new[] { 4 }, new float[4]);
+        writer.Metadata["format"] = "pt";
+        File.WriteAllBytes(path, writer.ToArray());
+
+        var layout = SafeTensorsFile.ReadHeader(path, Source);
+        var full = SafeTensorsFile.Read(path);
+
+        Assert.That(layout.Source, Is.EqualTo(Source));
+        Assert.That(layout.Tensors, Is.EqualTo(full.Tensors).Using<SafeTensorInfo>(
+            (x, y) => x.Name == y.Name && x.DType == y.DType && x.Shape.SequenceEqual(y.Shape) && x.Begin == y.Begin
+                && x.End == y.End));
+        Assert.That(layout.Metadata["format"], Is.EqualTo("pt"));
+        Assert.That(layout.ElementCount, Is.EqualTo(10));
+    }
+
+    [Test]
+    public void AFileOver2GiBHasItsHeaderReadButAFullReadIsRefusedNamingIt()
+    {
+        using var temp = new Rnn.Core.Tests.Training.TempDir();
+        string path = Path.Combine(temp.Path, Source);
+        const long bytes = 800_000_000L * 4;
+        byte[] header = Encoding.ASCII.GetBytes(Entry("a", "F32", "[800000000]", 0, bytes));
+        using (var f = File.Create(path))
+        {
+            f.Write(BitConverter.GetBytes((ulong)header.Length));
+            f.Write(header);
+            f.SetLength(8 + header.Length + bytes); // sparse: no disk used
+        }
+
+        var layout = SafeTensorsFile.ReadHeader(path);
+        Assert.That(layout.ElementCount, Is.EqualTo(800_000_000L));
+
+        var error = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Read(path));
+        Assert.That(error!.Message, Is.EqualTo(
+            $"{path}: {8 + header.Length + bytes} bytes; files over 2 GiB are not supported"));
+    }
+
     private static IEnumerable<TestCaseData> Malformed()
     {
         byte[] good = new SafeTensorsWriter()
@@ -159,6 +213,7 @@ public sealed class SafeTensorsTests
         yield return Case("zero header length", WithLength(new byte[16], 0), "does not start with '{'");
         yield return Case("not an object", Build("[1, 2]", Array.Empty<byte>()), "does not start with '{'");
         yield return Case("bad JSON", Build("{\"a\": {\"dtype\": ", new byte[8]), "header is not valid JSON");
+        yield return Case("invalid UTF-8", Build(InvalidUtf8Name(), new byte[4]), "header is not valid UTF-8 JSON");
         yield return Case("trailing comma", Build("{\"a\": 1,}", Array.Empty<byte>()), "header is not valid JSON");
         yield return Case("bad dtype", Build(Entry("a", "F33", "[2]", 0, 8), new byte[8]), "unknown dtype 'F33'");
         yield return Case("lower-case dtype", Build(Entry("a", "f32", "[2]", 0, 8), new byte[8]),
@@ -204,9 +259,17 @@ public sealed class SafeTensorsTests
     private static string Entry(string name, string dtype, string shape, long begin, long end) =>
         $"{{\"{name}\":{{\"dtype\":\"{dtype}\",\"shape\":{shape},\"data_offsets\":[{begin},{end}]}}}}";
 
-    private static byte[] Build(string json, byte[] data)
+    // A tensor name of the bytes FF FE, which never occur in UTF-8.
+    private static byte[] InvalidUtf8Name() =>
+    [
+        .. Encoding.ASCII.GetBytes("{\""), 0xFF, 0xFE,
+        .. Encoding.ASCII.GetBytes("\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"),
+    ];
+
+    private static byte[] Build(string json, byte[] data) => Build(Encoding.UTF8.GetBytes(json), data);
+
+    private static byte[] Build(byte[] header, byte[] data)
     {
-        byte[] header = Encoding.UTF8.GetBytes(json);
         var file = new byte[8 + header.Length + data.Length];
         BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)header.Length);
         header.CopyTo(file, 8);
