@@ -17,7 +17,7 @@ public sealed partial class CudaBackend
         Tensor b, int bOffset, int ldb,
         float beta, Tensor c, int cOffset, int ldc)
     {
-        CheckGemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        BackendChecks.Gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
         if (m == 0 || n == 0)
         {
             return;
@@ -47,8 +47,8 @@ public sealed partial class CudaBackend
 
         // Offsets are linear in the batch index, so the first and last matrices bound them all.
         long last = batchCount - 1;
-        CheckGemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
-        CheckGemm(transA, transB, m, n, k, a, checked((int)(aOffset + last * strideA)), lda,
+        BackendChecks.Gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        BackendChecks.Gemm(transA, transB, m, n, k, a, checked((int)(aOffset + last * strideA)), lda,
             b, checked((int)(bOffset + last * strideB)), ldb, c, checked((int)(cOffset + last * strideC)), ldc);
         if (m == 0 || n == 0)
         {
@@ -112,36 +112,4 @@ public sealed partial class CudaBackend
     private ArrayView<float> From(Tensor t, long offset) =>
         StorageOf(t).View((int)offset, (int)(t.Storage.Length - offset));
 
-    // Device reads are unchecked: every matrix must lie inside its tensor, so a bad leading
-    // dimension is an exception here, never a wrong read (the same checks as CpuBackend's).
-    private static void CheckGemm(
-        bool transA, bool transB, int m, int n, int k,
-        Tensor a, int aOffset, int lda, Tensor b, int bOffset, int ldb, Tensor c, int cOffset, int ldc)
-    {
-        if (m < 0 || n < 0 || k < 0)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(m), $"GEMM sizes must not be negative; got m={m}, n={n}, k={k}");
-        }
-
-        CheckMatrix("A", a, aOffset, lda, transA ? k : m, transA ? m : k);
-        CheckMatrix("B", b, bOffset, ldb, transB ? n : k, transB ? k : n);
-        CheckMatrix("C", c, cOffset, ldc, m, n);
-    }
-
-    private static void CheckMatrix(string name, Tensor t, int offset, int ld, int rows, int cols)
-    {
-        if (ld < Math.Max(1, cols))
-        {
-            throw new ArgumentException($"GEMM: leading dimension of {name} is {ld}, less than its {cols} columns");
-        }
-
-        long end = rows == 0 || cols == 0 ? offset : offset + (long)(rows - 1) * ld + cols;
-        if (offset < 0 || end > t.Length)
-        {
-            throw new ArgumentException(
-                $"GEMM: {name} [{rows}, {cols}] at offset {offset} with leading dimension {ld} needs {end} " +
-                $"elements; {t.Describe()} has {t.Length}");
-        }
-    }
 }

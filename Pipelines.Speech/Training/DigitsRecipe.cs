@@ -8,7 +8,8 @@ namespace Pipelines.Speech.Training;
 /// <summary>
 /// Trains and evaluates the FSDD connected-digits model. Training data: every clip of the
 /// training speakers with recording index 5..49, as single digits and joined into 1-8 digit
-/// utterances (the singles both as recorded and augmented); validation: the same speakers' recordings 0-4 (singles and joined); test: the
+/// utterances (the singles both as recorded and augmented); validation: the same speakers'
+/// recordings 0-4 (singles and joined); test: the
 /// held-out speaker's clips, never seen in training or validation. Word tokens ("zero".."nine")
 /// are used rather than characters: a digit is then one CTC label of ~0.4 s, which a 40 ms
 /// output frame rate covers easily, and the model cannot spell non-digits.

@@ -13,7 +13,7 @@ public sealed partial class CpuBackend
         Tensor b, int bOffset, int ldb,
         float beta, Tensor c, int cOffset, int ldc)
     {
-        CheckGemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        BackendChecks.Gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
         GemmCore(
             transA, transB, m, n, k, alpha,
             Raw(a), a.Offset + aOffset, lda,
@@ -40,8 +40,8 @@ public sealed partial class CpuBackend
 
         // Offsets are linear in the batch index, so the first and last matrices bound them all.
         long last = batchCount - 1;
-        CheckGemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
-        CheckGemm(transA, transB, m, n, k, a, checked((int)(aOffset + last * strideA)), lda,
+        BackendChecks.Gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        BackendChecks.Gemm(transA, transB, m, n, k, a, checked((int)(aOffset + last * strideA)), lda,
             b, checked((int)(bOffset + last * strideB)), ldb, c, checked((int)(cOffset + last * strideC)), ldc);
         float[] av = Raw(a), bv = Raw(b), cv = Raw(c);
         int ao = a.Offset + aOffset, bo = b.Offset + bOffset, co = c.Offset + cOffset;
@@ -77,39 +77,6 @@ public sealed partial class CpuBackend
     {
         var args = new GemmArgs(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         PackedGemm.Run(Simd, args, Threads > 1 ? parallel : null);
-    }
-
-    // The kernels read and write through unchecked refs, so every matrix must lie inside its
-    // tensor: a bad leading dimension is an exception here, never memory corruption.
-    private static void CheckGemm(
-        bool transA, bool transB, int m, int n, int k,
-        Tensor a, int aOffset, int lda, Tensor b, int bOffset, int ldb, Tensor c, int cOffset, int ldc)
-    {
-        if (m < 0 || n < 0 || k < 0)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(m), $"GEMM sizes must not be negative; got m={m}, n={n}, k={k}");
-        }
-
-        CheckMatrix("A", a, aOffset, lda, transA ? k : m, transA ? m : k);
-        CheckMatrix("B", b, bOffset, ldb, transB ? n : k, transB ? k : n);
-        CheckMatrix("C", c, cOffset, ldc, m, n);
-    }
-
-    private static void CheckMatrix(string name, Tensor t, int offset, int ld, int rows, int cols)
-    {
-        if (ld < Math.Max(1, cols))
-        {
-            throw new ArgumentException($"GEMM: leading dimension of {name} is {ld}, less than its {cols} columns");
-        }
-
-        long end = rows == 0 || cols == 0 ? offset : offset + (long)(rows - 1) * ld + cols;
-        if (offset < 0 || end > t.Length)
-        {
-            throw new ArgumentException(
-                $"GEMM: {name} [{rows}, {cols}] at offset {offset} with leading dimension {ld} needs {end} " +
-                $"elements; {t.Describe()} has {t.Length}");
-        }
     }
 
     /// <summary>The plain reference GEMM (row-major, optional transposes), parallel over rows of C.</summary>

@@ -11,7 +11,8 @@ public sealed class Dense : Module, ILayer
     {
         if (inFeatures <= 0 || outFeatures <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(inFeatures), $"Dense needs positive sizes; got {inFeatures} -> {outFeatures}");
+            throw new ArgumentOutOfRangeException(
+                nameof(inFeatures), $"Dense needs positive sizes; got {inFeatures} -> {outFeatures}");
         }
 
         var be = backend ?? Backends.Default;

@@ -10,7 +10,8 @@ public sealed class Embedding : Module
     {
         if (vocab <= 0 || dim <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(vocab), $"Embedding needs positive sizes; got {vocab} x {dim}");
+            throw new ArgumentOutOfRangeException(
+                nameof(vocab), $"Embedding needs positive sizes; got {vocab} x {dim}");
         }
 
         var be = backend ?? Backends.Default;
@@ -43,7 +44,8 @@ public sealed class Embedding : Module
         {
             if ((uint)ids[i] >= (uint)Vocab)
             {
-                throw new ArgumentOutOfRangeException(nameof(ids), $"token id {ids[i]} at position {i} is outside the vocabulary [0, {Vocab})");
+                throw new ArgumentOutOfRangeException(
+                    nameof(ids), $"token id {ids[i]} at position {i} is outside the vocabulary [0, {Vocab})");
             }
 
             picked[i] = ids[i];

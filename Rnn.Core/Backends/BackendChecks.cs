@@ -1,0 +1,42 @@
+namespace Rnn.Core;
+
+/// <summary>
+/// Argument checks shared by every backend. Kernels read and write through unchecked refs or
+/// device pointers, so a bad size, offset or leading dimension must be an exception before the
+/// call, never memory corruption or a wrong read.
+/// </summary>
+public static class BackendChecks
+{
+    /// <summary>Checks that op(A) [m, k], op(B) [k, n] and C [m, n] lie inside their tensors.</summary>
+    public static void Gemm(
+        bool transA, bool transB, int m, int n, int k,
+        Tensor a, int aOffset, int lda, Tensor b, int bOffset, int ldb, Tensor c, int cOffset, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(m), $"GEMM sizes must not be negative; got m={m}, n={n}, k={k}");
+        }
+
+        Matrix("A", a, aOffset, lda, transA ? k : m, transA ? m : k);
+        Matrix("B", b, bOffset, ldb, transB ? n : k, transB ? k : n);
+        Matrix("C", c, cOffset, ldc, m, n);
+    }
+
+    /// <summary>Checks that a [rows, cols] matrix with leading dimension ld at offset fits in t.</summary>
+    public static void Matrix(string name, Tensor t, int offset, int ld, int rows, int cols)
+    {
+        if (ld < Math.Max(1, cols))
+        {
+            throw new ArgumentException($"GEMM: leading dimension of {name} is {ld}, less than its {cols} columns");
+        }
+
+        long end = rows == 0 || cols == 0 ? offset : offset + (long)(rows - 1) * ld + cols;
+        if (offset < 0 || end > t.Length)
+        {
+            throw new ArgumentException(
+                $"GEMM: {name} [{rows}, {cols}] at offset {offset} with leading dimension {ld} needs {end} " +
+                $"elements; {t.Describe()} has {t.Length}");
+        }
+    }
+}
