@@ -1,0 +1,122 @@
+using Pipelines.Speech.Audio;
+using Pipelines.Speech.Decoding;
+using Pipelines.Speech.Model;
+using Pipelines.Speech.Vad;
+
+namespace Pipelines.Speech.Transcription;
+
+/// <summary>
+/// Speech to text for whole files with one loaded model: the file is streamed at the model's
+/// rate through <see cref="EnergyVad"/>, and each speech segment goes through the model's log-mel
+/// features, the acoustic model and a CTC decoder whose frame times are offset by the segment's
+/// start, so every word time is absolute. Memory is bounded by one segment plus the detector's
+/// look-ahead, whatever the file's length. Silence or steady noise gives an empty transcript.
+/// </summary>
+/// <remarks>
+/// Safe to share between threads: decoding runs in parallel, but the model runs one segment at
+/// a time (a lock), because <see cref="AcousticModel.Infer"/> switches the module's mode.
+/// </remarks>
+/// <example>
+/// <code>
+/// var transcriber = SpeechTranscriber.Load("models/speech-digits");
+/// var result = transcriber.Transcribe("call.wav", new TranscriptionOptions { BeamWidth = 8 });
+/// Console.WriteLine($"{result.Duration:F1} s: {result.Transcript.Text}");
+/// </code>
+/// </example>
+public sealed class SpeechTranscriber
+{
+    private readonly object _modelLock = new();
+    private readonly CtcVocabulary _vocabulary;
+
+    /// <summary>A transcriber around an already loaded <paramref name="model"/>.</summary>
+    /// <param name="model">The acoustic model; its config gives rate, features and vocabulary.</param>
+    /// <param name="vad">Voice activity settings; defaults when null.</param>
+    public SpeechTranscriber(AcousticModel model, EnergyVadOptions? vad = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+        VadOptions = vad ?? new EnergyVadOptions();
+        VadOptions.Validate();
+        var tokens = model.Config.Vocabulary;
+        _vocabulary = tokens.WordSeparator is null
+            ? CtcVocabulary.Words(tokens.Tokens, tokens.BlankIndex)
+            : CtcVocabulary.Characters(tokens.Tokens, tokens.BlankIndex, tokens.WordSeparator);
+    }
+
+    /// <summary>The acoustic model.</summary>
+    public AcousticModel Model { get; }
+
+    /// <summary>The voice activity settings.</summary>
+    public EnergyVadOptions VadOptions { get; }
+
+    /// <summary>Sample rate the audio is read at (the model's).</summary>
+    public int SampleRate => Model.Config.Features.SampleRate;
+
+    /// <summary>Loads the model directory once (see <see cref="AcousticModelDirectory.Load"/>).</summary>
+    /// <exception cref="FileNotFoundException">The directory, its config or its weights are missing.</exception>
+    /// <exception cref="InvalidDataException">The directory is not a valid acoustic model.</exception>
+    public static SpeechTranscriber Load(string modelDirectory) => new(AcousticModelDirectory.Load(modelDirectory));
+
+    /// <summary>Transcribes one audio file (any WAV or MP3 <see cref="AudioReader"/> reads).</summary>
+    /// <param name="path">The audio file.</param>
+    /// <param name="options">Decoder settings; defaults (greedy, words) when null.</param>
+    /// <param name="progress">Fraction of the audio done after each segment, when the file's duration is
+    /// known from its header; 1 at the end in every case.</param>
+    /// <param name="cancellationToken">Checked between segments.</param>
+    /// <exception cref="AudioFormatException">The file cannot be read as audio; the message is one line.</exception>
+    public TranscriptionResult Transcribe(string path, TranscriptionOptions? options = null,
+        IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= new TranscriptionOptions();
+        options.Validate();
+        var transcriber = new CtcTranscriber(Decoder(options.BeamWidth), _vocabulary);
+        var extractor = Model.Config.Features.CreateExtractor();
+
+        using var reader = AudioReader.Open(path, new AudioReadOptions { TargetSampleRate = SampleRate });
+        double? known = reader.SourceDuration?.TotalSeconds;
+        var parts = new List<Transcript>();
+        foreach (SpeechChunk chunk in new EnergyVad(SampleRate, VadOptions).Segment(reader.ReadBlocks(SampleRate)))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            parts.Add(TranscribeSegment(transcriber, extractor, chunk));
+            if (known is > 0)
+            {
+                progress?.Report(Math.Min(1, chunk.Segment.End / known.Value));
+            }
+        }
+
+        progress?.Report(1);
+        var transcript = Transcript.Merge(parts);
+        if (options.DigitsAsNumerals)
+        {
+            transcript = DigitNumerals.Apply(transcript);
+        }
+
+        return new TranscriptionResult(path, transcript, (double)reader.SamplesRead / SampleRate, parts.Count);
+    }
+
+    private Transcript TranscribeSegment(
+        CtcTranscriber transcriber, Features.LogMelSpectrogram extractor, SpeechChunk chunk)
+    {
+        var raw = extractor.Compute(chunk.Samples);                    // [frames, mels], not normalised
+        AcousticOutput output;
+        lock (_modelLock)
+        {
+            output = Model.Infer(raw);                                 // log-probs [time', vocab]
+        }
+
+        if (output.Frames == 0)
+        {
+            return Transcript.Empty;
+        }
+
+        var logProbs = new LogProbMatrix(output.LogProbs, output.Frames, output.Vocab);
+        var timing = new FrameTiming(output.FrameSeconds, chunk.Segment.Start);
+        return transcriber.Transcribe(logProbs, timing, chunk.Segment.End);
+    }
+
+    private ICtcDecoder Decoder(int beamWidth) => beamWidth <= 1
+        ? new GreedyCtcDecoder(_vocabulary.Blank)
+        : new CtcPrefixBeamSearch(_vocabulary, new CtcBeamSearchOptions { BeamWidth = beamWidth });
+}

@@ -1,0 +1,10 @@
+using Pipelines.Speech.Decoding;
+
+namespace Pipelines.Speech.Transcription;
+
+/// <summary>What <see cref="SpeechTranscriber"/> heard in one file.</summary>
+/// <param name="Path">The audio file.</param>
+/// <param name="Transcript">Words with absolute times, segments in time order; empty for silence.</param>
+/// <param name="Duration">Seconds of audio read (at the model's rate).</param>
+/// <param name="Segments">Voice-activity segments decoded, including those that gave no words.</param>
+public sealed record TranscriptionResult(string Path, Transcript Transcript, double Duration, int Segments);
