@@ -11,6 +11,8 @@ public static class CommandModules
     /// </summary>
     public static IReadOnlyList<ICommandModule> All { get; } =
     [
+        new TranscribeCommand(),
+        new EvalCommand(),
         new ModelsCommand(),
     ];
 }

@@ -1,0 +1,83 @@
+namespace Multimodal.Cli.Commands;
+
+/// <summary>One file to transcribe, or a path that is already known to be wrong.</summary>
+/// <param name="Index">Position in the expanded input list (stdout keeps this order).</param>
+/// <param name="Path">The file as the user will read it (the given path, or folder/name).</param>
+/// <param name="Problem">Why it cannot be transcribed, when that is known before trying.</param>
+public sealed record AudioInput(int Index, string Path, string? Problem = null);
+
+/// <summary>
+/// Expands the PATHS of <c>transcribe</c>: a file is taken as it is (whatever its extension, so
+/// a wrong file gets a clear error); a folder gives its audio files by extension, sorted by name,
+/// not descending into subfolders.
+/// </summary>
+public static class AudioInputs
+{
+    /// <summary>Extensions taken from folders. FLAC and Ogg are listed so that they get a clear
+    /// "not supported, convert it" error rather than being silently left out.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".wav", ".wave", ".mp3", ".flac", ".ogg", ".opus"];
+
+    /// <summary>The inputs in order; missing paths and folders without audio become inputs with a problem.</summary>
+    public static IReadOnlyList<AudioInput> Expand(IEnumerable<string> paths)
+    {
+        var inputs = new List<AudioInput>();
+        foreach (var path in paths)
+        {
+            if (File.Exists(path))
+            {
+                inputs.Add(new AudioInput(inputs.Count, path));
+            }
+            else if (Directory.Exists(path))
+            {
+                var files = Directory.EnumerateFiles(path)
+                    .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
+                if (files.Count == 0)
+                {
+                    inputs.Add(new AudioInput(inputs.Count, path,
+                        $"folder has no audio files ({string.Join(", ", Extensions)}; subfolders are not searched)"));
+                }
+
+                foreach (var file in files)
+                {
+                    inputs.Add(new AudioInput(inputs.Count, file));
+                }
+            }
+            else
+            {
+                inputs.Add(new AudioInput(inputs.Count, path, "no such file or folder"));
+            }
+        }
+
+        return inputs;
+    }
+
+    /// <summary>Marks inputs whose output file name another input already takes (a.wav and a.mp3).</summary>
+    public static IReadOnlyList<AudioInput> CheckOutputNames(
+        IReadOnlyList<AudioInput> inputs, Func<AudioInput, string> output)
+    {
+        var taken = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        return inputs.Select(input =>
+        {
+            if (input.Problem is not null)
+            {
+                return input;
+            }
+
+            var target = Path.GetFullPath(output(input));
+            return taken.TryAdd(target, input.Path)
+                ? input
+                : input with { Problem = $"would write {target}, which {taken[target]} writes too; rename one" };
+        }).ToList();
+    }
+
+    /// <summary>Throws the input's known problem (the reason alone, for the batch's error line).</summary>
+    public static void ThrowIfBad(AudioInput input)
+    {
+        if (input.Problem is not null)
+        {
+            throw new InvalidDataException(input.Problem);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Multimodal.Cli.Hosting;
+using Pipelines.Speech.Data;
+using Pipelines.Speech.Transcription;
+
+namespace Multimodal.Cli.Commands;
+
+/// <summary>
+/// <c>multimodal eval speech [--model DIR] --manifest FILE.tsv [--beam N] [--json]</c>: transcribes
+/// every row of a manifest (path&lt;TAB&gt;transcript, paths relative to the manifest) and prints
+/// WER, CER and the real-time factor. Other pipelines add their own <c>eval</c> subcommands here.
+/// </summary>
+public sealed class EvalCommand : ICommandModule
+{
+    /// <inheritdoc />
+    public Command Build(CliContext context) =>
+        new("eval", "Score a model on a labelled test set") { Speech(context) };
+
+    private static Command Speech(CliContext context)
+    {
+        var model = new Option<string?>("--model")
+        {
+            Description = $"Speech model directory (default: the bundled {SpeechModelLocator.DefaultModel})",
+            HelpName = "dir",
+        };
+        var manifest = new Option<string>("--manifest")
+        {
+            Description = "TSV of path<TAB>transcript rows; paths relative to the manifest's folder",
+            Required = true,
+            HelpName = "file.tsv",
+        };
+        var beam = TranscribeCommand.BeamOption();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object {wer, cer, rtf, utterances}" };
+        var command = new Command("speech", "Word and character error rates and real-time factor of a speech model")
+        {
+            model, manifest, beam, json,
+        };
+        command.SetAction(parse => Run(context, parse, parse.GetValue(model), parse.GetValue(manifest)!,
+            parse.GetValue(beam), parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(CliContext context, ParseResult parse, string? modelDir, string manifest, int beam,
+        bool json)
+    {
+        IReadOnlyList<ManifestEntry> entries;
+        try
+        {
+            entries = SpeechManifest.Read(manifest);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new CliException(manifest, "manifest does not exist");
+        }
+
+        var transcriber = SpeechModelLocator.Load(SpeechModelLocator.Resolve(modelDir, context.Environment));
+        SpeechEvaluation scores;
+        using (var reporter = context.Progress(parse))
+        using (var task = reporter.Start("eval speech", entries.Count))
+        {
+            try
+            {
+                scores = SpeechEvaluator.Evaluate(transcriber, entries, new TranscriptionOptions { BeamWidth = beam },
+                    _ => task.Advance());
+            }
+            catch (Pipelines.Speech.Audio.AudioFormatException e)
+            {
+                throw new CliException(e.Path, e.Reason);
+            }
+        }
+
+        context.Environment.Out.WriteLine(json ? Json(scores) : Text(scores));
+        return ExitCodes.Success;
+    }
+
+    private static string Json(SpeechEvaluation s) => new JsonObject
+    {
+        ["wer"] = s.WordErrorRate,
+        ["cer"] = s.CharacterErrorRate,
+        ["rtf"] = s.RealTimeFactor,
+        ["utterances"] = s.Utterances,
+    }.ToJsonString();
+
+    private static string Text(SpeechEvaluation s) => string.Create(CultureInfo.InvariantCulture,
+        $"WER  {s.WordErrorRate * 100:F2}%\nCER  {s.CharacterErrorRate * 100:F2}%\n"
+        + $"RTF  {s.RealTimeFactor:F4} ({s.ProcessingSeconds:F2} s for {s.AudioSeconds:F2} s of audio)\n"
+        + $"utterances  {s.Utterances}");
+}

@@ -1,0 +1,184 @@
+using System.CommandLine;
+using Multimodal.Cli.Batch;
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Progress;
+using Pipelines.Speech.Output;
+using Pipelines.Speech.Transcription;
+
+namespace Multimodal.Cli.Commands;
+
+/// <summary>
+/// <c>multimodal transcribe PATHS... [--model DIR] [--format F] [--out DIR] [--beam N] [--jobs N]
+/// [--force] [--digits]</c>: speech to text for files and folders. Without <c>--out</c> it prints
+/// <c>path&lt;TAB&gt;text</c> per file in input order; with it, it writes one transcript file per
+/// input and skips those already written unless <c>--force</c>. A bad file costs one error line
+/// and exit code 1; the other files are still done.
+/// </summary>
+public sealed class TranscribeCommand : ICommandModule
+{
+    private sealed record Settings(
+        SpeechTranscriber Transcriber, TranscriptionOptions Options, TranscriptFormat Format, string? OutDir);
+
+    /// <inheritdoc />
+    public Command Build(CliContext context)
+    {
+        var paths = new Argument<string[]>("paths")
+        {
+            Description = "Audio files (WAV, MP3) and folders of them (their .wav/.mp3/... files, not subfolders)",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var model = new Option<string?>("--model")
+        {
+            Description = $"Speech model directory (default: the bundled {SpeechModelLocator.DefaultModel})",
+            HelpName = "dir",
+        };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "Output format with --out",
+            DefaultValueFactory = _ => "txt",
+            HelpName = "txt|json|srt|vtt",
+        };
+        format.AcceptOnlyFromAmong("txt", "json", "srt", "vtt");
+        var outDir = new Option<string?>("--out", "-o")
+        {
+            Description = "Write <name>.<format> files here instead of printing path<TAB>text",
+            HelpName = "dir",
+        };
+        var beam = BeamOption();
+        var jobs = JobsOption.Create();
+        var force = new Option<bool>("--force") { Description = "Overwrite transcripts that already exist" };
+        var digits = new Option<bool>("--digits") { Description = "Write digit words as numerals (seven -> 7)" };
+        var command = new Command("transcribe", "Transcribe speech in audio files")
+        {
+            paths, model, format, outDir, beam, jobs, force, digits,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var transcriber = SpeechModelLocator.Load(
+                SpeechModelLocator.Resolve(parse.GetValue(model), context.Environment));
+            var settings = new Settings(
+                transcriber,
+                new TranscriptionOptions { BeamWidth = parse.GetValue(beam), DigitsAsNumerals = parse.GetValue(digits) },
+                TranscriptWriter.ParseFormat(parse.GetValue(format)!),
+                parse.GetValue(outDir));
+            return await RunAsync(context, parse, settings, parse.GetValue(paths)!, parse.GetValue(jobs),
+                parse.GetValue(force), ct).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>The <c>--beam N</c> option: 0 or 1 greedy, up to 1024.</summary>
+    public static Option<int> BeamOption()
+    {
+        var beam = new Option<int>("--beam")
+        {
+            Description = "CTC beam width (0 or 1: greedy)",
+            DefaultValueFactory = _ => 0,
+            HelpName = "n",
+        };
+        beam.Validators.Add(result =>
+        {
+            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (int.TryParse(token, System.Globalization.CultureInfo.InvariantCulture, out var n) && (n < 0 || n > 1024))
+            {
+                result.AddError($"--beam must be between 0 and 1024; got {n}");
+            }
+        });
+        return beam;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, ParseResult parse, Settings settings,
+        string[] paths, int jobs, bool force, CancellationToken ct)
+    {
+        var inputs = AudioInputs.Expand(paths);
+        if (settings.OutDir is { } dir)
+        {
+            if (File.Exists(dir))
+            {
+                throw new CliException(dir, "--out is a file, not a folder");
+            }
+
+            Directory.CreateDirectory(dir);
+            inputs = AudioInputs.CheckOutputNames(inputs, i => OutputPath(settings, i));
+        }
+
+        var lines = settings.OutDir is null ? new OrderedLines(context.Environment.Out, inputs.Count) : null;
+        using var reporter = context.Progress(parse);
+        var options = new BatchOptions<AudioInput>
+        {
+            Jobs = jobs,
+            Label = "transcribe",
+            IsDone = settings.OutDir is null || force
+                ? null
+                : i => i.Problem is null && File.Exists(OutputPath(settings, i)),
+        };
+        // One file: its segments drive a bar of their own, since the batch bar would sit at 0 of 1.
+        IProgressReporter? fileProgress = inputs.Count == 1 ? reporter : null;
+        var result = await BatchRunner.RunAsync(inputs, i => i.Path,
+            (input, token) => Task.Run(() => TranscribeOne(settings, input, lines, fileProgress, token), token),
+            options, reporter, ct).ConfigureAwait(false);
+
+        if (result.Failures.Count > 0 || result.Skipped > 0 || !context.IsQuiet(parse))
+        {
+            result.WriteSummary(context.Environment.Error);
+        }
+
+        return result.ExitCode;
+    }
+
+    private static void TranscribeOne(
+        Settings settings, AudioInput input, OrderedLines? lines, IProgressReporter? reporter, CancellationToken ct)
+    {
+        string? line = null;
+        try
+        {
+            AudioInputs.ThrowIfBad(input);
+            using var task = reporter?.Start(Path.GetFileName(input.Path) + " (% of audio)", 100);
+            var progress = task is null ? null : new PercentProgress(task);
+            TranscriptionResult result;
+            try
+            {
+                result = settings.Transcriber.Transcribe(input.Path, settings.Options, progress, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The batch's error line names the file already; the message is the reason alone.
+                throw new InvalidDataException(SpeechModelLocator.Reason(e), e);
+            }
+
+            if (settings.OutDir is null)
+            {
+                line = $"{input.Path}\t{result.Transcript.Text}";
+            }
+            else
+            {
+                var audio = new AudioInfo(Path.GetFileName(input.Path), result.Duration);
+                TranscriptWriter.Write(OutputPath(settings, input), settings.Format, result.Transcript, audio);
+            }
+        }
+        finally
+        {
+            lines?.Complete(input.Index, line);
+        }
+    }
+
+    private static string OutputPath(Settings settings, AudioInput input) => Path.Combine(
+        settings.OutDir!, Path.GetFileNameWithoutExtension(input.Path) + TranscriptWriter.Extension(settings.Format));
+
+    /// <summary>Turns the transcriber's fraction done into whole percent steps of a progress task.</summary>
+    private sealed class PercentProgress(IProgressTask task) : IProgress<double>
+    {
+        private long _reported;
+
+        // The transcriber reports from one thread, in order, so no locking is needed.
+        public void Report(double value)
+        {
+            long percent = (long)Math.Clamp(Math.Round(value * 100), 0, 100);
+            if (percent > _reported)
+            {
+                task.Advance(percent - _reported);
+                _reported = percent;
+            }
+        }
+    }
+}
