@@ -1,0 +1,186 @@
+using System.Text.Json.Nodes;
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Tests.Support;
+
+namespace Multimodal.Cli.Tests.Commands;
+
+/// <summary>
+/// The transcribe verb end to end with the bundled speech-digits model on real FSDD clips of a
+/// training speaker's held-back takes (george, take 0), which the model gets right.
+/// </summary>
+[TestFixture]
+public sealed class TranscribeCommandTests
+{
+    private TempFolder _temp = null!;
+    private string _in = null!;
+    private string _out = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _temp = new TempFolder();
+        _in = _temp.Sub("in");
+        _out = System.IO.Path.Combine(_temp.Path, "out");
+    }
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    private static CliRun Transcribe(params string[] args) =>
+        CliRun.Invoke(["transcribe", "--model", SpeechFiles.Model, .. args]);
+
+    private static string[] ErrorLines(CliRun run) =>
+        run.Error.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToArray();
+
+    [Test]
+    public void Prints_path_tab_text_per_file_in_input_order()
+    {
+        var seven = SpeechFiles.CopyClip("7_george_0", _in);
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+
+        var run = Transcribe(seven, four, "--jobs", "2", "--beam", "8");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            Is.EqualTo(new[] { $"{seven}\tseven", $"{four}\tfour" }));
+        Assert.That(ErrorLines(run), Is.Empty);
+    }
+
+    [Test]
+    public void Digits_option_prints_numerals()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+
+        var run = Transcribe(four, "--digits");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\t4"));
+    }
+
+    [TestCase("txt")]
+    [TestCase("json")]
+    [TestCase("srt")]
+    [TestCase("vtt")]
+    public void Out_writes_one_file_per_input_in_the_format(string format)
+    {
+        SpeechFiles.CopyClip("1_george_0", _in, "clip");
+
+        var run = Transcribe(_in, "--out", _out, "--format", format);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Is.Empty, "with --out nothing goes to stdout");
+        var text = File.ReadAllText(System.IO.Path.Combine(_out, "clip." + format));
+        Assert.That(Directory.GetFiles(_out), Has.Length.EqualTo(1), "no temporary files are left");
+        switch (format)
+        {
+            case "txt":
+                Assert.That(text.Trim(), Is.EqualTo("one"));
+                break;
+            case "json":
+                var json = JsonNode.Parse(text)!;
+                Assert.That((string?)json["text"], Is.EqualTo("one"));
+                Assert.That((string?)json["file"], Is.EqualTo("clip.wav"));
+                Assert.That((double)json["duration"]!, Is.GreaterThan(0.2));
+                break;
+            case "srt":
+                Assert.That(text, Does.StartWith("1\n").Or.StartWith("1\r\n"));
+                Assert.That(text, Does.Match(@"00:00:\d\d,\d{3} --> 00:00:\d\d,\d{3}").And.Contain("one"));
+                break;
+            default:
+                Assert.That(text, Does.StartWith("WEBVTT"));
+                Assert.That(text, Does.Match(@"00:00:\d\d\.\d{3} --> 00:00:\d\d\.\d{3}").And.Contain("one"));
+                break;
+        }
+    }
+
+    [Test]
+    public void Existing_outputs_are_skipped_unless_forced()
+    {
+        SpeechFiles.CopyClip("4_george_0", _in, "a");
+        SpeechFiles.CopyClip("7_george_0", _in, "b");
+        Directory.CreateDirectory(_out);
+        var existing = System.IO.Path.Combine(_out, "a.txt");
+        File.WriteAllText(existing, "kept\n");
+
+        var skip = Transcribe(_in, "--out", _out);
+
+        Assert.That(skip.ExitCode, Is.EqualTo(ExitCodes.Success), skip.Error);
+        Assert.That(File.ReadAllText(existing), Is.EqualTo("kept\n"));
+        Assert.That(File.ReadAllText(System.IO.Path.Combine(_out, "b.txt")).Trim(), Is.EqualTo("seven"));
+        Assert.That(skip.Error, Does.Contain("1 succeeded, 0 failed, 1 skipped"));
+
+        var forced = Transcribe(_in, "--out", _out, "--force");
+
+        Assert.That(forced.ExitCode, Is.EqualTo(ExitCodes.Success), forced.Error);
+        Assert.That(File.ReadAllText(existing).Trim(), Is.EqualTo("four"));
+        Assert.That(forced.Error, Does.Contain("2 succeeded, 0 failed, 0 skipped"));
+    }
+
+    [Test]
+    public void Bad_files_in_a_folder_cost_one_error_line_each_and_the_rest_is_written()
+    {
+        var good = SpeechFiles.CopyClip("4_george_0", _in, "good");
+        File.WriteAllBytes(System.IO.Path.Combine(_in, "corrupt.wav"), File.ReadAllBytes(good)[..30]);
+        File.WriteAllText(System.IO.Path.Combine(_in, "notes.mp3"), "this is text, not audio\n");
+        File.WriteAllText(System.IO.Path.Combine(_in, "readme.txt"), "not an audio extension: left out\n");
+
+        var run = Transcribe(_in, "--out", _out, "--jobs", "2");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        var errors = ErrorLines(run);
+        Assert.That(errors, Has.Length.EqualTo(2), run.Error);
+        Assert.That(errors[0], Does.StartWith($"error: {System.IO.Path.Combine(_in, "corrupt.wav")}: "));
+        Assert.That(errors[1], Does.StartWith($"error: {System.IO.Path.Combine(_in, "notes.mp3")}: ")
+            .And.Contain("not a WAV or MP3"));
+        Assert.That(run.Error, Does.Not.Contain("readme.txt"));
+        Assert.That(run.Error, Does.Contain("1 succeeded, 2 failed, 0 skipped"));
+        Assert.That(File.ReadAllText(System.IO.Path.Combine(_out, "good.txt")).Trim(), Is.EqualTo("four"));
+    }
+
+    [Test]
+    public void A_missing_path_is_an_error_line_and_the_others_still_print()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        var missing = System.IO.Path.Combine(_temp.Path, "nowhere.wav");
+
+        var run = Transcribe(missing, four);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(ErrorLines(run), Is.EqualTo(new[] { $"error: {missing}: no such file or folder" }));
+        Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\tfour"));
+    }
+
+    [Test]
+    public void Without_model_option_the_bundled_model_is_found_from_the_repository_root()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+
+        var run = CliRun.Invoke(["transcribe", four], baseDirectory: TestContext.CurrentContext.TestDirectory);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\tfour"));
+    }
+
+    [Test]
+    public void A_model_folder_that_does_not_exist_is_one_error_line()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        var nowhere = System.IO.Path.Combine(_temp.Path, "no-model");
+
+        var run = CliRun.Invoke(["transcribe", four, "--model", nowhere]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(ErrorLines(run), Is.EqualTo(new[] { $"error: {nowhere}: model directory does not exist" }));
+    }
+
+    [TestCase("--beam", "2000")]
+    [TestCase("--format", "doc")]
+    public void Bad_option_values_are_usage_errors(string option, string value)
+    {
+        var run = CliRun.Invoke(["transcribe", "x.wav", option, value]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(ErrorLines(run), Has.Length.EqualTo(1));
+        Assert.That(ErrorLines(run)[0], Does.Contain(value));
+    }
+}
