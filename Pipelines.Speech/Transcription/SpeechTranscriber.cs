@@ -28,14 +28,29 @@ public sealed class SpeechTranscriber
     private readonly object _modelLock = new();
     private readonly CtcVocabulary _vocabulary;
 
+    /// <summary>
+    /// Voice activity settings used when none are given. Against the detector's own defaults they
+    /// pad more (0.3 s, not 0.1 s: the digits model was trained on whole clips with their quiet
+    /// edges, and cutting them costs words) and accept quieter speech (-60 dBFS and 6 dB over the
+    /// noise floor, not -50 and 10: quiet takes were dropped whole). On the digits model's
+    /// validation takes (recordings 0-4 of the four training speakers) they give 192 of 200 clips
+    /// right, as many as the model on whole clips, against 189 with the detector's defaults.
+    /// </summary>
+    public static EnergyVadOptions DefaultVad { get; } = new()
+    {
+        AbsoluteThresholdDb = -60,
+        MarginDb = 6,
+        PaddingSeconds = 0.3,
+    };
+
     /// <summary>A transcriber around an already loaded <paramref name="model"/>.</summary>
     /// <param name="model">The acoustic model; its config gives rate, features and vocabulary.</param>
-    /// <param name="vad">Voice activity settings; defaults when null.</param>
+    /// <param name="vad">Voice activity settings; <see cref="DefaultVad"/> when null.</param>
     public SpeechTranscriber(AcousticModel model, EnergyVadOptions? vad = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
-        VadOptions = vad ?? new EnergyVadOptions();
+        VadOptions = vad ?? DefaultVad;
         VadOptions.Validate();
         var tokens = model.Config.Vocabulary;
         _vocabulary = tokens.WordSeparator is null

@@ -9,6 +9,7 @@ namespace Pipelines.Speech.Tests.Transcription;
 public sealed class SpeechTranscriberTests
 {
     private const int Rate = FsddDigits.SampleRate;
+    private const double Lead = 1.5; // seconds of silence before the first clip
     private static readonly Lazy<SpeechTranscriber?> Shared = new(() =>
         FindModel() is { } dir ? SpeechTranscriber.Load(dir) : null);
 
@@ -20,7 +21,7 @@ public sealed class SpeechTranscriberTests
         // george, recording 0: a training speaker's held-back takes, which the model gets mostly right.
         int[] digits = [4, 1, 7];
         var clips = digits.Select(d => fsdd.Clips.Single(c => c.Speaker == "george" && c.Index == 0 && c.Digit == d));
-        var audio = new List<float>(Silence(0.7));
+        var audio = new List<float>(Silence(Lead));
         foreach (var clip in clips)
         {
             audio.AddRange(fsdd.Samples(clip));
@@ -55,8 +56,10 @@ public sealed class SpeechTranscriberTests
                 Assert.That(segments[i].Start, Is.GreaterThanOrEqualTo(segments[i - 1].End), "segments overlap");
             }
 
-            // The first clip starts after 0.7 s of silence, so no word can begin before ~0.6 s.
-            Assert.That(words[0].Start, Is.GreaterThan(0.5), "times are absolute, offset by the segment start");
+            // The first clip starts after Lead seconds of silence: its segment, and so its first word,
+            // can begin no earlier than the padding (and one 20 ms energy frame) before that.
+            double earliest = Lead - transcriber.VadOptions.PaddingSeconds - 0.02;
+            Assert.That(words[0].Start, Is.GreaterThanOrEqualTo(earliest), "times are absolute, offset by the segment");
             Assert.That(progress, Is.Ordered.And.Not.Empty);
             Assert.That(progress[^1], Is.EqualTo(1.0));
         });
