@@ -58,7 +58,11 @@ public sealed class TranscribeCommand : ICommandModule
                 SpeechModelLocator.Resolve(parse.GetValue(model), context.Environment));
             var settings = new Settings(
                 transcriber,
-                new TranscriptionOptions { BeamWidth = parse.GetValue(beam), DigitsAsNumerals = parse.GetValue(digits) },
+                new TranscriptionOptions
+                {
+                    BeamWidth = parse.GetValue(beam),
+                    DigitsAsNumerals = parse.GetValue(digits),
+                },
                 TranscriptWriter.ParseFormat(parse.GetValue(format)!),
                 parse.GetValue(outDir));
             return await RunAsync(context, parse, settings, parse.GetValue(paths)!, parse.GetValue(jobs),
@@ -79,7 +83,8 @@ public sealed class TranscribeCommand : ICommandModule
         beam.Validators.Add(result =>
         {
             var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-            if (int.TryParse(token, System.Globalization.CultureInfo.InvariantCulture, out var n) && (n < 0 || n > 1024))
+            var culture = System.Globalization.CultureInfo.InvariantCulture;
+            if (int.TryParse(token, culture, out var n) && (n < 0 || n > 1024))
             {
                 result.AddError($"--beam must be between 0 and 1024; got {n}");
             }
