@@ -59,7 +59,8 @@ public static class CliApp
         var root = BuildRoot(context, modules);
         var parse = root.Parse(args);
 
-        if (parse.Errors.Count > 0)
+        // --help answers even when the rest of the line is incomplete ("transcribe --help" lacks its PATHS).
+        if (parse.Errors.Count > 0 && parse.Action is not OptionalArgumentsHelpAction)
         {
             return await ReportUsageError(root, parse, args, environment, cancellationToken).ConfigureAwait(false);
         }

@@ -173,6 +173,17 @@ public sealed class TranscribeCommandTests
         Assert.That(ErrorLines(run), Is.EqualTo(new[] { $"error: {nowhere}: model directory does not exist" }));
     }
 
+    [TestCase("transcribe", "--digits")]
+    [TestCase("eval speech", "--manifest")]
+    public void Help_works_without_the_required_arguments(string verb, string option)
+    {
+        var run = CliRun.Invoke([.. verb.Split(' '), "--help"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain(option));
+        Assert.That(run.Error, Is.Empty);
+    }
+
     [TestCase("--beam", "2000")]
     [TestCase("--format", "doc")]
     public void Bad_option_values_are_usage_errors(string option, string value)
