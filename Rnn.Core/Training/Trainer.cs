@@ -44,6 +44,13 @@ public sealed class Trainer<TBatch>
         Options.Validate();
         Rng = new Rng(Options.Seed);
         rngs[TrainerRngName] = Rng;
+
+        // The model's own generators (dropout masks) are checkpointed too, so a resumed run
+        // draws the same masks as an uninterrupted one.
+        foreach (var (path, rng) in model.NamedGenerators())
+        {
+            rngs["model." + path] = rng;
+        }
     }
 
     /// <summary>The run settings.</summary>
@@ -59,8 +66,9 @@ public sealed class Trainer<TBatch>
     public Func<int, IReadOnlyDictionary<string, double>>? Validator { get; set; }
 
     /// <summary>
-    /// Saves and restores another generator with the checkpoints (e.g. the one a Dropout layer
-    /// draws from), so a resumed run draws the same numbers.
+    /// Saves and restores another generator with the checkpoints, so a resumed run draws the same
+    /// numbers. The model's own generators (<see cref="Module.NamedGenerators"/>: Dropout, Rnn and
+    /// StackedRnn masks) are tracked already; use this for generators the loss or data code draws from.
     /// </summary>
     public void TrackRng(string name, Rng rng)
     {
