@@ -166,21 +166,24 @@ public sealed class Trainer<TBatch>
 
         public void Begin()
         {
-            if (t.Options.Resume && store!.LoadLatest() is { } latest)
+            var latest = t.Options.Resume
+                ? store!.LoadLatest((path, _) => Report(TrainingEvent.CheckpointUnreadable, path))
+                : null;
+            if (latest is { } found)
             {
-                var c = latest.Checkpoint;
+                var c = found.Checkpoint;
                 c.Restore(t.model, t.optimizer, t.rngs);
                 (Step, Epoch, NextBatch) = (c.Step, c.Epoch, c.NextBatch);
                 (epochLossSum, epochLossCount) = (c.EpochLossSum, c.EpochLossCount);
                 if (NextBatch >= data.BatchesPerEpoch)
                 {
                     throw new InvalidDataException(
-                        $"'{latest.Path}' resumes at batch {NextBatch} but the source has " +
+                        $"'{found.Path}' resumes at batch {NextBatch} but the source has " +
                         $"{data.BatchesPerEpoch} per epoch");
                 }
 
-                ResumedFrom = latest.Path;
-                Report(TrainingEvent.Resumed, latest.Path);
+                ResumedFrom = found.Path;
+                Report(TrainingEvent.Resumed, found.Path);
             }
 
             stepsAtStart = Step;
