@@ -111,7 +111,7 @@ public static partial class Ops
         }
 
         var be = x.Backend;
-        var mask = rng.Uniform(be, x.ShapeArray);
+        var mask = rng.UniformUnit(be, x.ShapeArray);
         return ApplyMask(x, mask, rate, 1f / (1f - rate));
     }
 

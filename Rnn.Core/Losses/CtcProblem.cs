@@ -84,7 +84,8 @@ internal sealed class CtcProblem
             {
                 throw new ArgumentOutOfRangeException(
                     nameof(targets),
-                    $"target label {i} is {targets[i]}; labels must be in 0..{classes - 1} and not the blank {blank}");
+                    $"the target label at flat index {i} is {targets[i]}; labels must be in " +
+                    $"0..{classes - 1} and not the blank {blank}");
             }
         }
 

@@ -13,7 +13,7 @@ public sealed class Dropout : Module, ILayer
         }
 
         Rate = rate;
-        this.rng = rng;
+        this.rng = AddGenerator("rng", rng);
     }
 
     public float Rate { get; }

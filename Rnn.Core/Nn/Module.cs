@@ -8,6 +8,7 @@ public abstract class Module
 {
     private readonly List<(string Name, Parameter Parameter)> parameters = new();
     private readonly List<(string Name, Module Module)> children = new();
+    private readonly List<(string Name, Rng Rng)> generators = new();
 
     /// <summary>True while training (dropout active); set by <see cref="Train"/>/<see cref="Eval"/>.</summary>
     public bool Training { get; private set; } = true;
@@ -32,6 +33,37 @@ public abstract class Module
         var p = new Parameter(name, value);
         parameters.Add((name, p));
         return p;
+    }
+
+    /// <summary>
+    /// Registers a random generator the module draws from while training (dropout masks), so
+    /// checkpoints can save and restore its state and a resumed run draws the same numbers.
+    /// </summary>
+    protected Rng AddGenerator(string name, Rng rng)
+    {
+        CheckName(name);
+        generators.Add((name, rng));
+        return rng;
+    }
+
+    /// <summary>
+    /// Every random generator of this module and its children with its dotted path, in
+    /// registration order (the Trainer checkpoints them all).
+    /// </summary>
+    public IEnumerable<(string Path, Rng Rng)> NamedGenerators(string prefix = "")
+    {
+        foreach (var (name, rng) in generators)
+        {
+            yield return (prefix + name, rng);
+        }
+
+        foreach (var (name, child) in children)
+        {
+            foreach (var item in child.NamedGenerators(prefix + name + "."))
+            {
+                yield return item;
+            }
+        }
     }
 
     /// <summary>Registers a child module under a name unique within this module.</summary>
@@ -85,7 +117,8 @@ public abstract class Module
             throw new ArgumentException($"module member name '{name}' must be non-empty and contain no dot");
         }
 
-        if (parameters.Any(p => p.Name == name) || children.Any(c => c.Name == name))
+        if (parameters.Any(p => p.Name == name) || children.Any(c => c.Name == name)
+            || generators.Any(g => g.Name == name))
         {
             throw new ArgumentException($"{GetType().Name} already has a member named '{name}'");
         }

@@ -41,7 +41,7 @@ public sealed class Rnn : Module, ISequenceLayer
         Cell = cell ?? throw new ArgumentNullException(nameof(cell));
         Options = options ?? new RnnOptions();
         Options.Validate();
-        rng = new Rng(Options.Seed);
+        rng = AddGenerator("dropout_rng", new Rng(Options.Seed));
         if (cell is Module module)
         {
             AddModule("cell", module);

@@ -52,7 +52,7 @@ public sealed class StackedRnn : Module, ISequenceLayer
         }
 
         Dropout = dropout;
-        rng = new Rng(seed);
+        rng = AddGenerator("dropout_rng", new Rng(seed));
     }
 
     /// <summary>Dropout rate applied to the output of every layer but the last.</summary>

@@ -92,8 +92,11 @@ public sealed class Rng
         }
     }
 
-    /// <summary>A tensor of uniform [0, 1) values.</summary>
-    public Tensor Uniform(IBackend backend, params int[] shape)
+    /// <summary>
+    /// A tensor of uniform [0, 1) values. Named apart from <see cref="Uniform(IBackend, float, float, int[])"/>
+    /// so that integer bounds such as Uniform(be, 0, 1, 64, 12) cannot silently bind to a shape.
+    /// </summary>
+    public Tensor UniformUnit(IBackend backend, params int[] shape)
     {
         var data = new float[Shape.Size(shape)];
         for (int i = 0; i < data.Length; i++)

@@ -46,16 +46,37 @@ public sealed class CheckpointStore
         return path;
     }
 
-    /// <summary>The checkpoint with the highest step, or null when the folder has none.</summary>
-    public (string Path, TrainingCheckpoint Checkpoint)? LoadLatest()
+    /// <summary>
+    /// The newest readable checkpoint, or null when the folder has none. A damaged newest file
+    /// (a disk error, a copy cut short) is passed to <paramref name="onUnreadable"/> and the next
+    /// older one is tried, so one bad file does not throw away a whole run; when every
+    /// checkpoint is unreadable, this throws with each file's reason.
+    /// </summary>
+    public (string Path, TrainingCheckpoint Checkpoint)? LoadLatest(Action<string, Exception>? onUnreadable = null)
     {
-        var latest = List().LastOrDefault();
-        if (latest.Path is null)
+        var all = List();
+        if (all.Count == 0)
         {
             return null;
         }
 
-        return (latest.Path, TrainingCheckpoint.FromFile(CheckpointFile.Load(latest.Path), latest.Path));
+        var problems = new List<string>();
+        for (int i = all.Count - 1; i >= 0; i--)
+        {
+            string path = all[i].Path;
+            try
+            {
+                return (path, TrainingCheckpoint.FromFile(CheckpointFile.Load(path), path));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                problems.Add(e.Message);
+                onUnreadable?.Invoke(path, e);
+            }
+        }
+
+        throw new InvalidDataException(
+            $"no readable checkpoint in '{Directory}': {string.Join("; ", problems)}");
     }
 
     /// <summary>Checkpoint files and their steps, oldest first.</summary>

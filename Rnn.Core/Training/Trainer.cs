@@ -44,6 +44,13 @@ public sealed class Trainer<TBatch>
         Options.Validate();
         Rng = new Rng(Options.Seed);
         rngs[TrainerRngName] = Rng;
+
+        // The model's own generators (dropout masks) are checkpointed too, so a resumed run
+        // draws the same masks as an uninterrupted one.
+        foreach (var (path, rng) in model.NamedGenerators())
+        {
+            rngs["model." + path] = rng;
+        }
     }
 
     /// <summary>The run settings.</summary>
@@ -59,8 +66,9 @@ public sealed class Trainer<TBatch>
     public Func<int, IReadOnlyDictionary<string, double>>? Validator { get; set; }
 
     /// <summary>
-    /// Saves and restores another generator with the checkpoints (e.g. the one a Dropout layer
-    /// draws from), so a resumed run draws the same numbers.
+    /// Saves and restores another generator with the checkpoints, so a resumed run draws the same
+    /// numbers. The model's own generators (<see cref="Module.NamedGenerators"/>: Dropout, Rnn and
+    /// StackedRnn masks) are tracked already; use this for generators the loss or data code draws from.
     /// </summary>
     public void TrackRng(string name, Rng rng)
     {
@@ -158,21 +166,24 @@ public sealed class Trainer<TBatch>
 
         public void Begin()
         {
-            if (t.Options.Resume && store!.LoadLatest() is { } latest)
+            var latest = t.Options.Resume
+                ? store!.LoadLatest((path, _) => Report(TrainingEvent.CheckpointUnreadable, path))
+                : null;
+            if (latest is { } found)
             {
-                var c = latest.Checkpoint;
+                var c = found.Checkpoint;
                 c.Restore(t.model, t.optimizer, t.rngs);
                 (Step, Epoch, NextBatch) = (c.Step, c.Epoch, c.NextBatch);
                 (epochLossSum, epochLossCount) = (c.EpochLossSum, c.EpochLossCount);
                 if (NextBatch >= data.BatchesPerEpoch)
                 {
                     throw new InvalidDataException(
-                        $"'{latest.Path}' resumes at batch {NextBatch} but the source has " +
+                        $"'{found.Path}' resumes at batch {NextBatch} but the source has " +
                         $"{data.BatchesPerEpoch} per epoch");
                 }
 
-                ResumedFrom = latest.Path;
-                Report(TrainingEvent.Resumed, latest.Path);
+                ResumedFrom = found.Path;
+                Report(TrainingEvent.Resumed, found.Path);
             }
 
             stepsAtStart = Step;

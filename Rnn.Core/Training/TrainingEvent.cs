@@ -17,4 +17,7 @@ public enum TrainingEvent
 
     /// <summary>The run continued from a checkpoint.</summary>
     Resumed,
+
+    /// <summary>A checkpoint could not be read on resume; an older one was tried instead.</summary>
+    CheckpointUnreadable,
 }

@@ -67,4 +67,33 @@ public sealed class TrainingCheckpointTests
         File.WriteAllText(Path.Combine(dir.Path, ".checkpoint-0000000009.safetensors.abc.tmp"), "partial");
         Assert.That(store.LoadLatest(), Is.Null);
     }
+
+    [Test]
+    public void AnUnreadableNewestCheckpointFallsBackToTheNextOlder()
+    {
+        using var dir = new TempDir();
+        var model = new Dense(3, 2, new Rng(1));
+        var opt = new Sgd(model.NamedParameters(), 0.1f);
+        var store = new CheckpointStore(dir.Path, keepLast: 0);
+        string good = store.Save(TrainingCheckpoint.Capture(model, opt, new Dictionary<string, Rng>(), 4, 0, 4, 0, 0));
+        string bad = Path.Combine(dir.Path, "checkpoint-0000000008.safetensors");
+        File.WriteAllText(bad, "not a checkpoint");
+
+        var skipped = new List<string>();
+        var loaded = store.LoadLatest((path, _) => skipped.Add(path))!.Value;
+
+        Assert.That(loaded.Path, Is.EqualTo(good));
+        Assert.That(skipped, Is.EqualTo(new[] { bad }));
+    }
+
+    [Test]
+    public void EveryCheckpointUnreadableIsOneErrorListingEachReason()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(Path.Combine(dir.Path, "checkpoint-0000000001.safetensors"), "x");
+        File.WriteAllBytes(Path.Combine(dir.Path, "checkpoint-0000000002.safetensors"), Array.Empty<byte>());
+        var e = Assert.Throws<InvalidDataException>(() => new CheckpointStore(dir.Path).LoadLatest());
+        Assert.That(e!.Message, Does.StartWith("no readable checkpoint in"));
+        Assert.That(e.Message, Does.Contain("checkpoint-0000000001").And.Contain("checkpoint-0000000002"));
+    }
 }
