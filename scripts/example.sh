@@ -49,7 +49,10 @@ run_examples() {
     multimodal models
     # Pipelines add their example here, one line each.
     echo "== multimodal transcribe examples/speech/four-one-seven.wav (the draft model mishears it; see README)"
+    multimodal --quiet transcribe examples/speech/four-one-seven.wav
     multimodal transcribe examples/speech/four-one-seven.wav --out "$repo/out/examples" --format srt --force
+    echo "== out/examples/four-one-seven.srt"
+    cat "$repo/out/examples/four-one-seven.srt"
 }
 
 run_examples
