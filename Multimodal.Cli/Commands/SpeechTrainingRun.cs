@@ -64,7 +64,7 @@ public static class SpeechTrainingRun
             $"({(s.CharVocabulary ? "chars" : "words")}); {config.Layers}x{config.Cell} {config.Hidden}, " +
             $"{model.ParameterCount()} parameters"));
 
-        var trainExamples = train.Select(u => new SpeechExample(u.Features, vocab.Encode(u.Transcript))).ToArray();
+        var trainExamples = train.Select(u => new SpeechExample(u.Features, vocab.Encode(ErrorRates.Normalize(u.Transcript)))).ToArray();
         var validExamples = valid.Select(u => new SpeechExample(u.Features, [])).ToArray();
         var trainer = new SpeechTrainer(model, new SpeechTrainerOptions
         {
