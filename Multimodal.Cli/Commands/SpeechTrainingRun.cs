@@ -1,6 +1,5 @@
 using System.Globalization;
 using Multimodal.Cli.Hosting;
-using Multimodal.Cli.Progress;
 using Pipelines.Speech.Audio;
 using Pipelines.Speech.Data;
 using Pipelines.Speech.Features;
@@ -64,7 +63,8 @@ public static class SpeechTrainingRun
             $"({(s.CharVocabulary ? "chars" : "words")}); {config.Layers}x{config.Cell} {config.Hidden}, " +
             $"{model.ParameterCount()} parameters"));
 
-        var trainExamples = train.Select(u => new SpeechExample(u.Features, vocab.Encode(ErrorRates.Normalize(u.Transcript)))).ToArray();
+        var trainExamples = train
+            .Select(u => new SpeechExample(u.Features, vocab.Encode(ErrorRates.Normalize(u.Transcript)))).ToArray();
         var validExamples = valid.Select(u => new SpeechExample(u.Features, [])).ToArray();
         var trainer = new SpeechTrainer(model, new SpeechTrainerOptions
         {
@@ -80,7 +80,7 @@ public static class SpeechTrainingRun
         TrainingResult result;
         using (var reporter = context.Progress(parse))
         {
-            var progress = new TrainingProgressSink(context, reporter, e => Validate(model, valid, validExamples));
+            var progress = new TrainingProgressSink(context, reporter, _ => Validate(model, valid, validExamples));
             try
             {
                 result = trainer.Fit(trainExamples, null, progress, cancellation);

@@ -13,7 +13,8 @@ namespace Multimodal.Cli.Commands;
 public sealed class TrainCommand : ICommandModule
 {
     /// <inheritdoc />
-    public Command Build(CliContext context) => new("train", "Train a model on a labelled data set") { Speech(context) };
+    public Command Build(CliContext context) =>
+        new("train", "Train a model on a labelled data set") { Speech(context) };
 
     private static Command Speech(CliContext context)
     {
