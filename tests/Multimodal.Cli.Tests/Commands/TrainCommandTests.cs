@@ -35,10 +35,19 @@ public sealed class TrainCommandTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
-    private CliRun Train(params string[] extra) => CliRun.Invoke(
-        ["train", "speech", "--manifest", _manifest, "--out", _out, "--epochs", "1", "--hidden", "8", "--layers", "1",
-            "--batch", "2", "--sample-rate", "8000", "--seed", "3",
-            .. extra.Contains("--valid-fraction") ? extra : [.. extra, "--valid-fraction", "0.34"]]);
+    // The tiny run's options; an option given in extra replaces its default here.
+    private CliRun Train(params string[] extra)
+    {
+        string[][] defaults =
+        [
+            ["--epochs", "1"], ["--hidden", "8"], ["--layers", "1"], ["--batch", "2"], ["--sample-rate", "8000"],
+            ["--seed", "3"], ["--valid-fraction", "0.34"],
+        ];
+        var args = new List<string> { "train", "speech", "--manifest", _manifest, "--out", _out };
+        args.AddRange(defaults.Where(d => !extra.Contains(d[0])).SelectMany(d => d));
+        args.AddRange(extra);
+        return CliRun.Invoke([.. args]);
+    }
 
     [Test]
     public void Writes_a_model_directory_that_transcribe_runs()
@@ -73,6 +82,18 @@ public sealed class TrainCommandTests
         Assert.That(run.Out, Does.Contain("resuming from ").And.Contain("at step 2 (all epochs already done)"));
         Assert.That(run.Out, Does.Not.Contain("epoch 1/1"));
         Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(weights));
+    }
+
+    [Test]
+    public void Resume_with_more_epochs_continues_from_the_checkpoint_step()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+
+        var run = Train("--resume", "--epochs", "2");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain("at step 2 (epoch 2/2, batch 0)").And.Contain("epoch 2/2 step 4 loss")
+            .And.Not.Contain("epoch 1/2"));
     }
 
     [Test]
