@@ -1,0 +1,207 @@
+using System.Globalization;
+using Multimodal.Cli.Hosting;
+using Pipelines.Speech.Audio;
+using Pipelines.Speech.Data;
+using Pipelines.Speech.Features;
+using Pipelines.Speech.Model;
+using Pipelines.Speech.Training;
+using Pipelines.Speech.Transcription;
+using Rnn.Core;
+using Rnn.Core.Training;
+
+namespace Multimodal.Cli.Commands;
+
+/// <summary>
+/// One <c>train speech</c> run: reads and checks the manifests, decodes and featurises the audio
+/// (skipping files that fail), builds the vocabulary, trains with <see cref="SpeechTrainer"/> and
+/// saves the model directory. Epoch lines (loss, validation WER/CER) go to stdout.
+/// </summary>
+public static class SpeechTrainingRun
+{
+    /// <summary>Runs the training; returns the exit code.</summary>
+    /// <exception cref="CliException">A missing manifest, no usable audio, or an unusable setting.</exception>
+    public static int Run(CliContext context, System.CommandLine.ParseResult parse, TrainSpeechSettings s,
+        CancellationToken cancellation)
+    {
+        var output = context.Environment.Out;
+        var trainRows = ReadManifest(context, s.Manifest);
+        var validRows = s.Valid is null ? null : ReadManifest(context, s.Valid);
+        if (trainRows is null || (s.Valid is not null && validRows is null))
+        {
+            return ExitCodes.Failure;
+        }
+
+        if (validRows is null)
+        {
+            (trainRows, validRows) = Split(trainRows, s.ValidFraction, s.Seed);
+        }
+
+        var features = new AcousticFeatures { SampleRate = s.SampleRate };
+        var train = Load(context, trainRows, features, "training");
+        var valid = Load(context, validRows, features, "validation");
+        AcousticVocabulary vocab;
+        try
+        {
+            vocab = TranscriptVocabulary.Build(train.Select(u => u.Transcript), s.CharVocabulary);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(s.Manifest, e.Message);
+        }
+
+        var config = new AcousticModelConfig
+        {
+            Features = features,
+            Vocabulary = vocab,
+            Hidden = s.Hidden,
+            Layers = s.Layers,
+            Cell = s.Cell == "lstm" ? RecurrentCellKind.Lstm : RecurrentCellKind.Gru,
+        };
+        var model = new AcousticModel(config, new Rng(s.Seed));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"train speech: {train.Count} training, {valid.Count} validation utterances; {vocab.Count} tokens " +
+            $"({(s.CharVocabulary ? "chars" : "words")}); {config.Layers}x{config.Cell} {config.Hidden}, " +
+            $"{model.ParameterCount()} parameters"));
+
+        var trainExamples = train
+            .Select(u => new SpeechExample(u.Features, vocab.Encode(ErrorRates.Normalize(u.Transcript)))).ToArray();
+        var validExamples = valid.Select(u => new SpeechExample(u.Features, [])).ToArray();
+        var trainer = new SpeechTrainer(model, new SpeechTrainerOptions
+        {
+            Epochs = s.Epochs,
+            BatchSize = s.Batch,
+            LearningRate = s.LearningRate,
+            Seed = s.Seed,
+            CheckpointDirectory = s.CheckpointDirectory,
+            Resume = s.Resume,
+            ReportEverySteps = 1,
+        });
+
+        TrainingResult result;
+        using (var reporter = context.Progress(parse))
+        {
+            var progress = new TrainingProgressSink(context, reporter, _ => Validate(model, valid, validExamples));
+            try
+            {
+                result = trainer.Fit(trainExamples, null, progress, cancellation);
+            }
+            finally
+            {
+                progress.Dispose();
+            }
+        }
+
+        if (s.Resume && result.ResumedFrom is null)
+        {
+            output.WriteLine($"no checkpoint in {s.CheckpointDirectory}; trained from scratch");
+        }
+
+        AcousticModelDirectory.Save(s.OutDir, model);
+        output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors) after {result.Steps} steps");
+        return ExitCodes.Success;
+    }
+
+    // The manifest's rows, or null after one error line per bad row.
+    private static IReadOnlyList<ManifestEntry>? ReadManifest(CliContext context, string path)
+    {
+        try
+        {
+            return SpeechManifest.Read(path);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new CliException(path, "manifest does not exist");
+        }
+        catch (InvalidDataException e)
+        {
+            var lines = e.Message.Split('\n');
+            // The first line is a summary ("N bad row(s) in ..."); each further one names a row.
+            foreach (var row in lines.Length > 1 ? lines.Skip(1) : lines)
+            {
+                context.Error(null, row);
+            }
+
+            return null;
+        }
+    }
+
+    private static (IReadOnlyList<ManifestEntry> Train, IReadOnlyList<ManifestEntry> Valid) Split(
+        IReadOnlyList<ManifestEntry> rows, double fraction, ulong seed)
+    {
+        int held = rows.Count < 2 || fraction <= 0 ? 0 : Math.Clamp((int)Math.Round(rows.Count * fraction), 1,
+            rows.Count - 1);
+        var order = Enumerable.Range(0, rows.Count).ToArray();
+        var rng = new Rng(seed);
+        for (int i = order.Length - 1; i > 0; i--)   // Fisher-Yates
+        {
+            int j = rng.NextInt(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+
+        var validSet = order.Take(held).ToHashSet();
+        return (rows.Where((_, i) => !validSet.Contains(i)).ToArray(), rows.Where((_, i) => validSet.Contains(i))
+            .ToArray());
+    }
+
+    private static IReadOnlyList<LoadedUtterance> Load(
+        CliContext context, IReadOnlyList<ManifestEntry> rows, AcousticFeatures features, string what)
+    {
+        var loaded = new LoadedUtterance?[rows.Count];
+        var errors = new string?[rows.Count];
+        using var extractor = new ThreadLocal<LogMelSpectrogram>(features.CreateExtractor);
+        var read = new AudioReadOptions { TargetSampleRate = features.SampleRate };
+        Parallel.For(0, rows.Count, i =>
+        {
+            try
+            {
+                var m = features.Compute(extractor.Value!, AudioReader.ReadAll(rows[i].AudioPath, read));
+                loaded[i] = m.Frames > 0 ? new LoadedUtterance(m, rows[i].Transcript) : null;
+                errors[i] = m.Frames > 0 ? null : "too short for one feature frame";
+            }
+            catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException)
+            {
+                errors[i] = SpeechModelLocator.Reason(e);
+            }
+        });
+
+        int skipped = 0;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (errors[i] is { } reason)
+            {
+                context.Error(rows[i].AudioPath, $"skipped: {reason}");
+                skipped++;
+            }
+        }
+
+        var result = loaded.OfType<LoadedUtterance>().ToArray();
+        if (skipped > 0)
+        {
+            context.Environment.Out.WriteLine($"skipped {skipped} of {rows.Count} {what} files that failed to decode");
+        }
+
+        if (result.Length == 0 && rows.Count > 0)
+        {
+            throw new CliException(null, $"none of the {rows.Count} {what} files could be decoded");
+        }
+
+        return result;
+    }
+
+    // Word and character error rates of greedy decoding on the validation set.
+    private static (double Wer, double Cer)? Validate(
+        AcousticModel model, IReadOnlyList<LoadedUtterance> valid, IReadOnlyList<SpeechExample> examples)
+    {
+        if (valid.Count == 0)
+        {
+            return null;
+        }
+
+        var vocab = model.Config.Vocabulary;
+        var hypotheses = SpeechTrainer.Decode(model, examples).Select(ids => vocab.Decode(ids)).ToArray();
+        var references = valid.Select(u => u.Transcript).ToArray();
+        return (ErrorRates.Words(hypotheses, references), ErrorRates.Characters(hypotheses, references));
+    }
+
+    private sealed record LoadedUtterance(FeatureMatrix Features, string Transcript);
+}

@@ -1,0 +1,150 @@
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Tests.Support;
+using Pipelines.Speech.Model;
+
+namespace Multimodal.Cli.Tests.Commands;
+
+/// <summary><c>train speech</c> on six real FSDD clips with a tiny model (1 epoch, hidden 8).</summary>
+[TestFixture]
+public sealed class TrainCommandTests
+{
+    private static readonly string[] Clips =
+        ["0_george_1", "1_george_1", "2_george_1", "3_george_1", "4_george_1", "5_george_1"];
+
+    private static readonly string[] Words = ["zero", "one", "two", "three", "four", "five"];
+
+    private TempFolder _temp = null!;
+    private string _manifest = null!;
+    private string _out = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _temp = new TempFolder();
+        var audio = _temp.Sub("audio");
+        foreach (var clip in Clips)
+        {
+            SpeechFiles.CopyClip(clip, audio);
+        }
+
+        _manifest = Path.Combine(_temp.Path, "train.tsv");
+        File.WriteAllLines(_manifest, Clips.Select((c, i) => $"audio/{c}.wav\t{Words[i].ToUpperInvariant()}"));
+        _out = Path.Combine(_temp.Path, "model");
+    }
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    // The tiny run's options; an option given in extra replaces its default here.
+    private CliRun Train(params string[] extra)
+    {
+        string[][] defaults =
+        [
+            ["--epochs", "1"], ["--hidden", "8"], ["--layers", "1"], ["--batch", "2"], ["--sample-rate", "8000"],
+            ["--seed", "3"], ["--valid-fraction", "0.34"],
+        ];
+        var args = new List<string> { "train", "speech", "--manifest", _manifest, "--out", _out };
+        args.AddRange(defaults.Where(d => !extra.Contains(d[0])).SelectMany(d => d));
+        args.AddRange(extra);
+        return CliRun.Invoke([.. args]);
+    }
+
+    [Test]
+    public void Writes_a_model_directory_that_transcribe_runs()
+    {
+        var run = Train();
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain("4 training, 2 validation utterances; 5 tokens (words)"));
+        Assert.That(run.Out, Does.Match(@"epoch 1/1 step 2 loss \S+ valid WER \d+\.\d\d% CER \d+\.\d\d%"));
+        Assert.That(Directory.GetFiles(Path.Combine(_out, "checkpoints")), Is.Not.Empty);
+        var model = AcousticModelDirectory.Load(_out);
+        // The blank, then the four training words (lower-cased, sorted); the two held out are unknown.
+        var tokens = model.Config.Vocabulary.Tokens;
+        Assert.That(tokens[0], Is.EqualTo("<blank>"));
+        Assert.That(tokens.Skip(1), Is.SubsetOf(Words).And.Ordered.And.Exactly(4).Items);
+        Assert.That(model.Config.Features.SampleRate, Is.EqualTo(8000));
+
+        var transcribe = CliRun.Invoke(["transcribe", "--model", _out, Path.Combine(_temp.Path, "audio")]);
+        Assert.That(transcribe.ExitCode, Is.EqualTo(ExitCodes.Success), transcribe.Error);
+        Assert.That(transcribe.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(6));
+    }
+
+    [Test]
+    public void Resume_after_a_finished_run_does_not_train_again()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        var weights = File.ReadAllBytes(Path.Combine(_out, "weights.safetensors"));
+
+        var run = Train("--resume");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain("resuming from ").And.Contain("at step 2 (all epochs already done)"));
+        Assert.That(run.Out, Does.Not.Contain("epoch 1/1"));
+        Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(weights));
+    }
+
+    [Test]
+    public void Resume_with_more_epochs_continues_from_the_checkpoint_step()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+
+        var run = Train("--resume", "--epochs", "2");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain("at step 2 (epoch 2/2, batch 0)").And.Contain("epoch 2/2 step 4 loss")
+            .And.Not.Contain("epoch 1/2"));
+    }
+
+    [Test]
+    public void Chars_vocabulary_has_a_word_separator()
+    {
+        var run = Train("--vocab", "chars", "--cell", "lstm");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var vocab = AcousticModelDirectory.Load(_out).Config.Vocabulary;
+        Assert.That(vocab.WordSeparator, Is.EqualTo("|"));
+        Assert.That(vocab.Tokens, Does.Contain("e").And.Contain("o").And.Not.Contain("zero")
+            .And.Not.Contain("E"));
+    }
+
+    [Test]
+    public void Bad_rows_are_one_error_line_each_and_nothing_is_trained()
+    {
+        File.AppendAllText(_manifest, "audio/missing.wav\tsix\nno tab here\n");
+
+        var run = Train();
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(2));
+        Assert.That(lines[0], Does.StartWith("error: ").And.Contain("train.tsv:7:").And.Contain("missing.wav"));
+        Assert.That(lines[1], Does.Contain("train.tsv:8:").And.Contain("no tab"));
+        Assert.That(Directory.Exists(_out), Is.False);
+    }
+
+    [Test]
+    public void Undecodable_files_are_skipped_and_counted()
+    {
+        File.WriteAllText(Path.Combine(_temp.Path, "audio", "junk.wav"), "not audio at all");
+        File.AppendAllText(_manifest, "audio/junk.wav\tsix\n");
+
+        var run = Train("--valid-fraction", "0");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error, Does.Contain("junk.wav: skipped"));
+        Assert.That(run.Out, Does.Contain("skipped 1 of 7 training files that failed to decode")
+            .And.Contain("6 training, 0 validation utterances"));
+    }
+
+    [Test]
+    public void A_missing_manifest_is_one_error_line()
+    {
+        var missing = Path.Combine(_temp.Path, "none.tsv");
+
+        var run = CliRun.Invoke(["train", "speech", "--manifest", missing, "--out", _out]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error.Trim(), Is.EqualTo($"error: {missing}: manifest does not exist"));
+    }
+}
