@@ -22,6 +22,7 @@ internal sealed class EnergyVadRun
     private readonly List<float> energies = []; // dB per frame, from frame energyBase on
     private long energyBase, frames;
     private double sumSquares;
+    private double sum;
     private int inFrame;
 
     private readonly List<float> audio = []; // samples from audioBase on, when keepAudio
@@ -56,6 +57,7 @@ internal sealed class EnergyVadRun
         foreach (float x in block)
         {
             sumSquares += (double)x * x;
+            sum += x;
             if (++inFrame == frameLength) EndFrame();
         }
         samplesSeen += block.Length;
@@ -77,9 +79,14 @@ internal sealed class EnergyVadRun
 
     private void EndFrame()
     {
-        energies.Add((float)(10 * Math.Log10(sumSquares / inFrame + 1e-12)));
+        // The frame's variance, not its mean square: a DC offset in the recording carries no
+        // speech, and counting it as energy hid quiet speech under a constant shift.
+        double mean = sum / inFrame;
+        double variance = Math.Max(0, sumSquares / inFrame - mean * mean);
+        energies.Add((float)(10 * Math.Log10(variance + 1e-12)));
         frames++;
         sumSquares = 0;
+        sum = 0;
         inFrame = 0;
     }
 

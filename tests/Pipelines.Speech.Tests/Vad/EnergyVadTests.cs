@@ -71,6 +71,21 @@ public sealed class EnergyVadTests
         AssertWellFormed(s, audio.Length / (double)Rate);
     }
 
+    [TestCase(0.1f)]
+    [TestCase(0.3f)]
+    public void ADcOffsetDoesNotHideSpeech(float offset)
+    {
+        // Found by a user trial: a constant shift of 0.1 full scale raised every frame's energy
+        // above the speech, so the noise floor swallowed it and the transcript came back empty.
+        float[] clip = Clip("3_jackson_7.wav");
+        float[] audio = Concat(new float[Rate * 3 / 2], clip, new float[Rate * 2]).Select(v => v + offset).ToArray();
+        List<SpeechSegment> shifted = Detect(audio);
+        List<SpeechSegment> plain = Detect(Concat(new float[Rate * 3 / 2], clip, new float[Rate * 2]));
+        Assert.That(shifted, Has.Count.EqualTo(1));
+        Assert.That(shifted[0].Start, Is.EqualTo(plain[0].Start).Within(0.021));
+        Assert.That(shifted[0].End, Is.EqualTo(plain[0].End).Within(0.021));
+    }
+
     [Test]
     public void DigitsInLowNoiseGiveOneSegmentEachWithAbsoluteTimes()
     {
