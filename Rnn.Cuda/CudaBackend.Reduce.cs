@@ -188,11 +188,15 @@ public sealed partial class CudaBackend
         Stream.Synchronize();
     }
 
-    private ILGPU.Runtime.MemoryBuffer1D<int, ILGPU.Stride1D.Dense> UploadIndices(ReadOnlySpan<int> indices)
+    private unsafe ILGPU.Runtime.MemoryBuffer1D<int, ILGPU.Stride1D.Dense> UploadIndices(ReadOnlySpan<int> indices)
     {
         var buffer = accelerator.Allocate1D<int>(indices.Length);
-        ILGPU.Runtime.ArrayViewExtensions.CopyFromCPU(
-            buffer.View, Stream, ref MemoryMarshal.GetReference(indices), indices.Length);
+        fixed (int* pinned = indices)   // pinned until the copy has finished (see CopyFromHost)
+        {
+            ILGPU.Runtime.ArrayViewExtensions.CopyFromCPU(buffer.View, Stream, ref *pinned, indices.Length);
+            Stream.Synchronize();
+        }
+
         return buffer;
     }
 }

@@ -193,7 +193,7 @@ public sealed partial class CudaBackend : IBackend, IDisposable
         return t;
     }
 
-    public void CopyToHost(Tensor src, Span<float> dst)
+    public unsafe void CopyToHost(Tensor src, Span<float> dst)
     {
         CheckLength(src.Length, dst.Length, nameof(CopyToHost));
         if (src.Length == 0)
@@ -202,11 +202,18 @@ public sealed partial class CudaBackend : IBackend, IDisposable
         }
 
         Stream.Synchronize();
-        V(src).CopyToCPU(Stream, ref MemoryMarshal.GetReference(dst), dst.Length);
-        Stream.Synchronize();
+
+        // Pinned until the copy has finished: ILGPU takes the address and may copy after the call
+        // returns, and a compacting GC moving the array meanwhile corrupts memory (seen as rare
+        // wrong values in the conformance suite, reproducible with DOTNET_GCgen0size=0x20000).
+        fixed (float* pinned = dst)
+        {
+            V(src).CopyToCPU(Stream, ref *pinned, dst.Length);
+            Stream.Synchronize();
+        }
     }
 
-    public void CopyFromHost(ReadOnlySpan<float> src, Tensor dst)
+    public unsafe void CopyFromHost(ReadOnlySpan<float> src, Tensor dst)
     {
         CheckLength(src.Length, dst.Length, nameof(CopyFromHost));
         if (src.Length == 0)
@@ -214,9 +221,13 @@ public sealed partial class CudaBackend : IBackend, IDisposable
             return;
         }
 
-        // The span may be stack or pooled memory the caller reuses: finish the copy before returning.
-        V(dst).CopyFromCPU(Stream, ref MemoryMarshal.GetReference(src), src.Length);
-        Stream.Synchronize();
+        // The span may be stack or pooled memory the caller reuses, and a GC may move a managed
+        // array: keep it pinned until the copy has finished.
+        fixed (float* pinned = src)
+        {
+            V(dst).CopyFromCPU(Stream, ref *pinned, src.Length);
+            Stream.Synchronize();
+        }
     }
 
     public void Copy(Tensor src, Tensor dst)
