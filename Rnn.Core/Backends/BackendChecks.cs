@@ -23,6 +23,31 @@ public static class BackendChecks
         Matrix("C", c, cOffset, ldc, m, n);
     }
 
+    /// <summary>
+    /// Checks a strided batch of GEMMs: a non-negative count, and every matrix inside its tensor.
+    /// Offsets are linear in the batch index, so the first and last matrices bound them all.
+    /// </summary>
+    public static void GemmStridedBatched(
+        bool transA, bool transB, int m, int n, int k,
+        Tensor a, int aOffset, int lda, long strideA, Tensor b, int bOffset, int ldb, long strideB,
+        Tensor c, int cOffset, int ldc, long strideC, int batchCount)
+    {
+        if (batchCount < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchCount), $"must not be negative; got {batchCount}");
+        }
+
+        if (batchCount == 0)
+        {
+            return;
+        }
+
+        long last = batchCount - 1;
+        Gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        Gemm(transA, transB, m, n, k, a, checked((int)(aOffset + last * strideA)), lda,
+            b, checked((int)(bOffset + last * strideB)), ldb, c, checked((int)(cOffset + last * strideC)), ldc);
+    }
+
     /// <summary>Checks that a [rows, cols] matrix with leading dimension ld at offset fits in t.</summary>
     public static void Matrix(string name, Tensor t, int offset, int ld, int rows, int cols)
     {

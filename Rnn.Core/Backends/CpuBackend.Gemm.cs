@@ -28,21 +28,13 @@ public sealed partial class CpuBackend
         float beta, Tensor c, int cOffset, int ldc, long strideC,
         int batchCount)
     {
-        if (batchCount < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(batchCount), $"must not be negative; got {batchCount}");
-        }
-
+        BackendChecks.GemmStridedBatched(transA, transB, m, n, k, a, aOffset, lda, strideA,
+            b, bOffset, ldb, strideB, c, cOffset, ldc, strideC, batchCount);
         if (batchCount == 0)
         {
             return;
         }
 
-        // Offsets are linear in the batch index, so the first and last matrices bound them all.
-        long last = batchCount - 1;
-        BackendChecks.Gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
-        BackendChecks.Gemm(transA, transB, m, n, k, a, checked((int)(aOffset + last * strideA)), lda,
-            b, checked((int)(bOffset + last * strideB)), ldb, c, checked((int)(cOffset + last * strideC)), ldc);
         float[] av = Raw(a), bv = Raw(b), cv = Raw(c);
         int ao = a.Offset + aOffset, bo = b.Offset + bOffset, co = c.Offset + cOffset;
 
