@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using Rnn.Core;
+using Rnn.Core.Autograd;
+using Rnn.Core.Serialization;
+
+namespace Pipelines.Video.Emotion;
+
+/// <summary>
+/// A trained emotion model directory (config.json + weights.safetensors) loaded for inference:
+/// give it standardised face sequences, get class probabilities at every step.
+/// </summary>
+/// <example>
+/// <code>
+/// var model = EmotionModel.Load("models/emotion-fer2013");
+/// float[][] probs = model.PredictSteps(faces, time: 8);   // faces: 8 standardised 48x48 crops
+/// string label = EmotionLabels.All[probs[^1].AsSpan().IndexOf(probs[^1].Max())];
+/// </code>
+/// </example>
+public sealed class EmotionModel
+{
+    /// <summary>The architecture.type of these models.</summary>
+    public const string ArchitectureType = "emotion-convlstm";
+
+    /// <summary>Wraps a network (e.g. one just trained).</summary>
+    public EmotionModel(EmotionNet net, IReadOnlyList<string>? labels = null)
+    {
+        Net = net;
+        Labels = labels ?? EmotionLabels.All;
+        if (Labels.Count != net.Options.Classes)
+        {
+            throw new ArgumentException($"{Labels.Count} labels for a {net.Options.Classes}-class network");
+        }
+    }
+
+    /// <summary>The network.</summary>
+    public EmotionNet Net { get; }
+
+    /// <summary>Class names by output index.</summary>
+    public IReadOnlyList<string> Labels { get; }
+
+    /// <summary>Face side the network takes.</summary>
+    public int Side => Net.Options.ImageSize;
+
+    /// <summary>Loads a model directory, checking its kind, sizes and every weight.</summary>
+    /// <exception cref="FileNotFoundException">No config or weights.</exception>
+    /// <exception cref="InvalidDataException">Another kind of model, or malformed files.</exception>
+    public static EmotionModel Load(string directory)
+    {
+        var config = ModelIo.ReadConfig(directory);
+        if (config.ArchitectureType != ArchitectureType)
+        {
+            throw new InvalidDataException(
+                $"'{directory}' holds a '{config.ArchitectureType}' model, not an emotion model ('{ArchitectureType}')");
+        }
+
+        var options = EmotionNetOptions.ReadFrom(config.Architecture, config.Source);
+        string method = config.Preprocessing["normalize"]?.GetValue<string>() ?? "";
+        if (method != FaceNormalizer.Method)
+        {
+            throw new InvalidDataException(
+                $"{config.Source}: preprocessing.normalize is '{method}'; this build knows '{FaceNormalizer.Method}'");
+        }
+
+        var labels = (config.Vocabulary as JsonArray)?.Select(n => n?.GetValue<string>() ?? "").ToArray()
+            ?? throw new InvalidDataException($"{config.Source}: \"vocabulary\" must list the class names");
+        var net = new EmotionNet(options, new Rng(0));
+        string weights = ModelIo.WeightsPath(directory);
+        if (!File.Exists(weights))
+        {
+            throw new FileNotFoundException($"model directory '{directory}' has no {ModelIo.WeightsFileName}", weights);
+        }
+
+        ModelIo.LoadWeights(net, weights);
+        net.Eval();
+        return new EmotionModel(net, labels);
+    }
+
+    /// <summary>The config.json that describes this model; <paramref name="extra"/> adds top-level fields.</summary>
+    public ModelConfig CreateConfig(IReadOnlyDictionary<string, JsonNode?>? extra = null)
+    {
+        var config = new ModelConfig(ArchitectureType);
+        Net.Options.WriteTo(config.Architecture);
+        config.Preprocessing["normalize"] = FaceNormalizer.Method;
+        config.Preprocessing["grayscale"] = true;
+        config.Preprocessing["face_margin"] = Faces.FaceCrop.DefaultMargin;
+        config.Vocabulary = new JsonArray(Labels.Select(l => (JsonNode)l).ToArray());
+        foreach (var (key, value) in extra ?? new Dictionary<string, JsonNode?>())
+        {
+            config.Extra[key] = value;
+        }
+
+        return config;
+    }
+
+    /// <summary>Writes the model directory atomically (weights in float16 by default: half the size).</summary>
+    public void Save(string directory, IReadOnlyDictionary<string, JsonNode?>? extra = null,
+        SafeTensorDType dtype = SafeTensorDType.F16)
+    {
+        Directory.CreateDirectory(directory);
+        ModelIo.SaveModel(directory, CreateConfig(extra), Net, dtype);
+    }
+
+    /// <summary>
+    /// Probabilities at every step for a batch of sequences.
+    /// </summary>
+    /// <param name="faces">batch * time * side * side standardised pixels.</param>
+    /// <param name="batch">Sequences.</param>
+    /// <param name="time">Steps per sequence.</param>
+    /// <returns>[batch * time][classes] probabilities, sequence-major.</returns>
+    public float[][] Predict(float[] faces, int batch, int time)
+    {
+        int area = Side * Side;
+        if (faces.Length != batch * time * area)
+        {
+            throw new ArgumentException($"expected {batch}x{time} faces of {area} pixels; got {faces.Length} values");
+        }
+
+        Net.Eval();
+        using var noGrad = Tape.NoGrad();
+        var logits = Net.Forward(Tensor.FromArray(faces, batch, time, 1, Side, Side));   // [batch, time, classes]
+        var probs = Ops.Softmax(Ops.Reshape(logits, batch * time, Labels.Count)).ToArray();
+        var rows = new float[batch * time][];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            rows[r] = probs.AsSpan(r * Labels.Count, Labels.Count).ToArray();
+        }
+
+        return rows;
+    }
+
+    /// <summary>Probabilities after each step of one sequence of <paramref name="time"/> faces.</summary>
+    public float[][] PredictSteps(float[] faces, int time) => Predict(faces, 1, time);
+}
