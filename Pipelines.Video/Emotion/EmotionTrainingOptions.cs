@@ -16,7 +16,7 @@ public sealed record EmotionTrainingOptions
     public bool Resume { get; init; } = true;
 
     /// <summary>Passes over the training faces.</summary>
-    public int Epochs { get; init; } = 6;
+    public int Epochs { get; init; } = 4;
 
     /// <summary>Sequences per batch.</summary>
     public int BatchSize { get; init; } = 64;
