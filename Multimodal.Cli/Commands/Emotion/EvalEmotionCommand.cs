@@ -70,7 +70,7 @@ public static class EvalEmotionCommand
             metrics = EmotionEvaluator.Evaluate(model, data.Samples, frames, progress: new SyncProgress(progress));
         }
 
-        context.Environment.Out.WriteLine(json ? Json(metrics, frames) : Text(metrics));
+        context.Environment.Out.WriteLine(json ? Json(metrics, frames) : Report(metrics));
         return data.Skipped.Count > 0 ? ExitCodes.Failure : ExitCodes.Success;
     }
 
@@ -99,7 +99,7 @@ public static class EvalEmotionCommand
     }
 
     /// <summary>The figures as a table for people: accuracy, recall per class, confusion rows = truth.</summary>
-    public static string Text(EmotionMetrics m)
+    public static string Report(EmotionMetrics m)
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
