@@ -16,7 +16,7 @@ public sealed record EmotionTrainingOptions
     public bool Resume { get; init; } = true;
 
     /// <summary>Passes over the training faces.</summary>
-    public int Epochs { get; init; } = 4;
+    public int Epochs { get; init; } = 3;
 
     /// <summary>Sequences per batch.</summary>
     public int BatchSize { get; init; } = 64;
@@ -28,7 +28,7 @@ public sealed record EmotionTrainingOptions
     public float WeightDecay { get; init; } = 1e-4f;
 
     /// <summary>Relative frequency of training clip lengths 1, 2, 3, ...</summary>
-    public IReadOnlyList<double> LengthWeights { get; init; } = new[] { 0.65, 0.2, 0.1, 0.05 };
+    public IReadOnlyList<double> LengthWeights { get; init; } = new[] { 0.85, 0.1, 0.05 };
 
     /// <summary>Exponent of the class weights (see <see cref="EmotionLoss.ClassWeights"/>).</summary>
     public double ClassWeightPower { get; init; } = 0.5;
