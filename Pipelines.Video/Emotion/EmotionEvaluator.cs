@@ -16,9 +16,10 @@ public static class EmotionEvaluator
     /// <param name="seed">Augmentation seed when frames &gt; 1.</param>
     /// <param name="batchSize">Faces per forward pass.</param>
     /// <param name="progress">Optional count of faces done.</param>
+    /// <param name="mirror">Average with the mirrored faces (see <see cref="EmotionModel.Predict"/>).</param>
     public static EmotionMetrics Evaluate(
         EmotionModel model, IReadOnlyList<FaceSample> faces, int frames = 1, ulong seed = 1, int batchSize = 128,
-        IProgress<int>? progress = null)
+        IProgress<int>? progress = null, bool mirror = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(frames, 1);
         int area = model.Side * model.Side;
@@ -43,7 +44,7 @@ public static class EmotionEvaluator
                 }
             }
 
-            var probs = model.Predict(data, n, frames);
+            var probs = model.Predict(data, n, frames, mirror);
             for (int i = 0; i < n; i++)
             {
                 pairs.Add((faces[start + i].Label, ArgMax(probs[i * frames + frames - 1])));

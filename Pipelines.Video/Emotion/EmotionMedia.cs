@@ -49,7 +49,8 @@ public static class EmotionMedia
     {
         if (!File.Exists(path))
         {
-            throw new VideoFormatException(path, Directory.Exists(path) ? "is a folder, not an image" : "does not exist");
+            string what = Directory.Exists(path) ? "is a folder, not an image" : "does not exist";
+            throw new VideoFormatException(path, what);
         }
 
         if (new FileInfo(path).Length == 0)
@@ -61,7 +62,8 @@ public static class EmotionMedia
         if (image.Empty())
         {
             image.Dispose();
-            throw new VideoFormatException(path, "not an image OpenCV can decode (truncated, corrupt or another format)");
+            throw new VideoFormatException(
+                path, "not an image OpenCV can decode (truncated, corrupt or another format)");
         }
 
         return image;
@@ -122,7 +124,8 @@ public static class EmotionMedia
                     writer = new VideoWriter(temp, FourCC.MP4V, rate, size, isColor: true);
                     if (!writer.IsOpened())
                     {
-                        throw new IOException($"'{temp}': OpenCV could not open an mp4v writer for {size.Width}x{size.Height}");
+                        throw new IOException(
+                            $"'{temp}': OpenCV could not open an mp4v writer for {size.Width}x{size.Height}");
                     }
                 }
 

@@ -50,7 +50,8 @@ public sealed class EmotionModel
         if (config.ArchitectureType != ArchitectureType)
         {
             throw new InvalidDataException(
-                $"'{directory}' holds a '{config.ArchitectureType}' model, not an emotion model ('{ArchitectureType}')");
+                $"'{directory}' holds a '{config.ArchitectureType}' model, " +
+                $"not an emotion model ('{ArchitectureType}')");
         }
 
         var options = EmotionNetOptions.ReadFrom(config.Architecture, config.Source);
@@ -106,8 +107,12 @@ public sealed class EmotionModel
     /// <param name="faces">batch * time * side * side standardised pixels.</param>
     /// <param name="batch">Sequences.</param>
     /// <param name="time">Steps per sequence.</param>
+    /// <param name="mirror">
+    /// Also run the left-right mirrored sequences and average the probabilities (horizontal-flip
+    /// test-time augmentation: a face and its mirror show the same emotion; costs a second pass).
+    /// </param>
     /// <returns>[batch * time][classes] probabilities, sequence-major.</returns>
-    public float[][] Predict(float[] faces, int batch, int time)
+    public float[][] Predict(float[] faces, int batch, int time, bool mirror = false)
     {
         int area = Side * Side;
         if (faces.Length != batch * time * area)
@@ -115,10 +120,16 @@ public sealed class EmotionModel
             throw new ArgumentException($"expected {batch}x{time} faces of {area} pixels; got {faces.Length} values");
         }
 
-        Net.Eval();
-        using var noGrad = Tape.NoGrad();
-        var logits = Net.Forward(Tensor.FromArray(faces, batch, time, 1, Side, Side));   // [batch, time, classes]
-        var probs = Ops.Softmax(Ops.Reshape(logits, batch * time, Labels.Count)).ToArray();
+        var probs = Probabilities(faces, batch, time);
+        if (mirror)
+        {
+            var flipped = Probabilities(Mirrored(faces), batch, time);
+            for (int i = 0; i < probs.Length; i++)
+            {
+                probs[i] = 0.5f * (probs[i] + flipped[i]);
+            }
+        }
+
         var rows = new float[batch * time][];
         for (int r = 0; r < rows.Length; r++)
         {
@@ -128,6 +139,31 @@ public sealed class EmotionModel
         return rows;
     }
 
+    private float[] Probabilities(float[] faces, int batch, int time)
+    {
+        Net.Eval();
+        using var noGrad = Tape.NoGrad();
+        var logits = Net.Forward(Tensor.FromArray(faces, batch, time, 1, Side, Side));   // [batch, time, classes]
+        return Ops.Softmax(Ops.Reshape(logits, batch * time, Labels.Count)).ToArray();
+    }
+
+    // Every side x side frame reversed along its rows.
+    private float[] Mirrored(float[] faces)
+    {
+        var m = new float[faces.Length];
+        for (int row = 0; row < faces.Length / Side; row++)
+        {
+            var src = faces.AsSpan(row * Side, Side);
+            var dst = m.AsSpan(row * Side, Side);
+            for (int x = 0; x < Side; x++)
+            {
+                dst[x] = src[Side - 1 - x];
+            }
+        }
+
+        return m;
+    }
+
     /// <summary>Probabilities after each step of one sequence of <paramref name="time"/> faces.</summary>
-    public float[][] PredictSteps(float[] faces, int time) => Predict(faces, 1, time);
+    public float[][] PredictSteps(float[] faces, int time, bool mirror = false) => Predict(faces, 1, time, mirror);
 }

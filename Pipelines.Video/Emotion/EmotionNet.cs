@@ -52,7 +52,8 @@ public sealed class EmotionNet : Module
 
         int map = options.MapSize;
         var cell = new ConvLstm2DCell(inChannels, options.LstmFilters, options.LstmKernel, rng, map, map);
-        lstm = AddModule("lstm", new RnnLayer(cell, new RnnOptions { ReturnSequences = true, Seed = rng.NextUInt64() }));
+        var sequence = new RnnOptions { ReturnSequences = true, Seed = rng.NextUInt64() };
+        lstm = AddModule("lstm", new RnnLayer(cell, sequence));
         dropout1 = AddModule("dropout1", new Dropout(options.Dropout, rng.Fork()));
         hidden = AddModule("hidden", new Dense(
             options.LstmFilters * map * map, options.HeadHidden, rng, activation: UnaryOp.Relu));

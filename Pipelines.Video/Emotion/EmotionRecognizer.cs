@@ -13,7 +13,8 @@ namespace Pipelines.Video.Emotion;
 /// <example>
 /// <code>
 /// using var detector = new HaarFaceDetector(cascadePath);
-/// var recognizer = new EmotionRecognizer(EmotionModel.Load(dir), detector, aligner: null, new EmotionRecognizerOptions());
+/// var model = EmotionModel.Load(dir);
+/// var recognizer = new EmotionRecognizer(model, detector, aligner: null, new EmotionRecognizerOptions());
 /// EmotionClipResult result = recognizer.Run(frames);   // frames: EmotionFrame per decoded frame
 /// </code>
 /// </example>
@@ -71,7 +72,9 @@ public sealed class EmotionRecognizer
         var tracks = tracker.Tracks.Where(t => t.Faces.Count >= minFaces)
             .Select(t => Label(t, crops[t.Id])).ToList();
         var result = new EmotionClipResult(null, null, tracks, count);
-        return result.MainTrack is { } main ? result with { Emotion = main.Emotion, Confidence = main.Confidence } : result;
+        return result.MainTrack is { } main
+            ? result with { Emotion = main.Emotion, Confidence = main.Confidence }
+            : result;
     }
 
     private byte[] Crop(OpenCvSharp.Mat image, FaceBox box)
@@ -82,7 +85,9 @@ public sealed class EmotionRecognizer
             return FaceCrop.ToSquareBytes(gray, model.Side);
         }
 
-        return aligner is null ? FaceCrop.Cut(image, box.ToRect(), model.Side) : aligner.Cut(image, box, model.Side, out _);
+        return aligner is null
+            ? FaceCrop.Cut(image, box.ToRect(), model.Side)
+            : aligner.Cut(image, box, model.Side, out _);
     }
 
     private EmotionTrackResult Label(FaceTrack track, List<byte[]> crops)
@@ -131,7 +136,7 @@ public sealed class EmotionRecognizer
             FaceNormalizer.Standardize(crops[pick], data.AsSpan(t * area, area));
         }
 
-        return model.PredictSteps(data, time)[^1];
+        return model.PredictSteps(data, time, Options.Mirror)[^1];
     }
 
     private EmotionSegment Segment(double start, double end, float[] probs, int faces)

@@ -12,6 +12,9 @@ public sealed record EmotionRecognizerOptions
     /// </summary>
     public int FramesPerWindow { get; init; } = 4;
 
+    /// <summary>Average each window with its mirror image (horizontal-flip test-time augmentation).</summary>
+    public bool Mirror { get; init; } = true;
+
     /// <summary>Treat every whole frame as the face (inputs that are already face crops).</summary>
     public bool NoDetect { get; init; }
 
@@ -26,7 +29,8 @@ public sealed record EmotionRecognizerOptions
     {
         if (!(WindowSeconds > 0) || double.IsInfinity(WindowSeconds))
         {
-            throw new ArgumentOutOfRangeException(nameof(WindowSeconds), $"window must be > 0 seconds; got {WindowSeconds}");
+            throw new ArgumentOutOfRangeException(
+                nameof(WindowSeconds), $"window must be > 0 seconds; got {WindowSeconds}");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(FramesPerWindow, 1);

@@ -57,7 +57,8 @@ public sealed class EmotionTrainer
                     new CosineSchedule(options.LearningRate, Math.Max(1, total - warmup), options.LearningRate / 50),
                     warmup),
                 ClipGradientNorm = 5f,
-                CheckpointDirectory = options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints"),
+                CheckpointDirectory =
+                    options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints"),
                 CheckpointEverySteps = options.CheckpointEverySteps,
                 Resume = options.Resume,
                 ReportEverySteps = 10,

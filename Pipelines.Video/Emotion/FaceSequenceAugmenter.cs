@@ -27,7 +27,9 @@ public sealed class FaceSequenceAugmenter
     /// <summary>Start scale range is 1 +- this.</summary>
     public float MaxScale { get; init; } = 0.12f;
 
-    /// <summary>Writes <paramref name="frames"/> standardised frames of <paramref name="face"/> to <paramref name="output"/>.</summary>
+    /// <summary>
+    /// Writes <paramref name="frames"/> standardised frames of <paramref name="face"/> to <paramref name="output"/>.
+    /// </summary>
     /// <param name="face">side * side gray bytes.</param>
     /// <param name="frames">Sequence length, &gt;= 1.</param>
     /// <param name="rng">All random choices come from here (deterministic for a seed).</param>

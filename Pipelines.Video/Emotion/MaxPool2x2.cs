@@ -17,7 +17,8 @@ public static class MaxPool2x2
     {
         if (x.Rank != 4 || x.Dim(2) % 2 != 0 || x.Dim(3) % 2 != 0)
         {
-            throw new ArgumentException($"MaxPool2x2 needs [batch, channels, even height, even width]; got {x.Describe()}");
+            throw new ArgumentException(
+                $"MaxPool2x2 needs [batch, channels, even height, even width]; got {x.Describe()}");
         }
 
         int planes = x.Dim(0) * x.Dim(1), h = x.Dim(2), w = x.Dim(3), oh = h / 2, ow = w / 2;

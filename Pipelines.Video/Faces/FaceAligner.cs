@@ -41,7 +41,10 @@ public sealed class FaceAligner : IDisposable
     /// <summary>The eye cascade next to the face cascade or in the model directory, or null.</summary>
     public static string? Locate(string? faceCascadePath, string? modelDirectory)
     {
-        var dirs = new[] { modelDirectory, Path.GetDirectoryName(faceCascadePath), HaarFaceDetector.DebianCascadeFolder };
+        var dirs = new[]
+        {
+            modelDirectory, Path.GetDirectoryName(faceCascadePath), HaarFaceDetector.DebianCascadeFolder,
+        };
         return dirs.Where(d => d is not null).Select(d => Path.Combine(d!, EyeCascadeName)).FirstOrDefault(File.Exists);
     }
 
@@ -92,7 +95,8 @@ public sealed class FaceAligner : IDisposable
         int min = Math.Max(5, face.Width / 8);
         var found = eyes!.DetectMultiScale(upper, 1.1, 4, HaarDetectionTypes.ScaleImage, new Size(min, min),
             new Size(face.Width / 2, face.Height));
-        var centres = found.Select(r => new Point2d(face.X + r.X + r.Width / 2.0, face.Y + r.Y + r.Height / 2.0)).ToList();
+        var centres = found
+            .Select(r => new Point2d(face.X + r.X + r.Width / 2.0, face.Y + r.Y + r.Height / 2.0)).ToList();
         double mid = box.X + box.Width / 2.0;
         var left = centres.Where(c => c.X < mid).OrderBy(c => Math.Abs(c.X - mid)).Cast<Point2d?>().FirstOrDefault();
         var right = centres.Where(c => c.X >= mid).OrderBy(c => Math.Abs(c.X - mid)).Cast<Point2d?>().FirstOrDefault();

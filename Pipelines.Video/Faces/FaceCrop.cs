@@ -23,7 +23,9 @@ public static class FaceCrop
         return new Rect(x, y, side, side);
     }
 
-    /// <summary>Crops <paramref name="box"/> (grown to a square) from a BGR or gray frame as side x side gray bytes.</summary>
+    /// <summary>
+    /// Crops <paramref name="box"/> (grown to a square) from a BGR or gray frame as side x side gray bytes.
+    /// </summary>
     public static byte[] Cut(Mat frame, Rect box, int side, double margin = DefaultMargin)
     {
         var square = SquareAround(box, frame.Width, frame.Height, margin);
@@ -32,7 +34,9 @@ public static class FaceCrop
         return ToSquareBytes(gray, side);
     }
 
-    /// <summary>A whole gray image resized to side x side bytes (a centred square crop first when not square).</summary>
+    /// <summary>
+    /// A whole gray image resized to side x side bytes (a centred square crop first when not square).
+    /// </summary>
     public static byte[] ToSquareBytes(Mat gray, int side)
     {
         if (gray.Type() != MatType.CV_8UC1)

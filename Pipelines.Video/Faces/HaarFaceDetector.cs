@@ -106,7 +106,8 @@ public sealed class HaarFaceDetector : IDisposable
         var found = cascade.DetectMultiScale(small, ScaleFactor, MinNeighbors, HaarDetectionTypes.ScaleImage,
             new Size(minSide, minSide));
         return found
-            .Select(r => new FaceBox((int)(r.X / scale), (int)(r.Y / scale), (int)(r.Width / scale), (int)(r.Height / scale)))
+            .Select(r => new FaceBox(
+                (int)(r.X / scale), (int)(r.Y / scale), (int)(r.Width / scale), (int)(r.Height / scale)))
             .OrderByDescending(b => b.Area)
             .ToList();
     }

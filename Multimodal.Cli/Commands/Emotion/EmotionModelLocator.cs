@@ -10,7 +10,9 @@ public static class EmotionModelLocator
     /// <summary>The bundled model used when <c>--model</c> is not given.</summary>
     public const string DefaultModel = "emotion-fer2013";
 
-    /// <summary><paramref name="explicitDirectory"/> when given, else models/emotion-fer2013 of the models folder.</summary>
+    /// <summary>
+    /// <paramref name="explicitDirectory"/> when given, else models/emotion-fer2013 of the models folder.
+    /// </summary>
     /// <exception cref="CliException">No directory was given and no bundled model was found.</exception>
     public static string Resolve(string? explicitDirectory, CliEnvironment environment)
     {

@@ -36,7 +36,8 @@ internal sealed class EmotionTrainingSink(CliContext context, IProgressReporter 
                     $"epoch {value.Epoch + 1}/{value.Epochs} step {value.Step} loss {value.EpochMeanLoss:G4}");
                 if (value.Validation is { } v && v.TryGetValue("val_acc", out double acc))
                 {
-                    line += string.Create(c, $" valid accuracy {acc * 100:F2}% mean recall {v["val_mean_recall"] * 100:F2}%");
+                    double recall = v["val_mean_recall"];
+                    line += string.Create(c, $" valid accuracy {acc * 100:F2}% mean recall {recall * 100:F2}%");
                 }
 
                 task.Message(line);

@@ -11,7 +11,9 @@ namespace Multimodal.Cli.Commands.Emotion;
 /// <summary>
 /// <c>multimodal eval emotion [--model DIR] --data DIR [--frames N] [--json]</c>: accuracy, per-class
 /// recall and the confusion matrix of an emotion model on a FER-2013-style folder. Each face is a
-/// one-frame clip (the FER protocol) unless <c>--frames</c> makes seeded augmented clips of it.
+/// one-frame clip (the FER protocol) unless <c>--frames</c> makes seeded augmented clips of it; each
+/// prediction is averaged with that of the mirrored input (as <c>video emotion</c> does) unless
+/// <c>--no-mirror</c>.
 /// </summary>
 public static class EvalEmotionCommand
 {
@@ -21,20 +23,26 @@ public static class EvalEmotionCommand
         var model = ModelOption();
         var data = Text("--data", "FER-2013-style folder: angry/, disgust/, ... of face images", "dir", true);
         var frames = Count("--frames", "Clip length per face (1: the still itself; more: augmented clips)", 1, 1, 64);
+        var noMirror = new Option<bool>("--no-mirror")
+        {
+            Description = "Score the faces alone, without averaging with their mirror images",
+        };
         var json = new Option<bool>("--json")
         {
-            Description = "Print one JSON object {accuracy, mean_recall, recall, confusion, labels, faces}",
+            Description =
+                "Print one JSON object {accuracy, mean_recall, recall, confusion, labels, faces, frames, mirror}",
         };
         var command = new Command("emotion", "Accuracy, per-class recall and confusion matrix of an emotion model")
         {
-            model, data, frames, json,
+            model, data, frames, noMirror, json,
         };
         command.SetAction(parse => Run(context, parse, parse.GetValue(model), parse.GetValue(data)!,
-            parse.GetValue(frames), parse.GetValue(json)));
+            parse.GetValue(frames), !parse.GetValue(noMirror), parse.GetValue(json)));
         return command;
     }
 
-    private static int Run(CliContext context, ParseResult parse, string? modelDir, string dataDir, int frames, bool json)
+    private static int Run(
+        CliContext context, ParseResult parse, string? modelDir, string dataDir, int frames, bool mirror, bool json)
     {
         var model = EmotionModelLocator.Load(EmotionModelLocator.Resolve(modelDir, context.Environment));
         FerDataset data;
@@ -44,7 +52,8 @@ public static class EvalEmotionCommand
         }
         catch (DirectoryNotFoundException e)
         {
-            throw new CliException(dataDir, e.Message.Replace($"data folder '{dataDir}' ", "", StringComparison.Ordinal));
+            string reason = e.Message.Replace($"data folder '{dataDir}' ", "", StringComparison.Ordinal);
+            throw new CliException(dataDir, reason);
         }
 
         foreach (string line in data.Skipped)
@@ -67,15 +76,16 @@ public static class EvalEmotionCommand
                 task.Advance(done - shown);
                 shown = done;
             });
-            metrics = EmotionEvaluator.Evaluate(model, data.Samples, frames, progress: new SyncProgress(progress));
+            metrics = EmotionEvaluator.Evaluate(model, data.Samples, frames, progress: new SyncProgress(progress),
+                mirror: mirror);
         }
 
-        context.Environment.Out.WriteLine(json ? Json(metrics, frames) : Report(metrics));
+        context.Environment.Out.WriteLine(json ? Json(metrics, frames, mirror) : Report(metrics));
         return data.Skipped.Count > 0 ? ExitCodes.Failure : ExitCodes.Success;
     }
 
     /// <summary>The figures as one JSON object.</summary>
-    public static string Json(EmotionMetrics m, int frames)
+    public static string Json(EmotionMetrics m, int frames, bool mirror)
     {
         var recall = new JsonObject();
         var confusion = new JsonArray();
@@ -83,7 +93,8 @@ public static class EvalEmotionCommand
         {
             double r = m.Recall(t);
             recall[m.Labels[t]] = double.IsNaN(r) ? null : r;
-            confusion.Add(new JsonArray(Enumerable.Range(0, m.Labels.Count).Select(p => (JsonNode)m.Confusion[t, p]).ToArray()));
+            var row = Enumerable.Range(0, m.Labels.Count).Select(p => (JsonNode)m.Confusion[t, p]).ToArray();
+            confusion.Add(new JsonArray(row));
         }
 
         return new JsonObject
@@ -95,6 +106,7 @@ public static class EvalEmotionCommand
             ["labels"] = new JsonArray(m.Labels.Select(l => (JsonNode)l).ToArray()),
             ["faces"] = m.Count,
             ["frames"] = frames,
+            ["mirror"] = mirror,
         }.ToJsonString();
     }
 

@@ -14,7 +14,9 @@ public sealed record MediaInput(int Index, string Path, string? Problem = null);
 /// </summary>
 public static class MediaInputs
 {
-    /// <summary>The inputs in order; missing paths and folders with nothing to read become inputs with a problem.</summary>
+    /// <summary>
+    /// The inputs in order; missing paths and folders with nothing to read become inputs with a problem.
+    /// </summary>
     public static IReadOnlyList<MediaInput> Expand(IEnumerable<string> paths)
     {
         var known = EmotionMedia.VideoExtensions.Concat(EmotionMedia.ImageExtensions).ToHashSet();
@@ -52,7 +54,8 @@ public static class MediaInputs
     }
 
     /// <summary>Marks inputs whose result file another input already takes (a.mp4 and a.png).</summary>
-    public static IReadOnlyList<MediaInput> CheckOutputNames(IReadOnlyList<MediaInput> inputs, Func<MediaInput, string> output)
+    public static IReadOnlyList<MediaInput> CheckOutputNames(
+        IReadOnlyList<MediaInput> inputs, Func<MediaInput, string> output)
     {
         var taken = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         return inputs.Select(input =>

@@ -25,7 +25,8 @@ public sealed class VideoEmotionCommand : ICommandModule
         EmotionModel Model, string ModelDir, string? Cascade, EmotionRecognizerOptions Options, string OutDir,
         bool Annotate, double Fps, bool Force);
 
-    private sealed record Row(string File, string? Emotion, double? Confidence, int Tracks, int Frames, string? Annotated);
+    private sealed record Row(
+        string File, string? Emotion, double? Confidence, int Tracks, int Frames, string? Annotated);
 
     /// <inheritdoc />
     public Command Build(CliContext context)
@@ -37,21 +38,37 @@ public sealed class VideoEmotionCommand : ICommandModule
         };
         var model = ModelOption();
         var window = Number("--window", "Seconds per labelled window of a track", 2.0, 0.05, 3600);
-        var noDetect = new Option<bool>("--no-detect") { Description = "Each whole frame is the face (inputs already cropped)" };
+        var noDetect = new Option<bool>("--no-detect")
+        {
+            Description = "Each whole frame is the face (inputs already cropped)",
+        };
         var outDir = Text("--out", "Folder for <name>.json (and annotated files); default: the current folder", "dir");
-        var annotate = new Option<bool>("--annotate") { Description = "Also write the input with boxes and labels drawn" };
+        var annotate = new Option<bool>("--annotate")
+        {
+            Description = "Also write the input with boxes and labels drawn",
+        };
         var fps = Number("--fps", "Frames analysed per second of video", 10, 0.1, 240);
-        var cascade = Text("--cascade", "Haar face cascade (default: the model's copy, else Debian's opencv-data)", "file");
+        var cascade = Text(
+            "--cascade", "Haar face cascade (default: the model's copy, else Debian's opencv-data)", "file");
         var force = new Option<bool>("--force") { Description = "Redo inputs whose JSON already exists" };
+        var noMirror = new Option<bool>("--no-mirror")
+        {
+            Description = "Do not average each window with its mirror image",
+        };
         var command = new Command("emotion", "Emotion of the faces in videos and images (ConvLSTM over face tracks)")
         {
-            paths, model, window, noDetect, outDir, annotate, fps, cascade, force,
+            paths, model, window, noDetect, outDir, annotate, fps, cascade, force, noMirror,
         };
         command.SetAction(async (parse, ct) =>
         {
             string dir = EmotionModelLocator.Resolve(parse.GetValue(model), context.Environment);
             var settings = new Settings(EmotionModelLocator.Load(dir), dir, parse.GetValue(cascade),
-                new EmotionRecognizerOptions { WindowSeconds = parse.GetValue(window), NoDetect = parse.GetValue(noDetect) },
+                new EmotionRecognizerOptions
+                {
+                    WindowSeconds = parse.GetValue(window),
+                    NoDetect = parse.GetValue(noDetect),
+                    Mirror = !parse.GetValue(noMirror),
+                },
                 parse.GetValue(outDir) ?? ".", parse.GetValue(annotate), parse.GetValue(fps), parse.GetValue(force));
             return await RunAsync(context, parse, settings, parse.GetValue(paths)!, ct).ConfigureAwait(false);
         });
@@ -88,7 +105,8 @@ public sealed class VideoEmotionCommand : ICommandModule
 
         if (!rows.IsEmpty)
         {
-            context.Stdout.Write(Table(rows.OrderBy(r => r.Key).Select(r => r.Value), context.Environment.IsOutputRedirected));
+            var ordered = rows.OrderBy(r => r.Key).Select(r => r.Value);
+            context.Stdout.Write(Table(ordered, context.Environment.IsOutputRedirected));
         }
 
         if (result.Failures.Count > 0 || result.Skipped > 0 || !context.IsQuiet(parse))
@@ -134,7 +152,8 @@ public sealed class VideoEmotionCommand : ICommandModule
         string? path = HaarFaceDetector.Locate(s.Cascade, s.ModelDir);
         if (path is null)
         {
-            throw new CliException(null, $"no face cascade: pass --cascade FILE, put {HaarFaceDetector.DefaultCascadeName} " +
+            throw new CliException(null,
+                $"no face cascade: pass --cascade FILE, put {HaarFaceDetector.DefaultCascadeName} " +
                 $"in the model directory, or install Debian's opencv-data ({HaarFaceDetector.DebianCascadeFolder})");
         }
 
@@ -165,7 +184,8 @@ public sealed class VideoEmotionCommand : ICommandModule
         Path.Combine(s.OutDir, Path.GetFileNameWithoutExtension(input.Path) + ".json");
 
     private static string AnnotatedPath(Settings s, MediaInput input) => Path.Combine(s.OutDir,
-        Path.GetFileNameWithoutExtension(input.Path) + ".annotated" + (EmotionMedia.IsImage(input.Path) ? ".png" : ".mp4"));
+        Path.GetFileNameWithoutExtension(input.Path) + ".annotated" +
+        (EmotionMedia.IsImage(input.Path) ? ".png" : ".mp4"));
 
     private static Table Table(IEnumerable<Row> rows, bool redirected)
     {

@@ -6,7 +6,8 @@ namespace Pipelines.Video.Tests.Emotion;
 public sealed class EmotionBatchSourceTests
 {
     private static List<FaceSample> Faces(int n) => Enumerable.Range(0, n)
-        .Select(i => new FaceSample(Enumerable.Range(0, 256).Select(p => (byte)((p * (i + 3)) % 251)).ToArray(), i % 7, $"f{i}"))
+        .Select(i => new FaceSample(
+            Enumerable.Range(0, 256).Select(p => (byte)((p * (i + 3)) % 251)).ToArray(), i % 7, $"f{i}"))
         .ToList();
 
     [Test]

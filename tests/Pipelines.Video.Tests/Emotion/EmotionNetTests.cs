@@ -37,7 +37,10 @@ public sealed class EmotionNetTests
     [Test]
     public void Options_round_trip_through_the_config_and_bad_sizes_are_named()
     {
-        var options = new EmotionNetOptions { StageChannels = new[] { 8, 16 }, StageConvs = new[] { 2, 1 }, ImageSize = 32 };
+        var options = new EmotionNetOptions
+        {
+            StageChannels = new[] { 8, 16 }, StageConvs = new[] { 2, 1 }, ImageSize = 32,
+        };
         var arch = new System.Text.Json.Nodes.JsonObject();
         options.WriteTo(arch);
 
@@ -50,7 +53,8 @@ public sealed class EmotionNetTests
             Throws.ArgumentException.With.Message.Contains("50"));
         arch.Remove("lstm_filters");
         Assert.That(() => EmotionNetOptions.ReadFrom(arch, "x/config.json"),
-            Throws.TypeOf<InvalidDataException>().With.Message.Contains("x/config.json").And.Message.Contains("lstm_filters"));
+            Throws.TypeOf<InvalidDataException>()
+                .With.Message.Contains("x/config.json").And.Message.Contains("lstm_filters"));
     }
 
     [Test]
@@ -103,5 +107,27 @@ public sealed class EmotionNetTests
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    [Test]
+    public void Mirror_averaging_is_the_mean_of_the_face_and_its_mirror()
+    {
+        var model = new EmotionModel(new EmotionNet(TinyEmotion.Options, new Rng(9)));
+        var face = new Rng(10).Normal(Backends.Default, 1f, 256).ToArray();
+        var mirrored = new float[256];
+        for (int y = 0; y < 16; y++)
+        {
+            for (int x = 0; x < 16; x++)
+            {
+                mirrored[y * 16 + x] = face[y * 16 + 15 - x];
+            }
+        }
+
+        var plain = model.PredictSteps(face, 1)[0];
+        var flipped = model.PredictSteps(mirrored, 1)[0];
+        var both = model.PredictSteps(face, 1, mirror: true)[0];
+
+        Assert.That(both, Is.EqualTo(plain.Zip(flipped, (a, b) => 0.5f * (a + b)).ToArray()).Within(1e-6));
+        Assert.That(plain, Is.Not.EqualTo(flipped));
     }
 }

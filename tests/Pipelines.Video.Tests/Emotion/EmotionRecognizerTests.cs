@@ -12,6 +12,9 @@ public sealed class EmotionRecognizerTests
 {
     private static EmotionModel TinyModel() => new(new EmotionNet(TinyEmotion.Options, new Rng(8)));
 
+    private static EmotionRecognizer NoDetect() =>
+        new(TinyModel(), null, null, new EmotionRecognizerOptions { NoDetect = true });
+
     private static IEnumerable<EmotionFrame> Frames(int count, double fps, Func<int, Mat> make)
     {
         for (int i = 0; i < count; i++)
@@ -27,7 +30,8 @@ public sealed class EmotionRecognizerTests
         var recognizer = new EmotionRecognizer(TinyModel(), null, null,
             new EmotionRecognizerOptions { NoDetect = true, WindowSeconds = 0.5 });
 
-        var result = recognizer.Run(Frames(10, 10, i => new Mat(40, 60, MatType.CV_8UC3, new Scalar(i * 20, 80, 200 - i * 10))));
+        var result = recognizer.Run(
+            Frames(10, 10, i => new Mat(40, 60, MatType.CV_8UC3, new Scalar(i * 20, 80, 200 - i * 10))));
 
         Assert.That(result.Frames, Is.EqualTo(10));
         var track = result.Tracks.Single();
@@ -43,7 +47,7 @@ public sealed class EmotionRecognizerTests
     [Test]
     public void A_still_image_is_a_one_frame_clip_with_one_instant_segment()
     {
-        var recognizer = new EmotionRecognizer(TinyModel(), null, null, new EmotionRecognizerOptions { NoDetect = true });
+        var recognizer = NoDetect();
 
         var result = recognizer.Run(Frames(1, 1, _ => new Mat(48, 48, MatType.CV_8UC1, new Scalar(128))));
 
@@ -77,9 +81,11 @@ public sealed class EmotionRecognizerTests
                 using var probe = EmotionTestData.FrameWithFace(f, new Rect(100, 60, 240, 240));
                 return detector.Detect(probe).Count == 1;
             });
-        var recognizer = new EmotionRecognizer(TinyModel(), detector, null, new EmotionRecognizerOptions { MinTrackFaces = 3 });
+        var recognizer = new EmotionRecognizer(
+            TinyModel(), detector, null, new EmotionRecognizerOptions { MinTrackFaces = 3 });
 
-        var result = recognizer.Run(Frames(6, 5, i => EmotionTestData.FrameWithFace(face, new Rect(100 + 4 * i, 60, 240, 240))));
+        var result = recognizer.Run(
+            Frames(6, 5, i => EmotionTestData.FrameWithFace(face, new Rect(100 + 4 * i, 60, 240, 240))));
 
         Assert.That(result.Tracks, Has.Count.EqualTo(1));
         Assert.That(result.Tracks[0].FaceCount, Is.GreaterThanOrEqualTo(5));
@@ -94,7 +100,7 @@ public sealed class EmotionRecognizerTests
     [Test]
     public void The_annotator_draws_a_box_where_the_track_is()
     {
-        var recognizer = new EmotionRecognizer(TinyModel(), null, null, new EmotionRecognizerOptions { NoDetect = true });
+        var recognizer = NoDetect();
         var result = recognizer.Run(Frames(2, 10, _ => new Mat(100, 100, MatType.CV_8UC3, Scalar.Black)));
         using var frame = new Mat(100, 100, MatType.CV_8UC3, Scalar.Black);
         using var untouched = frame.Clone();
@@ -110,7 +116,7 @@ public sealed class EmotionRecognizerTests
     public void Json_files_are_written_whole()
     {
         using var temp = new TempDir();
-        var recognizer = new EmotionRecognizer(TinyModel(), null, null, new EmotionRecognizerOptions { NoDetect = true });
+        var recognizer = NoDetect();
         var result = recognizer.Run(Frames(1, 1, _ => new Mat(48, 48, MatType.CV_8UC1, new Scalar(10))));
         string path = Path.Combine(temp.Path, "a.json");
 

@@ -13,7 +13,8 @@ internal static class EmotionTestData
     {
         get
         {
-            for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+            var start = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+            for (var dir = start; dir is not null; dir = dir.Parent)
             {
                 string candidate = Path.Combine(dir.FullName, "shared", "data");
                 if (Directory.Exists(Path.Combine(candidate, "fer2013")))
@@ -46,7 +47,8 @@ internal static class EmotionTestData
     /// A gray canvas with a real face pasted at <paramref name="where"/> (scaled to its size), the
     /// way a face sits in a video frame; returns a BGR frame the caller disposes.
     /// </summary>
-    public static Mat FrameWithFace(string facePath, Rect where, int width = 480, int height = 360, byte background = 90)
+    public static Mat FrameWithFace(
+        string facePath, Rect where, int width = 480, int height = 360, byte background = 90)
     {
         using var face = Cv2.ImRead(facePath, ImreadModes.Grayscale);
         using var gray = new Mat(height, width, MatType.CV_8UC1, new Scalar(background));

@@ -6,7 +6,8 @@ internal sealed class TempDir : IDisposable
     public TempDir() => Directory.CreateDirectory(Path);
 
     public string Path { get; } =
-        System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"emotion-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        System.IO.Path.Combine(
+            System.IO.Path.GetTempPath(), $"emotion-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
 
     public string Sub(string name)
     {

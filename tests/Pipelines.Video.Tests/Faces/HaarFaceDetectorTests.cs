@@ -65,7 +65,8 @@ public sealed class HaarFaceDetectorTests
         {
             Assert.That(() => new HaarFaceDetector("/nonexistent/cascade.xml"),
                 Throws.TypeOf<FileNotFoundException>().With.Message.Contains("/nonexistent/cascade.xml"));
-            Assert.That(() => new HaarFaceDetector(bad), Throws.TypeOf<InvalidDataException>().With.Message.Contains(bad));
+            Assert.That(() => new HaarFaceDetector(bad),
+                Throws.TypeOf<InvalidDataException>().With.Message.Contains(bad));
         }
         finally
         {

@@ -15,7 +15,8 @@ internal static class EmotionCliFiles
     {
         get
         {
-            for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+            var start = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+            for (var dir = start; dir is not null; dir = dir.Parent)
             {
                 string candidate = Path.Combine(dir.FullName, "shared", "data");
                 if (Directory.Exists(Path.Combine(candidate, "fer2013")))
@@ -49,7 +50,9 @@ internal static class EmotionCliFiles
         return dir;
     }
 
-    /// <summary>Copies the first <paramref name="perClass"/> FER test faces of each class to ROOT/&lt;class&gt;/.</summary>
+    /// <summary>
+    /// Copies the first <paramref name="perClass"/> FER test faces of each class to ROOT/&lt;class&gt;/.
+    /// </summary>
     public static string FerFolder(string root, int perClass)
     {
         foreach (string label in EmotionLabels.All)
@@ -69,7 +72,8 @@ internal static class EmotionCliFiles
     public static string DetectableFace()
     {
         using var detector = new Pipelines.Video.Faces.HaarFaceDetector(Cascade);
-        foreach (string f in Directory.GetFiles(Path.Combine(SharedData, "fer2013", "test", "happy")).Order(StringComparer.Ordinal))
+        var happy = Directory.GetFiles(Path.Combine(SharedData, "fer2013", "test", "happy"));
+        foreach (string f in happy.Order(StringComparer.Ordinal))
         {
             using var gray = new Mat(360, 480, MatType.CV_8UC1, new Scalar(90));
             using var src = Cv2.ImRead(f, ImreadModes.Grayscale);

@@ -105,14 +105,16 @@ public sealed class EmotionCommandsTests
             .Order(StringComparer.Ordinal).First();
         string output = Path.Combine(_temp.Path, "out");
 
-        var run = CliRun.Invoke(["video", "emotion", face, "--model", model, "--no-detect", "--out", output, "--annotate"]);
+        var run = CliRun.Invoke(
+            ["video", "emotion", face, "--model", model, "--no-detect", "--out", output, "--annotate"]);
+        string name = Path.GetFileNameWithoutExtension(face);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, Path.GetFileNameWithoutExtension(face) + ".json")))!;
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, name + ".json")))!;
         Assert.That((int)json["frames"]!, Is.EqualTo(1));
         var segment = json["tracks"]![0]!["segments"]![0]!;
         Assert.That((double)segment["start"]!, Is.EqualTo(0));
         Assert.That((double)segment["end"]!, Is.EqualTo(0));
-        Assert.That(File.Exists(Path.Combine(output, Path.GetFileNameWithoutExtension(face) + ".annotated.png")), Is.True);
+        Assert.That(File.Exists(Path.Combine(output, name + ".annotated.png")), Is.True);
     }
 }
