@@ -121,7 +121,8 @@ public static class EmotionMedia
                     // mp4v wants even sizes; an odd last row or column is dropped rather than
                     // letting the encoder pick a size of its own.
                     size = new Size(bgr.Width & ~1, bgr.Height & ~1);
-                    writer = new VideoWriter(temp, FourCC.MP4V, rate, size, isColor: true);
+                    // Lower-case 'mp4v' is the tag FFmpeg's MP4 muxer takes without a warning.
+                    writer = new VideoWriter(temp, FourCC.FromString("mp4v"), rate, size, isColor: true);
                     if (!writer.IsOpened())
                     {
                         throw new IOException(

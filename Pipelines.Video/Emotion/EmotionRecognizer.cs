@@ -48,11 +48,17 @@ public sealed class EmotionRecognizer
     {
         var tracker = new IouTracker();
         var crops = new Dictionary<int, List<byte[]>>();
+        var cuts = new SceneCutDetector(Options.SceneCutThreshold);
         int count = 0;
         foreach (var frame in frames)
         {
             cancel.ThrowIfCancellationRequested();
             count++;
+            if (cuts.IsCut(frame.Image))
+            {
+                tracker.CloseAll();
+            }
+
             var boxes = Options.NoDetect
                 ? new[] { new FaceBox(0, 0, frame.Image.Width, frame.Image.Height) }
                 : detector!.Detect(frame.Image);
@@ -103,7 +109,10 @@ public sealed class EmotionRecognizer
             // Window k covers [t0 + kW, t0 + (k+1)W); empty windows (the face was lost) are skipped.
             int k = (int)Math.Floor((faces[start].TimeSeconds - t0) / Options.WindowSeconds);
             double windowEnd = t0 + (k + 1) * Options.WindowSeconds;
-            int end = start;
+
+            // The window always holds its first face, even when rounding puts that face's time on
+            // or past windowEnd (e.g. 12.6 + 2.0 against 14.6).
+            int end = start + 1;
             while (end < faces.Count && faces[end].TimeSeconds < windowEnd)
             {
                 end++;

@@ -24,6 +24,13 @@ public sealed record EmotionRecognizerOptions
     /// </summary>
     public int MinTrackFaces { get; init; } = 3;
 
+    /// <summary>
+    /// Mean absolute difference (0-255) between thumbnails of consecutive frames above which the
+    /// frame starts a new shot and every track closes: IoU alone would link two people filmed in
+    /// the same place across a cut. 0 turns the check off.
+    /// </summary>
+    public double SceneCutThreshold { get; init; } = 40;
+
     /// <summary>Checks the values.</summary>
     public void Validate()
     {

@@ -21,6 +21,9 @@ public sealed class IouTracker
     /// <summary>Every track so far, in order of first appearance.</summary>
     public IReadOnlyList<FaceTrack> Tracks => all;
 
+    /// <summary>Closes every open track (at a scene cut: a face in the next shot is another face).</summary>
+    public void CloseAll() => open.Clear();
+
     /// <summary>Adds one frame's detections; returns the track each detection joined, in input order.</summary>
     public IReadOnlyList<FaceTrack> Update(int frameIndex, double timeSeconds, IReadOnlyList<FaceBox> boxes)
     {

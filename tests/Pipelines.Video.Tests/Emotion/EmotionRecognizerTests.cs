@@ -126,4 +126,32 @@ public sealed class EmotionRecognizerTests
         Assert.That((string)json["file"]!, Is.EqualTo("a.png"));
         Assert.That(Directory.GetFiles(temp.Path), Has.Length.EqualTo(1));
     }
+
+    [Test]
+    public void A_scene_cut_ends_the_track_even_where_the_boxes_overlap()
+    {
+        var recognizer = NoDetect();
+
+        var result = recognizer.Run(Frames(8, 10, i => new Mat(60, 80, MatType.CV_8UC3,
+            i < 4 ? new Scalar(20, 20, 20) : new Scalar(230, 230, 230))));
+
+        Assert.That(result.Tracks.Select(t => t.FaceCount), Is.EqualTo(new[] { 4, 4 }));
+        Assert.That(result.Tracks[1].Segments[0].Start, Is.EqualTo(0.4).Within(1e-9));
+    }
+
+    [Test]
+    public void Faces_on_a_window_boundary_after_rounding_still_make_segments()
+    {
+        // 12.6 + 2 * 1.0 is 14.6 in decimal but not in binary; every face must land in a window.
+        var recognizer = new EmotionRecognizer(TinyModel(), null, null,
+            new EmotionRecognizerOptions { NoDetect = true, WindowSeconds = 2.0 });
+        var times = new[] { 12.6, 13.6, 14.6, 16.6, 18.6 };
+
+        var result = recognizer.Run(times.Select((t, i) =>
+            new EmotionFrame(i, t, new Mat(48, 48, MatType.CV_8UC1, new Scalar(100 + i)))).ToList());
+
+        var segments = result.Tracks.Single().Segments;
+        Assert.That(segments.Sum(s => s.Faces), Is.EqualTo(5));
+        Assert.That(segments.All(s => s.Faces > 0), Is.True);
+    }
 }
