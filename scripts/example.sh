@@ -53,6 +53,8 @@ run_examples() {
     multimodal transcribe examples/speech/four-one-seven.wav --out "$repo/out/examples" --format srt --force
     echo "== out/examples/four-one-seven.srt"
     cat "$repo/out/examples/four-one-seven.srt"
+    echo "== multimodal video emotion examples/emotion/four-faces.mp4 (four photos of people, slowly panned)"
+    multimodal video emotion examples/emotion/four-faces.mp4 --out "$repo/out/examples" --annotate --force
 }
 
 run_examples

@@ -55,15 +55,13 @@ public sealed class EmotionModel
         }
 
         var options = EmotionNetOptions.ReadFrom(config.Architecture, config.Source);
-        string method = config.Preprocessing["normalize"]?.GetValue<string>() ?? "";
+        var (method, labels) = ReadPreprocessingAndLabels(config);
         if (method != FaceNormalizer.Method)
         {
             throw new InvalidDataException(
                 $"{config.Source}: preprocessing.normalize is '{method}'; this build knows '{FaceNormalizer.Method}'");
         }
 
-        var labels = (config.Vocabulary as JsonArray)?.Select(n => n?.GetValue<string>() ?? "").ToArray()
-            ?? throw new InvalidDataException($"{config.Source}: \"vocabulary\" must list the class names");
         var net = new EmotionNet(options, new Rng(0));
         string weights = ModelIo.WeightsPath(directory);
         if (!File.Exists(weights))
@@ -74,6 +72,23 @@ public sealed class EmotionModel
         ModelIo.LoadWeights(net, weights);
         net.Eval();
         return new EmotionModel(net, labels);
+    }
+
+    // A hand-edited config can hold a number where a string belongs; say which field, not a cast error.
+    private static (string Method, string[] Labels) ReadPreprocessingAndLabels(ModelConfig config)
+    {
+        try
+        {
+            string method = config.Preprocessing["normalize"]?.GetValue<string>() ?? "";
+            var labels = (config.Vocabulary as JsonArray)?.Select(n => n?.GetValue<string>() ?? "").ToArray()
+                ?? throw new InvalidDataException($"{config.Source}: \"vocabulary\" must list the class names");
+            return (method, labels);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException(
+                $"{config.Source}: preprocessing.normalize and the vocabulary must be strings ({e.Message})", e);
+        }
     }
 
     /// <summary>The config.json that describes this model; <paramref name="extra"/> adds top-level fields.</summary>

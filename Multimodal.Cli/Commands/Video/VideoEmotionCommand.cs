@@ -96,7 +96,10 @@ public sealed class VideoEmotionCommand : ICommandModule
             {
                 Jobs = 1,   // the cascade and the network are used by one thread at a time
                 Label = "video emotion",
-                IsDone = s.Force ? null : i => i.Problem is null && File.Exists(JsonPath(s, i)),
+                IsDone = s.Force
+                    ? null
+                    : i => i.Problem is null && File.Exists(JsonPath(s, i)) &&
+                        (!s.Annotate || File.Exists(AnnotatedPath(s, i))),
             };
             result = await BatchRunner.RunAsync(inputs, i => i.Path,
                 (input, token) => Task.Run(() => rows[input.Index] = One(s, recognizer, input, token), token),

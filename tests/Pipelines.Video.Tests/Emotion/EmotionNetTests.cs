@@ -130,4 +130,33 @@ public sealed class EmotionNetTests
         Assert.That(both, Is.EqualTo(plain.Zip(flipped, (a, b) => 0.5f * (a + b)).ToArray()).Within(1e-6));
         Assert.That(plain, Is.Not.EqualTo(flipped));
     }
+
+    [Test]
+    public void Truncated_weights_and_a_mistyped_config_are_refused_with_the_file()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"emotion-bad-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            new EmotionModel(new EmotionNet(TinyEmotion.Options, new Rng(1))).Save(dir);
+            string weights = Path.Combine(dir, "weights.safetensors");
+            var bytes = File.ReadAllBytes(weights);
+            File.WriteAllBytes(weights, bytes[..(bytes.Length / 2)]);
+
+            Assert.That(() => EmotionModel.Load(dir),
+                Throws.TypeOf<InvalidDataException>().With.Message.Contains("weights.safetensors"));
+
+            new EmotionModel(new EmotionNet(TinyEmotion.Options, new Rng(1))).Save(dir);
+            string config = Path.Combine(dir, "config.json");
+            File.WriteAllText(config, File.ReadAllText(config).Replace("\"per-image-standardize\"", "7"));
+            Assert.That(() => EmotionModel.Load(dir),
+                Throws.TypeOf<InvalidDataException>().With.Message.Contains("normalize"));
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+    }
 }
