@@ -147,8 +147,11 @@ public sealed class EmotionRecognizerTests
             new EmotionRecognizerOptions { NoDetect = true, WindowSeconds = 2.0 });
         var times = new[] { 12.6, 13.6, 14.6, 16.6, 18.6 };
 
-        var result = recognizer.Run(times.Select((t, i) =>
-            new EmotionFrame(i, t, new Mat(48, 48, MatType.CV_8UC1, new Scalar(100 + i)))).ToList());
+        var frames = times.Select((t, i) =>
+            new EmotionFrame(i, t, new Mat(48, 48, MatType.CV_8UC1, new Scalar(100 + i)))).ToList();
+
+        var result = recognizer.Run(frames);
+        frames.ForEach(f => f.Image.Dispose());
 
         var segments = result.Tracks.Single().Segments;
         Assert.That(segments.Sum(s => s.Faces), Is.EqualTo(5));
