@@ -100,7 +100,7 @@ public sealed class EmotionModel
         config.Preprocessing["grayscale"] = true;
         config.Preprocessing["face_margin"] = Faces.FaceCrop.DefaultMargin;
         config.Vocabulary = new JsonArray(Labels.Select(l => (JsonNode)l).ToArray());
-        config.Extra["task"] = "face emotion (7 classes)";   // the `models` verb's Task column
+        config.Extra["task"] = "video emotion (face emotion, 7 classes)";   // the `models` verb's Task column
         foreach (var (key, value) in extra ?? new Dictionary<string, JsonNode?>())
         {
             config.Extra[key] = value;
