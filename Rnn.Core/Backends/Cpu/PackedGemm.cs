@@ -33,6 +33,12 @@ internal static class PackedGemm
     /// <summary>Runs the GEMM on the given instruction set; parallel null means this thread only.</summary>
     public static void Run(CpuSimd simd, in GemmArgs g, ParallelOptions? parallel)
     {
+        if (simd != CpuSimd.Scalar && SmallGemm.Fits(g))
+        {
+            SmallGemm.Run(g, parallel);
+            return;
+        }
+
         switch (simd)
         {
             case CpuSimd.Avx512: Run<Avx512Kernel>(g, parallel); break;
@@ -295,7 +301,7 @@ internal static class PackedGemm
     private readonly record struct Block(int Jc, int Nc, int Pc, int Kc, float Beta);
 
     // How one column block is split into tasks: row blocks (multiples of MR) times column chunks
-    // (multiples of NR), about two tasks a thread for balance.
+    // (multiples of NR), about two tasks a thread for balance under a busy scheduler.
     private readonly record struct TaskPlan(int RowsPerBlock, int RowBlocks, int PanelsPerChunk, int ColChunks)
     {
         public static TaskPlan Create<TK>(int m, int nc, int threads)
@@ -308,8 +314,18 @@ internal static class PackedGemm
             }
 
             int wanted = 2 * threads;
+            if (m <= TK.MC)
+            {
+                // Few rows (a recurrent step): every task takes all of them and a share of the B
+                // panels, so each B panel serves every A panel while it sits in L1; a row split
+                // would stream the whole packed B through every task for a few tiles each.
+                int share = (panels + wanted - 1) / wanted;
+                return new TaskPlan(m, 1, share, (panels + share - 1) / share);
+            }
+
+            // Many rows: equal row blocks, one or two a thread (each task walks its rows in MC
+            // blocks), so no thread waits on a ninth block the way MC-sized blocks would leave it.
             int rows = RoundUp(Math.Max(1, (m + wanted - 1) / wanted), TK.MR);
-            rows = Math.Min(RoundUp(TK.MC, TK.MR), rows);
             int rowBlocks = (m + rows - 1) / rows;
             int chunks = rowBlocks >= wanted ? 1 : Math.Min(panels, (wanted + rowBlocks - 1) / rowBlocks);
             int perChunk = (panels + chunks - 1) / chunks;

@@ -1,7 +1,7 @@
 namespace Rnn.Core.Tests.Conformance;
 
 // CPU-only GEMM checks at sizes the shared suite keeps small: several row blocks (MC), depth
-// blocks (KC = 256) and a thin GEMV, each instruction set against the plain GemmReference
+// blocks (KC = 256), thin GEMVs and few-row products (SmallGemm), each instruction set against the plain GemmReference
 // loop and against each other, serial and on two threads.
 public sealed class CpuGemmTests
 {
@@ -16,6 +16,9 @@ public sealed class CpuGemmTests
     [TestCase(CpuSimd.Avx2, 2, 130, 70, 520)]
     [TestCase(CpuSimd.Avx2, 2, 1, 300, 260)]
     [TestCase(CpuSimd.Avx2, 2, 257, 3, 64)]
+    [TestCase(CpuSimd.Avx2, 1, 4, 37, 19)]   // few-row path: tails of 4 columns, 8 columns, depth 8
+    [TestCase(CpuSimd.Avx2, 2, 2, 1100, 300)]   // few-row path split over two threads
+    [TestCase(CpuSimd.Avx2, 2, 64, 2100, 40)]   // fewer rows than MC: tasks split the columns
     [TestCase(CpuSimd.Avx512, 2, 40, 70, 270)]
     [TestCase(CpuSimd.Auto, 2, 64, 130, 96)]
     public void PackedGemmMatchesReferenceLoop(CpuSimd simd, int threads, int m, int n, int k)
