@@ -38,6 +38,10 @@ internal static class GruSequence
         be.Copy(h0, hs.Slice(0, batch, hd));
         var drop = recurrentKeep is null ? null : new DroppedStates(recurrentKeep, hs, time);
         var rec = drop?.Buffer ?? hs;   // what W_hh multiplies: h_{t-1}, or it dropped out
+
+        // W_hh^T packed once for the loop: all three blocks, or (reset-before) z, r and n apart.
+        using var uT = new RecurrentWeight(u, true, cell.ResetAfter ? g3 : 2 * hd, hd, 0, hd);
+        using var unT = cell.ResetAfter ? null : new RecurrentWeight(u, true, hd, hd, 2 * hd * hd, hd);
         for (int t = 0; t < time; t++)
         {
             int prev = t * batch * hd;
@@ -46,13 +50,13 @@ internal static class GruSequence
             drop?.Drop(t);
             if (cell.ResetAfter)
             {
-                be.Gemm(false, true, batch, g3, hd, 1f, rec, prev, hd, u, 0, hd, 1f, gh, g, g3);
+                uT.Multiply(batch, rec, prev, hd, 1f, gh, g, g3);
             }
             else
             {
-                be.Gemm(false, true, batch, 2 * hd, hd, 1f, rec, prev, hd, u, 0, hd, 1f, gh, g, g3);
+                uT.Multiply(batch, rec, prev, hd, 1f, gh, g, g3);
                 be.GruResetForward(batch, hd, gi, g, gh, g, rec, prev, rh!, prev, mask, t * batch);
-                be.Gemm(false, true, batch, hd, hd, 1f, rh!, prev, hd, u, 2 * hd * hd, hd, 1f, gh, g + 2 * hd, g3);
+                unT!.Multiply(batch, rh!, prev, hd, 1f, gh, g + 2 * hd, g3);
             }
 
             be.GruGatesForward(cell.ResetAfter, batch, hd, gi, g, gh, g, hs, prev, hs, next, mask, t * batch);
@@ -106,6 +110,10 @@ internal static class GruSequence
 
         var dGi = be.Allocate(new[] { rows, g3 });   // [time*batch, 3*hidden]
         var dGh = be.Allocate(new[] { rows, g3 });
+
+        // W_hh packed once for the loop: all blocks (reset-after), or the z, r blocks and the n block.
+        using var uAll = new RecurrentWeight(u, false, hd, cell.ResetAfter ? g3 : 2 * hd, 0, hd);
+        using var uNb = cell.ResetAfter ? null : new RecurrentWeight(u, false, hd, hd, 2 * hd * hd, hd);
         for (int t = plan.Time - 1; t >= 0; t--)
         {
             int prev = t * batch * hd;
@@ -123,7 +131,7 @@ internal static class GruSequence
             var into = s.Drop?.Gradient ?? dhPrev;
             if (cell.ResetAfter)
             {
-                be.Gemm(false, false, batch, hd, g3, 1f, dGh, g, g3, u, 0, hd, s.Drop is null ? 1f : 0f, into, 0, hd);
+                uAll.Multiply(batch, dGh, g, g3, s.Drop is null ? 1f : 0f, into, 0, hd);
             }
             else
             {
@@ -132,10 +140,10 @@ internal static class GruSequence
                     be.Fill(into, 0f);
                 }
 
-                be.Gemm(false, false, batch, hd, hd, 1f, dGh, g + 2 * hd, g3, u, 2 * hd * hd, hd, 0f, dRh!, 0, hd);
+                uNb!.Multiply(batch, dGh, g + 2 * hd, g3, 0f, dRh!, 0, hd);
                 be.GruResetBackward(batch, hd, s.Gi, g, s.Drop?.Buffer ?? s.Hs, prev, dRh!, 0, dGi, g, dGh, g,
                     into, 0, s.Mask, t * batch);
-                be.Gemm(false, false, batch, hd, 2 * hd, 1f, dGh, g, g3, u, 0, hd, 1f, into, 0, hd);
+                uAll.Multiply(batch, dGh, g, g3, 1f, into, 0, hd);
             }
 
             s.Drop?.AddGradient(dhPrev);

@@ -33,13 +33,14 @@ internal static class LstmSequence
         be.Copy(c0, cs.Slice(0, batch, hd));
         var drop = recurrentKeep is null ? null : new DroppedStates(recurrentKeep, hs, time);
         var rec = drop?.Buffer ?? hs;   // what the recurrent GEMM reads: h_{t-1}, or it dropped out
+        using var uT = new RecurrentWeight(u, transB: true, n: g4, k: hd, offset: 0, ld: hd);   // W_hh^T
         for (int t = 0; t < time; t++)
         {
             int prev = t * batch * hd;
             int next = (t + 1) * batch * hd;
             int g = t * batch * g4;
             drop?.Drop(t);
-            be.Gemm(false, true, batch, g4, hd, 1f, rec, prev, hd, u, 0, hd, 1f, gates, g, g4);
+            uT.Multiply(batch, rec, prev, hd, 1f, gates, g, g4);
             be.LstmGatesForward(batch, hd, gates, g, cs, prev, hs, prev, cs, next, hs, next, mask, t * batch);
         }
 
@@ -92,6 +93,7 @@ internal static class LstmSequence
         }
 
         var dG = be.Allocate(new[] { plan.Time * batch, g4 });   // [time*batch, 4*hidden]
+        using var uN = new RecurrentWeight(u, transB: false, n: hd, k: g4, offset: 0, ld: hd);   // W_hh
         for (int t = plan.Time - 1; t >= 0; t--)
         {
             int prev = t * batch * hd;
@@ -106,12 +108,12 @@ internal static class LstmSequence
                 dh, 0, dc, 0, dG, g, dhPrev, 0, s.Mask, t * batch);
             if (s.Drop is { } drop)
             {
-                be.Gemm(false, false, batch, hd, g4, 1f, dG, g, g4, u, 0, hd, 0f, drop.Gradient, 0, hd);
+                uN.Multiply(batch, dG, g, g4, 0f, drop.Gradient, 0, hd);
                 drop.AddGradient(dhPrev);
             }
             else
             {
-                be.Gemm(false, false, batch, hd, g4, 1f, dG, g, g4, u, 0, hd, 1f, dhPrev, 0, hd);
+                uN.Multiply(batch, dG, g, g4, 1f, dhPrev, 0, hd);
             }
             (dh, dhPrev) = (dhPrev, dh);
         }

@@ -30,8 +30,12 @@ internal static class PackedGemm
     // Below this many multiply-adds a GEMM runs on the calling thread: fork/join costs more.
     private const long ParallelThreshold = 48L * 48 * 48;
 
-    /// <summary>Runs the GEMM on the given instruction set; parallel null means this thread only.</summary>
-    public static void Run(CpuSimd simd, in GemmArgs g, ParallelOptions? parallel)
+    /// <summary>
+    /// Runs the GEMM on the given instruction set; parallel null means this thread only. With
+    /// <paramref name="packed"/> (op(B) of g, packed earlier for this instruction set) no B
+    /// panel is packed here.
+    /// </summary>
+    public static void Run(CpuSimd simd, in GemmArgs g, ParallelOptions? parallel, PackedB? packed = null)
     {
         if (simd != CpuSimd.Scalar && SmallGemm.Fits(g))
         {
@@ -41,13 +45,54 @@ internal static class PackedGemm
 
         switch (simd)
         {
-            case CpuSimd.Avx512: Run<Avx512Kernel>(g, parallel); break;
-            case CpuSimd.Avx2: Run<Avx2Kernel>(g, parallel); break;
-            default: Run<ScalarKernel>(g, parallel); break;
+            case CpuSimd.Avx512: Run<Avx512Kernel>(g, parallel, packed); break;
+            case CpuSimd.Avx2: Run<Avx2Kernel>(g, parallel, packed); break;
+            default: Run<ScalarKernel>(g, parallel, packed); break;
         }
     }
 
-    private static void Run<TK>(GemmArgs g, ParallelOptions? parallel)
+    /// <summary>Packs all of op(B) of g into packed.Data, block by block as Run walks it.</summary>
+    public static void PackAll(CpuSimd simd, in GemmArgs g, float[] data)
+    {
+        switch (simd)
+        {
+            case CpuSimd.Avx512: PackAll<Avx512Kernel>(g, data); break;
+            case CpuSimd.Avx2: PackAll<Avx2Kernel>(g, data); break;
+            default: PackAll<ScalarKernel>(g, data); break;
+        }
+    }
+
+    /// <summary>Floats a fully packed op(B) of [k, n] takes for the instruction set's kernel.</summary>
+    public static int PackedLength(CpuSimd simd, int n, int k) => RoundUp(n, NrOf(simd)) * k;
+
+    /// <summary>Where block (jc, pc) starts in a fully packed op(B): earlier column blocks are NC wide.</summary>
+    private static int PackedOffset<TK>(int k, int jc, int nc, int pc)
+        where TK : struct, IGemmKernel => jc * k + RoundUp(nc, TK.NR) * pc;
+
+    private static int NrOf(CpuSimd simd) => simd switch
+    {
+        CpuSimd.Avx512 => Avx512Kernel.NR,
+        CpuSimd.Avx2 => Avx2Kernel.NR,
+        _ => ScalarKernel.NR,
+    };
+
+    private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+
+    private static void PackAll<TK>(GemmArgs g, float[] data)
+        where TK : struct, IGemmKernel
+    {
+        for (int jc = 0; jc < g.N; jc += NC)
+        {
+            int nc = Math.Min(NC, g.N - jc);
+            for (int pc = 0; pc < g.K; pc += KC)
+            {
+                var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), 1f);
+                PackB<TK>(g, blk, data, PackedOffset<TK>(g.K, jc, nc, pc), 0, (nc + TK.NR - 1) / TK.NR);
+            }
+        }
+    }
+
+    private static void Run<TK>(GemmArgs g, ParallelOptions? parallel, PackedB? packed)
         where TK : struct, IGemmKernel
     {
         if (g.M == 0 || g.N == 0)
@@ -75,7 +120,14 @@ internal static class PackedGemm
             {
                 int kc = Math.Min(KC, g.K - pc);
                 var block = new Block(jc, nc, pc, kc, pc == 0 ? g.Beta : 1f);
-                RunBlock<TK>(g, block, plan, threads, parallel);
+                if (packed is not null)
+                {
+                    RunPacked<TK>(g, block, plan, threads, parallel, packed.Data, PackedOffset<TK>(g.K, jc, nc, pc));
+                }
+                else
+                {
+                    RunBlock<TK>(g, block, plan, threads, parallel);
+                }
             }
         }
     }
@@ -90,28 +142,16 @@ internal static class PackedGemm
         {
             if (threads == 1)
             {
-                PackB<TK>(g, blk, packB, 0, panels);
-                RunTask<TK>(g, blk, plan, packB, 0, panels, 0, g.M);
-                return;
+                PackB<TK>(g, blk, packB, 0, 0, panels);
+            }
+            else
+            {
+                int packChunks = Math.Min(panels, threads);
+                System.Threading.Tasks.Parallel.For(0, packChunks, parallel!, t =>
+                    PackB<TK>(g, blk, packB, 0, panels * t / packChunks, panels * (t + 1) / packChunks));
             }
 
-            int packChunks = Math.Min(panels, threads);
-            System.Threading.Tasks.Parallel.For(0, packChunks, parallel!, t =>
-                PackB<TK>(g, blk, packB, panels * t / packChunks, panels * (t + 1) / packChunks));
-
-            System.Threading.Tasks.Parallel.For(0, plan.RowBlocks * plan.ColChunks, parallel!, t =>
-            {
-                int rb = t / plan.ColChunks;
-                int cb = t % plan.ColChunks;
-                int p0 = Math.Min(panels, cb * plan.PanelsPerChunk);
-                int p1 = Math.Min(panels, p0 + plan.PanelsPerChunk);
-                int i0 = rb * plan.RowsPerBlock;
-                int i1 = Math.Min(g.M, i0 + plan.RowsPerBlock);
-                if (p0 < p1)
-                {
-                    RunTask<TK>(g, blk, plan, packB, p0, p1, i0, i1);
-                }
-            });
+            RunPacked<TK>(g, blk, plan, threads, parallel, packB, 0);
         }
         finally
         {
@@ -119,8 +159,37 @@ internal static class PackedGemm
         }
     }
 
+    // One block whose B panels are already packed at packB[bOff..]: every task packs its A rows
+    // and multiplies.
+    private static void RunPacked<TK>(
+        GemmArgs g, Block blk, TaskPlan plan, int threads, ParallelOptions? parallel, float[] packB, int bOff)
+        where TK : struct, IGemmKernel
+    {
+        int panels = (blk.Nc + TK.NR - 1) / TK.NR;
+        if (threads == 1)
+        {
+            RunTask<TK>(g, blk, plan, packB, bOff, 0, panels, 0, g.M);
+            return;
+        }
+
+        System.Threading.Tasks.Parallel.For(0, plan.RowBlocks * plan.ColChunks, parallel!, t =>
+        {
+            int rb = t / plan.ColChunks;
+            int cb = t % plan.ColChunks;
+            int p0 = Math.Min(panels, cb * plan.PanelsPerChunk);
+            int p1 = Math.Min(panels, p0 + plan.PanelsPerChunk);
+            int i0 = rb * plan.RowsPerBlock;
+            int i1 = Math.Min(g.M, i0 + plan.RowsPerBlock);
+            if (p0 < p1)
+            {
+                RunTask<TK>(g, blk, plan, packB, bOff, p0, p1, i0, i1);
+            }
+        });
+    }
+
     // Rows [i0, i1) of C times B panels [p0, p1) of this block, in row blocks of the kernel's MC.
-    private static void RunTask<TK>(GemmArgs g, Block blk, TaskPlan plan, float[] packB, int p0, int p1, int i0, int i1)
+    private static void RunTask<TK>(
+        GemmArgs g, Block blk, TaskPlan plan, float[] packB, int bOff, int p0, int p1, int i0, int i1)
         where TK : struct, IGemmKernel
     {
         int mc = Math.Min(TK.MC, i1 - i0);
@@ -132,7 +201,7 @@ internal static class PackedGemm
             {
                 int rows = Math.Min(TK.MC, i1 - ic);
                 PackA<TK>(g, blk, packA, ic, rows);
-                Multiply<TK>(g, blk, packA, packB, ic, rows, p0, p1, tile);
+                Multiply<TK>(g, blk, packA, packB, bOff, ic, rows, p0, p1, tile);
             }
         }
         finally
@@ -143,12 +212,12 @@ internal static class PackedGemm
 
     // The macro-kernel: B panel outer (stays in L1), A panels inner (stream from L2).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Multiply<TK>(GemmArgs g, Block blk, float[] packA, float[] packB,
+    private static void Multiply<TK>(GemmArgs g, Block blk, float[] packA, float[] packB, int bOff,
         int ic, int rows, int p0, int p1, Span<float> tile)
         where TK : struct, IGemmKernel
     {
         ref float a0 = ref MemoryMarshal.GetArrayDataReference(packA);
-        ref float b0 = ref MemoryMarshal.GetArrayDataReference(packB);
+        ref float b0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(packB), bOff);
         ref float c0 = ref MemoryMarshal.GetArrayDataReference(g.C);
         ref float t0 = ref MemoryMarshal.GetReference(tile);
         for (int jp = p0; jp < p1; jp++)
@@ -239,15 +308,16 @@ internal static class PackedGemm
         }
     }
 
-    // packB[jp][p][j] = op(B)[pc + p, jc + jp*NR + j] for panels [p0, p1), columns past the edge zero.
+    // packB[bOff + jp*NR*kc + p*NR + j] = op(B)[pc + p, jc + jp*NR + j] for panels [p0, p1),
+    // columns past the edge zero.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB<TK>(GemmArgs g, Block blk, float[] packB, int p0, int p1)
+    private static void PackB<TK>(GemmArgs g, Block blk, float[] packB, int bOff, int p0, int p1)
         where TK : struct, IGemmKernel
     {
         int nr = TK.NR;
         int kc = blk.Kc;
         ref float src0 = ref MemoryMarshal.GetArrayDataReference(g.B);
-        ref float dst0 = ref MemoryMarshal.GetArrayDataReference(packB);
+        ref float dst0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(packB), bOff);
         for (int jp = p0; jp < p1; jp++)
         {
             ref float dst = ref Unsafe.Add(ref dst0, jp * nr * kc);
@@ -331,7 +401,5 @@ internal static class PackedGemm
             int perChunk = (panels + chunks - 1) / chunks;
             return new TaskPlan(rows, rowBlocks, perChunk, (panels + perChunk - 1) / perChunk);
         }
-
-        private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
     }
 }
