@@ -116,20 +116,53 @@ internal static class PackedGemm
         for (int jc = 0; jc < g.N; jc += NC)
         {
             int nc = Math.Min(NC, g.N - jc);
+            if (packed is not null)
+            {
+                RunPrepacked<TK>(g, jc, nc, plan, threads, parallel, packed.Data);
+                continue;
+            }
+
             for (int pc = 0; pc < g.K; pc += KC)
             {
                 int kc = Math.Min(KC, g.K - pc);
-                var block = new Block(jc, nc, pc, kc, pc == 0 ? g.Beta : 1f);
-                if (packed is not null)
-                {
-                    RunPacked<TK>(g, block, plan, threads, parallel, packed.Data, PackedOffset<TK>(g.K, jc, nc, pc));
-                }
-                else
-                {
-                    RunBlock<TK>(g, block, plan, threads, parallel);
-                }
+                RunBlock<TK>(g, new Block(jc, nc, pc, kc, pc == 0 ? g.Beta : 1f), plan, threads, parallel);
             }
         }
+    }
+
+    // One column block whose B is packed already: no task waits for packing, so each task owns
+    // its part of C through every depth block and the whole block is one fork/join. (A recurrent
+    // step is one such block; fewer joins matter most when other processes share the cores.)
+    private static void RunPrepacked<TK>(
+        GemmArgs g, int jc, int nc, TaskPlan plan, int threads, ParallelOptions? parallel, float[] packB)
+        where TK : struct, IGemmKernel
+    {
+        int panels = (nc + TK.NR - 1) / TK.NR;
+        void Task(int p0, int p1, int i0, int i1)
+        {
+            for (int pc = 0; pc < g.K; pc += KC)
+            {
+                var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), pc == 0 ? g.Beta : 1f);
+                RunTask<TK>(g, blk, plan, packB, PackedOffset<TK>(g.K, jc, nc, pc), p0, p1, i0, i1);
+            }
+        }
+
+        if (threads == 1)
+        {
+            Task(0, panels, 0, g.M);
+            return;
+        }
+
+        System.Threading.Tasks.Parallel.For(0, plan.RowBlocks * plan.ColChunks, parallel!, t =>
+        {
+            int p0 = Math.Min(panels, t % plan.ColChunks * plan.PanelsPerChunk);
+            int p1 = Math.Min(panels, p0 + plan.PanelsPerChunk);
+            int i0 = t / plan.ColChunks * plan.RowsPerBlock;
+            if (p0 < p1)
+            {
+                Task(p0, p1, i0, Math.Min(g.M, i0 + plan.RowsPerBlock));
+            }
+        });
     }
 
     // One (column block, depth block): pack B, then every task packs its A rows and multiplies.
