@@ -29,12 +29,13 @@ internal static class GruSequence
         var h0 = states[0];
         var u = cell.WeightHh.Value;
         var mask = plan.AllValid ? null : plan.MaskTensor(be);   // [time*batch]
-        var xs = FusedSequence.GatherInputs(x, plan, u);   // [time*batch, in]
-        var gi = FusedSequence.Project(xs, cell.WeightIh.Value, cell.BiasIh.Value);   // [time*batch, 3*hidden]
-        var gh = be.Allocate(new[] { time * batch, g3 });   // recurrent pre-activations
+        var ws = new Workspace();   // scratch, pooled until the backward pass (or the end of this call)
+        var xs = FusedSequence.GatherInputs(x, plan, u, ws);   // [time*batch, in]
+        var gi = FusedSequence.Project(xs, cell.WeightIh.Value, cell.BiasIh.Value, ws);   // [time*batch, 3*hidden]
+        var gh = ws.Take(be, time * batch, g3);   // recurrent pre-activations
         be.CopyBlocks(cell.BiasHh.Value, 0, 0, gh, 0, g3, g3, time * batch);
-        var hs = be.Allocate(new[] { (time + 1) * batch, hd });   // slot t = state before step t
-        var rh = cell.ResetAfter ? null : be.Allocate(new[] { time * batch, hd });   // r * h_{t-1}
+        var hs = ws.Take(be, (time + 1) * batch, hd);   // slot t = state before step t
+        var rh = cell.ResetAfter ? null : ws.Take(be, time * batch, hd);   // r * h_{t-1}
         be.Copy(h0, hs.Slice(0, batch, hd));
         var drop = recurrentKeep is null ? null : new DroppedStates(recurrentKeep, hs, time);
         var rec = drop?.Buffer ?? hs;   // what W_hh multiplies: h_{t-1}, or it dropped out
@@ -69,9 +70,13 @@ internal static class GruSequence
         var inputs = new[] { x, cell.WeightIh.Value, u, cell.BiasIh.Value, cell.BiasHh.Value, h0 };
         if (Tape.IsTracking(inputs))
         {
-            var saved = new Saved(x, xs, gi, gh, hs, rh, mask, drop, plan, returnSequences);
+            var saved = new Saved(x, xs, gi, gh, hs, rh, mask, drop, plan, returnSequences, ws);
             Tape.Record(output, () => Backward(cell, saved, output, hT, h0));
             hT.RequiresGrad = true;
+        }
+        else
+        {
+            ws.Release();   // outputs and final states are copies
         }
 
         return new RnnResult(output, new[] { hT });
@@ -81,6 +86,7 @@ internal static class GruSequence
     {
         if (output.Grad is null && hT.Grad is null)
         {
+            s.Workspace.Release();
             return;
         }
 
@@ -100,7 +106,7 @@ internal static class GruSequence
         {
             if (s.ReturnSequences)
             {
-                dSeq = FusedSequence.TimeMajorGrad(dy, plan, hd);   // [time*batch, hidden]
+                dSeq = FusedSequence.TimeMajorGrad(dy, plan, hd, s.Workspace);   // [time*batch, hidden]
             }
             else
             {
@@ -108,8 +114,8 @@ internal static class GruSequence
             }
         }
 
-        var dGi = be.Allocate(new[] { rows, g3 });   // [time*batch, 3*hidden]
-        var dGh = be.Allocate(new[] { rows, g3 });
+        var dGi = s.Workspace.Take(be, rows, g3);   // [time*batch, 3*hidden]
+        var dGh = s.Workspace.Take(be, rows, g3);
 
         // W_hh packed once for the loop: all blocks (reset-after), or the z, r blocks and the n block.
         using var uAll = new RecurrentWeight(u, false, hd, cell.ResetAfter ? g3 : 2 * hd, 0, hd);
@@ -162,7 +168,8 @@ internal static class GruSequence
             be.ReduceSumTo(dGh, cell.BiasHh.Value.EnsureGrad(), accumulate: true);
         }
 
-        FusedSequence.InputGrads(s.X, s.Xs, cell.WeightIh.Value, cell.BiasIh.Value, dGi, plan);
+        FusedSequence.InputGrads(s.X, s.Xs, cell.WeightIh.Value, cell.BiasIh.Value, dGi, plan, s.Workspace);
+        s.Workspace.Release();
     }
 
     // dW_hh = sum over steps of dGh_t^T times what the block multiplied: h_{t-1} (slots 0..time-1)
@@ -185,5 +192,5 @@ internal static class GruSequence
 
     private sealed record Saved(
         Tensor X, Tensor Xs, Tensor Gi, Tensor Gh, Tensor Hs, Tensor? Rh, Tensor? Mask, DroppedStates? Drop,
-        SequencePlan Plan, bool ReturnSequences);
+        SequencePlan Plan, bool ReturnSequences, Workspace Workspace);
 }

@@ -25,10 +25,11 @@ internal static class LstmSequence
         var (h0, c0) = (states[0], states[1]);
         var mask = plan.AllValid ? null : plan.MaskTensor(be);   // [time*batch]
 
-        var xs = FusedSequence.GatherInputs(x, plan, u);   // [time*batch, in]
-        var gates = FusedSequence.Project(xs, w, bias);   // [time*batch, 4*hidden]
-        var hs = be.Allocate(new[] { (time + 1) * batch, hd });   // slot t = state before step t
-        var cs = be.Allocate(new[] { (time + 1) * batch, hd });
+        var ws = new Workspace();   // scratch, pooled until the backward pass (or the end of this call)
+        var xs = FusedSequence.GatherInputs(x, plan, u, ws);   // [time*batch, in]
+        var gates = FusedSequence.Project(xs, w, bias, ws);   // [time*batch, 4*hidden]
+        var hs = ws.Take(be, (time + 1) * batch, hd);   // slot t = state before step t
+        var cs = ws.Take(be, (time + 1) * batch, hd);
         be.Copy(h0, hs.Slice(0, batch, hd));
         be.Copy(c0, cs.Slice(0, batch, hd));
         var drop = recurrentKeep is null ? null : new DroppedStates(recurrentKeep, hs, time);
@@ -52,10 +53,14 @@ internal static class LstmSequence
             : FusedSequence.LastOutput(hs, plan, hd);   // [batch, hidden]
         if (Tape.IsTracking(new[] { x, w, u, bias, h0, c0 }))
         {
-            var saved = new Saved(x, xs, gates, hs, cs, mask, drop, plan, returnSequences);
+            var saved = new Saved(x, xs, gates, hs, cs, mask, drop, plan, returnSequences, ws);
             Tape.Record(output, () => Backward(cell, saved, output, hT, cT, h0, c0));
             hT.RequiresGrad = true;
             cT.RequiresGrad = true;
+        }
+        else
+        {
+            ws.Release();   // outputs and final states are copies
         }
 
         return new RnnResult(output, new[] { hT, cT });
@@ -65,6 +70,7 @@ internal static class LstmSequence
     {
         if (output.Grad is null && hT.Grad is null && cT.Grad is null)
         {
+            s.Workspace.Release();
             return;
         }
 
@@ -84,7 +90,7 @@ internal static class LstmSequence
         {
             if (s.ReturnSequences)
             {
-                dSeq = FusedSequence.TimeMajorGrad(dy, plan, hd);   // [time*batch, hidden]
+                dSeq = FusedSequence.TimeMajorGrad(dy, plan, hd, s.Workspace);   // [time*batch, hidden]
             }
             else
             {
@@ -92,7 +98,7 @@ internal static class LstmSequence
             }
         }
 
-        var dG = be.Allocate(new[] { plan.Time * batch, g4 });   // [time*batch, 4*hidden]
+        var dG = s.Workspace.Take(be, plan.Time * batch, g4);   // [time*batch, 4*hidden]
         using var uN = new RecurrentWeight(u, transB: false, n: hd, k: g4, offset: 0, ld: hd);   // W_hh
         for (int t = plan.Time - 1; t >= 0; t--)
         {
@@ -128,7 +134,8 @@ internal static class LstmSequence
             be.Gemm(true, false, g4, hd, plan.Time * batch, 1f, dG, 0, g4, rec, 0, hd, 1f, u.EnsureGrad(), 0, hd);
         }
 
-        FusedSequence.InputGrads(s.X, s.Xs, cell.WeightIh.Value, cell.Bias.Value, dG, plan);
+        FusedSequence.InputGrads(s.X, s.Xs, cell.WeightIh.Value, cell.Bias.Value, dG, plan, s.Workspace);
+        s.Workspace.Release();
     }
 
     private static void CheckInput(LstmCell cell, Tensor x)
@@ -141,5 +148,5 @@ internal static class LstmSequence
 
     private sealed record Saved(
         Tensor X, Tensor Xs, Tensor Gates, Tensor Hs, Tensor Cs, Tensor? Mask, DroppedStates? Drop,
-        SequencePlan Plan, bool ReturnSequences);
+        SequencePlan Plan, bool ReturnSequences, Workspace Workspace);
 }

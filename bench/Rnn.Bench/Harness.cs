@@ -12,8 +12,9 @@ internal sealed record Timing(IReadOnlyList<string> Names, IReadOnlyList<double>
 /// The timing loop: every contender warms up first, then the repeats interleave them
 /// (A B C, B C A, C A B, ...) so a burst of load from other processes falls on all of them
 /// alike, and each contender's figure is the median of its repeats. Between runs the loop
-/// collects garbage and pauses a moment, outside the timed region, so one contender's garbage
-/// or a peer's spinning worker threads do not land in the next one's time.
+/// pauses a moment, outside the timed region, so a peer's spinning worker threads have parked
+/// before the next contender starts. Garbage is not collected between runs: a steady-state
+/// loop pays for its own collections, so ours are inside our times.
 /// </summary>
 internal static class Harness
 {
@@ -54,12 +55,7 @@ internal static class Harness
         return GC.GetTotalAllocatedBytes(precise: true) - before;
     }
 
-    private static void Settle()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        Thread.Sleep(GapMs);
-    }
+    private static void Settle() => Thread.Sleep(GapMs);
 
     private static double Median(List<double> xs)
     {

@@ -112,6 +112,36 @@ public sealed class FusedSequenceTests
         Assert.That(fused.Output, Is.Not.EqualTo(plain.Output), "the recurrent mask changes the result");
     }
 
+    // The fused kernels keep their scratch in pooled buffers until the backward pass. Other fused
+    // calls in between (inference ones that return their buffers at once, and a second training
+    // pass) must not disturb a pending backward: the gradients match a run with nothing between.
+    [Test]
+    public void PendingBackwardSurvivesOtherFusedCalls([Values("lstm", "gru", "gru-before")] string kind)
+    {
+        float[] Gradient(bool interleave)
+        {
+            var layer = new Rnn(MakeCell(kind, new Rng(3)), new RnnOptions { ReturnSequences = true });
+            var other = new Rnn(MakeCell(kind, new Rng(4)), new RnnOptions { ReturnSequences = true });
+            using var tape = Tape.Begin();
+            var y = layer.Forward(R(21, 3, 6, 4)).Output;
+            if (interleave)
+            {
+                using (Tape.NoGrad())
+                {
+                    other.Forward(R(22, 3, 6, 4));
+                    other.Forward(R(23, 3, 6, 4));
+                }
+
+                Ops.Sum(other.Forward(R(24, 3, 6, 4)).Output);   // a second pass left pending
+            }
+
+            tape.Backward(Ops.Sum(Ops.Mul(y, R(25, y.ShapeArray))));
+            return layer.Parameters().SelectMany(p => p.Value.Grad!.ToArray()).ToArray();
+        }
+
+        Assert.That(Gradient(interleave: true), Is.EqualTo(Gradient(interleave: false)));
+    }
+
     [Test]
     public void DropoutIsOffAtInference()
     {
