@@ -5,8 +5,13 @@ namespace Rnn.Bench;
 /// <summary>One contender of a case: a name and one run of the measured work.</summary>
 internal sealed record Contender(string Name, Action Run);
 
-/// <summary>Median milliseconds per run of each contender, in the order given.</summary>
-internal sealed record Timing(IReadOnlyList<string> Names, IReadOnlyList<double> MedianMs, int Repeats);
+/// <summary>
+/// Median milliseconds per run of each contender, in the order given: wall-clock, and the CPU
+/// time the whole process used meanwhile (all threads), which shows what a kernel does with
+/// the cores it gets when other processes take the rest.
+/// </summary>
+internal sealed record Timing(IReadOnlyList<string> Names, IReadOnlyList<double> MedianMs,
+    IReadOnlyList<double> MedianCpuMs, int Repeats);
 
 /// <summary>
 /// The timing loop: every contender warms up first, then the repeats interleave them
@@ -31,19 +36,23 @@ internal static class Harness
         }
 
         var samples = contenders.Select(_ => new List<double>()).ToArray();
+        var cpu = contenders.Select(_ => new List<double>()).ToArray();
         for (int r = 0; r < repeats; r++)
         {
             for (int k = 0; k < contenders.Count; k++)
             {
                 int who = (r + k) % contenders.Count;
                 Settle();
+                var cpuStart = Environment.CpuUsage.TotalTime;
                 long start = Stopwatch.GetTimestamp();
                 contenders[who].Run();
                 samples[who].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                cpu[who].Add((Environment.CpuUsage.TotalTime - cpuStart).TotalMilliseconds);
             }
         }
 
-        return new Timing(contenders.Select(c => c.Name).ToArray(), samples.Select(Median).ToArray(), repeats);
+        return new Timing(contenders.Select(c => c.Name).ToArray(), samples.Select(Median).ToArray(),
+            cpu.Select(Median).ToArray(), repeats);
     }
 
     /// <summary>Managed bytes allocated by all threads during one run (after the warm-ups).</summary>

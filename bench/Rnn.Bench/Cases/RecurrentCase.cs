@@ -63,9 +63,11 @@ internal static class RecurrentCase
         }
 
         double flops = shape.ForwardFlops * (train ? 3 : 1);
+        string cpu = string.Join(", ", timing.Names.Select((n, i) =>
+            string.Create(CultureInfo.InvariantCulture, $"{n} {timing.MedianCpuMs[i]:0}")));
         string notes = string.Create(CultureInfo.InvariantCulture,
             $"{shape.Describe()}; ours {flops / (timing.MedianMs[0] * 1e6):0.0} GFLOP/s; " +
-            $"bytes/step {bytes / shape.Time:N0} ({bytes / 1e6:0.0} MB a run)");
+            $"bytes/step {bytes / shape.Time:N0} ({bytes / 1e6:0.0} MB a run); CPU ms {cpu}");
         return new CaseResult(name, timing.MedianMs[0], peers, notes);
     }
 

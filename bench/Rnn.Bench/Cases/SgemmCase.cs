@@ -50,12 +50,13 @@ internal static class SgemmCase
         tb?.Dispose();
         double ours = timing.MedianMs[0] / calls;
         double peak = ctx.Machine.PeakGflops(ctx.Threads);
-        string notes = Describe("ours", flops, ours, peak);
+        double corePeak = ctx.Machine.PeakGflops(1);
+        string notes = Describe("ours", flops, ours, peak) + PerCpu(flops, timing.MedianCpuMs[0] / calls, corePeak);
         var peers = new List<PeerFigure>();
         if (ctx.TorchFailure is null)
         {
             double theirs = timing.MedianMs[1] / calls;
-            notes += "; " + Describe("torch", flops, theirs, peak);
+            notes += "; " + Describe("torch", flops, theirs, peak) + PerCpu(flops, timing.MedianCpuMs[1] / calls, corePeak);
             peers.Add(new PeerFigure(TorchPeer.Name, theirs));
         }
         else
@@ -64,6 +65,15 @@ internal static class SgemmCase
         }
 
         return new CaseResult(name, ours, peers, notes);
+    }
+
+    // GFLOP per CPU-second against one core's peak: the kernel's efficiency while it runs,
+    // whatever share of the cores the other processes on the machine leave it.
+    private static string PerCpu(double flops, double cpuMs, double corePeak)
+    {
+        double gflops = flops / (cpuMs * 1e6);
+        return string.Create(CultureInfo.InvariantCulture,
+            $" wall, {gflops:0.0} GFLOP per CPU-second = {100 * gflops / corePeak:0.0}% of one core's peak");
     }
 
     private static string Describe(string who, double flops, double ms, double peak)
