@@ -43,12 +43,20 @@ internal static class GruSequence
         // W_hh^T packed once for the loop: all three blocks, or (reset-before) z, r and n apart.
         using var uT = new RecurrentWeight(u, true, cell.ResetAfter ? g3 : 2 * hd, hd, 0, hd);
         using var unT = cell.ResetAfter ? null : new RecurrentWeight(u, true, hd, hd, 2 * hd * hd, hd);
+        var fused = cell.ResetAfter ? uT.FusedStep(batch, hd, 3) : null;   // GEMM + gates as one region
         for (int t = 0; t < time; t++)
         {
             int prev = t * batch * hd;
             int next = (t + 1) * batch * hd;
             int g = t * batch * g3;
             drop?.Drop(t);
+            if (fused is { } step)
+            {
+                step.Cpu.GruStepForward(batch, hd, step.Packed, rec, prev, gi, g, gh, g, hs, prev, hs, next,
+                    mask, t * batch);
+                continue;
+            }
+
             if (cell.ResetAfter)
             {
                 uT.Multiply(batch, rec, prev, hd, 1f, gh, g, g3);

@@ -35,12 +35,20 @@ internal static class LstmSequence
         var drop = recurrentKeep is null ? null : new DroppedStates(recurrentKeep, hs, time);
         var rec = drop?.Buffer ?? hs;   // what the recurrent GEMM reads: h_{t-1}, or it dropped out
         using var uT = new RecurrentWeight(u, transB: true, n: g4, k: hd, offset: 0, ld: hd);   // W_hh^T
+        var fused = uT.FusedStep(batch, hd, 4);   // GEMM + gates as one parallel region per step
         for (int t = 0; t < time; t++)
         {
             int prev = t * batch * hd;
             int next = (t + 1) * batch * hd;
             int g = t * batch * g4;
             drop?.Drop(t);
+            if (fused is { } step)
+            {
+                step.Cpu.LstmStepForward(batch, hd, step.Packed, rec, prev, gates, g,
+                    cs, prev, hs, prev, cs, next, hs, next, mask, t * batch);
+                continue;
+            }
+
             uT.Multiply(batch, rec, prev, hd, 1f, gates, g, g4);
             be.LstmGatesForward(batch, hd, gates, g, cs, prev, hs, prev, cs, next, hs, next, mask, t * batch);
         }

@@ -44,5 +44,14 @@ internal sealed class RecurrentWeight : IDisposable
         }
     }
 
+    /// <summary>
+    /// The CPU backend and the packed W_hh^T when a whole step (GEMM and gate kernel) can run as
+    /// one fused parallel region for these sizes (see CpuBackend.CanFuseStep); else null.
+    /// </summary>
+    public (CpuBackend Cpu, PackedB Packed)? FusedStep(int batch, int hidden, int gateCount) =>
+        packed is not null && backend is CpuBackend cpu && cpu.CanFuseStep(packed, batch, hidden, gateCount)
+            ? (cpu, packed)
+            : null;
+
     public void Dispose() => packed?.Dispose();
 }

@@ -24,7 +24,8 @@ internal sealed record CaseResult(string Case, double OursMs, IReadOnlyList<Peer
         {
             string ms = p.Ms is { } v ? v.ToString("0.000", Inv) : "-";
             string ratio = p.Ms is { } w ? (w / OursMs).ToString("0.000", Inv) : "-";
-            yield return $"BENCH {Case} ours_ms={OursMs.ToString("0.000", Inv)} peer={p.Name} peer_ms={ms} ratio={ratio}";
+            string ours = OursMs.ToString("0.000", Inv);
+            yield return $"BENCH {Case} ours_ms={ours} peer={p.Name} peer_ms={ms} ratio={ratio}";
         }
     }
 

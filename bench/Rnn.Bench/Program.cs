@@ -9,7 +9,10 @@ using Rnn.Core;
 const int threads = 2;
 bool quick = args.Contains("--quick");
 var only = CaseFilter(args);
-var all = new[] { "sgemm-1024", "sgemm-rnn", "lstm-train", "lstm-infer", "gru-train", "gru-infer", "lstm-latency", "convlstm" };
+var all = new[]
+{
+    "sgemm-1024", "sgemm-rnn", "lstm-train", "lstm-infer", "gru-train", "gru-infer", "lstm-latency", "convlstm",
+};
 var unknown = only?.Except(all).ToArray() ?? Array.Empty<string>();
 if (unknown.Length > 0 || args.Except(new[] { "--quick", "--case" }).Any(a => a.StartsWith("--")))
 {
@@ -27,7 +30,9 @@ Console.WriteLine($"Rnn.Bench {(quick ? "--quick " : "")}on {machine.Model}, {ma
     string.Create(CultureInfo.InvariantCulture, $"{machine.Ghz:0.###} GHz, {CpuFeatures.Describe(backend.Simd)}"));
 Console.WriteLine($"load average at start: {loadStart}");
 Console.WriteLine($"ours: Rnn.Core {backend.Name}");
-Console.WriteLine(torchFailure is null ? $"peer: {TorchPeer.Describe()}" : $"peer: TorchSharp unavailable: {torchFailure}");
+Console.WriteLine(torchFailure is null
+    ? $"peer: {TorchPeer.Describe()}"
+    : $"peer: TorchSharp unavailable: {torchFailure}");
 Console.WriteLine($"peer: ONNX Runtime {OrtRecurrent.Version}, intra-op threads {threads}, inter-op 1");
 Console.WriteLine($"FMA peak: {machine.PeakFormula(threads)}");
 Console.WriteLine($"repeats: {(quick ? 3 : 7)} timed runs per contender after {(quick ? 1 : 2)} warm-up(s), " +

@@ -62,6 +62,40 @@ internal static class PackedGemm
         }
     }
 
+    /// <summary>
+    /// Columns [j0, j1) of C for every row, on this thread, with op(B) packed already; j0 and j1
+    /// are multiples of the kernel's NR (or j1 = N). Parallel callers give each thread its own
+    /// columns (a fused recurrent step splits the hidden units this way).
+    /// </summary>
+    public static void RunColumns(CpuSimd simd, in GemmArgs g, PackedB packed, int j0, int j1)
+    {
+        switch (simd)
+        {
+            case CpuSimd.Avx512: RunColumns<Avx512Kernel>(g, packed.Data, j0, j1); break;
+            case CpuSimd.Avx2: RunColumns<Avx2Kernel>(g, packed.Data, j0, j1); break;
+            default: RunColumns<ScalarKernel>(g, packed.Data, j0, j1); break;
+        }
+    }
+
+    /// <summary>The column width of one packed panel (the micro-kernel's NR) on this instruction set.</summary>
+    public static int PanelWidth(CpuSimd simd) => NrOf(simd);
+
+    private static void RunColumns<TK>(GemmArgs g, float[] packB, int j0, int j1)
+        where TK : struct, IGemmKernel
+    {
+        for (int jc = j0 / NC * NC; jc < j1; jc += NC)
+        {
+            int nc = Math.Min(NC, g.N - jc);
+            int p0 = (Math.Max(j0, jc) - jc) / TK.NR;
+            int p1 = (Math.Min(j1, jc + nc) - jc + TK.NR - 1) / TK.NR;
+            for (int pc = 0; pc < g.K; pc += KC)
+            {
+                var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), pc == 0 ? g.Beta : 1f);
+                RunTask<TK>(g, blk, default, packB, PackedOffset<TK>(g.K, jc, nc, pc), p0, p1, 0, g.M);
+            }
+        }
+    }
+
     /// <summary>Floats a fully packed op(B) of [k, n] takes for the instruction set's kernel.</summary>
     public static int PackedLength(CpuSimd simd, int n, int k) => RoundUp(n, NrOf(simd)) * k;
 

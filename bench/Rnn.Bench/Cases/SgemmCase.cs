@@ -56,7 +56,8 @@ internal static class SgemmCase
         if (ctx.TorchFailure is null)
         {
             double theirs = timing.MedianMs[1] / calls;
-            notes += "; " + Describe("torch", flops, theirs, peak) + PerCpu(flops, timing.MedianCpuMs[1] / calls, corePeak);
+            notes += "; " + Describe("torch", flops, theirs, peak)
+                + PerCpu(flops, timing.MedianCpuMs[1] / calls, corePeak);
             peers.Add(new PeerFigure(TorchPeer.Name, theirs));
         }
         else
