@@ -29,10 +29,8 @@ public sealed partial class CpuBackend
         var g = StepArgs(batch, hidden, 4, uT, rec, recOffset, gates, gatesOffset);
         ForUnitRanges(batch, hidden, 4, (u0, u1) =>
         {
-            for (int q = 0; q < 4; q++)
-            {
-                PackedGemm.RunColumns(Simd, g, uT, q * hidden + u0, q * hidden + u1);
-            }
+            Span<int> starts = stackalloc int[] { u0, hidden + u0, 2 * hidden + u0, 3 * hidden + u0 };
+            PackedGemm.RunColumns(Simd, g, uT, starts, u1 - u0);
 
             LstmGatesForwardUnits(u0, u1, batch, hidden, gates, gatesOffset, cPrev, cPrevOffset,
                 hPrev, hPrevOffset, c, cOffset, h, hOffset, mask, maskOffset);
@@ -49,10 +47,8 @@ public sealed partial class CpuBackend
         var g = StepArgs(batch, hidden, 3, uT, rec, recOffset, gh, ghOffset);
         ForUnitRanges(batch, hidden, 3, (u0, u1) =>
         {
-            for (int q = 0; q < 3; q++)
-            {
-                PackedGemm.RunColumns(Simd, g, uT, q * hidden + u0, q * hidden + u1);
-            }
+            Span<int> starts = stackalloc int[] { u0, hidden + u0, 2 * hidden + u0 };
+            PackedGemm.RunColumns(Simd, g, uT, starts, u1 - u0);
 
             GruGatesForwardUnits(u0, u1, true, batch, hidden, gi, giOffset, gh, ghOffset,
                 hPrev, hPrevOffset, h, hOffset, mask, maskOffset);

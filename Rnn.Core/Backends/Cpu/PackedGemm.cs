@@ -63,36 +63,59 @@ internal static class PackedGemm
     }
 
     /// <summary>
-    /// Columns [j0, j1) of C for every row, on this thread, with op(B) packed already; j0 and j1
-    /// are multiples of the kernel's NR (or j1 = N). Parallel callers give each thread its own
-    /// columns (a fused recurrent step splits the hidden units this way).
+    /// Column ranges [start, start + width) of C for every row, on this thread, with op(B)
+    /// packed already; starts and width are multiples of the kernel's NR (a range may end at N).
+    /// Each block of A rows is packed once for all the ranges. Parallel callers give each thread
+    /// its own ranges: a fused recurrent step gives a task the same hidden units in every gate.
     /// </summary>
-    public static void RunColumns(CpuSimd simd, in GemmArgs g, PackedB packed, int j0, int j1)
+    public static void RunColumns(CpuSimd simd, in GemmArgs g, PackedB packed, ReadOnlySpan<int> starts, int width)
     {
         switch (simd)
         {
-            case CpuSimd.Avx512: RunColumns<Avx512Kernel>(g, packed.Data, j0, j1); break;
-            case CpuSimd.Avx2: RunColumns<Avx2Kernel>(g, packed.Data, j0, j1); break;
-            default: RunColumns<ScalarKernel>(g, packed.Data, j0, j1); break;
+            case CpuSimd.Avx512: RunColumns<Avx512Kernel>(g, packed.Data, starts, width); break;
+            case CpuSimd.Avx2: RunColumns<Avx2Kernel>(g, packed.Data, starts, width); break;
+            default: RunColumns<ScalarKernel>(g, packed.Data, starts, width); break;
         }
     }
 
     /// <summary>The column width of one packed panel (the micro-kernel's NR) on this instruction set.</summary>
     public static int PanelWidth(CpuSimd simd) => NrOf(simd);
 
-    private static void RunColumns<TK>(GemmArgs g, float[] packB, int j0, int j1)
+    private static void RunColumns<TK>(GemmArgs g, float[] packB, ReadOnlySpan<int> starts, int width)
         where TK : struct, IGemmKernel
     {
-        for (int jc = j0 / NC * NC; jc < j1; jc += NC)
+        int mc = Math.Min(TK.MC, g.M);
+        float[] packA = ArrayPool<float>.Shared.Rent(RoundUp(mc, TK.MR) * Math.Min(KC, g.K));
+        Span<float> tile = stackalloc float[TK.MR * TK.NR];
+        try
         {
-            int nc = Math.Min(NC, g.N - jc);
-            int p0 = (Math.Max(j0, jc) - jc) / TK.NR;
-            int p1 = (Math.Min(j1, jc + nc) - jc + TK.NR - 1) / TK.NR;
             for (int pc = 0; pc < g.K; pc += KC)
             {
-                var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), pc == 0 ? g.Beta : 1f);
-                RunTask<TK>(g, blk, default, packB, PackedOffset<TK>(g.K, jc, nc, pc), p0, p1, 0, g.M);
+                int kc = Math.Min(KC, g.K - pc);
+                float beta = pc == 0 ? g.Beta : 1f;
+                for (int ic = 0; ic < g.M; ic += TK.MC)
+                {
+                    int rows = Math.Min(TK.MC, g.M - ic);
+                    PackA<TK>(g, new Block(0, 0, pc, kc, beta), packA, ic, rows);
+                    foreach (int j0 in starts)
+                    {
+                        int j1 = Math.Min(g.N, j0 + width);
+                        for (int jc = j0 / NC * NC; jc < j1; jc += NC)
+                        {
+                            int nc = Math.Min(NC, g.N - jc);
+                            int p0 = (Math.Max(j0, jc) - jc) / TK.NR;
+                            int p1 = (Math.Min(j1, jc + nc) - jc + TK.NR - 1) / TK.NR;
+                            var blk = new Block(jc, nc, pc, kc, beta);
+                            int bOff = PackedOffset<TK>(g.K, jc, nc, pc);
+                            Multiply<TK>(g, blk, packA, packB, bOff, ic, rows, p0, p1, tile);
+                        }
+                    }
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packA);
         }
     }
 
