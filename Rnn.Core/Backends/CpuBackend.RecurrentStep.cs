@@ -26,15 +26,13 @@ public sealed partial class CpuBackend
         Tensor c, int cOffset, Tensor h, int hOffset,
         Tensor? mask, int maskOffset)
     {
-        var g = StepArgs(batch, hidden, 4, uT, rec, recOffset, gates, gatesOffset);
-        ForUnitRanges(batch, hidden, 4, (u0, u1) =>
-        {
-            Span<int> starts = stackalloc int[] { u0, hidden + u0, 2 * hidden + u0, 3 * hidden + u0 };
-            PackedGemm.RunColumns(Simd, g, uT, starts, u1 - u0);
-
-            LstmGatesForwardUnits(u0, u1, batch, hidden, gates, gatesOffset, cPrev, cPrevOffset,
-                hPrev, hPrevOffset, c, cOffset, h, hOffset, mask, maskOffset);
-        });
+        var step = StepTasks.Take();
+        step.Args = StepArgs(batch, hidden, 4, uT, rec, recOffset, gates, gatesOffset);
+        (step.Simd, step.Packed, step.Batch, step.Hidden, step.Gates) = (Simd, uT, batch, hidden, 4);
+        (step.A, step.AOffset, step.B, step.BOffset) = (gates, gatesOffset, cPrev, cPrevOffset);
+        (step.C, step.COffset, step.D, step.DOffset) = (hPrev, hPrevOffset, c, cOffset);
+        (step.E, step.EOffset, step.Mask, step.MaskOffset) = (h, hOffset, mask, maskOffset);
+        RunStep(step);
     }
 
     /// <summary>gh += h_{t-1} W_hh^T, then reset-after <see cref="GruGatesForward"/>, fused per unit range.</summary>
@@ -44,15 +42,13 @@ public sealed partial class CpuBackend
         Tensor hPrev, int hPrevOffset, Tensor h, int hOffset,
         Tensor? mask, int maskOffset)
     {
-        var g = StepArgs(batch, hidden, 3, uT, rec, recOffset, gh, ghOffset);
-        ForUnitRanges(batch, hidden, 3, (u0, u1) =>
-        {
-            Span<int> starts = stackalloc int[] { u0, hidden + u0, 2 * hidden + u0 };
-            PackedGemm.RunColumns(Simd, g, uT, starts, u1 - u0);
-
-            GruGatesForwardUnits(u0, u1, true, batch, hidden, gi, giOffset, gh, ghOffset,
-                hPrev, hPrevOffset, h, hOffset, mask, maskOffset);
-        });
+        var step = StepTasks.Take();
+        step.Args = StepArgs(batch, hidden, 3, uT, rec, recOffset, gh, ghOffset);
+        (step.Simd, step.Packed, step.Batch, step.Hidden, step.Gates) = (Simd, uT, batch, hidden, 3);
+        (step.A, step.AOffset, step.B, step.BOffset) = (gi, giOffset, gh, ghOffset);
+        (step.C, step.COffset, step.D, step.DOffset) = (hPrev, hPrevOffset, h, hOffset);
+        (step.E, step.EOffset, step.Mask, step.MaskOffset) = (h, hOffset, mask, maskOffset);
+        RunStep(step);
     }
 
     // C [batch, gates*hidden] += rec [batch, hidden] W_hh^T, checked like Gemm.
@@ -75,19 +71,61 @@ public sealed partial class CpuBackend
     }
 
     // Splits the hidden units into panel-aligned ranges, about two a thread, and runs them.
-    private void ForUnitRanges(int batch, int hidden, int gateCount, Action<int, int> task)
+    private void RunStep(StepTasks step)
     {
-        int width = PackedGemm.PanelWidth(Simd);
-        int groups = hidden / width;
-        bool serial = Threads == 1 || (long)batch * gateCount * hidden * hidden < 48L * 48 * 48;
-        int tasks = serial ? 1 : Math.Min(groups, 2 * Threads);
-        if (tasks == 1)
+        int groups = step.Hidden / PackedGemm.PanelWidth(Simd);
+        long work = (long)step.Batch * step.Gates * step.Hidden * step.Hidden;
+        step.Tasks = Threads == 1 || work < 48L * 48 * 48 ? 1 : Math.Min(groups, 2 * Threads);
+        ForkJoin.Run(step, step.Tasks, Threads);
+        step.Return();
+    }
+
+    // The arguments of one fused step, reused per thread so a step allocates nothing. LSTM:
+    // A gates, B cPrev, C hPrev, D c, E h. GRU: A gi, B gh, C hPrev, D and E h.
+    private sealed class StepTasks : IForkJoinBody
+    {
+        [ThreadStatic]
+        private static StepTasks? cached;
+
+        public GemmArgs Args;
+        public PackedB? Packed;
+        public CpuSimd Simd;
+        public int Batch, Hidden, Gates, Tasks;
+        public Tensor? A, B, C, D, E, Mask;
+        public int AOffset, BOffset, COffset, DOffset, EOffset, MaskOffset;
+
+        public static StepTasks Take()
         {
-            task(0, hidden);
-            return;
+            var t = cached ?? new StepTasks();
+            cached = null;
+            return t;
         }
 
-        System.Threading.Tasks.Parallel.For(0, tasks, Parallel, t =>
-            task(groups * t / tasks * width, groups * (t + 1) / tasks * width));
+        public void Return()
+        {
+            (Args, Packed, A, B, C, D, E, Mask) = (default, null, null, null, null, null, null, null);
+            cached = this;
+        }
+
+        public void Run(int task)
+        {
+            int width = PackedGemm.PanelWidth(Simd);
+            int groups = Hidden / width;
+            int u0 = groups * task / Tasks * width;
+            int u1 = groups * (task + 1) / Tasks * width;
+            int h = Hidden;
+            Span<int> starts = stackalloc int[] { u0, h + u0, 2 * h + u0, 3 * h + u0 };
+            PackedGemm.RunColumns(Simd, Args, Packed!, starts[..Gates], u1 - u0);
+            if (Gates == 4)
+            {
+                LstmGatesForwardUnits(u0, u1, Batch, h, A!, AOffset, B!, BOffset, C!, COffset,
+                    D!, DOffset, E!, EOffset, Mask, MaskOffset);
+            }
+            else
+            {
+                GruGatesForwardUnits(u0, u1, true, Batch, h, A!, AOffset, B!, BOffset, C!, COffset,
+                    E!, EOffset, Mask, MaskOffset);
+            }
+        }
     }
 }

@@ -45,17 +45,13 @@ internal static class FusedSequence
         int batch = plan.Batch;
         int time = plan.Time;
         var be = hs.Backend;
-        var index = new int[batch * time];
-        for (int b = 0; b < batch; b++)
+        var y = be.Allocate(new[] { batch, time, hidden });   // [batch, time, hidden]
+        for (int t = 0; t < time; t++)
         {
-            for (int t = 0; t < time; t++)
-            {
-                index[b * time + t] = (t + 1) * batch + b;   // slot t+1 holds step t's h
-            }
+            // Slot t+1 holds step t's h for every sample: one strided copy a step, no index array.
+            be.CopyBlocks(hs, (t + 1) * batch * hidden, hidden, y, t * hidden, time * hidden, hidden, batch);
         }
 
-        var y = be.Allocate(new[] { batch, time, hidden });   // [batch, time, hidden]
-        be.GatherRows(hs, index, y.View(batch * time, hidden));
         ForEachPadding(plan, (t, b) => be.Fill(y.Slice((b * time + t) * hidden, hidden), 0f));
         return y;
     }
@@ -69,17 +65,12 @@ internal static class FusedSequence
         int batch = plan.Batch;
         int time = plan.Time;
         var be = dy.Backend;
-        var index = new int[batch * time];
+        var g = ws.Take(be, time * batch, hidden);   // [time*batch, hidden]
         for (int t = 0; t < time; t++)
         {
-            for (int b = 0; b < batch; b++)
-            {
-                index[t * batch + b] = b * time + t;
-            }
+            be.CopyBlocks(dy, t * hidden, time * hidden, g, t * batch * hidden, hidden, hidden, batch);
         }
 
-        var g = ws.Take(be, time * batch, hidden);   // [time*batch, hidden]
-        be.GatherRows(dy.View(batch * time, hidden), index, g);
         ForEachPadding(plan, (t, b) => be.Fill(g.Slice((t * batch + b) * hidden, hidden), 0f));
         return g;
     }

@@ -175,14 +175,14 @@ internal static class PackedGemm
             int nc = Math.Min(NC, g.N - jc);
             if (packed is not null)
             {
-                RunPrepacked<TK>(g, jc, nc, plan, threads, parallel, packed.Data);
+                PrepackedTasks<TK>.Execute(g, jc, nc, plan, threads, packed.Data);
                 continue;
             }
 
             for (int pc = 0; pc < g.K; pc += KC)
             {
                 int kc = Math.Min(KC, g.K - pc);
-                RunBlock<TK>(g, new Block(jc, nc, pc, kc, pc == 0 ? g.Beta : 1f), plan, threads, parallel);
+                RunBlock<TK>(g, new Block(jc, nc, pc, kc, pc == 0 ? g.Beta : 1f), plan, threads);
             }
         }
     }
@@ -190,12 +190,49 @@ internal static class PackedGemm
     // One column block whose B is packed already: no task waits for packing, so each task owns
     // its part of C through every depth block and the whole block is one fork/join. (A recurrent
     // step is one such block; fewer joins matter most when other processes share the cores.)
-    private static void RunPrepacked<TK>(
-        GemmArgs g, int jc, int nc, TaskPlan plan, int threads, ParallelOptions? parallel, float[] packB)
+    // It runs on ForkJoin with a reused task object, so a step allocates nothing.
+    private sealed class PrepackedTasks<TK> : IForkJoinBody
         where TK : struct, IGemmKernel
     {
-        int panels = (nc + TK.NR - 1) / TK.NR;
-        void Task(int p0, int p1, int i0, int i1)
+        [ThreadStatic]
+        private static PrepackedTasks<TK>? cached;
+
+        private GemmArgs g;
+        private int jc, nc, panels;
+        private TaskPlan plan;
+        private float[] packB = Array.Empty<float>();
+
+        public static void Execute(GemmArgs g, int jc, int nc, TaskPlan plan, int threads, float[] packB)
+        {
+            var t = cached ?? new PrepackedTasks<TK>();
+            cached = null;   // a nested call on this thread would take a fresh one
+            (t.g, t.jc, t.nc, t.plan, t.packB) = (g, jc, nc, plan, packB);
+            t.panels = (nc + TK.NR - 1) / TK.NR;
+            if (threads == 1)
+            {
+                t.Range(0, t.panels, 0, g.M);
+            }
+            else
+            {
+                ForkJoin.Run(t, plan.RowBlocks * plan.ColChunks, threads);
+            }
+
+            (t.g, t.packB) = (default, Array.Empty<float>());   // hold no caller arrays between calls
+            cached = t;
+        }
+
+        public void Run(int task)
+        {
+            int p0 = Math.Min(panels, task % plan.ColChunks * plan.PanelsPerChunk);
+            int p1 = Math.Min(panels, p0 + plan.PanelsPerChunk);
+            int i0 = task / plan.ColChunks * plan.RowsPerBlock;
+            if (p0 < p1)
+            {
+                Range(p0, p1, i0, Math.Min(g.M, i0 + plan.RowsPerBlock));
+            }
+        }
+
+        private void Range(int p0, int p1, int i0, int i1)
         {
             for (int pc = 0; pc < g.K; pc += KC)
             {
@@ -203,27 +240,12 @@ internal static class PackedGemm
                 RunTask<TK>(g, blk, plan, packB, PackedOffset<TK>(g.K, jc, nc, pc), p0, p1, i0, i1);
             }
         }
-
-        if (threads == 1)
-        {
-            Task(0, panels, 0, g.M);
-            return;
-        }
-
-        System.Threading.Tasks.Parallel.For(0, plan.RowBlocks * plan.ColChunks, parallel!, t =>
-        {
-            int p0 = Math.Min(panels, t % plan.ColChunks * plan.PanelsPerChunk);
-            int p1 = Math.Min(panels, p0 + plan.PanelsPerChunk);
-            int i0 = t / plan.ColChunks * plan.RowsPerBlock;
-            if (p0 < p1)
-            {
-                Task(p0, p1, i0, Math.Min(g.M, i0 + plan.RowsPerBlock));
-            }
-        });
     }
 
-    // One (column block, depth block): pack B, then every task packs its A rows and multiplies.
-    private static void RunBlock<TK>(GemmArgs g, Block blk, TaskPlan plan, int threads, ParallelOptions? parallel)
+    // One (column block, depth block): pack B (split over the threads), then every task packs
+    // its A rows and multiplies. Both rounds run on ForkJoin with a reused task object, so a GEMM
+    // allocates nothing however many depth blocks it has.
+    private static void RunBlock<TK>(GemmArgs g, Block blk, TaskPlan plan, int threads)
         where TK : struct, IGemmKernel
     {
         int panels = (blk.Nc + TK.NR - 1) / TK.NR;
@@ -233,15 +255,11 @@ internal static class PackedGemm
             if (threads == 1)
             {
                 PackB<TK>(g, blk, packB, 0, 0, panels);
-            }
-            else
-            {
-                int packChunks = Math.Min(panels, threads);
-                System.Threading.Tasks.Parallel.For(0, packChunks, parallel!, t =>
-                    PackB<TK>(g, blk, packB, 0, panels * t / packChunks, panels * (t + 1) / packChunks));
+                RunTask<TK>(g, blk, plan, packB, 0, 0, panels, 0, g.M);
+                return;
             }
 
-            RunPacked<TK>(g, blk, plan, threads, parallel, packB, 0);
+            BlockTasks<TK>.Execute(g, blk, plan, threads, packB, panels);
         }
         finally
         {
@@ -249,32 +267,49 @@ internal static class PackedGemm
         }
     }
 
-    // One block whose B panels are already packed at packB[bOff..]: every task packs its A rows
-    // and multiplies.
-    private static void RunPacked<TK>(
-        GemmArgs g, Block blk, TaskPlan plan, int threads, ParallelOptions? parallel, float[] packB, int bOff)
+    private sealed class BlockTasks<TK> : IForkJoinBody
         where TK : struct, IGemmKernel
     {
-        int panels = (blk.Nc + TK.NR - 1) / TK.NR;
-        if (threads == 1)
+        [ThreadStatic]
+        private static BlockTasks<TK>? cached;
+
+        private GemmArgs g;
+        private Block blk;
+        private TaskPlan plan;
+        private float[] packB = Array.Empty<float>();
+        private int panels, packChunks;
+        private bool packing;
+
+        public static void Execute(GemmArgs g, Block blk, TaskPlan plan, int threads, float[] packB, int panels)
         {
-            RunTask<TK>(g, blk, plan, packB, bOff, 0, panels, 0, g.M);
-            return;
+            var t = cached ?? new BlockTasks<TK>();
+            cached = null;
+            (t.g, t.blk, t.plan, t.packB, t.panels) = (g, blk, plan, packB, panels);
+            t.packChunks = Math.Min(panels, threads);
+            t.packing = true;
+            ForkJoin.Run(t, t.packChunks, threads);
+            t.packing = false;
+            ForkJoin.Run(t, plan.RowBlocks * plan.ColChunks, threads);
+            (t.g, t.packB) = (default, Array.Empty<float>());
+            cached = t;
         }
 
-        System.Threading.Tasks.Parallel.For(0, plan.RowBlocks * plan.ColChunks, parallel!, t =>
+        public void Run(int task)
         {
-            int rb = t / plan.ColChunks;
-            int cb = t % plan.ColChunks;
-            int p0 = Math.Min(panels, cb * plan.PanelsPerChunk);
+            if (packing)
+            {
+                PackB<TK>(g, blk, packB, 0, panels * task / packChunks, panels * (task + 1) / packChunks);
+                return;
+            }
+
+            int p0 = Math.Min(panels, task % plan.ColChunks * plan.PanelsPerChunk);
             int p1 = Math.Min(panels, p0 + plan.PanelsPerChunk);
-            int i0 = rb * plan.RowsPerBlock;
-            int i1 = Math.Min(g.M, i0 + plan.RowsPerBlock);
+            int i0 = task / plan.ColChunks * plan.RowsPerBlock;
             if (p0 < p1)
             {
-                RunTask<TK>(g, blk, plan, packB, bOff, p0, p1, i0, i1);
+                RunTask<TK>(g, blk, plan, packB, 0, p0, p1, i0, Math.Min(g.M, i0 + plan.RowsPerBlock));
             }
-        });
+        }
     }
 
     // Rows [i0, i1) of C times B panels [p0, p1) of this block, in row blocks of the kernel's MC.

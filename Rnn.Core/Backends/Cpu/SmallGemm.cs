@@ -36,20 +36,42 @@ internal static class SmallGemm
                 return;
             }
 
-            // Chunks of whole 32-column blocks, so no two threads write one cache line of C.
-            var args = g;
-            int blocks = (g.N + 31) / 32;
-            int chunks = Math.Min(blocks, threads);
-            System.Threading.Tasks.Parallel.For(0, chunks, parallel!, t =>
-            {
-                int from = Math.Min(args.N, blocks * t / chunks * 32);
-                int to = Math.Min(args.N, blocks * (t + 1) / chunks * 32);
-                Columns(args, a, from, to);
-            });
+            ColumnTasks.Execute(g, a, threads);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(a);
+        }
+    }
+
+    // Chunks of whole 32-column blocks, so no two threads write one cache line of C; the task
+    // object is reused per thread, so a batch-1 step allocates nothing.
+    private sealed class ColumnTasks : IForkJoinBody
+    {
+        [ThreadStatic]
+        private static ColumnTasks? cached;
+
+        private GemmArgs g;
+        private float[] a = Array.Empty<float>();
+        private int blocks, chunks;
+
+        public static void Execute(in GemmArgs g, float[] a, int threads)
+        {
+            var t = cached ?? new ColumnTasks();
+            cached = null;
+            (t.g, t.a) = (g, a);
+            t.blocks = (g.N + 31) / 32;
+            t.chunks = Math.Min(t.blocks, threads);
+            ForkJoin.Run(t, t.chunks, threads);
+            (t.g, t.a) = (default, Array.Empty<float>());
+            cached = t;
+        }
+
+        public void Run(int task)
+        {
+            int from = Math.Min(g.N, blocks * task / chunks * 32);
+            int to = Math.Min(g.N, blocks * (task + 1) / chunks * 32);
+            Columns(g, a, from, to);
         }
     }
 
