@@ -31,7 +31,8 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
     private IForkJoinBody? body;
     private Exception? failure;
 
-    /// <summary>Runs tasks [0, tasks) of body on up to <paramref name="threads"/> threads and returns when all are done.</summary>
+    /// <summary>Runs tasks [0, tasks) of body on up to <paramref name="threads"/> threads.</summary>
+    /// <remarks>Returns when every task has finished; the first exception a task threw is rethrown.</remarks>
     public static void Run(IForkJoinBody body, int tasks, int threads)
     {
         if (tasks <= 1 || threads <= 1)

@@ -16,7 +16,9 @@ namespace Rnn.Bench.Cases;
 /// gradients). Ours is the generic Rnn layer over a built-in cell (the fused sequence kernel);
 /// the peers are TorchSharp nn.LSTM / nn.GRU and, for LSTM inference, ONNX Runtime's LSTM op on
 /// the model our exporter writes. bytes/step is the managed memory one steady-state run
-/// allocates on all threads, divided by the time steps.
+/// allocates on all threads, divided by the time steps; loop bytes/step is what each extra time
+/// step adds (a run of all steps against one of half as many) beyond the tensors the caller gets
+/// back that grow with time (the output sequence, and in training its gradient).
 /// </summary>
 internal static class RecurrentCase
 {
@@ -50,6 +52,7 @@ internal static class RecurrentCase
 
         var timing = Harness.Measure(contenders, ctx.Warmups, ctx.Repeats);
         long bytes = Harness.AllocatedBytes(ours);
+        long loop = LoopBytesPerStep(shape, layer, be, train);
         torchRun?.Dispose();
         ort?.Dispose();
 
@@ -67,8 +70,29 @@ internal static class RecurrentCase
             string.Create(CultureInfo.InvariantCulture, $"{n} {timing.MedianCpuMs[i]:0}")));
         string notes = string.Create(CultureInfo.InvariantCulture,
             $"{shape.Describe()}; ours {flops / (timing.MedianMs[0] * 1e6):0.0} GFLOP/s; " +
-            $"bytes/step {bytes / shape.Time:N0} ({bytes / 1e6:0.0} MB a run); CPU ms {cpu}");
+            $"bytes/step {bytes / shape.Time:N0} ({bytes / 1e6:0.0} MB a run), loop bytes/step {loop:N0}; " +
+            $"CPU ms {cpu}");
         return new CaseResult(name, timing.MedianMs[0], peers, notes);
+    }
+
+    // (bytes of a run of T steps - bytes of a run of T/2) / (T/2), less the caller's tensors per
+    // step; each figure the smallest of three warm runs, so a refill of the array pool by an
+    // earlier case does not count.
+    private static long LoopBytesPerStep(RecurrentShape shape, RnnLayer layer, IBackend be, bool train)
+    {
+        long Run(int time)
+        {
+            var x = be.Zeros(new[] { shape.Batch, time, shape.Input });   // [batch, time, input]
+            var dy = be.Zeros(new[] { shape.Batch, time, shape.Hidden });   // [batch, time, hidden]
+            Action run = train ? () => TrainStep(layer, x, dy) : () => layer.Forward(x);
+            run();
+            return Enumerable.Range(0, 3).Min(_ => Harness.AllocatedBytes(run));
+        }
+
+        int half = shape.Time / 2;
+        long perStep = (Run(shape.Time) - Run(half)) / (shape.Time - half);
+        long callerPerStep = (train ? 2L : 1L) * shape.Batch * shape.Hidden * sizeof(float);
+        return perStep - callerPerStep;
     }
 
     private static (Module Cell, RnnLayer Layer) Build(RecurrentShape shape, IBackend be)

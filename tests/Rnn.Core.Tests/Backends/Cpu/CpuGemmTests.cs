@@ -70,7 +70,8 @@ public sealed class CpuGemmTests
                 be.GemmPacked(false, m, 0.5f, a, 0, k, packed, beta, actual, 0, n);
 
                 // Same kernels on the same panels: only the split into tasks may differ.
-                Assert.That(actual.ToArray(), Is.EqualTo(expected.ToArray()).Within(1e-5f), $"transB {tb}, beta {beta}");
+                Assert.That(actual.ToArray(), Is.EqualTo(expected.ToArray()).Within(1e-5f),
+                    $"transB {tb}, beta {beta}");
             }
         }
     }
