@@ -34,13 +34,14 @@ public sealed partial class CpuBackend
         Tensor cPrev, int cPrevOffset, Tensor hPrev, int hPrevOffset,
         Tensor c, int cOffset, Tensor h, int hOffset,
         Tensor? mask = null, int maskOffset = 0) =>
-        LstmGatesForwardUnits(0, hidden, batch, hidden, gates, gatesOffset, cPrev, cPrevOffset,
-            hPrev, hPrevOffset, c, cOffset, h, hOffset, mask, maskOffset);
+        LstmGatesForwardUnits(Simd != CpuSimd.Scalar, 0, hidden, batch, hidden, gates, gatesOffset,
+            cPrev, cPrevOffset, hPrev, hPrevOffset, c, cOffset, h, hOffset, mask, maskOffset);
 
     // LstmGatesForward for hidden units [u0, u1) of every row (all of them, or one task's share
-    // of a fused step): the four gate blocks are independent per unit.
+    // of a fused step): the four gate blocks are independent per unit. onePass: the single-pass
+    // vector kernel (SIMD paths); else TensorPrimitives, pass by pass (the scalar path).
     private static void LstmGatesForwardUnits(
-        int u0, int u1, int batch, int hidden,
+        bool onePass, int u0, int u1, int batch, int hidden,
         Tensor gates, int gatesOffset,
         Tensor cPrev, int cPrevOffset, Tensor hPrev, int hPrevOffset,
         Tensor c, int cOffset, Tensor h, int hOffset,
@@ -66,6 +67,12 @@ public sealed partial class CpuBackend
                 f.Clear();
                 gc.Clear();
                 o.Clear();
+                continue;
+            }
+
+            if (onePass)
+            {
+                Cpu.LstmGateRow.Forward(i, f, gc, o, cp, cn, hn);
                 continue;
             }
 

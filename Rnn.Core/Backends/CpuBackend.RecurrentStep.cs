@@ -118,7 +118,7 @@ public sealed partial class CpuBackend
             PackedGemm.RunColumns(Simd, Args, Packed!, starts[..Gates], u1 - u0);
             if (Gates == 4)
             {
-                LstmGatesForwardUnits(u0, u1, Batch, h, A!, AOffset, B!, BOffset, C!, COffset,
+                LstmGatesForwardUnits(Simd != CpuSimd.Scalar, u0, u1, Batch, h, A!, AOffset, B!, BOffset, C!, COffset,
                     D!, DOffset, E!, EOffset, Mask, MaskOffset);
             }
             else
