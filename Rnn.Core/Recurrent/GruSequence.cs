@@ -8,7 +8,9 @@ namespace Rnn.Core.Recurrent;
 /// <see cref="IBackend.GruGatesForward"/> call; reset-before needs the reset gate before the
 /// n-block GEMM, so it runs GEMM (z, r blocks), <see cref="IBackend.GruResetForward"/>,
 /// GEMM (r*h) W_hn^T, <see cref="IBackend.GruGatesForward"/>. One tape entry per sequence with a
-/// hand-written BPTT backward; weight gradients are GEMMs batched over all steps.
+/// hand-written BPTT backward; weight gradients are GEMMs batched over all steps. Scratch is
+/// pooled (<see cref="Workspace"/>), W_hh packed once per pass, and on the CPU a reset-after
+/// step runs GEMM and gates as one parallel region (CpuBackend.GruStepForward).
 /// </summary>
 internal static class GruSequence
 {

@@ -7,7 +7,9 @@ namespace Rnn.Core.Recurrent;
 /// one GEMM [time*batch, in] x W_ih^T, then per step one GEMM h W_hh^T and one
 /// <see cref="IBackend.LstmGatesForward"/> call; the whole sequence is one tape entry whose
 /// backward runs BPTT through <see cref="IBackend.LstmGatesBackward"/> and computes dW_ih,
-/// dW_hh, dbias and dx with GEMMs batched over all steps. Buffers are allocated once per call.
+/// dW_hh, dbias and dx with GEMMs batched over all steps. Scratch buffers come from a pooled
+/// <see cref="Workspace"/>; W_hh is packed once per pass (<see cref="RecurrentWeight"/>), and on
+/// the CPU a step's GEMM and gate kernel run as one parallel region (CpuBackend.LstmStepForward).
 /// </summary>
 internal static class LstmSequence
 {
