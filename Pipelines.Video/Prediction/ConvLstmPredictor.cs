@@ -14,10 +14,11 @@ namespace Pipelines.Video.Prediction;
 /// layers' hidden states gives each predicted frame's logits, unfolded back to pixels.
 /// </summary>
 /// <remarks>
-/// The paper feeds the forecaster nothing; our cell needs an input tensor, so it reads one
-/// all-zero channel, which contributes only the gate biases. Outputs are logits: apply a sigmoid
-/// for pixels in [0, 1] (<see cref="Predict"/> does), train with binary cross-entropy on them as
-/// the paper does.
+/// The paper feeds the forecaster nothing (<see cref="ForecasterInput.None"/>; our cell needs an
+/// input tensor, so it reads one all-zero channel, which contributes only the gate biases). The
+/// default, <see cref="ForecasterInput.PreviousFrame"/>, feeds it the previous frame instead
+/// (closed loop), which learns much faster. Outputs are logits: apply a sigmoid for pixels in
+/// [0, 1] (<see cref="Predict"/> does), train with binary cross-entropy on them as the paper does.
 /// </remarks>
 public sealed class ConvLstmPredictor : Module
 {
@@ -38,7 +39,7 @@ public sealed class ConvLstmPredictor : Module
         var encoderLayers = new List<ISequenceLayer>();
         var forecasterLayers = new List<ISequenceLayer>();
         int encoderIn = config.FoldedChannels;
-        int forecasterIn = 1;
+        int forecasterIn = config.ForecasterInput == ForecasterInput.None ? 1 : config.FoldedChannels;
         foreach (int filters in config.Hidden)
         {
             encoderLayers.Add(new RnnLayer(
@@ -84,11 +85,12 @@ public sealed class ConvLstmPredictor : Module
             batch, k, c.FoldedChannels, grid, grid);                            // [batch, K, C*p*p, grid, grid]
         var states = encoder.Forward(folded).States;
 
-        var nothing = context.Backend.Zeros(new[] { batch, n, 1, grid, grid }); // [batch, N, 1, grid, grid]
-        var hidden = ForecasterOutputs(nothing, states);                          // [batch, N, sum(F), grid, grid]
-        var rows = Ops.Reshape(hidden, batch * n, c.Hidden.Sum(), grid, grid);
-        var logits = SpaceToDepth.Unfold(readout.Forward(rows), c.Patch);        // [batch*N, C, size, size]
-        return Ops.Reshape(logits, batch, n, c.Channels, c.FrameSize, c.FrameSize);
+        var logits = c.ForecasterInput == ForecasterInput.None
+            ? OpenLoop(states, batch, n)
+            : ClosedLoop(states, Ops.Select(folded, 1, k - 1), n);   // [batch, N, C*p*p, grid, grid]
+        var pixels = SpaceToDepth.Unfold(
+            Ops.Reshape(logits, batch * n, c.FoldedChannels, grid, grid), c.Patch);   // [batch*N, C, size, size]
+        return Ops.Reshape(pixels, batch, n, c.Channels, c.FrameSize, c.FrameSize);
     }
 
     /// <summary>Predicted pixels in [0, 1] (sigmoid of <see cref="Forward"/>), same shape.</summary>
@@ -96,11 +98,13 @@ public sealed class ConvLstmPredictor : Module
     /// <param name="futureFrames">N; null for the trained number.</param>
     public Tensor Predict(Tensor context, int? futureFrames = null) => Ops.Sigmoid(Forward(context, futureFrames));
 
-    /// <summary>Runs the forecaster layers one by one, keeping each layer's hidden sequence.</summary>
-    private Tensor ForecasterOutputs(Tensor input, Tensor[] encoderStates)
+    /// <summary>Shi et al.'s forecaster: every layer unrolls N steps over zeros from the encoder's states.</summary>
+    private Tensor OpenLoop(Tensor[] encoderStates, int batch, int n)
     {
+        var c = Config;
+        int grid = c.GridSize;
+        var x = encoderStates[0].Backend.Zeros(new[] { batch, n, 1, grid, grid });   // [batch, N, 1, grid, grid]
         var outputs = new List<Tensor>();
-        var x = input;
         for (int i = 0; i < forecaster.Layers.Count; i++)
         {
             var layerStates = new[] { encoderStates[2 * i], encoderStates[2 * i + 1] };   // h, c
@@ -108,6 +112,40 @@ public sealed class ConvLstmPredictor : Module
             outputs.Add(x);
         }
 
-        return outputs.Count == 1 ? outputs[0] : Ops.Concat(outputs, 2);
+        var hidden = outputs.Count == 1 ? outputs[0] : Ops.Concat(outputs, 2);   // [batch, N, sum(F), grid, grid]
+        var rows = Ops.Reshape(hidden, batch * n, c.Hidden.Sum(), grid, grid);
+        return Ops.Reshape(readout.Forward(rows), batch, n, c.FoldedChannels, grid, grid);
+    }
+
+    /// <summary>
+    /// The conditioned forecaster: one step at a time (each layer run by the generic Rnn layer
+    /// over a one-step sequence, carrying its states), reading the previous frame, which is the
+    /// last context frame first and then its own sigmoid prediction.
+    /// </summary>
+    private Tensor ClosedLoop(Tensor[] encoderStates, Tensor lastFrame, int n)
+    {
+        var c = Config;
+        int batch = lastFrame.Dim(0), grid = c.GridSize;
+        var states = (Tensor[])encoderStates.Clone();
+        var previous = lastFrame;                                  // [batch, C*p*p, grid, grid]
+        var steps = new Tensor[n];
+        for (int t = 0; t < n; t++)
+        {
+            var x = Ops.Reshape(previous, batch, 1, c.FoldedChannels, grid, grid);
+            var hidden = new Tensor[forecaster.Layers.Count];
+            for (int i = 0; i < hidden.Length; i++)
+            {
+                var result = forecaster.Layers[i].Forward(x, new[] { states[2 * i], states[2 * i + 1] });
+                (states[2 * i], states[2 * i + 1]) = (result.States[0], result.States[1]);
+                x = result.Output;                                                        // [batch, 1, F_i, grid, grid]
+                hidden[i] = Ops.Reshape(x, batch, c.Hidden[i], grid, grid);
+            }
+
+            var joined = hidden.Length == 1 ? hidden[0] : Ops.Concat(hidden, 1);     // [batch, sum(F), grid, grid]
+            steps[t] = readout.Forward(joined);                                          // [batch, C*p*p, grid, grid]
+            previous = Ops.Sigmoid(steps[t]);
+        }
+
+        return Ops.Stack(steps, 1);
     }
 }

@@ -28,6 +28,9 @@ public sealed record PredictorConfig
     /// <summary>ConvLSTM kernel side (odd).</summary>
     public int Kernel { get; init; } = 3;
 
+    /// <summary>What the forecaster reads at each step.</summary>
+    public ForecasterInput ForecasterInput { get; init; } = ForecasterInput.PreviousFrame;
+
     /// <summary>Frames the model reads (K).</summary>
     public int ContextFrames { get; init; } = 10;
 
@@ -49,6 +52,7 @@ public sealed record PredictorConfig
         Check(Hidden.Length >= 1 && Hidden.All(h => h >= 1), nameof(Hidden), string.Join(",", Hidden),
             "one or more positive filter counts");
         Check(Kernel >= 1 && Kernel % 2 == 1, nameof(Kernel), Kernel, "odd and positive");
+        Check(Enum.IsDefined(ForecasterInput), nameof(ForecasterInput), ForecasterInput, "None or PreviousFrame");
         Check(ContextFrames >= 1, nameof(ContextFrames), ContextFrames, "at least 1");
         Check(FutureFrames >= 1, nameof(FutureFrames), FutureFrames, "at least 1");
     }
@@ -63,6 +67,7 @@ public sealed record PredictorConfig
         a["patch"] = Patch;
         a["hidden"] = new JsonArray(Hidden.Select(h => (JsonNode?)JsonValue.Create(h)).ToArray());
         a["kernel"] = Kernel;
+        a["forecaster_input"] = ForecasterInput == ForecasterInput.None ? "none" : "previous_frame";
         a["context_frames"] = ContextFrames;
         a["future_frames"] = FutureFrames;
         var p = config.Preprocessing;
@@ -91,6 +96,7 @@ public sealed record PredictorConfig
             Patch = config.Get<int>("architecture.patch"),
             Hidden = config.Get<int[]>("architecture.hidden"),
             Kernel = config.Get<int>("architecture.kernel"),
+            ForecasterInput = ParseInput(config),
             ContextFrames = config.Get<int>("architecture.context_frames"),
             FutureFrames = config.Get<int>("architecture.future_frames"),
         };
@@ -104,6 +110,18 @@ public sealed record PredictorConfig
         }
 
         return result;
+    }
+
+    private static ForecasterInput ParseInput(ModelConfig config)
+    {
+        string text = config.Get("architecture.forecaster_input", "none");
+        return text switch
+        {
+            "none" => ForecasterInput.None,
+            "previous_frame" => ForecasterInput.PreviousFrame,
+            _ => throw new InvalidDataException(
+                $"{config.Source}: architecture.forecaster_input is '{text}', expected none or previous_frame"),
+        };
     }
 
     private static void Check(bool ok, string name, object value, string expected)

@@ -14,10 +14,11 @@ public sealed class ConvLstmPredictorTests
         FrameSize = 8, Patch = 2, Hidden = new[] { 6, 4 }, ContextFrames = 3, FutureFrames = 2,
     };
 
-    [Test]
-    public void Forward_GivesOneFramePerFutureStep_ForAnyKAndN()
+    [TestCase(ForecasterInput.PreviousFrame)]
+    [TestCase(ForecasterInput.None)]
+    public void Forward_GivesOneFramePerFutureStep_ForAnyKAndN(ForecasterInput input)
     {
-        var model = new ConvLstmPredictor(Tiny, new Rng(1));
+        var model = new ConvLstmPredictor(Tiny with { ForecasterInput = input }, new Rng(1));
         var x = new Rng(2).UniformUnit(Backends.Default, 2, 3, 1, 8, 8);
 
         Assert.That(model.Forward(x).ShapeArray, Is.EqualTo(new[] { 2, 2, 1, 8, 8 }));
@@ -36,11 +37,12 @@ public sealed class ConvLstmPredictorTests
         Assert.That(e!.Message, Does.Contain("[1, 3, 1, 16, 16]"));
     }
 
-    [Test]
-    public void Training_LearnsToContinueAMovingBar()
+    [TestCase(ForecasterInput.PreviousFrame)]
+    [TestCase(ForecasterInput.None)]
+    public void Training_LearnsToContinueAMovingBar(ForecasterInput input)
     {
         // A vertical bar moving right one pixel per frame: the future is fully determined by the context.
-        var model = new ConvLstmPredictor(Tiny, new Rng(7));
+        var model = new ConvLstmPredictor(Tiny with { ForecasterInput = input }, new Rng(7));
         var adam = new Adam(model.NamedParameters(), 0.02f);
         var (context, future) = Bars();
         float first = 0, last = 0;

@@ -10,7 +10,10 @@ public sealed class PredictorConfigTests
     [Test]
     public void RoundTripsThroughConfigJson()
     {
-        var config = new PredictorConfig { Hidden = new[] { 8, 4 }, Patch = 2, ContextFrames = 5, FutureFrames = 3 };
+        var config = new PredictorConfig
+        {
+            Hidden = new[] { 8, 4 }, Patch = 2, ContextFrames = 5, FutureFrames = 3, ForecasterInput = ForecasterInput.None,
+        };
 
         var back = PredictorConfig.FromModelConfig(ModelConfig.Parse(config.ToModelConfig().ToJson()));
 
