@@ -43,7 +43,7 @@ public sealed class MnistImages
     }
 
     /// <summary>Reads an idx3 file (".gz" is decompressed).</summary>
-    /// <exception cref="InvalidDataException">The file is not a well-formed idx3 image file; names the file.</exception>
+    /// <exception cref="InvalidDataException">Not a well-formed idx3 image file; the message names it.</exception>
     public static MnistImages Read(string path)
     {
         if (!File.Exists(path))

@@ -3,7 +3,9 @@ using Pipelines.Video.Metrics;
 
 namespace Pipelines.Video.Prediction;
 
-/// <summary>What <see cref="ClipPredictor"/> read, predicted and scored. Frames are [count, channels, size, size] in [0, 1].</summary>
+/// <summary>
+/// What <see cref="ClipPredictor"/> read, predicted and scored. Frames are [channels, size, size] in [0, 1].
+/// </summary>
 /// <param name="Source">The clip's header information (its own frame size, codec, rate).</param>
 /// <param name="FrameSize">Side of the frames the model saw.</param>
 /// <param name="Channels">Channels of those frames.</param>

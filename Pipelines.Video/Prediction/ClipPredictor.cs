@@ -16,7 +16,9 @@ public static class ClipPredictor
     /// <param name="model">A trained predictor.</param>
     /// <param name="clip">The video file.</param>
     /// <param name="options">K, N, start and sampling.</param>
-    /// <exception cref="VideoFormatException">Unreadable, corrupt or zero-frame clip, or fewer than K + N frames.</exception>
+    /// <exception cref="VideoFormatException">
+    /// Unreadable, corrupt or zero-frame clip, or fewer than K + N frames.
+    /// </exception>
     public static ClipPrediction Predict(ConvLstmPredictor model, string clip, ClipPredictionOptions? options = null)
     {
         options ??= new ClipPredictionOptions();
@@ -25,7 +27,8 @@ public static class ClipPredictor
         int n = options.FutureFrames ?? c.FutureFrames;
         if (k < 1 || n < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), $"context and future frames must be >= 1; got {k}, {n}");
+            throw new ArgumentOutOfRangeException(
+                nameof(options), $"context and future frames must be >= 1; got {k}, {n}");
         }
 
         var read = new VideoReadOptions

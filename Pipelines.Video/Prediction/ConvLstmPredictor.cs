@@ -66,7 +66,12 @@ public sealed class ConvLstmPredictor : Module
     /// </summary>
     /// <param name="context">The frames read, [batch, K, channels, size, size].</param>
     /// <param name="futureFrames">N; null for the trained number.</param>
-    public Tensor Forward(Tensor context, int? futureFrames = null)
+    /// <param name="teacher">
+    /// Training only, closed loop only: scheduled sampling (Bengio et al., 2015). At each step the
+    /// forecaster reads the true previous frame (from <see cref="TeacherForcing.Future"/>) with
+    /// probability <see cref="TeacherForcing.Probability"/>, else its own prediction.
+    /// </param>
+    public Tensor Forward(Tensor context, int? futureFrames = null, TeacherForcing? teacher = null)
     {
         var c = Config;
         int n = futureFrames ?? c.FutureFrames;
@@ -87,7 +92,7 @@ public sealed class ConvLstmPredictor : Module
 
         var logits = c.ForecasterInput == ForecasterInput.None
             ? OpenLoop(states, batch, n)
-            : ClosedLoop(states, Ops.Select(folded, 1, k - 1), n);   // [batch, N, C*p*p, grid, grid]
+            : ClosedLoop(states, Ops.Select(folded, 1, k - 1), n, teacher);   // [batch, N, C*p*p, grid, grid]
         var pixels = SpaceToDepth.Unfold(
             Ops.Reshape(logits, batch * n, c.FoldedChannels, grid, grid), c.Patch);   // [batch*N, C, size, size]
         return Ops.Reshape(pixels, batch, n, c.Channels, c.FrameSize, c.FrameSize);
@@ -97,6 +102,19 @@ public sealed class ConvLstmPredictor : Module
     /// <param name="context">The frames read, [batch, K, channels, size, size].</param>
     /// <param name="futureFrames">N; null for the trained number.</param>
     public Tensor Predict(Tensor context, int? futureFrames = null) => Ops.Sigmoid(Forward(context, futureFrames));
+
+    private Tensor FoldFuture(Tensor future, int n)
+    {
+        var c = Config;
+        if (future.Rank != 5 || future.Dim(1) != n)
+        {
+            throw new ArgumentException($"teacher frames must be [batch, {n}, ...]; got {future.Describe()}");
+        }
+
+        int batch = future.Dim(0), grid = c.GridSize;
+        var frames = Ops.Reshape(future, batch * n, c.Channels, c.FrameSize, c.FrameSize);
+        return Ops.Reshape(SpaceToDepth.Fold(frames, c.Patch), batch, n, c.FoldedChannels, grid, grid);
+    }
 
     /// <summary>Shi et al.'s forecaster: every layer unrolls N steps over zeros from the encoder's states.</summary>
     private Tensor OpenLoop(Tensor[] encoderStates, int batch, int n)
@@ -108,7 +126,7 @@ public sealed class ConvLstmPredictor : Module
         for (int i = 0; i < forecaster.Layers.Count; i++)
         {
             var layerStates = new[] { encoderStates[2 * i], encoderStates[2 * i + 1] };   // h, c
-            x = forecaster.Layers[i].Forward(x, layerStates).Output;                        // [batch, N, F_i, grid, grid]
+            x = forecaster.Layers[i].Forward(x, layerStates).Output;   // [batch, N, F_i, grid, grid]
             outputs.Add(x);
         }
 
@@ -122,9 +140,10 @@ public sealed class ConvLstmPredictor : Module
     /// over a one-step sequence, carrying its states), reading the previous frame, which is the
     /// last context frame first and then its own sigmoid prediction.
     /// </summary>
-    private Tensor ClosedLoop(Tensor[] encoderStates, Tensor lastFrame, int n)
+    private Tensor ClosedLoop(Tensor[] encoderStates, Tensor lastFrame, int n, TeacherForcing? teacher)
     {
         var c = Config;
+        var truth = teacher is null ? null : FoldFuture(teacher.Future, n);   // [batch, N, C*p*p, grid, grid]
         int batch = lastFrame.Dim(0), grid = c.GridSize;
         var states = (Tensor[])encoderStates.Clone();
         var previous = lastFrame;                                  // [batch, C*p*p, grid, grid]
@@ -143,7 +162,9 @@ public sealed class ConvLstmPredictor : Module
 
             var joined = hidden.Length == 1 ? hidden[0] : Ops.Concat(hidden, 1);     // [batch, sum(F), grid, grid]
             steps[t] = readout.Forward(joined);                                          // [batch, C*p*p, grid, grid]
-            previous = Ops.Sigmoid(steps[t]);
+            previous = truth is not null && teacher!.Rng.NextFloat() < teacher.Probability
+                ? Ops.Select(truth, 1, t)
+                : Ops.Sigmoid(steps[t]);
         }
 
         return Ops.Stack(steps, 1);

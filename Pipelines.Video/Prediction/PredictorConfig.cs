@@ -23,7 +23,7 @@ public sealed record PredictorConfig
     public int Patch { get; init; } = 4;
 
     /// <summary>Filters of each stacked ConvLSTM layer (encoder and forecaster alike).</summary>
-    public int[] Hidden { get; init; } = { 32, 32 };
+    public int[] Hidden { get; init; } = { 16, 16 };
 
     /// <summary>ConvLSTM kernel side (odd).</summary>
     public int Kernel { get; init; } = 3;

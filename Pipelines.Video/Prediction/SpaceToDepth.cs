@@ -29,7 +29,8 @@ public static class SpaceToDepth
         return Ops.Reshape(moved, n, c * patch * patch, h / patch, w / patch);
     }
 
-    /// <summary>The inverse of <see cref="Fold"/>: [batch, channels*p*p, h, w] -> [batch, channels, h*p, w*p].</summary>
+    /// <summary>The inverse of <see cref="Fold"/>: [batch, channels*p*p, h, w] -> [batch, channels, h*p, w*p].
+    /// </summary>
     public static Tensor Unfold(Tensor x, int patch)
     {
         if (patch == 1)

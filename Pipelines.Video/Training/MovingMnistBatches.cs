@@ -68,7 +68,8 @@ public sealed class MovingMnistBatches : IBatchSource<VideoBatch>
             || sequences.Any(q => q.Length != sequences[0].Length))
         {
             throw new ArgumentException(
-                $"sequences must all be {frames} square frames of {channels} channel(s); got {sequences[0].Length} values");
+                $"sequences must all be {frames} square frames of {channels} channel(s); " +
+                $"got {sequences[0].Length} values");
         }
 
         var x = new float[sequences.Count * context * perFrame];   // [batch, K, channels, size, size]

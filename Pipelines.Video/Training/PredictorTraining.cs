@@ -34,8 +34,17 @@ public static class PredictorTraining
         long warmup = Math.Min(50, Math.Max(1, total / 10));
         var schedule = new WarmupSchedule(
             new CosineSchedule(options.LearningRate, total, options.LearningRate / 10), warmup, 0.1f);
-        var trainer = new Trainer<VideoBatch>(model, new Adam(model.NamedParameters(), options.LearningRate),
-            b => BceWithLogitsLoss.Compute(model.Forward(b.Context), b.Future),
+        var adam = new Adam(model.NamedParameters(), options.LearningRate);
+        var sampling = new Rng(options.Seed ^ 0x7EAC4E5UL);
+        long decay = Math.Max(1, (long)(total * options.TeacherForcingFraction));
+        var trainer = new Trainer<VideoBatch>(model, adam,
+            b =>
+            {
+                // Scheduled sampling: the truth is read always at first, never after the decay.
+                float p = Math.Max(0f, 1f - (float)adam.StepCount / decay);
+                var teacher = options.TeacherForcingFraction > 0 ? new TeacherForcing(b.Future, p, sampling) : null;
+                return BceWithLogitsLoss.Compute(model.Forward(b.Context, null, teacher), b.Future);
+            },
             new TrainerOptions
             {
                 Epochs = options.Epochs,
@@ -46,6 +55,7 @@ public static class PredictorTraining
                 CheckpointEverySteps = options.CheckpointEverySteps,
                 Resume = options.Resume,
             });
+        trainer.TrackRng("scheduled_sampling", sampling);
         trainer.Validator = _ =>
         {
             var metrics = Validate(model, validation);
@@ -57,8 +67,10 @@ public static class PredictorTraining
         return trainer.Fit(batches, progress, cancellation);
     }
 
-    /// <summary>Validation metrics by name: val_mse (summed per frame), val_mse_mean, val_ssim, baseline, ratio.</summary>
-    public static IReadOnlyDictionary<string, double> Validate(ConvLstmPredictor model, IReadOnlyList<float[]> sequences)
+    /// <summary>Validation metrics by name: val_mse (summed per frame), val_mse_mean, val_ssim, baseline, ratio.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> Validate(
+        ConvLstmPredictor model, IReadOnlyList<float[]> sequences)
     {
         var (scores, baseline) = PredictionEvaluator.Evaluate(model, sequences);
         return new Dictionary<string, double>

@@ -19,19 +19,25 @@ public sealed record PredictorTrainingOptions
     public MovingMnistOptions Sequences { get; init; } = new();
 
     /// <summary>Epochs of the run.</summary>
-    public int Epochs { get; init; } = 8;
+    public int Epochs { get; init; } = 6;
 
     /// <summary>Optimizer steps per epoch.</summary>
-    public int BatchesPerEpoch { get; init; } = 200;
+    public int BatchesPerEpoch { get; init; } = 300;
 
     /// <summary>Sequences per step (generated on the fly).</summary>
-    public int BatchSize { get; init; } = 8;
+    public int BatchSize { get; init; } = 4;
 
     /// <summary>Peak Adam learning rate (cosine decay to a tenth of it, after a short warm-up).</summary>
     public float LearningRate { get; init; } = 2e-3f;
 
     /// <summary>Global gradient-norm clip.</summary>
     public float ClipGradientNorm { get; init; } = 5f;
+
+    /// <summary>
+    /// Share of the run over which the chance of feeding the forecaster the true previous frame
+    /// falls linearly from 1 to 0 (scheduled sampling); 0 turns teacher forcing off.
+    /// </summary>
+    public double TeacherForcingFraction { get; init; } = 0.6;
 
     /// <summary>Seed of the weights and of the training sequences.</summary>
     public ulong Seed { get; init; } = 1;
@@ -68,6 +74,12 @@ public sealed record PredictorTrainingOptions
             throw new ArgumentOutOfRangeException(nameof(Epochs),
                 $"epochs, batches per epoch, batch size and validation sequences must be >= 1; got " +
                 $"{Epochs}, {BatchesPerEpoch}, {BatchSize}, {ValidationSequences}");
+        }
+
+        if (!(TeacherForcingFraction >= 0 && TeacherForcingFraction <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TeacherForcingFraction),
+                $"teacher forcing fraction must be in [0, 1]; got {TeacherForcingFraction}");
         }
 
         if (!(LearningRate > 0) || !(ClipGradientNorm > 0) || CheckpointEverySteps < 0)

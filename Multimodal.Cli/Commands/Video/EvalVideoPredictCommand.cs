@@ -99,7 +99,8 @@ public static class EvalVideoPredictCommand
         ["baseline_ssim"] = b.MeanSsim,
         ["ratio"] = m.MeanMseSum / Math.Max(b.MeanMseSum, 1e-12),
         ["sequences"] = count,
-        ["mse_per_frame"] = new JsonArray(m.MseSum.Select(v => (JsonNode?)JsonValue.Create(Math.Round(v, 3))).ToArray()),
+        ["mse_per_frame"] = new JsonArray(
+            m.MseSum.Select(v => (JsonNode?)JsonValue.Create(Math.Round(v, 3))).ToArray()),
     }.ToJsonString();
 
     private static string Text(FrameScores m, FrameScores b, int count)
@@ -107,11 +108,13 @@ public static class EvalVideoPredictCommand
         var c = CultureInfo.InvariantCulture;
         double ratio = m.MeanMseSum / Math.Max(b.MeanMseSum, 1e-12);
         return string.Create(c,
-            $"per-frame MSE (summed over pixels)  {m.MeanMseSum:0.00}   baseline {b.MeanMseSum:0.00}   ratio {ratio:0.000}\n" +
+            $"per-frame MSE (summed over pixels)  {m.MeanMseSum:0.00}   baseline {b.MeanMseSum:0.00}   " +
+            $"ratio {ratio:0.000}\n" +
             $"per-frame MSE (mean per pixel)      {m.MeanMseMean:0.00000}   baseline {b.MeanMseMean:0.00000}\n" +
             $"SSIM                                {m.MeanSsim:0.0000}   baseline {b.MeanSsim:0.0000}\n" +
             $"MSE by predicted frame  {string.Join(" ", m.MseSum.Select(v => v.ToString("0", c)))}\n" +
-            $"test sequences  {count} (Moving-MNIST, MNIST test digits 9000-9999, fixed seed); baseline = copy last frame");
+            $"test sequences  {count} (Moving-MNIST, MNIST test digits 9000-9999, fixed seed); " +
+            "baseline = copy last frame");
     }
 
     private sealed class Inline(Action<int> report) : IProgress<int>

@@ -9,7 +9,7 @@ namespace Multimodal.Cli.Commands.Video;
 
 /// <summary>
 /// <c>multimodal train video-predict --out DIR [--mnist FILE] [--epochs E] [--batches B] [--batch S]
-/// [--hidden 32,32] [--patch 4] [--lr R] [--seed N] [--resume]</c>: trains the ConvLSTM
+/// [--hidden 16,16] [--teacher-forcing F] [--patch 4] [--lr R] [--seed N] [--resume]</c>: trains the ConvLSTM
 /// encoder-forecaster on Moving-MNIST generated on the fly, with a progress bar, one line per
 /// epoch (loss, validation MSE against the copy-last-frame baseline), checkpoints in
 /// DIR/checkpoints and the model directory rewritten at every epoch end.
@@ -19,26 +19,38 @@ public static class TrainVideoPredictCommand
     /// <summary>The <c>video-predict</c> subcommand of <c>train</c>.</summary>
     public static Command Build(CliContext context)
     {
-        var outDir = new Option<string>("--out") { Description = "Model directory to write", Required = true, HelpName = "dir" };
+        var outDir = new Option<string>("--out")
+        {
+            Description = "Model directory to write", Required = true, HelpName = "dir",
+        };
         var mnist = new Option<string?>("--mnist")
         {
             Description = $"MNIST idx3 images (default: ../shared/data/mnist/{MnistLocator.FileName})",
             HelpName = "file",
         };
         var epochs = Count("--epochs", "Epochs", 6);
-        var batches = Count("--batches", "Optimizer steps per epoch", 250);
-        var batch = Count("--batch", "Sequences per step", 8);
+        var batches = Count("--batches", "Optimizer steps per epoch", 300);
+        var batch = Count("--batch", "Sequences per step", 4);
         var hidden = new Option<string>("--hidden")
         {
-            Description = "Filters of each ConvLSTM layer", DefaultValueFactory = _ => "32,32", HelpName = "f1,f2,..",
+            Description = "Filters of each ConvLSTM layer", DefaultValueFactory = _ => "16,16", HelpName = "f1,f2,..",
         };
         var patch = Count("--patch", "Space-to-depth patch side (1: none)", 4);
-        var lr = new Option<double>("--lr") { Description = "Peak Adam learning rate", DefaultValueFactory = _ => 2e-3 };
+        var lr = new Option<double>("--lr")
+        {
+            Description = "Peak Adam learning rate", DefaultValueFactory = _ => 2e-3,
+        };
+        var teacher = new Option<double>("--teacher-forcing")
+        {
+            Description = "Share of the run over which scheduled sampling goes from true to predicted frames (0: off)",
+            DefaultValueFactory = _ => 0.6,
+            HelpName = "fraction",
+        };
         var seed = Count("--seed", "Seed of the weights and the training sequences", 1);
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in DIR" };
         var command = new Command("video-predict", "Train the ConvLSTM next-frame model on Moving-MNIST")
         {
-            outDir, mnist, epochs, batches, batch, hidden, patch, lr, seed, resume,
+            outDir, mnist, epochs, batches, batch, hidden, patch, lr, teacher, seed, resume,
         };
         command.SetAction((parse, ct) =>
         {
@@ -46,11 +58,15 @@ public static class TrainVideoPredictCommand
             {
                 MnistImagesPath = MnistLocator.Resolve(parse.GetValue(mnist), context.Environment),
                 OutputDirectory = parse.GetValue(outDir)!,
-                Model = new PredictorConfig { Hidden = ParseHidden(parse.GetValue(hidden)!), Patch = parse.GetValue(patch) },
+                Model = new PredictorConfig
+                {
+                    Hidden = ParseHidden(parse.GetValue(hidden)!), Patch = parse.GetValue(patch),
+                },
                 Epochs = parse.GetValue(epochs),
                 BatchesPerEpoch = parse.GetValue(batches),
                 BatchSize = parse.GetValue(batch),
                 LearningRate = (float)parse.GetValue(lr),
+                TeacherForcingFraction = parse.GetValue(teacher),
                 Seed = (ulong)parse.GetValue(seed),
                 Resume = parse.GetValue(resume),
             };
@@ -74,7 +90,8 @@ public static class TrainVideoPredictCommand
         var output = context.Environment.Out;
         var m = options.Model;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"train video-predict: Moving-MNIST {m.FrameSize}x{m.FrameSize}, {m.ContextFrames} in / {m.FutureFrames} out; " +
+            $"train video-predict: Moving-MNIST {m.FrameSize}x{m.FrameSize}, " +
+            $"{m.ContextFrames} in / {m.FutureFrames} out; " +
             $"ConvLSTM [{string.Join(",", m.Hidden)}] on {m.GridSize}x{m.GridSize} ({m.Patch}x{m.Patch} patches); " +
             $"{options.Epochs} epochs x {options.BatchesPerEpoch} steps x {options.BatchSize} sequences"));
         TrainingResult result;
@@ -86,10 +103,12 @@ public static class TrainVideoPredictCommand
 
         if (options.Resume && result.ResumedFrom is null)
         {
-            output.WriteLine($"no checkpoint in {Path.Combine(options.OutputDirectory, "checkpoints")}; trained from scratch");
+            string checkpoints = Path.Combine(options.OutputDirectory, "checkpoints");
+            output.WriteLine($"no checkpoint in {checkpoints}; trained from scratch");
         }
 
-        output.WriteLine($"saved {options.OutputDirectory} (config.json, weights.safetensors) after {result.Steps} steps");
+        output.WriteLine(
+            $"saved {options.OutputDirectory} (config.json, weights.safetensors) after {result.Steps} steps");
         return ExitCodes.Success;
     }
 

@@ -11,7 +11,9 @@ public static class VideoModelLocator
     /// <summary>The bundled model used when <c>--model</c> is not given.</summary>
     public const string DefaultModel = "video-predict-mnist";
 
-    /// <summary><paramref name="explicitDirectory"/> when given, else models/video-predict-mnist in the models folder.</summary>
+    /// <summary>
+    /// <paramref name="explicitDirectory"/> when given, else models/video-predict-mnist in the models folder.
+    /// </summary>
     /// <exception cref="CliException">No directory was given and no bundled model was found.</exception>
     public static string Resolve(string? explicitDirectory, CliEnvironment environment)
     {

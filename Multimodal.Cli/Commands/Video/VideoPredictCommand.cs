@@ -31,7 +31,10 @@ public sealed class VideoPredictCommand : ICommandModule
         var at = new Option<double>("--at") { Description = "Start of the context in seconds", HelpName = "seconds" };
         at.Validators.Add(r => NonNegative(r, "--at"));
         var stride = Positive("--stride", "Take every n-th frame of the clip");
-        var fps = new Option<double?>("--fps") { Description = "Sample the clip at this rate instead", HelpName = "rate" };
+        var fps = new Option<double?>("--fps")
+        {
+            Description = "Sample the clip at this rate instead", HelpName = "rate",
+        };
         var outDir = new Option<string?>("--out", "-o")
         {
             Description = "Folder for the outputs (default: <clip name>-prediction beside the clip)",

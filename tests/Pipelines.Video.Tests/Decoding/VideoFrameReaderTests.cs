@@ -17,7 +17,8 @@ public sealed class VideoFrameReaderTests
     [Test]
     public void H264Mp4_DecodesEveryFrameWithTimestampsAndMotion()
     {
-        using var reader = VideoFrameReader.Open(TestClips.H264Square, new VideoReadOptions { Color = FrameColor.Gray });
+        var gray = new VideoReadOptions { Color = FrameColor.Gray };
+        using var reader = VideoFrameReader.Open(TestClips.H264Square, gray);
         var frames = reader.ReadFrames().ToList();
 
         Assert.That(reader.Info.Codec, Is.EqualTo("h264"));
@@ -49,7 +50,8 @@ public sealed class VideoFrameReaderTests
         var frames = VideoFrameReader.Read(TestClips.H264Square, new VideoReadOptions { Fps = 4 }).ToList();
 
         // 10 fps sampled at 4 fps: the first frame at or after 0, 0.25, 0.5, ... s.
-        Assert.That(frames.Select(f => f.SourceIndex), Is.EqualTo(new[] { 0, 3, 5, 8, 10, 13, 15, 18, 20, 23, 25, 28 }));
+        int[] expected = { 0, 3, 5, 8, 10, 13, 15, 18, 20, 23, 25, 28 };
+        Assert.That(frames.Select(f => f.SourceIndex), Is.EqualTo(expected));
     }
 
     [Test]
@@ -76,7 +78,8 @@ public sealed class VideoFrameReaderTests
     public void StartPastTheEnd_SaysWhereTheClipEnds()
     {
         var options = new VideoReadOptions { StartSeconds = 9 };
-        var e = Assert.Throws<VideoFormatException>(() => VideoFrameReader.Read(TestClips.H264Square, options).ToList());
+        var e = Assert.Throws<VideoFormatException>(
+            () => VideoFrameReader.Read(TestClips.H264Square, options).ToList());
 
         Assert.That(e!.Message, Does.Contain("no frames at or after 9 s").And.Contain("ends at 2.9 s"));
     }
@@ -208,7 +211,8 @@ public sealed class VideoFrameReaderTests
     public void LongClip_StreamsWithoutHoldingFrames()
     {
         // 400 frames of 160x120 RGB would be 23 MB held at once; streaming keeps only one.
-        string path = TestClips.Write(Path.Combine(dir, "long.avi"), "MJPG", frames: 400, width: 160, height: 120, fps: 25);
+        string path = TestClips.Write(
+            Path.Combine(dir, "long.avi"), "MJPG", frames: 400, width: 160, height: 120, fps: 25);
         int count = 0;
         double lastTime = -1;
         foreach (var frame in VideoFrameReader.Read(path, new VideoReadOptions { Color = FrameColor.Gray }))

@@ -28,7 +28,8 @@ public sealed class PredictionOutputTests
     {
         var model = new ConvLstmPredictor(Small, new Rng(1));
 
-        var result = ClipPredictor.Predict(model, TestClips.H264Square, new ClipPredictionOptions { StartSeconds = 0.5 });
+        var options = new ClipPredictionOptions { StartSeconds = 0.5 };
+        var result = ClipPredictor.Predict(model, TestClips.H264Square, options);
         var (files, video) = PredictionWriter.Write(result, Path.Combine(dir, "out"), "square.mp4");
 
         Assert.That(result.Resized, Is.True);

@@ -29,6 +29,28 @@ public sealed class ConvLstmPredictorTests
     }
 
     [Test]
+    public void TeacherForcing_FeedsTheTruePreviousFrame()
+    {
+        var model = new ConvLstmPredictor(Tiny with { FutureFrames = 3 }, new Rng(1));
+        var x = new Rng(2).UniformUnit(Backends.Default, 1, 3, 1, 8, 8);
+        var future = new Rng(3).UniformUnit(Backends.Default, 1, 3, 1, 8, 8);
+        var changed = future.ToArray();
+        changed[64 + 5] = 1f - changed[64 + 5];   // one pixel of the second true frame
+
+        var a = model.Forward(x, 3, new TeacherForcing(future, 1f, new Rng(4))).ToArray();
+        var changedFuture = Tensor.FromArray(changed, 1, 3, 1, 8, 8);
+        var b = model.Forward(x, 3, new TeacherForcing(changedFuture, 1f, new Rng(4))).ToArray();
+        var free = model.Forward(x, 3).ToArray();
+
+        // Steps 1 and 2 never read true frame 2; step 3 does.
+        Assert.That(b[..128], Is.EqualTo(a[..128]));
+        Assert.That(b[128..], Is.Not.EqualTo(a[128..]));
+        // The first step reads the last context frame either way; later ones differ from the free run.
+        Assert.That(free[..64], Is.EqualTo(a[..64]));
+        Assert.That(free[64..], Is.Not.EqualTo(a[64..]));
+    }
+
+    [Test]
     public void WrongFrameSize_IsRefusedWithTheShape()
     {
         var model = new ConvLstmPredictor(Tiny, new Rng(1));

@@ -12,7 +12,8 @@ public sealed class PredictorConfigTests
     {
         var config = new PredictorConfig
         {
-            Hidden = new[] { 8, 4 }, Patch = 2, ContextFrames = 5, FutureFrames = 3, ForecasterInput = ForecasterInput.None,
+            Hidden = new[] { 8, 4 }, Patch = 2, ContextFrames = 5, FutureFrames = 3,
+            ForecasterInput = ForecasterInput.None,
         };
 
         var back = PredictorConfig.FromModelConfig(ModelConfig.Parse(config.ToModelConfig().ToJson()));
@@ -26,7 +27,8 @@ public sealed class PredictorConfigTests
     {
         var json = new PredictorConfig().ToModelConfig().ToJson().Replace("\"patch\": 4", "\"patch\": 5");
 
-        var e = Assert.Throws<InvalidDataException>(() => PredictorConfig.FromModelConfig(ModelConfig.Parse(json, "m/config.json")));
+        var parsed = ModelConfig.Parse(json, "m/config.json");
+        var e = Assert.Throws<InvalidDataException>(() => PredictorConfig.FromModelConfig(parsed));
 
         Assert.That(e!.Message, Does.Contain("m/config.json").And.Contain("Patch").And.Contain("got 5"));
     }
@@ -37,7 +39,10 @@ public sealed class PredictorConfigTests
         string dir = Path.Combine(Path.GetTempPath(), "video-model-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var config = new PredictorConfig { FrameSize = 8, Patch = 2, Hidden = new[] { 4 }, ContextFrames = 2, FutureFrames = 2 };
+            var config = new PredictorConfig
+            {
+                FrameSize = 8, Patch = 2, Hidden = new[] { 4 }, ContextFrames = 2, FutureFrames = 2,
+            };
             var model = new ConvLstmPredictor(config, new Rng(3));
             PredictorDirectory.Save(dir, model);
             var loaded = PredictorDirectory.Load(dir);

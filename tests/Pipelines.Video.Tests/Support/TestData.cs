@@ -8,7 +8,8 @@ internal static class TestData
     {
         get
         {
-            for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+            var start = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+            for (var dir = start; dir is not null; dir = dir.Parent)
             {
                 string path = Path.Combine(dir.FullName, "shared", "data", "mnist", "t10k-images-idx3-ubyte.gz");
                 if (File.Exists(path))
@@ -25,5 +26,6 @@ internal static class TestData
     private static Pipelines.Video.Data.MnistImages? images;
 
     /// <summary>The 10,000 MNIST test digits, read once per test run.</summary>
-    public static Pipelines.Video.Data.MnistImages Images => images ??= Pipelines.Video.Data.MnistImages.Read(MnistImages);
+    public static Pipelines.Video.Data.MnistImages Images =>
+        images ??= Pipelines.Video.Data.MnistImages.Read(MnistImages);
 }

@@ -26,7 +26,8 @@ public sealed class VideoPredictCommandTests
     {
         string outDir = Path.Combine(temp.Path, "out");
 
-        var run = CliRun.Invoke(["video", "predict", VideoFiles.ExampleClip, "--model", model, "--out", outDir, "--at", "1"]);
+        var run = CliRun.Invoke(
+            ["video", "predict", VideoFiles.ExampleClip, "--model", model, "--out", outDir, "--at", "1"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         Assert.That(run.Out, Does.Contain("h264 128x128").And.Contain("resized 128x128 -> 64x64"));
