@@ -20,7 +20,7 @@ public static class ClipVideoWriter
         }
 
         var size = new Size(frames[0].Width, frames[0].Height);
-        using (var writer = new VideoWriter(path, FourCC.MP4V, fps, size, isColor: true))
+        using (var writer = new VideoWriter(path, FourCC.FromString("mp4v"), fps, size, isColor: true))
         {
             if (!writer.IsOpened())
             {

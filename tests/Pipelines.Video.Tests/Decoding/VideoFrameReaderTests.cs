@@ -189,6 +189,27 @@ public sealed class VideoFrameReaderTests
     }
 
     [Test]
+    public void UnknownCodec_IsOneClearReason()
+    {
+        string path = TestClips.Write(Path.Combine(dir, "odd.avi"), "MJPG", frames: 5, width: 32, height: 32);
+        byte[] bytes = File.ReadAllBytes(path);
+        // The AVI headers name the codec twice (strh handler, strf compression): make both unknown.
+        for (int i = 0; i + 4 <= Math.Min(bytes.Length, 4096); i++)
+        {
+            if (bytes[i] == 'M' && bytes[i + 1] == 'J' && bytes[i + 2] == 'P' && bytes[i + 3] == 'G')
+            {
+                "QQQQ"u8.CopyTo(bytes.AsSpan(i));
+            }
+        }
+
+        File.WriteAllBytes(path, bytes);
+
+        var e = Assert.Throws<VideoFormatException>(() => VideoFrameReader.Read(path).ToList());
+        Assert.That(e!.Path, Is.EqualTo(path));
+        Assert.That(e.Reason, Does.Contain("codec"), e.Reason);
+    }
+
+    [Test]
     public void ZeroFrameFile_IsRefused()
     {
         string path = TestClips.Write(Path.Combine(dir, "none.avi"), "MJPG", frames: 0, width: 32, height: 32);
