@@ -114,7 +114,7 @@ public static class EvalVideoPredictCommand
             $"SSIM                                {m.MeanSsim:0.0000}   baseline {b.MeanSsim:0.0000}\n" +
             $"MSE by predicted frame  {string.Join(" ", m.MseSum.Select(v => v.ToString("0", c)))}\n" +
             $"test sequences  {count} (Moving-MNIST, MNIST test digits 9000-9999, fixed seed); " +
-            "baseline = copy last frame");
+            $"baseline = copy last frame");
     }
 
     private sealed class Inline(Action<int> report) : IProgress<int>

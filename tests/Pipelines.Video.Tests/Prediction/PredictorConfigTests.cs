@@ -19,6 +19,7 @@ public sealed class PredictorConfigTests
         var back = PredictorConfig.FromModelConfig(ModelConfig.Parse(config.ToModelConfig().ToJson()));
 
         Assert.That(back.Hidden, Is.EqualTo(config.Hidden));
+        Assert.That(config.ToModelConfig().ToJson(), Does.Contain("\"task\": \"video next-frame prediction\""));
         Assert.That(back with { Hidden = config.Hidden }, Is.EqualTo(config));
     }
 

@@ -40,6 +40,19 @@ public sealed class VideoPredictTrainEvalTests
     }
 
     [Test]
+    public void BundledModel_IsFoundAndBeatsCopyingTheLastFrame()
+    {
+        // No --model: the default models/video-predict-mnist is found from the repository root.
+        var run = CliRun.Invoke(["eval", "video-predict", "--mnist", VideoFiles.Mnist, "--sequences", "4", "--json"],
+            baseDirectory: VideoFiles.RepositoryRoot);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        // The card's 256-sequence figure is 0.53; four sequences vary, but a working model stays well below 1.
+        Assert.That((double)json["ratio"]!, Is.LessThan(0.8));
+    }
+
+    [Test]
     public void MissingMnist_IsOneLine()
     {
         string missing = Path.Combine(temp.Path, "none.gz");
