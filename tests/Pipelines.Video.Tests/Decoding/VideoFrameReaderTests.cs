@@ -134,6 +134,26 @@ public sealed class VideoFrameReaderTests
     }
 
     [Test]
+    public void MjpegSubsamplingChange_IsDecodedWithRightColoursAndWarned()
+    {
+        using var reader = VideoFrameReader.Open(TestClips.MjpegSubsamplingChange);
+        var frames = reader.ReadFrames().ToList();
+
+        Assert.That(frames, Has.Count.EqualTo(10));
+        // Frame 5 is frame 0 of the 4:2:0 clip, which FFmpeg decodes right when it is alone. Inside
+        // the joined clip FFmpeg by itself is far off (wrong colours); the reader's libjpeg decode
+        // differs from the reference only by the two decoders' chroma upsampling (large on this tiny,
+        // saturated test pattern, but well under FFmpeg's error).
+        var reference = VideoFrameReader.Read(TestClips.Mjpeg420).First();
+        double ours = MeanAbsDiff(reference.Pixels, frames[5].Pixels);
+        double ffmpegAlone = MeanAbsDiff(reference.Pixels, FfmpegFrame(TestClips.MjpegSubsamplingChange, 5));
+        Assert.That(ffmpegAlone, Is.GreaterThan(40), "the fixture must show the FFmpeg fault");
+        Assert.That(ours, Is.LessThan(ffmpegAlone / 2));
+        Assert.That(reader.Warnings, Has.Count.EqualTo(1));
+        Assert.That(reader.Warnings[0], Does.Contain("frame 5 (2x2,1x2,1x2 -> 2x2,1x1,1x1)"), "4:2:2 then 4:2:0, as ffmpeg writes them");
+    }
+
+    [Test]
     public void RotationMetadata_IsApplied()
     {
         using var reader = VideoFrameReader.Open(TestClips.Rotated90, new VideoReadOptions { Color = FrameColor.Gray });
@@ -245,6 +265,24 @@ public sealed class VideoFrameReaderTests
 
         Assert.That(count, Is.EqualTo(400));
         Assert.That(lastTime, Is.EqualTo(399 / 25.0).Within(1e-3));
+    }
+
+    private static double MeanAbsDiff(byte[] a, byte[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Average();
+
+    // Frame n as FFmpeg alone decodes it, RGB bytes.
+    private static byte[] FfmpegFrame(string path, int n)
+    {
+        using var capture = new OpenCvSharp.VideoCapture(path, OpenCvSharp.VideoCaptureAPIs.FFMPEG);
+        using var frame = new OpenCvSharp.Mat();
+        for (int i = 0; i <= n; i++)
+        {
+            capture.Read(frame);
+        }
+
+        using var rgb = frame.CvtColor(OpenCvSharp.ColorConversionCodes.BGR2RGB);
+        var bytes = new byte[rgb.Total() * 3];
+        System.Runtime.InteropServices.Marshal.Copy(rgb.Data, bytes, 0, bytes.Length);
+        return bytes;
     }
 
     private static string Reason(string path) =>
