@@ -32,9 +32,11 @@ public static class PredictionWriter
     public static (IReadOnlyList<string> Files, (int Width, int Height, int Frames) Video) Write(
         ClipPrediction prediction, string directory, string clipName)
     {
+        bool created = !Directory.Exists(directory);
         Directory.CreateDirectory(directory);
         string staging = Path.Combine(directory, ".predict-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(staging);
+        bool done = false;
         try
         {
             var names = new List<string>();
@@ -47,11 +49,16 @@ public static class PredictionWriter
                 final.Add(target);
             }
 
+            done = true;
             return (final, video);
         }
         finally
         {
             Directory.Delete(staging, recursive: true);
+            if (!done && created && !Directory.EnumerateFileSystemEntries(directory).Any())
+            {
+                Directory.Delete(directory);   // a failed first run leaves no empty folder behind
+            }
         }
     }
 

@@ -53,6 +53,20 @@ public sealed class PredictionOutputTests
     }
 
     [Test]
+    public void FailedWrite_LeavesNothingBehind()
+    {
+        // No frames at all: the video step fails after the PNGs and the strip were staged.
+        var info = new VideoInfo("x.mp4", 64, 64, 10, 0, "h264");
+        var empty = new Pipelines.Video.Metrics.FrameScores([], [], []);
+        var nothing = new ClipPrediction(info, 64, 1, [], [], [], [0.0], empty, empty, []);
+        string target = Path.Combine(dir, "never");
+
+        Assert.Throws<ArgumentException>(() => PredictionWriter.Write(nothing, target, "x.mp4"));
+
+        Assert.That(Directory.Exists(target), Is.False);
+    }
+
+    [Test]
     public void TooShortClip_SaysHowManyFramesItNeeds()
     {
         var model = new ConvLstmPredictor(Small, new Rng(1));
