@@ -64,7 +64,10 @@ public static class PredictorTraining
             return metrics;
         };
 
-        return trainer.Fit(batches, progress, cancellation);
+        var result = trainer.Fit(batches, progress, cancellation);
+        // Also after a resume that found every epoch done: the directory then matches the checkpoint.
+        PredictorDirectory.Save(options.OutputDirectory, model);
+        return result;
     }
 
     /// <summary>Validation metrics by name: val_mse (summed per frame), val_mse_mean, val_ssim, baseline, ratio.
