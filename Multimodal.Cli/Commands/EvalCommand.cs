@@ -19,6 +19,7 @@ public sealed class EvalCommand : ICommandModule
         new("eval", "Score a model on a labelled test set")
         {
             Speech(context),
+            Video.EvalVideoPredictCommand.Build(context),
             Emotion.EvalEmotionCommand.Build(context),
         };
 

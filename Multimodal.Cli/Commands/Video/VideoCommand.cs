@@ -12,6 +12,7 @@ public sealed class VideoCommand : ICommandModule
     /// <summary>The subcommands, in the order help lists them.</summary>
     public static IReadOnlyList<ICommandModule> Subcommands { get; } =
     [
+        new VideoPredictCommand(),
         new VideoEmotionCommand(),
     ];
 
