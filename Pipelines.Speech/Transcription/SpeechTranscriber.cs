@@ -108,7 +108,10 @@ public sealed class SpeechTranscriber
             transcript = DigitNumerals.Apply(transcript);
         }
 
-        return new TranscriptionResult(path, transcript, (double)reader.SamplesRead / SampleRate, parts.Count);
+        return new TranscriptionResult(path, transcript, (double)reader.SamplesRead / SampleRate, parts.Count)
+        {
+            Warnings = reader.Warnings.ToArray(),
+        };
     }
 
     private Transcript TranscribeSegment(

@@ -3,7 +3,9 @@
 // Trains (or evaluates) the FSDD connected-digits model. Run from the repository root:
 //   dotnet run models/speech-digits/train-digits.cs -- [--out DIR] [--epochs N] [--sequences N]
 //       [--hidden N] [--held-out SPEAKER|none] [--speed-percent N] [--dropout-percent N]
-//       [--freq-mask N] [--time-mask N] [--checkpoints DIR] [--resume] [--eval DIR]
+//       [--freq-mask N] [--time-mask N] [--warp-percent N] [--synth N] [--synth-takes N]
+//       [--real-share-percent N] [--copies N] [--wave] [--layers N] [--lr-milli N]
+//       [--checkpoints DIR] [--resume] [--eval DIR]
 // Prints one line per report; a model directory (config.json + F16 weights) and
 // heldout.json are written to --out.
 using System.Globalization;
@@ -38,9 +40,15 @@ var options = defaults with
 {
     HeldOutSpeaker = heldOut,
     TrainSequences = GetInt("sequences", defaults.TrainSequences),
+    SyntheticSpeakers = GetInt("synth", 0),
+    SyntheticTakes = GetInt("synth-takes", defaults.SyntheticTakes),
+    RealSequenceShare = GetInt("real-share-percent", 60) / 100.0,
+    AugmentedCopies = GetInt("copies", 1),
+    Wave = arguments.ContainsKey("wave") ? new WaveAugment() : null,
     Model = defaults.Model with
     {
         Hidden = GetInt("hidden", defaults.Model.Hidden),
+        Layers = GetInt("layers", defaults.Model.Layers),
         Dropout = GetInt("dropout-percent", 10) / 100f,
     },
     Sequences = defaults.Sequences with
@@ -51,16 +59,18 @@ var options = defaults with
     Training = defaults.Training with
     {
         Epochs = GetInt("epochs", defaults.Training.Epochs),
+        LearningRate = GetInt("lr-milli", 2) / 1000f,
         CheckpointDirectory = Get("checkpoints", Path.Combine(outDir, "checkpoints")),
         Resume = arguments.ContainsKey("resume"),
         Augment = defaults.Training.Augment! with
         {
             MaxFrequencyWidth = GetInt("freq-mask", defaults.Training.Augment!.MaxFrequencyWidth),
             MaxTimeWidth = GetInt("time-mask", defaults.Training.Augment!.MaxTimeWidth),
+            MaxWarp = GetInt("warp-percent", 0) / 100.0,
         },
     },
 };
-Log($"training digits model -> {outDir}: {JsonSerializer.Serialize(options.Training)}");
+Log($"training digits model -> {outDir}: {string.Join(' ', args)}");
 var (trained, heldOutFigures) = DigitsRecipe.Run(options, Log);
 AcousticModelDirectory.Save(outDir, trained, SafeTensorDType.F16);
 File.WriteAllText(Path.Combine(outDir, "heldout.json"), JsonSerializer.Serialize(heldOutFigures) + "\n");
