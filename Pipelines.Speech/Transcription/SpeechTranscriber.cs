@@ -141,7 +141,13 @@ public sealed class SpeechTranscriber
 
         var logProbs = new LogProbMatrix(output.LogProbs, output.Frames, output.Vocab);
         var timing = new FrameTiming(output.FrameSeconds, chunk.Segment.Start);
-        return transcriber.Transcribe(logProbs, timing, chunk.Segment.End);
+        var decoded = transcriber.Transcribe(logProbs, timing, chunk.Segment.End);
+
+        // CTC fires each word on a spike; the words get the stretch of audio they are heard in.
+        return new Transcript(decoded.Segments.Select(s => s with
+        {
+            Words = WordTiming.Spread(s.Words, chunk.Samples, SampleRate, chunk.Segment.Start, s.End),
+        }));
     }
 
     private ICtcDecoder Decoder(int beamWidth) => beamWidth <= 1
