@@ -144,17 +144,7 @@ public static class DigitsRecipe
     private static (double Seconds, int Digits, double ErrorRate, double Rtf) EvaluateLong(
         AcousticModel model, FsddDigits fsdd, IReadOnlyList<FsddClip> clips, DigitSequenceOptions options, Rng rng)
     {
-        const double MinimumSeconds = 60;
-        double meanGap = (options.MinGapSeconds + options.MaxGapSeconds) / 2;
-        var picks = new List<FsddClip>();
-        for (double seconds = 0; seconds < MinimumSeconds + 2;)
-        {
-            var clip = clips[rng.NextInt(clips.Count)];
-            picks.Add(clip);
-            seconds += (double)fsdd.Samples(clip).Length / FsddDigits.SampleRate + meanGap;
-        }
-
-        var utterance = fsdd.Join(picks, options, rng);
+        var utterance = LongRecording(fsdd, clips, options, rng);
         var features = model.Config.Features;
         var extractor = features.CreateExtractor();
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -165,6 +155,26 @@ public static class DigitsRecipe
         int[] reference = model.Config.Vocabulary.Encode(utterance.Transcript);
         double error = (double)TokenErrorRate.EditDistance(hypothesis, reference) / reference.Length;
         return (utterance.Seconds, reference.Length, error, clock.Elapsed.TotalSeconds / utterance.Seconds);
+    }
+
+    /// <summary>
+    /// A connected-digit recording of at least a minute: clips drawn from <paramref name="clips"/>
+    /// joined with the gaps, gains and noise of <paramref name="options"/>.
+    /// </summary>
+    public static SpeechUtterance LongRecording(
+        FsddDigits fsdd, IReadOnlyList<FsddClip> clips, DigitSequenceOptions options, Rng rng)
+    {
+        const double MinimumSeconds = 60;
+        double meanGap = (options.MinGapSeconds + options.MaxGapSeconds) / 2;
+        var picks = new List<FsddClip>();
+        for (double seconds = 0; seconds < MinimumSeconds + 2;)
+        {
+            var clip = clips[rng.NextInt(clips.Count)];
+            picks.Add(clip);
+            seconds += (double)fsdd.Samples(clip).Length / FsddDigits.SampleRate + meanGap;
+        }
+
+        return fsdd.Join(picks, options, rng);
     }
 
     /// <summary>Normalised features and tokens of utterances (in parallel, one extractor per thread).</summary>

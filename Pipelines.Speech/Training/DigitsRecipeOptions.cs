@@ -49,8 +49,8 @@ public sealed record DigitsRecipeOptions
     /// <summary>How joined utterances are built.</summary>
     public DigitSequenceOptions Sequences { get; init; } = new() { MinSpeed = 0.85, MaxSpeed = 1.15 };
 
-    /// <summary>Sequence options without speed perturbation, for validation and test utterances.</summary>
-    public DigitSequenceOptions PlainSequences => Sequences with { MinSpeed = 1, MaxSpeed = 1 };
+    /// <summary>Sequence options without speed perturbation or trimming, for validation and test utterances.</summary>
+    public DigitSequenceOptions PlainSequences => Sequences with { MinSpeed = 1, MaxSpeed = 1, MaxTrimSeconds = 0 };
 
     /// <summary>The model: 8 kHz, 40 mels, conv front end, 2-layer BiGRU.</summary>
     public AcousticModelConfig Model { get; init; } = new()

@@ -4,8 +4,8 @@
 //   dotnet run models/speech-digits/train-digits.cs -- [--out DIR] [--epochs N] [--sequences N]
 //       [--hidden N] [--held-out SPEAKER|none] [--speed-percent N] [--dropout-percent N]
 //       [--freq-mask N] [--time-mask N] [--warp-percent N] [--synth N] [--synth-takes N]
-//       [--real-share-percent N] [--copies N] [--wave] [--layers N] [--lr-milli N]
-//       [--checkpoints DIR] [--resume] [--eval DIR]
+//       [--real-share-percent N] [--copies N] [--wave] [--layers N] [--lr-milli N] [--trim-ms N]
+//       [--checkpoints DIR] [--resume] [--eval DIR] [--write-long DIR]
 // Prints one line per report; a model directory (config.json + F16 weights) and
 // heldout.json are written to --out.
 using System.Globalization;
@@ -13,6 +13,7 @@ using System.Text.Json;
 using Pipelines.Speech.Data;
 using Pipelines.Speech.Model;
 using Pipelines.Speech.Training;
+using Rnn.Core;
 using Rnn.Core.Serialization;
 
 var arguments = ParseArguments(args);
@@ -24,6 +25,26 @@ void Log(string line) => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}")
 var defaults = new DigitsRecipeOptions();
 // --held-out none: the FSDD standard split (recordings 0-4 of every speaker are the test set).
 string? heldOut = Get("held-out", defaults.HeldOutSpeaker!) is var h && h == "none" ? null : h;
+// --write-long DIR: a 60+ s recording of the test clips as DIR/long-<speaker>.wav plus a manifest
+// DIR/long-<speaker>.tsv, so `multimodal transcribe` / `eval speech` can score it end to end.
+if (arguments.TryGetValue("write-long", out var longDir))
+{
+    var fsdd = FsddDigits.Open(defaults.FsddFolder);
+    var (_, _, test) = DigitsRecipe.Split(fsdd, heldOut);
+    var u = DigitsRecipe.LongRecording(fsdd, test, defaults.PlainSequences, new Rng(defaults.Seed + 3));
+    string name = $"long-{heldOut ?? "standard"}";
+    Directory.CreateDirectory(longDir);
+    using (var writer = new NAudio.Wave.WaveFileWriter(Path.Combine(longDir, name + ".wav"),
+        new NAudio.Wave.WaveFormat(FsddDigits.SampleRate, 16, 1)))
+    {
+        writer.WriteSamples(u.Samples, 0, u.Samples.Length);
+    }
+
+    File.WriteAllText(Path.Combine(longDir, name + ".tsv"), $"{name}.wav\t{u.Transcript}\n");
+    Log($"wrote {longDir}/{name}.wav: {u.Seconds:F1} s, {u.Transcript.Split(' ').Length} digits");
+    return 0;
+}
+
 if (arguments.TryGetValue("eval", out var evalDir))
 {
     var model = AcousticModelDirectory.Load(evalDir);
@@ -55,6 +76,7 @@ var options = defaults with
     {
         MinSpeed = 1 - GetInt("speed-percent", 15) / 100.0,
         MaxSpeed = 1 + GetInt("speed-percent", 15) / 100.0,
+        MaxTrimSeconds = GetInt("trim-ms", 0) / 1000.0,
     },
     Training = defaults.Training with
     {
