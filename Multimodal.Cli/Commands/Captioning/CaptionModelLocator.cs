@@ -1,0 +1,49 @@
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Models;
+using Pipelines.Captioning.Captioning;
+using Pipelines.Captioning.Images;
+
+namespace Multimodal.Cli.Commands.Captioning;
+
+/// <summary>Finds and loads the caption model of the <c>caption</c> and <c>eval caption</c> verbs.</summary>
+public static class CaptionModelLocator
+{
+    /// <summary>The bundled model used when <c>--model</c> is not given.</summary>
+    public const string DefaultModel = "caption-flickr8k";
+
+    /// <summary><paramref name="explicitDirectory"/> when given, else models/caption-flickr8k in the models folder.</summary>
+    /// <exception cref="CliException">No directory was given and no bundled model was found.</exception>
+    public static string Resolve(string? explicitDirectory, CliEnvironment environment)
+    {
+        if (explicitDirectory is not null)
+        {
+            return explicitDirectory;
+        }
+
+        var folder = ModelsFolder.Locate(null, environment);
+        var path = folder is null ? null : Path.Combine(folder, DefaultModel);
+        return path is not null && Directory.Exists(path)
+            ? path
+            : throw new CliException(null, $"no --model given and the bundled {DefaultModel} model was not found "
+                + $"(looked in models/ beside the executable, in the repository root and ${ModelsFolder.Variable})");
+    }
+
+    /// <summary>Loads the model and its encoder; failures become one error line.</summary>
+    /// <exception cref="CliException">The folder is missing, not a caption model, or its encoder files are absent.</exception>
+    public static ImageCaptioner Load(string directory, ImageLimits? limits = null)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new CliException(directory, "model directory does not exist");
+        }
+
+        try
+        {
+            return ImageCaptioner.Load(directory, loader: new ImageLoader(limits));
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)
+        {
+            throw new CliException(directory, $"not a usable caption model: {e.Message}");
+        }
+    }
+}
