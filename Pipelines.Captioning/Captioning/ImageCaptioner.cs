@@ -49,23 +49,29 @@ public sealed class ImageCaptioner : IDisposable
     /// <param name="directory">The model directory.</param>
     /// <param name="threads">ONNX Runtime threads (0: all cores).</param>
     /// <param name="loader">Image loader (limits); the default when null.</param>
+    /// <param name="getVariable">Environment variables (for <see cref="ResNet18Files.Variable"/>); the process's when null.</param>
     /// <exception cref="InvalidDataException">The model is invalid, or its ResNet-18 files are missing.</exception>
-    public static ImageCaptioner Load(string directory, int threads = 0, ImageLoader? loader = null)
+    public static ImageCaptioner Load(string directory, int threads = 0, ImageLoader? loader = null,
+        Func<string, string?>? getVariable = null)
     {
         var model = CaptionModelDirectory.Load(directory);
-        return new ImageCaptioner(model, CreateEncoder(model.Config, threads), loader);
+        return new ImageCaptioner(model, CreateEncoder(model.Config, threads, getVariable), loader);
     }
 
     /// <summary>The encoder a config names.</summary>
+    /// <param name="config">The model's config.</param>
+    /// <param name="threads">ONNX Runtime threads (0: all cores).</param>
+    /// <param name="getVariable">Environment variables; the process's when null.</param>
     /// <exception cref="InvalidDataException">The ResNet-18 files are missing (one line saying how to get them).</exception>
-    public static IImageEncoder CreateEncoder(CaptionModelConfig config, int threads = 0)
+    public static IImageEncoder CreateEncoder(CaptionModelConfig config, int threads = 0,
+        Func<string, string?>? getVariable = null)
     {
         if (config.TrainableEncoder)
         {
             return new PixelEncoder(config.ImageSize);
         }
 
-        var files = ResNet18Files.Locate(out string problem) ?? throw new InvalidDataException(problem);
+        var files = ResNet18Files.Locate(out string problem, getVariable) ?? throw new InvalidDataException(problem);
         return ResNet18Encoder.Open(files, threads);
     }
 
@@ -87,13 +93,18 @@ public sealed class ImageCaptioner : IDisposable
     }
 
     /// <summary>Captions one batch of files (decoded in parallel, encoded as one batch).</summary>
-    public IReadOnlyList<CaptionResult> CaptionBatch(IReadOnlyList<string> paths, BeamSearchOptions? options = null)
+    /// <param name="paths">Image files.</param>
+    /// <param name="options">Beam search settings.</param>
+    /// <param name="parallelism">Files decoded at once; 0 or less uses every core.</param>
+    public IReadOnlyList<CaptionResult> CaptionBatch(IReadOnlyList<string> paths, BeamSearchOptions? options = null,
+        int parallelism = 0)
     {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : -1 };
         var images = new Image<Rgb24>?[paths.Count];
         var errors = new string?[paths.Count];
         try
         {
-            Parallel.For(0, paths.Count, i =>
+            Parallel.For(0, paths.Count, parallel, i =>
             {
                 try
                 {

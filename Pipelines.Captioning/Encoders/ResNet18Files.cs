@@ -32,9 +32,11 @@ public sealed record ResNet18Files(string Model, string Preprocess)
     /// The files from <see cref="Variable"/> when set, else beside the program; null when absent,
     /// with <paramref name="problem"/> saying in one line what was looked for and how to get them.
     /// </summary>
-    public static ResNet18Files? Locate(out string problem)
+    /// <param name="problem">Empty when found; otherwise the one-line reason.</param>
+    /// <param name="getVariable">Reads environment variables; the process environment when null.</param>
+    public static ResNet18Files? Locate(out string problem, Func<string, string?>? getVariable = null)
     {
-        string? custom = Environment.GetEnvironmentVariable(Variable);
+        string? custom = (getVariable ?? Environment.GetEnvironmentVariable)(Variable);
         var root = string.IsNullOrWhiteSpace(custom) ? Path.Combine(AppContext.BaseDirectory, RelativeFolder) : custom;
         var files = In(root);
         if (File.Exists(files.Model) && File.Exists(files.Preprocess))

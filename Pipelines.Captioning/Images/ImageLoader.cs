@@ -130,8 +130,8 @@ public sealed class ImageLoader
         {
             bool oriented = Orientation(decoded.Metadata) is not (0 or 1);
             decoded.Mutate(x => x.AutoOrient());
-            bool hadAlpha = HasAlpha(decoded.PixelType);
-            return new LoadedImage(Flatten(decoded), format.Name, hadAlpha, oriented);
+            var flat = Flatten(decoded, out bool hadAlpha);
+            return new LoadedImage(flat, format.Name, hadAlpha, oriented);
         }
     }
 
@@ -168,10 +168,11 @@ public sealed class ImageLoader
     }
 
     // Composites alpha onto the background: out = a * colour + (1 - a) * background.
-    private Image<Rgb24> Flatten(Image<Rgba32> source)
+    private Image<Rgb24> Flatten(Image<Rgba32> source, out bool hadAlpha)
     {
         var result = new Image<Rgb24>(configuration, source.Width, source.Height);
         var bg = Background;
+        bool translucent = false;
         source.ProcessPixelRows(result, (from, to) =>
         {
             for (int y = 0; y < from.Height; y++)
@@ -182,20 +183,19 @@ public sealed class ImageLoader
                 {
                     var p = src[x];
                     int a = p.A;
+                    translucent |= a != 255;
                     dst[x] = a == 255
                         ? new Rgb24(p.R, p.G, p.B)
                         : new Rgb24(Blend(p.R, bg.R, a), Blend(p.G, bg.G, a), Blend(p.B, bg.B, a));
                 }
             }
         });
+        hadAlpha = translucent;
         return result;
     }
 
     private static byte Blend(byte colour, byte background, int alpha) =>
         (byte)((colour * alpha + background * (255 - alpha) + 127) / 255);
-
-    private static bool HasAlpha(PixelTypeInfo? type) => type?.AlphaRepresentation is
-        PixelAlphaRepresentation.Associated or PixelAlphaRepresentation.Unassociated;
 
     private static int Orientation(ImageMetadata metadata)
     {

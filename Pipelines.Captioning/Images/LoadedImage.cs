@@ -9,7 +9,7 @@ namespace Pipelines.Captioning.Images;
 /// </summary>
 /// <param name="Pixels">Upright, opaque RGB pixels.</param>
 /// <param name="Format">The format name ImageSharp detected ("JPEG", "PNG", ...).</param>
-/// <param name="HadAlpha">True when the file had an alpha channel that was composited.</param>
+/// <param name="HadAlpha">True when some pixel was not fully opaque (and was composited).</param>
 /// <param name="Oriented">True when an EXIF orientation other than top-left was applied.</param>
 public sealed record LoadedImage(Image<Rgb24> Pixels, string Format, bool HadAlpha, bool Oriented) : IDisposable
 {

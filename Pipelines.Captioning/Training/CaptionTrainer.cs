@@ -16,7 +16,7 @@ namespace Pipelines.Captioning.Training;
 /// Trains a <see cref="CaptionModel"/> with teacher forcing and cross-entropy on cached image
 /// vectors (Rnn.Core's <see cref="Trainer{TBatch}"/>: Adam, warm-up + cosine, clipping, atomic
 /// checkpoints, exact resume). After each epoch the validation images are captioned with beam
-/// search and scored; the weights with the best BLEU-4 are kept (best.safetensors), and training
+/// search and scored; the weights with the best BLEU-4 (CIDEr-D on ties) are kept (best.safetensors), and training
 /// stops after <see cref="CaptionTrainerOptions.Patience"/> epochs without improvement. The
 /// model ends holding the best weights.
 /// </summary>
@@ -186,7 +186,7 @@ public sealed class CaptionTrainer
 
         public void Update(int epoch, CaptionScores scores, CaptionModel model, string? directory, int patience)
         {
-            if (Scores is null || scores.Bleu4 > Scores.Bleu4)
+            if (Scores is null || Better(scores, Scores))
             {
                 (Epoch, Scores, SinceBest) = (epoch, scores, 0);
                 weights = model.Parameters().Select(p => p.Value.ToArray()).ToArray();
@@ -209,6 +209,10 @@ public sealed class CaptionTrainer
                     JsonSerializer.Serialize(new State(Epoch, SinceBest, Stopped, Scores)));
             }
         }
+
+        // BLEU-4 decides; CIDEr-D breaks ties (short captions can have BLEU-4 0 for many epochs).
+        private static bool Better(CaptionScores a, CaptionScores b) =>
+            a.Bleu4 > b.Bleu4 || (a.Bleu4 == b.Bleu4 && a.CiderD > b.CiderD);
 
         public void Restore(CaptionModel model, string? directory)
         {

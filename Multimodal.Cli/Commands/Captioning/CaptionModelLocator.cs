@@ -28,9 +28,14 @@ public static class CaptionModelLocator
                 + $"(looked in models/ beside the executable, in the repository root and ${ModelsFolder.Variable})");
     }
 
-    /// <summary>Loads the model and its encoder; failures become one error line.</summary>
+    /// <summary>Loads the model and its encoder (<paramref name="threads"/> for ONNX Runtime, 0: all cores).</summary>
+    /// <param name="directory">The model directory.</param>
+    /// <param name="environment">Supplies the environment variables.</param>
+    /// <param name="threads">ONNX Runtime threads.</param>
+    /// <param name="limits">Image decoder limits; defaults when null.</param>
     /// <exception cref="CliException">The folder is missing, not a caption model, or its encoder files are absent.</exception>
-    public static ImageCaptioner Load(string directory, ImageLimits? limits = null)
+    public static ImageCaptioner Load(string directory, CliEnvironment environment, int threads = 0,
+        ImageLimits? limits = null)
     {
         if (!Directory.Exists(directory))
         {
@@ -39,7 +44,7 @@ public static class CaptionModelLocator
 
         try
         {
-            return ImageCaptioner.Load(directory, loader: new ImageLoader(limits));
+            return ImageCaptioner.Load(directory, threads, new ImageLoader(limits), environment.GetVariable);
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)
         {

@@ -30,7 +30,7 @@ internal static class CaptionTrainingRun
 
         var all = CaptionInputs.OfSplit(CaptionInputs.Read(s.Captions), s.Split ?? "train", s.Captions);
         var (train, valid) = HoldOut(all, s.ValidImages, s.Seed);
-        using var encoder = CreateEncoder(s);
+        using var encoder = CreateEncoder(s, context.Environment);
         var store = Cache(context, parse, s, encoder, train.Concat(valid).ToArray(), cancellation);
         train = train.Where(i => store.Contains(i.Image)).ToArray();
         valid = valid.Where(i => store.Contains(i.Image)).ToArray();
@@ -83,14 +83,14 @@ internal static class CaptionTrainingRun
         return ExitCodes.Success;
     }
 
-    private static IImageEncoder CreateEncoder(TrainCaptionSettings s)
+    private static IImageEncoder CreateEncoder(TrainCaptionSettings s, CliEnvironment environment)
     {
         if (s.Encoder == "small-cnn")
         {
             return new PixelEncoder(s.ImageSize);
         }
 
-        var files = ResNet18Files.Locate(out string problem) ?? throw new CliException(null, problem);
+        var files = ResNet18Files.Locate(out string problem, environment.GetVariable) ?? throw new CliException(null, problem);
         try
         {
             return ResNet18Encoder.Open(files);
