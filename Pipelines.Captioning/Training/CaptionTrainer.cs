@@ -16,7 +16,7 @@ namespace Pipelines.Captioning.Training;
 /// Trains a <see cref="CaptionModel"/> with teacher forcing and cross-entropy on cached image
 /// vectors (Rnn.Core's <see cref="Trainer{TBatch}"/>: Adam, warm-up + cosine, clipping, atomic
 /// checkpoints, exact resume). After each epoch the validation images are captioned with beam
-/// search and scored; the weights with the best BLEU-4 (CIDEr-D on ties) are kept (best.safetensors), and training
+/// search and scored; the weights with the best BLEU-4 (CIDEr-D, then BLEU-1, on ties) are kept (best.safetensors), and training
 /// stops after <see cref="CaptionTrainerOptions.Patience"/> epochs without improvement. The
 /// model ends holding the best weights.
 /// </summary>
@@ -66,7 +66,8 @@ public sealed class CaptionTrainer
         var data = new ShuffledBatchSource<CaptionExample, CaptionBatch>(examples, o.BatchSize, o.Seed,
             batch => CaptionBatch.Collate(batch, store, model.Config.MaxLength));
         long total = (long)o.Epochs * data.BatchesPerEpoch;
-        int warmup = (int)Math.Min(o.WarmupSteps, Math.Max(0, total - 1));
+        // At most a tenth of the run warms up, so short runs still train at the peak rate.
+        int warmup = (int)Math.Min(o.WarmupSteps, total / 10);
         var schedule = new WarmupSchedule(new CosineSchedule(o.LearningRate, Math.Max(1, total - warmup),
             o.LearningRate / 10f), warmup);
         var trainer = new Trainer<CaptionBatch>(model, new Adam(model.NamedParameters(), o.LearningRate),
@@ -210,9 +211,9 @@ public sealed class CaptionTrainer
             }
         }
 
-        // BLEU-4 decides; CIDEr-D breaks ties (short captions can have BLEU-4 0 for many epochs).
+        // BLEU-4 decides; CIDEr-D, then BLEU-1, break ties (short captions can have BLEU-4 0 for many epochs).
         private static bool Better(CaptionScores a, CaptionScores b) =>
-            a.Bleu4 > b.Bleu4 || (a.Bleu4 == b.Bleu4 && a.CiderD > b.CiderD);
+            (a.Bleu4, a.CiderD, a.Bleu1).CompareTo((b.Bleu4, b.CiderD, b.Bleu1)) > 0;
 
         public void Restore(CaptionModel model, string? directory)
         {

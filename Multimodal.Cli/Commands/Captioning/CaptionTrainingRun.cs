@@ -45,9 +45,11 @@ internal static class CaptionTrainingRun
         {
             Encoder = encoder.Kind,
             ImageSize = encoder.ImageSize,
+            CnnChannels = s.CnnChannels,
             Embed = s.Embed,
             Hidden = s.Hidden,
             Layers = s.Layers,
+            Dropout = s.Dropout,
             Vocabulary = vocab,
         };
         var model = new CaptionModel(config, new Rng(s.Seed));

@@ -29,26 +29,46 @@ public static class TrainCaptionCommand
         var embed = Count("--embed", "Word and image embedding size", 256, 1, 8192);
         var hidden = Count("--hidden", "LSTM hidden units", 512, 1, 8192);
         var layers = Count("--layers", "LSTM layers", 1, 1, 4);
+        var dropout = Number("--dropout", "Dropout on the image embedding and before the softmax", 0.3, 0, 0.9);
         var lr = Number("--lr", "Peak learning rate (Adam, warm-up then cosine)", 2e-3, 1e-7, 1);
         var minCount = Count("--min-count", "Words seen fewer times become <unk>", 5, 1, 1_000_000);
         var patience = Count("--patience", "Stop after this many epochs without a better validation BLEU-4 (0: never)",
             3, 0, 1000);
         var beam = Beam();
         var size = Count("--image-size", "Input side of the small CNN (ResNet-18 always takes 224)", 64, 8, 1024);
+        var channels = Text("--cnn-channels", "Small CNN: output channels of each stride-2 layer (default 32,64,128,256)",
+            "n,n,...");
         var cache = Text("--cache", "Feature cache folder (default: OUT/cache)", "dir");
         var seed = Count("--seed", "Seed of the split, weights and batch order", 1, 0, int.MaxValue);
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in OUT" };
         var command = new Command("caption", "Train an image caption model (CNN encoder + LSTM decoder)")
         {
-            images, captions, outDir, encoder, split, valid, epochs, batch, embed, hidden, layers, lr, minCount,
-            patience, beam, size, cache, seed, resume,
+            images, captions, outDir, encoder, split, valid, epochs, batch, embed, hidden, layers, dropout, lr, minCount,
+            patience, beam, size, channels, cache, seed, resume,
         };
         command.SetAction((parse, ct) => Task.FromResult(CaptionTrainingRun.Run(context, parse, new TrainCaptionSettings(
             parse.GetValue(images)!, parse.GetValue(captions)!, parse.GetValue(outDir)!, parse.GetValue(encoder)!,
             parse.GetValue(split), parse.GetValue(valid), parse.GetValue(epochs), parse.GetValue(batch),
-            parse.GetValue(embed), parse.GetValue(hidden), parse.GetValue(layers), (float)parse.GetValue(lr),
+            parse.GetValue(embed), parse.GetValue(hidden), parse.GetValue(layers), (float)parse.GetValue(dropout),
+            (float)parse.GetValue(lr),
             parse.GetValue(minCount), parse.GetValue(patience), parse.GetValue(beam), parse.GetValue(size),
+            Channels(parse.GetValue(channels)),
             parse.GetValue(cache), (ulong)parse.GetValue(seed), parse.GetValue(resume)), ct)));
         return command;
+    }
+
+    private static int[] Channels(string? text)
+    {
+        if (text is null)
+        {
+            return [32, 64, 128, 256];
+        }
+
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var values = parts.Select(p => int.TryParse(p, System.Globalization.CultureInfo.InvariantCulture, out int n)
+            ? n : -1).ToArray();
+        return values.Length > 0 && values.All(n => n is > 0 and <= 4096)
+            ? values
+            : throw new CliException("--cnn-channels", $"expected positive numbers separated by commas; got '{text}'");
     }
 }

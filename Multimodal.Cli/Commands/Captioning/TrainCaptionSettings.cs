@@ -13,11 +13,13 @@ internal sealed record TrainCaptionSettings(
     int Embed,
     int Hidden,
     int Layers,
+    float Dropout,
     float LearningRate,
     int MinCount,
     int Patience,
     int Beam,
     int ImageSize,
+    int[] CnnChannels,
     string? Cache,
     ulong Seed,
     bool Resume)
