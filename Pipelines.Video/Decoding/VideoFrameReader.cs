@@ -1,0 +1,230 @@
+using OpenCvSharp;
+
+namespace Pipelines.Video.Decoding;
+
+/// <summary>
+/// Streams the frames of a video file through OpenCV's FFmpeg backend (any container and codec
+/// that build reads: MP4/H.264, AVI/MJPG, MKV, WebM, ...), sampled, resized and converted as
+/// <see cref="VideoReadOptions"/> says. Frames are decoded one at a time and handed out as
+/// managed <see cref="VideoFrame"/>s; the reader reuses its native buffers, so memory stays flat
+/// however long the clip is. Dispose the reader (it owns the native decoder).
+/// </summary>
+/// <remarks>
+/// The end of the stream is wherever decoding stops, never the header's frame count (which can be
+/// wrong). Timestamps come from each frame (variable frame rate safe). Rotation metadata is
+/// applied by the pinned OpenCV 4.13 runtime, so frames arrive upright. Limit: an MJPEG stream
+/// whose chroma subsampling changes between frames decodes with wrong colours after the change
+/// (an FFmpeg behaviour); the reader does not detect it.
+/// </remarks>
+/// <example>
+/// <code>
+/// var options = new VideoReadOptions { Color = FrameColor.Gray, Width = 64, Height = 64, Stride = 2 };
+/// using var reader = VideoFrameReader.Open("clip.mp4", options);
+/// foreach (var frame in reader.ReadFrames())
+/// {
+///     float[] planar = frame.ToPlanar();   // [1, 64, 64] in [0, 1]
+/// }
+/// </code>
+/// </example>
+public sealed class VideoFrameReader : IDisposable
+{
+    private readonly VideoCapture capture;
+    private readonly VideoReadOptions options;
+    private readonly List<string> warnings = new();
+    private bool started;
+    private bool disposed;
+
+    private VideoFrameReader(VideoCapture capture, VideoInfo info, VideoReadOptions options)
+    {
+        this.capture = capture;
+        this.options = options;
+        Info = info;
+    }
+
+    /// <summary>What the container header says about the stream.</summary>
+    public VideoInfo Info { get; }
+
+    /// <summary>Recoverable problems met so far (e.g. decoding stopped before the header's frame count).</summary>
+    public IReadOnlyList<string> Warnings => warnings;
+
+    /// <summary>Frames decoded from the file so far, delivered or not.</summary>
+    public int DecodedFrames { get; private set; }
+
+    /// <summary>Timestamp of the last decoded frame in seconds, or -1 before the first.</summary>
+    public double LastTimeSeconds { get; private set; } = -1;
+
+    /// <summary>
+    /// Opens a video file. Throws <see cref="VideoFormatException"/> (one line: the file and the
+    /// reason) when the file is missing, empty, or has no video stream OpenCV can open.
+    /// </summary>
+    /// <param name="path">The video file.</param>
+    /// <param name="options">Sampling, size and colour; null for every frame as RGB at its own size.</param>
+    public static VideoFrameReader Open(string path, VideoReadOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new VideoReadOptions();
+        options.Validate();
+        CheckFile(path);
+        OpenCvRuntime.EnsureLoaded();
+
+        var capture = new VideoCapture(path, VideoCaptureAPIs.FFMPEG);
+        if (!capture.IsOpened())
+        {
+            capture.Dispose();
+            throw new VideoFormatException(path, ContainerSniffer.CannotOpenReason(path));
+        }
+
+        var info = new VideoInfo(path, capture.FrameWidth, capture.FrameHeight, Finite(capture.Fps),
+            (long)Finite(capture.FrameCount), FourCcText(capture.FourCC));
+        return new VideoFrameReader(capture, info, options);
+    }
+
+    /// <summary>Opens the file, streams its frames and closes it when the enumeration ends.</summary>
+    /// <param name="path">The video file.</param>
+    /// <param name="options">Sampling, size and colour.</param>
+    public static IEnumerable<VideoFrame> Read(string path, VideoReadOptions? options = null)
+    {
+        using var reader = Open(path, options);
+        foreach (var frame in reader.ReadFrames())
+        {
+            yield return frame;
+        }
+    }
+
+    /// <summary>
+    /// The delivered frames, decoded lazily as the enumeration advances; may be enumerated once.
+    /// Throws <see cref="VideoFormatException"/> when the file yields no frame at all (zero-frame,
+    /// corrupt, an unknown codec) or none at or after <see cref="VideoReadOptions.StartSeconds"/>.
+    /// </summary>
+    public IEnumerable<VideoFrame> ReadFrames()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (started)
+        {
+            throw new InvalidOperationException($"the frames of '{Info.Path}' can be read once; open it again");
+        }
+
+        started = true;
+        return Stream();
+    }
+
+    /// <summary>Frees the native decoder.</summary>
+    public void Dispose()
+    {
+        if (!disposed)
+        {
+            disposed = true;
+            capture.Dispose();
+        }
+    }
+
+    private IEnumerable<VideoFrame> Stream()
+    {
+        var sampler = new FrameSampler(options);
+        using var decoded = new Mat();
+        using var converter = new FrameConverter(options);
+        bool ended = false;
+        while (!sampler.Done)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (!capture.Grab())
+            {
+                ended = true;
+                break;
+            }
+
+            double time = NextTimestamp();
+            int source = DecodedFrames++;
+            if (!sampler.Take(time))
+            {
+                continue;   // dropped frames are never retrieved: no colour conversion, no copy
+            }
+
+            if (!capture.Retrieve(decoded) || decoded.Empty())
+            {
+                Warn($"frame {source} at {time:0.###} s could not be retrieved; stopping there");
+                ended = true;
+                break;
+            }
+
+            var (width, height, pixels) = converter.Convert(decoded);
+            yield return new VideoFrame(sampler.Delivered - 1, source, time, width, height, options.Color, pixels);
+        }
+
+        CheckOutcome(sampler.Delivered, ended);
+    }
+
+    private double NextTimestamp()
+    {
+        // CAP_PROP_POS_MSEC after Grab is the grabbed frame's presentation time. Some streams give
+        // none (NaN, negative) or repeat it; then step on from the last one by the average rate.
+        double ms = capture.PosMsec;
+        double step = Info.Fps > 0 ? 1.0 / Info.Fps : 1.0 / 25.0;
+        double time = double.IsFinite(ms) && ms >= 0 ? ms / 1000.0 : double.NaN;
+        if (double.IsNaN(time) || (LastTimeSeconds >= 0 && time <= LastTimeSeconds))
+        {
+            time = LastTimeSeconds < 0 ? 0 : LastTimeSeconds + step;
+        }
+
+        LastTimeSeconds = time;
+        return time;
+    }
+
+    private void CheckOutcome(int delivered, bool ended)
+    {
+        if (DecodedFrames == 0)
+        {
+            throw new VideoFormatException(Info.Path,
+                $"no decodable video frames (codec '{Info.Codec}', {Info.Width}x{Info.Height}, " +
+                $"header announces {Info.HeaderFrameCount} frames): empty, corrupt, or a codec this build lacks");
+        }
+
+        if (delivered == 0 && options.StartSeconds > 0)
+        {
+            throw new VideoFormatException(Info.Path,
+                $"no frames at or after {options.StartSeconds:0.###} s: the clip ends at " +
+                $"{LastTimeSeconds:0.###} s ({DecodedFrames} frames)");
+        }
+
+        // Headers are often a little off; only a large shortfall points at a cut-off file.
+        if (ended && Info.HeaderFrameCount > 0 && DecodedFrames < 0.9 * Info.HeaderFrameCount - 1)
+        {
+            Warn($"decoding stopped after {DecodedFrames} frames though the header announces " +
+                 $"{Info.HeaderFrameCount}: the file may be truncated or corrupt");
+        }
+    }
+
+    private void Warn(string message)
+    {
+        string line = $"'{Info.Path}': {message}";
+        warnings.Add(line);
+        options.OnWarning?.Invoke(line);
+    }
+
+    private static void CheckFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new VideoFormatException(path, "is a folder, not a video file");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new VideoFormatException(path, "file not found");
+        }
+
+        if (new FileInfo(path).Length == 0)
+        {
+            throw new VideoFormatException(path, "file is empty (0 bytes)");
+        }
+    }
+
+    private static double Finite(double value) => double.IsFinite(value) ? value : 0;
+
+    private static string FourCcText(string? code)
+    {
+        // OpenCvSharp spells the code from its four bytes; codecs without one come back as NULs.
+        string text = new string((code ?? "").Where(c => c is >= ' ' and < (char)127).ToArray()).Trim();
+        return text.Length == 0 ? "none" : text;
+    }
+}

@@ -1,0 +1,227 @@
+using Pipelines.Video.Decoding;
+using Pipelines.Video.Tests.Support;
+
+namespace Pipelines.Video.Tests.Decoding;
+
+[TestFixture]
+public sealed class VideoFrameReaderTests
+{
+    private string dir = "";
+
+    [SetUp]
+    public void SetUp() => dir = TestClips.TempFolder();
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(dir, recursive: true);
+
+    [Test]
+    public void H264Mp4_DecodesEveryFrameWithTimestampsAndMotion()
+    {
+        using var reader = VideoFrameReader.Open(TestClips.H264Square, new VideoReadOptions { Color = FrameColor.Gray });
+        var frames = reader.ReadFrames().ToList();
+
+        Assert.That(reader.Info.Codec, Is.EqualTo("h264"));
+        Assert.That((reader.Info.Width, reader.Info.Height), Is.EqualTo((64, 48)));
+        Assert.That(frames, Has.Count.EqualTo(30));
+        Assert.That(reader.Warnings, Is.Empty);
+        for (int n = 0; n < frames.Count; n++)
+        {
+            Assert.That(frames[n].TimeSeconds, Is.EqualTo(n * 0.1).Within(1e-3), $"frame {n}");
+            // The square spans x = 2n+2 .. 2n+17, cut at the right edge (63); lossy coding blurs
+            // its edges by a pixel at most.
+            double expected = (2 * n + 2 + Math.Min(2 * n + 17, 63)) / 2.0;
+            Assert.That(TestClips.BrightCentroidX(frames[n]), Is.EqualTo(expected).Within(1.0), $"frame {n}");
+        }
+    }
+
+    [Test]
+    public void Stride_TakesEveryNthFrame()
+    {
+        var frames = VideoFrameReader.Read(TestClips.H264Square, new VideoReadOptions { Stride = 3 }).ToList();
+
+        Assert.That(frames.Select(f => f.SourceIndex), Is.EqualTo(Enumerable.Range(0, 10).Select(i => 3 * i)));
+        Assert.That(frames.Select(f => f.Index), Is.EqualTo(Enumerable.Range(0, 10)));
+    }
+
+    [Test]
+    public void Fps_SamplesByTimestamp()
+    {
+        var frames = VideoFrameReader.Read(TestClips.H264Square, new VideoReadOptions { Fps = 4 }).ToList();
+
+        // 10 fps sampled at 4 fps: the first frame at or after 0, 0.25, 0.5, ... s.
+        Assert.That(frames.Select(f => f.SourceIndex), Is.EqualTo(new[] { 0, 3, 5, 8, 10, 13, 15, 18, 20, 23, 25, 28 }));
+    }
+
+    [Test]
+    public void Fps_OnVariableFrameRate_FollowsEachFramesTimestamp()
+    {
+        var frames = VideoFrameReader.Read(TestClips.VariableRate, new VideoReadOptions { Fps = 10 }).ToList();
+
+        // Frames lie every 0.1 s up to 0.9 s, then every 0.05 s: 10 fps keeps every other one there.
+        double[] expected = { 0, .1, .2, .3, .4, .5, .6, .7, .8, .9, 1.0, 1.1, 1.2, 1.3, 1.4 };
+        Assert.That(frames.Select(f => f.TimeSeconds), Is.EqualTo(expected).Within(1e-3));
+    }
+
+    [Test]
+    public void StartAndMaxFrames_SelectAWindow()
+    {
+        var options = new VideoReadOptions { StartSeconds = 1.0, MaxFrames = 5 };
+        var frames = VideoFrameReader.Read(TestClips.H264Square, options).ToList();
+
+        Assert.That(frames.Select(f => f.SourceIndex), Is.EqualTo(new[] { 10, 11, 12, 13, 14 }));
+        Assert.That(frames[0].TimeSeconds, Is.EqualTo(1.0).Within(1e-3));
+    }
+
+    [Test]
+    public void StartPastTheEnd_SaysWhereTheClipEnds()
+    {
+        var options = new VideoReadOptions { StartSeconds = 9 };
+        var e = Assert.Throws<VideoFormatException>(() => VideoFrameReader.Read(TestClips.H264Square, options).ToList());
+
+        Assert.That(e!.Message, Does.Contain("no frames at or after 9 s").And.Contain("ends at 2.9 s"));
+    }
+
+    [Test]
+    public void Resize_StretchAndCenterCrop()
+    {
+        var stretch = new VideoReadOptions { Color = FrameColor.Gray, Width = 32, Height = 32, MaxFrames = 1 };
+        var crop = stretch with { Width = 48, Height = 48, Resize = ResizeMode.CenterCrop };
+
+        var a = VideoFrameReader.Read(TestClips.H264Square, stretch).Single();
+        var b = VideoFrameReader.Read(TestClips.H264Square, crop).Single();
+
+        Assert.That((a.Width, a.Height, a.Pixels.Length), Is.EqualTo((32, 32, 32 * 32)));
+        // Stretch halves x: the square at 2..17 lands at 1..8.
+        Assert.That(TestClips.BrightCentroidX(a), Is.EqualTo(4.5).Within(1.0));
+        // Crop keeps the middle 48 columns (8..55) of 64: the square at 2..17 shows as 0..9.
+        Assert.That((b.Width, b.Height), Is.EqualTo((48, 48)));
+        Assert.That(TestClips.BrightCentroidX(b), Is.EqualTo(4.5).Within(1.0));
+    }
+
+    [Test]
+    public void MjpgAvi_RgbOrderAndOtherSize()
+    {
+        string path = TestClips.Write(Path.Combine(dir, "clip.avi"), "MJPG", frames: 12, width: 80, height: 60);
+
+        using var reader = VideoFrameReader.Open(path, new VideoReadOptions { Color = FrameColor.Rgb });
+        var frames = reader.ReadFrames().ToList();
+
+        Assert.That(reader.Info.Codec, Is.EqualTo("MJPG"));
+        Assert.That(frames, Has.Count.EqualTo(12));
+        var first = frames[0];
+        Assert.That((first.Width, first.Height, first.Channels), Is.EqualTo((80, 60, 3)));
+        // Top-left pixel was written as BGR (0, 100, 200): R comes first after the swap. JPEG is lossy.
+        Assert.That(first.Pixels[0], Is.EqualTo(200).Within(8));
+        Assert.That(first.Pixels[1], Is.EqualTo(100).Within(8));
+        Assert.That(first.Pixels[2], Is.EqualTo(0).Within(8));
+    }
+
+    [Test]
+    public void Mp4vMp4_ResizedToTheModelSize()
+    {
+        string path = TestClips.Write(Path.Combine(dir, "wide.mp4"), "mp4v", frames: 8, width: 96, height: 72);
+
+        var frames = VideoFrameReader.Read(path, new VideoReadOptions
+        {
+            Color = FrameColor.Gray, Width = 64, Height = 64,
+        }).ToList();
+
+        Assert.That(frames, Has.Count.EqualTo(8));
+        Assert.That(frames.All(f => f.Width == 64 && f.Height == 64 && f.Pixels.Length == 64 * 64), Is.True);
+    }
+
+    [Test]
+    public void RotationMetadata_IsApplied()
+    {
+        using var reader = VideoFrameReader.Open(TestClips.Rotated90, new VideoReadOptions { Color = FrameColor.Gray });
+        var frame = reader.ReadFrames().First();
+
+        // Stored 64x32 landscape; the display matrix turns it upright as 32x64 portrait.
+        Assert.That((frame.Width, frame.Height), Is.EqualTo((32, 64)));
+        Assert.That((reader.Info.Width, reader.Info.Height), Is.EqualTo((32, 64)));
+    }
+
+    [Test]
+    public void AudioOnlyMp4_SaysNoVideoStream()
+    {
+        var e = Assert.Throws<VideoFormatException>(() => VideoFrameReader.Open(TestClips.AudioOnly));
+
+        Assert.That(e!.Message, Does.StartWith($"'{TestClips.AudioOnly}': "));
+        Assert.That(e.Reason, Does.Contain("MP4/QuickTime").And.Contain("no readable video stream"));
+    }
+
+    [Test]
+    public void MissingEmptyFolderAndJunk_OneClearReasonEach()
+    {
+        string empty = Path.Combine(dir, "empty.mp4");
+        File.WriteAllBytes(empty, Array.Empty<byte>());
+        string junk = Path.Combine(dir, "junk.avi");
+        File.WriteAllBytes(junk, Enumerable.Range(0, 4096).Select(i => (byte)(i * 37 % 251)).ToArray());
+
+        Assert.That(Reason(Path.Combine(dir, "nope.mp4")), Is.EqualTo("file not found"));
+        Assert.That(Reason(empty), Is.EqualTo("file is empty (0 bytes)"));
+        Assert.That(Reason(dir), Is.EqualTo("is a folder, not a video file"));
+        Assert.That(Reason(junk), Does.StartWith("cannot be opened as video: not a container"));
+    }
+
+    [Test]
+    public void TruncatedMp4_FailsOrWarnsNeverSilent()
+    {
+        byte[] whole = File.ReadAllBytes(TestClips.H264Square);
+        string cut = Path.Combine(dir, "cut.mp4");
+        File.WriteAllBytes(cut, whole[..(whole.Length / 2)]);
+
+        try
+        {
+            using var reader = VideoFrameReader.Open(cut);
+            int count = reader.ReadFrames().Count();
+            Assert.That(count, Is.LessThan(30));
+            Assert.That(reader.Warnings, Has.Count.EqualTo(1));
+            Assert.That(reader.Warnings[0], Does.Contain("header announces 30").And.Contain("truncated"));
+        }
+        catch (VideoFormatException e)
+        {
+            Assert.That(e.Path, Is.EqualTo(cut));
+        }
+    }
+
+    [Test]
+    public void ZeroFrameFile_IsRefused()
+    {
+        string path = TestClips.Write(Path.Combine(dir, "none.avi"), "MJPG", frames: 0, width: 32, height: 32);
+
+        var e = Assert.Throws<VideoFormatException>(() => VideoFrameReader.Read(path).ToList());
+
+        Assert.That(e!.Path, Is.EqualTo(path));
+    }
+
+    [Test]
+    public void FramesAreReadOnce()
+    {
+        using var reader = VideoFrameReader.Open(TestClips.H264Square);
+        _ = reader.ReadFrames().Take(2).ToList();
+
+        Assert.Throws<InvalidOperationException>(() => reader.ReadFrames());
+    }
+
+    [Test]
+    public void LongClip_StreamsWithoutHoldingFrames()
+    {
+        // 400 frames of 160x120 RGB would be 23 MB held at once; streaming keeps only one.
+        string path = TestClips.Write(Path.Combine(dir, "long.avi"), "MJPG", frames: 400, width: 160, height: 120, fps: 25);
+        int count = 0;
+        double lastTime = -1;
+        foreach (var frame in VideoFrameReader.Read(path, new VideoReadOptions { Color = FrameColor.Gray }))
+        {
+            Assert.That(frame.TimeSeconds, Is.GreaterThan(lastTime));
+            lastTime = frame.TimeSeconds;
+            count++;
+        }
+
+        Assert.That(count, Is.EqualTo(400));
+        Assert.That(lastTime, Is.EqualTo(399 / 25.0).Within(1e-3));
+    }
+
+    private static string Reason(string path) =>
+        Assert.Throws<VideoFormatException>(() => VideoFrameReader.Open(path))!.Reason;
+}
