@@ -49,7 +49,9 @@ public sealed class ImageCaptioner : IDisposable
     /// <param name="directory">The model directory.</param>
     /// <param name="threads">ONNX Runtime threads (0: all cores).</param>
     /// <param name="loader">Image loader (limits); the default when null.</param>
-    /// <param name="getVariable">Environment variables (for <see cref="ResNet18Files.Variable"/>); the process's when null.</param>
+    /// <param name="getVariable">
+    /// Environment variables (for <see cref="ResNet18Files.Variable"/>); the process's when null.
+    /// </param>
     /// <exception cref="InvalidDataException">The model is invalid, or its ResNet-18 files are missing.</exception>
     public static ImageCaptioner Load(string directory, int threads = 0, ImageLoader? loader = null,
         Func<string, string?>? getVariable = null)
@@ -62,7 +64,7 @@ public sealed class ImageCaptioner : IDisposable
     /// <param name="config">The model's config.</param>
     /// <param name="threads">ONNX Runtime threads (0: all cores).</param>
     /// <param name="getVariable">Environment variables; the process's when null.</param>
-    /// <exception cref="InvalidDataException">The ResNet-18 files are missing (one line saying how to get them).</exception>
+    /// <exception cref="InvalidDataException">The ResNet-18 files are missing (one line saying why).</exception>
     public static IImageEncoder CreateEncoder(CaptionModelConfig config, int threads = 0,
         Func<string, string?>? getVariable = null)
     {

@@ -48,7 +48,8 @@ public static class CaptionFile
             int hash = tab < 0 ? -1 : line.LastIndexOf('#', tab);
             if (tab < 0 || hash <= 0 || !int.TryParse(line.AsSpan(hash + 1, tab - hash - 1), out _))
             {
-                throw new InvalidDataException($"{source}: line {number}: expected name.jpg#n<TAB>caption; got '{Short(line)}'");
+                throw new InvalidDataException(
+                    $"{source}: line {number}: expected name.jpg#n<TAB>caption; got '{Short(line)}'");
             }
 
             groups.Add(line[..hash], line[(tab + 1)..], null, source, number);
@@ -57,7 +58,7 @@ public static class CaptionFile
         return groups.ToList();
     }
 
-    /// <summary>TSV: <c>image&lt;TAB&gt;caption</c> rows, or a header naming image, caption and split columns.</summary>
+    /// <summary>TSV: <c>image&lt;TAB&gt;caption</c> rows, or a header naming image, caption, split.</summary>
     public static IReadOnlyList<CaptionedImage> ReadTsv(string text, string source)
     {
         var groups = new Groups();
@@ -74,7 +75,9 @@ public static class CaptionFile
                 var names = cells.Select(c => c.Trim().ToLowerInvariant()).ToList();
                 if (names.Contains("image") && names.Contains("caption"))
                 {
-                    (imageCol, captionCol, splitCol) = (names.IndexOf("image"), names.IndexOf("caption"), names.IndexOf("split"));
+                    imageCol = names.IndexOf("image");
+                    captionCol = names.IndexOf("caption");
+                    splitCol = names.IndexOf("split");
                     continue;
                 }
             }
@@ -82,7 +85,8 @@ public static class CaptionFile
             int need = Math.Max(imageCol, Math.Max(captionCol, splitCol)) + 1;
             if (cells.Length < Math.Max(2, need))
             {
-                throw new InvalidDataException($"{source}: line {number}: expected image<TAB>caption; got '{Short(line)}'");
+                throw new InvalidDataException(
+                    $"{source}: line {number}: expected image<TAB>caption; got '{Short(line)}'");
             }
 
             string caption = captionCol >= 0 ? cells[captionCol] : cells[^1];
@@ -113,7 +117,8 @@ public static class CaptionFile
                 long id = note.GetProperty("image_id").GetInt64();
                 if (!names.TryGetValue(id, out var name))
                 {
-                    throw new InvalidDataException($"{source}: annotation {index} names image_id {id}, which is not in images");
+                    throw new InvalidDataException(
+                        $"{source}: annotation {index} names image_id {id}, which is not in images");
                 }
 
                 groups.Add(name, note.GetProperty("caption").GetString() ?? "", null, source, index);
@@ -146,7 +151,8 @@ public static class CaptionFile
 
     private sealed class Groups
     {
-        private readonly Dictionary<string, (List<string> Captions, string? Split)> byImage = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (List<string> Captions, string? Split)> byImage =
+            new(StringComparer.Ordinal);
         private readonly List<string> order = [];
 
         public void Add(string image, string caption, string? split, string source, int line)

@@ -28,7 +28,8 @@ public sealed record BeamSearchOptions
 
         if (!(LengthPenalty >= 0f && LengthPenalty <= 5f))
         {
-            throw new ArgumentOutOfRangeException(nameof(LengthPenalty), $"length penalty must be 0..5; got {LengthPenalty}");
+            throw new ArgumentOutOfRangeException(
+                nameof(LengthPenalty), $"length penalty must be 0..5; got {LengthPenalty}");
         }
 
         if (MaxLength is < 1)

@@ -7,7 +7,8 @@ internal static class EncoderChecks
         if (destination.Length != (long)images * vectorSize)
         {
             throw new ArgumentException(
-                $"destination holds {destination.Length} floats; {images} images x {vectorSize} need {images * vectorSize}");
+                $"destination holds {destination.Length} floats; {images} images x {vectorSize} "
+                + $"need {images * vectorSize}");
         }
     }
 }

@@ -138,7 +138,8 @@ public sealed class ResNet18Encoder : IImageEncoder
         {
             throw new InvalidDataException(
                 $"{path}: not the ResNet-18 of {ResNet18Files.Package} (needs input {InputName}, output {OutputName}; "
-                + $"has {string.Join(", ", session.InputMetadata.Keys)} -> {string.Join(", ", session.OutputMetadata.Keys)})");
+                + $"has {string.Join(", ", session.InputMetadata.Keys)} -> "
+                + $"{string.Join(", ", session.OutputMetadata.Keys)})");
         }
     }
 }

@@ -5,7 +5,9 @@ namespace Pipelines.Captioning.Encoders;
 /// Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0, which the build restores and copies next to
 /// the program (DnnImageModels/...); nothing is ever downloaded at run time.
 /// </summary>
-/// <param name="Model">ResNet18.onnx: input "Input247" [1, 3, 224, 224], output "Pooling395_Output_0" [1, 512, 1, 1].</param>
+/// <param name="Model">
+/// ResNet18.onnx: input "Input247" [1, 3, 224, 224], output "Pooling395_Output_0" [1, 512, 1, 1].
+/// </param>
 /// <param name="Preprocess">ResNetPreprocess.onnx: RGB planes to BGR minus the training mean image.</param>
 public sealed record ResNet18Files(string Model, string Preprocess)
 {

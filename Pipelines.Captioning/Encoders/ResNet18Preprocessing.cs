@@ -45,14 +45,14 @@ public sealed class ResNet18Preprocessing
         }
     }
 
-    /// <summary>Runs the package's preprocessing graph itself on planar RGB [1, 3, 224, 224] (tests compare against it).</summary>
+    /// <summary>Runs the package's preprocessing graph on planar RGB [1, 3, 224, 224] (for tests).</summary>
     public static float[] RunGraph(string path, DenseTensor<float> rgb)
     {
         using var session = new InferenceSession(path);
         return Run(session, rgb);
     }
 
-    /// <summary>Writes the network input for a 224x224 image into <paramref name="destination"/> ([3, 224, 224]).</summary>
+    /// <summary>Writes the input of a 224x224 image, [3, 224, 224], into <paramref name="destination"/>.</summary>
     public void Apply(Image<Rgb24> image, Span<float> destination)
     {
         if (image.Width != ResNet18Encoder.InputSize || image.Height != ResNet18Encoder.InputSize)

@@ -38,7 +38,8 @@ public static class ImageResizer
         int plane = h * w;
         if (destination.Length != 3 * plane)
         {
-            throw new ArgumentException($"destination holds {destination.Length} floats; [3, {h}, {w}] needs {3 * plane}");
+            throw new ArgumentException(
+                $"destination holds {destination.Length} floats; [3, {h}, {w}] needs {3 * plane}");
         }
 
         bool perPixel = offset.Length == 3 * plane;

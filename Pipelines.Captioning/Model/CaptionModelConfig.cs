@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Pipelines.Captioning.Encoders;
 using Pipelines.Captioning.Text;
 using Rnn.Core.Serialization;
@@ -86,7 +87,7 @@ public sealed record CaptionModelConfig
         var config = new ModelConfig(ArchitectureType);
         var a = config.Architecture;
         a["encoder"] = Encoder;
-        a["cnn_channels"] = new System.Text.Json.Nodes.JsonArray(CnnChannels.Select(c => (System.Text.Json.Nodes.JsonNode?)c).ToArray());
+        a["cnn_channels"] = new JsonArray(CnnChannels.Select(c => (JsonNode?)c).ToArray());
         a["feature_size"] = FeatureSize;
         a["embed"] = Embed;
         a["hidden"] = Hidden;
@@ -99,6 +100,7 @@ public sealed record CaptionModelConfig
             ? "RGB (x - 127.5) / 127.5"
             : "BGR 0..255 minus the mean image of ResNetPreprocess.onnx";
         config.Vocabulary = Vocabulary.ToJson();
+        config.Extra["task"] = "image captioning";
         return config;
     }
 
@@ -109,7 +111,8 @@ public sealed record CaptionModelConfig
         if (config.ArchitectureType != ArchitectureType)
         {
             throw new InvalidDataException(
-                $"{config.Source}: architecture '{config.ArchitectureType}' is not a caption model ({ArchitectureType})");
+                $"{config.Source}: architecture '{config.ArchitectureType}' is not a caption model "
+                + $"({ArchitectureType})");
         }
 
         var result = new CaptionModelConfig

@@ -18,7 +18,8 @@ public static class CaptionTokenizer
         for (int i = 0; i < caption.Length; i++)
         {
             char ch = caption[i];
-            bool inner = ch == '\'' && word.Length > 0 && i + 1 < caption.Length && char.IsLetterOrDigit(caption[i + 1]);
+            bool inner = ch == '\'' && word.Length > 0 && i + 1 < caption.Length
+                && char.IsLetterOrDigit(caption[i + 1]);
             if (char.IsLetterOrDigit(ch) || inner)
             {
                 word.Append(char.ToLowerInvariant(ch));

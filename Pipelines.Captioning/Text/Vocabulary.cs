@@ -114,7 +114,8 @@ public sealed class Vocabulary
     /// <exception cref="InvalidDataException">Not an array of strings, or not a valid vocabulary.</exception>
     public static Vocabulary FromJson(JsonNode? node)
     {
-        if (node is not JsonArray array || array.Any(n => n is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String))
+        if (node is not JsonArray array
+            || array.Any(n => n is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String))
         {
             throw new InvalidDataException("vocabulary must be a JSON array of strings");
         }

@@ -11,7 +11,9 @@ namespace Pipelines.Captioning.Training;
 /// </summary>
 /// <param name="Vectors">[batch, vector] image vectors.</param>
 /// <param name="Inputs">[batch * steps] word inputs, &lt;pad&gt; after the end.</param>
-/// <param name="Targets">[batch * steps] next words, <see cref="CrossEntropyLoss.DefaultIgnoreIndex"/> after the end.</param>
+/// <param name="Targets">
+/// [batch * steps] next words, <see cref="CrossEntropyLoss.DefaultIgnoreIndex"/> after the end.
+/// </param>
 /// <param name="Lengths">[batch] 2 + caption length.</param>
 public sealed record CaptionBatch(Tensor Vectors, int[] Inputs, int[] Targets, int[] Lengths)
 {

@@ -16,7 +16,8 @@ namespace Pipelines.Captioning.Training;
 /// Trains a <see cref="CaptionModel"/> with teacher forcing and cross-entropy on cached image
 /// vectors (Rnn.Core's <see cref="Trainer{TBatch}"/>: Adam, warm-up + cosine, clipping, atomic
 /// checkpoints, exact resume). After each epoch the validation images are captioned with beam
-/// search and scored; the weights with the best BLEU-4 (CIDEr-D, then BLEU-1, on ties) are kept (best.safetensors), and training
+/// search and scored; the weights with the best BLEU-4 (CIDEr-D, then BLEU-1, on ties) are kept
+/// (best.safetensors), and training
 /// stops after <see cref="CaptionTrainerOptions.Patience"/> epochs without improvement. The
 /// model ends holding the best weights.
 /// </summary>

@@ -24,8 +24,8 @@ public sealed class CaptionCommand : ICommandModule
             Description = "Image files (JPEG, PNG, BMP, GIF, WebP, TIFF) and folders of them (not subfolders)",
             Arity = ArgumentArity.OneOrMore,
         };
-        var model = Text("--model", $"Caption model directory (default: the bundled {CaptionModelLocator.DefaultModel})",
-            "dir");
+        var model = Text("--model",
+            $"Caption model directory (default: the bundled {CaptionModelLocator.DefaultModel})", "dir");
         var outFile = Text("--out", "Write captions to x.jsonl (JSON Lines) or x.csv; a rerun skips files in it",
             "file");
         var html = Text("--html", "Also write an offline HTML gallery (embedded thumbnails)", "file");

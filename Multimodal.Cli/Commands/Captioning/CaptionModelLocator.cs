@@ -11,7 +11,7 @@ public static class CaptionModelLocator
     /// <summary>The bundled model used when <c>--model</c> is not given.</summary>
     public const string DefaultModel = "caption-flickr8k";
 
-    /// <summary><paramref name="explicitDirectory"/> when given, else models/caption-flickr8k in the models folder.</summary>
+    /// <summary><paramref name="explicitDirectory"/> when given, else models/caption-flickr8k.</summary>
     /// <exception cref="CliException">No directory was given and no bundled model was found.</exception>
     public static string Resolve(string? explicitDirectory, CliEnvironment environment)
     {
@@ -33,7 +33,7 @@ public static class CaptionModelLocator
     /// <param name="environment">Supplies the environment variables.</param>
     /// <param name="threads">ONNX Runtime threads.</param>
     /// <param name="limits">Image decoder limits; defaults when null.</param>
-    /// <exception cref="CliException">The folder is missing, not a caption model, or its encoder files are absent.</exception>
+    /// <exception cref="CliException">The folder is missing, not a caption model, or lacks its encoder.</exception>
     public static ImageCaptioner Load(string directory, CliEnvironment environment, int threads = 0,
         ImageLimits? limits = null)
     {

@@ -31,7 +31,8 @@ internal static class CaptionOptions
             var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
             if (double.TryParse(token, CultureInfo.InvariantCulture, out var x) && (x < min || x > max))
             {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min} and {max}; got {x}"));
+                result.AddError(string.Create(CultureInfo.InvariantCulture,
+                    $"{name} must be between {min} and {max}; got {x}"));
             }
         });
         return option;

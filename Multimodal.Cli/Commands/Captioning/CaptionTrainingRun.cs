@@ -78,7 +78,8 @@ internal static class CaptionTrainingRun
         CaptionModelDirectory.Save(s.OutDir, model);
         string best = result.Best is { } b
             ? string.Create(CultureInfo.InvariantCulture,
-                $"best epoch {result.BestEpoch + 1}: validation BLEU-1 {b.Bleu1:F3} BLEU-4 {b.Bleu4:F3} CIDEr-D {b.CiderD:F3}")
+                $"best epoch {result.BestEpoch + 1}: validation BLEU-1 {b.Bleu1:F3} BLEU-4 {b.Bleu4:F3} "
+                + $"CIDEr-D {b.CiderD:F3}")
             : "no validation set";
         output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors); {best}"
             + (result.StoppedEarly ? "; stopped early" : ""));
@@ -92,7 +93,8 @@ internal static class CaptionTrainingRun
             return new PixelEncoder(s.ImageSize);
         }
 
-        var files = ResNet18Files.Locate(out string problem, environment.GetVariable) ?? throw new CliException(null, problem);
+        var files = ResNet18Files.Locate(out string problem, environment.GetVariable)
+            ?? throw new CliException(null, problem);
         try
         {
             return ResNet18Encoder.Open(files);
@@ -139,7 +141,8 @@ internal static class CaptionTrainingRun
         var order = Enumerable.Range(0, all.Count).ToArray();
         new Rng(seed).Shuffle(order.AsSpan());
         var validSet = order.Take(held).ToHashSet();
-        return (all.Where((_, i) => !validSet.Contains(i)).ToArray(), all.Where((_, i) => validSet.Contains(i)).ToArray());
+        return (all.Where((_, i) => !validSet.Contains(i)).ToArray(),
+            all.Where((_, i) => validSet.Contains(i)).ToArray());
     }
 
     // Progress<T> posts to the thread pool; this reports on the caller's thread, in order.

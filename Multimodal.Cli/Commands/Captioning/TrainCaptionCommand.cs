@@ -36,17 +36,18 @@ public static class TrainCaptionCommand
             3, 0, 1000);
         var beam = Beam();
         var size = Count("--image-size", "Input side of the small CNN (ResNet-18 always takes 224)", 64, 8, 1024);
-        var channels = Text("--cnn-channels", "Small CNN: output channels of each stride-2 layer (default 32,64,128,256)",
-            "n,n,...");
+        var channels = Text("--cnn-channels",
+            "Small CNN: output channels of each stride-2 layer (default 32,64,128,256)", "n,n,...");
         var cache = Text("--cache", "Feature cache folder (default: OUT/cache)", "dir");
         var seed = Count("--seed", "Seed of the split, weights and batch order", 1, 0, int.MaxValue);
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in OUT" };
         var command = new Command("caption", "Train an image caption model (CNN encoder + LSTM decoder)")
         {
-            images, captions, outDir, encoder, split, valid, epochs, batch, embed, hidden, layers, dropout, lr, minCount,
-            patience, beam, size, channels, cache, seed, resume,
+            images, captions, outDir, encoder, split, valid, epochs, batch, embed, hidden, layers, dropout, lr,
+            minCount, patience, beam, size, channels, cache, seed, resume,
         };
-        command.SetAction((parse, ct) => Task.FromResult(CaptionTrainingRun.Run(context, parse, new TrainCaptionSettings(
+        command.SetAction((parse, ct) => Task.FromResult(CaptionTrainingRun.Run(context, parse,
+            new TrainCaptionSettings(
             parse.GetValue(images)!, parse.GetValue(captions)!, parse.GetValue(outDir)!, parse.GetValue(encoder)!,
             parse.GetValue(split), parse.GetValue(valid), parse.GetValue(epochs), parse.GetValue(batch),
             parse.GetValue(embed), parse.GetValue(hidden), parse.GetValue(layers), (float)parse.GetValue(dropout),

@@ -12,14 +12,16 @@ public sealed class CaptionFileTests
         File.WriteAllText(dir.File("Flickr8k.token.txt"),
             "1000_a.jpg#0\tA dog runs .\n1000_a.jpg#1\tA brown dog .\n2000_b.jpg#0\tA cat .\n");
         var images = CaptionFile.Read(dir.File("Flickr8k.token.txt"));
-        Assert.That(images.Select(i => (i.Image, i.Captions.Count)), Is.EqualTo(new[] { ("1000_a.jpg", 2), ("2000_b.jpg", 1) }));
+        Assert.That(images.Select(i => (i.Image, i.Captions.Count)),
+            Is.EqualTo(new[] { ("1000_a.jpg", 2), ("2000_b.jpg", 1) }));
     }
 
     [Test]
     public void ReadsTsvWithAHeaderAndSplits()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("c.tsv"), "image\tsplit\tcaption_idx\tcaption\na.jpg\ttrain\t0\tA dog .\nb.jpg\tdev\t0\tA cat .\n");
+        File.WriteAllText(dir.File("c.tsv"),
+            "image\tsplit\tcaption_idx\tcaption\na.jpg\ttrain\t0\tA dog .\nb.jpg\tdev\t0\tA cat .\n");
         var images = CaptionFile.Read(dir.File("c.tsv"));
         Assert.That(images.Select(i => (i.Image, i.Split, i.Captions[0])),
             Is.EqualTo(new[] { ("a.jpg", "train", "A dog ."), ("b.jpg", "dev", "A cat .") }));

@@ -73,7 +73,8 @@ public sealed class ResNet18EncoderTests
         {
             var rgb = new DenseTensor<float>(new[] { 1, 3, 224, 224 });
             ImageResizer.ToPlanar(image, rgb.Buffer.Span, bgr: false, [0f, 0f, 0f], 1f);
-            var input = new DenseTensor<float>(ResNet18Preprocessing.RunGraph(files.Preprocess, rgb), new[] { 1, 3, 224, 224 });
+            var prepared = ResNet18Preprocessing.RunGraph(files.Preprocess, rgb);
+            var input = new DenseTensor<float>(prepared, new[] { 1, 3, 224, 224 });
             using var result = original.Run(new[] { NamedOnnxValue.CreateFromTensor("Input247", input) });
             var expected = result.First().AsTensor<float>().ToArray();
             var actual = features.AsSpan(row * 512, 512).ToArray();

@@ -108,7 +108,8 @@ public sealed class ImageLoaderTests
 
         using var loaded = loader.Load(dir.File("alpha.png"));
         Assert.That(loaded.HadAlpha, Is.True);
-        Assert.That(loaded.Pixels[0, 0], Is.EqualTo(new Rgb24(255, 255, 255)), "transparent black shows the background");
+        Assert.That(loaded.Pixels[0, 0], Is.EqualTo(new Rgb24(255, 255, 255)),
+            "transparent black shows the background");
         Assert.That(loaded.Pixels[1, 1], Is.EqualTo(new Rgb24(255, 0, 0)));
         Assert.That(loaded.Pixels[2, 2], Is.EqualTo(new Rgb24(127, 127, 255)), "half-transparent blue over white");
     }
@@ -119,7 +120,8 @@ public sealed class ImageLoaderTests
         using var dir = new TempDir();
         using (var image = new Image<L16>(3, 2, new L16(40000)))
         {
-            image.Save(dir.File("gray16.png"), new PngEncoder { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit16 });
+            image.Save(dir.File("gray16.png"),
+                new PngEncoder { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit16 });
         }
 
         using var loaded = loader.Load(dir.File("gray16.png"));

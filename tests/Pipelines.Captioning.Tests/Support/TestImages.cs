@@ -88,7 +88,7 @@ internal static class TestImages
         return path;
     }
 
-    /// <summary>A 57-byte PNG whose header declares <paramref name="width"/> x <paramref name="height"/> pixels.</summary>
+    /// <summary>A tiny PNG whose header declares <paramref name="width"/> x <paramref name="height"/> pixels.</summary>
     public static string HugePng(string folder, string name, int width = 1, int height = 500_000_000)
     {
         var png = new MemoryStream();

@@ -47,7 +47,8 @@ public sealed class CaptionTrainerTests
     {
         using var dir = new TempDir();
         var store = TinyTask.Store();
-        var first = new CaptionTrainer(Options(3, dir.Path)).Fit(TinyTask.Model(), store, TinyTask.Images, TinyTask.Images);
+        var first = new CaptionTrainer(Options(3, dir.Path))
+            .Fit(TinyTask.Model(), store, TinyTask.Images, TinyTask.Images);
         Assert.That(first.BestEpoch, Is.InRange(0, 2));
         Assert.That(File.Exists(Path.Combine(dir.Path, "best.safetensors")), Is.True);
 

@@ -26,7 +26,8 @@ public sealed class FeatureCacheTests
         var second = FeatureCache.Build(cache, encoder, new ImageLoader(), items, chunkSize: 2);
         Assert.That((second.Count, encoder.Encoded), Is.EqualTo((3, 3)), "only image 2 was new");
         Assert.That(second.Failures["x.txt"], Does.Contain("not an image"));
-        Assert.That(second.Vector(second.Row("0.jpg")).ToArray(), Is.EqualTo(first.Vector(first.Row("0.jpg")).ToArray()));
+        Assert.That(second.Vector(second.Row("0.jpg")).ToArray(),
+            Is.EqualTo(first.Vector(first.Row("0.jpg")).ToArray()));
 
         var third = FeatureCache.Build(cache, encoder, new ImageLoader(), items, chunkSize: 2);
         Assert.That((third.Count, encoder.Encoded, third.Failures.Count), Is.EqualTo((3, 3, 1)), "nothing retried");

@@ -16,17 +16,22 @@ public sealed class CaptionCommandTests
 {
     private static readonly (string Name, Rgb24 Colour, string Caption)[] Pictures =
     [
-        ("red1.png", new Rgb24(220, 30, 30), "a picture in red"), ("red2.png", new Rgb24(200, 40, 20), "a picture in red"),
-        ("red3.png", new Rgb24(230, 20, 40), "a picture in red"), ("blue1.png", new Rgb24(30, 30, 220), "a picture in blue"),
-        ("blue2.png", new Rgb24(20, 50, 200), "a picture in blue"), ("blue3.png", new Rgb24(40, 20, 230), "a picture in blue"),
-        ("green1.png", new Rgb24(30, 200, 30), "a picture in green"), ("green2.png", new Rgb24(40, 220, 50), "a picture in green"),
+        ("red1.png", new Rgb24(220, 30, 30), "a picture in red"),
+        ("red2.png", new Rgb24(200, 40, 20), "a picture in red"),
+        ("red3.png", new Rgb24(230, 20, 40), "a picture in red"),
+        ("blue1.png", new Rgb24(30, 30, 220), "a picture in blue"),
+        ("blue2.png", new Rgb24(20, 50, 200), "a picture in blue"),
+        ("blue3.png", new Rgb24(40, 20, 230), "a picture in blue"),
+        ("green1.png", new Rgb24(30, 200, 30), "a picture in green"),
+        ("green2.png", new Rgb24(40, 220, 50), "a picture in green"),
         ("green3.png", new Rgb24(20, 230, 40), "a picture in green"),
     ];
 
     // Held out as the "dev" split: new pictures of colours the model has seen.
     private static readonly (string Name, Rgb24 Colour, string Caption)[] Dev =
     [
-        ("red9.png", new Rgb24(210, 35, 25), "a picture in red"), ("blue9.png", new Rgb24(25, 35, 210), "a picture in blue"),
+        ("red9.png", new Rgb24(210, 35, 25), "a picture in red"),
+        ("blue9.png", new Rgb24(25, 35, 210), "a picture in blue"),
     ];
 
     private TempFolder temp = null!;
@@ -59,7 +64,8 @@ public sealed class CaptionCommandTests
 
     private CliRun Train(params string[] extra) => CliRun.Invoke([
         "train", "caption", "--images", images, "--captions", captions, "--out", model, "--encoder", "small-cnn",
-        "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16", "--epochs", "40", "--batch", "1", "--dropout", "0", "--lr", "0.01",
+        "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16", "--epochs", "40",
+        "--batch", "1", "--dropout", "0", "--lr", "0.01",
         "--min-count", "1", "--valid-images", "0", "--patience", "0", "--beam", "1", "--quiet", .. extra]);
 
     [Test]
@@ -118,7 +124,8 @@ public sealed class CaptionCommandTests
         Assert.That(lines[0]["score"]!.GetValue<double>(), Is.LessThanOrEqualTo(0));
 
         string html = File.ReadAllText(Path.Combine(dir.Path, "gallery.html"));
-        Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "data:image/jpeg;base64,").Count, Is.EqualTo(11));
+        var thumbnails = System.Text.RegularExpressions.Regex.Matches(html, "data:image/jpeg;base64,");
+        Assert.That(thumbnails.Count, Is.EqualTo(11));
         Assert.That(html, Does.Not.Contain("http").And.Not.Contain("<script"));
 
         string csv = Path.Combine(dir.Path, "captions.csv");
