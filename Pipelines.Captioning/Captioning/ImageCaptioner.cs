@@ -42,8 +42,12 @@ public sealed class ImageCaptioner : IDisposable
     /// <summary>The image loader.</summary>
     public ImageLoader Loader { get; }
 
-    /// <summary>Images encoded per call.</summary>
-    public int BatchSize => Math.Max(1, encoder.PreferredBatch);
+    /// <summary>
+    /// Images per <see cref="CaptionBatch"/> call: the encoder runs them in its own batches, and beam
+    /// search runs all their hypotheses as one batch, so a larger call streams the decoder's weights
+    /// fewer times per image.
+    /// </summary>
+    public int BatchSize => Math.Max(32, encoder.PreferredBatch);
 
     /// <summary>Loads a model directory and the encoder it names.</summary>
     /// <param name="directory">The model directory.</param>

@@ -6,11 +6,12 @@ using Rnn.Core.Autograd;
 namespace Pipelines.Captioning.Decoding;
 
 /// <summary>
-/// Beam search over a <see cref="CaptionModel"/> (width 1 is greedy decoding). The K live
-/// hypotheses of one image run as one batch of K rows; each step extends every hypothesis by
-/// every word, keeps the K best by total log-probability, and sets aside those that chose
-/// &lt;end&gt;. &lt;pad&gt;, &lt;start&gt; and &lt;unk&gt; are never generated. The search stops when K
-/// captions are finished or at the maximum length; the finished caption with the best
+/// Beam search over a <see cref="CaptionModel"/> (width 1 is greedy decoding). The live
+/// hypotheses of every image of the call run as one batch (images x up to K rows), so the weight
+/// matrices are streamed once per step for all of them; each step extends every hypothesis by
+/// every word, keeps each image's K best by total log-probability, and sets aside those that chose
+/// &lt;end&gt;. &lt;pad&gt;, &lt;start&gt; and &lt;unk&gt; are never generated. An image is done when
+/// K captions are finished or at the maximum length; its finished caption with the best
 /// length-normalised score wins.
 /// </summary>
 public static class BeamSearch
@@ -22,53 +23,65 @@ public static class BeamSearch
         options.Validate();
         using var noGrad = Tape.NoGrad();
         int images = features.Dim(0);
-        var result = new GeneratedCaption[images];
-        for (int i = 0; i < images; i++)
+        int maxLength = options.MaxLength ?? model.Config.MaxLength;
+        var searches = Enumerable.Range(0, images).Select(i => new ImageSearch(i)).ToArray();
+        var state = model.Begin(features);   // one row per image
+        int[] last = Enumerable.Repeat(Vocabulary.Start, images).ToArray();
+        for (int step = 0; step <= maxLength && last.Length > 0; step++)
         {
-            var row = Ops.Slice(features, 0, i, 1);   // [1, features]
-            result[i] = One(model, row, options);
+            var (logits, next) = model.Step(last, state);   // [rows, vocab]
+            var logProbs = Ops.LogSoftmax(logits).ToArray();
+            var rows = new List<int>();
+            var words = new List<int>();
+            foreach (var search in searches.Where(s => !s.Done))
+            {
+                search.Advance(logProbs, model.Config.Vocabulary, options, step == maxLength, rows, words);
+            }
+
+            if (rows.Count == 0)
+            {
+                break;
+            }
+
+            state = next.Select(rows.ToArray());
+            last = words.ToArray();
         }
 
-        return result;
+        return searches.Select(s => s.Best(model.Config.Vocabulary, options.LengthPenalty)).ToArray();
     }
 
-    private static GeneratedCaption One(CaptionModel model, Tensor features, BeamSearchOptions o)
+    // One image's beam: its live hypotheses (each with its row in the batch) and finished captions.
+    private sealed class ImageSearch(int row)
     {
-        var vocab = model.Config.Vocabulary;
-        int k = o.BeamWidth;
-        int maxLength = o.MaxLength ?? model.Config.MaxLength;
-        var state = model.Begin(features);
-        var beams = new List<Hypothesis> { new([], 0.0) };
-        var finished = new List<GeneratedCaption>();
-        int[] last = [Vocabulary.Start];
+        private List<Hypothesis> beams = [new([], 0.0, row)];
+        private readonly List<GeneratedCaption> finished = [];
 
-        for (int step = 0; step <= maxLength && beams.Count > 0; step++)
+        public bool Done { get; private set; }
+
+        public void Advance(float[] logProbs, Vocabulary vocab, BeamSearchOptions o, bool endOnly,
+            List<int> rows, List<int> words)
         {
-            var (logits, next) = model.Step(last, state);   // [beams, vocab]
-            var logProbs = Ops.LogSoftmax(logits).ToArray();
+            int k = o.BeamWidth;
             int v = vocab.Count;
-            var candidates = new List<(double Score, int Beam, int Word)>(beams.Count * (k + 1));
-            for (int b = 0; b < beams.Count; b++)
+            var candidates = new List<(double Score, Hypothesis From, int Word)>(beams.Count * (k + 1));
+            foreach (var h in beams)
             {
-                var row = logProbs.AsSpan(b * v, v);
-                var h = beams[b];
-                foreach (int w in TopWords(row, k + 1, step == maxLength))
+                var logp = logProbs.AsSpan(h.Row * v, v);
+                foreach (int w in TopWords(logp, k + 1, endOnly))
                 {
-                    if (o.BlockRepeatedTrigrams && RepeatsTrigram(h.Words, w))
+                    if (!(o.BlockRepeatedTrigrams && RepeatsTrigram(h.Words, w)))
                     {
-                        continue;
+                        candidates.Add((h.LogProbability + logp[w], h, w));
                     }
-
-                    candidates.Add((h.LogProbability + row[w], b, w));
                 }
             }
 
             candidates.Sort((x, y) => y.Score.CompareTo(x.Score));
-            var kept = new List<Hypothesis>();
-            var rows = new List<int>();
+            var kept = new List<(int[] Words, double Score, int ParentRow)>();
+
             // Walk the candidates best first until K live ones are kept; an <end> ranked above the
             // K-th live hypothesis finishes a caption.
-            foreach (var (score, b, w) in candidates)
+            foreach (var (score, from, w) in candidates)
             {
                 if (kept.Count == k)
                 {
@@ -77,36 +90,42 @@ public static class BeamSearch
 
                 if (w == Vocabulary.End)
                 {
-                    var words = beams[b].Words.Select(vocab.Word).ToArray();
-                    finished.Add(new GeneratedCaption(words, score, Normalise(score, words.Length, o.LengthPenalty)));
+                    var text = from.Words.Select(vocab.Word).ToArray();
+                    finished.Add(new GeneratedCaption(text, score, Normalise(score, text.Length, o.LengthPenalty)));
                 }
                 else
                 {
-                    kept.Add(new Hypothesis([.. beams[b].Words, w], score));
-                    rows.Add(b);
+                    kept.Add(([.. from.Words, w], score, from.Row));
                 }
             }
 
-            if (finished.Count >= k || kept.Count == 0)
+            Done = finished.Count >= k || kept.Count == 0;
+            if (Done)
             {
-                break;
+                return;
             }
 
-            beams = kept;
-            state = next.Select(rows.ToArray());
-            last = kept.Select(h => h.Words[^1]).ToArray();
+            beams = [];
+            foreach (var (keptWords, score, parent) in kept)
+            {
+                beams.Add(new Hypothesis(keptWords, score, rows.Count));
+                rows.Add(parent);
+                words.Add(keptWords[^1]);
+            }
         }
 
-        if (finished.Count == 0)
+        public GeneratedCaption Best(Vocabulary vocab, float alpha)
         {
-            // Only when maxLength is hit with <end> blocked everywhere; return the best live hypothesis.
-            var best = beams.MaxBy(h => h.LogProbability)!;
-            var words = best.Words.Select(vocab.Word).ToArray();
-            double score = Normalise(best.LogProbability, words.Length, o.LengthPenalty);
-            return new GeneratedCaption(words, best.LogProbability, score);
-        }
+            if (finished.Count > 0)
+            {
+                return finished.MaxBy(c => c.Score)!;
+            }
 
-        return finished.MaxBy(c => c.Score)!;
+            // Only when the maximum length is reached with <end> never ranked high enough.
+            var best = beams.MaxBy(h => h.LogProbability)!;
+            var text = best.Words.Select(vocab.Word).ToArray();
+            return new GeneratedCaption(text, best.LogProbability, Normalise(best.LogProbability, text.Length, alpha));
+        }
     }
 
     // The best n words of a row, never <pad>/<start>/<unk>; at the last step only <end> may be chosen.
@@ -165,5 +184,5 @@ public static class BeamSearch
     internal static double Normalise(double logProbability, int length, float alpha) =>
         alpha == 0f ? logProbability : logProbability / Math.Pow((5.0 + length) / 6.0, alpha);
 
-    private sealed record Hypothesis(int[] Words, double LogProbability);
+    private sealed record Hypothesis(int[] Words, double LogProbability, int Row);
 }

@@ -66,6 +66,23 @@ public sealed class BeamSearchTests
     }
 
     [Test]
+    public void ImagesSearchedTogetherGetTheCaptionsTheyGetAlone()
+    {
+        var model = TinyTask.Model(seed: 8);
+        model.Eval();
+        var store = TinyTask.Store();
+        var all = Tensor.FromArray(Enumerable.Range(0, 4).SelectMany(i => store.Vector(i).ToArray()).ToArray(), 4, 512);
+        var options = new BeamSearchOptions { BeamWidth = 3, MaxLength = 8 };
+        var together = BeamSearch.Run(model, all, options);
+        for (int i = 0; i < 4; i++)
+        {
+            var alone = BeamSearch.Run(model, Tensor.FromArray(store.Vector(i).ToArray(), 1, 512), options)[0];
+            Assert.That(together[i].Tokens, Is.EqualTo(alone.Tokens), $"image {i}");
+            Assert.That(together[i].LogProbability, Is.EqualTo(alone.LogProbability).Within(1e-4));
+        }
+    }
+
+    [Test]
     public void LengthNormalisationFollowsWuEtAl()
     {
         Assert.That(BeamSearch.Normalise(-6.0, 7, 1f), Is.EqualTo(-3.0).Within(1e-12));   // (5+7)/6 = 2
