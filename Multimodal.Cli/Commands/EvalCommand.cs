@@ -20,6 +20,7 @@ public sealed class EvalCommand : ICommandModule
         {
             Speech(context),
             Captioning.EvalCaptionCommand.Build(context),
+            Video.EvalVideoPredictCommand.Build(context),
         };
 
     private static Command Speech(CliContext context)

@@ -18,6 +18,7 @@ public sealed class TrainCommand : ICommandModule
         {
             Speech(context),
             Captioning.TrainCaptionCommand.Build(context),
+            Video.TrainVideoPredictCommand.Build(context),
         };
 
     private static Command Speech(CliContext context)

@@ -13,6 +13,7 @@ public static class CommandModules
     [
         new TranscribeCommand(),
         new Commands.Captioning.CaptionCommand(),
+        new Commands.Video.VideoCommand(),
         new TrainCommand(),
         new EvalCommand(),
         new ModelsCommand(),
