@@ -9,8 +9,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-# Debian packages the CLI needs at run time; none yet (a native decoder would go here).
-apt_packages=()
+# Debian packages the CLI needs at run time: libgtk-3-0 for the OpenCV runtime (video verbs).
+apt_packages=(libgtk-3-0)
 if [ "${#apt_packages[@]}" -gt 0 ]; then
     missing=()
     for p in "${apt_packages[@]}"; do
@@ -53,6 +53,8 @@ run_examples() {
     multimodal transcribe examples/speech/four-one-seven.wav --out "$repo/out/examples" --format srt --force
     echo "== out/examples/four-one-seven.srt"
     cat "$repo/out/examples/four-one-seven.srt"
+    echo "== multimodal video predict examples/video/moving-digits.mp4 (frames, strip, video, metrics)"
+    multimodal --quiet video predict examples/video/moving-digits.mp4 --at 1 --out "$repo/out/examples/moving-digits"
 }
 
 run_examples

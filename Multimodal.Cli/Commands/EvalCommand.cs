@@ -16,7 +16,12 @@ public sealed class EvalCommand : ICommandModule
 {
     /// <inheritdoc />
     public Command Build(CliContext context) =>
-        new("eval", "Score a model on a labelled test set") { Speech(context) };
+        new("eval", "Score a model on a labelled test set")
+        {
+            Speech(context),
+            Captioning.EvalCaptionCommand.Build(context),
+            Video.EvalVideoPredictCommand.Build(context),
+        };
 
     private static Command Speech(CliContext context)
     {

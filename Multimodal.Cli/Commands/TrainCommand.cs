@@ -14,7 +14,12 @@ public sealed class TrainCommand : ICommandModule
 {
     /// <inheritdoc />
     public Command Build(CliContext context) =>
-        new("train", "Train a model on a labelled data set") { Speech(context) };
+        new("train", "Train a model on a labelled data set")
+        {
+            Speech(context),
+            Captioning.TrainCaptionCommand.Build(context),
+            Video.TrainVideoPredictCommand.Build(context),
+        };
 
     private static Command Speech(CliContext context)
     {

@@ -48,7 +48,7 @@ internal static class ContainerSniffer
         }
 
         return Name(head[..read]) is { } kind
-            ? $"cannot be opened as video: a {kind} file with no readable video stream " +
+            ? $"cannot be opened as video: {kind} file with no readable video stream " +
               "(audio only, truncated, corrupt, or a codec this build lacks)"
             : "cannot be opened as video: not a container OpenCV's FFmpeg reads, or corrupt";
     }

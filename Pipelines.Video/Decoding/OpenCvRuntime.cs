@@ -13,7 +13,7 @@ public static class OpenCvRuntime
     private static readonly Lazy<string> Version = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>OpenCV's version string, e.g. "4.13.0"; loads the native library on first use.</summary>
-    /// <exception cref="InvalidOperationException">The native library or one of its dependencies is missing.</exception>
+    /// <exception cref="InvalidOperationException">The native library or a dependency is missing.</exception>
     public static string EnsureLoaded() => Version.Value;
 
     private static string Load()

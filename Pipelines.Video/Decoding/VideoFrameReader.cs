@@ -12,9 +12,9 @@ namespace Pipelines.Video.Decoding;
 /// <remarks>
 /// The end of the stream is wherever decoding stops, never the header's frame count (which can be
 /// wrong). Timestamps come from each frame (variable frame rate safe). Rotation metadata is
-/// applied by the pinned OpenCV 4.13 runtime, so frames arrive upright. Limit: an MJPEG stream
-/// whose chroma subsampling changes between frames decodes with wrong colours after the change
-/// (an FFmpeg behaviour); the reader does not detect it.
+/// applied by the pinned OpenCV 4.13 runtime, so frames arrive upright. FFmpeg decodes MJPEG
+/// frames whose chroma subsampling differs from the first frame's with wrong colours; the reader
+/// watches the raw packets of MJPEG streams, decodes such frames with libjpeg instead and warns.
 /// </remarks>
 /// <example>
 /// <code>
@@ -32,6 +32,7 @@ public sealed class VideoFrameReader : IDisposable
     private readonly VideoReadOptions options;
     private readonly List<string> warnings = new();
     private bool started;
+    private bool mjpegWarned;
     private bool disposed;
 
     private VideoFrameReader(VideoCapture capture, VideoInfo info, VideoReadOptions options)
@@ -123,6 +124,7 @@ public sealed class VideoFrameReader : IDisposable
         var sampler = new FrameSampler(options);
         using var decoded = new Mat();
         using var converter = new FrameConverter(options);
+        using var mjpeg = MjpegPacketWatch.TryOpen(Info.Path, Info.Codec);
         bool ended = false;
         while (!sampler.Done)
         {
@@ -133,6 +135,7 @@ public sealed class VideoFrameReader : IDisposable
                 break;
             }
 
+            var odd = mjpeg?.Next();
             double time = NextTimestamp();
             int source = DecodedFrames++;
             if (!sampler.Take(time))
@@ -147,11 +150,38 @@ public sealed class VideoFrameReader : IDisposable
                 break;
             }
 
+            if (odd is { } packet)
+            {
+                Redecode(decoded, packet.Jpeg, packet.Sampling, mjpeg!.FirstSampling, source);
+            }
+
             var (width, height, pixels) = converter.Convert(decoded);
             yield return new VideoFrame(sampler.Delivered - 1, source, time, width, height, options.Color, pixels);
         }
 
         CheckOutcome(sampler.Delivered, ended);
+    }
+
+    // A frame whose chroma subsampling differs from the stream's first: FFmpeg's colours are
+    // wrong there, so libjpeg decodes the packet instead (said once, as a warning).
+    private void Redecode(Mat decoded, byte[] jpeg, string sampling, string? first, int source)
+    {
+        using var fixedFrame = Cv2.ImDecode(jpeg, ImreadModes.Color);
+        bool ok = !fixedFrame.Empty();
+        if (ok)
+        {
+            fixedFrame.CopyTo(decoded);
+        }
+
+        if (!mjpegWarned)
+        {
+            mjpegWarned = true;
+            Warn(ok
+                ? $"MJPEG chroma subsampling changes at frame {source} ({first} -> {sampling}); FFmpeg would " +
+                  "decode such frames with wrong colours, so they are decoded with libjpeg instead"
+                : $"MJPEG chroma subsampling changes at frame {source} ({first} -> {sampling}) and libjpeg " +
+                  "cannot decode the frame either: its colours may be wrong");
+        }
     }
 
     private double NextTimestamp()

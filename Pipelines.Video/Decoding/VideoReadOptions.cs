@@ -40,7 +40,9 @@ public sealed record VideoReadOptions
     /// <summary>Stop after delivering this many frames; null reads to the end.</summary>
     public int? MaxFrames { get; init; }
 
-    /// <summary>Called once for each recoverable problem; also kept in <see cref="VideoFrameReader.Warnings"/>.</summary>
+    /// <summary>
+    /// Called once for each recoverable problem; also kept in <see cref="VideoFrameReader.Warnings"/>.
+    /// </summary>
     public Action<string>? OnWarning { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad value.</summary>

@@ -60,6 +60,34 @@ public sealed partial class CpuBackend
         }
     }
 
+    /// <summary>
+    /// Packs op(B) [k, n] for later <see cref="GemmPacked"/> calls that share it (a recurrent
+    /// weight across the steps of a sequence). The caller disposes it, and must not change B's
+    /// values while it is in use.
+    /// </summary>
+    internal PackedB PackGemmB(bool transB, int n, int k, Tensor b, int bOffset, int ldb)
+    {
+        BackendChecks.Matrix("B", b, bOffset, ldb, transB ? n : k, transB ? k : n);
+        return new PackedB(Simd, transB, n, k, b, bOffset, ldb);
+    }
+
+    /// <summary>C = alpha * op(A) * op(B) + beta * C with op(B) from <see cref="PackGemmB"/>.</summary>
+    internal void GemmPacked(
+        bool transA, int m, float alpha, Tensor a, int aOffset, int lda,
+        PackedB b, float beta, Tensor c, int cOffset, int ldc)
+    {
+        if (b.Simd != Simd)
+        {
+            throw new ArgumentException($"B was packed for {b.Simd}, this backend runs {Simd}", nameof(b));
+        }
+
+        var src = b.Source;
+        BackendChecks.Gemm(transA, b.TransB, m, b.N, b.K, a, aOffset, lda, src, b.SourceOffset, b.Ldb, c, cOffset, ldc);
+        var args = new GemmArgs(transA, b.TransB, m, b.N, b.K, alpha, Raw(a), a.Offset + aOffset, lda,
+            Raw(src), src.Offset + b.SourceOffset, b.Ldb, beta, Raw(c), c.Offset + cOffset, ldc);
+        PackedGemm.Run(Simd, args, Threads > 1 ? Parallel : null, b);
+    }
+
     // The GEMM every CPU kernel calls on raw, already checked arrays; parallel null means this
     // thread only. C must not overlap A or B.
     internal void GemmCore(

@@ -33,32 +33,57 @@ public sealed partial class CpuBackend
         Tensor gates, int gatesOffset,
         Tensor cPrev, int cPrevOffset, Tensor hPrev, int hPrevOffset,
         Tensor c, int cOffset, Tensor h, int hOffset,
-        Tensor? mask = null, int maskOffset = 0)
+        Tensor? mask = null, int maskOffset = 0) =>
+        LstmGatesForwardUnits(Simd != CpuSimd.Scalar, 0, hidden, batch, hidden, gates, gatesOffset,
+            cPrev, cPrevOffset, hPrev, hPrevOffset, c, cOffset, h, hOffset, mask, maskOffset);
+
+    // LstmGatesForward for hidden units [u0, u1) of every row (all of them, or one task's share
+    // of a fused step): the four gate blocks are independent per unit. onePass: the single-pass
+    // vector kernel (SIMD paths); else TensorPrimitives, pass by pass (the scalar path).
+    private static void LstmGatesForwardUnits(
+        bool onePass, int u0, int u1, int batch, int hidden,
+        Tensor gates, int gatesOffset,
+        Tensor cPrev, int cPrevOffset, Tensor hPrev, int hPrevOffset,
+        Tensor c, int cOffset, Tensor h, int hOffset,
+        Tensor? mask, int maskOffset)
     {
         int hd = hidden;
+        int w = u1 - u0;
         for (int b = 0; b < batch; b++)
         {
-            var cp = Row(cPrev, cPrevOffset, b, hd);
-            var cn = Row(c, cOffset, b, hd);
-            var hn = Row(h, hOffset, b, hd);
+            var cp = Row(cPrev, cPrevOffset, b, hd).Slice(u0, w);
+            var cn = Row(c, cOffset, b, hd).Slice(u0, w);
+            var hn = Row(h, hOffset, b, hd).Slice(u0, w);
             var g = Row(gates, gatesOffset, b, 4 * hd);
+            var i = g.Slice(u0, w);
+            var f = g.Slice(hd + u0, w);
+            var gc = g.Slice(2 * hd + u0, w);
+            var o = g.Slice(3 * hd + u0, w);
             if (IsPadding(mask, maskOffset, b))
             {
                 cp.CopyTo(cn);
-                Row(hPrev, hPrevOffset, b, hd).CopyTo(hn);
-                g.Clear();
+                Row(hPrev, hPrevOffset, b, hd).Slice(u0, w).CopyTo(hn);
+                i.Clear();
+                f.Clear();
+                gc.Clear();
+                o.Clear();
                 continue;
             }
 
-            TensorPrimitives.Sigmoid(g[..(2 * hd)], g[..(2 * hd)]);   // i, f
-            TensorPrimitives.Tanh(g.Slice(2 * hd, hd), g.Slice(2 * hd, hd));
-            TensorPrimitives.Sigmoid(g.Slice(3 * hd, hd), g.Slice(3 * hd, hd));
-            var i = g[..hd];
-            var f = g.Slice(hd, hd);
+            if (onePass)
+            {
+                Cpu.LstmGateRow.Forward(i, f, gc, o, cp, cn, hn);
+                continue;
+            }
+
+            TensorPrimitives.Sigmoid(i, i);
+            TensorPrimitives.Sigmoid(f, f);
+            TensorPrimitives.Tanh(gc, gc);
+            TensorPrimitives.Sigmoid(o, o);
             TensorPrimitives.Multiply(f, cp, cn);
-            TensorPrimitives.MultiplyAdd(i, g.Slice(2 * hd, hd), cn, cn);
+            TensorPrimitives.MultiplyAdd(i, gc, cn, cn);
             TensorPrimitives.Tanh(cn, hn);
-            TensorPrimitives.Multiply(hn, g.Slice(3 * hd, hd), hn);
+            TensorPrimitives.Multiply(hn, o, hn);
         }
     }
 
@@ -127,39 +152,55 @@ public sealed partial class CpuBackend
         bool resetAfter, int batch, int hidden,
         Tensor gi, int giOffset, Tensor gh, int ghOffset,
         Tensor hPrev, int hPrevOffset, Tensor h, int hOffset,
-        Tensor? mask = null, int maskOffset = 0)
+        Tensor? mask = null, int maskOffset = 0) =>
+        GruGatesForwardUnits(0, hidden, resetAfter, batch, hidden, gi, giOffset, gh, ghOffset,
+            hPrev, hPrevOffset, h, hOffset, mask, maskOffset);
+
+    // GruGatesForward for hidden units [u0, u1) of every row: z, r and n are independent per unit.
+    private static void GruGatesForwardUnits(
+        int u0, int u1, bool resetAfter, int batch, int hidden,
+        Tensor gi, int giOffset, Tensor gh, int ghOffset,
+        Tensor hPrev, int hPrevOffset, Tensor h, int hOffset,
+        Tensor? mask, int maskOffset)
     {
         int hd = hidden;
+        int w = u1 - u0;
         for (int b = 0; b < batch; b++)
         {
-            var hp = Row(hPrev, hPrevOffset, b, hd);
-            var hn = Row(h, hOffset, b, hd);
+            var hp = Row(hPrev, hPrevOffset, b, hd).Slice(u0, w);
+            var hn = Row(h, hOffset, b, hd).Slice(u0, w);
             var x = Row(gi, giOffset, b, 3 * hd);
+            var z = x.Slice(u0, w);
+            var r = x.Slice(hd + u0, w);
+            var n = x.Slice(2 * hd + u0, w);
             if (IsPadding(mask, maskOffset, b))
             {
                 hp.CopyTo(hn);
-                x.Clear();
+                z.Clear();
+                r.Clear();
+                n.Clear();
                 continue;
             }
 
-            var r = Row(gh, ghOffset, b, 3 * hd);
-            var n = x.Slice(2 * hd, hd);
+            var rec = Row(gh, ghOffset, b, 3 * hd);
             if (resetAfter)
             {
-                TensorPrimitives.Add(x[..(2 * hd)], r[..(2 * hd)], x[..(2 * hd)]);
-                TensorPrimitives.Sigmoid(x[..(2 * hd)], x[..(2 * hd)]);   // z, r
-                TensorPrimitives.MultiplyAdd(x.Slice(hd, hd), r.Slice(2 * hd, hd), n, n);
+                TensorPrimitives.Add(z, rec.Slice(u0, w), z);
+                TensorPrimitives.Add(r, rec.Slice(hd + u0, w), r);
+                TensorPrimitives.Sigmoid(z, z);
+                TensorPrimitives.Sigmoid(r, r);
+                TensorPrimitives.MultiplyAdd(r, rec.Slice(2 * hd + u0, w), n, n);
             }
             else
             {
-                TensorPrimitives.Add(n, r.Slice(2 * hd, hd), n);
+                TensorPrimitives.Add(n, rec.Slice(2 * hd + u0, w), n);
             }
 
             TensorPrimitives.Tanh(n, n);
 
             // h = n + z * (hPrev - n)
             TensorPrimitives.Subtract(hp, n, hn);
-            TensorPrimitives.MultiplyAdd(hn, x[..hd], n, hn);
+            TensorPrimitives.MultiplyAdd(hn, z, n, hn);
         }
     }
 

@@ -8,7 +8,7 @@ namespace Rnn.Core.Recurrent;
 internal static class FusedSequence
 {
     /// <summary>xs [time*batch, in]: row t*batch + b = the input sample b reads at step t.</summary>
-    public static Tensor GatherInputs(Tensor x, SequencePlan plan, Tensor weight)
+    public static Tensor GatherInputs(Tensor x, SequencePlan plan, Tensor weight, Workspace ws)
     {
         if (!ReferenceEquals(x.Backend, weight.Backend))
         {
@@ -18,19 +18,19 @@ internal static class FusedSequence
 
         int features = x.Dim(2);
         var be = x.Backend;
-        var xs = be.Allocate(new[] { plan.Time * plan.Batch, features });   // [time*batch, in]
+        var xs = ws.Take(be, plan.Time * plan.Batch, features);   // [time*batch, in]
         be.GatherRows(x.View(plan.Batch * plan.Time, features), plan.Source, xs);
         return xs;
     }
 
     /// <summary>xs W^T + bias for every step as one GEMM: [time*batch, width].</summary>
-    public static Tensor Project(Tensor xs, Tensor weight, Tensor bias)
+    public static Tensor Project(Tensor xs, Tensor weight, Tensor bias, Workspace ws)
     {
         var be = xs.Backend;
         int rows = xs.Dim(0);
         int features = xs.Dim(1);
         int width = weight.Dim(0);
-        var g = be.Allocate(new[] { rows, width });   // [time*batch, width]
+        var g = ws.Take(be, rows, width);   // [time*batch, width]
         be.CopyBlocks(bias, 0, 0, g, 0, width, width, rows);   // every row starts as the bias
         be.Gemm(false, true, rows, width, features, 1f, xs, 0, features, weight, 0, features, 1f, g, 0, width);
         return g;
@@ -45,17 +45,13 @@ internal static class FusedSequence
         int batch = plan.Batch;
         int time = plan.Time;
         var be = hs.Backend;
-        var index = new int[batch * time];
-        for (int b = 0; b < batch; b++)
+        var y = be.Allocate(new[] { batch, time, hidden });   // [batch, time, hidden]
+        for (int t = 0; t < time; t++)
         {
-            for (int t = 0; t < time; t++)
-            {
-                index[b * time + t] = (t + 1) * batch + b;   // slot t+1 holds step t's h
-            }
+            // Slot t+1 holds step t's h for every sample: one strided copy a step, no index array.
+            be.CopyBlocks(hs, (t + 1) * batch * hidden, hidden, y, t * hidden, time * hidden, hidden, batch);
         }
 
-        var y = be.Allocate(new[] { batch, time, hidden });   // [batch, time, hidden]
-        be.GatherRows(hs, index, y.View(batch * time, hidden));
         ForEachPadding(plan, (t, b) => be.Fill(y.Slice((b * time + t) * hidden, hidden), 0f));
         return y;
     }
@@ -64,22 +60,17 @@ internal static class FusedSequence
     /// The gradient of a [batch, time, hidden] output laid out time-major [time*batch, hidden],
     /// zero at padding.
     /// </summary>
-    public static Tensor TimeMajorGrad(Tensor dy, SequencePlan plan, int hidden)
+    public static Tensor TimeMajorGrad(Tensor dy, SequencePlan plan, int hidden, Workspace ws)
     {
         int batch = plan.Batch;
         int time = plan.Time;
         var be = dy.Backend;
-        var index = new int[batch * time];
+        var g = ws.Take(be, time * batch, hidden);   // [time*batch, hidden]
         for (int t = 0; t < time; t++)
         {
-            for (int b = 0; b < batch; b++)
-            {
-                index[t * batch + b] = b * time + t;
-            }
+            be.CopyBlocks(dy, t * hidden, time * hidden, g, t * batch * hidden, hidden, hidden, batch);
         }
 
-        var g = be.Allocate(new[] { time * batch, hidden });   // [time*batch, hidden]
-        be.GatherRows(dy.View(batch * time, hidden), index, g);
         ForEachPadding(plan, (t, b) => be.Fill(g.Slice((t * batch + b) * hidden, hidden), 0f));
         return g;
     }
@@ -97,7 +88,8 @@ internal static class FusedSequence
     /// Input-side gradients from the pre-activation gradients dG [time*batch, width] of all steps:
     /// dW += dG^T xs, dbias += column sums of dG, dx += dG W scattered back to x's rows.
     /// </summary>
-    public static void InputGrads(Tensor x, Tensor xs, Tensor weight, Tensor bias, Tensor dG, SequencePlan plan)
+    public static void InputGrads(
+        Tensor x, Tensor xs, Tensor weight, Tensor bias, Tensor dG, SequencePlan plan, Workspace ws)
     {
         var be = x.Backend;
         int rows = xs.Dim(0);
@@ -116,7 +108,7 @@ internal static class FusedSequence
 
         if (x.RequiresGrad)
         {
-            var dxs = be.Allocate(new[] { rows, features });   // [time*batch, in]
+            var dxs = ws.Take(be, rows, features);   // [time*batch, in]
             be.Gemm(false, false, rows, features, width, 1f, dG, 0, width, weight, 0, features,
                 0f, dxs, 0, features);
             be.ScatterAddRows(dxs, plan.Source, x.EnsureGrad().View(plan.Batch * plan.Time, features));

@@ -8,7 +8,9 @@ namespace Rnn.Core.Recurrent;
 /// <see cref="IBackend.GruGatesForward"/> call; reset-before needs the reset gate before the
 /// n-block GEMM, so it runs GEMM (z, r blocks), <see cref="IBackend.GruResetForward"/>,
 /// GEMM (r*h) W_hn^T, <see cref="IBackend.GruGatesForward"/>. One tape entry per sequence with a
-/// hand-written BPTT backward; weight gradients are GEMMs batched over all steps.
+/// hand-written BPTT backward; weight gradients are GEMMs batched over all steps. Scratch is
+/// pooled (<see cref="Workspace"/>), W_hh packed once per pass, and on the CPU a reset-after
+/// step runs GEMM and gates as one parallel region (CpuBackend.GruStepForward).
 /// </summary>
 internal static class GruSequence
 {
@@ -29,30 +31,43 @@ internal static class GruSequence
         var h0 = states[0];
         var u = cell.WeightHh.Value;
         var mask = plan.AllValid ? null : plan.MaskTensor(be);   // [time*batch]
-        var xs = FusedSequence.GatherInputs(x, plan, u);   // [time*batch, in]
-        var gi = FusedSequence.Project(xs, cell.WeightIh.Value, cell.BiasIh.Value);   // [time*batch, 3*hidden]
-        var gh = be.Allocate(new[] { time * batch, g3 });   // recurrent pre-activations
+        var ws = new Workspace();   // scratch, pooled until the backward pass (or the end of this call)
+        var xs = FusedSequence.GatherInputs(x, plan, u, ws);   // [time*batch, in]
+        var gi = FusedSequence.Project(xs, cell.WeightIh.Value, cell.BiasIh.Value, ws);   // [time*batch, 3*hidden]
+        var gh = ws.Take(be, time * batch, g3);   // recurrent pre-activations
         be.CopyBlocks(cell.BiasHh.Value, 0, 0, gh, 0, g3, g3, time * batch);
-        var hs = be.Allocate(new[] { (time + 1) * batch, hd });   // slot t = state before step t
-        var rh = cell.ResetAfter ? null : be.Allocate(new[] { time * batch, hd });   // r * h_{t-1}
+        var hs = ws.Take(be, (time + 1) * batch, hd);   // slot t = state before step t
+        var rh = cell.ResetAfter ? null : ws.Take(be, time * batch, hd);   // r * h_{t-1}
         be.Copy(h0, hs.Slice(0, batch, hd));
         var drop = recurrentKeep is null ? null : new DroppedStates(recurrentKeep, hs, time);
         var rec = drop?.Buffer ?? hs;   // what W_hh multiplies: h_{t-1}, or it dropped out
+
+        // W_hh^T packed once for the loop: all three blocks, or (reset-before) z, r and n apart.
+        using var uT = new RecurrentWeight(u, true, cell.ResetAfter ? g3 : 2 * hd, hd, 0, hd);
+        using var unT = cell.ResetAfter ? null : new RecurrentWeight(u, true, hd, hd, 2 * hd * hd, hd);
+        var fused = cell.ResetAfter ? uT.FusedStep(batch, hd, 3) : null;   // GEMM + gates as one region
         for (int t = 0; t < time; t++)
         {
             int prev = t * batch * hd;
             int next = (t + 1) * batch * hd;
             int g = t * batch * g3;
             drop?.Drop(t);
+            if (fused is { } step)
+            {
+                step.Cpu.GruStepForward(batch, hd, step.Packed, rec, prev, gi, g, gh, g, hs, prev, hs, next,
+                    mask, t * batch);
+                continue;
+            }
+
             if (cell.ResetAfter)
             {
-                be.Gemm(false, true, batch, g3, hd, 1f, rec, prev, hd, u, 0, hd, 1f, gh, g, g3);
+                uT.Multiply(batch, rec, prev, hd, 1f, gh, g, g3);
             }
             else
             {
-                be.Gemm(false, true, batch, 2 * hd, hd, 1f, rec, prev, hd, u, 0, hd, 1f, gh, g, g3);
+                uT.Multiply(batch, rec, prev, hd, 1f, gh, g, g3);
                 be.GruResetForward(batch, hd, gi, g, gh, g, rec, prev, rh!, prev, mask, t * batch);
-                be.Gemm(false, true, batch, hd, hd, 1f, rh!, prev, hd, u, 2 * hd * hd, hd, 1f, gh, g + 2 * hd, g3);
+                unT!.Multiply(batch, rh!, prev, hd, 1f, gh, g + 2 * hd, g3);
             }
 
             be.GruGatesForward(cell.ResetAfter, batch, hd, gi, g, gh, g, hs, prev, hs, next, mask, t * batch);
@@ -65,9 +80,13 @@ internal static class GruSequence
         var inputs = new[] { x, cell.WeightIh.Value, u, cell.BiasIh.Value, cell.BiasHh.Value, h0 };
         if (Tape.IsTracking(inputs))
         {
-            var saved = new Saved(x, xs, gi, gh, hs, rh, mask, drop, plan, returnSequences);
+            var saved = new Saved(x, xs, gi, gh, hs, rh, mask, drop, plan, returnSequences, ws);
             Tape.Record(output, () => Backward(cell, saved, output, hT, h0));
             hT.RequiresGrad = true;
+        }
+        else
+        {
+            ws.Release();   // outputs and final states are copies
         }
 
         return new RnnResult(output, new[] { hT });
@@ -77,6 +96,7 @@ internal static class GruSequence
     {
         if (output.Grad is null && hT.Grad is null)
         {
+            s.Workspace.Release();
             return;
         }
 
@@ -96,7 +116,7 @@ internal static class GruSequence
         {
             if (s.ReturnSequences)
             {
-                dSeq = FusedSequence.TimeMajorGrad(dy, plan, hd);   // [time*batch, hidden]
+                dSeq = FusedSequence.TimeMajorGrad(dy, plan, hd, s.Workspace);   // [time*batch, hidden]
             }
             else
             {
@@ -104,8 +124,12 @@ internal static class GruSequence
             }
         }
 
-        var dGi = be.Allocate(new[] { rows, g3 });   // [time*batch, 3*hidden]
-        var dGh = be.Allocate(new[] { rows, g3 });
+        var dGi = s.Workspace.Take(be, rows, g3);   // [time*batch, 3*hidden]
+        var dGh = s.Workspace.Take(be, rows, g3);
+
+        // W_hh packed once for the loop: all blocks (reset-after), or the z, r blocks and the n block.
+        using var uAll = new RecurrentWeight(u, false, hd, cell.ResetAfter ? g3 : 2 * hd, 0, hd);
+        using var uNb = cell.ResetAfter ? null : new RecurrentWeight(u, false, hd, hd, 2 * hd * hd, hd);
         for (int t = plan.Time - 1; t >= 0; t--)
         {
             int prev = t * batch * hd;
@@ -123,7 +147,7 @@ internal static class GruSequence
             var into = s.Drop?.Gradient ?? dhPrev;
             if (cell.ResetAfter)
             {
-                be.Gemm(false, false, batch, hd, g3, 1f, dGh, g, g3, u, 0, hd, s.Drop is null ? 1f : 0f, into, 0, hd);
+                uAll.Multiply(batch, dGh, g, g3, s.Drop is null ? 1f : 0f, into, 0, hd);
             }
             else
             {
@@ -132,10 +156,10 @@ internal static class GruSequence
                     be.Fill(into, 0f);
                 }
 
-                be.Gemm(false, false, batch, hd, hd, 1f, dGh, g + 2 * hd, g3, u, 2 * hd * hd, hd, 0f, dRh!, 0, hd);
+                uNb!.Multiply(batch, dGh, g + 2 * hd, g3, 0f, dRh!, 0, hd);
                 be.GruResetBackward(batch, hd, s.Gi, g, s.Drop?.Buffer ?? s.Hs, prev, dRh!, 0, dGi, g, dGh, g,
                     into, 0, s.Mask, t * batch);
-                be.Gemm(false, false, batch, hd, 2 * hd, 1f, dGh, g, g3, u, 0, hd, 1f, into, 0, hd);
+                uAll.Multiply(batch, dGh, g, g3, 1f, into, 0, hd);
             }
 
             s.Drop?.AddGradient(dhPrev);
@@ -154,7 +178,8 @@ internal static class GruSequence
             be.ReduceSumTo(dGh, cell.BiasHh.Value.EnsureGrad(), accumulate: true);
         }
 
-        FusedSequence.InputGrads(s.X, s.Xs, cell.WeightIh.Value, cell.BiasIh.Value, dGi, plan);
+        FusedSequence.InputGrads(s.X, s.Xs, cell.WeightIh.Value, cell.BiasIh.Value, dGi, plan, s.Workspace);
+        s.Workspace.Release();
     }
 
     // dW_hh = sum over steps of dGh_t^T times what the block multiplied: h_{t-1} (slots 0..time-1)
@@ -177,5 +202,5 @@ internal static class GruSequence
 
     private sealed record Saved(
         Tensor X, Tensor Xs, Tensor Gi, Tensor Gh, Tensor Hs, Tensor? Rh, Tensor? Mask, DroppedStates? Drop,
-        SequencePlan Plan, bool ReturnSequences);
+        SequencePlan Plan, bool ReturnSequences, Workspace Workspace);
 }

@@ -7,7 +7,9 @@ namespace Rnn.Core.Recurrent;
 /// one GEMM [time*batch, in] x W_ih^T, then per step one GEMM h W_hh^T and one
 /// <see cref="IBackend.LstmGatesForward"/> call; the whole sequence is one tape entry whose
 /// backward runs BPTT through <see cref="IBackend.LstmGatesBackward"/> and computes dW_ih,
-/// dW_hh, dbias and dx with GEMMs batched over all steps. Buffers are allocated once per call.
+/// dW_hh, dbias and dx with GEMMs batched over all steps. Scratch buffers come from a pooled
+/// <see cref="Workspace"/>; W_hh is packed once per pass (<see cref="RecurrentWeight"/>), and on
+/// the CPU a step's GEMM and gate kernel run as one parallel region (CpuBackend.LstmStepForward).
 /// </summary>
 internal static class LstmSequence
 {
@@ -25,21 +27,31 @@ internal static class LstmSequence
         var (h0, c0) = (states[0], states[1]);
         var mask = plan.AllValid ? null : plan.MaskTensor(be);   // [time*batch]
 
-        var xs = FusedSequence.GatherInputs(x, plan, u);   // [time*batch, in]
-        var gates = FusedSequence.Project(xs, w, bias);   // [time*batch, 4*hidden]
-        var hs = be.Allocate(new[] { (time + 1) * batch, hd });   // slot t = state before step t
-        var cs = be.Allocate(new[] { (time + 1) * batch, hd });
+        var ws = new Workspace();   // scratch, pooled until the backward pass (or the end of this call)
+        var xs = FusedSequence.GatherInputs(x, plan, u, ws);   // [time*batch, in]
+        var gates = FusedSequence.Project(xs, w, bias, ws);   // [time*batch, 4*hidden]
+        var hs = ws.Take(be, (time + 1) * batch, hd);   // slot t = state before step t
+        var cs = ws.Take(be, (time + 1) * batch, hd);
         be.Copy(h0, hs.Slice(0, batch, hd));
         be.Copy(c0, cs.Slice(0, batch, hd));
         var drop = recurrentKeep is null ? null : new DroppedStates(recurrentKeep, hs, time);
         var rec = drop?.Buffer ?? hs;   // what the recurrent GEMM reads: h_{t-1}, or it dropped out
+        using var uT = new RecurrentWeight(u, transB: true, n: g4, k: hd, offset: 0, ld: hd);   // W_hh^T
+        var fused = uT.FusedStep(batch, hd, 4);   // GEMM + gates as one parallel region per step
         for (int t = 0; t < time; t++)
         {
             int prev = t * batch * hd;
             int next = (t + 1) * batch * hd;
             int g = t * batch * g4;
             drop?.Drop(t);
-            be.Gemm(false, true, batch, g4, hd, 1f, rec, prev, hd, u, 0, hd, 1f, gates, g, g4);
+            if (fused is { } step)
+            {
+                step.Cpu.LstmStepForward(batch, hd, step.Packed, rec, prev, gates, g,
+                    cs, prev, hs, prev, cs, next, hs, next, mask, t * batch);
+                continue;
+            }
+
+            uT.Multiply(batch, rec, prev, hd, 1f, gates, g, g4);
             be.LstmGatesForward(batch, hd, gates, g, cs, prev, hs, prev, cs, next, hs, next, mask, t * batch);
         }
 
@@ -51,10 +63,14 @@ internal static class LstmSequence
             : FusedSequence.LastOutput(hs, plan, hd);   // [batch, hidden]
         if (Tape.IsTracking(new[] { x, w, u, bias, h0, c0 }))
         {
-            var saved = new Saved(x, xs, gates, hs, cs, mask, drop, plan, returnSequences);
+            var saved = new Saved(x, xs, gates, hs, cs, mask, drop, plan, returnSequences, ws);
             Tape.Record(output, () => Backward(cell, saved, output, hT, cT, h0, c0));
             hT.RequiresGrad = true;
             cT.RequiresGrad = true;
+        }
+        else
+        {
+            ws.Release();   // outputs and final states are copies
         }
 
         return new RnnResult(output, new[] { hT, cT });
@@ -64,6 +80,7 @@ internal static class LstmSequence
     {
         if (output.Grad is null && hT.Grad is null && cT.Grad is null)
         {
+            s.Workspace.Release();
             return;
         }
 
@@ -83,7 +100,7 @@ internal static class LstmSequence
         {
             if (s.ReturnSequences)
             {
-                dSeq = FusedSequence.TimeMajorGrad(dy, plan, hd);   // [time*batch, hidden]
+                dSeq = FusedSequence.TimeMajorGrad(dy, plan, hd, s.Workspace);   // [time*batch, hidden]
             }
             else
             {
@@ -91,7 +108,8 @@ internal static class LstmSequence
             }
         }
 
-        var dG = be.Allocate(new[] { plan.Time * batch, g4 });   // [time*batch, 4*hidden]
+        var dG = s.Workspace.Take(be, plan.Time * batch, g4);   // [time*batch, 4*hidden]
+        using var uN = new RecurrentWeight(u, transB: false, n: hd, k: g4, offset: 0, ld: hd);   // W_hh
         for (int t = plan.Time - 1; t >= 0; t--)
         {
             int prev = t * batch * hd;
@@ -106,12 +124,12 @@ internal static class LstmSequence
                 dh, 0, dc, 0, dG, g, dhPrev, 0, s.Mask, t * batch);
             if (s.Drop is { } drop)
             {
-                be.Gemm(false, false, batch, hd, g4, 1f, dG, g, g4, u, 0, hd, 0f, drop.Gradient, 0, hd);
+                uN.Multiply(batch, dG, g, g4, 0f, drop.Gradient, 0, hd);
                 drop.AddGradient(dhPrev);
             }
             else
             {
-                be.Gemm(false, false, batch, hd, g4, 1f, dG, g, g4, u, 0, hd, 1f, dhPrev, 0, hd);
+                uN.Multiply(batch, dG, g, g4, 1f, dhPrev, 0, hd);
             }
             (dh, dhPrev) = (dhPrev, dh);
         }
@@ -126,7 +144,8 @@ internal static class LstmSequence
             be.Gemm(true, false, g4, hd, plan.Time * batch, 1f, dG, 0, g4, rec, 0, hd, 1f, u.EnsureGrad(), 0, hd);
         }
 
-        FusedSequence.InputGrads(s.X, s.Xs, cell.WeightIh.Value, cell.Bias.Value, dG, plan);
+        FusedSequence.InputGrads(s.X, s.Xs, cell.WeightIh.Value, cell.Bias.Value, dG, plan, s.Workspace);
+        s.Workspace.Release();
     }
 
     private static void CheckInput(LstmCell cell, Tensor x)
@@ -139,5 +158,5 @@ internal static class LstmSequence
 
     private sealed record Saved(
         Tensor X, Tensor Xs, Tensor Gates, Tensor Hs, Tensor Cs, Tensor? Mask, DroppedStates? Drop,
-        SequencePlan Plan, bool ReturnSequences);
+        SequencePlan Plan, bool ReturnSequences, Workspace Workspace);
 }

@@ -34,6 +34,7 @@ public sealed class Rnn : Module, ISequenceLayer
 {
     private readonly Rng rng;
     private Tensor[]? kept;
+    private SequencePlan? unpaddedPlan;   // reused while calls without lengths or mask keep their sizes
 
     /// <summary>Wraps a cell; a cell that is a <see cref="Module"/> becomes child "cell".</summary>
     public Rnn(IRnnCell cell, RnnOptions? options = null)
@@ -76,7 +77,7 @@ public sealed class Rnn : Module, ISequenceLayer
 
         int batch = x.Dim(0);
         int time = x.Dim(1);
-        var plan = SequencePlan.Create(batch, time, lengths, mask, Options.GoBackwards);
+        var plan = PlanFor(batch, time, lengths, mask);
         if (Cell is IBuildableCell buildable)
         {
             buildable.Build(x.Shape[2..]);
@@ -164,6 +165,23 @@ public sealed class Rnn : Module, ISequenceLayer
             ? time > 0 ? Ops.Stack(outputs, 1) : EmptyOutput(batch, be, withTime: true)
             : last ?? EmptyOutput(batch, be, withTime: false);
         return new RnnResult(result, states);
+    }
+
+    // The plan of a call without lengths or mask depends on the sizes alone (plans are read-only),
+    // so a training loop over same-sized batches builds it once instead of at every call.
+    private SequencePlan PlanFor(int batch, int time, int[]? lengths, Tensor? mask)
+    {
+        if (lengths is not null || mask is not null)
+        {
+            return SequencePlan.Create(batch, time, lengths, mask, Options.GoBackwards);
+        }
+
+        if (unpaddedPlan is not { } p || p.Batch != batch || p.Time != time)
+        {
+            unpaddedPlan = SequencePlan.Create(batch, time, null, null, Options.GoBackwards);
+        }
+
+        return unpaddedPlan;
     }
 
     private (Tensor Output, Tensor[] States) CallCell(Tensor input, Tensor[] states, Tensor? recurrentKeep)

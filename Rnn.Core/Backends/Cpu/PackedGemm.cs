@@ -30,18 +30,126 @@ internal static class PackedGemm
     // Below this many multiply-adds a GEMM runs on the calling thread: fork/join costs more.
     private const long ParallelThreshold = 48L * 48 * 48;
 
-    /// <summary>Runs the GEMM on the given instruction set; parallel null means this thread only.</summary>
-    public static void Run(CpuSimd simd, in GemmArgs g, ParallelOptions? parallel)
+    /// <summary>
+    /// Runs the GEMM on the given instruction set; parallel null means this thread only. With
+    /// <paramref name="packed"/> (op(B) of g, packed earlier for this instruction set) no B
+    /// panel is packed here.
+    /// </summary>
+    public static void Run(CpuSimd simd, in GemmArgs g, ParallelOptions? parallel, PackedB? packed = null)
     {
+        if (simd != CpuSimd.Scalar && SmallGemm.Fits(g))
+        {
+            SmallGemm.Run(g, parallel);
+            return;
+        }
+
         switch (simd)
         {
-            case CpuSimd.Avx512: Run<Avx512Kernel>(g, parallel); break;
-            case CpuSimd.Avx2: Run<Avx2Kernel>(g, parallel); break;
-            default: Run<ScalarKernel>(g, parallel); break;
+            case CpuSimd.Avx512: Run<Avx512Kernel>(g, parallel, packed); break;
+            case CpuSimd.Avx2: Run<Avx2Kernel>(g, parallel, packed); break;
+            default: Run<ScalarKernel>(g, parallel, packed); break;
         }
     }
 
-    private static void Run<TK>(GemmArgs g, ParallelOptions? parallel)
+    /// <summary>Packs all of op(B) of g into packed.Data, block by block as Run walks it.</summary>
+    public static void PackAll(CpuSimd simd, in GemmArgs g, float[] data)
+    {
+        switch (simd)
+        {
+            case CpuSimd.Avx512: PackAll<Avx512Kernel>(g, data); break;
+            case CpuSimd.Avx2: PackAll<Avx2Kernel>(g, data); break;
+            default: PackAll<ScalarKernel>(g, data); break;
+        }
+    }
+
+    /// <summary>
+    /// Column ranges [start, start + width) of C for every row, on this thread, with op(B)
+    /// packed already; starts and width are multiples of the kernel's NR (a range may end at N).
+    /// Each block of A rows is packed once for all the ranges. Parallel callers give each thread
+    /// its own ranges: a fused recurrent step gives a task the same hidden units in every gate.
+    /// </summary>
+    public static void RunColumns(CpuSimd simd, in GemmArgs g, PackedB packed, ReadOnlySpan<int> starts, int width)
+    {
+        switch (simd)
+        {
+            case CpuSimd.Avx512: RunColumns<Avx512Kernel>(g, packed.Data, starts, width); break;
+            case CpuSimd.Avx2: RunColumns<Avx2Kernel>(g, packed.Data, starts, width); break;
+            default: RunColumns<ScalarKernel>(g, packed.Data, starts, width); break;
+        }
+    }
+
+    /// <summary>The column width of one packed panel (the micro-kernel's NR) on this instruction set.</summary>
+    public static int PanelWidth(CpuSimd simd) => NrOf(simd);
+
+    private static void RunColumns<TK>(GemmArgs g, float[] packB, ReadOnlySpan<int> starts, int width)
+        where TK : struct, IGemmKernel
+    {
+        int mc = Math.Min(TK.MC, g.M);
+        float[] packA = ArrayPool<float>.Shared.Rent(RoundUp(mc, TK.MR) * Math.Min(KC, g.K));
+        Span<float> tile = stackalloc float[TK.MR * TK.NR];
+        try
+        {
+            for (int pc = 0; pc < g.K; pc += KC)
+            {
+                int kc = Math.Min(KC, g.K - pc);
+                float beta = pc == 0 ? g.Beta : 1f;
+                for (int ic = 0; ic < g.M; ic += TK.MC)
+                {
+                    int rows = Math.Min(TK.MC, g.M - ic);
+                    PackA<TK>(g, new Block(0, 0, pc, kc, beta), packA, ic, rows);
+                    foreach (int j0 in starts)
+                    {
+                        int j1 = Math.Min(g.N, j0 + width);
+                        for (int jc = j0 / NC * NC; jc < j1; jc += NC)
+                        {
+                            int nc = Math.Min(NC, g.N - jc);
+                            int p0 = (Math.Max(j0, jc) - jc) / TK.NR;
+                            int p1 = (Math.Min(j1, jc + nc) - jc + TK.NR - 1) / TK.NR;
+                            var blk = new Block(jc, nc, pc, kc, beta);
+                            int bOff = PackedOffset<TK>(g.K, jc, nc, pc);
+                            Multiply<TK>(g, blk, packA, packB, bOff, ic, rows, p0, p1, tile);
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packA);
+        }
+    }
+
+    /// <summary>Floats a fully packed op(B) of [k, n] takes for the instruction set's kernel.</summary>
+    public static int PackedLength(CpuSimd simd, int n, int k) => RoundUp(n, NrOf(simd)) * k;
+
+    /// <summary>Where block (jc, pc) starts in a fully packed op(B): earlier column blocks are NC wide.</summary>
+    private static int PackedOffset<TK>(int k, int jc, int nc, int pc)
+        where TK : struct, IGemmKernel => jc * k + RoundUp(nc, TK.NR) * pc;
+
+    private static int NrOf(CpuSimd simd) => simd switch
+    {
+        CpuSimd.Avx512 => Avx512Kernel.NR,
+        CpuSimd.Avx2 => Avx2Kernel.NR,
+        _ => ScalarKernel.NR,
+    };
+
+    private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+
+    private static void PackAll<TK>(GemmArgs g, float[] data)
+        where TK : struct, IGemmKernel
+    {
+        for (int jc = 0; jc < g.N; jc += NC)
+        {
+            int nc = Math.Min(NC, g.N - jc);
+            for (int pc = 0; pc < g.K; pc += KC)
+            {
+                var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), 1f);
+                PackB<TK>(g, blk, data, PackedOffset<TK>(g.K, jc, nc, pc), 0, (nc + TK.NR - 1) / TK.NR);
+            }
+        }
+    }
+
+    private static void Run<TK>(GemmArgs g, ParallelOptions? parallel, PackedB? packed)
         where TK : struct, IGemmKernel
     {
         if (g.M == 0 || g.N == 0)
@@ -65,17 +173,79 @@ internal static class PackedGemm
         for (int jc = 0; jc < g.N; jc += NC)
         {
             int nc = Math.Min(NC, g.N - jc);
+            if (packed is not null)
+            {
+                PrepackedTasks<TK>.Execute(g, jc, nc, plan, threads, packed.Data);
+                continue;
+            }
+
             for (int pc = 0; pc < g.K; pc += KC)
             {
                 int kc = Math.Min(KC, g.K - pc);
-                var block = new Block(jc, nc, pc, kc, pc == 0 ? g.Beta : 1f);
-                RunBlock<TK>(g, block, plan, threads, parallel);
+                RunBlock<TK>(g, new Block(jc, nc, pc, kc, pc == 0 ? g.Beta : 1f), plan, threads);
             }
         }
     }
 
-    // One (column block, depth block): pack B, then every task packs its A rows and multiplies.
-    private static void RunBlock<TK>(GemmArgs g, Block blk, TaskPlan plan, int threads, ParallelOptions? parallel)
+    // One column block whose B is packed already: no task waits for packing, so each task owns
+    // its part of C through every depth block and the whole block is one fork/join. (A recurrent
+    // step is one such block; fewer joins matter most when other processes share the cores.)
+    // It runs on ForkJoin with a reused task object, so a step allocates nothing.
+    private sealed class PrepackedTasks<TK> : IForkJoinBody
+        where TK : struct, IGemmKernel
+    {
+        [ThreadStatic]
+        private static PrepackedTasks<TK>? cached;
+
+        private GemmArgs g;
+        private int jc, nc, panels;
+        private TaskPlan plan;
+        private float[] packB = Array.Empty<float>();
+
+        public static void Execute(GemmArgs g, int jc, int nc, TaskPlan plan, int threads, float[] packB)
+        {
+            var t = cached ?? new PrepackedTasks<TK>();
+            cached = null;   // a nested call on this thread would take a fresh one
+            (t.g, t.jc, t.nc, t.plan, t.packB) = (g, jc, nc, plan, packB);
+            t.panels = (nc + TK.NR - 1) / TK.NR;
+            if (threads == 1)
+            {
+                t.Range(0, t.panels, 0, g.M);
+            }
+            else
+            {
+                ForkJoin.Run(t, plan.RowBlocks * plan.ColChunks, threads);
+            }
+
+            (t.g, t.packB) = (default, Array.Empty<float>());   // hold no caller arrays between calls
+            cached = t;
+        }
+
+        public void Run(int task)
+        {
+            int p0 = Math.Min(panels, task % plan.ColChunks * plan.PanelsPerChunk);
+            int p1 = Math.Min(panels, p0 + plan.PanelsPerChunk);
+            int i0 = task / plan.ColChunks * plan.RowsPerBlock;
+            if (p0 < p1)
+            {
+                Range(p0, p1, i0, Math.Min(g.M, i0 + plan.RowsPerBlock));
+            }
+        }
+
+        private void Range(int p0, int p1, int i0, int i1)
+        {
+            for (int pc = 0; pc < g.K; pc += KC)
+            {
+                var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), pc == 0 ? g.Beta : 1f);
+                RunTask<TK>(g, blk, plan, packB, PackedOffset<TK>(g.K, jc, nc, pc), p0, p1, i0, i1);
+            }
+        }
+    }
+
+    // One (column block, depth block): pack B (split over the threads), then every task packs
+    // its A rows and multiplies. Both rounds run on ForkJoin with a reused task object, so a GEMM
+    // allocates nothing however many depth blocks it has.
+    private static void RunBlock<TK>(GemmArgs g, Block blk, TaskPlan plan, int threads)
         where TK : struct, IGemmKernel
     {
         int panels = (blk.Nc + TK.NR - 1) / TK.NR;
@@ -84,28 +254,12 @@ internal static class PackedGemm
         {
             if (threads == 1)
             {
-                PackB<TK>(g, blk, packB, 0, panels);
-                RunTask<TK>(g, blk, plan, packB, 0, panels, 0, g.M);
+                PackB<TK>(g, blk, packB, 0, 0, panels);
+                RunTask<TK>(g, blk, plan, packB, 0, 0, panels, 0, g.M);
                 return;
             }
 
-            int packChunks = Math.Min(panels, threads);
-            System.Threading.Tasks.Parallel.For(0, packChunks, parallel!, t =>
-                PackB<TK>(g, blk, packB, panels * t / packChunks, panels * (t + 1) / packChunks));
-
-            System.Threading.Tasks.Parallel.For(0, plan.RowBlocks * plan.ColChunks, parallel!, t =>
-            {
-                int rb = t / plan.ColChunks;
-                int cb = t % plan.ColChunks;
-                int p0 = Math.Min(panels, cb * plan.PanelsPerChunk);
-                int p1 = Math.Min(panels, p0 + plan.PanelsPerChunk);
-                int i0 = rb * plan.RowsPerBlock;
-                int i1 = Math.Min(g.M, i0 + plan.RowsPerBlock);
-                if (p0 < p1)
-                {
-                    RunTask<TK>(g, blk, plan, packB, p0, p1, i0, i1);
-                }
-            });
+            BlockTasks<TK>.Execute(g, blk, plan, threads, packB, panels);
         }
         finally
         {
@@ -113,8 +267,54 @@ internal static class PackedGemm
         }
     }
 
+    private sealed class BlockTasks<TK> : IForkJoinBody
+        where TK : struct, IGemmKernel
+    {
+        [ThreadStatic]
+        private static BlockTasks<TK>? cached;
+
+        private GemmArgs g;
+        private Block blk;
+        private TaskPlan plan;
+        private float[] packB = Array.Empty<float>();
+        private int panels, packChunks;
+        private bool packing;
+
+        public static void Execute(GemmArgs g, Block blk, TaskPlan plan, int threads, float[] packB, int panels)
+        {
+            var t = cached ?? new BlockTasks<TK>();
+            cached = null;
+            (t.g, t.blk, t.plan, t.packB, t.panels) = (g, blk, plan, packB, panels);
+            t.packChunks = Math.Min(panels, threads);
+            t.packing = true;
+            ForkJoin.Run(t, t.packChunks, threads);
+            t.packing = false;
+            ForkJoin.Run(t, plan.RowBlocks * plan.ColChunks, threads);
+            (t.g, t.packB) = (default, Array.Empty<float>());
+            cached = t;
+        }
+
+        public void Run(int task)
+        {
+            if (packing)
+            {
+                PackB<TK>(g, blk, packB, 0, panels * task / packChunks, panels * (task + 1) / packChunks);
+                return;
+            }
+
+            int p0 = Math.Min(panels, task % plan.ColChunks * plan.PanelsPerChunk);
+            int p1 = Math.Min(panels, p0 + plan.PanelsPerChunk);
+            int i0 = task / plan.ColChunks * plan.RowsPerBlock;
+            if (p0 < p1)
+            {
+                RunTask<TK>(g, blk, plan, packB, 0, p0, p1, i0, Math.Min(g.M, i0 + plan.RowsPerBlock));
+            }
+        }
+    }
+
     // Rows [i0, i1) of C times B panels [p0, p1) of this block, in row blocks of the kernel's MC.
-    private static void RunTask<TK>(GemmArgs g, Block blk, TaskPlan plan, float[] packB, int p0, int p1, int i0, int i1)
+    private static void RunTask<TK>(
+        GemmArgs g, Block blk, TaskPlan plan, float[] packB, int bOff, int p0, int p1, int i0, int i1)
         where TK : struct, IGemmKernel
     {
         int mc = Math.Min(TK.MC, i1 - i0);
@@ -126,7 +326,7 @@ internal static class PackedGemm
             {
                 int rows = Math.Min(TK.MC, i1 - ic);
                 PackA<TK>(g, blk, packA, ic, rows);
-                Multiply<TK>(g, blk, packA, packB, ic, rows, p0, p1, tile);
+                Multiply<TK>(g, blk, packA, packB, bOff, ic, rows, p0, p1, tile);
             }
         }
         finally
@@ -137,12 +337,12 @@ internal static class PackedGemm
 
     // The macro-kernel: B panel outer (stays in L1), A panels inner (stream from L2).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Multiply<TK>(GemmArgs g, Block blk, float[] packA, float[] packB,
+    private static void Multiply<TK>(GemmArgs g, Block blk, float[] packA, float[] packB, int bOff,
         int ic, int rows, int p0, int p1, Span<float> tile)
         where TK : struct, IGemmKernel
     {
         ref float a0 = ref MemoryMarshal.GetArrayDataReference(packA);
-        ref float b0 = ref MemoryMarshal.GetArrayDataReference(packB);
+        ref float b0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(packB), bOff);
         ref float c0 = ref MemoryMarshal.GetArrayDataReference(g.C);
         ref float t0 = ref MemoryMarshal.GetReference(tile);
         for (int jp = p0; jp < p1; jp++)
@@ -233,15 +433,16 @@ internal static class PackedGemm
         }
     }
 
-    // packB[jp][p][j] = op(B)[pc + p, jc + jp*NR + j] for panels [p0, p1), columns past the edge zero.
+    // packB[bOff + jp*NR*kc + p*NR + j] = op(B)[pc + p, jc + jp*NR + j] for panels [p0, p1),
+    // columns past the edge zero.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB<TK>(GemmArgs g, Block blk, float[] packB, int p0, int p1)
+    private static void PackB<TK>(GemmArgs g, Block blk, float[] packB, int bOff, int p0, int p1)
         where TK : struct, IGemmKernel
     {
         int nr = TK.NR;
         int kc = blk.Kc;
         ref float src0 = ref MemoryMarshal.GetArrayDataReference(g.B);
-        ref float dst0 = ref MemoryMarshal.GetArrayDataReference(packB);
+        ref float dst0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(packB), bOff);
         for (int jp = p0; jp < p1; jp++)
         {
             ref float dst = ref Unsafe.Add(ref dst0, jp * nr * kc);
@@ -295,7 +496,7 @@ internal static class PackedGemm
     private readonly record struct Block(int Jc, int Nc, int Pc, int Kc, float Beta);
 
     // How one column block is split into tasks: row blocks (multiples of MR) times column chunks
-    // (multiples of NR), about two tasks a thread for balance.
+    // (multiples of NR), about two tasks a thread for balance under a busy scheduler.
     private readonly record struct TaskPlan(int RowsPerBlock, int RowBlocks, int PanelsPerChunk, int ColChunks)
     {
         public static TaskPlan Create<TK>(int m, int nc, int threads)
@@ -308,14 +509,22 @@ internal static class PackedGemm
             }
 
             int wanted = 2 * threads;
+            if (m <= TK.MC)
+            {
+                // Few rows (a recurrent step): every task takes all of them and a share of the B
+                // panels, so each B panel serves every A panel while it sits in L1; a row split
+                // would stream the whole packed B through every task for a few tiles each.
+                int share = (panels + wanted - 1) / wanted;
+                return new TaskPlan(m, 1, share, (panels + share - 1) / share);
+            }
+
+            // Many rows: equal row blocks, one or two a thread (each task walks its rows in MC
+            // blocks), so no thread waits on a ninth block the way MC-sized blocks would leave it.
             int rows = RoundUp(Math.Max(1, (m + wanted - 1) / wanted), TK.MR);
-            rows = Math.Min(RoundUp(TK.MC, TK.MR), rows);
             int rowBlocks = (m + rows - 1) / rows;
             int chunks = rowBlocks >= wanted ? 1 : Math.Min(panels, (wanted + rowBlocks - 1) / rowBlocks);
             int perChunk = (panels + chunks - 1) / chunks;
             return new TaskPlan(rows, rowBlocks, perChunk, (panels + perChunk - 1) / perChunk);
         }
-
-        private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
     }
 }

@@ -17,7 +17,8 @@ public sealed class VideoFrameReaderTests
     [Test]
     public void H264Mp4_DecodesEveryFrameWithTimestampsAndMotion()
     {
-        using var reader = VideoFrameReader.Open(TestClips.H264Square, new VideoReadOptions { Color = FrameColor.Gray });
+        var gray = new VideoReadOptions { Color = FrameColor.Gray };
+        using var reader = VideoFrameReader.Open(TestClips.H264Square, gray);
         var frames = reader.ReadFrames().ToList();
 
         Assert.That(reader.Info.Codec, Is.EqualTo("h264"));
@@ -49,7 +50,8 @@ public sealed class VideoFrameReaderTests
         var frames = VideoFrameReader.Read(TestClips.H264Square, new VideoReadOptions { Fps = 4 }).ToList();
 
         // 10 fps sampled at 4 fps: the first frame at or after 0, 0.25, 0.5, ... s.
-        Assert.That(frames.Select(f => f.SourceIndex), Is.EqualTo(new[] { 0, 3, 5, 8, 10, 13, 15, 18, 20, 23, 25, 28 }));
+        int[] expected = { 0, 3, 5, 8, 10, 13, 15, 18, 20, 23, 25, 28 };
+        Assert.That(frames.Select(f => f.SourceIndex), Is.EqualTo(expected));
     }
 
     [Test]
@@ -76,7 +78,8 @@ public sealed class VideoFrameReaderTests
     public void StartPastTheEnd_SaysWhereTheClipEnds()
     {
         var options = new VideoReadOptions { StartSeconds = 9 };
-        var e = Assert.Throws<VideoFormatException>(() => VideoFrameReader.Read(TestClips.H264Square, options).ToList());
+        var e = Assert.Throws<VideoFormatException>(
+            () => VideoFrameReader.Read(TestClips.H264Square, options).ToList());
 
         Assert.That(e!.Message, Does.Contain("no frames at or after 9 s").And.Contain("ends at 2.9 s"));
     }
@@ -128,6 +131,26 @@ public sealed class VideoFrameReaderTests
 
         Assert.That(frames, Has.Count.EqualTo(8));
         Assert.That(frames.All(f => f.Width == 64 && f.Height == 64 && f.Pixels.Length == 64 * 64), Is.True);
+    }
+
+    [Test]
+    public void MjpegSubsamplingChange_IsDecodedWithRightColoursAndWarned()
+    {
+        using var reader = VideoFrameReader.Open(TestClips.MjpegSubsamplingChange);
+        var frames = reader.ReadFrames().ToList();
+
+        Assert.That(frames, Has.Count.EqualTo(10));
+        // Frame 5 is frame 0 of the 4:2:0 clip, which FFmpeg decodes right when it is alone. Inside
+        // the joined clip FFmpeg by itself is far off (wrong colours); the reader's libjpeg decode
+        // differs from the reference only by the two decoders' chroma upsampling (large on this tiny,
+        // saturated test pattern, but well under FFmpeg's error).
+        var reference = VideoFrameReader.Read(TestClips.Mjpeg420).First();
+        double ours = MeanAbsDiff(reference.Pixels, frames[5].Pixels);
+        double ffmpegAlone = MeanAbsDiff(reference.Pixels, FfmpegFrame(TestClips.MjpegSubsamplingChange, 5));
+        Assert.That(ffmpegAlone, Is.GreaterThan(40), "the fixture must show the FFmpeg fault");
+        Assert.That(ours, Is.LessThan(ffmpegAlone / 2));
+        Assert.That(reader.Warnings, Has.Count.EqualTo(1));
+        Assert.That(reader.Warnings[0], Does.Contain("frame 5 (2x2,1x2,1x2 -> 2x2,1x1,1x1)"), "4:2:2 then 4:2:0, as ffmpeg writes them");
     }
 
     [Test]
@@ -186,6 +209,27 @@ public sealed class VideoFrameReaderTests
     }
 
     [Test]
+    public void UnknownCodec_IsOneClearReason()
+    {
+        string path = TestClips.Write(Path.Combine(dir, "odd.avi"), "MJPG", frames: 5, width: 32, height: 32);
+        byte[] bytes = File.ReadAllBytes(path);
+        // The AVI headers name the codec twice (strh handler, strf compression): make both unknown.
+        for (int i = 0; i + 4 <= Math.Min(bytes.Length, 4096); i++)
+        {
+            if (bytes[i] == 'M' && bytes[i + 1] == 'J' && bytes[i + 2] == 'P' && bytes[i + 3] == 'G')
+            {
+                "QQQQ"u8.CopyTo(bytes.AsSpan(i));
+            }
+        }
+
+        File.WriteAllBytes(path, bytes);
+
+        var e = Assert.Throws<VideoFormatException>(() => VideoFrameReader.Read(path).ToList());
+        Assert.That(e!.Path, Is.EqualTo(path));
+        Assert.That(e.Reason, Does.Contain("codec"), e.Reason);
+    }
+
+    [Test]
     public void ZeroFrameFile_IsRefused()
     {
         string path = TestClips.Write(Path.Combine(dir, "none.avi"), "MJPG", frames: 0, width: 32, height: 32);
@@ -208,7 +252,8 @@ public sealed class VideoFrameReaderTests
     public void LongClip_StreamsWithoutHoldingFrames()
     {
         // 400 frames of 160x120 RGB would be 23 MB held at once; streaming keeps only one.
-        string path = TestClips.Write(Path.Combine(dir, "long.avi"), "MJPG", frames: 400, width: 160, height: 120, fps: 25);
+        string path = TestClips.Write(
+            Path.Combine(dir, "long.avi"), "MJPG", frames: 400, width: 160, height: 120, fps: 25);
         int count = 0;
         double lastTime = -1;
         foreach (var frame in VideoFrameReader.Read(path, new VideoReadOptions { Color = FrameColor.Gray }))
@@ -220,6 +265,24 @@ public sealed class VideoFrameReaderTests
 
         Assert.That(count, Is.EqualTo(400));
         Assert.That(lastTime, Is.EqualTo(399 / 25.0).Within(1e-3));
+    }
+
+    private static double MeanAbsDiff(byte[] a, byte[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Average();
+
+    // Frame n as FFmpeg alone decodes it, RGB bytes.
+    private static byte[] FfmpegFrame(string path, int n)
+    {
+        using var capture = new OpenCvSharp.VideoCapture(path, OpenCvSharp.VideoCaptureAPIs.FFMPEG);
+        using var frame = new OpenCvSharp.Mat();
+        for (int i = 0; i <= n; i++)
+        {
+            capture.Read(frame);
+        }
+
+        using var rgb = frame.CvtColor(OpenCvSharp.ColorConversionCodes.BGR2RGB);
+        var bytes = new byte[rgb.Total() * 3];
+        System.Runtime.InteropServices.Marshal.Copy(rgb.Data, bytes, 0, bytes.Length);
+        return bytes;
     }
 
     private static string Reason(string path) =>

@@ -19,6 +19,15 @@ internal static class TestClips
     /// <summary>20 gray frames in MKV at 0, 0.1, ..., 0.9 s, then every 0.05 s from 1.0 to 1.45 s.</summary>
     public static string VariableRate => Fixture("vfr-32x32.mkv");
 
+    /// <summary>
+    /// MJPEG in AVI, 32x24: ffmpeg's testsrc frames 0-4 coded 4:2:2, then the same five frames coded
+    /// 4:2:0 (two clips joined with the concat demuxer, stream copy).
+    /// </summary>
+    public static string MjpegSubsamplingChange => Fixture("mjpeg-422-then-420.avi");
+
+    /// <summary>The 4:2:0 half of <see cref="MjpegSubsamplingChange"/> alone.</summary>
+    public static string Mjpeg420 => Fixture("mjpeg-420.avi");
+
     public static string Fixture(string name) =>
         Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", name);
 

@@ -112,6 +112,88 @@ public sealed class FusedSequenceTests
         Assert.That(fused.Output, Is.Not.EqualTo(plain.Output), "the recurrent mask changes the result");
     }
 
+    // Hidden 32 and batch 6 take the CPU's fused step (GEMM and gates as one parallel region,
+    // split by hidden units); padding by lengths runs through it too.
+    [Test]
+    public void FusedStepSizesMatchStepPath([Values("lstm", "gru")] string kind)
+    {
+        float[] Output(bool fused)
+        {
+            IRnnCell cell = kind == "lstm" ? new LstmCell(4, 32, new Rng(8)) : new GruCell(4, 32, new Rng(8));
+            var layer = new Rnn(cell, new RnnOptions { ReturnSequences = true, AllowFused = fused });
+            return layer.Forward(R(26, 6, 5, 4), lengths: new[] { 5, 3, 5, 0, 1, 5 }).Output.ToArray();
+        }
+
+        // Float sums in another order through 5 steps of tanh/sigmoid: 1e-5 with margin.
+        Assert.That(Output(fused: true), Is.EqualTo(Output(fused: false)).Within(1e-5f));
+    }
+
+    // A steady-state fused training step allocates nothing per time step beyond the output
+    // sequence and its gradient: the bytes a step of 24 steps allocates over one of 12 are just
+    // those two tensors' 12 extra steps. One thread, so the count is this thread's alone; the
+    // smallest of three tries, so a pool refill by another test cannot fail it.
+    [Test]
+    public void TrainingStepAllocatesNothingPerTimeStep([Values("lstm", "gru")] string kind)
+    {
+        var be = new CpuBackend(1);
+        IRnnCell cell = kind == "lstm"
+            ? new LstmCell(4, 32, new Rng(8), be)
+            : new GruCell(4, 32, new Rng(8), backend: be);
+        var layer = new Rnn(cell, new RnnOptions { ReturnSequences = true });
+        long Bytes(int time)
+        {
+            var x = be.FromArray(new float[6 * time * 4], new[] { 6, time, 4 });
+            var dy = be.FromArray(new float[6 * time * 32], new[] { 6, time, 32 });
+            long best = long.MaxValue;
+            for (int i = 0; i < 6; i++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                using (var tape = Tape.Begin())
+                {
+                    tape.Backward(layer.Forward(x).Output, dy);
+                }
+
+                layer.ZeroGrad();
+                best = i >= 3 ? Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before) : best;
+            }
+
+            return best;
+        }
+
+        long outputsPerStep = 2L * 6 * 32 * sizeof(float);   // y and y.Grad, [batch, hidden] a step
+        Assert.That(Bytes(24) - Bytes(12), Is.LessThanOrEqualTo(12 * outputsPerStep));
+    }
+
+    // The fused kernels keep their scratch in pooled buffers until the backward pass. Other fused
+    // calls in between (inference ones that return their buffers at once, and a second training
+    // pass) must not disturb a pending backward: the gradients match a run with nothing between.
+    [Test]
+    public void PendingBackwardSurvivesOtherFusedCalls([Values("lstm", "gru", "gru-before")] string kind)
+    {
+        float[] Gradient(bool interleave)
+        {
+            var layer = new Rnn(MakeCell(kind, new Rng(3)), new RnnOptions { ReturnSequences = true });
+            var other = new Rnn(MakeCell(kind, new Rng(4)), new RnnOptions { ReturnSequences = true });
+            using var tape = Tape.Begin();
+            var y = layer.Forward(R(21, 3, 6, 4)).Output;
+            if (interleave)
+            {
+                using (Tape.NoGrad())
+                {
+                    other.Forward(R(22, 3, 6, 4));
+                    other.Forward(R(23, 3, 6, 4));
+                }
+
+                Ops.Sum(other.Forward(R(24, 3, 6, 4)).Output);   // a second pass left pending
+            }
+
+            tape.Backward(Ops.Sum(Ops.Mul(y, R(25, y.ShapeArray))));
+            return layer.Parameters().SelectMany(p => p.Value.Grad!.ToArray()).ToArray();
+        }
+
+        Assert.That(Gradient(interleave: true), Is.EqualTo(Gradient(interleave: false)));
+    }
+
     [Test]
     public void DropoutIsOffAtInference()
     {

@@ -1,7 +1,7 @@
 namespace Rnn.Core.Tests.Conformance;
 
 // CPU-only GEMM checks at sizes the shared suite keeps small: several row blocks (MC), depth
-// blocks (KC = 256) and a thin GEMV, each instruction set against the plain GemmReference
+// blocks (KC = 256), thin GEMVs and few-row products (SmallGemm), each instruction set against the plain GemmReference
 // loop and against each other, serial and on two threads.
 public sealed class CpuGemmTests
 {
@@ -16,6 +16,9 @@ public sealed class CpuGemmTests
     [TestCase(CpuSimd.Avx2, 2, 130, 70, 520)]
     [TestCase(CpuSimd.Avx2, 2, 1, 300, 260)]
     [TestCase(CpuSimd.Avx2, 2, 257, 3, 64)]
+    [TestCase(CpuSimd.Avx2, 1, 4, 37, 19)]   // few-row path: tails of 4 columns, 8 columns, depth 8
+    [TestCase(CpuSimd.Avx2, 2, 2, 1100, 300)]   // few-row path split over two threads
+    [TestCase(CpuSimd.Avx2, 2, 64, 2100, 40)]   // fewer rows than MC: tasks split the columns
     [TestCase(CpuSimd.Avx512, 2, 40, 70, 270)]
     [TestCase(CpuSimd.Auto, 2, 64, 130, 96)]
     public void PackedGemmMatchesReferenceLoop(CpuSimd simd, int threads, int m, int n, int k)
@@ -40,6 +43,46 @@ public sealed class CpuGemmTests
                 Assert.That(actual[i], Is.EqualTo(expected[i]).Within(2e-4f), $"{ta}/{tb} element {i}");
             }
         }
+    }
+
+    // A B packed once (PackGemmB) must give what Gemm gives, on every path, for products that
+    // take panels (several column and depth blocks) and for few-row ones (SmallGemm reads B in
+    // place), and stay reusable across calls with different A, C and beta.
+    [TestCase(CpuSimd.Scalar, 1, 70, 40, 300)]
+    [TestCase(CpuSimd.Avx2, 2, 70, 2100, 300)]
+    [TestCase(CpuSimd.Avx2, 2, 2, 130, 260)]
+    [TestCase(CpuSimd.Avx512, 2, 19, 70, 270)]
+    public void PrepackedBMatchesGemm(CpuSimd simd, int threads, int m, int n, int k)
+    {
+        var be = new CpuBackend(threads, simd);
+        foreach (bool tb in new[] { false, true })
+        {
+            int ldb = (tb ? k : n) + 3;
+            var b = be.FromArray(Values(4, 5 + (tb ? n : k) * ldb), new[] { 5 + (tb ? n : k) * ldb });
+            using var packed = be.PackGemmB(tb, n, k, b, 5, ldb);
+            foreach (float beta in new[] { 0f, 1f })
+            {
+                var a = be.FromArray(Values(5 + (ulong)(beta * 10), m * k), new[] { m * k });
+                float[] c0 = Values(6, m * n);
+                var expected = be.FromArray(c0, new[] { m * n });
+                var actual = be.FromArray(c0, new[] { m * n });
+                be.Gemm(false, tb, m, n, k, 0.5f, a, 0, k, b, 5, ldb, beta, expected, 0, n);
+                be.GemmPacked(false, m, 0.5f, a, 0, k, packed, beta, actual, 0, n);
+
+                // Same kernels on the same panels: only the split into tasks may differ.
+                Assert.That(actual.ToArray(), Is.EqualTo(expected.ToArray()).Within(1e-5f),
+                    $"transB {tb}, beta {beta}");
+            }
+        }
+    }
+
+    [Test]
+    public void PrepackedBIsCheckedAgainstItsTensor()
+    {
+        var be = new CpuBackend(1, CpuSimd.Avx2);
+        var b = be.Zeros(new[] { 10 });
+        var ex = Assert.Throws<ArgumentException>(() => be.PackGemmB(false, 4, 3, b, 0, 4));
+        Assert.That(ex!.Message, Does.Contain("needs 12 elements"));
     }
 
     [Test]

@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Multimodal.Cli.Hosting;
+using Pipelines.Video.Data;
+using Pipelines.Video.Metrics;
+using Pipelines.Video.Training;
+
+namespace Multimodal.Cli.Commands.Video;
+
+/// <summary>
+/// <c>multimodal eval video-predict [--model DIR] [--mnist FILE] [--sequences N] [--json]</c>:
+/// per-frame MSE (summed over pixels and mean per pixel) and SSIM of the model on the fixed
+/// Moving-MNIST test sequences (held-out digits 9000-9999, fixed seed), next to the
+/// copy-last-frame baseline.
+/// </summary>
+public static class EvalVideoPredictCommand
+{
+    /// <summary>The <c>video-predict</c> subcommand of <c>eval</c>.</summary>
+    public static Command Build(CliContext context)
+    {
+        var model = new Option<string?>("--model")
+        {
+            Description = $"Next-frame model directory (default: the bundled {VideoModelLocator.DefaultModel})",
+            HelpName = "dir",
+        };
+        var mnist = new Option<string?>("--mnist")
+        {
+            Description = $"MNIST idx3 images (default: ../shared/data/mnist/{MnistLocator.FileName})",
+            HelpName = "file",
+        };
+        var sequences = new Option<int>("--sequences")
+        {
+            Description = "Fixed test sequences to score (the first N of the fixed set)",
+            DefaultValueFactory = _ => 256,
+        };
+        sequences.Validators.Add(r =>
+        {
+            int v = r.GetValueOrDefault<int>();
+            if (v < 1 || v > 100_000)
+            {
+                r.AddError($"--sequences must be between 1 and 100000; got {v}");
+            }
+        });
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print one JSON object {mse, mse_mean, ssim, baseline_mse, baseline_mse_mean, ...}",
+        };
+        var command = new Command("video-predict", "Per-frame MSE and SSIM of a next-frame model on Moving-MNIST")
+        {
+            model, mnist, sequences, json,
+        };
+        command.SetAction(parse => Run(context, parse, parse.GetValue(model), parse.GetValue(mnist),
+            parse.GetValue(sequences), parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(CliContext context, ParseResult parse, string? modelDir, string? mnistPath, int count,
+        bool json)
+    {
+        var predictor = VideoModelLocator.Load(VideoModelLocator.Resolve(modelDir, context.Environment));
+        string path = MnistLocator.Resolve(mnistPath, context.Environment);
+        MnistImages images;
+        try
+        {
+            images = MnistImages.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(path, e.Message);
+        }
+
+        var c = predictor.Config;
+        var protocol = new MovingMnistOptions { Frames = c.ContextFrames + c.FutureFrames, CanvasSize = c.FrameSize };
+        var test = MovingMnistSplits.Test(images, protocol, count);
+        FrameScores model, baseline;
+        using (var reporter = context.Progress(parse))
+        using (var task = reporter.Start("eval video-predict", count))
+        {
+            long done = 0;
+            (model, baseline) = PredictionEvaluator.Evaluate(predictor, test, 16, new Inline(n =>
+            {
+                task.Advance(n - done);
+                done = n;
+            }));
+        }
+
+        context.Environment.Out.WriteLine(json ? Json(model, baseline, count) : Text(model, baseline, count));
+        return ExitCodes.Success;
+    }
+
+    private static string Json(FrameScores m, FrameScores b, int count) => new JsonObject
+    {
+        ["mse"] = m.MeanMseSum,
+        ["mse_mean"] = m.MeanMseMean,
+        ["ssim"] = m.MeanSsim,
+        ["baseline_mse"] = b.MeanMseSum,
+        ["baseline_mse_mean"] = b.MeanMseMean,
+        ["baseline_ssim"] = b.MeanSsim,
+        ["ratio"] = m.MeanMseSum / Math.Max(b.MeanMseSum, 1e-12),
+        ["sequences"] = count,
+        ["mse_per_frame"] = new JsonArray(
+            m.MseSum.Select(v => (JsonNode?)JsonValue.Create(Math.Round(v, 3))).ToArray()),
+    }.ToJsonString();
+
+    private static string Text(FrameScores m, FrameScores b, int count)
+    {
+        var c = CultureInfo.InvariantCulture;
+        double ratio = m.MeanMseSum / Math.Max(b.MeanMseSum, 1e-12);
+        return string.Create(c,
+            $"per-frame MSE (summed over pixels)  {m.MeanMseSum:0.00}   baseline {b.MeanMseSum:0.00}   " +
+            $"ratio {ratio:0.000}\n" +
+            $"per-frame MSE (mean per pixel)      {m.MeanMseMean:0.00000}   baseline {b.MeanMseMean:0.00000}\n" +
+            $"SSIM                                {m.MeanSsim:0.0000}   baseline {b.MeanSsim:0.0000}\n" +
+            $"MSE by predicted frame  {string.Join(" ", m.MseSum.Select(v => v.ToString("0", c)))}\n" +
+            $"test sequences  {count} (Moving-MNIST, MNIST test digits 9000-9999, fixed seed); " +
+            $"baseline = copy last frame");
+    }
+
+    private sealed class Inline(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}

@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Globalization;
+using Multimodal.Cli.Hosting;
+using Pipelines.Video.Prediction;
+using Pipelines.Video.Training;
+using Rnn.Core.Training;
+
+namespace Multimodal.Cli.Commands.Video;
+
+/// <summary>
+/// <c>multimodal train video-predict --out DIR [--mnist FILE] [--epochs E] [--batches B] [--batch S]
+/// [--hidden 16,16] [--teacher-forcing F] [--patch 4] [--lr R] [--seed N] [--resume]</c>: trains the ConvLSTM
+/// encoder-forecaster on Moving-MNIST generated on the fly, with a progress bar, one line per
+/// epoch (loss, validation MSE against the copy-last-frame baseline), checkpoints in
+/// DIR/checkpoints and the model directory rewritten at every epoch end.
+/// </summary>
+public static class TrainVideoPredictCommand
+{
+    /// <summary>The <c>video-predict</c> subcommand of <c>train</c>.</summary>
+    public static Command Build(CliContext context)
+    {
+        var outDir = new Option<string>("--out")
+        {
+            Description = "Model directory to write", Required = true, HelpName = "dir",
+        };
+        var mnist = new Option<string?>("--mnist")
+        {
+            Description = $"MNIST idx3 images (default: ../shared/data/mnist/{MnistLocator.FileName})",
+            HelpName = "file",
+        };
+        var epochs = Count("--epochs", "Epochs", 6);
+        var batches = Count("--batches", "Optimizer steps per epoch", 300);
+        var batch = Count("--batch", "Sequences per step", 4);
+        var hidden = new Option<string>("--hidden")
+        {
+            Description = "Filters of each ConvLSTM layer", DefaultValueFactory = _ => "16,16", HelpName = "f1,f2,..",
+        };
+        var patch = Count("--patch", "Space-to-depth patch side (1: none)", 4);
+        var lr = new Option<double>("--lr")
+        {
+            Description = "Peak Adam learning rate", DefaultValueFactory = _ => 2e-3,
+        };
+        var teacher = new Option<double>("--teacher-forcing")
+        {
+            Description = "Share of the run over which scheduled sampling goes from true to predicted frames (0: off)",
+            DefaultValueFactory = _ => 0.6,
+            HelpName = "fraction",
+        };
+        var seed = Count("--seed", "Seed of the weights and the training sequences", 1);
+        var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in DIR" };
+        var command = new Command("video-predict", "Train the ConvLSTM next-frame model on Moving-MNIST")
+        {
+            outDir, mnist, epochs, batches, batch, hidden, patch, lr, teacher, seed, resume,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var options = new PredictorTrainingOptions
+            {
+                MnistImagesPath = MnistLocator.Resolve(parse.GetValue(mnist), context.Environment),
+                OutputDirectory = parse.GetValue(outDir)!,
+                Model = new PredictorConfig
+                {
+                    Hidden = ParseHidden(parse.GetValue(hidden)!), Patch = parse.GetValue(patch),
+                },
+                Epochs = parse.GetValue(epochs),
+                BatchesPerEpoch = parse.GetValue(batches),
+                BatchSize = parse.GetValue(batch),
+                LearningRate = (float)parse.GetValue(lr),
+                TeacherForcingFraction = parse.GetValue(teacher),
+                Seed = (ulong)parse.GetValue(seed),
+                Resume = parse.GetValue(resume),
+            };
+            return Task.FromResult(Run(context, parse, options, ct));
+        });
+        return command;
+    }
+
+    private static int Run(CliContext context, ParseResult parse, PredictorTrainingOptions options,
+        CancellationToken cancellation)
+    {
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(null, e.Message);
+        }
+
+        var output = context.Environment.Out;
+        var m = options.Model;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"train video-predict: Moving-MNIST {m.FrameSize}x{m.FrameSize}, " +
+            $"{m.ContextFrames} in / {m.FutureFrames} out; " +
+            $"ConvLSTM [{string.Join(",", m.Hidden)}] on {m.GridSize}x{m.GridSize} ({m.Patch}x{m.Patch} patches); " +
+            $"{options.Epochs} epochs x {options.BatchesPerEpoch} steps x {options.BatchSize} sequences"));
+        TrainingResult result;
+        using (var reporter = context.Progress(parse))
+        using (var sink = new VideoTrainingProgress(context, reporter))
+        {
+            result = PredictorTraining.Run(options, sink, cancellation);
+        }
+
+        if (options.Resume && result.ResumedFrom is null)
+        {
+            string checkpoints = Path.Combine(options.OutputDirectory, "checkpoints");
+            output.WriteLine($"no checkpoint in {checkpoints}; trained from scratch");
+        }
+
+        output.WriteLine(
+            $"saved {options.OutputDirectory} (config.json, weights.safetensors) after {result.Steps} steps");
+        return ExitCodes.Success;
+    }
+
+    private static int[] ParseHidden(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var values = parts.Select(p => int.TryParse(p, CultureInfo.InvariantCulture, out var v) ? v : -1).ToArray();
+        return values.Length > 0 && values.All(v => v is >= 1 and <= 1024)
+            ? values
+            : throw new CliException("--hidden", $"expected filter counts 1..1024 like 32,32; got '{text}'");
+    }
+
+    private static Option<int> Count(string name, string description, int fallback)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback };
+        option.Validators.Add(result =>
+        {
+            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (int.TryParse(token, CultureInfo.InvariantCulture, out var n) && (n < 1 || n > 1_000_000))
+            {
+                result.AddError($"{name} must be between 1 and 1000000; got {n}");
+            }
+        });
+        return option;
+    }
+}

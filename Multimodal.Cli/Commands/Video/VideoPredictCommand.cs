@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.Globalization;
+using Multimodal.Cli.Hosting;
+using Pipelines.Video.Decoding;
+using Pipelines.Video.Output;
+using Pipelines.Video.Prediction;
+
+namespace Multimodal.Cli.Commands.Video;
+
+/// <summary>
+/// <c>multimodal video predict CLIP [--model DIR] [--context K] [--frames N] [--at SECONDS]
+/// [--stride S | --fps F] [--out DIR]</c>: reads K + N frames of the clip from the start time
+/// (resized to the model's input, which the output says), predicts the N after the first K and
+/// writes predicted-NN.png, strip.png (context | truth | prediction), prediction.mp4 and
+/// metrics.json (MSE, SSIM, copy-last-frame baseline) to DIR. A bad clip is one error line, exit 1,
+/// and nothing written.
+/// </summary>
+public sealed class VideoPredictCommand : ICommandModule
+{
+    /// <inheritdoc />
+    public Command Build(CliContext context)
+    {
+        var clip = new Argument<string>("clip") { Description = "Video file (MP4, AVI, MKV, WebM, ...)" };
+        var model = new Option<string?>("--model")
+        {
+            Description = $"Next-frame model directory (default: the bundled {VideoModelLocator.DefaultModel})",
+            HelpName = "dir",
+        };
+        var k = Positive("--context", "Context frames K (default: the model's)");
+        var n = Positive("--frames", "Frames to predict N (default: the model's)");
+        var at = new Option<double>("--at") { Description = "Start of the context in seconds", HelpName = "seconds" };
+        at.Validators.Add(r => NonNegative(r, "--at"));
+        var stride = Positive("--stride", "Take every n-th frame of the clip");
+        var fps = new Option<double?>("--fps")
+        {
+            Description = "Sample the clip at this rate instead", HelpName = "rate",
+        };
+        var outDir = new Option<string?>("--out", "-o")
+        {
+            Description = "Folder for the outputs (default: <clip name>-prediction beside the clip)",
+            HelpName = "dir",
+        };
+        var command = new Command("predict", "Predict the next frames of a clip with a ConvLSTM model")
+        {
+            clip, model, k, n, at, stride, fps, outDir,
+        };
+        command.SetAction(parse => Run(context, parse.GetValue(clip)!, parse.GetValue(model), new ClipPredictionOptions
+        {
+            ContextFrames = parse.GetValue(k),
+            FutureFrames = parse.GetValue(n),
+            StartSeconds = parse.GetValue(at),
+            Stride = parse.GetValue(stride) ?? 1,
+            Fps = parse.GetValue(fps),
+        }, parse.GetValue(outDir)));
+        return command;
+    }
+
+    private static int Run(CliContext context, string clip, string? modelDir, ClipPredictionOptions options,
+        string? outDir)
+    {
+        if (options.Fps is { } rate && !(rate > 0 && double.IsFinite(rate)))
+        {
+            throw new CliException("--fps", $"must be a positive rate; got {rate}");
+        }
+
+        if (options.Fps is not null && options.Stride > 1)
+        {
+            throw new CliException(null, "choose --stride or --fps, not both");
+        }
+
+        VideoModelLocator.EnsureOpenCv();
+        var model = VideoModelLocator.Load(VideoModelLocator.Resolve(modelDir, context.Environment));
+        ClipPrediction result;
+        try
+        {
+            result = ClipPredictor.Predict(model, clip, options);
+        }
+        catch (VideoFormatException e)
+        {
+            throw new CliException(e.Path, e.Reason);
+        }
+
+        foreach (var warning in result.Warnings)
+        {
+            context.Error(null, "warning: " + warning);
+        }
+
+        string target = outDir ?? DefaultOut(clip);
+        var (files, video) = PredictionWriter.Write(result, target, Path.GetFileName(clip));
+        Report(context.Environment.Out, clip, model.Config, result, target, files.Count, video);
+        return ExitCodes.Success;
+    }
+
+    private static void Report(TextWriter output, string clip, PredictorConfig config, ClipPrediction r,
+        string target, int files, (int Width, int Height, int Frames) video)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var s = r.Source;
+        output.WriteLine(string.Create(c,
+            $"{clip}: {s.Codec} {s.Width}x{s.Height} at {s.Fps:0.##} fps; read {r.Context.Length + r.Truth.Length} " +
+            $"frames from {r.Times[0]:0.###} s to {r.Times[^1]:0.###} s"));
+        if (r.Resized)
+        {
+            output.WriteLine(string.Create(c,
+                $"resized {s.Width}x{s.Height} -> {r.FrameSize}x{r.FrameSize} (the model's input; aspect not kept)"));
+        }
+
+        if (r.Context.Length != config.ContextFrames || r.Predicted.Length != config.FutureFrames)
+        {
+            output.WriteLine(string.Create(c,
+                $"note: the model was trained with {config.ContextFrames} context and {config.FutureFrames} " +
+                $"predicted frames; this run uses {r.Context.Length} and {r.Predicted.Length}"));
+        }
+
+        double ratio = r.Scores.MeanMseSum / Math.Max(r.Baseline.MeanMseSum, 1e-12);
+        output.WriteLine(string.Create(c,
+            $"per-frame MSE {r.Scores.MeanMseSum:0.00} summed ({r.Scores.MeanMseMean:0.00000} mean), " +
+            $"SSIM {r.Scores.MeanSsim:0.000}; copy-last-frame baseline MSE {r.Baseline.MeanMseSum:0.00} " +
+            $"({r.Baseline.MeanMseMean:0.00000} mean), SSIM {r.Baseline.MeanSsim:0.000}; ratio {ratio:0.000}"));
+        output.WriteLine(string.Create(c,
+            $"wrote {files} files to {target} ({PredictionWriter.VideoFile}: {video.Width}x{video.Height}, " +
+            $"{video.Frames} frames)"));
+    }
+
+    private static string DefaultOut(string clip)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(clip)) ?? ".";
+        return Path.Combine(folder, Path.GetFileNameWithoutExtension(clip) + "-prediction");
+    }
+
+    private static Option<int?> Positive(string name, string description)
+    {
+        var option = new Option<int?>(name) { Description = description, HelpName = "n" };
+        option.Validators.Add(result =>
+        {
+            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (int.TryParse(token, CultureInfo.InvariantCulture, out var v) && (v < 1 || v > 1000))
+            {
+                result.AddError($"{name} must be between 1 and 1000; got {v}");
+            }
+        });
+        return option;
+    }
+
+    private static void NonNegative(System.CommandLine.Parsing.OptionResult result, string name)
+    {
+        var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+        if (double.TryParse(token, CultureInfo.InvariantCulture, out var v) && !(v >= 0 && double.IsFinite(v)))
+        {
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be >= 0 seconds; got {v}"));
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Runtime.ExceptionServices;
+
+namespace Rnn.Core.Cpu;
+
+/// <summary>Work split into numbered tasks for <see cref="ForkJoin"/>.</summary>
+internal interface IForkJoinBody
+{
+    /// <summary>Runs task <paramref name="task"/> of the round; tasks of one round may run at once.</summary>
+    void Run(int task);
+}
+
+/// <summary>
+/// A fork/join on the .NET thread pool that allocates nothing per call, for the kernels a
+/// recurrent loop calls at every time step (Parallel.For allocates its task and range objects
+/// each time, a few kilobytes a step). Each calling thread owns one instance; a round publishes
+/// its body and task count, queues the instance itself as the helpers' work item, takes tasks on
+/// the calling thread too, and waits until every task has finished. Tasks are claimed by a
+/// compare-and-swap on (round, next task), so a helper that starts after its round ended claims
+/// nothing from the next one by mistake; it can only join the round that is current. The caller
+/// never waits for a helper that has not started: it runs every unclaimed task itself.
+/// </summary>
+internal sealed class ForkJoin : IThreadPoolWorkItem
+{
+    [ThreadStatic]
+    private static ForkJoin? perThread;
+
+    private readonly ManualResetEventSlim done = new(false);
+    private long state;   // (round << 32) | index of the next unclaimed task
+    private int count;
+    private int remaining;
+    private IForkJoinBody? body;
+    private Exception? failure;
+
+    /// <summary>Runs tasks [0, tasks) of body on up to <paramref name="threads"/> threads.</summary>
+    /// <remarks>Returns when every task has finished; the first exception a task threw is rethrown.</remarks>
+    public static void Run(IForkJoinBody body, int tasks, int threads)
+    {
+        if (tasks <= 1 || threads <= 1)
+        {
+            for (int i = 0; i < tasks; i++)
+            {
+                body.Run(i);
+            }
+
+            return;
+        }
+
+        (perThread ??= new ForkJoin()).RunRound(body, tasks, Math.Min(threads, tasks) - 1);
+    }
+
+    void IThreadPoolWorkItem.Execute() => Work(Volatile.Read(ref state) >> 32);
+
+    private void RunRound(IForkJoinBody work, int tasks, int helpers)
+    {
+        body = work;
+        count = tasks;
+        remaining = tasks;
+        failure = null;
+        done.Reset();
+        long round = (Volatile.Read(ref state) >> 32) + 1;
+        Volatile.Write(ref state, round << 32);   // publishes body and count to the claims below
+        for (int h = 0; h < helpers; h++)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        Work(round);
+        if (Volatile.Read(ref remaining) != 0)
+        {
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref remaining) != 0 && !spin.NextSpinWillYield)
+            {
+                spin.SpinOnce();
+            }
+
+            done.Wait();
+        }
+
+        body = null;
+        if (failure is { } e)
+        {
+            ExceptionDispatchInfo.Throw(e);
+        }
+    }
+
+    private void Work(long round)
+    {
+        while (true)
+        {
+            long s = Volatile.Read(ref state);
+            int task = (int)(s & 0xFFFFFFFF);
+            if (s >> 32 != round || task >= Volatile.Read(ref count))
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref state, s + 1, s) != s)
+            {
+                continue;
+            }
+
+            try
+            {
+                body!.Run(task);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+            }
+
+            if (Interlocked.Decrement(ref remaining) == 0)
+            {
+                done.Set();
+            }
+        }
+    }
+}

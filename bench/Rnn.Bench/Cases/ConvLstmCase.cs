@@ -1,0 +1,46 @@
+using System.Globalization;
+using Rnn.Core;
+using Rnn.Core.Autograd;
+using Rnn.Core.Recurrent;
+using RnnLayer = Rnn.Core.Recurrent.Rnn;
+
+namespace Rnn.Bench.Cases;
+
+/// <summary>
+/// ConvLSTM2D 16 -> 64 channels, 3x3 'same', 16x16 frames, batch 8, 10 steps, returning every
+/// step, one training step (forward + backward). No .NET library has a ConvLSTM to compare
+/// with, so the case prints our time and GFLOP/s only.
+/// </summary>
+internal static class ConvLstmCase
+{
+    private const int Batch = 8, Time = 10, InChannels = 16, Filters = 64, Kernel = 3, Size = 16;
+
+    public static CaseResult Run(BenchContext ctx)
+    {
+        var be = ctx.Backend;
+        var cell = new ConvLstm2DCell(InChannels, Filters, Kernel, new Rng(13), Size, Size, be);
+        var layer = new RnnLayer(cell, new RnnOptions { ReturnSequences = true });
+        var x = be.FromArray(BenchContext.Random(Batch * Time * InChannels * Size * Size, 5),
+            new[] { Batch, Time, InChannels, Size, Size });   // [batch, time, channels, height, width]
+        var dy = be.FromArray(BenchContext.Random(Batch * Time * Filters * Size * Size, 6),
+            new[] { Batch, Time, Filters, Size, Size });   // [batch, time, filters, height, width]
+        void Step()
+        {
+            using var tape = Tape.Begin();
+            var y = layer.Forward(x).Output;
+            tape.Backward(y, dy);
+            layer.ZeroGrad();
+        }
+
+        var timing = Harness.Measure(new[] { new Contender("ours", Step) }, ctx.Warmups, ctx.Repeats);
+        long bytes = Harness.AllocatedBytes(Step);
+
+        // Per step: both convolutions as GEMMs, 2 * batch * H*W * 4F * (Cin + F) * k*k; x3 for training.
+        double flops = 3 * 2.0 * Time * Batch * Size * Size * 4 * Filters * (InChannels + Filters) * Kernel * Kernel;
+        string notes = string.Create(CultureInfo.InvariantCulture,
+            $"ConvLSTM2D {InChannels}->{Filters}, {Kernel}x{Kernel}, {Size}x{Size}, batch {Batch}, {Time} steps, " +
+            $"train; ours {flops / (timing.MedianMs[0] * 1e6):0.0} GFLOP/s; no .NET peer; " +
+            $"bytes/step {bytes / Time:N0}");
+        return new CaseResult("convlstm", timing.MedianMs[0], Array.Empty<PeerFigure>(), notes);
+    }
+}

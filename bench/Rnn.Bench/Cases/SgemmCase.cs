@@ -1,0 +1,86 @@
+using System.Globalization;
+using Rnn.Bench.Peers;
+using Rnn.Core;
+using TorchSharp;
+
+namespace Rnn.Bench.Cases;
+
+/// <summary>
+/// C = A B in float32, row-major, no transposes: ours through IBackend.Gemm, TorchSharp through
+/// torch.mm. Figures are per product; small products run several times per timed run so one
+/// run lasts long enough for the clock.
+/// </summary>
+internal static class SgemmCase
+{
+    public static CaseResult Run(BenchContext ctx, string name, int m, int n, int k)
+    {
+        double flops = 2.0 * m * n * k;
+        int calls = Math.Max(1, (int)Math.Round(2e9 / flops));
+        var be = ctx.Backend;
+        var a = be.FromArray(BenchContext.Random(m * k, 1), new[] { m, k });   // [m, k]
+        var b = be.FromArray(BenchContext.Random(k * n, 2), new[] { k, n });   // [k, n]
+        var c = be.Allocate(new[] { m, n });   // [m, n]
+        var contenders = new List<Contender>
+        {
+            new("ours", () =>
+            {
+                for (int i = 0; i < calls; i++)
+                {
+                    be.Gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+                }
+            }),
+        };
+
+        torch.Tensor? ta = null, tb = null;
+        if (ctx.TorchFailure is null)
+        {
+            ta = torch.tensor(a.ToArray(), new long[] { m, k });
+            tb = torch.tensor(b.ToArray(), new long[] { k, n });
+            contenders.Add(new(TorchPeer.Name, () =>
+            {
+                for (int i = 0; i < calls; i++)
+                {
+                    using var tc = torch.mm(ta, tb);
+                }
+            }));
+        }
+
+        var timing = Harness.Measure(contenders, ctx.Warmups, ctx.Repeats);
+        ta?.Dispose();
+        tb?.Dispose();
+        double ours = timing.MedianMs[0] / calls;
+        double peak = ctx.Machine.PeakGflops(ctx.Threads);
+        double corePeak = ctx.Machine.PeakGflops(1);
+        string notes = Describe("ours", flops, ours, peak) + PerCpu(flops, timing.MedianCpuMs[0] / calls, corePeak);
+        var peers = new List<PeerFigure>();
+        if (ctx.TorchFailure is null)
+        {
+            double theirs = timing.MedianMs[1] / calls;
+            notes += "; " + Describe("torch", flops, theirs, peak)
+                + PerCpu(flops, timing.MedianCpuMs[1] / calls, corePeak);
+            peers.Add(new PeerFigure(TorchPeer.Name, theirs));
+        }
+        else
+        {
+            peers.Add(new PeerFigure(TorchPeer.Name, null, ctx.TorchFailure));
+        }
+
+        return new CaseResult(name, ours, peers, notes);
+    }
+
+    // GFLOP per CPU-second against one core's peak: the kernel's efficiency while it runs,
+    // whatever share of the cores the other processes on the machine leave it.
+    private static string PerCpu(double flops, double cpuMs, double corePeak)
+    {
+        double gflops = flops / (cpuMs * 1e6);
+        return string.Create(CultureInfo.InvariantCulture,
+            $" wall, {gflops:0.0} GFLOP per CPU-second = {100 * gflops / corePeak:0.0}% of one core's peak");
+    }
+
+    private static string Describe(string who, double flops, double ms, double peak)
+    {
+        double gflops = flops / (ms * 1e6);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{who} {gflops:0.0} GFLOP/s = {100 * gflops / peak:0.0}% of FMA peak");
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Tests.Support;
+
+namespace Multimodal.Cli.Tests.Commands.Video;
+
+/// <summary><c>video predict</c> end to end on real files, and its bad-input lines.</summary>
+[TestFixture]
+public sealed class VideoPredictCommandTests
+{
+    private TempFolder temp = null!;
+    private string model = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        temp = new TempFolder();
+        model = VideoFiles.TinyModel(temp.Sub("model"));
+    }
+
+    [TearDown]
+    public void TearDown() => temp.Dispose();
+
+    [Test]
+    public void H264Example_WritesFramesStripVideoAndMetrics()
+    {
+        string outDir = Path.Combine(temp.Path, "out");
+
+        var run = CliRun.Invoke(
+            ["video", "predict", VideoFiles.ExampleClip, "--model", model, "--out", outDir, "--at", "1"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain("h264 128x128").And.Contain("resized 128x128 -> 64x64"));
+        Assert.That(run.Out, Does.Contain("from 1 s to 2.9 s").And.Contain("copy-last-frame baseline"));
+        Assert.That(run.Out, Does.Contain("prediction.mp4: 128x128, 20 frames"));
+        var names = Directory.GetFiles(outDir).Select(Path.GetFileName).ToArray();
+        Assert.That(names, Has.Length.EqualTo(13));
+        Assert.That(names, Does.Contain("predicted-10.png").And.Contain("strip.png").And.Contain("metrics.json"));
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!;
+        Assert.That(metrics["baseline_mse"]!.GetValue<double>(), Is.GreaterThan(0));
+        Assert.That(metrics["per_frame"]!["mse"]!.AsArray(), Has.Count.EqualTo(10));
+    }
+
+    [Test]
+    public void MjpgAviOfAnotherSize_IsResizedAndSaysSo()
+    {
+        string clip = VideoFiles.Clip(Path.Combine(temp.Path, "wide.avi"), "MJPG", 24, 96, 72);
+
+        var run = CliRun.Invoke(["video", "predict", clip, "--model", model, "--context", "4", "--frames", "3"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain("MJPG 96x72").And.Contain("resized 96x72 -> 64x64"));
+        Assert.That(run.Out, Does.Contain("trained with 10 context and 10 predicted frames; this run uses 4 and 3"));
+        Assert.That(File.Exists(Path.Combine(temp.Path, "wide-prediction", "predicted-03.png")), Is.True);
+    }
+
+    [Test]
+    public void BadClips_OneLineEach_ExitOne_NothingWritten()
+    {
+        string junk = Path.Combine(temp.Path, "junk.mp4");
+        File.WriteAllBytes(junk, Enumerable.Range(0, 3000).Select(i => (byte)(i * 13 % 256)).ToArray());
+        string empty = VideoFiles.Clip(Path.Combine(temp.Path, "empty.avi"), "MJPG", 0, 64, 64);
+        string shortClip = VideoFiles.Clip(Path.Combine(temp.Path, "short.avi"), "MJPG", 12, 64, 64);
+        var cases = new (string Clip, string Reason)[]
+        {
+            (Path.Combine(temp.Path, "missing.mp4"), "file not found"),
+            (junk, "cannot be opened as video"),
+            (empty, "'"),   // OpenCV either refuses the empty AVI or finds no frame in it: both name the file
+            (shortClip, "too short: 12 frame(s), but 10 context + 10 predicted frames need 20"),
+        };
+
+        foreach (var (clip, reason) in cases)
+        {
+            string outDir = Path.Combine(temp.Path, "out-" + Path.GetFileNameWithoutExtension(clip));
+            var run = CliRun.Invoke(["video", "predict", clip, "--model", model, "--out", outDir]);
+
+            Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), clip);
+            var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.That(lines, Has.Length.EqualTo(1), run.Error);
+            Assert.That(lines[0], Does.StartWith($"error: {clip}: ").And.Contain(reason));
+            Assert.That(Directory.Exists(outDir), Is.False, $"{clip}: nothing may be written");
+        }
+    }
+
+    [Test]
+    public void NotAModel_IsOneLine()
+    {
+        var run = CliRun.Invoke(["video", "predict", VideoFiles.ExampleClip, "--model", temp.Sub("empty")]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error.Trim(), Does.StartWith("error: ").And.Contain("not a usable next-frame model"));
+    }
+
+    [Test]
+    public void StrideAndFpsTogether_IsRefused()
+    {
+        var run = CliRun.Invoke(["video", "predict", VideoFiles.ExampleClip, "--model", model, "--stride", "2",
+            "--fps", "5"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error, Does.Contain("choose --stride or --fps, not both"));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Tests.Support;
+
+namespace Multimodal.Cli.Tests.Commands.Video;
+
+/// <summary><c>train video-predict</c> (with resume) and <c>eval video-predict</c> on tiny settings.</summary>
+[TestFixture]
+public sealed class VideoPredictTrainEvalTests
+{
+    private TempFolder temp = null!;
+
+    [SetUp]
+    public void SetUp() => temp = new TempFolder();
+
+    [TearDown]
+    public void TearDown() => temp.Dispose();
+
+    [Test]
+    public void Train_ThenResume_ThenEvalJson()
+    {
+        string dir = Path.Combine(temp.Path, "model");
+        string[] common = ["train", "video-predict", "--out", dir, "--mnist", VideoFiles.Mnist, "--batches", "2",
+            "--batch", "1", "--hidden", "4", "--patch", "16"];
+
+        var first = CliRun.Invoke([.. common, "--epochs", "1"]);
+        var second = CliRun.Invoke([.. common, "--epochs", "2", "--resume"]);
+        var eval = CliRun.Invoke(["eval", "video-predict", "--model", dir, "--mnist", VideoFiles.Mnist,
+            "--sequences", "3", "--json"]);
+
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        Assert.That(first.Out, Does.Contain("epoch 1/1 step 2").And.Contain("valid MSE").And.Contain("baseline"));
+        Assert.That(second.ExitCode, Is.EqualTo(ExitCodes.Success), second.Error);
+        Assert.That(second.Out, Does.Contain("resuming from").And.Contain("at step 2").And.Contain("after 4 steps"));
+        Assert.That(eval.ExitCode, Is.EqualTo(ExitCodes.Success), eval.Error);
+        var json = JsonNode.Parse(eval.Out)!.AsObject();
+        Assert.That(json.Select(p => p.Key), Is.SupersetOf(new[] { "mse", "ssim", "baseline_mse", "mse_mean" }));
+        Assert.That((double)json["baseline_mse"]!, Is.GreaterThan(100), "two moving digits: copying errs");
+        Assert.That((int)json["sequences"]!, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void BundledModel_IsFoundAndBeatsCopyingTheLastFrame()
+    {
+        // No --model: the default models/video-predict-mnist is found from the repository root.
+        var run = CliRun.Invoke(["eval", "video-predict", "--mnist", VideoFiles.Mnist, "--sequences", "4", "--json"],
+            baseDirectory: VideoFiles.RepositoryRoot);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        // The card's 256-sequence figure is 0.53; four sequences vary, but a working model stays well below 1.
+        Assert.That((double)json["ratio"]!, Is.LessThan(0.8));
+    }
+
+    [Test]
+    public void MissingMnist_IsOneLine()
+    {
+        string missing = Path.Combine(temp.Path, "none.gz");
+
+        var run = CliRun.Invoke(["train", "video-predict", "--out", temp.Sub("m"), "--mnist", missing]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error.Trim(), Is.EqualTo($"error: {missing}: MNIST images file does not exist"));
+    }
+}

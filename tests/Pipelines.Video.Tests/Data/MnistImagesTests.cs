@@ -1,0 +1,52 @@
+using System.Buffers.Binary;
+using Pipelines.Video.Data;
+using Pipelines.Video.Tests.Support;
+
+namespace Pipelines.Video.Tests.Data;
+
+[TestFixture]
+public sealed class MnistImagesTests
+{
+    [Test]
+    public void SharedTestSet_Has10000DigitsOf28x28()
+    {
+        var images = TestData.Images;
+
+        Assert.That((images.Count, images.Rows, images.Cols), Is.EqualTo((10_000, 28, 28)));
+        // MNIST digits are white strokes on black: the border is empty, the centre is not.
+        Assert.That(images.Image(0)[0], Is.EqualTo(0));
+        Assert.That(images.Image(0).ToArray().Max(), Is.GreaterThan(200));
+    }
+
+    [Test]
+    public void BadHeaders_NameTheProblem()
+    {
+        Assert.That(Message(new byte[8]), Does.Contain("shorter than the 16-byte"));
+        Assert.That(Message(Header(2049, 1, 28, 28)), Does.Contain("magic 2049"));
+        Assert.That(Message(Header(2051, 2, 28, 28, extra: 784)), Does.Contain("the file has 800"));
+    }
+
+    [Test]
+    public void Parse_ReadsPixelsAfterTheHeader()
+    {
+        var bytes = Header(2051, 1, 2, 2, extra: 4);
+        new byte[] { 1, 2, 3, 4 }.CopyTo(bytes, 16);
+
+        var images = MnistImages.Parse(bytes, "tiny");
+
+        Assert.That(images.Image(0).ToArray(), Is.EqualTo(new byte[] { 1, 2, 3, 4 }));
+    }
+
+    private static string Message(byte[] bytes) =>
+        Assert.Throws<InvalidDataException>(() => MnistImages.Parse(bytes, "x.idx"))!.Message;
+
+    private static byte[] Header(int magic, int count, int rows, int cols, int extra = 0)
+    {
+        var bytes = new byte[16 + extra];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), count);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), rows);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(12), cols);
+        return bytes;
+    }
+}
