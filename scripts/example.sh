@@ -55,6 +55,8 @@ run_examples() {
     cat "$repo/out/examples/four-one-seven.srt"
     echo "== multimodal video predict examples/video/moving-digits.mp4 (frames, strip, video, metrics)"
     multimodal --quiet video predict examples/video/moving-digits.mp4 --at 1 --out "$repo/out/examples/moving-digits"
+    echo "== multimodal video emotion examples/emotion/four-faces.mp4 (four photos of people, slowly panned)"
+    multimodal video emotion examples/emotion/four-faces.mp4 --out "$repo/out/examples" --annotate --force
 }
 
 run_examples

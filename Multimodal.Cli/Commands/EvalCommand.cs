@@ -21,6 +21,7 @@ public sealed class EvalCommand : ICommandModule
             Speech(context),
             Captioning.EvalCaptionCommand.Build(context),
             Video.EvalVideoPredictCommand.Build(context),
+            Emotion.EvalEmotionCommand.Build(context),
         };
 
     private static Command Speech(CliContext context)

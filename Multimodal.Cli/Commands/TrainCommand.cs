@@ -19,6 +19,7 @@ public sealed class TrainCommand : ICommandModule
             Speech(context),
             Captioning.TrainCaptionCommand.Build(context),
             Video.TrainVideoPredictCommand.Build(context),
+            Emotion.TrainEmotionCommand.Build(context),
         };
 
     private static Command Speech(CliContext context)

@@ -13,6 +13,7 @@ public sealed class VideoCommand : ICommandModule
     public static IReadOnlyList<ICommandModule> Subcommands { get; } =
     [
         new VideoPredictCommand(),
+        new VideoEmotionCommand(),
     ];
 
     /// <inheritdoc />

@@ -1,0 +1,74 @@
+using Pipelines.Video.Emotion;
+
+namespace Multimodal.Cli.Commands.Emotion;
+
+/// <summary>One input of <c>video emotion</c>, or a path already known to be wrong.</summary>
+/// <param name="Index">Position in the expanded list (the summary keeps this order).</param>
+/// <param name="Path">The file as the user gave it (or folder/name).</param>
+/// <param name="Problem">Why it cannot be read, when that is known before trying.</param>
+public sealed record MediaInput(int Index, string Path, string? Problem = null);
+
+/// <summary>
+/// Expands PATHS: a file is taken whatever its extension (a wrong file gets a clear error); a
+/// folder gives its videos and images by extension, sorted by name, not descending into subfolders.
+/// </summary>
+public static class MediaInputs
+{
+    /// <summary>
+    /// The inputs in order; missing paths and folders with nothing to read become inputs with a problem.
+    /// </summary>
+    public static IReadOnlyList<MediaInput> Expand(IEnumerable<string> paths)
+    {
+        var known = EmotionMedia.VideoExtensions.Concat(EmotionMedia.ImageExtensions).ToHashSet();
+        var inputs = new List<MediaInput>();
+        foreach (var path in paths)
+        {
+            if (File.Exists(path))
+            {
+                inputs.Add(new MediaInput(inputs.Count, path));
+            }
+            else if (Directory.Exists(path))
+            {
+                var files = Directory.EnumerateFiles(path)
+                    .Where(f => known.Contains(System.IO.Path.GetExtension(f).ToLowerInvariant()))
+                    .Order(StringComparer.Ordinal).ToList();
+                if (files.Count == 0)
+                {
+                    inputs.Add(new MediaInput(inputs.Count, path,
+                        "folder has no videos or images (by extension; subfolders are not searched)"));
+                }
+
+                inputs.AddRange(files.Select(f => new MediaInput(inputs.Count, f)));
+                for (int i = inputs.Count - files.Count; i < inputs.Count; i++)
+                {
+                    inputs[i] = inputs[i] with { Index = i };
+                }
+            }
+            else
+            {
+                inputs.Add(new MediaInput(inputs.Count, path, "no such file or folder"));
+            }
+        }
+
+        return inputs;
+    }
+
+    /// <summary>Marks inputs whose result file another input already takes (a.mp4 and a.png).</summary>
+    public static IReadOnlyList<MediaInput> CheckOutputNames(
+        IReadOnlyList<MediaInput> inputs, Func<MediaInput, string> output)
+    {
+        var taken = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        return inputs.Select(input =>
+        {
+            if (input.Problem is not null)
+            {
+                return input;
+            }
+
+            var target = System.IO.Path.GetFullPath(output(input));
+            return taken.TryAdd(target, input.Path)
+                ? input
+                : input with { Problem = $"would write {target}, which {taken[target]} writes too; rename one" };
+        }).ToList();
+    }
+}

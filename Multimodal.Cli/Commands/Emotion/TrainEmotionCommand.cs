@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using Multimodal.Cli.Hosting;
+using Pipelines.Video.Emotion;
+using static Multimodal.Cli.Commands.Emotion.EmotionCliOptions;
+
+namespace Multimodal.Cli.Commands.Emotion;
+
+/// <summary>
+/// <c>multimodal train emotion --data DIR --out DIR [...]</c>: trains the ConvLSTM emotion model on a
+/// FER-2013-style train folder (one sub-folder per class), holding out every n-th face of each
+/// class for validation; checkpoints go to OUT/checkpoints and a rerun resumes from them; the
+/// model directory is rewritten each time validation accuracy improves.
+/// </summary>
+public static class TrainEmotionCommand
+{
+    /// <summary>The <c>emotion</c> subcommand of <c>train</c>.</summary>
+    public static Command Build(CliContext context)
+    {
+        var defaults = new EmotionTrainingOptions { DataDirectory = "", OutputDirectory = "" };
+        var data = Text(
+            "--data", "FER-2013-style train folder: angry/, disgust/, ... of 48x48 gray faces", "dir", true);
+        var outDir = Text("--out", "Model directory to write (checkpoints go to DIR/checkpoints)", "dir", true);
+        var epochs = Count("--epochs", "Passes over the training faces", defaults.Epochs, 1, 10_000);
+        var batch = Count("--batch", "Clips per batch", defaults.BatchSize, 2, 4096);
+        var lr = Number("--lr", "Peak learning rate (AdamW, warm-up then cosine)", defaults.LearningRate, 1e-7, 1);
+        var nth = Count("--valid-every", "Hold out every n-th face of each class for validation",
+            defaults.ValidationEveryNth, 2, 1000);
+        var limit = Count("--limit-per-class", "Read at most this many faces per class (0: all)", 0, 0, int.MaxValue);
+        var seed = Count("--seed", "Seed of weights, split, batch order and augmentation", (int)defaults.Seed, 0,
+            int.MaxValue);
+        var fresh = new Option<bool>("--restart") { Description = "Ignore existing checkpoints and start over" };
+        var command = new Command("emotion", "Train the ConvLSTM face-emotion model on FER-2013-style folders")
+        {
+            data, outDir, epochs, batch, lr, nth, limit, seed, fresh,
+        };
+        command.SetAction((parse, ct) => Task.FromResult(Run(context, parse, defaults with
+        {
+            DataDirectory = parse.GetValue(data)!,
+            OutputDirectory = parse.GetValue(outDir)!,
+            Epochs = parse.GetValue(epochs),
+            BatchSize = parse.GetValue(batch),
+            LearningRate = (float)parse.GetValue(lr),
+            ValidationEveryNth = parse.GetValue(nth),
+            LimitPerClass = parse.GetValue(limit),
+            Seed = (ulong)parse.GetValue(seed),
+            Resume = !parse.GetValue(fresh),
+        }, ct)));
+        return command;
+    }
+
+    private static int Run(CliContext context, ParseResult parse, EmotionTrainingOptions options, CancellationToken ct)
+    {
+        if (!Directory.Exists(options.DataDirectory))
+        {
+            throw new CliException(options.DataDirectory, "data folder does not exist");
+        }
+
+        if (File.Exists(options.OutputDirectory))
+        {
+            throw new CliException(options.OutputDirectory, "--out is a file, not a folder");
+        }
+
+        var output = context.Environment.Out;
+        var trainer = new EmotionTrainer(options, line => output.WriteLine("train emotion: " + line));
+        EmotionTrainingResult result;
+        using (var reporter = context.Progress(parse))
+        using (var sink = new EmotionTrainingSink(context, reporter))
+        {
+            try
+            {
+                result = trainer.Run(sink, ct);
+            }
+            catch (Exception e) when (e is DirectoryNotFoundException or ArgumentException or InvalidDataException)
+            {
+                throw new CliException(options.DataDirectory, e.Message);
+            }
+        }
+
+        if (double.IsNegativeInfinity(result.BestValidationAccuracy))
+        {
+            context.Error(options.OutputDirectory, "no epoch finished, so no model was written");
+            return ExitCodes.Failure;
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"train emotion: best validation accuracy {result.BestValidationAccuracy * 100:F2}% " +
+            $"({result.ValidationFaces} held-out faces); model in {options.OutputDirectory}"));
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Globalization;
+using Multimodal.Cli.Batch;
+using Multimodal.Cli.Commands.Emotion;
+using Multimodal.Cli.Hosting;
+using Pipelines.Video.Decoding;
+using Pipelines.Video.Emotion;
+using Pipelines.Video.Faces;
+using Spectre.Console;
+using static Multimodal.Cli.Commands.Emotion.EmotionCliOptions;
+
+namespace Multimodal.Cli.Commands.Video;
+
+/// <summary>
+/// <c>multimodal video emotion PATHS... [--model DIR] [--window SECONDS] [--no-detect] [--out DIR]
+/// [--annotate]</c>: finds and tracks faces in videos and images, labels each track's emotion per
+/// window and for the whole clip, writes DIR/&lt;name&gt;.json per input (and with
+/// <c>--annotate</c> DIR/&lt;name&gt;.annotated.mp4, or .png for a still), and prints a summary
+/// table. No face is a normal result; a bad file is one error line, the others go on, exit 1.
+/// </summary>
+public sealed class VideoEmotionCommand : ICommandModule
+{
+    private sealed record Settings(
+        EmotionModel Model, string ModelDir, string? Cascade, EmotionRecognizerOptions Options, string OutDir,
+        bool Annotate, double Fps, bool Force);
+
+    private sealed record Row(
+        string File, string? Emotion, double? Confidence, int Tracks, int Frames, string? Annotated);
+
+    /// <inheritdoc />
+    public Command Build(CliContext context)
+    {
+        var paths = new Argument<string[]>("paths")
+        {
+            Description = "Videos (MP4, AVI, MKV, WebM, ...), images (a one-frame clip) and folders of them",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var model = ModelOption();
+        var window = Number("--window", "Seconds per labelled window of a track", 2.0, 0.05, 3600);
+        var noDetect = new Option<bool>("--no-detect")
+        {
+            Description = "Each whole frame is the face (inputs already cropped)",
+        };
+        var outDir = Text("--out", "Folder for <name>.json (and annotated files); default: the current folder", "dir");
+        var annotate = new Option<bool>("--annotate")
+        {
+            Description = "Also write the input with boxes and labels drawn",
+        };
+        var fps = Number("--fps", "Frames analysed per second of video", 10, 0.1, 240);
+        var cascade = Text(
+            "--cascade", "Haar face cascade (default: the model's copy, else Debian's opencv-data)", "file");
+        var force = new Option<bool>("--force") { Description = "Redo inputs whose JSON already exists" };
+        var noMirror = new Option<bool>("--no-mirror")
+        {
+            Description = "Do not average each window with its mirror image",
+        };
+        var command = new Command("emotion", "Emotion of the faces in videos and images (ConvLSTM over face tracks)")
+        {
+            paths, model, window, noDetect, outDir, annotate, fps, cascade, force, noMirror,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            string dir = EmotionModelLocator.Resolve(parse.GetValue(model), context.Environment);
+            var settings = new Settings(EmotionModelLocator.Load(dir), dir, parse.GetValue(cascade),
+                new EmotionRecognizerOptions
+                {
+                    WindowSeconds = parse.GetValue(window),
+                    NoDetect = parse.GetValue(noDetect),
+                    Mirror = !parse.GetValue(noMirror),
+                },
+                parse.GetValue(outDir) ?? ".", parse.GetValue(annotate), parse.GetValue(fps), parse.GetValue(force));
+            return await RunAsync(context, parse, settings, parse.GetValue(paths)!, ct).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        CliContext context, ParseResult parse, Settings s, string[] paths, CancellationToken ct)
+    {
+        if (File.Exists(s.OutDir))
+        {
+            throw new CliException(s.OutDir, "--out is a file, not a folder");
+        }
+
+        Directory.CreateDirectory(s.OutDir);
+        var inputs = MediaInputs.CheckOutputNames(MediaInputs.Expand(paths), i => JsonPath(s, i));
+        using var detector = s.Options.NoDetect ? null : OpenDetector(s);
+        using var aligner = detector is null ? null : OpenAligner(detector.CascadePath, s.ModelDir);
+        var recognizer = new EmotionRecognizer(s.Model, detector, aligner, s.Options);
+        var rows = new ConcurrentDictionary<int, Row>();
+        BatchResult result;
+        using (var reporter = context.Progress(parse))
+        {
+            var options = new BatchOptions<MediaInput>
+            {
+                Jobs = 1,   // the cascade and the network are used by one thread at a time
+                Label = "video emotion",
+                IsDone = s.Force
+                    ? null
+                    : i => i.Problem is null && File.Exists(JsonPath(s, i)) &&
+                        (!s.Annotate || File.Exists(AnnotatedPath(s, i))),
+            };
+            result = await BatchRunner.RunAsync(inputs, i => i.Path,
+                (input, token) => Task.Run(() => rows[input.Index] = One(s, recognizer, input, token), token),
+                options, reporter, ct).ConfigureAwait(false);
+        }
+
+        if (!rows.IsEmpty)
+        {
+            var ordered = rows.OrderBy(r => r.Key).Select(r => r.Value);
+            context.Stdout.Write(Table(ordered, context.Environment.IsOutputRedirected));
+        }
+
+        if (result.Failures.Count > 0 || result.Skipped > 0 || !context.IsQuiet(parse))
+        {
+            result.WriteSummary(context.Environment.Error);
+        }
+
+        return result.ExitCode;
+    }
+
+    private static Row One(Settings s, EmotionRecognizer recognizer, MediaInput input, CancellationToken ct)
+    {
+        if (input.Problem is not null)
+        {
+            throw new InvalidDataException(input.Problem);
+        }
+
+        double? fps = EmotionMedia.IsImage(input.Path) ? null : s.Fps;
+        EmotionClipResult clip;
+        try
+        {
+            clip = recognizer.Run(EmotionMedia.Frames(input.Path, fps), ct);
+        }
+        catch (VideoFormatException e)
+        {
+            // The batch's error line names the file already; the reason alone follows it.
+            throw new InvalidDataException(e.Reason, e);
+        }
+
+        string? annotated = null;
+        if (s.Annotate)
+        {
+            annotated = AnnotatedPath(s, input);
+            EmotionMedia.WriteAnnotated(input.Path, annotated, clip, s.Model.Labels, fps);
+        }
+
+        EmotionJson.Write(JsonPath(s, input), Path.GetFileName(input.Path), clip);
+        return new Row(input.Path, clip.Emotion, clip.Confidence, clip.Tracks.Count, clip.Frames, annotated);
+    }
+
+    private static HaarFaceDetector OpenDetector(Settings s)
+    {
+        string? path = HaarFaceDetector.Locate(s.Cascade, s.ModelDir);
+        if (path is null)
+        {
+            throw new CliException(null,
+                $"no face cascade: pass --cascade FILE, put {HaarFaceDetector.DefaultCascadeName} " +
+                $"in the model directory, or install Debian's opencv-data ({HaarFaceDetector.DebianCascadeFolder})");
+        }
+
+        try
+        {
+            return new HaarFaceDetector(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+        {
+            throw new CliException(path, e.Message.Replace($"face cascade '{path}' ", "", StringComparison.Ordinal));
+        }
+    }
+
+    private static FaceAligner? OpenAligner(string cascadePath, string modelDir)
+    {
+        string? eyes = FaceAligner.Locate(cascadePath, modelDir);
+        try
+        {
+            return new FaceAligner(eyes);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(eyes, e.Message);
+        }
+    }
+
+    private static string JsonPath(Settings s, MediaInput input) =>
+        Path.Combine(s.OutDir, Path.GetFileNameWithoutExtension(input.Path) + ".json");
+
+    private static string AnnotatedPath(Settings s, MediaInput input) => Path.Combine(s.OutDir,
+        Path.GetFileNameWithoutExtension(input.Path) + ".annotated" +
+        (EmotionMedia.IsImage(input.Path) ? ".png" : ".mp4"));
+
+    private static Table Table(IEnumerable<Row> rows, bool redirected)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var table = new Table { Border = redirected ? TableBorder.Ascii : TableBorder.Rounded };
+        table.AddColumn("File");
+        table.AddColumn("Emotion");
+        table.AddColumn(new TableColumn("Confidence").RightAligned());
+        table.AddColumn(new TableColumn("Faces").RightAligned());
+        table.AddColumn(new TableColumn("Frames").RightAligned());
+        foreach (var r in rows)
+        {
+            table.AddRow(Markup.Escape(r.File), r.Emotion ?? "(no face)",
+                r.Confidence is { } p ? p.ToString("0.00", c) : "-", r.Tracks.ToString(c), r.Frames.ToString(c));
+        }
+
+        return table;
+    }
+}

@@ -1,0 +1,164 @@
+using OpenCvSharp;
+using Pipelines.Video.Decoding;
+
+namespace Pipelines.Video.Emotion;
+
+/// <summary>
+/// The inputs of <c>video emotion</c> as frames: a still image (any format OpenCV decodes) is a
+/// one-frame clip at time 0; anything else goes through <see cref="VideoFrameReader"/>, sampled
+/// at a fixed rate by timestamp. Bad input raises <see cref="VideoFormatException"/> (one line:
+/// the file and the reason).
+/// </summary>
+public static class EmotionMedia
+{
+    /// <summary>Extensions read as still images.</summary>
+    public static IReadOnlyList<string> ImageExtensions { get; } =
+        [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm"];
+
+    /// <summary>Extensions taken from folders as videos.</summary>
+    public static IReadOnlyList<string> VideoExtensions { get; } =
+        [".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".flv", ".3gp"];
+
+    /// <summary>Whether the path is read as a still image (by extension).</summary>
+    public static bool IsImage(string path) => ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+
+    /// <summary>
+    /// The frames of a file (each Mat is disposed when the enumeration moves on).
+    /// </summary>
+    /// <param name="path">An image or a video.</param>
+    /// <param name="fps">Video sampling rate (by timestamp); null for every frame.</param>
+    public static IEnumerable<EmotionFrame> Frames(string path, double? fps)
+    {
+        if (IsImage(path))
+        {
+            using var image = ReadImage(path);
+            yield return new EmotionFrame(0, 0, image);
+            yield break;
+        }
+
+        using var reader = VideoFrameReader.Open(path, new VideoReadOptions { Color = FrameColor.Rgb, Fps = fps });
+        foreach (var frame in reader.ReadFrames())
+        {
+            using var bgr = frame.ToBgrMat();
+            yield return new EmotionFrame(frame.Index, frame.TimeSeconds, bgr);
+        }
+    }
+
+    /// <summary>An image as BGR, EXIF orientation applied (OpenCV's default); clear errors for bad files.</summary>
+    public static Mat ReadImage(string path)
+    {
+        if (!File.Exists(path))
+        {
+            string what = Directory.Exists(path) ? "is a folder, not an image" : "does not exist";
+            throw new VideoFormatException(path, what);
+        }
+
+        if (new FileInfo(path).Length == 0)
+        {
+            throw new VideoFormatException(path, "file is empty (0 bytes)");
+        }
+
+        var image = Cv2.ImRead(path, ImreadModes.Color);
+        if (image.Empty())
+        {
+            image.Dispose();
+            throw new VideoFormatException(
+                path, "not an image OpenCV can decode (truncated, corrupt or another format)");
+        }
+
+        return image;
+    }
+
+    /// <summary>
+    /// Writes the input with the result drawn on it: <paramref name="target"/> is a video (mp4v,
+    /// at the analysis rate) for a video input, or an image for a still. The file appears whole
+    /// or not at all (temp file + rename).
+    /// </summary>
+    /// <returns>Width, height and frame count read back from what was written.</returns>
+    public static (int Width, int Height, int Frames) WriteAnnotated(
+        string input, string target, EmotionClipResult result, IReadOnlyList<string> labels, double? fps)
+    {
+        var annotator = new EmotionAnnotator(result, labels);
+        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target))!,
+            $".{Path.GetFileNameWithoutExtension(target)}.{Environment.ProcessId}.tmp{Path.GetExtension(target)}");
+        try
+        {
+            var written = IsImage(input) ? WriteImage(input, temp, annotator) : WriteVideo(input, temp, annotator, fps);
+            File.Move(temp, target, overwrite: true);
+            return written;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private static (int, int, int) WriteImage(string input, string temp, EmotionAnnotator annotator)
+    {
+        using var image = ReadImage(input);
+        annotator.Draw(image, 0);
+        if (!Cv2.ImWrite(temp, image))
+        {
+            throw new IOException($"'{temp}': OpenCV could not write the annotated image");
+        }
+
+        return (image.Width, image.Height, 1);
+    }
+
+    private static (int, int, int) WriteVideo(string input, string temp, EmotionAnnotator annotator, double? fps)
+    {
+        VideoWriter? writer = null;
+        Size size = default;
+        try
+        {
+            using var reader = VideoFrameReader.Open(input, new VideoReadOptions { Color = FrameColor.Rgb, Fps = fps });
+            double rate = fps ?? (reader.Info.Fps > 0 ? reader.Info.Fps : 25);
+            foreach (var frame in reader.ReadFrames())
+            {
+                using var bgr = frame.ToBgrMat();
+                if (writer is null)
+                {
+                    // mp4v wants even sizes; an odd last row or column is dropped rather than
+                    // letting the encoder pick a size of its own.
+                    size = new Size(bgr.Width & ~1, bgr.Height & ~1);
+                    // Lower-case 'mp4v' is the tag FFmpeg's MP4 muxer takes without a warning.
+                    writer = new VideoWriter(temp, FourCC.FromString("mp4v"), rate, size, isColor: true);
+                    if (!writer.IsOpened())
+                    {
+                        throw new IOException(
+                            $"'{temp}': OpenCV could not open an mp4v writer for {size.Width}x{size.Height}");
+                    }
+                }
+
+                annotator.Draw(bgr, frame.Index);
+                using var even = new Mat(bgr, new Rect(0, 0, size.Width, size.Height));
+                writer.Write(even);
+            }
+        }
+        finally
+        {
+            writer?.Dispose();
+        }
+
+        return ReadBack(temp);
+    }
+
+    // VideoWriter can silently write another size than asked: report what the file holds.
+    private static (int, int, int) ReadBack(string path)
+    {
+        using var capture = new VideoCapture(path, VideoCaptureAPIs.FFMPEG);
+        if (!capture.IsOpened())
+        {
+            throw new IOException($"'{path}': the annotated video just written cannot be read back");
+        }
+
+        int count = 0;
+        using var frame = new Mat();
+        while (capture.Read(frame) && !frame.Empty())
+        {
+            count++;
+        }
+
+        return (capture.FrameWidth, capture.FrameHeight, count);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Tests.Support;
+using Pipelines.Video.Emotion;
+
+namespace Multimodal.Cli.Tests.Commands.Emotion;
+
+/// <summary><c>train emotion</c>, <c>eval emotion</c> and <c>video emotion</c> end to end, in-process.</summary>
+[TestFixture]
+public sealed class EmotionCommandsTests
+{
+    private TempFolder _temp = null!;
+
+    [SetUp]
+    public void SetUp() => _temp = new TempFolder();
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    [Test]
+    public void Eval_json_has_accuracy_recall_and_a_confusion_matrix_that_counts_every_face()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("test"), perClass: 2);
+
+        var run = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--json"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        Assert.That((int)json["faces"]!, Is.EqualTo(14));
+        var confusion = json["confusion"]!.AsArray();
+        Assert.That(confusion, Has.Count.EqualTo(7));
+        Assert.That(confusion.Sum(row => row!.AsArray().Sum(v => (int)v!)), Is.EqualTo(14));
+        double diagonal = Enumerable.Range(0, 7).Sum(i => (int)confusion[i]![i]!);
+        Assert.That((double)json["accuracy"]!, Is.EqualTo(diagonal / 14).Within(1e-12));
+        Assert.That(json["recall"]!.AsObject().Select(p => p.Key), Is.EqualTo(EmotionLabels.All));
+    }
+
+    [Test]
+    public void Eval_text_prints_the_table_and_a_missing_folder_is_one_error_line()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("test"), perClass: 1);
+        string missing = Path.Combine(_temp.Path, "nope");
+
+        var ok = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data]);
+        var bad = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", missing]);
+
+        Assert.That(ok.Out, Does.Contain("accuracy").And.Contain("true \\ predicted").And.Contain("surprise"));
+        Assert.That(bad.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(bad.Error.Trim(), Is.EqualTo($"error: {missing}: does not exist"));
+    }
+
+    [Test]
+    public void Train_writes_a_model_directory_and_a_rerun_resumes()
+    {
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+        string output = Path.Combine(_temp.Path, "out");
+        string[] args = ["train", "emotion", "--data", data, "--out", output, "--batch", "8", "--valid-every", "4"];
+
+        var first = CliRun.Invoke([.. args, "--epochs", "1"]);
+        var second = CliRun.Invoke([.. args, "--epochs", "2"]);
+
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        Assert.That(first.Out, Does.Contain("epoch 1/1").And.Contain("valid accuracy"));
+        Assert.That(File.Exists(Path.Combine(output, "config.json")), Is.True);
+        Assert.That(second.Out, Does.Contain("resuming from"));
+        Assert.That(EmotionModel.Load(output).Labels, Is.EqualTo(EmotionLabels.All));
+    }
+
+    [Test]
+    public void Video_emotion_writes_json_and_an_annotated_video_and_goes_on_after_a_bad_file()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string inputs = _temp.Sub("in");
+        string clip = EmotionCliFiles.Clip(Path.Combine(inputs, "face.mp4"), frames: 12);
+        EmotionCliFiles.Clip(Path.Combine(inputs, "empty-room.mp4"), frames: 5, withFace: false);
+        File.WriteAllText(Path.Combine(inputs, "junk.mp4"), "not a video");
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(["video", "emotion", inputs, "--model", model, "--cascade", EmotionCliFiles.Cascade,
+            "--out", output, "--annotate", "--window", "0.5"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error, Does.Contain("junk.mp4").And.Contain("2 succeeded, 1 failed"));
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "face.json")))!;
+        Assert.That((string)json["file"]!, Is.EqualTo("face.mp4"));
+        Assert.That(EmotionLabels.All, Does.Contain((string)json["emotion"]!));
+        var track = json["tracks"]!.AsArray().Single()!;
+        Assert.That(track["segments"]!.AsArray(), Has.Count.EqualTo(3));   // 1.2 s of face in 0.5 s windows
+        var empty = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "empty-room.json")))!;
+        Assert.That(empty["emotion"], Is.Null);
+        Assert.That(empty["tracks"]!.AsArray(), Is.Empty);
+        Assert.That(new FileInfo(Path.Combine(output, "face.annotated.mp4")).Length, Is.GreaterThan(1000));
+        Assert.That(File.Exists(Path.Combine(output, "junk.json")), Is.False);
+        Assert.That(run.Out, Does.Contain("face.mp4").And.Contain("(no face)"));
+        Assert.That(clip, Does.EndWith("face.mp4"));
+    }
+
+    [Test]
+    public void A_still_image_is_a_one_frame_clip_and_no_detect_takes_the_whole_frame()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string face = Directory.GetFiles(Path.Combine(EmotionCliFiles.SharedData, "fer2013", "test", "sad"))
+            .Order(StringComparer.Ordinal).First();
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(
+            ["video", "emotion", face, "--model", model, "--no-detect", "--out", output, "--annotate"]);
+        string name = Path.GetFileNameWithoutExtension(face);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, name + ".json")))!;
+        Assert.That((int)json["frames"]!, Is.EqualTo(1));
+        var segment = json["tracks"]![0]!["segments"]![0]!;
+        Assert.That((double)segment["start"]!, Is.EqualTo(0));
+        Assert.That((double)segment["end"]!, Is.EqualTo(0));
+        Assert.That(File.Exists(Path.Combine(output, name + ".annotated.png")), Is.True);
+    }
+}

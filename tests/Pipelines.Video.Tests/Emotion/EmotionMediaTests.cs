@@ -1,0 +1,64 @@
+using OpenCvSharp;
+using Pipelines.Video.Decoding;
+using Pipelines.Video.Emotion;
+
+namespace Pipelines.Video.Tests.Emotion;
+
+[TestFixture]
+public sealed class EmotionMediaTests
+{
+    [Test]
+    public void A_still_is_one_frame_at_time_zero()
+    {
+        using var temp = new TempDir();
+        string path = Path.Combine(temp.Path, "face.png");
+        using (var img = new Mat(30, 40, MatType.CV_8UC3, new Scalar(1, 2, 3)))
+        {
+            Cv2.ImWrite(path, img);
+        }
+
+        var frames = EmotionMedia.Frames(path, 10).Select(f => (f.Index, f.TimeSeconds, f.Image.Width)).ToList();
+
+        Assert.That(frames, Is.EqualTo(new[] { (0, 0.0, 40) }));
+    }
+
+    [Test]
+    public void Bad_images_are_one_line_naming_the_file()
+    {
+        using var temp = new TempDir();
+        string empty = Path.Combine(temp.Path, "empty.jpg");
+        string junk = Path.Combine(temp.Path, "junk.png");
+        File.WriteAllBytes(empty, Array.Empty<byte>());
+        File.WriteAllText(junk, "not a picture");
+
+        Assert.That(() => EmotionMedia.ReadImage(empty),
+            Throws.TypeOf<VideoFormatException>().With.Message.Contains("empty.jpg").And.Message.Contains("0 bytes"));
+        Assert.That(() => EmotionMedia.ReadImage(junk),
+            Throws.TypeOf<VideoFormatException>().With.Message.Contains("junk.png").And.Message.Contains("decode"));
+        Assert.That(() => EmotionMedia.ReadImage(Path.Combine(temp.Path, "none.jpg")),
+            Throws.TypeOf<VideoFormatException>().With.Message.Contains("does not exist"));
+    }
+
+    [Test]
+    public void The_annotated_still_is_written_whole_with_the_same_size()
+    {
+        using var temp = new TempDir();
+        string input = Path.Combine(temp.Path, "in.png");
+        using (var img = new Mat(50, 70, MatType.CV_8UC3, Scalar.Black))
+        {
+            Cv2.ImWrite(input, img);
+        }
+
+        var track = new EmotionTrackResult(1,
+            new[] { new EmotionSegment(0, 0, "happy", 0.9, new Dictionary<string, double>(), 1) }, "happy", 0.9,
+            new[] { new Pipelines.Video.Faces.TrackedFace(0, 0, new Pipelines.Video.Faces.FaceBox(10, 10, 30, 30)) });
+        var result = new EmotionClipResult("happy", 0.9, new[] { track }, 1);
+        string target = Path.Combine(temp.Path, "in.annotated.png");
+
+        var written = EmotionMedia.WriteAnnotated(input, target, result, EmotionLabels.All, null);
+
+        Assert.That(written, Is.EqualTo((70, 50, 1)));
+        Assert.That(Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(),
+            Is.EqualTo(new[] { "in.annotated.png", "in.png" }));
+    }
+}

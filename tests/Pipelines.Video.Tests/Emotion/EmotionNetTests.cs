@@ -1,0 +1,162 @@
+using Pipelines.Video.Emotion;
+using Rnn.Core;
+using Rnn.Core.Autograd;
+
+namespace Pipelines.Video.Tests.Emotion;
+
+[TestFixture]
+public sealed class EmotionNetTests
+{
+    [Test]
+    public void Gives_logits_at_every_step_and_takes_a_single_frame()
+    {
+        var net = new EmotionNet(new EmotionNetOptions(), new Rng(1));
+        net.Eval();
+        var faces = new Rng(2).Normal(Backends.Default, 1f, 2, 3, 1, 48, 48);   // [batch, time, 1, 48, 48]
+
+        using var noGrad = Tape.NoGrad();
+        var logits = net.Forward(faces);
+        var single = net.Forward(Ops.Slice(faces, 1, 0, 1));
+
+        Assert.That(logits.ShapeArray, Is.EqualTo(new[] { 2, 3, 7 }));
+        Assert.That(single.ShapeArray, Is.EqualTo(new[] { 2, 1, 7 }));
+        // Many-to-one with per-step outputs: step 0 of the clip has seen only frame 0, so it equals the single frame.
+        Assert.That(Ops.Slice(logits, 1, 0, 1).ToArray(), Is.EqualTo(single.ToArray()).Within(1e-4));
+        Assert.That(Ops.Slice(logits, 1, 2, 1).ToArray(), Is.Not.EqualTo(single.ToArray()));
+    }
+
+    [Test]
+    public void Wrong_input_shapes_are_refused_with_the_shape()
+    {
+        var net = new EmotionNet(TinyEmotion.Options, new Rng(1));
+
+        Assert.That(() => net.Forward(Tensor.Zeros(1, 2, 1, 48, 48)),
+            Throws.ArgumentException.With.Message.Contains("[1, 2, 1, 48, 48]"));
+    }
+
+    [Test]
+    public void Options_round_trip_through_the_config_and_bad_sizes_are_named()
+    {
+        var options = new EmotionNetOptions
+        {
+            StageChannels = new[] { 8, 16 }, StageConvs = new[] { 2, 1 }, ImageSize = 32,
+        };
+        var arch = new System.Text.Json.Nodes.JsonObject();
+        options.WriteTo(arch);
+
+        var back = EmotionNetOptions.ReadFrom(arch, "config.json");
+
+        Assert.That(back.StageChannels, Is.EqualTo(options.StageChannels));
+        Assert.That(back.StageConvs, Is.EqualTo(options.StageConvs));
+        Assert.That(back.ImageSize, Is.EqualTo(32));
+        Assert.That(() => new EmotionNetOptions { ImageSize = 50 }.Validate(),
+            Throws.ArgumentException.With.Message.Contains("50"));
+        arch.Remove("lstm_filters");
+        Assert.That(() => EmotionNetOptions.ReadFrom(arch, "x/config.json"),
+            Throws.TypeOf<InvalidDataException>()
+                .With.Message.Contains("x/config.json").And.Message.Contains("lstm_filters"));
+    }
+
+    [Test]
+    public void Saved_model_loads_back_with_the_same_predictions()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"emotion-model-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            var net = new EmotionNet(TinyEmotion.Options, new Rng(4));
+            // Non-trivial running statistics, so a file that forgot them would differ.
+            net.Train();
+            net.Forward(new Rng(5).Normal(Backends.Default, 2f, 4, 2, 1, 16, 16));
+            var model = new EmotionModel(net);
+            model.Save(dir, dtype: Rnn.Core.Serialization.SafeTensorDType.F32);
+            var faces = new Rng(6).Normal(Backends.Default, 1f, 3 * 256).ToArray();
+
+            var loaded = EmotionModel.Load(dir);
+
+            var expected = model.Predict(faces, 1, 3);
+            var actual = loaded.Predict(faces, 1, 3);
+            Assert.That(loaded.Labels, Is.EqualTo(EmotionLabels.All));
+            for (int t = 0; t < 3; t++)
+            {
+                Assert.That(actual[t], Is.EqualTo(expected[t]).Within(1e-5));
+                Assert.That(actual[t].Sum(), Is.EqualTo(1f).Within(1e-4));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+    }
+
+    [Test]
+    public void Another_kind_of_model_is_refused_by_name()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"emotion-other-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            new Rnn.Core.Serialization.ModelConfig("ctc-bilstm").Save(Path.Combine(dir, "config.json"));
+
+            Assert.That(() => EmotionModel.Load(dir),
+                Throws.TypeOf<InvalidDataException>().With.Message.Contains("ctc-bilstm"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Test]
+    public void Mirror_averaging_is_the_mean_of_the_face_and_its_mirror()
+    {
+        var model = new EmotionModel(new EmotionNet(TinyEmotion.Options, new Rng(9)));
+        var face = new Rng(10).Normal(Backends.Default, 1f, 256).ToArray();
+        var mirrored = new float[256];
+        for (int y = 0; y < 16; y++)
+        {
+            for (int x = 0; x < 16; x++)
+            {
+                mirrored[y * 16 + x] = face[y * 16 + 15 - x];
+            }
+        }
+
+        var plain = model.PredictSteps(face, 1)[0];
+        var flipped = model.PredictSteps(mirrored, 1)[0];
+        var both = model.PredictSteps(face, 1, mirror: true)[0];
+
+        Assert.That(both, Is.EqualTo(plain.Zip(flipped, (a, b) => 0.5f * (a + b)).ToArray()).Within(1e-6));
+        Assert.That(plain, Is.Not.EqualTo(flipped));
+    }
+
+    [Test]
+    public void Truncated_weights_and_a_mistyped_config_are_refused_with_the_file()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"emotion-bad-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            new EmotionModel(new EmotionNet(TinyEmotion.Options, new Rng(1))).Save(dir);
+            string weights = Path.Combine(dir, "weights.safetensors");
+            var bytes = File.ReadAllBytes(weights);
+            File.WriteAllBytes(weights, bytes[..(bytes.Length / 2)]);
+
+            Assert.That(() => EmotionModel.Load(dir),
+                Throws.TypeOf<InvalidDataException>().With.Message.Contains("weights.safetensors"));
+
+            new EmotionModel(new EmotionNet(TinyEmotion.Options, new Rng(1))).Save(dir);
+            string config = Path.Combine(dir, "config.json");
+            File.WriteAllText(config, File.ReadAllText(config).Replace("\"per-image-standardize\"", "7"));
+            Assert.That(() => EmotionModel.Load(dir),
+                Throws.TypeOf<InvalidDataException>().With.Message.Contains("normalize"));
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Pipelines.Video.Emotion;
+
+namespace Pipelines.Video.Tests.Emotion;
+
+[TestFixture]
+public sealed class FerDatasetTests
+{
+    [Test]
+    public void Reads_real_fer_faces_by_class_folder()
+    {
+        string root = Path.Combine(EmotionTestData.SharedData, "fer2013", "test");
+
+        var data = FerDataset.Load(root, 48, limitPerClass: 3);
+
+        Assert.That(data.Samples, Has.Count.EqualTo(21));
+        Assert.That(data.ClassCounts(), Is.All.EqualTo(3));
+        Assert.That(data.Samples.All(s => s.Pixels.Length == 2304), Is.True);
+        Assert.That(data.Samples[3].Path, Does.Contain("disgust"));
+        Assert.That(data.Skipped, Is.Empty);
+    }
+
+    [Test]
+    public void A_corrupt_file_is_skipped_with_its_name_and_reason_and_sizes_are_normalised()
+    {
+        using var temp = new TempDir();
+        TinyEmotion.WriteFolder(temp.Path, classes: 2, perClass: 2, side: 30);
+        File.WriteAllBytes(Path.Combine(temp.Path, "angry", "broken.jpg"), new byte[] { 0xFF, 0xD8, 0xFF, 0x00, 1, 2 });
+        File.WriteAllText(Path.Combine(temp.Path, "angry", "notes.txt"), "not an image and not read");
+
+        var data = FerDataset.Load(temp.Path, 16);
+
+        Assert.That(data.Samples, Has.Count.EqualTo(4));
+        Assert.That(data.Samples.All(s => s.Pixels.Length == 256), Is.True);
+        Assert.That(data.Skipped, Has.Count.EqualTo(1));
+        Assert.That(data.Skipped[0], Does.Contain("broken.jpg").And.Contain("decode"));
+    }
+
+    [Test]
+    public void A_folder_without_class_folders_is_a_clear_error()
+    {
+        using var temp = new TempDir();
+
+        Assert.That(() => FerDataset.Load(temp.Path), Throws.TypeOf<DirectoryNotFoundException>()
+            .With.Message.Contains(temp.Path).And.Message.Contains("angry"));
+        Assert.That(() => FerDataset.Load(Path.Combine(temp.Path, "none")),
+            Throws.TypeOf<DirectoryNotFoundException>().With.Message.Contains("does not exist"));
+    }
+
+    [Test]
+    public void Split_is_stratified_disjoint_and_seeded()
+    {
+        var faces = Enumerable.Range(0, 100).Select(i => new FaceSample(new byte[1], i < 80 ? 0 : 1, $"f{i}")).ToList();
+
+        var (train, valid) = FerDataset.Split(faces, 10, seed: 3);
+        var (train2, _) = FerDataset.Split(faces, 10, seed: 3);
+
+        Assert.That(valid.Count(f => f.Label == 0), Is.EqualTo(8));
+        Assert.That(valid.Count(f => f.Label == 1), Is.EqualTo(2));
+        Assert.That(train.Select(f => f.Path).Intersect(valid.Select(f => f.Path)), Is.Empty);
+        Assert.That(train.Count + valid.Count, Is.EqualTo(100));
+        Assert.That(train2.Select(f => f.Path), Is.EqualTo(train.Select(f => f.Path)));
+    }
+}

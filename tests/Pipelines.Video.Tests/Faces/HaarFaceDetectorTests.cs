@@ -1,0 +1,76 @@
+using OpenCvSharp;
+using Pipelines.Video.Faces;
+using Pipelines.Video.Tests.Emotion;
+
+namespace Pipelines.Video.Tests.Faces;
+
+[TestFixture]
+public sealed class HaarFaceDetectorTests
+{
+    [Test]
+    public void Finds_a_real_face_where_it_was_pasted()
+    {
+        using var detector = new HaarFaceDetector(EmotionTestData.FaceCascade);
+        var where = new Rect(120, 60, 240, 240);
+        int found = 0;
+        foreach (string face in EmotionTestData.TestFaces("happy", 10))
+        {
+            using var frame = EmotionTestData.FrameWithFace(face, where);
+            var boxes = detector.Detect(frame);
+            if (boxes.Count > 0 && boxes[0].IoU(FaceBox.From(where)) > 0.4)
+            {
+                found++;
+            }
+        }
+
+        // FER faces are cropped tight (no hair, ears or chin around them), which the cascade was not
+        // trained on: it finds about 7 in 10 of them at this size (14 of the first 20 here).
+        Assert.That(found, Is.GreaterThanOrEqualTo(5));
+    }
+
+    [Test]
+    public void A_plain_frame_has_no_face()
+    {
+        using var detector = new HaarFaceDetector(EmotionTestData.FaceCascade);
+        using var frame = new Mat(240, 320, MatType.CV_8UC3, new Scalar(30, 90, 160));
+
+        Assert.That(detector.Detect(frame), Is.Empty);
+    }
+
+    [Test]
+    public void Large_frames_are_shrunk_and_boxes_scaled_back()
+    {
+        using var detector = new HaarFaceDetector(EmotionTestData.FaceCascade) { MaxSide = 480 };
+        var where = new Rect(500, 200, 720, 720);
+        int found = 0;
+        foreach (string face in EmotionTestData.TestFaces("happy", 10))
+        {
+            using var frame = EmotionTestData.FrameWithFace(face, where, 1600, 1000);
+            var boxes = detector.Detect(frame);
+            if (boxes.Count > 0 && boxes[0].IoU(FaceBox.From(where)) > 0.4)
+            {
+                found++;
+            }
+        }
+
+        Assert.That(found, Is.GreaterThanOrEqualTo(5));
+    }
+
+    [Test]
+    public void A_missing_or_bad_cascade_is_a_clear_error()
+    {
+        string bad = Path.Combine(Path.GetTempPath(), $"emotion-bad-cascade-{Environment.ProcessId}.xml");
+        File.WriteAllText(bad, "<opencv_storage></opencv_storage>");
+        try
+        {
+            Assert.That(() => new HaarFaceDetector("/nonexistent/cascade.xml"),
+                Throws.TypeOf<FileNotFoundException>().With.Message.Contains("/nonexistent/cascade.xml"));
+            Assert.That(() => new HaarFaceDetector(bad),
+                Throws.TypeOf<InvalidDataException>().With.Message.Contains(bad));
+        }
+        finally
+        {
+            File.Delete(bad);
+        }
+    }
+}
