@@ -53,6 +53,32 @@ public static class AudioInputs
         return inputs;
     }
 
+    /// <summary>
+    /// Inputs that name a file an earlier input already names (the same path twice, or a file and
+    /// its folder), each with that earlier input.
+    /// </summary>
+    public static IReadOnlyList<(AudioInput Again, AudioInput First)> Duplicates(IReadOnlyList<AudioInput> inputs)
+    {
+        var seen = new Dictionary<string, AudioInput>(StringComparer.Ordinal);
+        var result = new List<(AudioInput, AudioInput)>();
+        foreach (var input in inputs.Where(i => i.Problem is null))
+        {
+            if (!seen.TryAdd(System.IO.Path.GetFullPath(input.Path), input))
+            {
+                result.Add((input, seen[System.IO.Path.GetFullPath(input.Path)]));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The inputs with every <see cref="Duplicates"/> entry left out, renumbered in order.</summary>
+    public static IReadOnlyList<AudioInput> WithoutDuplicates(IReadOnlyList<AudioInput> inputs)
+    {
+        var again = Duplicates(inputs).Select(d => d.Again.Index).ToHashSet();
+        return inputs.Where(i => !again.Contains(i.Index)).Select((input, i) => input with { Index = i }).ToList();
+    }
+
     /// <summary>Marks inputs whose output file name another input already takes (a.wav and a.mp3).</summary>
     public static IReadOnlyList<AudioInput> CheckOutputNames(
         IReadOnlyList<AudioInput> inputs, Func<AudioInput, string> output)

@@ -19,6 +19,7 @@ public sealed class EvalCommand : ICommandModule
         new("eval", "Score a model on a labelled test set")
         {
             Speech(context),
+            Captioning.EvalCaptionCommand.Build(context),
             Video.EvalVideoPredictCommand.Build(context),
             Emotion.EvalEmotionCommand.Build(context),
         };
@@ -37,7 +38,10 @@ public sealed class EvalCommand : ICommandModule
             HelpName = "file.tsv",
         };
         var beam = TranscribeCommand.BeamOption();
-        var json = new Option<bool>("--json") { Description = "Print one JSON object {wer, cer, rtf, utterances}" };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print one JSON object {wer, cer, rtf, utterances, failed}",
+        };
         var command = new Command("speech", "Word and character error rates and real-time factor of a speech model")
         {
             model, manifest, beam, json,
@@ -53,7 +57,8 @@ public sealed class EvalCommand : ICommandModule
         IReadOnlyList<ManifestEntry> entries;
         try
         {
-            entries = SpeechManifest.Read(manifest);
+            // Missing audio is found per row below, like unreadable audio: one line each, the rest scored.
+            entries = SpeechManifest.Read(manifest, requireAudio: false, allowEmptyTranscript: true);
         }
         catch (FileNotFoundException)
         {
@@ -61,23 +66,41 @@ public sealed class EvalCommand : ICommandModule
         }
 
         var transcriber = SpeechModelLocator.Load(SpeechModelLocator.Resolve(modelDir, context.Environment));
-        SpeechEvaluation scores;
+        var failures = new List<(ManifestEntry Entry, string Reason)>();
+        SpeechEvaluation? scores = null;
         using (var reporter = context.Progress(parse))
         using (var task = reporter.Start("eval speech", entries.Count))
         {
             try
             {
                 scores = SpeechEvaluator.Evaluate(transcriber, entries, new TranscriptionOptions { BeamWidth = beam },
-                    _ => task.Advance());
+                    _ => task.Advance(), (entry, e) => failures.Add((entry, SpeechModelLocator.Reason(e))));
             }
-            catch (Pipelines.Speech.Audio.AudioFormatException e)
+            catch (InvalidDataException) when (failures.Count == entries.Count)
             {
-                throw new CliException(e.Path, e.Reason);
+                // Every row failed: the lines below say why, and there is nothing to score.
             }
         }
 
-        context.Environment.Out.WriteLine(json ? Json(scores) : Text(scores));
-        return ExitCodes.Success;
+        foreach (var (entry, reason) in failures)
+        {
+            ErrorLine.Write(context.Environment.Error, $"{manifest}:{entry.Line}: {entry.AudioPath}", reason);
+        }
+
+        if (scores is not null)
+        {
+            context.Environment.Out.WriteLine(json ? Json(scores) : Text(scores));
+        }
+
+        if (failures.Count == 0)
+        {
+            return ExitCodes.Success;
+        }
+
+        context.Environment.Error.WriteLine(scores is null
+            ? $"all {entries.Count} utterances failed; nothing scored"
+            : $"{failures.Count} of {entries.Count} utterances failed and are not in the scores");
+        return ExitCodes.Failure;
     }
 
     private static string Json(SpeechEvaluation s) => new JsonObject
@@ -86,10 +109,11 @@ public sealed class EvalCommand : ICommandModule
         ["cer"] = s.CharacterErrorRate,
         ["rtf"] = s.RealTimeFactor,
         ["utterances"] = s.Utterances,
+        ["failed"] = s.Failed,
     }.ToJsonString();
 
     private static string Text(SpeechEvaluation s) => string.Create(CultureInfo.InvariantCulture,
         $"WER  {s.WordErrorRate * 100:F2}%\nCER  {s.CharacterErrorRate * 100:F2}%\n"
         + $"RTF  {s.RealTimeFactor:F4} ({s.ProcessingSeconds:F2} s for {s.AudioSeconds:F2} s of audio)\n"
-        + $"utterances  {s.Utterances}");
+        + $"utterances  {s.Utterances}{(s.Failed > 0 ? $" ({s.Failed} failed)" : "")}");
 }

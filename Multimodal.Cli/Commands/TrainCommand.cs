@@ -17,6 +17,7 @@ public sealed class TrainCommand : ICommandModule
         new("train", "Train a model on a labelled data set")
         {
             Speech(context),
+            Captioning.TrainCaptionCommand.Build(context),
             Video.TrainVideoPredictCommand.Build(context),
             Emotion.TrainEmotionCommand.Build(context),
         };

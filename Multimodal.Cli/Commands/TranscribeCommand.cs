@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Output;
 using Multimodal.Cli.Progress;
 using Pipelines.Speech.Output;
 using Pipelines.Speech.Transcription;
@@ -17,7 +18,10 @@ namespace Multimodal.Cli.Commands;
 public sealed class TranscribeCommand : ICommandModule
 {
     private sealed record Settings(
-        SpeechTranscriber Transcriber, TranscriptionOptions Options, TranscriptFormat Format, string? OutDir);
+        SpeechTranscriber Transcriber, TranscriptionOptions Options, TranscriptFormat Format, string? OutDir,
+        Action<string, string> Warn);
+
+    private static readonly string[] Formats = ["txt", "json", "srt", "vtt"];
 
     /// <inheritdoc />
     public Command Build(CliContext context)
@@ -38,7 +42,7 @@ public sealed class TranscribeCommand : ICommandModule
             DefaultValueFactory = _ => "txt",
             HelpName = "txt|json|srt|vtt",
         };
-        format.AcceptOnlyFromAmong("txt", "json", "srt", "vtt");
+        format.AcceptOnlyFromAmong(Formats);
         var outDir = new Option<string?>("--out", "-o")
         {
             Description = "Write <name>.<format> files here instead of printing path<TAB>text",
@@ -52,6 +56,16 @@ public sealed class TranscribeCommand : ICommandModule
         {
             paths, model, format, outDir, beam, jobs, force, digits,
         };
+        // Without --out the output is path<TAB>text lines; a --format there would be silently ignored.
+        command.Validators.Add(result =>
+        {
+            // A bad format value has its own error already; one line is enough.
+            if (result.GetResult(format) is { Implicit: false } given && result.GetResult(outDir) is null
+                && given.Tokens.Count > 0 && Formats.Contains(given.Tokens[^1].Value))
+            {
+                result.AddError("--format needs --out DIR (without --out, transcribe prints path<TAB>text lines)");
+            }
+        });
         command.SetAction(async (parse, ct) =>
         {
             var transcriber = SpeechModelLocator.Load(
@@ -64,7 +78,8 @@ public sealed class TranscribeCommand : ICommandModule
                     DigitsAsNumerals = parse.GetValue(digits),
                 },
                 TranscriptWriter.ParseFormat(parse.GetValue(format)!),
-                parse.GetValue(outDir));
+                parse.GetValue(outDir),
+                WarningWriter(context.Environment.Error));
             return await RunAsync(context, parse, settings, parse.GetValue(paths)!, parse.GetValue(jobs),
                 parse.GetValue(force), ct).ConfigureAwait(false);
         });
@@ -96,6 +111,12 @@ public sealed class TranscribeCommand : ICommandModule
         string[] paths, int jobs, bool force, CancellationToken ct)
     {
         var inputs = AudioInputs.Expand(paths);
+        foreach (var (again, first) in AudioInputs.Duplicates(inputs))
+        {
+            settings.Warn(again.Path, $"given more than once (also as {first.Path}); transcribed once");
+        }
+
+        inputs = AudioInputs.WithoutDuplicates(inputs);
         if (settings.OutDir is { } dir)
         {
             if (File.Exists(dir))
@@ -151,9 +172,14 @@ public sealed class TranscribeCommand : ICommandModule
                 throw new InvalidDataException(SpeechModelLocator.Reason(e), e);
             }
 
+            foreach (string warning in result.Warnings)
+            {
+                settings.Warn(input.Path, warning);
+            }
+
             if (settings.OutDir is null)
             {
-                line = $"{input.Path}\t{result.Transcript.Text}";
+                line = $"{TsvField.Escape(input.Path)}\t{result.Transcript.Text}";
             }
             else
             {
@@ -165,6 +191,20 @@ public sealed class TranscribeCommand : ICommandModule
         {
             lines?.Complete(input.Index, line);
         }
+    }
+
+    // "warning: <file>: <reason>" on stderr, one whole line at a time even with --jobs.
+    private static Action<string, string> WarningWriter(TextWriter error)
+    {
+        var gate = new object();
+        return (subject, reason) =>
+        {
+            string line = ErrorLine.FormatWarning(subject, reason);
+            lock (gate)
+            {
+                error.WriteLine(line);
+            }
+        };
     }
 
     private static string OutputPath(Settings settings, AudioInput input) => Path.Combine(

@@ -12,6 +12,7 @@ public static class CommandModules
     public static IReadOnlyList<ICommandModule> All { get; } =
     [
         new TranscribeCommand(),
+        new Commands.Captioning.CaptionCommand(),
         new Commands.Video.VideoCommand(),
         new TrainCommand(),
         new EvalCommand(),

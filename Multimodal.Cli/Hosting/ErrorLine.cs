@@ -9,14 +9,23 @@ namespace Multimodal.Cli.Hosting;
 public static class ErrorLine
 {
     /// <summary>Formats the line without writing it.</summary>
-    public static string Format(string? subject, string reason)
+    public static string Format(string? subject, string reason) => Format("error", subject, reason);
+
+    /// <summary>
+    /// The same one-line form for a problem that did not stop the work: "warning: &lt;file&gt;: &lt;reason&gt;".
+    /// </summary>
+    public static string FormatWarning(string? subject, string reason) => Format("warning", subject, reason);
+
+    private static string Format(string level, string? subject, string reason)
     {
         // Newlines would break "one line per error", and System.CommandLine puts tabs in some
         // of its messages; any run of whitespace becomes one space (TerminalText.Line).
         // Reasons and subjects quote files and folders (tensor names, paths), so no control characters
         // pass either; only the whitespace collapse, not the table-cell length cap, applies.
         var oneLine = TerminalText.Line(reason, int.MaxValue);
-        return subject is null ? $"error: {oneLine}" : $"error: {TerminalText.Line(subject, int.MaxValue)}: {oneLine}";
+        return subject is null
+            ? $"{level}: {oneLine}"
+            : $"{level}: {TerminalText.Line(subject, int.MaxValue)}: {oneLine}";
     }
 
     /// <summary>Writes the line to <paramref name="error"/>.</summary>

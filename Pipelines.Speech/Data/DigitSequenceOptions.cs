@@ -34,6 +34,14 @@ public sealed record DigitSequenceOptions
     /// <summary>Fastest speed factor of a clip.</summary>
     public double MaxSpeed { get; init; } = 1;
 
+    /// <summary>
+    /// Most audio cut from each end of a clip, in seconds (drawn per end in [0, this], never more
+    /// than a quarter of the clip). Recordings of other people are trimmed tighter or looser than
+    /// the training ones; a model that only ever saw whole onsets misreads clipped ones. 0 turns it
+    /// off and draws nothing.
+    /// </summary>
+    public double MaxTrimSeconds { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
     {
@@ -56,6 +64,11 @@ public sealed record DigitSequenceOptions
         if (!(MinSpeed > 0.5 && MaxSpeed >= MinSpeed && MaxSpeed < 2))
         {
             throw new ArgumentException($"need 0.5 < MinSpeed <= MaxSpeed < 2; got {MinSpeed}..{MaxSpeed}");
+        }
+
+        if (!(MaxTrimSeconds >= 0 && MaxTrimSeconds < 1))
+        {
+            throw new ArgumentException($"need 0 <= MaxTrimSeconds < 1; got {MaxTrimSeconds}");
         }
 
         if (!(MaxNoiseStd >= 0f))

@@ -160,10 +160,18 @@ public sealed partial class FsddDigits
                 rng.NextDouble() * (options.MaxGainDb - options.MinGainDb)) / 20);
             double speed = options.MinSpeed + rng.NextDouble() * (options.MaxSpeed - options.MinSpeed);
             float[] source = speed == 1 ? Samples(clip) : Resample(Samples(clip), speed);
-            var scaled = new float[source.Length];
-            for (int s = 0; s < source.Length; s++)
+            int from = 0, to = source.Length;
+            if (options.MaxTrimSeconds > 0)
             {
-                scaled[s] = Math.Clamp(source[s] * gain, -1f, 1f);
+                int most = Math.Min((int)(options.MaxTrimSeconds * SampleRate), source.Length / 4);
+                from = (int)(rng.NextDouble() * most);
+                to -= (int)(rng.NextDouble() * most);
+            }
+
+            var scaled = new float[to - from];
+            for (int s = 0; s < scaled.Length; s++)
+            {
+                scaled[s] = Math.Clamp(source[from + s] * gain, -1f, 1f);
             }
 
             pieces.Add(scaled);

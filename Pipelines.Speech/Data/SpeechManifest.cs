@@ -16,9 +16,12 @@ public static class SpeechManifest
     /// <summary>Reads and checks a manifest file.</summary>
     /// <param name="path">The TSV file.</param>
     /// <param name="requireAudio">Also report rows whose audio file does not exist.</param>
+    /// <param name="allowEmptyTranscript">Accept rows whose transcript is empty (<c>path&lt;TAB&gt;</c>):
+    /// an evaluation may check that silence gives no words; training cannot learn from them.</param>
     /// <exception cref="FileNotFoundException">The manifest does not exist.</exception>
     /// <exception cref="InvalidDataException">Some rows are bad; the message lists every one.</exception>
-    public static IReadOnlyList<ManifestEntry> Read(string path, bool requireAudio = true)
+    public static IReadOnlyList<ManifestEntry> Read(string path, bool requireAudio = true,
+        bool allowEmptyTranscript = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
@@ -27,7 +30,7 @@ public static class SpeechManifest
         }
 
         string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        return Parse(File.ReadAllLines(path), folder, path, requireAudio);
+        return Parse(File.ReadAllLines(path), folder, path, requireAudio, allowEmptyTranscript);
     }
 
     /// <summary>Checks manifest lines; relative paths resolve against <paramref name="folder"/>.</summary>
@@ -35,8 +38,10 @@ public static class SpeechManifest
     /// <param name="folder">The folder relative paths start from.</param>
     /// <param name="source">Names the manifest in errors.</param>
     /// <param name="requireAudio">Also report rows whose audio file does not exist.</param>
+    /// <param name="allowEmptyTranscript">Accept rows with an empty transcript.</param>
     public static IReadOnlyList<ManifestEntry> Parse(
-        IReadOnlyList<string> lines, string folder, string source = "manifest", bool requireAudio = false)
+        IReadOnlyList<string> lines, string folder, string source = "manifest", bool requireAudio = false,
+        bool allowEmptyTranscript = false)
     {
         var entries = new List<ManifestEntry>();
         var errors = new List<string>();
@@ -48,7 +53,7 @@ public static class SpeechManifest
                 continue;
             }
 
-            string? problem = ParseLine(line, folder, requireAudio, i + 1, out var entry);
+            string? problem = ParseLine(line, folder, requireAudio, allowEmptyTranscript, i + 1, out var entry);
             if (problem is not null)
             {
                 errors.Add($"{source}:{i + 1}: {problem}");
@@ -75,7 +80,7 @@ public static class SpeechManifest
     }
 
     private static string? ParseLine(
-        string line, string folder, bool requireAudio, int number, out ManifestEntry? entry)
+        string line, string folder, bool requireAudio, bool allowEmpty, int number, out ManifestEntry? entry)
     {
         entry = null;
         string[] parts = line.Split('\t');
@@ -92,7 +97,7 @@ public static class SpeechManifest
             return "empty audio path";
         }
 
-        if (transcript.Length == 0)
+        if (transcript.Length == 0 && !allowEmpty)
         {
             return $"empty transcript for '{file}'";
         }

@@ -29,10 +29,18 @@ public sealed record SpecAugment
     /// <summary>Value written into masked cells; 0 is the mean after normalisation.</summary>
     public float MaskValue { get; init; }
 
+    /// <summary>
+    /// Largest frequency warp: when positive, the feature axis of each utterance is stretched by a
+    /// factor drawn from [1 - w, 1 + w] before masking, a feature-domain form of vocal tract length
+    /// perturbation (Jaitly and Hinton 2013, "Vocal Tract Length Perturbation improves speech
+    /// recognition"). 0 (the default) turns it off and draws nothing.
+    /// </summary>
+    public double MaxWarp { get; init; }
+
     /// <summary>Returns a masked copy of <paramref name="m"/>; <paramref name="m"/> is unchanged.</summary>
     public FeatureMatrix Apply(FeatureMatrix m, Rng rng)
     {
-        FeatureMatrix result = m.Clone();
+        FeatureMatrix result = MaxWarp > 0 ? Warp(m, 1 + MaxWarp * (2 * rng.NextDouble() - 1)) : m.Clone();
         for (int i = 0; i < FrequencyMasks; i++)
         {
             int width = rng.NextInt(Math.Min(MaxFrequencyWidth, m.Features) + 1);
@@ -48,5 +56,27 @@ public sealed record SpecAugment
             result.Data.AsSpan(start * m.Features, width * m.Features).Fill(MaskValue);
         }
         return result;
+    }
+
+    // Band f of the result reads band f / alpha of the input (linear interpolation, edges held):
+    // alpha > 1 moves formants up, as a shorter vocal tract does.
+    private static FeatureMatrix Warp(FeatureMatrix m, double alpha)
+    {
+        var data = new float[m.Frames * m.Features];   // [time, features]
+        for (int t = 0; t < m.Frames; t++)
+        {
+            ReadOnlySpan<float> row = m.Row(t);
+            Span<float> target = data.AsSpan(t * m.Features, m.Features);
+            for (int f = 0; f < m.Features; f++)
+            {
+                double at = Math.Min(f / alpha, m.Features - 1);
+                int low = (int)at;
+                int high = Math.Min(low + 1, m.Features - 1);
+                float frac = (float)(at - low);
+                target[f] = row[low] + frac * (row[high] - row[low]);
+            }
+        }
+
+        return new FeatureMatrix(m.Frames, m.Features, data);
     }
 }

@@ -175,7 +175,7 @@ public sealed record AcousticModelConfig
         return result;
     }
 
-    private static AcousticFeatures ReadFeatures(ModelConfig config)
+    internal static AcousticFeatures ReadFeatures(ModelConfig config)
     {
         var node = config.Preprocessing["normalization_stats"];
         NormalizationStats? stats = null;
@@ -202,7 +202,7 @@ public sealed record AcousticModelConfig
         };
     }
 
-    private static AcousticVocabulary ReadVocabulary(ModelConfig config)
+    internal static AcousticVocabulary ReadVocabulary(ModelConfig config)
     {
         string[] tokens = config.Get<string[]>("vocabulary.tokens");
         try
@@ -217,7 +217,7 @@ public sealed record AcousticModelConfig
         }
     }
 
-    private static T ParseEnum<T>(ModelConfig config, string path)
+    internal static T ParseEnum<T>(ModelConfig config, string path)
         where T : struct, Enum
     {
         string text = config.Get<string>(path);

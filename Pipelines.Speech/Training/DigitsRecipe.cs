@@ -27,16 +27,11 @@ public static class DigitsRecipe
         var (trainClips, validationClips, heldOut) = Split(fsdd, options.HeldOutSpeaker);
         var rng = new Rng(options.Seed);
         var features = options.Model.Features;
-
-        // Each training clip appears as recorded and once more through the gain, gap, noise and
-        // speed augmentation of the sequences.
-        var train = new List<SpeechUtterance>(trainClips.Select(fsdd.Single));
-        train.AddRange(trainClips.Select(c => fsdd.Join(new[] { c }, options.Sequences, rng)));
-        for (int i = 0; i < options.TrainSequences; i++)
-        {
-            train.Add(fsdd.JoinClips(trainClips, options.Sequences, rng));
-        }
-
+        var synthetic = options.SyntheticSpeakers > 0
+            ? EspeakDigits.Synthesize(options.SyntheticFolder, options.SyntheticSpeakers, options.SyntheticTakes,
+                options.Seed ^ 0xE5EA4UL).Clips
+            : Array.Empty<FsddClip>();
+        var train = BuildTraining(fsdd, trainClips, synthetic, options, rng);
         var validation = new List<SpeechUtterance>(validationClips.Select(fsdd.Single));
         var plain = options.PlainSequences;
         for (int i = 0; i < (validationClips.Count > 0 ? options.ValidationSequences : 0); i++)
@@ -48,7 +43,7 @@ public static class DigitsRecipe
         var trainExamples = Featurize(train, features, vocab);
         var validationExamples = Featurize(validation, features, vocab);
         log($"data: {trainExamples.Count} training utterances ({train.Sum(u => u.Seconds) / 60:F1} min) from " +
-            $"{string.Join(", ", trainClips.Select(c => c.Speaker).Distinct())}; " +
+            $"{string.Join(", ", trainClips.Select(c => c.Speaker).Distinct())} and {synthetic.Count} synthetic clips; " +
             $"{validationExamples.Count} validation; " +
             $"test: {(options.HeldOutSpeaker is null ? "standard split (recordings 0-4)" : options.HeldOutSpeaker)}");
 
@@ -68,6 +63,35 @@ public static class DigitsRecipe
             $"({evaluation.LongDigits} digits) decoded whole: digit error rate {evaluation.LongDigitErrorRate:P2}, " +
             $"real-time factor {evaluation.LongRealTimeFactor:F4}");
         return (model, evaluation);
+    }
+
+    // Real clips as recorded and augmented, synthetic clips augmented, and joined utterances of
+    // one speaker each (real with RealSequenceShare, else synthetic), with wave augmentation.
+    private static List<SpeechUtterance> BuildTraining(
+        FsddDigits fsdd, IReadOnlyList<FsddClip> real, IReadOnlyList<FsddClip> synthetic,
+        DigitsRecipeOptions options, Rng rng)
+    {
+        SpeechUtterance Augment(SpeechUtterance u) => options.Wave is null
+            ? u
+            : u with { Samples = options.Wave.Apply(u.Samples, u.SampleRate, rng) };
+
+        var train = new List<SpeechUtterance>(real.Select(fsdd.Single));
+        for (int copy = 0; copy < options.AugmentedCopies; copy++)
+        {
+            train.AddRange(real.Select(c => Augment(fsdd.Join(new[] { c }, options.Sequences, rng))));
+        }
+
+        train.AddRange(synthetic.Select(c => Augment(fsdd.Join(new[] { c }, options.Sequences, rng))));
+        var realBySpeaker = real.GroupBy(c => c.Speaker).Select(g => g.ToArray()).ToArray();
+        var synthBySpeaker = synthetic.GroupBy(c => c.Speaker).Select(g => g.ToArray()).ToArray();
+        for (int i = 0; i < options.TrainSequences; i++)
+        {
+            bool useReal = synthBySpeaker.Length == 0 || rng.NextDouble() < options.RealSequenceShare;
+            var speakers = useReal ? realBySpeaker : synthBySpeaker;
+            train.Add(Augment(fsdd.JoinClips(speakers[rng.NextInt(speakers.Length)], options.Sequences, rng)));
+        }
+
+        return train;
     }
 
     /// <summary>
@@ -120,17 +144,7 @@ public static class DigitsRecipe
     private static (double Seconds, int Digits, double ErrorRate, double Rtf) EvaluateLong(
         AcousticModel model, FsddDigits fsdd, IReadOnlyList<FsddClip> clips, DigitSequenceOptions options, Rng rng)
     {
-        const double MinimumSeconds = 60;
-        double meanGap = (options.MinGapSeconds + options.MaxGapSeconds) / 2;
-        var picks = new List<FsddClip>();
-        for (double seconds = 0; seconds < MinimumSeconds + 2;)
-        {
-            var clip = clips[rng.NextInt(clips.Count)];
-            picks.Add(clip);
-            seconds += (double)fsdd.Samples(clip).Length / FsddDigits.SampleRate + meanGap;
-        }
-
-        var utterance = fsdd.Join(picks, options, rng);
+        var utterance = LongRecording(fsdd, clips, options, rng);
         var features = model.Config.Features;
         var extractor = features.CreateExtractor();
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -141,6 +155,26 @@ public static class DigitsRecipe
         int[] reference = model.Config.Vocabulary.Encode(utterance.Transcript);
         double error = (double)TokenErrorRate.EditDistance(hypothesis, reference) / reference.Length;
         return (utterance.Seconds, reference.Length, error, clock.Elapsed.TotalSeconds / utterance.Seconds);
+    }
+
+    /// <summary>
+    /// A connected-digit recording of at least a minute: clips drawn from <paramref name="clips"/>
+    /// joined with the gaps, gains and noise of <paramref name="options"/>.
+    /// </summary>
+    public static SpeechUtterance LongRecording(
+        FsddDigits fsdd, IReadOnlyList<FsddClip> clips, DigitSequenceOptions options, Rng rng)
+    {
+        const double MinimumSeconds = 60;
+        double meanGap = (options.MinGapSeconds + options.MaxGapSeconds) / 2;
+        var picks = new List<FsddClip>();
+        for (double seconds = 0; seconds < MinimumSeconds + 2;)
+        {
+            var clip = clips[rng.NextInt(clips.Count)];
+            picks.Add(clip);
+            seconds += (double)fsdd.Samples(clip).Length / FsddDigits.SampleRate + meanGap;
+        }
+
+        return fsdd.Join(picks, options, rng);
     }
 
     /// <summary>Normalised features and tokens of utterances (in parallel, one extractor per thread).</summary>

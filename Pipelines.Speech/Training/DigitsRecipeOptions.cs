@@ -25,11 +25,32 @@ public sealed record DigitsRecipeOptions
     /// <summary>Joined test utterances built from the held-out speaker's clips.</summary>
     public int TestSequences { get; init; } = 200;
 
+    /// <summary>Synthetic espeak-ng speakers added to training (0: none); see <see cref="EspeakDigits"/>.</summary>
+    public int SyntheticSpeakers { get; init; }
+
+    /// <summary>Takes of every digit per synthetic speaker.</summary>
+    public int SyntheticTakes { get; init; } = 2;
+
+    /// <summary>Folder the synthetic clips are written to (and reused from).</summary>
+    public string SyntheticFolder { get; init; } = "out/espeak-digits";
+
+    /// <summary>Share of joined training utterances spoken by a real speaker (the rest by synthetic ones).</summary>
+    public double RealSequenceShare { get; init; } = 0.6;
+
+    /// <summary>Augmented copies of each real training clip, on top of the clip as recorded.</summary>
+    public int AugmentedCopies { get; init; } = 1;
+
+    /// <summary>
+    /// Microphone, room and channel augmentation of augmented singles and joined training
+    /// utterances; null for none (gains, gaps, low noise and speed only).
+    /// </summary>
+    public WaveAugment? Wave { get; init; }
+
     /// <summary>How joined utterances are built.</summary>
     public DigitSequenceOptions Sequences { get; init; } = new() { MinSpeed = 0.85, MaxSpeed = 1.15 };
 
-    /// <summary>Sequence options without speed perturbation, for validation and test utterances.</summary>
-    public DigitSequenceOptions PlainSequences => Sequences with { MinSpeed = 1, MaxSpeed = 1 };
+    /// <summary>Sequence options without speed perturbation or trimming, for validation and test utterances.</summary>
+    public DigitSequenceOptions PlainSequences => Sequences with { MinSpeed = 1, MaxSpeed = 1, MaxTrimSeconds = 0 };
 
     /// <summary>The model: 8 kHz, 40 mels, conv front end, 2-layer BiGRU.</summary>
     public AcousticModelConfig Model { get; init; } = new()

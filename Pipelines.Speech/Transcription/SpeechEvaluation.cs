@@ -10,4 +10,8 @@ namespace Pipelines.Speech.Transcription;
 /// <param name="ProcessingSeconds">Total time spent transcribing.</param>
 public sealed record SpeechEvaluation(
     double WordErrorRate, double CharacterErrorRate, double RealTimeFactor, int Utterances,
-    double AudioSeconds, double ProcessingSeconds);
+    double AudioSeconds, double ProcessingSeconds)
+{
+    /// <summary>Rows left out of the scores because their audio could not be transcribed.</summary>
+    public int Failed { get; init; }
+}

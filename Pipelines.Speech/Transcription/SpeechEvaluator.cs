@@ -22,7 +22,22 @@ public static class SpeechEvaluator
     /// <param name="progress">Called with the number of utterances done after each one.</param>
     /// <exception cref="Audio.AudioFormatException">An audio file cannot be read.</exception>
     public static SpeechEvaluation Evaluate(SpeechTranscriber transcriber, IReadOnlyList<ManifestEntry> entries,
-        TranscriptionOptions? options = null, Action<int>? progress = null)
+        TranscriptionOptions? options = null, Action<int>? progress = null) =>
+        Evaluate(transcriber, entries, options, progress, onFailure: null);
+
+    /// <summary>
+    /// Scores <paramref name="transcriber"/> on <paramref name="entries"/>, going on past files that
+    /// cannot be transcribed when <paramref name="onFailure"/> is given: each is passed to it and left
+    /// out of the scores (counted in <see cref="SpeechEvaluation.Failed"/>).
+    /// </summary>
+    /// <param name="transcriber">The loaded model.</param>
+    /// <param name="entries">Audio files and what is said in them (a transcript may be empty).</param>
+    /// <param name="options">Decoder settings; greedy when null.</param>
+    /// <param name="progress">Called with the number of utterances done (scored or failed) after each one.</param>
+    /// <param name="onFailure">Receives each row that failed and why; null to throw at the first.</param>
+    /// <exception cref="InvalidDataException">Every row failed, so nothing can be scored.</exception>
+    public static SpeechEvaluation Evaluate(SpeechTranscriber transcriber, IReadOnlyList<ManifestEntry> entries,
+        TranscriptionOptions? options, Action<int>? progress, Action<ManifestEntry, Exception>? onFailure)
     {
         ArgumentNullException.ThrowIfNull(transcriber);
         ArgumentNullException.ThrowIfNull(entries);
@@ -32,20 +47,38 @@ public static class SpeechEvaluator
         }
 
         var hypotheses = new List<string>(entries.Count);
+        var references = new List<string>(entries.Count);
         double audio = 0;
+        int done = 0;
         var clock = Stopwatch.StartNew();
         foreach (var entry in entries)
         {
-            var result = transcriber.Transcribe(entry.AudioPath, options);
-            hypotheses.Add(result.Transcript.Text);
-            audio += result.Duration;
-            progress?.Invoke(hypotheses.Count);
+            try
+            {
+                var result = transcriber.Transcribe(entry.AudioPath, options);
+                hypotheses.Add(result.Transcript.Text);
+                references.Add(entry.Transcript);
+                audio += result.Duration;
+            }
+            catch (Exception e) when (onFailure is not null && e is not OperationCanceledException)
+            {
+                onFailure(entry, e);
+            }
+
+            progress?.Invoke(++done);
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
-        var references = entries.Select(e => e.Transcript).ToArray();
+        if (hypotheses.Count == 0)
+        {
+            throw new InvalidDataException($"none of the {entries.Count} utterances could be transcribed");
+        }
+
         return new SpeechEvaluation(
             ErrorRates.Words(hypotheses, references), ErrorRates.Characters(hypotheses, references),
-            audio > 0 ? seconds / audio : 0, entries.Count, audio, seconds);
+            audio > 0 ? seconds / audio : 0, hypotheses.Count, audio, seconds)
+        {
+            Failed = entries.Count - hypotheses.Count,
+        };
     }
 }

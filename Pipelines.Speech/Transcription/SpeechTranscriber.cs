@@ -13,8 +13,8 @@ namespace Pipelines.Speech.Transcription;
 /// look-ahead, whatever the file's length. Silence or steady noise gives an empty transcript.
 /// </summary>
 /// <remarks>
-/// Safe to share between threads: decoding runs in parallel, but the model runs one segment at
-/// a time (a lock), because <see cref="AcousticModel.Infer"/> switches the module's mode.
+/// Safe to share between threads: decoding runs in parallel; a model of ours runs one segment at
+/// a time (<see cref="NativeCtcModel"/>), an ONNX model (<see cref="OnnxCtcModel"/>) as ONNX Runtime allows.
 /// </remarks>
 /// <example>
 /// <code>
@@ -25,7 +25,6 @@ namespace Pipelines.Speech.Transcription;
 /// </example>
 public sealed class SpeechTranscriber
 {
-    private readonly object _modelLock = new();
     private readonly CtcVocabulary _vocabulary;
 
     /// <summary>
@@ -47,30 +46,48 @@ public sealed class SpeechTranscriber
     /// <param name="model">The acoustic model; its config gives rate, features and vocabulary.</param>
     /// <param name="vad">Voice activity settings; <see cref="DefaultVad"/> when null.</param>
     public SpeechTranscriber(AcousticModel model, EnergyVadOptions? vad = null)
+        : this(new NativeCtcModel(model ?? throw new ArgumentNullException(nameof(model))), vad)
+    {
+    }
+
+    /// <summary>A transcriber around any CTC acoustic model (ours or an <see cref="OnnxCtcModel"/>).</summary>
+    /// <param name="model">Rate, vocabulary and log-probabilities of audio.</param>
+    /// <param name="vad">Voice activity settings; <see cref="DefaultVad"/> when null.</param>
+    public SpeechTranscriber(ICtcAcousticModel model, EnergyVadOptions? vad = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         VadOptions = vad ?? DefaultVad;
         VadOptions.Validate();
-        var tokens = model.Config.Vocabulary;
+        var tokens = model.Vocabulary;
         _vocabulary = tokens.WordSeparator is null
             ? CtcVocabulary.Words(tokens.Tokens, tokens.BlankIndex)
             : CtcVocabulary.Characters(tokens.Tokens, tokens.BlankIndex, tokens.WordSeparator);
     }
 
     /// <summary>The acoustic model.</summary>
-    public AcousticModel Model { get; }
+    public ICtcAcousticModel Model { get; }
 
     /// <summary>The voice activity settings.</summary>
     public EnergyVadOptions VadOptions { get; }
 
     /// <summary>Sample rate the audio is read at (the model's).</summary>
-    public int SampleRate => Model.Config.Features.SampleRate;
+    public int SampleRate => Model.SampleRate;
 
-    /// <summary>Loads the model directory once (see <see cref="AcousticModelDirectory.Load"/>).</summary>
+    /// <summary>
+    /// Loads the model directory once: an ONNX model when its config's architecture type is
+    /// <c>onnx-ctc</c> (<see cref="OnnxCtcModel.Load"/>), else a model of ours
+    /// (<see cref="AcousticModelDirectory.Load"/>).
+    /// </summary>
     /// <exception cref="FileNotFoundException">The directory, its config or its weights are missing.</exception>
     /// <exception cref="InvalidDataException">The directory is not a valid acoustic model.</exception>
-    public static SpeechTranscriber Load(string modelDirectory) => new(AcousticModelDirectory.Load(modelDirectory));
+    public static SpeechTranscriber Load(string modelDirectory)
+    {
+        var config = Rnn.Core.Serialization.ModelIo.ReadConfig(modelDirectory);
+        return OnnxCtcModel.Describes(config)
+            ? new SpeechTranscriber(OnnxCtcModel.Load(modelDirectory))
+            : new SpeechTranscriber(AcousticModelDirectory.Load(modelDirectory));
+    }
 
     /// <summary>Transcribes one audio file (any WAV or MP3 <see cref="AudioReader"/> reads).</summary>
     /// <param name="path">The audio file.</param>
@@ -86,7 +103,6 @@ public sealed class SpeechTranscriber
         options ??= new TranscriptionOptions();
         options.Validate();
         var transcriber = new CtcTranscriber(Decoder(options.BeamWidth), _vocabulary);
-        var extractor = Model.Config.Features.CreateExtractor();
 
         using var reader = AudioReader.Open(path, new AudioReadOptions { TargetSampleRate = SampleRate });
         double? known = reader.SourceDuration?.TotalSeconds;
@@ -94,7 +110,7 @@ public sealed class SpeechTranscriber
         foreach (SpeechChunk chunk in new EnergyVad(SampleRate, VadOptions).Segment(reader.ReadBlocks(SampleRate)))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            parts.Add(TranscribeSegment(transcriber, extractor, chunk));
+            parts.Add(TranscribeSegment(transcriber, chunk));
             if (known is > 0)
             {
                 progress?.Report(Math.Min(1, chunk.Segment.End / known.Value));
@@ -108,18 +124,15 @@ public sealed class SpeechTranscriber
             transcript = DigitNumerals.Apply(transcript);
         }
 
-        return new TranscriptionResult(path, transcript, (double)reader.SamplesRead / SampleRate, parts.Count);
+        return new TranscriptionResult(path, transcript, (double)reader.SamplesRead / SampleRate, parts.Count)
+        {
+            Warnings = reader.Warnings.ToArray(),
+        };
     }
 
-    private Transcript TranscribeSegment(
-        CtcTranscriber transcriber, Features.LogMelSpectrogram extractor, SpeechChunk chunk)
+    private Transcript TranscribeSegment(CtcTranscriber transcriber, SpeechChunk chunk)
     {
-        var raw = extractor.Compute(chunk.Samples);                    // [frames, mels], not normalised
-        AcousticOutput output;
-        lock (_modelLock)
-        {
-            output = Model.Infer(raw);                                 // log-probs [time', vocab]
-        }
+        AcousticOutput output = Model.Infer(chunk.Samples);           // log-probs [time', vocab]
 
         if (output.Frames == 0)
         {
@@ -128,7 +141,13 @@ public sealed class SpeechTranscriber
 
         var logProbs = new LogProbMatrix(output.LogProbs, output.Frames, output.Vocab);
         var timing = new FrameTiming(output.FrameSeconds, chunk.Segment.Start);
-        return transcriber.Transcribe(logProbs, timing, chunk.Segment.End);
+        var decoded = transcriber.Transcribe(logProbs, timing, chunk.Segment.End);
+
+        // CTC fires each word on a spike; the words get the stretch of audio they are heard in.
+        return new Transcript(decoded.Segments.Select(s => s with
+        {
+            Words = WordTiming.Spread(s.Words, chunk.Samples, SampleRate, chunk.Segment.Start, s.End),
+        }));
     }
 
     private ICtcDecoder Decoder(int beamWidth) => beamWidth <= 1

@@ -3,7 +3,9 @@
 // Trains (or evaluates) the FSDD connected-digits model. Run from the repository root:
 //   dotnet run models/speech-digits/train-digits.cs -- [--out DIR] [--epochs N] [--sequences N]
 //       [--hidden N] [--held-out SPEAKER|none] [--speed-percent N] [--dropout-percent N]
-//       [--freq-mask N] [--time-mask N] [--checkpoints DIR] [--resume] [--eval DIR]
+//       [--freq-mask N] [--time-mask N] [--warp-percent N] [--synth N] [--synth-takes N]
+//       [--real-share-percent N] [--copies N] [--wave] [--layers N] [--lr-milli N] [--trim-ms N]
+//       [--checkpoints DIR] [--resume] [--eval DIR] [--write-long DIR]
 // Prints one line per report; a model directory (config.json + F16 weights) and
 // heldout.json are written to --out.
 using System.Globalization;
@@ -11,6 +13,7 @@ using System.Text.Json;
 using Pipelines.Speech.Data;
 using Pipelines.Speech.Model;
 using Pipelines.Speech.Training;
+using Rnn.Core;
 using Rnn.Core.Serialization;
 
 var arguments = ParseArguments(args);
@@ -22,6 +25,26 @@ void Log(string line) => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}")
 var defaults = new DigitsRecipeOptions();
 // --held-out none: the FSDD standard split (recordings 0-4 of every speaker are the test set).
 string? heldOut = Get("held-out", defaults.HeldOutSpeaker!) is var h && h == "none" ? null : h;
+// --write-long DIR: a 60+ s recording of the test clips as DIR/long-<speaker>.wav plus a manifest
+// DIR/long-<speaker>.tsv, so `multimodal transcribe` / `eval speech` can score it end to end.
+if (arguments.TryGetValue("write-long", out var longDir))
+{
+    var fsdd = FsddDigits.Open(defaults.FsddFolder);
+    var (_, _, test) = DigitsRecipe.Split(fsdd, heldOut);
+    var u = DigitsRecipe.LongRecording(fsdd, test, defaults.PlainSequences, new Rng(defaults.Seed + 3));
+    string name = $"long-{heldOut ?? "standard"}";
+    Directory.CreateDirectory(longDir);
+    using (var writer = new NAudio.Wave.WaveFileWriter(Path.Combine(longDir, name + ".wav"),
+        new NAudio.Wave.WaveFormat(FsddDigits.SampleRate, 16, 1)))
+    {
+        writer.WriteSamples(u.Samples, 0, u.Samples.Length);
+    }
+
+    File.WriteAllText(Path.Combine(longDir, name + ".tsv"), $"{name}.wav\t{u.Transcript}\n");
+    Log($"wrote {longDir}/{name}.wav: {u.Seconds:F1} s, {u.Transcript.Split(' ').Length} digits");
+    return 0;
+}
+
 if (arguments.TryGetValue("eval", out var evalDir))
 {
     var model = AcousticModelDirectory.Load(evalDir);
@@ -38,29 +61,38 @@ var options = defaults with
 {
     HeldOutSpeaker = heldOut,
     TrainSequences = GetInt("sequences", defaults.TrainSequences),
+    SyntheticSpeakers = GetInt("synth", 0),
+    SyntheticTakes = GetInt("synth-takes", defaults.SyntheticTakes),
+    RealSequenceShare = GetInt("real-share-percent", 60) / 100.0,
+    AugmentedCopies = GetInt("copies", 1),
+    Wave = arguments.ContainsKey("wave") ? new WaveAugment() : null,
     Model = defaults.Model with
     {
         Hidden = GetInt("hidden", defaults.Model.Hidden),
+        Layers = GetInt("layers", defaults.Model.Layers),
         Dropout = GetInt("dropout-percent", 10) / 100f,
     },
     Sequences = defaults.Sequences with
     {
         MinSpeed = 1 - GetInt("speed-percent", 15) / 100.0,
         MaxSpeed = 1 + GetInt("speed-percent", 15) / 100.0,
+        MaxTrimSeconds = GetInt("trim-ms", 0) / 1000.0,
     },
     Training = defaults.Training with
     {
         Epochs = GetInt("epochs", defaults.Training.Epochs),
+        LearningRate = GetInt("lr-milli", 2) / 1000f,
         CheckpointDirectory = Get("checkpoints", Path.Combine(outDir, "checkpoints")),
         Resume = arguments.ContainsKey("resume"),
         Augment = defaults.Training.Augment! with
         {
             MaxFrequencyWidth = GetInt("freq-mask", defaults.Training.Augment!.MaxFrequencyWidth),
             MaxTimeWidth = GetInt("time-mask", defaults.Training.Augment!.MaxTimeWidth),
+            MaxWarp = GetInt("warp-percent", 0) / 100.0,
         },
     },
 };
-Log($"training digits model -> {outDir}: {JsonSerializer.Serialize(options.Training)}");
+Log($"training digits model -> {outDir}: {string.Join(' ', args)}");
 var (trained, heldOutFigures) = DigitsRecipe.Run(options, Log);
 AcousticModelDirectory.Save(outDir, trained, SafeTensorDType.F16);
 File.WriteAllText(Path.Combine(outDir, "heldout.json"), JsonSerializer.Serialize(heldOutFigures) + "\n");

@@ -34,7 +34,7 @@ public sealed class EvalSpeechCommandTests
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         var json = JsonNode.Parse(run.Out)!.AsObject();
-        Assert.That(json.Select(p => p.Key), Is.EqualTo(new[] { "wer", "cer", "rtf", "utterances" }));
+        Assert.That(json.Select(p => p.Key), Is.EqualTo(new[] { "wer", "cer", "rtf", "utterances", "failed" }));
         Assert.That((double)json["wer"]!, Is.EqualTo(0.5).Within(1e-12));
         Assert.That((double)json["cer"]!, Is.EqualTo(4.0 / 9).Within(1e-12));
         Assert.That((double)json["rtf"]!, Is.GreaterThan(0).And.LessThan(10));
@@ -52,6 +52,40 @@ public sealed class EvalSpeechCommandTests
     }
 
     [Test]
+    public void Unreadable_rows_cost_one_line_each_and_the_others_are_scored()
+    {
+        File.WriteAllBytes(System.IO.Path.Combine(_temp.Path, "audio", "cut.wav"), new byte[30]);
+        File.AppendAllText(_manifest, "audio/cut.wav\tfour\naudio/gone.wav\tfive\n");
+
+        var run = CliRun.Invoke(["eval", "speech", "--model", SpeechFiles.Model, "--manifest", _manifest, "--json"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        var errors = run.Error.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(errors, Has.Length.EqualTo(2), run.Error);
+        Assert.That(errors[0], Does.StartWith($"error: {_manifest}:3: ").And.Contain("cut.wav"));
+        Assert.That(errors[1], Does.StartWith($"error: {_manifest}:4: ").And.Contain("gone.wav"));
+        Assert.That(run.Error, Does.Contain("2 of 4 utterances failed"));
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        Assert.That((double)json["wer"]!, Is.EqualTo(0.5).Within(1e-12), "the two readable rows, as before");
+        Assert.That((int)json["utterances"]!, Is.EqualTo(2));
+        Assert.That((int)json["failed"]!, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void An_empty_reference_is_scored_and_silence_matches_it()
+    {
+        WriteSilence(System.IO.Path.Combine(_temp.Path, "audio", "quiet.wav"), seconds: 1);
+        File.WriteAllText(_manifest, "audio/quiet.wav\t\naudio/b.wav\tseven\n");
+
+        var run = CliRun.Invoke(["eval", "speech", "--model", SpeechFiles.Model, "--manifest", _manifest, "--json"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        Assert.That((double)json["wer"]!, Is.EqualTo(0));
+        Assert.That((int)json["utterances"]!, Is.EqualTo(2));
+    }
+
+    [Test]
     public void A_missing_manifest_is_one_error_line()
     {
         var missing = System.IO.Path.Combine(_temp.Path, "none.tsv");
@@ -60,5 +94,25 @@ public sealed class EvalSpeechCommandTests
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(run.Error.Trim(), Is.EqualTo($"error: {missing}: manifest does not exist"));
+    }
+
+    // 16-bit mono PCM at 8 kHz, all zeros.
+    private static void WriteSilence(string path, double seconds)
+    {
+        int bytes = (int)(8000 * seconds) * 2;
+        using var w = new BinaryWriter(File.Create(path));
+        w.Write("RIFF"u8);
+        w.Write(36 + bytes);
+        w.Write("WAVEfmt "u8);
+        w.Write(16);
+        w.Write((short)1);
+        w.Write((short)1);
+        w.Write(8000);
+        w.Write(16000);
+        w.Write((short)2);
+        w.Write((short)16);
+        w.Write("data"u8);
+        w.Write(bytes);
+        w.Write(new byte[bytes]);
     }
 }

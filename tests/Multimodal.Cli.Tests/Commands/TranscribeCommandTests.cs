@@ -173,6 +173,61 @@ public sealed class TranscribeCommandTests
         Assert.That(ErrorLines(run), Is.EqualTo(new[] { $"error: {nowhere}: model directory does not exist" }));
     }
 
+    [Test]
+    public void Format_without_out_is_a_usage_error_not_ignored()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+
+        var run = Transcribe(four, "--format", "json");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(ErrorLines(run).Single(), Does.Contain("--format needs --out"));
+        Assert.That(run.Out, Is.Empty);
+    }
+
+    [Test]
+    public void A_file_given_twice_is_transcribed_once_with_a_warning()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+
+        var run = Transcribe(four, _in, four);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\tfour"));
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(warnings, Has.Length.EqualTo(2), run.Error);
+        Assert.That(warnings[0], Does.Contain("given more than once").And.Contain("transcribed once"));
+    }
+
+    [Test]
+    public void Tabs_and_newlines_in_file_names_are_escaped_on_stdout()
+    {
+        var odd = SpeechFiles.CopyClip("4_george_0", _in, "a\tb\nc\\d");
+
+        var run = Transcribe(odd);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        string expected = System.IO.Path.Combine(_in, "a\\tb\\nc\\\\d.wav") + "\tfour";
+        Assert.That(run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public void A_wav_whose_header_says_no_data_is_recovered_with_a_warning()
+    {
+        // The data chunk's size field is 0 (a recording never finalised) while the audio follows it.
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        byte[] bytes = File.ReadAllBytes(four);
+        int data = System.Text.Encoding.ASCII.GetString(bytes).IndexOf("data", StringComparison.Ordinal);
+        Array.Clear(bytes, data + 4, 4);
+        File.WriteAllBytes(four, bytes);
+
+        var run = Transcribe(four);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\tfour"));
+        Assert.That(run.Error, Does.Contain($"warning: {four}: ").And.Contain("data"));
+    }
+
     [TestCase("transcribe", "--digits")]
     [TestCase("eval speech", "--manifest")]
     public void Help_works_without_the_required_arguments(string verb, string option)

@@ -73,6 +73,36 @@ public sealed class FsddDigitsTests
     }
 
     [Test]
+    public void TrimmingCutsEachEndByAtMostItsLimitAndKeepsTheMiddle()
+    {
+        var fsdd = Open();
+        var clip = fsdd.Clips.First(c => c.Speaker == "lucas" && c.Digit == 8);
+        var whole = new DigitSequenceOptions
+        {
+            MinGapSeconds = 0, MaxGapSeconds = 0, MinGainDb = 0, MaxGainDb = 0, MaxNoiseStd = 0,
+        };
+        int length = fsdd.Samples(clip).Length;
+        Assert.That(fsdd.Join(new[] { clip }, whole, new Rng(1)).Samples, Has.Length.EqualTo(length));
+
+        var trimmed = whole with { MaxTrimSeconds = 0.06 };
+        var lengths = new HashSet<int>();
+        for (ulong seed = 0; seed < 8; seed++)
+        {
+            float[] x = fsdd.Join(new[] { clip }, trimmed, new Rng(seed)).Samples;
+            Assert.That(x.Length, Is.InRange(length - 2 * 480, length));
+            // What is left is a contiguous piece of the clip, starting at most 480 samples in.
+            float[] source = fsdd.Samples(clip);
+            bool found = Enumerable.Range(0, Math.Min(481, length - x.Length + 1))
+                .Any(at => source.AsSpan(at, x.Length).SequenceEqual(x));
+            Assert.That(found, Is.True, $"seed {seed}");
+            lengths.Add(x.Length);
+        }
+
+        Assert.That(lengths.Count, Is.GreaterThan(4), "the cuts are drawn per join");
+        Assert.Throws<ArgumentException>(() => (whole with { MaxTrimSeconds = -0.1 }).Validate());
+    }
+
+    [Test]
     public void SpeedPerturbationChangesTheClipLengthByItsFactor()
     {
         var fsdd = Open();

@@ -20,6 +20,27 @@ public sealed class SpecAugmentTests
     }
 
     [Test]
+    public void WarpMovesAPeakAlongTheFeatureAxisWithinTheFactorRange()
+    {
+        // One frame, a single peak at band 20 of 40; no masks, so only the warp acts.
+        var aug = new SpecAugment { FrequencyMasks = 0, TimeMasks = 0, MaxWarp = 0.2 };
+        var data = new float[40];
+        data[20] = 1;
+        var moved = new HashSet<int>();
+        for (ulong seed = 0; seed < 30; seed++)
+        {
+            float[] row = aug.Apply(new FeatureMatrix(1, 40, data), new Rng(seed)).Data;
+            int peak = Array.IndexOf(row, row.Max());
+            Assert.That(peak, Is.InRange(16, 24), $"seed {seed}: band 20 warped by 0.8..1.2 lands in 16..24");
+            moved.Add(peak);
+        }
+
+        Assert.That(moved.Count, Is.GreaterThan(3), "different seeds warp by different factors");
+        Assert.That(new SpecAugment { FrequencyMasks = 0, TimeMasks = 0 }.Apply(new FeatureMatrix(1, 40, data),
+            new Rng(1)).Data, Is.EqualTo(data), "MaxWarp 0 leaves the features alone");
+    }
+
+    [Test]
     public void MasksAreWholeBandsAndSpansWithinTheirWidthLimits()
     {
         var aug = new SpecAugment { FrequencyMasks = 1, MaxFrequencyWidth = 10, TimeMasks = 1, MaxTimeWidth = 30,

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Multimodal.Cli.Batch;
+using Multimodal.Cli.Hosting;
+using Pipelines.Captioning.Captioning;
+using Pipelines.Captioning.Decoding;
+using static Multimodal.Cli.Commands.Captioning.CaptionOptions;
+
+namespace Multimodal.Cli.Commands.Captioning;
+
+/// <summary>
+/// <c>multimodal caption PATHS... [--model DIR] [--beam K] [--out x.jsonl|x.csv] [--html FILE]
+/// [--jobs N]</c>: captions image files and folders. Without <c>--out</c> it prints
+/// <c>path&lt;TAB&gt;caption</c> per image in input order; with it, the file is rewritten atomically
+/// after each batch and a rerun skips the images already in it. A bad file costs one error line,
+/// the others are still done, and the exit code is 1 at the end.
+/// </summary>
+public sealed class CaptionCommand : ICommandModule
+{
+    /// <inheritdoc />
+    public Command Build(CliContext context)
+    {
+        var paths = new Argument<string[]>("paths")
+        {
+            Description = "Image files (JPEG, PNG, BMP, GIF, WebP, TIFF) and folders of them (not subfolders)",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var model = Text("--model",
+            $"Caption model directory (default: the bundled {CaptionModelLocator.DefaultModel})", "dir");
+        var outFile = Text("--out", "Write captions to x.jsonl (JSON Lines) or x.csv; a rerun skips files in it",
+            "file");
+        var html = Text("--html", "Also write an offline HTML gallery (embedded thumbnails)", "file");
+        var beam = Beam();
+        var alpha = LengthPenalty();
+        var trigrams = BlockTrigrams();
+        var jobs = JobsOption.Create();
+        jobs.Description = "Threads for decoding and the encoder (default 1; images are batched either way)";
+        var command = new Command("caption", "Describe images in a sentence")
+        {
+            paths, model, outFile, html, beam, alpha, trigrams, jobs,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var options = new BeamSearchOptions
+            {
+                BeamWidth = parse.GetValue(beam),
+                LengthPenalty = (float)parse.GetValue(alpha),
+                BlockRepeatedTrigrams = parse.GetValue(trigrams),
+            };
+            var run = new CaptionRun(context, parse, options, parse.GetValue(outFile), parse.GetValue(html),
+                parse.GetValue(jobs));
+            return Task.FromResult(run.Execute(parse.GetValue(paths)!, parse.GetValue(model), ct));
+        });
+        return command;
+    }
+}

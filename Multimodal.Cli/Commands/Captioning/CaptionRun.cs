@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Globalization;
+using Multimodal.Cli.Batch;
+using Multimodal.Cli.Hosting;
+using Pipelines.Captioning.Captioning;
+using Pipelines.Captioning.Decoding;
+using Pipelines.Captioning.Images;
+
+namespace Multimodal.Cli.Commands.Captioning;
+
+/// <summary>One <c>caption</c> run over expanded inputs: batches, outputs, failures, summary.</summary>
+internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSearchOptions options, string? outFile,
+    string? htmlFile, int jobs)
+{
+    public int Execute(string[] arguments, string? modelDir, CancellationToken ct)
+    {
+        var inputs = ImageInputs.Expand(arguments);
+        CaptionWriter? writer = null;
+        if (outFile is not null)
+        {
+            try
+            {
+                writer = CaptionWriter.Open(outFile);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new CliException(outFile, e.Message);
+            }
+        }
+
+        var done = writer?.Lines.Select(l => l.File).ToHashSet(StringComparer.Ordinal) ?? [];
+        var todo = inputs.Where(p => !done.Contains(p)).ToArray();
+        int skipped = inputs.Count - todo.Length;
+        using var captioner = CaptionModelLocator.Load(CaptionModelLocator.Resolve(modelDir, context.Environment),
+            context.Environment, jobs);
+        var failures = new List<BatchFailure>();
+        var fresh = new List<CaptionLine>();
+        using (var reporter = context.Progress(parse))
+        using (var task = reporter.Start("caption", todo.Length))
+        {
+            for (int start = 0; start < todo.Length; start += captioner.BatchSize)
+            {
+                ct.ThrowIfCancellationRequested();
+                var batch = todo.Skip(start).Take(captioner.BatchSize).ToArray();
+                var lines = new List<CaptionLine>();
+                foreach (var r in captioner.CaptionBatch(batch, options, jobs))
+                {
+                    if (r.Caption is { } c)
+                    {
+                        lines.Add(new CaptionLine(r.Path, c.Text, c.Score));
+                        if (writer is null)
+                        {
+                            context.Environment.Out.WriteLine($"{r.Path}\t{c.Text}");
+                        }
+                    }
+                    else
+                    {
+                        failures.Add(new BatchFailure(r.Path, r.Error ?? "failed"));
+                    }
+                }
+
+                writer?.Append(lines);
+                fresh.AddRange(lines);
+                task.Advance(batch.Length);
+            }
+        }
+
+        if (htmlFile is not null)
+        {
+            CaptionGallery.Write(htmlFile, writer?.Lines ?? fresh, captioner.Loader);
+        }
+
+        var result = new BatchResult(inputs.Count, fresh.Count, skipped, failures);
+        if (failures.Count > 0 || skipped > 0 || !context.IsQuiet(parse))
+        {
+            result.WriteSummary(context.Environment.Error);
+        }
+
+        return result.ExitCode;
+    }
+}

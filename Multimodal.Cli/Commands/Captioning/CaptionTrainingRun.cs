@@ -1,0 +1,153 @@
+using System.Globalization;
+using Multimodal.Cli.Hosting;
+using Pipelines.Captioning.Captioning;
+using Pipelines.Captioning.Data;
+using Pipelines.Captioning.Decoding;
+using Pipelines.Captioning.Encoders;
+using Pipelines.Captioning.Images;
+using Pipelines.Captioning.Model;
+using Pipelines.Captioning.Text;
+using Pipelines.Captioning.Training;
+using Rnn.Core;
+
+namespace Multimodal.Cli.Commands.Captioning;
+
+/// <summary>
+/// One <c>train caption</c> run: read the captions, hold out validation images from the training
+/// split, fill the feature cache (resumable), build the vocabulary, train with early stopping,
+/// save the model directory. Epoch lines (loss, validation BLEU-1/4, CIDEr-D) go to stdout.
+/// </summary>
+internal static class CaptionTrainingRun
+{
+    public static int Run(CliContext context, System.CommandLine.ParseResult parse, TrainCaptionSettings s,
+        CancellationToken cancellation)
+    {
+        var output = context.Environment.Out;
+        if (!Directory.Exists(s.Images))
+        {
+            throw new CliException(s.Images, "image folder does not exist");
+        }
+
+        var all = CaptionInputs.OfSplit(CaptionInputs.Read(s.Captions), s.Split ?? "train", s.Captions);
+        var (train, valid) = HoldOut(all, s.ValidImages, s.Seed);
+        using var encoder = CreateEncoder(s, context.Environment);
+        var store = Cache(context, parse, s, encoder, train.Concat(valid).ToArray(), cancellation);
+        train = train.Where(i => store.Contains(i.Image)).ToArray();
+        valid = valid.Where(i => store.Contains(i.Image)).ToArray();
+        if (train.Count == 0)
+        {
+            throw new CliException(s.Images, "none of the training images could be read");
+        }
+
+        var vocab = Vocabulary.Build(train.SelectMany(i => i.Captions).Select(c => CaptionTokenizer.Tokenize(c)),
+            s.MinCount);
+        var config = new CaptionModelConfig
+        {
+            Encoder = encoder.Kind,
+            ImageSize = encoder.ImageSize,
+            CnnChannels = s.CnnChannels,
+            Embed = s.Embed,
+            Hidden = s.Hidden,
+            Layers = s.Layers,
+            Dropout = s.Dropout,
+            Vocabulary = vocab,
+        };
+        var model = new CaptionModel(config, new Rng(s.Seed));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"train caption: {train.Count} training, {valid.Count} validation images; {vocab.Count} tokens; "
+            + $"encoder {encoder.Kind}; {config.Layers}x LSTM {config.Hidden}, {model.ParameterCount()} parameters"));
+
+        var trainer = new CaptionTrainer(new CaptionTrainerOptions
+        {
+            Epochs = s.Epochs,
+            BatchSize = s.Batch,
+            LearningRate = s.LearningRate,
+            Patience = s.Patience,
+            Validation = new BeamSearchOptions { BeamWidth = s.Beam },
+            Seed = s.Seed,
+            CheckpointDirectory = s.CheckpointDirectory,
+            Resume = s.Resume,
+        });
+        CaptionTrainingResult result;
+        using (var reporter = context.Progress(parse))
+        using (var sink = new CaptionTrainingProgress(context, reporter))
+        {
+            result = trainer.Fit(model, store, train, valid, sink, cancellation);
+        }
+
+        CaptionModelDirectory.Save(s.OutDir, model);
+        string best = result.Best is { } b
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"best epoch {result.BestEpoch + 1}: validation BLEU-1 {b.Bleu1:F3} BLEU-4 {b.Bleu4:F3} "
+                + $"CIDEr-D {b.CiderD:F3}")
+            : "no validation set";
+        output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors); {best}"
+            + (result.StoppedEarly ? "; stopped early" : ""));
+        return ExitCodes.Success;
+    }
+
+    private static IImageEncoder CreateEncoder(TrainCaptionSettings s, CliEnvironment environment)
+    {
+        if (s.Encoder == "small-cnn")
+        {
+            return new PixelEncoder(s.ImageSize);
+        }
+
+        var files = ResNet18Files.Locate(out string problem, environment.GetVariable)
+            ?? throw new CliException(null, problem);
+        try
+        {
+            return ResNet18Encoder.Open(files);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(null, e.Message);
+        }
+    }
+
+    private static FeatureStore Cache(CliContext context, System.CommandLine.ParseResult parse, TrainCaptionSettings s,
+        IImageEncoder encoder, IReadOnlyList<CaptionedImage> images, CancellationToken cancellation)
+    {
+        var items = images.Select(i => new FeatureCache.Item(i.Image, CaptionInputs.PathOf(s.Images, i))).ToArray();
+        FeatureStore store;
+        using (var reporter = context.Progress(parse))
+        using (var task = reporter.Start("encode images", items.Length))
+        {
+            long shown = 0;
+            var progress = new SyncProgress<FeatureCache.Progress>(p =>
+            {
+                task.Advance(p.Done - shown);
+                shown = p.Done;
+                task.Message($"{p.Done}/{p.Total} images, {p.Failed} unreadable");
+            });
+            store = FeatureCache.Build(s.CacheDirectory, encoder, new ImageLoader(), items, progress,
+                cancellation: cancellation);
+        }
+
+        foreach (var (name, reason) in store.Failures)
+        {
+            context.Error(Path.Combine(s.Images, name), $"skipped: {reason}");
+        }
+
+        context.Environment.Out.WriteLine(
+            $"features: {store.Count} images cached in {s.CacheDirectory}, {store.Failures.Count} unreadable");
+        return store;
+    }
+
+    private static (IReadOnlyList<CaptionedImage> Train, IReadOnlyList<CaptionedImage> Valid) HoldOut(
+        IReadOnlyList<CaptionedImage> all, int count, ulong seed)
+    {
+        int held = Math.Clamp(count, 0, Math.Max(0, all.Count - 1));
+        var order = Enumerable.Range(0, all.Count).ToArray();
+        new Rng(seed).Shuffle(order.AsSpan());
+        var validSet = order.Take(held).ToHashSet();
+        return (all.Where((_, i) => !validSet.Contains(i)).ToArray(),
+            all.Where((_, i) => validSet.Contains(i)).ToArray());
+    }
+
+    // Progress<T> posts to the thread pool; this reports on the caller's thread, in order.
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Multimodal.Cli.Hosting;
+using Pipelines.Captioning.Decoding;
+using Pipelines.Captioning.Metrics;
+using static Multimodal.Cli.Commands.Captioning.CaptionOptions;
+
+namespace Multimodal.Cli.Commands.Captioning;
+
+/// <summary>
+/// <c>multimodal eval caption [--model DIR] --images DIR --captions FILE [--split NAME] [--beam K]
+/// [--json]</c>: captions every image of the caption file (or of one split) end to end, from the
+/// files, and prints corpus BLEU-1..4, CIDEr-D and the throughput in images per second.
+/// </summary>
+public static class EvalCaptionCommand
+{
+    /// <summary>The <c>caption</c> subcommand of <c>eval</c>.</summary>
+    public static Command Build(CliContext context)
+    {
+        var model = Text("--model",
+            $"Caption model directory (default: the bundled {CaptionModelLocator.DefaultModel})", "dir");
+        var images = Text("--images", "Folder the caption file's image names are relative to", "dir", required: true);
+        var captions = Text("--captions", "Flickr8k token file, COCO caption JSON or TSV with the human captions",
+            "file", required: true);
+        var split = Text("--split", "Score only this split when the file has a split column (e.g. dev)", "name");
+        var beam = Beam();
+        var alpha = LengthPenalty();
+        var trigrams = BlockTrigrams();
+        var jobs = Count("--jobs", "Threads for decoding and the encoder (0: all cores)", 0, 0, 256);
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the scores" };
+        var command = new Command("caption", "BLEU-1..4, CIDEr-D and images/s of a caption model")
+        {
+            model, images, captions, split, beam, alpha, trigrams, jobs, json,
+        };
+        command.SetAction(parse => Run(context, parse, parse.GetValue(model), parse.GetValue(images)!,
+            parse.GetValue(captions)!, parse.GetValue(split), new BeamSearchOptions
+            {
+                BeamWidth = parse.GetValue(beam),
+                LengthPenalty = (float)parse.GetValue(alpha),
+                BlockRepeatedTrigrams = parse.GetValue(trigrams),
+            }, parse.GetValue(jobs), parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(CliContext context, ParseResult parse, string? modelDir, string imagesDir,
+        string captionFile, string? split, BeamSearchOptions options, int jobs, bool json)
+    {
+        if (!Directory.Exists(imagesDir))
+        {
+            throw new CliException(imagesDir, "image folder does not exist");
+        }
+
+        var entries = CaptionInputs.OfSplit(CaptionInputs.Read(captionFile), split, captionFile);
+        var env = context.Environment;
+        using var captioner = CaptionModelLocator.Load(CaptionModelLocator.Resolve(modelDir, env), env, jobs);
+        var paths = entries.Select(e => CaptionInputs.PathOf(imagesDir, e)).ToArray();
+        var generated = new List<string>();
+        var references = new List<IReadOnlyList<string>>();
+        int failed = 0;
+        var clock = Stopwatch.StartNew();
+        using (var reporter = context.Progress(parse))
+        using (var task = reporter.Start("eval caption", paths.Length))
+        {
+            int i = 0;
+            foreach (var r in captioner.Caption(paths, options))
+            {
+                if (r.Caption is { } c)
+                {
+                    generated.Add(c.Text);
+                    references.Add(entries[i].Captions);
+                }
+                else
+                {
+                    context.Error(r.Path, r.Error ?? "failed");
+                    failed++;
+                }
+
+                i++;
+                task.Advance();
+            }
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        if (generated.Count == 0)
+        {
+            throw new CliException(imagesDir, $"none of the {paths.Length} images could be captioned");
+        }
+
+        var scores = CaptionScores.Compute(generated, references);
+        double rate = paths.Length / Math.Max(seconds, 1e-9);
+        context.Environment.Out.WriteLine(json ? Json(scores, failed, rate) : Report(scores, failed, rate, seconds));
+        return failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
+    }
+
+    private static string Json(CaptionScores s, int failed, double rate) => new JsonObject
+    {
+        ["bleu1"] = Math.Round(s.Bleu1, 4),
+        ["bleu2"] = Math.Round(s.Bleu2, 4),
+        ["bleu3"] = Math.Round(s.Bleu3, 4),
+        ["bleu4"] = Math.Round(s.Bleu4, 4),
+        ["cider_d"] = Math.Round(s.CiderD, 4),
+        ["images"] = s.Images,
+        ["failed"] = failed,
+        ["images_per_second"] = Math.Round(rate, 2),
+    }.ToJsonString();
+
+    private static string Report(CaptionScores s, int failed, double rate, double seconds) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"BLEU-1   {s.Bleu1:F4}\nBLEU-2   {s.Bleu2:F4}\nBLEU-3   {s.Bleu3:F4}\nBLEU-4   {s.Bleu4:F4}\n"
+            + $"CIDEr-D  {s.CiderD:F4}\nimages   {s.Images} ({failed} failed)\n"
+            + $"speed    {rate:F1} images/s ({seconds:F1} s end to end)");
+}

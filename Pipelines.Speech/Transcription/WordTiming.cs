@@ -1,0 +1,183 @@
+using Pipelines.Speech.Decoding;
+
+namespace Pipelines.Speech.Transcription;
+
+/// <summary>
+/// Gives words the time they are heard. A CTC model fires each word on one or two output frames
+/// (a 40 ms spike), and a bidirectional one may fire anywhere in the word or before it; alone,
+/// the spike is a poor word time. Here the segment's audio is cut into voiced islands (frame
+/// energy over a threshold set between its noise floor and its loud frames), each word is matched
+/// to an island in order by a small dynamic programme (distance from its spike to the island,
+/// plus a cost for sharing an island), and it spans that island; words that share one split it
+/// at the midpoints of their spikes, or evenly when the spikes lie outside it. With too little
+/// contrast to find islands the CTC times are kept.
+/// </summary>
+public static class WordTiming
+{
+    private const double Hop = 0.01;               // energy frame step, seconds
+    private const double Window = 0.02;            // energy frame length, seconds
+    private const double MergeGap = 0.08;          // quieter stretches this short stay inside a word
+    private const double MinIsland = 0.04;         // shorter voiced runs are clicks, not words
+    private const double SharePenalty = 0.25;      // seconds of spike distance one shared island costs
+    private const double MinContrastDb = 6;
+
+    /// <summary>The words of one segment with their times spread over the speech they belong to.</summary>
+    /// <param name="words">Words of the segment with CTC times, in order.</param>
+    /// <param name="samples">The segment's mono samples.</param>
+    /// <param name="sampleRate">Their rate.</param>
+    /// <param name="offset">Seconds from the file's start to the first sample.</param>
+    /// <param name="segmentEnd">No word ends after this (seconds from the file's start).</param>
+    public static TranscriptWord[] Spread(
+        IReadOnlyList<TranscriptWord> words, ReadOnlySpan<float> samples, int sampleRate, double offset,
+        double segmentEnd)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        if (words.Count == 0)
+        {
+            return [];
+        }
+
+        var islands = Islands(samples, sampleRate);
+        if (islands.Count == 0)
+        {
+            return words.ToArray();
+        }
+
+        double[] spikes = words.Select(w => (w.Start + w.End) / 2 - offset).ToArray();
+        int[] match = Match(spikes, islands);
+        var result = new TranscriptWord[words.Count];
+        for (int first = 0; first < words.Count;)
+        {
+            int last = first;
+            while (last + 1 < words.Count && match[last + 1] == match[first]) last++;
+            var (start, end) = islands[match[first]];
+            double[] cuts = Cuts(spikes, first, last, start, end);
+            for (int i = first; i <= last; i++)
+            {
+                double s = Math.Min(offset + cuts[i - first], segmentEnd);
+                double e = Math.Min(offset + cuts[i - first + 1], segmentEnd);
+                result[i] = words[i] with { Start = s, End = Math.Max(s, e) };
+            }
+
+            first = last + 1;
+        }
+
+        return result;
+    }
+
+    // Voiced runs [start, end) in seconds from the segment's start.
+    internal static List<(double Start, double End)> Islands(ReadOnlySpan<float> samples, int sampleRate)
+    {
+        int hop = Math.Max(1, (int)(Hop * sampleRate)), window = Math.Max(hop, (int)(Window * sampleRate));
+        int frames = samples.Length < window ? 0 : 1 + (samples.Length - window) / hop;
+        var db = new double[frames];
+        for (int t = 0; t < frames; t++)
+        {
+            db[t] = VarianceDb(samples.Slice(t * hop, window));
+        }
+
+        var islands = new List<(double, double)>();
+        if (frames == 0)
+        {
+            return islands;
+        }
+
+        var sorted = db.Order().ToArray();
+        double floor = sorted[(int)(0.1 * (frames - 1))], loud = sorted[(int)(0.95 * (frames - 1))];
+        if (loud - floor < MinContrastDb)
+        {
+            return islands;
+        }
+
+        double threshold = floor + Math.Max(MinContrastDb, 0.3 * (loud - floor));
+        int? open = null, lastVoiced = -1;
+        for (int t = 0; t <= frames; t++)
+        {
+            bool voiced = t < frames && db[t] > threshold;
+            if (voiced && open is null) open = t;
+            if (voiced) lastVoiced = t;
+            bool close = open is not null && (t == frames || (!voiced && (t - lastVoiced!.Value) * Hop > MergeGap));
+            if (close)
+            {
+                double start = open!.Value * Hop, end = lastVoiced!.Value * Hop + Window;
+                if (end - start >= MinIsland) islands.Add((start, end));
+                open = null;
+            }
+        }
+
+        return islands;
+    }
+
+    // match[i] = island of word i: non-decreasing, minimising spike distance plus sharing cost.
+    private static int[] Match(double[] spikes, List<(double Start, double End)> islands)
+    {
+        int n = spikes.Length, m = islands.Count;
+        var cost = new double[n, m];
+        var from = new int[n, m];
+        for (int j = 0; j < m; j++) cost[0, j] = Distance(spikes[0], islands[j]);
+        for (int i = 1; i < n; i++)
+        {
+            double bestBefore = double.PositiveInfinity;
+            int bestIndex = 0;
+            for (int j = 0; j < m; j++)
+            {
+                double stay = cost[i - 1, j] + SharePenalty;
+                double move = bestBefore;
+                cost[i, j] = Distance(spikes[i], islands[j]) + Math.Min(stay, move);
+                from[i, j] = stay <= move ? j : bestIndex;
+                if (cost[i - 1, j] < bestBefore) (bestBefore, bestIndex) = (cost[i - 1, j], j);
+            }
+        }
+
+        var match = new int[n];
+        int at = 0;
+        for (int j = 1; j < m; j++) if (cost[n - 1, j] < cost[n - 1, at]) at = j;
+        for (int i = n - 1; i >= 0; i--)
+        {
+            match[i] = at;
+            at = from[i, at];
+        }
+
+        return match;
+    }
+
+    // Boundaries of words first..last inside [start, end]: spike midpoints when they fall in order
+    // inside the island, else equal parts.
+    private static double[] Cuts(double[] spikes, int first, int last, double start, double end)
+    {
+        int count = last - first + 1;
+        var cuts = new double[count + 1];
+        cuts[0] = start;
+        cuts[count] = end;
+        bool ordered = true;
+        for (int k = 1; k < count; k++)
+        {
+            cuts[k] = (spikes[first + k - 1] + spikes[first + k]) / 2;
+            ordered &= cuts[k] > cuts[k - 1] && cuts[k] < end;
+        }
+
+        if (!ordered)
+        {
+            for (int k = 1; k < count; k++) cuts[k] = start + (end - start) * k / count;
+        }
+
+        return cuts;
+    }
+
+    private static double Distance(double spike, (double Start, double End) island) =>
+        spike < island.Start ? island.Start - spike : spike > island.End ? spike - island.End : 0;
+
+    // Energy of the frame around its mean (so a DC offset is not speech), in dB.
+    private static double VarianceDb(ReadOnlySpan<float> frame)
+    {
+        double sum = 0, squares = 0;
+        foreach (float x in frame)
+        {
+            sum += x;
+            squares += x * (double)x;
+        }
+
+        double mean = sum / frame.Length;
+        return 10 * Math.Log10(Math.Max(squares / frame.Length - mean * mean, 1e-12));
+    }
+}

@@ -1,0 +1,220 @@
+using System.Buffers.Binary;
+using System.Text.Json.Nodes;
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Tests.Support;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Multimodal.Cli.Tests.Commands.Captioning;
+
+/// <summary>
+/// <c>train caption</c>, <c>caption</c> and <c>eval caption</c> end to end on nine tiny generated
+/// pictures with the small-CNN encoder (16 px, hidden 16), so no package file is needed.
+/// </summary>
+[TestFixture]
+public sealed class CaptionCommandTests
+{
+    private static readonly (string Name, Rgb24 Colour, string Caption)[] Pictures =
+    [
+        ("red1.png", new Rgb24(220, 30, 30), "a picture in red"),
+        ("red2.png", new Rgb24(200, 40, 20), "a picture in red"),
+        ("red3.png", new Rgb24(230, 20, 40), "a picture in red"),
+        ("blue1.png", new Rgb24(30, 30, 220), "a picture in blue"),
+        ("blue2.png", new Rgb24(20, 50, 200), "a picture in blue"),
+        ("blue3.png", new Rgb24(40, 20, 230), "a picture in blue"),
+        ("green1.png", new Rgb24(30, 200, 30), "a picture in green"),
+        ("green2.png", new Rgb24(40, 220, 50), "a picture in green"),
+        ("green3.png", new Rgb24(20, 230, 40), "a picture in green"),
+    ];
+
+    // Held out as the "dev" split: new pictures of colours the model has seen.
+    private static readonly (string Name, Rgb24 Colour, string Caption)[] Dev =
+    [
+        ("red9.png", new Rgb24(210, 35, 25), "a picture in red"),
+        ("blue9.png", new Rgb24(25, 35, 210), "a picture in blue"),
+    ];
+
+    private TempFolder temp = null!;
+    private string images = null!;
+    private string captions = null!;
+    private string model = null!;
+
+    [OneTimeSetUp]
+    public void TrainOnce()
+    {
+        temp = new TempFolder();
+        images = temp.Sub("images");
+        foreach (var (name, colour, _) in Pictures.Concat(Dev))
+        {
+            using var image = new Image<Rgb24>(16, 16, colour);
+            image.Save(Path.Combine(images, name));
+        }
+
+        captions = Path.Combine(temp.Path, "captions.tsv");
+        File.WriteAllLines(captions, new[] { "image\tsplit\tcaption" }
+            .Concat(Pictures.Select(p => $"{p.Name}\ttrain\t{p.Caption} ."))
+            .Concat(Dev.Select(p => $"{p.Name}\tdev\t{p.Caption} .")));
+        model = Path.Combine(temp.Path, "model");
+        var run = Train();
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error + run.Out);
+    }
+
+    [OneTimeTearDown]
+    public void TearDown() => temp.Dispose();
+
+    private CliRun Train(params string[] extra) => CliRun.Invoke([
+        "train", "caption", "--images", images, "--captions", captions, "--out", model, "--encoder", "small-cnn",
+        "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16", "--epochs", "40",
+        "--batch", "1", "--dropout", "0", "--lr", "0.01",
+        "--min-count", "1", "--valid-images", "0", "--patience", "0", "--beam", "1", "--quiet", .. extra]);
+
+    [Test]
+    public void TrainWritesAModelAndResumes()
+    {
+        Assert.That(File.Exists(Path.Combine(model, "config.json")), Is.True);
+        Assert.That(File.Exists(Path.Combine(model, "weights.safetensors")), Is.True);
+        var again = Train("--resume");
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(again.Out, Does.Contain("features: 9 images cached"));
+        Assert.That(again.Out, Does.Contain("all epochs already done").Or.Contain("resuming from"));
+    }
+
+    [Test]
+    public void BadFilesInAFolderGetOneLineEachAndTheRestAreCaptioned()
+    {
+        using var dir = new TempFolder();
+        string folder = dir.Sub("mixed");
+        File.Copy(Path.Combine(images, "red1.png"), Path.Combine(folder, "good.png"));
+        File.WriteAllBytes(Path.Combine(folder, "empty.jpg"), []);
+        File.WriteAllText(Path.Combine(folder, "readme.txt"), "not a picture");
+        File.WriteAllBytes(Path.Combine(folder, "cut.jpg"), TruncatedJpeg());
+        File.WriteAllBytes(Path.Combine(folder, "corrupt.jpg"), [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4, 5, 0xFF, 0xD9]);
+        File.WriteAllBytes(Path.Combine(folder, "huge.png"), HugePngHeader());
+
+        var run = CliRun.Invoke(["caption", folder, "--model", model, "--quiet"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Out.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(run.Out, Does.StartWith(Path.Combine(folder, "good.png") + "\tA picture in red"));
+        var errors = run.Error.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToArray();
+        Assert.That(errors, Has.Length.EqualTo(5), run.Error);
+        Assert.That(run.Error, Does.Contain("empty.jpg: empty file (0 bytes)"));
+        Assert.That(run.Error, Does.Contain("readme.txt: not an image format"));
+        Assert.That(run.Error, Does.Contain("cut.jpg: truncated JPEG"));
+        Assert.That(run.Error, Does.Contain("huge.png: PNG header declares 1 x 500000000"));
+        Assert.That(run.Error, Does.Contain("1 succeeded, 5 failed, 0 skipped"));
+    }
+
+    [Test]
+    public void JsonlOutResumesAndCsvAndHtmlAreWritten()
+    {
+        using var dir = new TempFolder();
+        string outFile = Path.Combine(dir.Path, "captions.jsonl");
+        var first = CliRun.Invoke(["caption", Path.Combine(images, "red1.png"), "--model", model, "--out", outFile]);
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        var second = CliRun.Invoke(["caption", images, "--model", model, "--out", outFile, "--html",
+            Path.Combine(dir.Path, "gallery.html")]);
+        Assert.That(second.ExitCode, Is.EqualTo(ExitCodes.Success), second.Error);
+        Assert.That(second.Error, Does.Contain("10 succeeded, 0 failed, 1 skipped"));
+
+        var lines = File.ReadAllLines(outFile).Select(l => JsonNode.Parse(l)!.AsObject()).ToArray();
+        Assert.That(lines, Has.Length.EqualTo(11));
+        Assert.That(lines.Select(l => Path.GetFileName(l["file"]!.GetValue<string>())), Is.Unique);
+        Assert.That(lines[0]["caption"]!.GetValue<string>(), Is.EqualTo("A picture in red"));
+        Assert.That(lines[0]["score"]!.GetValue<double>(), Is.LessThanOrEqualTo(0));
+
+        string html = File.ReadAllText(Path.Combine(dir.Path, "gallery.html"));
+        var thumbnails = System.Text.RegularExpressions.Regex.Matches(html, "data:image/jpeg;base64,");
+        Assert.That(thumbnails.Count, Is.EqualTo(11));
+        Assert.That(html, Does.Not.Contain("http").And.Not.Contain("<script"));
+
+        string csv = Path.Combine(dir.Path, "captions.csv");
+        var run = CliRun.Invoke(["caption", images, "--model", model, "--out", csv, "--quiet"]);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var rows = File.ReadAllLines(csv);
+        Assert.That(rows[0], Is.EqualTo("file,caption,score"));
+        Assert.That(rows, Has.Length.EqualTo(12));
+    }
+
+    [Test]
+    public void EvalPrintsBleuCiderAndSpeedOnASplit()
+    {
+        var run = CliRun.Invoke(["eval", "caption", "--model", model, "--images", images, "--captions", captions,
+            "--split", "dev", "--json", "--quiet"]);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        Assert.That(json["images"]!.GetValue<int>(), Is.EqualTo(2));
+        Assert.That(json["bleu4"]!.GetValue<double>(), Is.EqualTo(1.0), "both dev pictures get their colour right");
+        Assert.That(json["images_per_second"]!.GetValue<double>(), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void MissingResNetFilesAreOneLine()
+    {
+        using var dir = new TempFolder();
+        var run = CliRun.Invoke(["train", "caption", "--images", images, "--captions", captions, "--out",
+            Path.Combine(dir.Path, "m"), "--encoder", "resnet18"],
+            new Dictionary<string, string> { ["MULTIMODAL_RESNET18_DIR"] = dir.Sub("empty") });
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        var lines = run.Error.Trim().Split('\n');
+        Assert.That(lines, Has.Length.EqualTo(1));
+        Assert.That(lines[0], Does.Contain("ResNet-18 encoder files are missing").And.Contain("small CNN"));
+    }
+
+    [Test]
+    public void BadOutExtensionAndMissingPathsAreUsageLines()
+    {
+        var bad = CliRun.Invoke(["caption", images, "--model", model, "--out", "x.txt"]);
+        Assert.That((bad.ExitCode, bad.Error), Is.EqualTo((ExitCodes.Failure, bad.Error)));
+        Assert.That(bad.Error, Does.Contain("--out must end in .jsonl or .csv"));
+        var missing = CliRun.Invoke(["caption", Path.Combine(images, "nope.jpg"), "--model", model]);
+        Assert.That(missing.Error, Does.Contain("no such file or folder"));
+    }
+
+    private static byte[] TruncatedJpeg()
+    {
+        // Noise makes the entropy-coded data most of the file, so the cut lands inside it.
+        var random = new Random(5);
+        using var image = new Image<Rgb24>(128, 128);
+        for (int y = 0; y < 128; y++)
+        {
+            for (int x = 0; x < 128; x++)
+            {
+                image[x, y] = new Rgb24((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
+            }
+        }
+
+        using var stream = new MemoryStream();
+        image.SaveAsJpeg(stream);
+        var bytes = stream.ToArray();
+        return bytes[..(bytes.Length * 7 / 10)];
+    }
+
+    // Signature and an IHDR chunk declaring 1 x 500,000,000 RGB pixels (a decompression-bomb header).
+    private static byte[] HugePngHeader()
+    {
+        var ihdr = new byte[17];
+        "IHDR"u8.CopyTo(ihdr);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), 1);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(8), 500_000_000);
+        ihdr[12] = 8;
+        ihdr[13] = 2;
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in ihdr)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+            }
+        }
+
+        var png = new List<byte> { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13 };
+        png.AddRange(ihdr);
+        var tail = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(tail, ~crc);
+        png.AddRange(tail);
+        png.AddRange(new byte[] { 0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82 });
+        return [.. png];
+    }
+}

@@ -1,0 +1,33 @@
+using Pipelines.Captioning.Text;
+
+namespace Pipelines.Captioning.Tests.Text;
+
+public sealed class VocabularyTests
+{
+    [Test]
+    public void TokenizerLowercasesAndDropsPunctuation()
+    {
+        Assert.That(CaptionTokenizer.Tokenize("A dog's ball, red-and-blue ."),
+            Is.EqualTo(new[] { "a", "dog's", "ball", "red", "and", "blue" }));
+        Assert.That(CaptionTokenizer.Detokenize(["a", "dog", "runs"]), Is.EqualTo("A dog runs"));
+    }
+
+    [Test]
+    public void BuildKeepsFrequentWordsMostFrequentFirst()
+    {
+        var captions = new[] { "a dog runs", "a dog sits", "a cat" }.Select(CaptionTokenizer.Tokenize).ToArray();
+        var vocab = Vocabulary.Build(captions, minCount: 2);
+        Assert.That(vocab.Tokens, Is.EqualTo(new[] { "<pad>", "<start>", "<end>", "<unk>", "a", "dog" }));
+        Assert.That(vocab.Encode(["a", "cat"]), Is.EqualTo(new[] { 4, Vocabulary.Unknown }));
+        Assert.That(vocab.Decode([Vocabulary.Start, 5, 4, Vocabulary.End, 5]), Is.EqualTo(new[] { "dog", "a" }));
+    }
+
+    [Test]
+    public void JsonRoundTripsAndBadVocabulariesAreRefused()
+    {
+        var vocab = Vocabulary.Build([["x", "y", "x"]], 1);
+        Assert.That(Vocabulary.FromJson(vocab.ToJson()).Tokens, Is.EqualTo(vocab.Tokens));
+        Assert.Throws<InvalidDataException>(() => Vocabulary.FromJson(new System.Text.Json.Nodes.JsonArray("a", "b")));
+        Assert.Throws<InvalidDataException>(() => Vocabulary.FromJson(null));
+    }
+}
