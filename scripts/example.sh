@@ -53,8 +53,8 @@ run_examples() {
     multimodal transcribe examples/speech/four-one-seven.wav --out "$repo/out/examples" --format srt --force
     echo "== out/examples/four-one-seven.srt"
     cat "$repo/out/examples/four-one-seven.srt"
-    echo "== multimodal caption examples/caption (two Flickr8k dev photos)"
-    multimodal --quiet caption examples/caption
+    echo "== multimodal caption examples/caption/*.jpg (two Flickr8k dev photos)"
+    multimodal --quiet caption examples/caption/*.jpg
     echo "== multimodal video predict examples/video/moving-digits.mp4 (frames, strip, video, metrics)"
     multimodal --quiet video predict examples/video/moving-digits.mp4 --at 1 --out "$repo/out/examples/moving-digits"
     echo "== multimodal video emotion examples/emotion/four-faces.mp4 (four photos of people, slowly panned)"
