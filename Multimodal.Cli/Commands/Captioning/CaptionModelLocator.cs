@@ -13,20 +13,8 @@ public static class CaptionModelLocator
 
     /// <summary><paramref name="explicitDirectory"/> when given, else models/caption-flickr8k.</summary>
     /// <exception cref="CliException">No directory was given and no bundled model was found.</exception>
-    public static string Resolve(string? explicitDirectory, CliEnvironment environment)
-    {
-        if (explicitDirectory is not null)
-        {
-            return explicitDirectory;
-        }
-
-        var folder = ModelsFolder.Locate(null, environment);
-        var path = folder is null ? null : Path.Combine(folder, DefaultModel);
-        return path is not null && Directory.Exists(path)
-            ? path
-            : throw new CliException(null, $"no --model given and the bundled {DefaultModel} model was not found "
-                + $"(looked in models/ beside the executable, in the repository root and ${ModelsFolder.Variable})");
-    }
+    public static string Resolve(string? explicitDirectory, CliEnvironment environment) =>
+        BundledModel.Resolve(explicitDirectory, DefaultModel, environment);
 
     /// <summary>Loads the model and its encoder (<paramref name="threads"/> for ONNX Runtime, 0: all cores).</summary>
     /// <param name="directory">The model directory.</param>
@@ -35,20 +23,7 @@ public static class CaptionModelLocator
     /// <param name="limits">Image decoder limits; defaults when null.</param>
     /// <exception cref="CliException">The folder is missing, not a caption model, or lacks its encoder.</exception>
     public static ImageCaptioner Load(string directory, CliEnvironment environment, int threads = 0,
-        ImageLimits? limits = null)
-    {
-        if (!Directory.Exists(directory))
-        {
-            throw new CliException(directory, "model directory does not exist");
-        }
-
-        try
-        {
-            return ImageCaptioner.Load(directory, threads, new ImageLoader(limits), environment.GetVariable);
-        }
-        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)
-        {
-            throw new CliException(directory, $"not a usable caption model: {e.Message}");
-        }
-    }
+        ImageLimits? limits = null) =>
+        BundledModel.Load(directory, "caption",
+            dir => ImageCaptioner.Load(dir, threads, new ImageLoader(limits), environment.GetVariable));
 }

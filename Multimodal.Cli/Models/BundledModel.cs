@@ -1,0 +1,52 @@
+using Multimodal.Cli.Hosting;
+
+namespace Multimodal.Cli.Models;
+
+/// <summary>
+/// The one way every verb finds and opens its model directory: <c>--model DIR</c> when given, else
+/// the bundled default in the models folder the <c>models</c> verb finds (<see cref="ModelsFolder.Locate"/>).
+/// </summary>
+public static class BundledModel
+{
+    /// <summary><paramref name="explicitDirectory"/> when given, else models/<paramref name="defaultModel"/>.</summary>
+    /// <exception cref="CliException">No directory was given and the bundled model was not found.</exception>
+    public static string Resolve(string? explicitDirectory, string defaultModel, CliEnvironment environment)
+    {
+        if (explicitDirectory is not null)
+        {
+            return explicitDirectory;
+        }
+
+        var folder = ModelsFolder.Locate(null, environment);
+        var path = folder is null ? null : Path.Combine(folder, defaultModel);
+        return path is not null && Directory.Exists(path)
+            ? path
+            : throw new CliException(null, $"no --model given and the bundled {defaultModel} model was not found "
+                + $"(looked in models/ beside the executable, in the repository root and ${ModelsFolder.Variable})");
+    }
+
+    /// <summary>
+    /// Opens the model at <paramref name="directory"/> with <paramref name="load"/>; a missing folder or a
+    /// file the loader refuses becomes one error line naming the directory.
+    /// </summary>
+    /// <param name="directory">The model directory.</param>
+    /// <param name="kind">What the model is, for the message ("speech", "caption", ...).</param>
+    /// <param name="load">The pipeline's loader.</param>
+    /// <exception cref="CliException">The folder is missing or is not a model of this kind.</exception>
+    public static T Load<T>(string directory, string kind, Func<string, T> load)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new CliException(directory, "model directory does not exist");
+        }
+
+        try
+        {
+            return load(directory);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)
+        {
+            throw new CliException(directory, $"not a usable {kind} model: {e.Message}");
+        }
+    }
+}
