@@ -80,7 +80,8 @@ public static class SpeechTrainingRun
         TrainingResult result;
         using (var reporter = context.Progress(parse))
         {
-            var progress = new TrainingProgressSink(context, reporter, _ => Validate(model, valid, validExamples));
+            var progress = new TrainingProgressSink(context, reporter, "train speech",
+                _ => WerCer(Validate(model, valid, validExamples)));
             try
             {
                 result = trainer.Fit(trainExamples, null, progress, cancellation);
@@ -204,4 +205,9 @@ public static class SpeechTrainingRun
     }
 
     private sealed record LoadedUtterance(FeatureMatrix Features, string Transcript);
+
+    /// <summary>The epoch-end suffix: validation WER and CER, or a note that there is no validation set.</summary>
+    private static string WerCer((double Wer, double Cer)? scores) => scores is { } v
+        ? string.Create(CultureInfo.InvariantCulture, $" valid WER {v.Wer * 100:F2}% CER {v.Cer * 100:F2}%")
+        : " (no validation set)";
 }

@@ -6,15 +6,17 @@ using Rnn.Core.Training;
 namespace Multimodal.Cli.Commands;
 
 /// <summary>
-/// Renders <see cref="TrainingProgress"/> reports: steps advance the CLI progress task, each epoch
-/// end prints one line (mean loss, validation WER/CER from <paramref name="validate"/>), a resume
-/// says from which checkpoint and step. Reports arrive on the training thread, in order.
+/// Renders <see cref="TrainingProgress"/> reports for every <c>train</c> verb: steps advance the CLI
+/// progress task, each epoch end prints one line (mean loss plus the pipeline's validation scores
+/// from <paramref name="epochScores"/>), a resume says from which checkpoint and step. Reports
+/// arrive on the training thread, in order.
 /// </summary>
 /// <param name="context">Streams of the run.</param>
 /// <param name="reporter">Draws the bar (or plain lines when redirected).</param>
-/// <param name="validate">Validation WER and CER at an epoch end, or null without a validation set.</param>
+/// <param name="taskName">The bar's name, e.g. "train speech".</param>
+/// <param name="epochScores">Text appended to an epoch-end line (leading space), or "" for none.</param>
 internal sealed class TrainingProgressSink(
-    CliContext context, IProgressReporter reporter, Func<int, (double Wer, double Cer)?> validate)
+    CliContext context, IProgressReporter reporter, string taskName, Func<TrainingProgress, string> epochScores)
     : IProgress<TrainingProgress>, IDisposable
 {
     private IProgressTask? task;
@@ -25,7 +27,7 @@ internal sealed class TrainingProgressSink(
     {
         if (task is null)
         {
-            task = reporter.Start("train speech", (long)value.Epochs * value.BatchesPerEpoch);
+            task = reporter.Start(taskName, (long)value.Epochs * value.BatchesPerEpoch);
             task.Advance(value.Step);
             shownStep = value.Step;
         }
@@ -43,12 +45,9 @@ internal sealed class TrainingProgressSink(
                 task.Message(string.Create(c, $"epoch {value.Epoch + 1}/{value.Epochs} loss {value.Loss:G4}"));
                 break;
             case TrainingEvent.EpochEnd:
-                var scores = validate(value.Epoch);
                 string line = string.Create(c,
-                    $"epoch {value.Epoch + 1}/{value.Epochs} step {value.Step} loss {value.EpochMeanLoss:G4}");
-                line += scores is { } v
-                    ? string.Create(c, $" valid WER {v.Wer * 100:F2}% CER {v.Cer * 100:F2}%")
-                    : " (no validation set)";
+                    $"epoch {value.Epoch + 1}/{value.Epochs} step {value.Step} loss {value.EpochMeanLoss:G4}")
+                    + epochScores(value);
                 task.Message(line);
                 context.Environment.Out.WriteLine(line);
                 break;

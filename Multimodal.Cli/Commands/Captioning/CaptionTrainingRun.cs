@@ -9,6 +9,7 @@ using Pipelines.Captioning.Model;
 using Pipelines.Captioning.Text;
 using Pipelines.Captioning.Training;
 using Rnn.Core;
+using Rnn.Core.Training;
 
 namespace Multimodal.Cli.Commands.Captioning;
 
@@ -70,7 +71,7 @@ internal static class CaptionTrainingRun
         });
         CaptionTrainingResult result;
         using (var reporter = context.Progress(parse))
-        using (var sink = new CaptionTrainingProgress(context, reporter))
+        using (var sink = new TrainingProgressSink(context, reporter, "train caption", BleuScores))
         {
             result = trainer.Fit(model, store, train, valid, sink, cancellation);
         }
@@ -150,4 +151,11 @@ internal static class CaptionTrainingRun
     {
         public void Report(T value) => report(value);
     }
+
+    /// <summary>The epoch-end suffix: validation BLEU-1, BLEU-4 and CIDEr-D when the epoch was scored.</summary>
+    private static string BleuScores(TrainingProgress value) =>
+        value.Validation is { } v && v.TryGetValue("val_bleu4", out double b4)
+            ? string.Create(CultureInfo.InvariantCulture,
+                $" valid BLEU-1 {v["val_bleu1"]:F3} BLEU-4 {b4:F3} CIDEr-D {v["val_cider_d"]:F3}")
+            : "";
 }

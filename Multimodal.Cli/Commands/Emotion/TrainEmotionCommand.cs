@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Multimodal.Cli.Hosting;
 using Pipelines.Video.Emotion;
+using Rnn.Core.Training;
 using static Multimodal.Cli.Commands.Emotion.EmotionCliOptions;
 
 namespace Multimodal.Cli.Commands.Emotion;
@@ -65,7 +66,7 @@ public static class TrainEmotionCommand
         var trainer = new EmotionTrainer(options, line => output.WriteLine("train emotion: " + line));
         EmotionTrainingResult result;
         using (var reporter = context.Progress(parse))
-        using (var sink = new EmotionTrainingSink(context, reporter))
+        using (var sink = new TrainingProgressSink(context, reporter, "train emotion", AccuracyScores))
         {
             try
             {
@@ -88,4 +89,11 @@ public static class TrainEmotionCommand
             $"({result.ValidationFaces} held-out faces); model in {options.OutputDirectory}"));
         return ExitCodes.Success;
     }
+
+    /// <summary>The epoch-end suffix: validation accuracy and mean per-class recall when scored.</summary>
+    private static string AccuracyScores(TrainingProgress value) =>
+        value.Validation is { } v && v.TryGetValue("val_acc", out double acc)
+            ? string.Create(CultureInfo.InvariantCulture,
+                $" valid accuracy {acc * 100:F2}% mean recall {v["val_mean_recall"] * 100:F2}%")
+            : "";
 }

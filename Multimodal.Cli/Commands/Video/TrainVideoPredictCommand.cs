@@ -96,7 +96,7 @@ public static class TrainVideoPredictCommand
             $"{options.Epochs} epochs x {options.BatchesPerEpoch} steps x {options.BatchSize} sequences"));
         TrainingResult result;
         using (var reporter = context.Progress(parse))
-        using (var sink = new VideoTrainingProgress(context, reporter))
+        using (var sink = new TrainingProgressSink(context, reporter, "train video-predict", MseScores))
         {
             result = PredictorTraining.Run(options, sink, cancellation);
         }
@@ -134,4 +134,11 @@ public static class TrainVideoPredictCommand
         });
         return option;
     }
+
+    /// <summary>The epoch-end suffix: validation MSE next to the copy-last-frame baseline, and SSIM.</summary>
+    private static string MseScores(TrainingProgress value) => value.Validation is { } v
+        ? string.Create(CultureInfo.InvariantCulture,
+            $" valid MSE {v["val_mse"]:0.0} (baseline {v["baseline_mse"]:0.0}, ratio {v["ratio"]:0.000})" +
+            $" SSIM {v["val_ssim"]:0.000}")
+        : "";
 }
