@@ -32,7 +32,9 @@ public sealed class Biquad
         return new Biquad((1 + cos) / 2, -(1 + cos), (1 + cos) / 2, 1 + alpha, -2 * cos, 1 - alpha);
     }
 
-    /// <summary>Peaking EQ: <paramref name="gainDb"/> at <paramref name="centre"/> Hz, width set by <paramref name="q"/>.</summary>
+    /// <summary>
+    /// Peaking EQ: <paramref name="gainDb"/> at <paramref name="centre"/> Hz, width set by <paramref name="q"/>.
+    /// </summary>
     public static Biquad Peaking(double centre, double q, double gainDb, int sampleRate)
     {
         var (cos, alpha) = Angles(centre, q, sampleRate);

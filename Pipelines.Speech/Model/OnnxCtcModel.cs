@@ -198,7 +198,8 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
                 ? "float [batch, samples] or [batch, 1, samples] with any number of samples"
                 : $"float [batch, time, {features.MelBands}]";
             throw new InvalidDataException(
-                $"'{path}': input '{name}' is {meta.ElementType.Name} [{string.Join(", ", dims)}], expected {expected}");
+                $"'{path}': input '{name}' is {meta.ElementType.Name} [{string.Join(", ", dims)}], "
+                + $"expected {expected}");
         }
 
         return dims.Length;

@@ -43,7 +43,8 @@ public static class DigitsRecipe
         var trainExamples = Featurize(train, features, vocab);
         var validationExamples = Featurize(validation, features, vocab);
         log($"data: {trainExamples.Count} training utterances ({train.Sum(u => u.Seconds) / 60:F1} min) from " +
-            $"{string.Join(", ", trainClips.Select(c => c.Speaker).Distinct())} and {synthetic.Count} synthetic clips; " +
+            $"{string.Join(", ", trainClips.Select(c => c.Speaker).Distinct())} " +
+            $"and {synthetic.Count} synthetic clips; " +
             $"{validationExamples.Count} validation; " +
             $"test: {(options.HeldOutSpeaker is null ? "standard split (recordings 0-4)" : options.HeldOutSpeaker)}");
 

@@ -59,7 +59,8 @@ public sealed class AudioReaderTests
         // A polarity-inverted channel: the mean is exactly zero, which must not become silence.
         float[] voice = Signals.Sine(300, 16000, 0.5, 0.6), inverted = voice.Select(v => -0.9f * v).ToArray();
         var b = new WavBuilder { Channels = 2, Tag = 3, Bits = 32 };
-        string path = temp.Write("anti-phase.wav", b.Build(WavBuilder.Encode(WavBuilder.Interleave(voice, inverted), 3, 32)));
+        byte[] samples = WavBuilder.Encode(WavBuilder.Interleave(voice, inverted), 3, 32);
+        string path = temp.Write("anti-phase.wav", b.Build(samples));
         float[] got = AudioReader.ReadAll(path);
         Assert.That(got, Is.EqualTo(voice).Within(1e-7));
     }

@@ -26,7 +26,8 @@ public sealed class WaveAugmentTests
         const int rate = 8000;
         float[] tone = Signals.Sine(1000, rate, 0.5, 0.1);
         Biquad.Peaking(1000, 1, 6, rate).Apply(tone);
-        Assert.That(Signals.ToneAmplitude(tone.AsSpan(2000), 1000, rate), Is.EqualTo(0.1 * Math.Pow(10, 6 / 20.0)).Within(0.005));
+        Assert.That(Signals.ToneAmplitude(tone.AsSpan(2000), 1000, rate),
+            Is.EqualTo(0.1 * Math.Pow(10, 6 / 20.0)).Within(0.005));
     }
 
     [Test]
@@ -35,7 +36,8 @@ public sealed class WaveAugmentTests
         float[] voice = Signals.Sine(200, 8000, 0.25, 0.9);
         var every = new WaveAugment
         {
-            EqProbability = 1, HighPassProbability = 1, LowPassProbability = 1, ReverbProbability = 1, NoiseProbability = 1,
+            EqProbability = 1, HighPassProbability = 1, LowPassProbability = 1, ReverbProbability = 1,
+            NoiseProbability = 1,
         };
         float[] a = every.Apply(voice, 8000, new Rng(5)), b = every.Apply(voice, 8000, new Rng(5));
         float[] c = every.Apply(voice, 8000, new Rng(6));

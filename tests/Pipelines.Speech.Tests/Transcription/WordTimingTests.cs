@@ -93,7 +93,8 @@ public sealed class WordTimingTests
         }
 
         using var temp = new TempFiles();
-        string wav = temp.Write("joined.wav", new WavBuilder { SampleRate = Rate }.Build(WavBuilder.Encode(u.Samples, 1, 16)));
+        byte[] samples = WavBuilder.Encode(u.Samples, 1, 16);
+        string wav = temp.Write("joined.wav", new WavBuilder { SampleRate = Rate }.Build(samples));
         var result = SpeechTranscriber.Load(model).Transcribe(wav);
 
         var words = result.Transcript.Words;

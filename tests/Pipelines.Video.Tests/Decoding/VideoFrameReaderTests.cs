@@ -150,7 +150,8 @@ public sealed class VideoFrameReaderTests
         Assert.That(ffmpegAlone, Is.GreaterThan(40), "the fixture must show the FFmpeg fault");
         Assert.That(ours, Is.LessThan(ffmpegAlone / 2));
         Assert.That(reader.Warnings, Has.Count.EqualTo(1));
-        Assert.That(reader.Warnings[0], Does.Contain("frame 5 (2x2,1x2,1x2 -> 2x2,1x1,1x1)"), "4:2:2 then 4:2:0, as ffmpeg writes them");
+        Assert.That(reader.Warnings[0], Does.Contain("frame 5 (2x2,1x2,1x2 -> 2x2,1x1,1x1)"),
+            "4:2:2 then 4:2:0, as ffmpeg writes them");
     }
 
     [Test]
