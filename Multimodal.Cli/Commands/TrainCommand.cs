@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using Multimodal.Cli.Hosting;
+using static Multimodal.Cli.Hosting.OptionBuilders;
 
 namespace Multimodal.Cli.Commands;
 
@@ -50,49 +50,5 @@ public sealed class TrainCommand : ICommandModule
             parse.GetValue(cell)!, (float)parse.GetValue(lr), parse.GetValue(vocab) == "chars",
             parse.GetValue(rate), (ulong)parse.GetValue(seed), parse.GetValue(resume)), ct)));
         return command;
-    }
-
-    private static Option<string?> Text(string name, string description, string helpName) =>
-        new(name) { Description = description, HelpName = helpName };
-
-    private static Option<string> Choice(string name, string description, string fallback, params string[] values)
-    {
-        var option = new Option<string>(name)
-        {
-            Description = description,
-            DefaultValueFactory = _ => fallback,
-            HelpName = string.Join('|', values),
-        };
-        option.AcceptOnlyFromAmong(values);
-        return option;
-    }
-
-    private static Option<int> Count(string name, string description, int fallback, int min, int max)
-    {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback };
-        option.Validators.Add(result =>
-        {
-            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-            if (int.TryParse(token, CultureInfo.InvariantCulture, out var n) && (n < min || n > max))
-            {
-                result.AddError($"{name} must be between {min} and {max}; got {n}");
-            }
-        });
-        return option;
-    }
-
-    private static Option<double> Number(string name, string description, double fallback, double min, double max)
-    {
-        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => fallback };
-        option.Validators.Add(result =>
-        {
-            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-            if (double.TryParse(token, CultureInfo.InvariantCulture, out var x) && (x < min || x > max))
-            {
-                result.AddError(string.Create(CultureInfo.InvariantCulture,
-                    $"{name} must be between {min} and {max}; got {x}"));
-            }
-        });
-        return option;
     }
 }

@@ -4,6 +4,7 @@ using Multimodal.Cli.Hosting;
 using Pipelines.Captioning.Captioning;
 using Pipelines.Captioning.Decoding;
 using static Multimodal.Cli.Commands.Captioning.CaptionOptions;
+using static Multimodal.Cli.Hosting.OptionBuilders;
 
 namespace Multimodal.Cli.Commands.Captioning;
 

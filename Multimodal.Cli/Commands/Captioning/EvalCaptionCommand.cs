@@ -6,6 +6,7 @@ using Multimodal.Cli.Hosting;
 using Pipelines.Captioning.Decoding;
 using Pipelines.Captioning.Metrics;
 using static Multimodal.Cli.Commands.Captioning.CaptionOptions;
+using static Multimodal.Cli.Hosting.OptionBuilders;
 
 namespace Multimodal.Cli.Commands.Captioning;
 

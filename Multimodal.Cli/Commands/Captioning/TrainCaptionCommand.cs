@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Multimodal.Cli.Hosting;
 using static Multimodal.Cli.Commands.Captioning.CaptionOptions;
+using static Multimodal.Cli.Hosting.OptionBuilders;
 
 namespace Multimodal.Cli.Commands.Captioning;
 

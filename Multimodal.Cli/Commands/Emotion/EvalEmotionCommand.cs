@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Multimodal.Cli.Hosting;
 using Pipelines.Video.Emotion;
 using static Multimodal.Cli.Commands.Emotion.EmotionCliOptions;
+using static Multimodal.Cli.Hosting.OptionBuilders;
 
 namespace Multimodal.Cli.Commands.Emotion;
 

@@ -4,6 +4,7 @@ using Multimodal.Cli.Hosting;
 using Pipelines.Video.Emotion;
 using Rnn.Core.Training;
 using static Multimodal.Cli.Commands.Emotion.EmotionCliOptions;
+using static Multimodal.Cli.Hosting.OptionBuilders;
 
 namespace Multimodal.Cli.Commands.Emotion;
 

@@ -9,6 +9,7 @@ using Pipelines.Video.Emotion;
 using Pipelines.Video.Faces;
 using Spectre.Console;
 using static Multimodal.Cli.Commands.Emotion.EmotionCliOptions;
+using static Multimodal.Cli.Hosting.OptionBuilders;
 
 namespace Multimodal.Cli.Commands.Video;
 

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace Multimodal.Cli.Hosting;
+
+/// <summary>
+/// Option builders every verb uses (ranges are checked with the bad value in the error); import with
+/// <c>using static Multimodal.Cli.Hosting.OptionBuilders;</c>.
+/// </summary>
+internal static class OptionBuilders
+{
+    /// <summary>A string option (null when absent).</summary>
+    public static Option<string?> Text(string name, string description, string helpName, bool required = false) =>
+        new(name) { Description = description, HelpName = helpName, Required = required };
+
+    /// <summary>An integer option with a default; values outside [min, max] are refused, naming the value.</summary>
+    public static Option<int> Count(string name, string description, int fallback, int min, int max)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback };
+        option.Validators.Add(result =>
+        {
+            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (int.TryParse(token, CultureInfo.InvariantCulture, out var n) && (n < min || n > max))
+            {
+                result.AddError($"{name} must be between {min} and {max}; got {n}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>A real option with a default; values outside [min, max] are refused, naming the value.</summary>
+    public static Option<double> Number(string name, string description, double fallback, double min, double max)
+    {
+        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => fallback };
+        option.Validators.Add(result =>
+        {
+            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (double.TryParse(token, CultureInfo.InvariantCulture, out var x) && (x < min || x > max))
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture,
+                    $"{name} must be between {min} and {max}; got {x}"));
+            }
+        });
+        return option;
+    }
+
+    /// <summary>
+    /// A string option limited to <paramref name="values"/>, defaulting to <paramref name="fallback"/>.
+    /// </summary>
+    /// <param name="name">The option name.</param>
+    /// <param name="description">The help text.</param>
+    /// <param name="fallback">The default.</param>
+    /// <param name="values">The accepted values.</param>
+    public static Option<string> Choice(string name, string description, string fallback, params string[] values)
+    {
+        var option = new Option<string>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => fallback,
+            HelpName = string.Join('|', values),
+        };
+        option.AcceptOnlyFromAmong(values);
+        return option;
+    }
+}
