@@ -16,8 +16,8 @@ namespace Pipelines.Captioning.Training;
 /// Trains a <see cref="CaptionModel"/> with teacher forcing and cross-entropy on cached image
 /// vectors (Rnn.Core's <see cref="Trainer{TBatch}"/>: Adam, warm-up + cosine, clipping, atomic
 /// checkpoints, exact resume). After each epoch the validation images are captioned with beam
-/// search and scored; the weights with the best BLEU-4 (CIDEr-D, then BLEU-1, on ties) are kept
-/// (best.safetensors), and training
+/// search and scored; the weights with the best score of <see cref="CaptionTrainerOptions.Selection"/>
+/// (by default BLEU-4, with CIDEr-D, then BLEU-1, on ties) are kept (best.safetensors), and training
 /// stops after <see cref="CaptionTrainerOptions.Patience"/> epochs without improvement. The
 /// model ends holding the best weights.
 /// </summary>
@@ -90,7 +90,7 @@ public sealed class CaptionTrainer
             trainer.Validator = epoch =>
             {
                 var scores = Score(model, store, valid, o.Validation);
-                best.Update(epoch, scores, model, o.CheckpointDirectory, o.Patience);
+                best.Update(epoch, scores, model, o.CheckpointDirectory, o.Patience, o.Selection);
                 if (best.Stopped)
                 {
                     stop.Cancel();
@@ -148,6 +148,24 @@ public sealed class CaptionTrainer
         }
     }
 
+    /// <summary>
+    /// Whether validation scores <paramref name="a"/> beat <paramref name="b"/> under <paramref name="selection"/>:
+    /// BLEU-4 with CIDEr-D, then BLEU-1, on ties (short captions can have BLEU-4 0 for many epochs); or the
+    /// mean of BLEU-1..4 with BLEU-4 on ties.
+    /// </summary>
+    public static bool IsBetter(CaptionScores a, CaptionScores b, CaptionSelection selection)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return selection switch
+        {
+            CaptionSelection.BleuMean => (BleuMean(a), a.Bleu4).CompareTo((BleuMean(b), b.Bleu4)) > 0,
+            _ => (a.Bleu4, a.CiderD, a.Bleu1).CompareTo((b.Bleu4, b.CiderD, b.Bleu1)) > 0,
+        };
+    }
+
+    private static double BleuMean(CaptionScores s) => (s.Bleu1 + s.Bleu2 + s.Bleu3 + s.Bleu4) / 4;
+
     private static Tensor Loss(CaptionModel model, CaptionBatch b)
     {
         var logits = model.Logits(b.Vectors, b.Inputs, b.Lengths);   // [batch, steps, vocab]
@@ -186,9 +204,10 @@ public sealed class CaptionTrainer
             return run;
         }
 
-        public void Update(int epoch, CaptionScores scores, CaptionModel model, string? directory, int patience)
+        public void Update(int epoch, CaptionScores scores, CaptionModel model, string? directory, int patience,
+            CaptionSelection selection)
         {
-            if (Scores is null || Better(scores, Scores))
+            if (Scores is null || IsBetter(scores, Scores, selection))
             {
                 (Epoch, Scores, SinceBest) = (epoch, scores, 0);
                 weights = model.Parameters().Select(p => p.Value.ToArray()).ToArray();
@@ -212,9 +231,6 @@ public sealed class CaptionTrainer
             }
         }
 
-        // BLEU-4 decides; CIDEr-D, then BLEU-1, break ties (short captions can have BLEU-4 0 for many epochs).
-        private static bool Better(CaptionScores a, CaptionScores b) =>
-            (a.Bleu4, a.CiderD, a.Bleu1).CompareTo((b.Bleu4, b.CiderD, b.Bleu1)) > 0;
 
         public void Restore(CaptionModel model, string? directory)
         {

@@ -20,8 +20,11 @@ public sealed record CaptionTrainerOptions
     /// <summary>Global gradient-norm clip.</summary>
     public float ClipGradientNorm { get; init; } = 5f;
 
-    /// <summary>Stop after this many epochs without a better validation BLEU-4; 0 never stops early.</summary>
+    /// <summary>Stop after this many epochs without a better validation score; 0 never stops early.</summary>
     public int Patience { get; init; } = 3;
+
+    /// <summary>Which validation score picks the best epoch (and drives early stopping).</summary>
+    public CaptionSelection Selection { get; init; } = CaptionSelection.Bleu4;
 
     /// <summary>Decoding used for the validation BLEU each epoch.</summary>
     public BeamSearchOptions Validation { get; init; } = new();
@@ -40,4 +43,14 @@ public sealed record CaptionTrainerOptions
 
     /// <summary>Step reports every this many steps.</summary>
     public int ReportEverySteps { get; init; } = 10;
+}
+
+/// <summary>The validation score that chooses the epoch a caption training run keeps.</summary>
+public enum CaptionSelection
+{
+    /// <summary>BLEU-4; CIDEr-D, then BLEU-1, break ties.</summary>
+    Bleu4,
+
+    /// <summary>The mean of BLEU-1..4 (short and long n-grams count alike); BLEU-4 breaks ties.</summary>
+    BleuMean,
 }

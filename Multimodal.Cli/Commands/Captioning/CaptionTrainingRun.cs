@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Multimodal.Cli.Hosting;
 using Pipelines.Captioning.Captioning;
 using Pipelines.Captioning.Data;
@@ -9,6 +10,7 @@ using Pipelines.Captioning.Model;
 using Pipelines.Captioning.Text;
 using Pipelines.Captioning.Training;
 using Rnn.Core;
+using Rnn.Core.Serialization;
 using Rnn.Core.Training;
 
 namespace Multimodal.Cli.Commands.Captioning;
@@ -40,6 +42,7 @@ internal static class CaptionTrainingRun
             throw new CliException(s.Images, "none of the training images could be read");
         }
 
+        WriteValidationList(s.ValidationList, valid);
         var vocab = Vocabulary.Build(train.SelectMany(i => i.Captions).Select(c => CaptionTokenizer.Tokenize(c)),
             s.MinCount);
         var config = new CaptionModelConfig
@@ -64,6 +67,7 @@ internal static class CaptionTrainingRun
             BatchSize = s.Batch,
             LearningRate = s.LearningRate,
             Patience = s.Patience,
+            Selection = s.Selection,
             Validation = new BeamSearchOptions { BeamWidth = s.Beam },
             Seed = s.Seed,
             CheckpointDirectory = s.CheckpointDirectory,
@@ -85,6 +89,28 @@ internal static class CaptionTrainingRun
         output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors); {best}"
             + (result.StoppedEarly ? "; stopped early" : ""));
         return ExitCodes.Success;
+    }
+
+    // The held-out images as an "image<TAB>caption" TSV, so `eval caption --captions OUT/validation.tsv`
+    // scores exactly the images that chose the epoch (and not the dev split).
+    private static void WriteValidationList(string path, IReadOnlyList<CaptionedImage> valid)
+    {
+        if (valid.Count == 0)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var text = new StringBuilder("image\tcaption\n");
+        foreach (var image in valid)
+        {
+            foreach (string caption in image.Captions)
+            {
+                text.Append(image.Image).Append('\t').Append(caption.Replace('\t', ' ').Replace('\n', ' ')).Append('\n');
+            }
+        }
+
+        AtomicFile.WriteAllText(path, text.ToString());
     }
 
     private static IImageEncoder CreateEncoder(TrainCaptionSettings s, CliEnvironment environment)

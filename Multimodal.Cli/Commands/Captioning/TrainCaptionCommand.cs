@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Multimodal.Cli.Hosting;
+using Pipelines.Captioning.Training;
 using static Multimodal.Cli.Commands.Captioning.CaptionOptions;
 using static Multimodal.Cli.Hosting.OptionBuilders;
 
@@ -33,8 +34,11 @@ public static class TrainCaptionCommand
         var dropout = Number("--dropout", "Dropout on the image embedding and before the softmax", 0.3, 0, 0.9);
         var lr = Number("--lr", "Peak learning rate (Adam, warm-up then cosine)", 2e-3, 1e-7, 1);
         var minCount = Count("--min-count", "Words seen fewer times become <unk>", 5, 1, 1_000_000);
-        var patience = Count("--patience", "Stop after this many epochs without a better validation BLEU-4 (0: never)",
+        var patience = Count("--patience", "Stop after this many epochs without a better validation score (0: never)",
             3, 0, 1000);
+        var select = Choice("--select",
+            "Validation score that picks the epoch kept: BLEU-4, or the mean of BLEU-1..4", "bleu4", "bleu4",
+            "bleu-mean");
         var beam = Beam();
         var size = Count("--image-size", "Input side of the small CNN (ResNet-18 always takes 224)", 64, 8, 1024);
         var channels = Text("--cnn-channels",
@@ -45,7 +49,7 @@ public static class TrainCaptionCommand
         var command = new Command("caption", "Train an image caption model (CNN encoder + LSTM decoder)")
         {
             images, captions, outDir, encoder, split, valid, epochs, batch, embed, hidden, layers, dropout, lr,
-            minCount, patience, beam, size, channels, cache, seed, resume,
+            minCount, patience, select, beam, size, channels, cache, seed, resume,
         };
         command.SetAction((parse, ct) => Task.FromResult(CaptionTrainingRun.Run(context, parse,
             new TrainCaptionSettings(
@@ -55,7 +59,8 @@ public static class TrainCaptionCommand
             (float)parse.GetValue(lr),
             parse.GetValue(minCount), parse.GetValue(patience), parse.GetValue(beam), parse.GetValue(size),
             Channels(parse.GetValue(channels)),
-            parse.GetValue(cache), (ulong)parse.GetValue(seed), parse.GetValue(resume)), ct)));
+            parse.GetValue(cache), (ulong)parse.GetValue(seed), parse.GetValue(resume),
+            parse.GetValue(select) == "bleu-mean" ? CaptionSelection.BleuMean : CaptionSelection.Bleu4), ct)));
         return command;
     }
 

@@ -60,6 +60,25 @@ public sealed class CaptionTrainerTests
     }
 
     [Test]
+    public void SelectionDecidesWhichEpochIsBetter()
+    {
+        // A: higher BLEU-1..3, lower BLEU-4. BLEU-4 selection prefers B; the BLEU mean prefers A.
+        var a = new Pipelines.Captioning.Metrics.CaptionScores(0.55, 0.35, 0.22, 0.11, 0.30, 300);
+        var b = new Pipelines.Captioning.Metrics.CaptionScores(0.48, 0.31, 0.19, 0.12, 0.28, 300);
+        Assert.That(CaptionTrainer.IsBetter(b, a, CaptionSelection.Bleu4), Is.True);
+        Assert.That(CaptionTrainer.IsBetter(a, b, CaptionSelection.Bleu4), Is.False);
+        Assert.That(CaptionTrainer.IsBetter(a, b, CaptionSelection.BleuMean), Is.True);
+        Assert.That(CaptionTrainer.IsBetter(b, a, CaptionSelection.BleuMean), Is.False);
+
+        // Ties: equal BLEU-4 falls back to CIDEr-D; equal means fall back to BLEU-4; equal is not better.
+        var c = a with { CiderD = 0.40 };
+        Assert.That(CaptionTrainer.IsBetter(c, a, CaptionSelection.Bleu4), Is.True);
+        var d = new Pipelines.Captioning.Metrics.CaptionScores(0.56, 0.35, 0.22, 0.10, 0.30, 300);
+        Assert.That(CaptionTrainer.IsBetter(a, d, CaptionSelection.BleuMean), Is.True, "same mean, higher BLEU-4");
+        Assert.That(CaptionTrainer.IsBetter(a, a, CaptionSelection.BleuMean), Is.False);
+    }
+
+    [Test]
     public void ModelDirectoryRoundTripsInFloat16()
     {
         using var dir = new TempDir();

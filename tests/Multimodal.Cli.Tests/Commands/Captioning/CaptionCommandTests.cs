@@ -149,6 +149,35 @@ public sealed class CaptionCommandTests
     }
 
     [Test]
+    public void ValidationImagesAreListedForEvalAndBleuMeanSelects()
+    {
+        using var dir = new TempFolder();
+        string other = Path.Combine(dir.Path, "m");
+        var run = CliRun.Invoke([
+            "train", "caption", "--images", images, "--captions", captions, "--out", other, "--encoder", "small-cnn",
+            "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16", "--epochs", "2",
+            "--batch", "1", "--dropout", "0", "--lr", "0.01", "--min-count", "1", "--valid-images", "3",
+            "--select", "bleu-mean", "--beam", "1", "--quiet"]);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error + run.Out);
+
+        string list = Path.Combine(other, "validation.tsv");
+        var rows = File.ReadAllLines(list);
+        Assert.That(rows[0], Is.EqualTo("image\tcaption"));
+        var held = rows.Skip(1).Select(r => r.Split('\t')[0]).ToArray();
+        Assert.That(held, Has.Length.EqualTo(3).And.Unique);
+        Assert.That(held, Is.SubsetOf(Pictures.Select(p => p.Name)), "held out of the train split, never dev");
+
+        var eval = CliRun.Invoke(["eval", "caption", "--model", other, "--images", images, "--captions", list,
+            "--json", "--quiet"]);
+        Assert.That(eval.ExitCode, Is.EqualTo(ExitCodes.Success), eval.Error);
+        Assert.That(JsonNode.Parse(eval.Out)!["images"]!.GetValue<int>(), Is.EqualTo(3));
+
+        var bad = CliRun.Invoke(["train", "caption", "--images", images, "--captions", captions, "--out", other,
+            "--select", "bleu9"]);
+        Assert.That(bad.ExitCode, Is.EqualTo(ExitCodes.Usage));
+    }
+
+    [Test]
     public void MissingResNetFilesAreOneLine()
     {
         using var dir = new TempFolder();
