@@ -34,7 +34,8 @@ public sealed class CaptionCommand : ICommandModule
         var alpha = LengthPenalty();
         var trigrams = BlockTrigrams();
         var jobs = JobsOption.Create();
-        jobs.Description = "Threads for decoding and the encoder (default 1; images are batched either way)";
+        jobs.Description = "Threads for decoding and the encoder (default: every core; images are batched either way)";
+        jobs.DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 256);
         var command = new Command("caption", "Describe images in a sentence")
         {
             paths, model, outFile, html, beam, alpha, trigrams, jobs,
