@@ -27,10 +27,14 @@ public static class DigitsRecipe
         var (trainClips, validationClips, heldOut) = Split(fsdd, options.HeldOutSpeaker);
         var rng = new Rng(options.Seed);
         var features = options.Model.Features;
-        var synthetic = options.SyntheticSpeakers > 0
+        var espeak = options.SyntheticSpeakers > 0
             ? EspeakDigits.Synthesize(options.SyntheticFolder, options.SyntheticSpeakers, options.SyntheticTakes,
                 options.Seed ^ 0xE5EA4UL).Clips
             : Array.Empty<FsddClip>();
+        var natural = options.NaturalSpeakers > 0 ? NaturalClips(options) : Array.Empty<FsddClip>();
+        // The two sources' speaker names never collide ("espeak.." and "tts.."), so one list
+        // serves both: BuildTraining groups it by speaker.
+        var synthetic = espeak.Concat(natural).ToArray();
         var train = BuildTraining(fsdd, trainClips, synthetic, options, rng);
         var validation = new List<SpeechUtterance>(validationClips.Select(fsdd.Single));
         var plain = options.PlainSequences;
@@ -44,7 +48,7 @@ public static class DigitsRecipe
         var validationExamples = Featurize(validation, features, vocab);
         log($"data: {trainExamples.Count} training utterances ({train.Sum(u => u.Seconds) / 60:F1} min) from " +
             $"{string.Join(", ", trainClips.Select(c => c.Speaker).Distinct())} " +
-            $"and {synthetic.Count} synthetic clips; " +
+            $"and {espeak.Count} espeak-ng + {natural.Count} flite/festival synthetic clips; " +
             $"{validationExamples.Count} validation; " +
             $"test: {(options.HeldOutSpeaker is null ? "standard split (recordings 0-4)" : options.HeldOutSpeaker)}");
 
@@ -64,6 +68,16 @@ public static class DigitsRecipe
             $"({evaluation.LongDigits} digits) decoded whole: digit error rate {evaluation.LongDigitErrorRate:P2}, " +
             $"real-time factor {evaluation.LongRealTimeFactor:F4}");
         return (model, evaluation);
+    }
+
+    // The flite/festival speakers and takes asked for; a folder left by a larger run holds more,
+    // which are left out so that --tts N means N speakers.
+    private static IReadOnlyList<FsddClip> NaturalClips(DigitsRecipeOptions options)
+    {
+        var tts = NaturalTtsDigits.Synthesize(options.NaturalFolder, options.NaturalSpeakers,
+            options.NaturalTakes, options.Seed ^ 0x7755UL);
+        var names = Enumerable.Range(0, options.NaturalSpeakers).Select(NaturalTtsDigits.SpeakerName).ToHashSet();
+        return tts.Clips.Where(c => names.Contains(c.Speaker) && c.Index < options.NaturalTakes).ToArray();
     }
 
     // Real clips as recorded and augmented, synthetic clips augmented, and joined utterances of

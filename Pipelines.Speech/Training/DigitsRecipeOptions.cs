@@ -34,7 +34,23 @@ public sealed record DigitsRecipeOptions
     /// <summary>Folder the synthetic clips are written to (and reused from).</summary>
     public string SyntheticFolder { get; init; } = "out/espeak-digits";
 
-    /// <summary>Share of joined training utterances spoken by a real speaker (the rest by synthetic ones).</summary>
+    /// <summary>
+    /// Synthetic flite/festival speakers added to training (0: none); see <see cref="NaturalTtsDigits"/>.
+    /// They are used exactly like the espeak-ng ones: every clip augmented once, and one speaker
+    /// pool with them for the synthetic share of joined utterances.
+    /// </summary>
+    public int NaturalSpeakers { get; init; }
+
+    /// <summary>Takes of every digit per flite/festival speaker.</summary>
+    public int NaturalTakes { get; init; } = 2;
+
+    /// <summary>Folder the flite/festival clips are written to (and reused from).</summary>
+    public string NaturalFolder { get; init; } = "out/tts-digits";
+
+    /// <summary>
+    /// Share of joined training utterances spoken by a real speaker (the rest by synthetic ones,
+    /// espeak-ng and flite/festival together, each speaker equally likely).
+    /// </summary>
     public double RealSequenceShare { get; init; } = 0.6;
 
     /// <summary>Augmented copies of each real training clip, on top of the clip as recorded.</summary>

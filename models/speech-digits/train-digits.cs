@@ -4,8 +4,11 @@
 //   dotnet run models/speech-digits/train-digits.cs -- [--out DIR] [--epochs N] [--sequences N]
 //       [--hidden N] [--held-out SPEAKER|none] [--speed-percent N] [--dropout-percent N]
 //       [--freq-mask N] [--time-mask N] [--warp-percent N] [--synth N] [--synth-takes N]
-//       [--real-share-percent N] [--copies N] [--wave] [--layers N] [--lr-milli N] [--trim-ms N]
-//       [--checkpoints DIR] [--resume] [--eval DIR] [--write-long DIR]
+//       [--tts N] [--tts-takes N] [--real-share-percent N] [--copies N] [--wave] [--layers N]
+//       [--lr-milli N] [--trim-ms N] [--checkpoints DIR] [--resume] [--eval DIR] [--write-long DIR]
+// --synth N adds N espeak-ng speakers (clips in out/espeak-digits); --tts N adds N speakers made
+// from the installed flite/festival voices with sox pitch and tempo shifts (clips in
+// out/tts-digits; needs sox and flite and/or festival + festvox voices). Both are reused on reruns.
 // Prints one line per report; a model directory (config.json + F16 weights) and
 // heldout.json are written to --out.
 using System.Globalization;
@@ -63,6 +66,8 @@ var options = defaults with
     TrainSequences = GetInt("sequences", defaults.TrainSequences),
     SyntheticSpeakers = GetInt("synth", 0),
     SyntheticTakes = GetInt("synth-takes", defaults.SyntheticTakes),
+    NaturalSpeakers = GetInt("tts", 0),
+    NaturalTakes = GetInt("tts-takes", defaults.NaturalTakes),
     RealSequenceShare = GetInt("real-share-percent", 60) / 100.0,
     AugmentedCopies = GetInt("copies", 1),
     Wave = arguments.ContainsKey("wave") ? new WaveAugment() : null,
