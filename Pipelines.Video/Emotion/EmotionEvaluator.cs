@@ -17,9 +17,10 @@ public static class EmotionEvaluator
     /// <param name="batchSize">Faces per forward pass.</param>
     /// <param name="progress">Optional count of faces done.</param>
     /// <param name="mirror">Average with the mirrored faces (see <see cref="EmotionModel.Predict"/>).</param>
+    /// <param name="shift">Also average the faces moved this many pixels each way (0: not).</param>
     public static EmotionMetrics Evaluate(
         EmotionModel model, IReadOnlyList<FaceSample> faces, int frames = 1, ulong seed = 1, int batchSize = 128,
-        IProgress<int>? progress = null, bool mirror = false)
+        IProgress<int>? progress = null, bool mirror = false, int shift = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(frames, 1);
         int area = model.Side * model.Side;
@@ -44,7 +45,7 @@ public static class EmotionEvaluator
                 }
             }
 
-            var probs = model.Predict(data, n, frames, mirror);
+            var probs = model.Predict(data, n, frames, mirror, shift);
             for (int i = 0; i < n; i++)
             {
                 pairs.Add((faces[start + i].Label, ArgMax(probs[i * frames + frames - 1])));

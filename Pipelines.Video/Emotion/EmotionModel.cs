@@ -127,8 +127,12 @@ public sealed class EmotionModel
     /// Also run the left-right mirrored sequences and average the probabilities (horizontal-flip
     /// test-time augmentation: a face and its mirror show the same emotion; costs a second pass).
     /// </param>
+    /// <param name="shift">
+    /// When above 0, also run the sequences moved this many pixels up, down, left and right (edges
+    /// repeated) and average them all in: four more passes (eight with <paramref name="mirror"/>).
+    /// </param>
     /// <returns>[batch * time][classes] probabilities, sequence-major.</returns>
-    public float[][] Predict(float[] faces, int batch, int time, bool mirror = false)
+    public float[][] Predict(float[] faces, int batch, int time, bool mirror = false, int shift = 0)
     {
         int area = Side * Side;
         if (faces.Length != batch * time * area)
@@ -136,20 +140,42 @@ public sealed class EmotionModel
             throw new ArgumentException($"expected {batch}x{time} faces of {area} pixels; got {faces.Length} values");
         }
 
-        var probs = Probabilities(faces, batch, time);
+        if (shift < 0 || shift >= Side / 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shift), shift, $"a shift must be 0..{Side / 2 - 1} pixels");
+        }
+
+        var views = new List<float[]> { faces };
+        if (shift > 0)
+        {
+            views.AddRange(new[] { (shift, 0), (-shift, 0), (0, shift), (0, -shift) }
+                .Select(d => Shifted(faces, d.Item1, d.Item2)));
+        }
+
         if (mirror)
         {
-            var flipped = Probabilities(Mirrored(faces), batch, time);
+            views.AddRange(views.ToArray().Select(Mirrored));
+        }
+
+        var probs = Probabilities(views[0], batch, time);
+        for (int v = 1; v < views.Count; v++)
+        {
+            var more = Probabilities(views[v], batch, time);
             for (int i = 0; i < probs.Length; i++)
             {
-                probs[i] = 0.5f * (probs[i] + flipped[i]);
+                probs[i] += more[i];
             }
         }
 
+        float scale = 1f / views.Count;
         var rows = new float[batch * time][];
         for (int r = 0; r < rows.Length; r++)
         {
             rows[r] = probs.AsSpan(r * Labels.Count, Labels.Count).ToArray();
+            foreach (ref float p in rows[r].AsSpan())
+            {
+                p *= scale;
+            }
         }
 
         return rows;
@@ -180,6 +206,29 @@ public sealed class EmotionModel
         return m;
     }
 
+    // Every side x side frame moved dx pixels right and dy down; pixels from outside repeat the edge.
+    private float[] Shifted(float[] faces, int dx, int dy)
+    {
+        int area = Side * Side;
+        var m = new float[faces.Length];
+        for (int frame = 0; frame < faces.Length / area; frame++)
+        {
+            var src = faces.AsSpan(frame * area, area);
+            var dst = m.AsSpan(frame * area, area);
+            for (int y = 0; y < Side; y++)
+            {
+                int sy = Math.Clamp(y - dy, 0, Side - 1);
+                for (int x = 0; x < Side; x++)
+                {
+                    dst[y * Side + x] = src[sy * Side + Math.Clamp(x - dx, 0, Side - 1)];
+                }
+            }
+        }
+
+        return m;
+    }
+
     /// <summary>Probabilities after each step of one sequence of <paramref name="time"/> faces.</summary>
-    public float[][] PredictSteps(float[] faces, int time, bool mirror = false) => Predict(faces, 1, time, mirror);
+    public float[][] PredictSteps(float[] faces, int time, bool mirror = false, int shift = 0) =>
+        Predict(faces, 1, time, mirror, shift);
 }

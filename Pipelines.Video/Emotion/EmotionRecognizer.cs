@@ -145,7 +145,7 @@ public sealed class EmotionRecognizer
             FaceNormalizer.Standardize(crops[pick], data.AsSpan(t * area, area));
         }
 
-        return model.PredictSteps(data, time, Options.Mirror)[^1];
+        return model.PredictSteps(data, time, Options.Mirror, Options.Shift)[^1];
     }
 
     private EmotionSegment Segment(double start, double end, float[] probs, int faces)

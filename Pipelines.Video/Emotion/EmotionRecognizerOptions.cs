@@ -15,6 +15,13 @@ public sealed record EmotionRecognizerOptions
     /// <summary>Average each window with its mirror image (horizontal-flip test-time augmentation).</summary>
     public bool Mirror { get; init; } = true;
 
+    /// <summary>
+    /// Also average each window with its crops moved this many pixels up, down, left and right
+    /// (see <see cref="EmotionModel.Predict"/>); 0 turns it off. The default 2 was chosen on the
+    /// validation faces held out of FER-2013 train (+0.7 points over the mirror alone).
+    /// </summary>
+    public int Shift { get; init; } = 2;
+
     /// <summary>Treat every whole frame as the face (inputs that are already face crops).</summary>
     public bool NoDetect { get; init; }
 
@@ -42,5 +49,6 @@ public sealed record EmotionRecognizerOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThan(FramesPerWindow, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MinTrackFaces, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(Shift);
     }
 }

@@ -28,22 +28,40 @@ public static class EvalEmotionCommand
         {
             Description = "Score the faces alone, without averaging with their mirror images",
         };
+        var shift = Count("--shift",
+            "Also average each face moved this many pixels up, down, left and right (0: not; as video emotion)",
+            new EmotionRecognizerOptions().Shift, 0, 16);
+        var heldOut = Count("--validation-every",
+            "Score only the faces `train emotion --valid-every N` holds out of this (train) folder (0: all faces)", 0,
+            0, 1000);
+        var seed = Count("--seed", "The training run's --seed, for --validation-every", 7, 0, int.MaxValue);
         var json = new Option<bool>("--json")
         {
             Description =
-                "Print one JSON object {accuracy, mean_recall, recall, confusion, labels, faces, frames, mirror}",
+                "Print one JSON object {accuracy, mean_recall, recall, confusion, labels, faces, frames, mirror, shift}",
         };
         var command = new Command("emotion", "Accuracy, per-class recall and confusion matrix of an emotion model")
         {
-            model, data, frames, noMirror, json,
+            model, data, frames, noMirror, shift, heldOut, seed, json,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(heldOut) == 1)
+            {
+                result.AddError("--validation-every must be 0 (all faces) or at least 2");
+            }
+        });
         command.SetAction(parse => Run(context, parse, parse.GetValue(model), parse.GetValue(data)!,
-            parse.GetValue(frames), !parse.GetValue(noMirror), parse.GetValue(json)));
+            new Scoring(parse.GetValue(frames), !parse.GetValue(noMirror), parse.GetValue(shift),
+                parse.GetValue(heldOut), (ulong)parse.GetValue(seed)), parse.GetValue(json)));
         return command;
     }
 
-    private static int Run(
-        CliContext context, ParseResult parse, string? modelDir, string dataDir, int frames, bool mirror, bool json)
+    // How the faces are scored: clip length, test-time views, and which faces.
+    private sealed record Scoring(int Frames, bool Mirror, int Shift, int ValidationEvery, ulong Seed);
+
+    private static int Run(CliContext context, ParseResult parse, string? modelDir, string dataDir, Scoring how,
+        bool json)
     {
         var model = EmotionModelLocator.Load(EmotionModelLocator.Resolve(modelDir, context.Environment));
         FerDataset data;
@@ -67,9 +85,17 @@ public static class EvalEmotionCommand
             throw new CliException(dataDir, "no readable face images in the class folders");
         }
 
+        var faces = how.ValidationEvery >= 2
+            ? FerDataset.Split(data.Samples, how.ValidationEvery, how.Seed).Validation
+            : data.Samples;
+        if (how.Shift >= model.Side / 2)
+        {
+            throw new CliException("--shift", $"must be below {model.Side / 2} for {model.Side}x{model.Side} faces");
+        }
+
         EmotionMetrics metrics;
         using (var reporter = context.Progress(parse))
-        using (var task = reporter.Start("eval emotion", data.Samples.Count))
+        using (var task = reporter.Start("eval emotion", faces.Count))
         {
             int shown = 0;
             var progress = new Action<int>(done =>
@@ -77,16 +103,16 @@ public static class EvalEmotionCommand
                 task.Advance(done - shown);
                 shown = done;
             });
-            metrics = EmotionEvaluator.Evaluate(model, data.Samples, frames, progress: new SyncProgress(progress),
-                mirror: mirror);
+            metrics = EmotionEvaluator.Evaluate(model, faces, how.Frames, progress: new SyncProgress(progress),
+                mirror: how.Mirror, shift: how.Shift);
         }
 
-        context.Environment.Out.WriteLine(json ? Json(metrics, frames, mirror) : Report(metrics));
+        context.Environment.Out.WriteLine(json ? Json(metrics, how.Frames, how.Mirror, how.Shift) : Report(metrics));
         return data.Skipped.Count > 0 ? ExitCodes.Failure : ExitCodes.Success;
     }
 
     /// <summary>The figures as one JSON object.</summary>
-    public static string Json(EmotionMetrics m, int frames, bool mirror)
+    public static string Json(EmotionMetrics m, int frames, bool mirror, int shift = 0)
     {
         var recall = new JsonObject();
         var confusion = new JsonArray();
@@ -108,6 +134,7 @@ public static class EvalEmotionCommand
             ["faces"] = m.Count,
             ["frames"] = frames,
             ["mirror"] = mirror,
+            ["shift"] = shift,
         }.ToJsonString();
     }
 

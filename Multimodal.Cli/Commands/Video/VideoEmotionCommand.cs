@@ -56,9 +56,11 @@ public sealed class VideoEmotionCommand : ICommandModule
         {
             Description = "Do not average each window with its mirror image",
         };
+        var shift = Count("--shift",
+            "Also average each window with its crops moved this many pixels each way (0: not)", 2, 0, 16);
         var command = new Command("emotion", "Emotion of the faces in videos and images (ConvLSTM over face tracks)")
         {
-            paths, model, window, noDetect, outDir, annotate, fps, cascade, force, noMirror,
+            paths, model, window, noDetect, outDir, annotate, fps, cascade, force, noMirror, shift,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -69,6 +71,7 @@ public sealed class VideoEmotionCommand : ICommandModule
                     WindowSeconds = parse.GetValue(window),
                     NoDetect = parse.GetValue(noDetect),
                     Mirror = !parse.GetValue(noMirror),
+                    Shift = parse.GetValue(shift),
                 },
                 parse.GetValue(outDir) ?? ".", parse.GetValue(annotate), parse.GetValue(fps), parse.GetValue(force));
             return await RunAsync(context, parse, settings, parse.GetValue(paths)!, ct).ConfigureAwait(false);

@@ -132,6 +132,42 @@ public sealed class EmotionNetTests
     }
 
     [Test]
+    public void Shift_averaging_is_the_mean_of_five_moved_faces_and_their_mirrors()
+    {
+        var model = new EmotionModel(new EmotionNet(TinyEmotion.Options, new Rng(9)));
+        var face = new Rng(11).Normal(Backends.Default, 1f, 256).ToArray();
+
+        // The face moved (dx, dy) with edges repeated, built here independently of the model's code.
+        float[] Moved(float[] f, int dx, int dy, bool flip)
+        {
+            var m = new float[256];
+            for (int y = 0; y < 16; y++)
+            {
+                for (int x = 0; x < 16; x++)
+                {
+                    int sx = Math.Clamp(x - dx, 0, 15), sy = Math.Clamp(y - dy, 0, 15);
+                    m[y * 16 + (flip ? 15 - x : x)] = f[sy * 16 + sx];
+                }
+            }
+
+            return m;
+        }
+
+        var views = new[] { (0, 0), (2, 0), (-2, 0), (0, 2), (0, -2) };
+        var shifted = views.Select(v => model.PredictSteps(Moved(face, v.Item1, v.Item2, false), 1)[0]).ToArray();
+        var expected = Enumerable.Range(0, 7).Select(c => shifted.Average(p => p[c])).ToArray();
+        Assert.That(model.PredictSteps(face, 1, shift: 2)[0], Is.EqualTo(expected).Within(1e-6));
+
+        var withMirrors = shifted.Concat(views.Select(v => model.PredictSteps(Moved(face, v.Item1, v.Item2, true), 1)[0]))
+            .ToArray();
+        var expectedBoth = Enumerable.Range(0, 7).Select(c => withMirrors.Average(p => p[c])).ToArray();
+        Assert.That(model.PredictSteps(face, 1, mirror: true, shift: 2)[0], Is.EqualTo(expectedBoth).Within(1e-6));
+
+        Assert.That(model.PredictSteps(face, 1, shift: 0)[0], Is.EqualTo(shifted[0]), "shift 0 is the face alone");
+        Assert.That(() => model.PredictSteps(face, 1, shift: 8), Throws.TypeOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
     public void Truncated_weights_and_a_mistyped_config_are_refused_with_the_file()
     {
         string dir = Path.Combine(Path.GetTempPath(), $"emotion-bad-{Environment.ProcessId}-{Guid.NewGuid():N}");

@@ -37,6 +37,29 @@ public sealed class EmotionCommandsTests
     }
 
     [Test]
+    public void Eval_scores_the_validation_part_of_a_train_folder_with_the_chosen_views()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+
+        var held = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--validation-every", "4",
+            "--shift", "0", "--json"]);
+        var all = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--json"]);
+        var one = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--validation-every", "1"]);
+        var wide = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--shift", "9"]);
+
+        Assert.That(held.ExitCode, Is.EqualTo(ExitCodes.Success), held.Error);
+        var json = JsonNode.Parse(held.Out)!.AsObject();
+        Assert.That((int)json["faces"]!, Is.EqualTo(7), "one face in four of each class, as train emotion holds out");
+        Assert.That((int)json["shift"]!, Is.EqualTo(0));
+        Assert.That((int)JsonNode.Parse(all.Out)!["faces"]!, Is.EqualTo(28));
+        Assert.That((int)JsonNode.Parse(all.Out)!["shift"]!, Is.EqualTo(2), "the default views are video emotion's");
+        Assert.That(one.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(wide.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(wide.Error.Trim(), Does.StartWith("error: --shift: must be below 8"));
+    }
+
+    [Test]
     public void Eval_text_prints_the_table_and_a_missing_folder_is_one_error_line()
     {
         string model = EmotionCliFiles.TinyModel(_temp.Path);
