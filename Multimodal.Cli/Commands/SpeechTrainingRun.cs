@@ -37,8 +37,8 @@ public static class SpeechTrainingRun
         }
 
         var features = new AcousticFeatures { SampleRate = s.SampleRate };
-        var train = Load(context, trainRows, features, "training");
-        var valid = Load(context, validRows, features, "validation");
+        var train = Load(context, trainRows, features, "training", TrainingCopies(s));
+        var valid = Load(context, validRows, features, "validation", null);
         AcousticVocabulary vocab;
         try
         {
@@ -56,12 +56,15 @@ public static class SpeechTrainingRun
             Hidden = s.Hidden,
             Layers = s.Layers,
             Cell = s.Cell == "lstm" ? RecurrentCellKind.Lstm : RecurrentCellKind.Gru,
+            Dropout = s.DropoutPercent / 100f,
         };
         var model = new AcousticModel(config, new Rng(s.Seed));
+        string copies = train.Count > trainRows.Count
+            ? $" ({trainRows.Count} recordings with their augmented copies)" : "";
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train speech: {train.Count} training, {valid.Count} validation utterances; {vocab.Count} tokens " +
             $"({(s.CharVocabulary ? "chars" : "words")}); {config.Layers}x{config.Cell} {config.Hidden}, " +
-            $"{model.ParameterCount()} parameters"));
+            $"{model.ParameterCount()} parameters{copies}"));
 
         var trainExamples = train
             .Select(u => new SpeechExample(u.Features, vocab.Encode(ErrorRates.Normalize(u.Transcript)))).ToArray();
@@ -144,10 +147,32 @@ public static class SpeechTrainingRun
             .ToArray());
     }
 
-    private static IReadOnlyList<LoadedUtterance> Load(
-        CliContext context, IReadOnlyList<ManifestEntry> rows, AcousticFeatures features, string what)
+    // Extra training versions of one recording (row index, samples at the feature rate); the
+    // recording itself is always kept. Null when no augmentation is asked for.
+    private static Func<int, float[], IEnumerable<float[]>>? TrainingCopies(TrainSpeechSettings s)
     {
-        var loaded = new LoadedUtterance?[rows.Count];
+        double[] speeds = s.SpeedPercent > 0 ? [1 - s.SpeedPercent / 100.0, 1 + s.SpeedPercent / 100.0]
+            : s.Wave ? [1.0] : [];
+        if (speeds.Length == 0)
+        {
+            return null;
+        }
+
+        var wave = s.Wave ? new WaveAugment() : null;
+        return (row, samples) => speeds.Select((speed, k) =>
+        {
+            var copy = SpeedPerturbation.Apply(samples, s.SampleRate, speed);
+            // One generator per copy, seeded by row and copy, so the parallel load repeats exactly.
+            var rng = new Rng(s.Seed * 0x9E3779B97F4A7C15UL + (ulong)row * 8 + (ulong)k);
+            return wave is null ? copy : wave.Apply(copy, s.SampleRate, rng);
+        });
+    }
+
+    private static IReadOnlyList<LoadedUtterance> Load(
+        CliContext context, IReadOnlyList<ManifestEntry> rows, AcousticFeatures features, string what,
+        Func<int, float[], IEnumerable<float[]>>? copies)
+    {
+        var loaded = new LoadedUtterance[]?[rows.Count];
         var errors = new string?[rows.Count];
         using var extractor = new ThreadLocal<LogMelSpectrogram>(features.CreateExtractor);
         var read = new AudioReadOptions { TargetSampleRate = features.SampleRate };
@@ -155,9 +180,15 @@ public static class SpeechTrainingRun
         {
             try
             {
-                var m = features.Compute(extractor.Value!, AudioReader.ReadAll(rows[i].AudioPath, read));
-                loaded[i] = m.Frames > 0 ? new LoadedUtterance(m, rows[i].Transcript) : null;
+                var samples = AudioReader.ReadAll(rows[i].AudioPath, read);
+                var m = features.Compute(extractor.Value!, samples);
                 errors[i] = m.Frames > 0 ? null : "too short for one feature frame";
+                if (m.Frames > 0)
+                {
+                    var extra = copies is null ? [] : copies(i, samples)
+                        .Select(c => features.Compute(extractor.Value!, c)).Where(c => c.Frames > 0);
+                    loaded[i] = [.. extra.Prepend(m).Select(f => new LoadedUtterance(f, rows[i].Transcript))];
+                }
             }
             catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException)
             {
@@ -175,7 +206,7 @@ public static class SpeechTrainingRun
             }
         }
 
-        var result = loaded.OfType<LoadedUtterance>().ToArray();
+        var result = loaded.OfType<LoadedUtterance[]>().SelectMany(u => u).ToArray();
         if (skipped > 0)
         {
             context.Environment.Out.WriteLine($"skipped {skipped} of {rows.Count} {what} files that failed to decode");

@@ -40,15 +40,25 @@ public sealed class TrainCommand : ICommandModule
         var rate = Count("--sample-rate", "Sample rate the audio is resampled to (Hz)", 16000, 1000, 192_000);
         var seed = Count("--seed", "Seed of the split, weights, batch order and masks", 1, 0, int.MaxValue);
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in DIR" };
+        var speed = Count("--speed-percent",
+            "Also train on each utterance played P% slower and P% faster (0: off)", 0, 0, 50);
+        var wave = new Option<bool>("--wave")
+        {
+            Description = "Add copies with random EQ, band limits, reverberation and noise (the speed copies, " +
+                "or one copy per utterance without --speed-percent)",
+        };
+        var dropout = Count("--dropout-percent", "Dropout between recurrent layers, in percent", 10, 0, 90);
         var command = new Command("speech", "Train a CTC speech model on a manifest")
         {
             manifest, outDir, valid, fraction, epochs, batch, hidden, layers, cell, lr, vocab, rate, seed, resume,
+            speed, wave, dropout,
         };
         command.SetAction((parse, ct) => Task.FromResult(SpeechTrainingRun.Run(context, parse, new TrainSpeechSettings(
             parse.GetValue(manifest)!, parse.GetValue(outDir)!, parse.GetValue(valid), parse.GetValue(fraction),
             parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(hidden), parse.GetValue(layers),
             parse.GetValue(cell)!, (float)parse.GetValue(lr), parse.GetValue(vocab) == "chars",
-            parse.GetValue(rate), (ulong)parse.GetValue(seed), parse.GetValue(resume)), ct)));
+            parse.GetValue(rate), (ulong)parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(speed),
+            parse.GetValue(wave), parse.GetValue(dropout)), ct)));
         return command;
     }
 }

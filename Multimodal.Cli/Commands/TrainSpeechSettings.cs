@@ -15,9 +15,15 @@ namespace Multimodal.Cli.Commands;
 /// <param name="SampleRate">Rate audio is resampled to, in Hz.</param>
 /// <param name="Seed">Seeds the split, the weights, the batch order and the masks.</param>
 /// <param name="Resume">Continue from the newest checkpoint.</param>
+/// <param name="SpeedPercent">When above 0, each training utterance is also added played at
+/// 1 - P/100 and 1 + P/100 times its speed (tempo and pitch together).</param>
+/// <param name="Wave">Pass the added copies through <c>WaveAugment</c> (EQ, band limits, reverberation,
+/// noise); without <paramref name="SpeedPercent"/> one such copy at the original speed is added.</param>
+/// <param name="DropoutPercent">Dropout between the recurrent layers, in percent.</param>
 public sealed record TrainSpeechSettings(
     string Manifest, string OutDir, string? Valid, double ValidFraction, int Epochs, int Batch, int Hidden,
-    int Layers, string Cell, float LearningRate, bool CharVocabulary, int SampleRate, ulong Seed, bool Resume)
+    int Layers, string Cell, float LearningRate, bool CharVocabulary, int SampleRate, ulong Seed, bool Resume,
+    int SpeedPercent = 0, bool Wave = false, int DropoutPercent = 10)
 {
     /// <summary>Folder of the training checkpoints.</summary>
     public string CheckpointDirectory => Path.Combine(OutDir, "checkpoints");

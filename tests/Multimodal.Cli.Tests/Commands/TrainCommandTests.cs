@@ -109,6 +109,42 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public void Speed_percent_adds_a_slower_and_a_faster_copy_of_each_training_recording()
+    {
+        var run = Train("--speed-percent", "10", "--dropout-percent", "30");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        // 4 training recordings x (as recorded, 0.9x, 1.1x); validation stays as recorded.
+        Assert.That(run.Out, Does.Contain("12 training, 2 validation utterances")
+            .And.Contain("(4 recordings with their augmented copies)"));
+        Assert.That(AcousticModelDirectory.Load(_out).Config.Dropout, Is.EqualTo(0.3f).Within(1e-6f));
+    }
+
+    [Test]
+    public void Wave_alone_adds_one_augmented_copy_and_repeats_with_the_seed()
+    {
+        var first = Train("--wave");
+        var weights = File.ReadAllBytes(Path.Combine(_out, "weights.safetensors"));
+        Directory.Delete(_out, recursive: true);
+        var second = Train("--wave");
+
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        Assert.That(first.Out, Does.Contain("8 training, 2 validation utterances"));
+        // The copies are drawn per recording from the seed, so the parallel load is repeatable.
+        Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(weights),
+            second.Error);
+    }
+
+    [Test]
+    public void Speed_percent_out_of_range_is_refused()
+    {
+        var run = Train("--speed-percent", "60");
+
+        Assert.That(run.ExitCode, Is.Not.EqualTo(ExitCodes.Success));
+        Assert.That(run.Error, Does.Contain("--speed-percent must be between 0 and 50; got 60"));
+    }
+
+    [Test]
     public void Bad_rows_are_one_error_line_each_and_nothing_is_trained()
     {
         File.AppendAllText(_manifest, "audio/missing.wav\tsix\nno tab here\n");
