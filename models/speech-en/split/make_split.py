@@ -12,6 +12,7 @@ same three files.
   valid.tsv  10 further Common Voice speakers, plus every take of 5% of Kathleen's ARCTIC
              prompt ids (takes of one prompt stay together, so no sentence leaks).
   train.tsv  the other 37 Common Voice speakers and the rest of Kathleen.
+  valid-cv.tsv, valid-kathleen.tsv   valid.tsv's two parts, to score new and known voices apart.
 
 Transcripts are written normalised for a character model: lower case, curly apostrophes made
 straight, every character other than a-z, the apostrophe and space dropped (hyphens and dashes
@@ -71,6 +72,9 @@ def main():
             parts["valid"].append(r)
         else:
             parts["train"].append(r)
+
+    parts["valid-cv"] = [r for r in parts["valid"] if r[4] == "commonvoice_6_1"]
+    parts["valid-kathleen"] = [r for r in parts["valid"] if r[4] == "rhasspy_kathleen"]
 
     relative = os.path.relpath(DATA, HERE)
     for name, part in parts.items():
