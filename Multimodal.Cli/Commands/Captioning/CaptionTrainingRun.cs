@@ -97,6 +97,7 @@ internal static class CaptionTrainingRun
     {
         if (valid.Count == 0)
         {
+            File.Delete(path);   // a list from an earlier run would name images this run trains on
             return;
         }
 

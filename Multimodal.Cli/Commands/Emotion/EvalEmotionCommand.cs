@@ -35,6 +35,9 @@ public static class EvalEmotionCommand
             "Score only the faces `train emotion --valid-every N` holds out of this (train) folder (0: all faces)", 0,
             0, 1000);
         var seed = Count("--seed", "The training run's --seed, for --validation-every", 7, 0, int.MaxValue);
+        var limit = Count("--limit-per-class",
+            "Read at most this many faces per class, as train emotion did with the same option (0: all)", 0, 0,
+            int.MaxValue);
         var json = new Option<bool>("--json")
         {
             Description =
@@ -42,7 +45,7 @@ public static class EvalEmotionCommand
         };
         var command = new Command("emotion", "Accuracy, per-class recall and confusion matrix of an emotion model")
         {
-            model, data, frames, noMirror, shift, heldOut, seed, json,
+            model, data, frames, noMirror, shift, heldOut, seed, limit, json,
         };
         command.Validators.Add(result =>
         {
@@ -53,12 +56,12 @@ public static class EvalEmotionCommand
         });
         command.SetAction(parse => Run(context, parse, parse.GetValue(model), parse.GetValue(data)!,
             new Scoring(parse.GetValue(frames), !parse.GetValue(noMirror), parse.GetValue(shift),
-                parse.GetValue(heldOut), (ulong)parse.GetValue(seed)), parse.GetValue(json)));
+                parse.GetValue(heldOut), (ulong)parse.GetValue(seed), parse.GetValue(limit)), parse.GetValue(json)));
         return command;
     }
 
     // How the faces are scored: clip length, test-time views, and which faces.
-    private sealed record Scoring(int Frames, bool Mirror, int Shift, int ValidationEvery, ulong Seed);
+    private sealed record Scoring(int Frames, bool Mirror, int Shift, int ValidationEvery, ulong Seed, int Limit);
 
     private static int Run(CliContext context, ParseResult parse, string? modelDir, string dataDir, Scoring how,
         bool json)
@@ -67,7 +70,7 @@ public static class EvalEmotionCommand
         FerDataset data;
         try
         {
-            data = FerDataset.Load(dataDir, model.Side);
+            data = FerDataset.Load(dataDir, model.Side, how.Limit);
         }
         catch (DirectoryNotFoundException e)
         {

@@ -175,6 +175,15 @@ public sealed class CaptionCommandTests
         var bad = CliRun.Invoke(["train", "caption", "--images", images, "--captions", captions, "--out", other,
             "--select", "bleu9"]);
         Assert.That(bad.ExitCode, Is.EqualTo(ExitCodes.Usage));
+
+        // A later run with no validation images must not leave the old list naming images it trains on.
+        var none = CliRun.Invoke([
+            "train", "caption", "--images", images, "--captions", captions, "--out", other, "--encoder", "small-cnn",
+            "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16", "--epochs", "1",
+            "--batch", "1", "--dropout", "0", "--lr", "0.01", "--min-count", "1", "--valid-images", "0",
+            "--beam", "1", "--quiet", "--seed", "2"]);
+        Assert.That(none.ExitCode, Is.EqualTo(ExitCodes.Success), none.Error + none.Out);
+        Assert.That(File.Exists(list), Is.False);
     }
 
     [Test]

@@ -47,6 +47,8 @@ public sealed class EmotionCommandsTests
         var all = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--json"]);
         var one = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--validation-every", "1"]);
         var wide = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--shift", "9"]);
+        var limited = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--limit-per-class", "2",
+            "--json"]);
 
         Assert.That(held.ExitCode, Is.EqualTo(ExitCodes.Success), held.Error);
         var json = JsonNode.Parse(held.Out)!.AsObject();
@@ -55,6 +57,7 @@ public sealed class EmotionCommandsTests
         Assert.That((int)JsonNode.Parse(all.Out)!["faces"]!, Is.EqualTo(28));
         Assert.That((int)JsonNode.Parse(all.Out)!["shift"]!, Is.EqualTo(2), "the default views are video emotion's");
         Assert.That(one.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That((int)JsonNode.Parse(limited.Out)!["faces"]!, Is.EqualTo(14), "at most 2 faces per class read");
         Assert.That(wide.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(wide.Error.Trim(), Does.StartWith("error: --shift: must be below 8"));
     }
