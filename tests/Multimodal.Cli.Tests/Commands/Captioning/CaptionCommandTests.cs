@@ -148,16 +148,18 @@ public sealed class CaptionCommandTests
         Assert.That(json["images_per_second"]!.GetValue<double>(), Is.GreaterThan(0));
     }
 
+    // A tiny small-CNN training run into outDir; extra sets epochs, validation and selection.
+    private CliRun TrainTiny(string outDir, params string[] extra) => CliRun.Invoke([
+        "train", "caption", "--images", images, "--captions", captions, "--out", outDir, "--encoder", "small-cnn",
+        "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16", "--batch", "1",
+        "--dropout", "0", "--lr", "0.01", "--min-count", "1", "--beam", "1", "--quiet", .. extra]);
+
     [Test]
     public void ValidationImagesAreListedForEvalAndBleuMeanSelects()
     {
         using var dir = new TempFolder();
         string other = Path.Combine(dir.Path, "m");
-        var run = CliRun.Invoke([
-            "train", "caption", "--images", images, "--captions", captions, "--out", other, "--encoder", "small-cnn",
-            "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16", "--epochs", "2",
-            "--batch", "1", "--dropout", "0", "--lr", "0.01", "--min-count", "1", "--valid-images", "3",
-            "--select", "bleu-mean", "--beam", "1", "--quiet"]);
+        var run = TrainTiny(other, "--epochs", "2", "--valid-images", "3", "--select", "bleu-mean");
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error + run.Out);
 
         string list = Path.Combine(other, "validation.tsv");
@@ -177,11 +179,7 @@ public sealed class CaptionCommandTests
         Assert.That(bad.ExitCode, Is.EqualTo(ExitCodes.Usage));
 
         // A later run with no validation images must not leave the old list naming images it trains on.
-        var none = CliRun.Invoke([
-            "train", "caption", "--images", images, "--captions", captions, "--out", other, "--encoder", "small-cnn",
-            "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16", "--epochs", "1",
-            "--batch", "1", "--dropout", "0", "--lr", "0.01", "--min-count", "1", "--valid-images", "0",
-            "--beam", "1", "--quiet", "--seed", "2"]);
+        var none = TrainTiny(other, "--epochs", "1", "--valid-images", "0", "--seed", "2");
         Assert.That(none.ExitCode, Is.EqualTo(ExitCodes.Success), none.Error + none.Out);
         Assert.That(File.Exists(list), Is.False);
     }
