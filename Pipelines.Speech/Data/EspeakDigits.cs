@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Rnn.Core;
 
@@ -79,39 +78,14 @@ public static class EspeakDigits
     private static void Speak(string voice, int wpm, int pitch, string text, string path)
     {
         string temp = path + ".tmp";
-        var start = new ProcessStartInfo("espeak-ng")
-        {
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in new[]
+        ExternalTool.Run("espeak-ng", new[]
         {
             "-v", voice, "-s", wpm.ToString(CultureInfo.InvariantCulture), "-p",
             pitch.ToString(CultureInfo.InvariantCulture), "-w", temp, text,
-        })
+        }, "espeak-ng");
+        if (!File.Exists(temp))
         {
-            start.ArgumentList.Add(a);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("espeak-ng did not start");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"cannot run espeak-ng (apt-get install espeak-ng): {e.Message}", e);
-        }
-
-        using (process)
-        {
-            string error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0 || !File.Exists(temp))
-            {
-                throw new InvalidOperationException(
-                    $"espeak-ng -v {voice} '{text}' failed (exit {process.ExitCode}): {error.Trim()}");
-            }
+            throw new InvalidOperationException($"espeak-ng -v {voice} '{text}' wrote no file");
         }
 
         File.Move(temp, path, overwrite: true);

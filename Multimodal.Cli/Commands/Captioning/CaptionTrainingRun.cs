@@ -107,7 +107,8 @@ internal static class CaptionTrainingRun
         {
             foreach (string caption in image.Captions)
             {
-                text.Append(image.Image).Append('\t').Append(caption.Replace('\t', ' ').Replace('\n', ' ')).Append('\n');
+                string flat = caption.Replace('\t', ' ').Replace('\n', ' ');
+                text.Append(image.Image).Append('\t').Append(flat).Append('\n');
             }
         }
 

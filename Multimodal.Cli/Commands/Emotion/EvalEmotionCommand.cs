@@ -28,9 +28,7 @@ public static class EvalEmotionCommand
         {
             Description = "Score the faces alone, without averaging with their mirror images",
         };
-        var shift = Count("--shift",
-            "Also average each face moved this many pixels up, down, left and right (0: not; as video emotion)",
-            new EmotionRecognizerOptions().Shift, 0, 16);
+        var shift = ShiftOption("each face");
         var heldOut = Count("--validation-every",
             "Score only the faces `train emotion --valid-every N` holds out of this (train) folder (0: all faces)", 0,
             0, 1000);
@@ -41,7 +39,8 @@ public static class EvalEmotionCommand
         var json = new Option<bool>("--json")
         {
             Description =
-                "Print one JSON object {accuracy, mean_recall, recall, confusion, labels, faces, frames, mirror, shift}",
+                "Print one JSON object {accuracy, mean_recall, recall, confusion, labels, faces, frames, mirror, " +
+                "shift}",
         };
         var command = new Command("emotion", "Accuracy, per-class recall and confusion matrix of an emotion model")
         {

@@ -56,8 +56,7 @@ public sealed class VideoEmotionCommand : ICommandModule
         {
             Description = "Do not average each window with its mirror image",
         };
-        var shift = Count("--shift",
-            "Also average each window with its crops moved this many pixels each way (0: not)", 2, 0, 16);
+        var shift = ShiftOption("each window's crops");
         var command = new Command("emotion", "Emotion of the faces in videos and images (ConvLSTM over face tracks)")
         {
             paths, model, window, noDetect, outDir, annotate, fps, cascade, force, noMirror, shift,

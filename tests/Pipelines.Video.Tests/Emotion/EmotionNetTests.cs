@@ -158,8 +158,8 @@ public sealed class EmotionNetTests
         var expected = Enumerable.Range(0, 7).Select(c => shifted.Average(p => p[c])).ToArray();
         Assert.That(model.PredictSteps(face, 1, shift: 2)[0], Is.EqualTo(expected).Within(1e-6));
 
-        var withMirrors = shifted.Concat(views.Select(v => model.PredictSteps(Moved(face, v.Item1, v.Item2, true), 1)[0]))
-            .ToArray();
+        var mirrors = views.Select(v => model.PredictSteps(Moved(face, v.Item1, v.Item2, true), 1)[0]);
+        var withMirrors = shifted.Concat(mirrors).ToArray();
         var expectedBoth = Enumerable.Range(0, 7).Select(c => withMirrors.Average(p => p[c])).ToArray();
         Assert.That(model.PredictSteps(face, 1, mirror: true, shift: 2)[0], Is.EqualTo(expectedBoth).Within(1e-6));
 
