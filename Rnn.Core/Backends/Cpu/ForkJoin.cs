@@ -20,19 +20,22 @@ internal interface IForkJoinBody
 /// never waits for a helper that has not started: it runs every unclaimed task itself.
 /// </summary>
 /// <remarks>
-/// KNOWN BUG (found 2026-12-04, not fixed): the helper that finishes a round may call
-/// <c>done.Set()</c> after the caller has already seen <c>remaining == 0</c>, left, and reset
-/// the event for its next round; that stale signal can end the next round's wait while a helper
-/// still runs one of its tasks. Seen as a NullReferenceException in StepTasks.Run during a long
-/// speech training; ForkJoinTests.RunReturnsOnlyWhenEveryTaskOfTheRoundHasFinished (explicit)
-/// reproduces it. A first fix (waiting on the count, resetting the event in the loop) hung.
+/// The end of a round is the count of unfinished tasks reaching zero, never a signal alone: the
+/// helper that finishes a round may still be about to wake the caller when the caller, having
+/// seen the count at zero, has already started its next round. So the wake-up is a pulse under
+/// a lock and the caller re-checks the count after every wake-up; a late pulse from an earlier
+/// round only makes it look again. A round also closes the last one before it sets its task
+/// count, or a helper still looping in the last round could read the old (round, next task)
+/// with the new, larger count and claim a task that does not exist. (An earlier version had
+/// both faults: a late reset-event signal, or a phantom task's extra count, could end a round's
+/// wait while a helper still ran one of its tasks.)
 /// </remarks>
 internal sealed class ForkJoin : IThreadPoolWorkItem
 {
     [ThreadStatic]
     private static ForkJoin? perThread;
 
-    private readonly ManualResetEventSlim done = new(false);
+    private readonly object gate = new();
     private long state;   // (round << 32) | index of the next unclaimed task
     private int count;
     private int remaining;
@@ -60,12 +63,14 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
 
     private void RunRound(IForkJoinBody work, int tasks, int helpers)
     {
+        // The new round number goes out first, with no task claimable, so a helper still
+        // looping in the last round cannot pair that round's state with the new count.
+        long round = (Volatile.Read(ref state) >> 32) + 1;
+        Volatile.Write(ref state, (round << 32) | int.MaxValue);
         body = work;
         count = tasks;
         remaining = tasks;
         failure = null;
-        done.Reset();
-        long round = (Volatile.Read(ref state) >> 32) + 1;
         Volatile.Write(ref state, round << 32);   // publishes body and count to the claims below
         for (int h = 0; h < helpers; h++)
         {
@@ -81,7 +86,13 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
                 spin.SpinOnce();
             }
 
-            done.Wait();
+            lock (gate)
+            {
+                while (Volatile.Read(ref remaining) != 0)
+                {
+                    Monitor.Wait(gate);
+                }
+            }
         }
 
         body = null;
@@ -118,7 +129,10 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
 
             if (Interlocked.Decrement(ref remaining) == 0)
             {
-                done.Set();
+                lock (gate)
+                {
+                    Monitor.PulseAll(gate);
+                }
             }
         }
     }
