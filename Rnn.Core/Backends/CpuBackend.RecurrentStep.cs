@@ -11,11 +11,12 @@ namespace Rnn.Core;
 public sealed partial class CpuBackend
 {
     /// <summary>
-    /// True when a step over this packed W_hh^T can be fused: packed for this backend, more rows
-    /// than the few-row GEMM takes, one block per gate, and units that split on panel edges.
+    /// True when a step over this packed W_hh^T can be fused: packed for this backend, one row
+    /// (the row kernel) or more rows than the few-row GEMM takes, one block per gate, and units
+    /// that split on panel edges.
     /// </summary>
     internal bool CanFuseStep(PackedB uT, int batch, int hidden, int gateCount) =>
-        uT.Simd == Simd && uT.TransB && batch > SmallGemm.MaxRows && uT.N == gateCount * hidden &&
+        uT.Simd == Simd && uT.TransB && (batch == 1 || batch > SmallGemm.MaxRows) && uT.N == gateCount * hidden &&
         uT.K == hidden && hidden % PackedGemm.PanelWidth(Simd) == 0;
 
     /// <summary>gates += h_{t-1} W_hh^T, then <see cref="LstmGatesForward"/>, fused per unit range.</summary>
@@ -58,7 +59,7 @@ public sealed partial class CpuBackend
         if (!CanFuseStep(uT, batch, hidden, gateCount))
         {
             throw new ArgumentException(
-                $"a fused step needs W_hh^T packed for {Simd} as [{hidden}, {gateCount}*{hidden}] and a batch over " +
+                $"a fused step needs W_hh^T packed for {Simd} as [{hidden}, {gateCount}*{hidden}] and a batch of 1 or over " +
                 $"{SmallGemm.MaxRows}; got [{uT.K}, {uT.N}] for {uT.Simd}, batch {batch}");
         }
 

@@ -14,40 +14,74 @@ internal sealed record Timing(IReadOnlyList<string> Names, IReadOnlyList<double>
     IReadOnlyList<double> MedianCpuMs, int Repeats);
 
 /// <summary>
-/// The timing loop: every contender warms up first, then the repeats interleave them
-/// (A B C, B C A, C A B, ...) so a burst of load from other processes falls on all of them
-/// alike, and each contender's figure is the median of its repeats. Between runs the loop
-/// pauses a moment, outside the timed region, so a peer's spinning worker threads have parked
-/// before the next contender starts. Garbage is not collected between runs: a steady-state
-/// loop pays for its own collections, so ours are inside our times.
+/// The timing loop. Contenders take turns in phases: a phase is one contender alone, after a
+/// short pause and its own untimed warm-up runs (at least <see cref="WarmMs"/>), timing its share of the repeats back to back.
+/// Every repeat is a block of runs lasting at least <see cref="BlockMs"/>, and its mean per run
+/// is one sample; a contender's figure is the median of its samples. The phases go A B C, then
+/// C B A, so a slow drift of the machine falls on all contenders alike.
+/// Why phases and not runs interleaved one by one: each library leaves worker threads spinning
+/// for a while after its parallel regions (libtorch's OpenMP threads for milliseconds), and a
+/// contender started inside that window shared its cores with them; on the 2-core machine the
+/// interleaved loop measured our sgemm-1024 anywhere from 11 to 24 ms and libtorch's from 12
+/// to 41 ms, each depending on who ran just before. Garbage is not collected between runs: a
+/// steady-state loop pays for its own collections, so ours are inside our times.
 /// </summary>
 internal static class Harness
 {
     private const int GapMs = 15;
 
+    /// <summary>
+    /// The shortest warm-up of a phase, in milliseconds. .NET compiles a method first without
+    /// optimization and recompiles it optimized only after some 30 calls and a 100 ms quiet
+    /// period, so a handful of warm-up runs left our per-step code unoptimized: the batch-1
+    /// LSTM measured 7 ms a run here, against 3.8 ms once warm.
+    /// </summary>
+    private const double WarmMs = 1000;
+
+    /// <summary>The shortest timed block of one repeat, in milliseconds.</summary>
+    private const double BlockMs = 60;
+
     public static Timing Measure(IReadOnlyList<Contender> contenders, int warmups, int repeats)
     {
-        foreach (var c in contenders)
-        {
-            for (int w = 0; w < warmups; w++)
-            {
-                c.Run();
-            }
-        }
-
+        int n = contenders.Count;
+        var block = new int[n];
         var samples = contenders.Select(_ => new List<double>()).ToArray();
         var cpu = contenders.Select(_ => new List<double>()).ToArray();
-        for (int r = 0; r < repeats; r++)
+        int firstHalf = (repeats + 1) / 2;
+        for (int pass = 0; pass < 2; pass++)
         {
-            for (int k = 0; k < contenders.Count; k++)
+            int share = pass == 0 ? firstHalf : repeats - firstHalf;
+            for (int k = 0; k < n && share > 0; k++)
             {
-                int who = (r + k) % contenders.Count;
+                int who = pass == 0 ? k : n - 1 - k;
+                var c = contenders[who];
                 Settle();
-                var cpuStart = Environment.CpuUsage.TotalTime;
-                long start = Stopwatch.GetTimestamp();
-                contenders[who].Run();
-                samples[who].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                cpu[who].Add((Environment.CpuUsage.TotalTime - cpuStart).TotalMilliseconds);
+                double fastest = double.MaxValue;
+                long warmStart = Stopwatch.GetTimestamp();
+                for (int w = 0; w < Math.Max(1, warmups) || Stopwatch.GetElapsedTime(warmStart).TotalMilliseconds < WarmMs; w++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    c.Run();
+                    fastest = Math.Min(fastest, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                }
+
+                if (block[who] == 0)
+                {
+                    block[who] = (int)Math.Clamp(Math.Ceiling(BlockMs / Math.Max(fastest, 1e-3)), 1, 1000);
+                }
+
+                for (int r = 0; r < share; r++)
+                {
+                    var cpuStart = Environment.CpuUsage.TotalTime;
+                    long start = Stopwatch.GetTimestamp();
+                    for (int b = 0; b < block[who]; b++)
+                    {
+                        c.Run();
+                    }
+
+                    samples[who].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / block[who]);
+                    cpu[who].Add((Environment.CpuUsage.TotalTime - cpuStart).TotalMilliseconds / block[who]);
+                }
             }
         }
 

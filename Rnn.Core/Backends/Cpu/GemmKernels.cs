@@ -27,6 +27,14 @@ internal interface IGemmKernel
     /// running slow tier-0 code for the first calls.
     /// </summary>
     static abstract void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta);
+
+    /// <summary>
+    /// One row of A against one packed B panel: acc[j] += sum over p of a[p] * b[p*NR + j], for
+    /// the NR floats at acc (a batch-1 recurrent step, where an MR-row tile would be mostly
+    /// zero rows). Several independent accumulator sets over interleaved p keep the FMA
+    /// pipelines full despite the single row.
+    /// </summary>
+    static abstract void RunRow(int kc, ref float a, ref float b, ref float acc);
 }
 
 /// <summary>The portable fallback: a 4x8 tile of plain float arithmetic.</summary>
@@ -70,6 +78,20 @@ internal readonly struct ScalarKernel : IGemmKernel
             {
                 ref float cij = ref Unsafe.Add(ref dst, j);
                 cij = beta == 0f ? Unsafe.Add(ref src, j) : Unsafe.Add(ref src, j) + beta * cij;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunRow(int kc, ref float a, ref float b, ref float acc)
+    {
+        for (int p = 0; p < kc; p++)
+        {
+            float ap = Unsafe.Add(ref a, p);
+            ref float row = ref Unsafe.Add(ref b, p * 8);
+            for (int j = 0; j < 8; j++)
+            {
+                Unsafe.Add(ref acc, j) += ap * Unsafe.Add(ref row, j);
             }
         }
     }
@@ -139,6 +161,42 @@ internal readonly struct Avx2Kernel : IGemmKernel
 
         v0.StoreUnsafe(ref row);
         v1.StoreUnsafe(ref row, 8);
+    }
+
+    // Two vectors a panel row, four p in flight: eight independent FMA chains.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunRow(int kc, ref float a, ref float b, ref float acc)
+    {
+        var s0 = Vector256.LoadUnsafe(ref acc);
+        var s1 = Vector256.LoadUnsafe(ref acc, 8);
+        Vector256<float> t0 = default, t1 = default, u0 = default, u1 = default, v0 = default, v1 = default;
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            ref float bp = ref Unsafe.Add(ref b, p * 16);
+            var a0 = Vector256.Create(Unsafe.Add(ref a, p));
+            var a1 = Vector256.Create(Unsafe.Add(ref a, p + 1));
+            var a2 = Vector256.Create(Unsafe.Add(ref a, p + 2));
+            var a3 = Vector256.Create(Unsafe.Add(ref a, p + 3));
+            s0 = Vector256.FusedMultiplyAdd(a0, Vector256.LoadUnsafe(ref bp), s0);
+            s1 = Vector256.FusedMultiplyAdd(a0, Vector256.LoadUnsafe(ref bp, 8), s1);
+            t0 = Vector256.FusedMultiplyAdd(a1, Vector256.LoadUnsafe(ref bp, 16), t0);
+            t1 = Vector256.FusedMultiplyAdd(a1, Vector256.LoadUnsafe(ref bp, 24), t1);
+            u0 = Vector256.FusedMultiplyAdd(a2, Vector256.LoadUnsafe(ref bp, 32), u0);
+            u1 = Vector256.FusedMultiplyAdd(a2, Vector256.LoadUnsafe(ref bp, 40), u1);
+            v0 = Vector256.FusedMultiplyAdd(a3, Vector256.LoadUnsafe(ref bp, 48), v0);
+            v1 = Vector256.FusedMultiplyAdd(a3, Vector256.LoadUnsafe(ref bp, 56), v1);
+        }
+
+        for (; p < kc; p++)
+        {
+            var ap = Vector256.Create(Unsafe.Add(ref a, p));
+            s0 = Vector256.FusedMultiplyAdd(ap, Vector256.LoadUnsafe(ref b, (nuint)(p * 16)), s0);
+            s1 = Vector256.FusedMultiplyAdd(ap, Vector256.LoadUnsafe(ref b, (nuint)(p * 16 + 8)), s1);
+        }
+
+        ((s0 + t0) + (u0 + v0)).StoreUnsafe(ref acc);
+        ((s1 + t1) + (u1 + v1)).StoreUnsafe(ref acc, 8);
     }
 }
 
@@ -216,5 +274,41 @@ internal readonly struct Avx512Kernel : IGemmKernel
 
         v0.StoreUnsafe(ref row);
         v1.StoreUnsafe(ref row, 16);
+    }
+
+    // Two vectors a panel row, four p in flight: eight independent FMA chains.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunRow(int kc, ref float a, ref float b, ref float acc)
+    {
+        var s0 = Vector512.LoadUnsafe(ref acc);
+        var s1 = Vector512.LoadUnsafe(ref acc, 16);
+        Vector512<float> t0 = default, t1 = default, u0 = default, u1 = default, v0 = default, v1 = default;
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            ref float bp = ref Unsafe.Add(ref b, p * 32);
+            var a0 = Vector512.Create(Unsafe.Add(ref a, p));
+            var a1 = Vector512.Create(Unsafe.Add(ref a, p + 1));
+            var a2 = Vector512.Create(Unsafe.Add(ref a, p + 2));
+            var a3 = Vector512.Create(Unsafe.Add(ref a, p + 3));
+            s0 = Vector512.FusedMultiplyAdd(a0, Vector512.LoadUnsafe(ref bp), s0);
+            s1 = Vector512.FusedMultiplyAdd(a0, Vector512.LoadUnsafe(ref bp, 16), s1);
+            t0 = Vector512.FusedMultiplyAdd(a1, Vector512.LoadUnsafe(ref bp, 32), t0);
+            t1 = Vector512.FusedMultiplyAdd(a1, Vector512.LoadUnsafe(ref bp, 48), t1);
+            u0 = Vector512.FusedMultiplyAdd(a2, Vector512.LoadUnsafe(ref bp, 64), u0);
+            u1 = Vector512.FusedMultiplyAdd(a2, Vector512.LoadUnsafe(ref bp, 80), u1);
+            v0 = Vector512.FusedMultiplyAdd(a3, Vector512.LoadUnsafe(ref bp, 96), v0);
+            v1 = Vector512.FusedMultiplyAdd(a3, Vector512.LoadUnsafe(ref bp, 112), v1);
+        }
+
+        for (; p < kc; p++)
+        {
+            var ap = Vector512.Create(Unsafe.Add(ref a, p));
+            s0 = Vector512.FusedMultiplyAdd(ap, Vector512.LoadUnsafe(ref b, (nuint)(p * 32)), s0);
+            s1 = Vector512.FusedMultiplyAdd(ap, Vector512.LoadUnsafe(ref b, (nuint)(p * 32 + 16)), s1);
+        }
+
+        ((s0 + t0) + (u0 + v0)).StoreUnsafe(ref acc);
+        ((s1 + t1) + (u1 + v1)).StoreUnsafe(ref acc, 16);
     }
 }

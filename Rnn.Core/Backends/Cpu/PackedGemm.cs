@@ -84,6 +84,12 @@ internal static class PackedGemm
     private static void RunColumns<TK>(GemmArgs g, float[] packB, ReadOnlySpan<int> starts, int width)
         where TK : struct, IGemmKernel
     {
+        if (g.M == 1 && !g.TransA)
+        {
+            RowColumns<TK>(g, packB, starts, width);
+            return;
+        }
+
         int mc = Math.Min(TK.MC, g.M);
         float[] packA = ArrayPool<float>.Shared.Rent(RoundUp(mc, TK.MR) * Math.Min(KC, g.K));
         Span<float> tile = stackalloc float[TK.MR * TK.NR];
@@ -116,6 +122,51 @@ internal static class PackedGemm
         finally
         {
             ArrayPool<float>.Shared.Return(packA);
+        }
+    }
+
+    // RunColumns for a single row of A, not transposed (a batch-1 step): no A packing and no MR-row tile, which
+    // would be all but one row zeros; each B panel is read once, through every depth block, into
+    // NR accumulators, then C = alpha * acc + beta * C.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowColumns<TK>(GemmArgs g, float[] packB, ReadOnlySpan<int> starts, int width)
+        where TK : struct, IGemmKernel
+    {
+        int k = g.K;
+        ref float a = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(g.A), g.AOff);
+        Span<float> acc = stackalloc float[TK.NR];
+        ref float accRef = ref MemoryMarshal.GetReference(acc);
+        ref float b0 = ref MemoryMarshal.GetArrayDataReference(packB);
+        ref float c0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(g.C), g.COff);
+        foreach (int j0 in starts)
+        {
+            int j1 = Math.Min(g.N, j0 + width);
+            for (int jc = j0 / NC * NC; jc < j1; jc += NC)
+            {
+                int nc = Math.Min(NC, g.N - jc);
+                int p0 = (Math.Max(j0, jc) - jc) / TK.NR;
+                int p1 = (Math.Min(j1, jc + nc) - jc + TK.NR - 1) / TK.NR;
+                for (int jp = p0; jp < p1; jp++)
+                {
+                    acc.Clear();
+                    for (int pc = 0; pc < k; pc += KC)
+                    {
+                        int kc = Math.Min(KC, k - pc);
+                        int bOff = PackedOffset<TK>(k, jc, nc, pc) + jp * TK.NR * kc;
+                        TK.RunRow(kc, ref Unsafe.Add(ref a, pc), ref Unsafe.Add(ref b0, bOff), ref accRef);
+                    }
+
+                    int j = jc + jp * TK.NR;
+                    int live = Math.Min(TK.NR, jc + nc - j);
+                    ref float c = ref Unsafe.Add(ref c0, j);
+                    for (int q = 0; q < live; q++)
+                    {
+                        ref float cq = ref Unsafe.Add(ref c, q);
+                        float v = g.Alpha * Unsafe.Add(ref accRef, q);
+                        cq = g.Beta == 0f ? v : v + g.Beta * cq;
+                    }
+                }
+            }
         }
     }
 
