@@ -9,8 +9,9 @@ namespace Rnn.Core.Cpu;
 /// time in 256-bit vectors: i, f, o = sigmoid, g = tanh, c = f*cPrev + i*g, h = o*tanh(c),
 /// activated gates written back for the backward pass. The TensorPrimitives version takes eight
 /// passes over the same blocks; this one reads and writes each value once. sigmoid(x) =
-/// 1 / (1 + e^-x) and tanh(x) = sign(x) (1 - e^-2|x|) / (1 + e^-2|x|), both on Vector256.Exp;
-/// they differ from TensorPrimitives by a few float ulps (tanh by up to ~1e-7 absolute near 0).
+/// 1 / (1 + e^-x) and tanh(x) = sign(x) (1 - e^-2|x|) / (1 + e^-2|x|), both on
+/// <see cref="VectorMath.Exp"/>; they differ from TensorPrimitives by a few float ulps (tanh by
+/// up to ~1e-7 absolute near 0).
 /// </summary>
 internal static class LstmGateRow
 {
@@ -57,13 +58,13 @@ internal static class LstmGateRow
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Sigmoid(Vector256<float> x) =>
-        Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+        Vector256<float>.One / (Vector256<float>.One + VectorMath.Exp(-x));
 
     // e^-2|x| never overflows, so large |x| gives exactly +-1 and NaN stays NaN.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Tanh(Vector256<float> x)
     {
-        var e = Vector256.Exp(Vector256.Create(-2f) * Vector256.Abs(x));
+        var e = VectorMath.Exp(Vector256.Create(-2f) * Vector256.Abs(x));
         var t = (Vector256<float>.One - e) / (Vector256<float>.One + e);
         var sign = x & Vector256.Create(-0f);
         return t | sign;
