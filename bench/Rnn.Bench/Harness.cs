@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using Rnn.Bench.Cases;
 
 namespace Rnn.Bench;
 
@@ -14,17 +16,18 @@ internal sealed record Timing(IReadOnlyList<string> Names, IReadOnlyList<double>
     IReadOnlyList<double> MedianCpuMs, int Repeats);
 
 /// <summary>
-/// The timing loop. Contenders take turns in phases: a phase is one contender alone, after a
-/// short pause and its own untimed warm-up runs (at least <see cref="WarmMs"/>), timing its share of the repeats back to back.
-/// Every repeat is a block of runs lasting at least <see cref="BlockMs"/>, and its mean per run
-/// is one sample; a contender's figure is the median of its samples. The phases go A B C, then
-/// C B A, so a slow drift of the machine falls on all contenders alike.
-/// Why phases and not runs interleaved one by one: each library leaves worker threads spinning
-/// for a while after its parallel regions (libtorch's OpenMP threads for milliseconds), and a
-/// contender started inside that window shared its cores with them; on the 2-core machine the
-/// interleaved loop measured our sgemm-1024 anywhere from 11 to 24 ms and libtorch's from 12
-/// to 41 ms, each depending on who ran just before. Garbage is not collected between runs: a
-/// steady-state loop pays for its own collections, so ours are inside our times.
+/// The timing loop. Contenders take turns in phases: a phase is one contender alone, after its
+/// own untimed warm-up runs (at least <see cref="WarmMs"/>), timing its share of the repeats
+/// back to back. Every repeat is a block of runs lasting at least <see cref="BlockMs"/>, and
+/// its mean per run is one sample; a contender's figure is the median of its samples. The
+/// phases go A B C, then C B A, so a slow drift of the machine falls on all contenders alike.
+/// Each phase runs in a child process of its own (this program, started with --child), so no
+/// library's idle worker threads share the cores with another's phase: in one process, the
+/// OpenMP threads libtorch had left spinning took half of our second core, and our sgemm-1024
+/// measured 17.6 ms there against 11-13 ms alone, while libtorch stayed at 11.3 ms.
+/// (--in-process keeps the phases in this process, for a quick look.) Garbage is not
+/// collected between runs: a steady-state loop pays for its own collections, so ours are
+/// inside our times.
 /// </summary>
 internal static class Harness
 {
@@ -41,57 +44,121 @@ internal static class Harness
     /// <summary>The shortest timed block of one repeat, in milliseconds.</summary>
     private const double BlockMs = 60;
 
-    public static Timing Measure(IReadOnlyList<Contender> contenders, int warmups, int repeats)
+    private const string ChildTag = "CHILD-SAMPLES";
+
+    public static Timing Measure(BenchContext ctx, string caseName, IReadOnlyList<Contender> contenders)
     {
+        if (ctx.Child is { } child)
+        {
+            // A child times its one contender and reports; the case has nothing else to do here.
+            var mine = contenders.Single(c => c.Name == child);
+            var (ms, cpuMs) = Phase(mine, ctx.Warmups, ctx.ChildRepeats);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{ChildTag} {child} {string.Join(',', ms)} {string.Join(',', cpuMs)}"));
+            Console.Out.Flush();
+            Environment.Exit(0);
+        }
+
         int n = contenders.Count;
-        var block = new int[n];
         var samples = contenders.Select(_ => new List<double>()).ToArray();
         var cpu = contenders.Select(_ => new List<double>()).ToArray();
-        int firstHalf = (repeats + 1) / 2;
+        int firstHalf = (ctx.Repeats + 1) / 2;
         for (int pass = 0; pass < 2; pass++)
         {
-            int share = pass == 0 ? firstHalf : repeats - firstHalf;
+            int share = pass == 0 ? firstHalf : ctx.Repeats - firstHalf;
             for (int k = 0; k < n && share > 0; k++)
             {
                 int who = pass == 0 ? k : n - 1 - k;
-                var c = contenders[who];
-                Settle();
-                double fastest = double.MaxValue;
-                long warmStart = Stopwatch.GetTimestamp();
-                for (int w = 0; w < Math.Max(1, warmups) || Stopwatch.GetElapsedTime(warmStart).TotalMilliseconds < WarmMs; w++)
-                {
-                    long t0 = Stopwatch.GetTimestamp();
-                    c.Run();
-                    fastest = Math.Min(fastest, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                }
-
-                if (block[who] == 0)
-                {
-                    block[who] = (int)Math.Clamp(Math.Ceiling(BlockMs / Math.Max(fastest, 1e-3)), 1, 1000);
-                }
-
-                for (int r = 0; r < share; r++)
-                {
-                    var cpuStart = Environment.CpuUsage.TotalTime;
-                    long start = Stopwatch.GetTimestamp();
-                    for (int b = 0; b < block[who]; b++)
-                    {
-                        c.Run();
-                    }
-
-                    samples[who].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / block[who]);
-                    cpu[who].Add((Environment.CpuUsage.TotalTime - cpuStart).TotalMilliseconds / block[who]);
-                }
+                var (ms, cpuMs) = ctx.Isolate
+                    ? ChildPhase(ctx, caseName, contenders[who].Name, share)
+                    : Phase(contenders[who], ctx.Warmups, share);
+                samples[who].AddRange(ms);
+                cpu[who].AddRange(cpuMs);
             }
         }
 
         return new Timing(contenders.Select(c => c.Name).ToArray(), samples.Select(Median).ToArray(),
-            cpu.Select(Median).ToArray(), repeats);
+            cpu.Select(Median).ToArray(), ctx.Repeats);
+    }
+
+    // One contender alone: warm-up, then `repeats` timed blocks; per-run wall and CPU ms of each.
+    private static (List<double> Ms, List<double> CpuMs) Phase(Contender c, int warmups, int repeats)
+    {
+        Settle();
+        double fastest = double.MaxValue;
+        long warmStart = Stopwatch.GetTimestamp();
+        for (int w = 0; w < Math.Max(1, warmups) || Stopwatch.GetElapsedTime(warmStart).TotalMilliseconds < WarmMs; w++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            c.Run();
+            fastest = Math.Min(fastest, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+
+        int block = (int)Math.Clamp(Math.Ceiling(BlockMs / Math.Max(fastest, 1e-3)), 1, 1000);
+        var ms = new List<double>();
+        var cpuMs = new List<double>();
+        for (int r = 0; r < repeats; r++)
+        {
+            var cpuStart = Environment.CpuUsage.TotalTime;
+            long start = Stopwatch.GetTimestamp();
+            for (int b = 0; b < block; b++)
+            {
+                c.Run();
+            }
+
+            ms.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / block);
+            cpuMs.Add((Environment.CpuUsage.TotalTime - cpuStart).TotalMilliseconds / block);
+        }
+
+        return (ms, cpuMs);
+    }
+
+    // The same phase in a child process: this program with --child, which builds the case with
+    // only that contender's library loaded and prints its samples on one line.
+    private static (List<double> Ms, List<double> CpuMs) ChildPhase(BenchContext ctx, string caseName, string who,
+        int repeats)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("no process path"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--case", caseName, "--child", who, "--child-repeats",
+                     repeats.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (ctx.Quick)
+        {
+            start.ArgumentList.Add("--quick");
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start a child");
+        var errors = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(ChildTag + " ", StringComparison.Ordinal));
+        if (process.ExitCode != 0 || line is null)
+        {
+            throw new InvalidOperationException(
+                $"the child for {who} in {caseName} failed (exit {process.ExitCode}): {errors.Result.Trim()} {output.Trim()}");
+        }
+
+        var parts = line.Trim().Split(' ');
+        static List<double> Parse(string list) =>
+            list.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList();
+        return (Parse(parts[2]), Parse(parts[3]));
     }
 
     /// <summary>Managed bytes allocated by all threads during one run (after the warm-ups).</summary>
     public static long AllocatedBytes(Action run)
     {
+        // Warm first: with phases in child processes, this process has not run the contender
+        // yet, and its first runs fill the array pool.
+        run();
+        run();
         Settle();
         long before = GC.GetTotalAllocatedBytes(precise: true);
         run();

@@ -4,19 +4,25 @@ using Rnn.Bench.Cases;
 using Rnn.Bench.Peers;
 using Rnn.Core;
 
-// Rnn.Core's CPU speed next to TorchSharp and ONNX Runtime, all on the same threads in one
-// process. Usage: Rnn.Bench [--quick] [--case NAME[,NAME...]]. See bench/README.md.
+// Rnn.Core's CPU speed next to TorchSharp and ONNX Runtime, all on the same threads, each timed
+// in a child process of its own. Usage: Rnn.Bench [--quick] [--in-process] [--case NAME[,NAME...]].
+// See bench/README.md. (--child NAME --child-repeats N is how the parent starts a child.)
 const int threads = 2;
 bool quick = args.Contains("--quick");
+bool inProcess = args.Contains("--in-process");
 var only = CaseFilter(args);
+string? child = Value(args, "--child");
+int childRepeats = int.TryParse(Value(args, "--child-repeats"), NumberStyles.Integer, CultureInfo.InvariantCulture,
+    out var cr) ? cr : 0;
 var all = new[]
 {
     "sgemm-1024", "sgemm-rnn", "lstm-train", "lstm-infer", "gru-train", "gru-infer", "lstm-latency", "convlstm",
 };
 var unknown = only?.Except(all).ToArray() ?? Array.Empty<string>();
-if (unknown.Length > 0 || args.Except(new[] { "--quick", "--case" }).Any(a => a.StartsWith("--")))
+var flags = new[] { "--quick", "--in-process", "--case", "--child", "--child-repeats" };
+if (unknown.Length > 0 || args.Except(flags).Any(a => a.StartsWith("--")) || (child is not null && only?.Length != 1))
 {
-    Console.Error.WriteLine($"usage: Rnn.Bench [--quick] [--case NAME,...]; cases: {string.Join(", ", all)}" +
+    Console.Error.WriteLine($"usage: Rnn.Bench [--quick] [--in-process] [--case NAME,...]; cases: {string.Join(", ", all)}" +
         (unknown.Length > 0 ? $"; unknown case '{string.Join(", ", unknown)}'" : ""));
     return 2;
 }
@@ -25,7 +31,17 @@ var backend = new CpuBackend(threads);
 Backends.Default = backend;
 var machine = Machine.Detect(backend.Simd);
 string loadStart = Machine.LoadAverage();
-string? torchFailure = TorchPeer.Failure(threads);
+
+// A child loads only its own contender's library.
+string? torchFailure = child is null || child == TorchPeer.Name ? TorchPeer.Failure(threads) : "not loaded in this child";
+if (child is not null)
+{
+    var childCtx = new BenchContext(backend, machine, threads, quick, torchFailure, child, childRepeats, Isolate: false);
+    Cases(childCtx).Single(c => c.Name == only![0]).Run();
+    Console.Error.WriteLine($"the case never timed contender '{child}'");
+    return 3;
+}
+
 Console.WriteLine($"Rnn.Bench {(quick ? "--quick " : "")}on {machine.Model}, {machine.Cores} cores, " +
     string.Create(CultureInfo.InvariantCulture, $"{machine.Ghz:0.###} GHz, {CpuFeatures.Describe(backend.Simd)}"));
 Console.WriteLine($"load average at start: {loadStart}");
@@ -35,26 +51,20 @@ Console.WriteLine(torchFailure is null
     : $"peer: TorchSharp unavailable: {torchFailure}");
 Console.WriteLine($"peer: ONNX Runtime {OrtRecurrent.Version}, intra-op threads {threads}, inter-op 1");
 Console.WriteLine($"FMA peak: {machine.PeakFormula(threads)}");
-Console.WriteLine($"repeats: {(quick ? 3 : 7)} timed runs per contender after {(quick ? 1 : 2)} warm-up(s), " +
-    "interleaved; figures are medians");
+FmaProbe.Gflops(threads, backend.Simd, 200);   // warm-up: JIT and clock ramp
+double measuredPeak = FmaProbe.Gflops(threads, backend.Simd);
+double measuredCorePeak = FmaProbe.Gflops(1, backend.Simd);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"measured FMA peak: {measuredPeak:0.0} GFLOP/s on {threads} threads, {measuredCorePeak:0.0} on 1") +
+    " (12 independent register-only FMA chains a thread for 0.3 s: the clock the cores really ran)");
+Console.WriteLine($"repeats: {(quick ? 3 : 7)} timed blocks of >= 60 ms per contender after >= 1 s of warm-up, " +
+    $"in phases A B C then C B A, {(inProcess ? "all in this process" : "each phase in a child process")}; " +
+    "figures are medians");
 
-var ctx = new BenchContext(backend, machine, threads, quick, torchFailure);
-var big = (Batch: 64, Time: 100, Input: 256, Hidden: 512);
-var cases = new (string Name, Func<CaseResult> Run)[]
-{
-    ("sgemm-1024", () => SgemmCase.Run(ctx, "sgemm-1024", 1024, 1024, 1024)),
-    ("sgemm-rnn", () => SgemmCase.Run(ctx, "sgemm-rnn", 64, 2048, 768)),
-    ("lstm-train", () => RecurrentCase.Run(ctx, "lstm-train", Shape(CellKind.Lstm, big), train: true, withOrt: false)),
-    ("lstm-infer", () => RecurrentCase.Run(ctx, "lstm-infer", Shape(CellKind.Lstm, big), train: false, withOrt: true)),
-    ("gru-train", () => RecurrentCase.Run(ctx, "gru-train", Shape(CellKind.Gru, big), train: true, withOrt: false)),
-    ("gru-infer", () => RecurrentCase.Run(ctx, "gru-infer", Shape(CellKind.Gru, big), train: false, withOrt: false)),
-    ("lstm-latency", () => RecurrentCase.Run(ctx, "lstm-latency",
-        new RecurrentShape(CellKind.Lstm, 1, 200, 256, 256), train: false, withOrt: false)),
-    ("convlstm", () => ConvLstmCase.Run(ctx)),
-};
-
+var ctx = new BenchContext(backend, machine, threads, quick, torchFailure, Isolate: !inProcess,
+    MeasuredPeak: measuredPeak, MeasuredCorePeak: measuredCorePeak);
 var results = new List<CaseResult>();
-foreach (var (name, run) in cases.Where(c => only is null || only.Contains(c.Name)))
+foreach (var (name, run) in Cases(ctx).Where(c => only is null || only.Contains(c.Name)))
 {
     var result = run();
     results.Add(result);
@@ -74,6 +84,29 @@ foreach (var row in results.SelectMany(r => r.TableRows()))
 Console.WriteLine();
 Console.WriteLine($"load average at end: {Machine.LoadAverage()}");
 return 0;
+
+static (string Name, Func<CaseResult> Run)[] Cases(BenchContext ctx)
+{
+    var big = (Batch: 64, Time: 100, Input: 256, Hidden: 512);
+    return new (string Name, Func<CaseResult> Run)[]
+    {
+        ("sgemm-1024", () => SgemmCase.Run(ctx, "sgemm-1024", 1024, 1024, 1024)),
+        ("sgemm-rnn", () => SgemmCase.Run(ctx, "sgemm-rnn", 64, 2048, 768)),
+        ("lstm-train", () => RecurrentCase.Run(ctx, "lstm-train", Shape(CellKind.Lstm, big), train: true, withOrt: false)),
+        ("lstm-infer", () => RecurrentCase.Run(ctx, "lstm-infer", Shape(CellKind.Lstm, big), train: false, withOrt: true)),
+        ("gru-train", () => RecurrentCase.Run(ctx, "gru-train", Shape(CellKind.Gru, big), train: true, withOrt: false)),
+        ("gru-infer", () => RecurrentCase.Run(ctx, "gru-infer", Shape(CellKind.Gru, big), train: false, withOrt: false)),
+        ("lstm-latency", () => RecurrentCase.Run(ctx, "lstm-latency",
+            new RecurrentShape(CellKind.Lstm, 1, 200, 256, 256), train: false, withOrt: false)),
+        ("convlstm", () => ConvLstmCase.Run(ctx)),
+    };
+}
+
+static string? Value(string[] args, string flag)
+{
+    int i = Array.IndexOf(args, flag);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
 
 static RecurrentShape Shape(CellKind kind, (int Batch, int Time, int Input, int Hidden) s) =>
     new(kind, s.Batch, s.Time, s.Input, s.Hidden);

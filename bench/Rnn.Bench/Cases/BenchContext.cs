@@ -2,9 +2,17 @@ using Rnn.Core;
 
 namespace Rnn.Bench.Cases;
 
-/// <summary>What every case needs: our backend, the machine, the thread count and the repeats.</summary>
-internal sealed record BenchContext(CpuBackend Backend, Machine Machine, int Threads, bool Quick, string? TorchFailure)
+/// <summary>
+/// What every case needs: our backend, the machine, the thread count and the repeats. Child is
+/// the one contender a child process times (null in the parent); Isolate makes the parent time
+/// every contender in child processes (see <see cref="Harness"/>).
+/// </summary>
+internal sealed record BenchContext(CpuBackend Backend, Machine Machine, int Threads, bool Quick, string? TorchFailure,
+    string? Child = null, int ChildRepeats = 0, bool Isolate = true, double MeasuredPeak = 0, double MeasuredCorePeak = 0)
 {
+    /// <summary>True when this process needs the named contender built: the parent builds all.</summary>
+    public bool Wants(string contender) => Child is null || Child == contender;
+
     /// <summary>Untimed runs of each contender before timing (JIT, caches, thread pools).</summary>
     public int Warmups => Quick ? 1 : 2;
 

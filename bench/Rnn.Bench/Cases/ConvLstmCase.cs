@@ -32,7 +32,7 @@ internal static class ConvLstmCase
             layer.ZeroGrad();
         }
 
-        var timing = Harness.Measure(new[] { new Contender("ours", Step) }, ctx.Warmups, ctx.Repeats);
+        var timing = Harness.Measure(ctx, "convlstm", new[] { new Contender("ours", Step) });
         long bytes = Harness.AllocatedBytes(Step);
 
         // Per step: both convolutions as GEMMs, 2 * batch * H*W * 4F * (Cin + F) * k*k; x3 for training.

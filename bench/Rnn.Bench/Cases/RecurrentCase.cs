@@ -41,7 +41,7 @@ internal static class RecurrentCase
         }
 
         OrtRecurrent? ort = null;
-        if (withOrt)
+        if (withOrt && ctx.Wants(OrtRecurrent.Name))
         {
             var weights = shape.Kind == CellKind.Lstm
                 ? OnnxRecurrentLayout.FromCells(OnnxDirection.Forward, (LstmCell)cell)
@@ -50,7 +50,7 @@ internal static class RecurrentCase
             contenders.Add(new(OrtRecurrent.Name, ort.Run));
         }
 
-        var timing = Harness.Measure(contenders, ctx.Warmups, ctx.Repeats);
+        var timing = Harness.Measure(ctx, name, contenders);
         long bytes = Harness.AllocatedBytes(ours);
         long loop = LoopBytesPerStep(shape, layer, be, train);
         torchRun?.Dispose();

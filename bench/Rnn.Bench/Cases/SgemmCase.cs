@@ -45,19 +45,20 @@ internal static class SgemmCase
             }));
         }
 
-        var timing = Harness.Measure(contenders, ctx.Warmups, ctx.Repeats);
+        var timing = Harness.Measure(ctx, name, contenders);
         ta?.Dispose();
         tb?.Dispose();
         double ours = timing.MedianMs[0] / calls;
         double peak = ctx.Machine.PeakGflops(ctx.Threads);
-        double corePeak = ctx.Machine.PeakGflops(1);
-        string notes = Describe("ours", flops, ours, peak) + PerCpu(flops, timing.MedianCpuMs[0] / calls, corePeak);
+        double measured = ctx.MeasuredPeak, measuredCore = ctx.MeasuredCorePeak;
+        string notes = Describe("ours", flops, ours, peak, measured)
+            + PerCpu(flops, timing.MedianCpuMs[0] / calls, measuredCore);
         var peers = new List<PeerFigure>();
         if (ctx.TorchFailure is null)
         {
             double theirs = timing.MedianMs[1] / calls;
-            notes += "; " + Describe("torch", flops, theirs, peak)
-                + PerCpu(flops, timing.MedianCpuMs[1] / calls, corePeak);
+            notes += "; " + Describe("torch", flops, theirs, peak, measured)
+                + PerCpu(flops, timing.MedianCpuMs[1] / calls, measuredCore);
             peers.Add(new PeerFigure(TorchPeer.Name, theirs));
         }
         else
@@ -68,19 +69,21 @@ internal static class SgemmCase
         return new CaseResult(name, ours, peers, notes);
     }
 
-    // GFLOP per CPU-second against one core's peak: the kernel's efficiency while it runs,
-    // whatever share of the cores the other processes on the machine leave it.
+    // GFLOP per CPU-second against one core's measured peak: the kernel's efficiency while it
+    // runs, whatever share of the cores the other processes on the machine leave it.
     private static string PerCpu(double flops, double cpuMs, double corePeak)
     {
         double gflops = flops / (cpuMs * 1e6);
         return string.Create(CultureInfo.InvariantCulture,
-            $" wall, {gflops:0.0} GFLOP per CPU-second = {100 * gflops / corePeak:0.0}% of one core's peak");
+            $", {gflops:0.0} GFLOP per CPU-second = {100 * gflops / corePeak:0.0}% of one core's measured peak");
     }
 
-    private static string Describe(string who, double flops, double ms, double peak)
+    // Wall-clock GFLOP/s against the nominal peak (base clock) and the measured one (FmaProbe).
+    private static string Describe(string who, double flops, double ms, double peak, double measured)
     {
         double gflops = flops / (ms * 1e6);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{who} {gflops:0.0} GFLOP/s = {100 * gflops / peak:0.0}% of FMA peak");
+            $"{who} {gflops:0.0} GFLOP/s = {100 * gflops / measured:0.0}% of the measured FMA peak " +
+            $"({100 * gflops / peak:0.0}% of the nominal one)");
     }
 }
