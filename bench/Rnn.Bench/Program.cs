@@ -51,12 +51,12 @@ Console.WriteLine(torchFailure is null
     : $"peer: TorchSharp unavailable: {torchFailure}");
 Console.WriteLine($"peer: ONNX Runtime {OrtRecurrent.Version}, intra-op threads {threads}, inter-op 1");
 Console.WriteLine($"FMA peak: {machine.PeakFormula(threads)}");
-FmaProbe.Gflops(threads, backend.Simd, 200);   // warm-up: JIT and clock ramp
+FmaProbe.Gflops(threads, backend.Simd, 100);   // warm-up: JIT and clock ramp
 double measuredPeak = FmaProbe.Gflops(threads, backend.Simd);
 double measuredCorePeak = FmaProbe.Gflops(1, backend.Simd);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"measured FMA peak: {measuredPeak:0.0} GFLOP/s on {threads} threads, {measuredCorePeak:0.0} on 1") +
-    " (12 independent register-only FMA chains a thread for 0.3 s: the clock the cores really ran)");
+    " (12 independent register-only FMA chains a thread, 0.3 s, best of 3: the clock the cores really ran)");
 Console.WriteLine($"repeats: {(quick ? 3 : 7)} timed blocks of >= 60 ms per contender after >= 1 s of warm-up, " +
     $"in phases A B C then C B A, {(inProcess ? "all in this process" : "each phase in a child process")}; " +
     "figures are medians");
