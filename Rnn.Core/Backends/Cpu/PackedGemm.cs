@@ -27,6 +27,9 @@ internal static class PackedGemm
     // Columns of C per outer block, bounding the packed B buffer to KC*NC floats (2 MiB).
     private const int NC = 2048;
 
+    // The most floats a few-row GEMM packs op(B) into at once (16 MiB); larger ones pack per block.
+    private const long MaxWholePack = 4L << 20;
+
     // Below this many multiply-adds a GEMM runs on the calling thread: fork/join costs more.
     private const long ParallelThreshold = 48L * 48 * 48;
 
@@ -221,12 +224,37 @@ internal static class PackedGemm
         }
 
         var plan = TaskPlan.Create<TK>(g.M, Math.Min(NC, g.N), threads);
+        float[]? whole = null;
+        if (packed is null && threads > 1 && g.M <= TK.MC && (long)g.K * RoundUp(g.N, TK.NR) <= MaxWholePack)
+        {
+            // Few rows: pack all of op(B) in one parallel round, then multiply as if prepacked,
+            // two fork/joins in all instead of two per depth block.
+            whole = ArrayPool<float>.Shared.Rent(RoundUp(g.N, TK.NR) * g.K);
+            PackTasks<TK>.Execute(g, whole, threads);
+        }
+
+        try
+        {
+            RunColumnBlocks<TK>(g, plan, threads, packed?.Data ?? whole);
+        }
+        finally
+        {
+            if (whole is not null)
+            {
+                ArrayPool<float>.Shared.Return(whole);
+            }
+        }
+    }
+
+    private static void RunColumnBlocks<TK>(GemmArgs g, TaskPlan plan, int threads, float[]? packedB)
+        where TK : struct, IGemmKernel
+    {
         for (int jc = 0; jc < g.N; jc += NC)
         {
             int nc = Math.Min(NC, g.N - jc);
-            if (packed is not null)
+            if (packedB is not null)
             {
-                PrepackedTasks<TK>.Execute(g, jc, nc, plan, threads, packed.Data);
+                PrepackedTasks<TK>.Execute(g, jc, nc, plan, threads, packedB);
                 continue;
             }
 
@@ -289,6 +317,44 @@ internal static class PackedGemm
             {
                 var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), pc == 0 ? g.Beta : 1f);
                 RunTask<TK>(g, blk, plan, packB, PackedOffset<TK>(g.K, jc, nc, pc), p0, p1, i0, i1);
+            }
+        }
+    }
+
+    // All of op(B) packed as PackAll lays it out, panels split over the tasks in every block.
+    private sealed class PackTasks<TK> : IForkJoinBody
+        where TK : struct, IGemmKernel
+    {
+        [ThreadStatic]
+        private static PackTasks<TK>? cached;
+
+        private GemmArgs g;
+        private float[] data = Array.Empty<float>();
+        private int tasks;
+
+        public static void Execute(GemmArgs g, float[] data, int threads)
+        {
+            var t = cached ?? new PackTasks<TK>();
+            cached = null;
+            (t.g, t.data) = (g, data);
+            t.tasks = Math.Max(1, Math.Min(2 * threads, (Math.Min(NC, g.N) + TK.NR - 1) / TK.NR));
+            ForkJoin.Run(t, t.tasks, threads);
+            (t.g, t.data) = (default, Array.Empty<float>());
+            cached = t;
+        }
+
+        public void Run(int task)
+        {
+            for (int jc = 0; jc < g.N; jc += NC)
+            {
+                int nc = Math.Min(NC, g.N - jc);
+                int panels = (nc + TK.NR - 1) / TK.NR;
+                int p0 = panels * task / tasks, p1 = panels * (task + 1) / tasks;
+                for (int pc = 0; pc < g.K; pc += KC)
+                {
+                    var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), 1f);
+                    PackB<TK>(g, blk, data, PackedOffset<TK>(g.K, jc, nc, pc), p0, p1);
+                }
             }
         }
     }
