@@ -280,6 +280,8 @@ internal static class PackedGemm
         private int jc, nc, panels;
         private TaskPlan plan;
         private float[] packB = Array.Empty<float>();
+        private float[]? sharedA;   // all of op(A) packed once, when every task takes every row
+        private bool packing;
 
         public static void Execute(GemmArgs g, int jc, int nc, TaskPlan plan, int threads, float[] packB)
         {
@@ -290,6 +292,25 @@ internal static class PackedGemm
             if (threads == 1)
             {
                 t.Range(0, t.panels, 0, g.M);
+            }
+            else if (plan.RowBlocks == 1 && plan.ColChunks > 1 && g.M <= TK.MC)
+            {
+                // Few rows, columns split: every task would pack the same rows of A for every
+                // depth block; pack them once, one depth block a task, then multiply.
+                int depthBlocks = (g.K + KC - 1) / KC;
+                t.sharedA = ArrayPool<float>.Shared.Rent(RoundUp(g.M, TK.MR) * g.K);
+                try
+                {
+                    t.packing = true;
+                    ForkJoin.Run(t, depthBlocks, threads);
+                    t.packing = false;
+                    ForkJoin.Run(t, plan.ColChunks, threads);
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(t.sharedA);
+                    (t.sharedA, t.packing) = (null, false);
+                }
             }
             else
             {
@@ -302,12 +323,34 @@ internal static class PackedGemm
 
         public void Run(int task)
         {
+            if (packing)
+            {
+                int pc = task * KC;
+                var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), 1f);
+                PackA<TK>(g, blk, sharedA!, 0, g.M, RoundUp(g.M, TK.MR) * pc);
+                return;
+            }
+
             int p0 = Math.Min(panels, task % plan.ColChunks * plan.PanelsPerChunk);
             int p1 = Math.Min(panels, p0 + plan.PanelsPerChunk);
             int i0 = task / plan.ColChunks * plan.RowsPerBlock;
-            if (p0 < p1)
+            if (p0 >= p1)
+            {
+                return;
+            }
+
+            if (sharedA is null)
             {
                 Range(p0, p1, i0, Math.Min(g.M, i0 + plan.RowsPerBlock));
+                return;
+            }
+
+            Span<float> tile = stackalloc float[TK.MR * TK.NR];
+            for (int pc = 0; pc < g.K; pc += KC)
+            {
+                var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), pc == 0 ? g.Beta : 1f);
+                Multiply<TK>(g, blk, sharedA, packB, PackedOffset<TK>(g.K, jc, nc, pc), 0, g.M, p0, p1, tile,
+                    RoundUp(g.M, TK.MR) * pc);
             }
         }
 
@@ -455,10 +498,10 @@ internal static class PackedGemm
     // The macro-kernel: B panel outer (stays in L1), A panels inner (stream from L2).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply<TK>(GemmArgs g, Block blk, float[] packA, float[] packB, int bOff,
-        int ic, int rows, int p0, int p1, Span<float> tile)
+        int ic, int rows, int p0, int p1, Span<float> tile, int aOff = 0)
         where TK : struct, IGemmKernel
     {
-        ref float a0 = ref MemoryMarshal.GetArrayDataReference(packA);
+        ref float a0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(packA), aOff);
         ref float b0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(packB), bOff);
         ref float c0 = ref MemoryMarshal.GetArrayDataReference(g.C);
         ref float t0 = ref MemoryMarshal.GetReference(tile);
@@ -503,13 +546,13 @@ internal static class PackedGemm
 
     // packA[ip][p][r] = alpha * op(A)[ic + ip*MR + r, pc + p], rows past the edge zero.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackA<TK>(GemmArgs g, Block blk, float[] packA, int ic, int rows)
+    private static void PackA<TK>(GemmArgs g, Block blk, float[] packA, int ic, int rows, int aOff = 0)
         where TK : struct, IGemmKernel
     {
         int mr = TK.MR;
         int kc = blk.Kc;
         ref float src0 = ref MemoryMarshal.GetArrayDataReference(g.A);
-        ref float dst0 = ref MemoryMarshal.GetArrayDataReference(packA);
+        ref float dst0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(packA), aOff);
         for (int ip = 0; ip * mr < rows; ip++)
         {
             ref float dst = ref Unsafe.Add(ref dst0, ip * mr * kc);
