@@ -1,3 +1,4 @@
+using System.Buffers;
 using Rnn.Core.Cpu;
 
 namespace Rnn.Core;
@@ -77,8 +78,31 @@ public sealed partial class CpuBackend
         int groups = step.Hidden / PackedGemm.PanelWidth(Simd);
         long work = (long)step.Batch * step.Gates * step.Hidden * step.Hidden;
         step.Tasks = Threads == 1 || work < 48L * 48 * 48 ? 1 : Math.Min(groups, 2 * Threads);
-        ForkJoin.Run(step, step.Tasks, Threads);
-        step.Return();
+        int shared = step.Tasks > 1 ? PackedGemm.SharedALength(Simd, step.Args) : 0;
+        if (shared > 0)
+        {
+            // Every task multiplies all rows of h_{t-1}: pack them once, a depth block a task,
+            // instead of once in every task.
+            step.PackedA = ArrayPool<float>.Shared.Rent(shared);
+            step.Packing = true;
+            ForkJoin.Run(step, PackedGemm.DepthBlocks(step.Args.K), Threads);
+            step.Packing = false;
+        }
+
+        try
+        {
+            ForkJoin.Run(step, step.Tasks, Threads);
+        }
+        finally
+        {
+            if (step.PackedA is { } a)
+            {
+                ArrayPool<float>.Shared.Return(a);
+                step.PackedA = null;
+            }
+
+            step.Return();
+        }
     }
 
     // The arguments of one fused step, reused per thread so a step allocates nothing. LSTM:
@@ -92,6 +116,8 @@ public sealed partial class CpuBackend
         public PackedB? Packed;
         public CpuSimd Simd;
         public int Batch, Hidden, Gates, Tasks;
+        public float[]? PackedA;   // all rows of h_{t-1} packed once for every task, or null
+        public bool Packing;       // this round packs PackedA, one depth block a task
         public Tensor? A, B, C, D, E, Mask;
         public int AOffset, BOffset, COffset, DOffset, EOffset, MaskOffset;
 
@@ -110,13 +136,19 @@ public sealed partial class CpuBackend
 
         public void Run(int task)
         {
+            if (Packing)
+            {
+                PackedGemm.PackSharedA(Simd, Args, PackedA!, task);
+                return;
+            }
+
             int width = PackedGemm.PanelWidth(Simd);
             int groups = Hidden / width;
             int u0 = groups * task / Tasks * width;
             int u1 = groups * (task + 1) / Tasks * width;
             int h = Hidden;
             Span<int> starts = stackalloc int[] { u0, h + u0, 2 * h + u0, 3 * h + u0 };
-            PackedGemm.RunColumns(Simd, Args, Packed!, starts[..Gates], u1 - u0);
+            PackedGemm.RunColumns(Simd, Args, Packed!, starts[..Gates], u1 - u0, PackedA);
             if (Gates == 4)
             {
                 LstmGatesForwardUnits(Simd != CpuSimd.Scalar, u0, u1, Batch, h, A!, AOffset, B!, BOffset, C!, COffset,

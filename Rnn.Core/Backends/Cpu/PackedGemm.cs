@@ -71,25 +71,89 @@ internal static class PackedGemm
     /// Each block of A rows is packed once for all the ranges. Parallel callers give each thread
     /// its own ranges: a fused recurrent step gives a task the same hidden units in every gate.
     /// </summary>
-    public static void RunColumns(CpuSimd simd, in GemmArgs g, PackedB packed, ReadOnlySpan<int> starts, int width)
+    public static void RunColumns(CpuSimd simd, in GemmArgs g, PackedB packed, ReadOnlySpan<int> starts, int width,
+        float[]? packedA = null)
     {
         switch (simd)
         {
-            case CpuSimd.Avx512: RunColumns<Avx512Kernel>(g, packed.Data, starts, width); break;
-            case CpuSimd.Avx2: RunColumns<Avx2Kernel>(g, packed.Data, starts, width); break;
-            default: RunColumns<ScalarKernel>(g, packed.Data, starts, width); break;
+            case CpuSimd.Avx512: RunColumns<Avx512Kernel>(g, packed.Data, starts, width, packedA); break;
+            case CpuSimd.Avx2: RunColumns<Avx2Kernel>(g, packed.Data, starts, width, packedA); break;
+            default: RunColumns<ScalarKernel>(g, packed.Data, starts, width, packedA); break;
         }
+    }
+
+    /// <summary>
+    /// Floats all of op(A) of g takes packed for <see cref="RunColumns"/> to share among tasks,
+    /// or 0 when it cannot be shared (more rows than one row block, or a single row).
+    /// </summary>
+    public static int SharedALength(CpuSimd simd, in GemmArgs g)
+    {
+        var (mr, mc) = simd switch
+        {
+            CpuSimd.Avx512 => (Avx512Kernel.MR, Avx512Kernel.MC),
+            CpuSimd.Avx2 => (Avx2Kernel.MR, Avx2Kernel.MC),
+            _ => (ScalarKernel.MR, ScalarKernel.MC),
+        };
+        return g.M > 1 && g.M <= mc ? RoundUp(g.M, mr) * g.K : 0;
+    }
+
+    /// <summary>The depth blocks op(A) is packed in: one <see cref="PackSharedA"/> call each.</summary>
+    public static int DepthBlocks(int k) => (k + KC - 1) / KC;
+
+    /// <summary>Packs depth block <paramref name="block"/> of op(A) into a buffer of SharedALength floats.</summary>
+    public static void PackSharedA(CpuSimd simd, in GemmArgs g, float[] packedA, int block)
+    {
+        switch (simd)
+        {
+            case CpuSimd.Avx512: PackSharedA<Avx512Kernel>(g, packedA, block); break;
+            case CpuSimd.Avx2: PackSharedA<Avx2Kernel>(g, packedA, block); break;
+            default: PackSharedA<ScalarKernel>(g, packedA, block); break;
+        }
+    }
+
+    private static void PackSharedA<TK>(GemmArgs g, float[] packedA, int block)
+        where TK : struct, IGemmKernel
+    {
+        int pc = block * KC;
+        PackA<TK>(g, new Block(0, 0, pc, Math.Min(KC, g.K - pc), 1f), packedA, 0, g.M, RoundUp(g.M, TK.MR) * pc);
     }
 
     /// <summary>The column width of one packed panel (the micro-kernel's NR) on this instruction set.</summary>
     public static int PanelWidth(CpuSimd simd) => NrOf(simd);
 
-    private static void RunColumns<TK>(GemmArgs g, float[] packB, ReadOnlySpan<int> starts, int width)
+    private static void RunColumns<TK>(GemmArgs g, float[] packB, ReadOnlySpan<int> starts, int width,
+        float[]? packedA)
         where TK : struct, IGemmKernel
     {
         if (g.M == 1 && !g.TransA)
         {
             RowColumns<TK>(g, packB, starts, width);
+            return;
+        }
+
+        if (packedA is not null)
+        {
+            // op(A) packed already (SharedALength), all rows in one block.
+            Span<float> shared = stackalloc float[TK.MR * TK.NR];
+            for (int pc = 0; pc < g.K; pc += KC)
+            {
+                int kc = Math.Min(KC, g.K - pc);
+                float beta = pc == 0 ? g.Beta : 1f;
+                foreach (int j0 in starts)
+                {
+                    int j1 = Math.Min(g.N, j0 + width);
+                    for (int jc = j0 / NC * NC; jc < j1; jc += NC)
+                    {
+                        int nc = Math.Min(NC, g.N - jc);
+                        int p0 = (Math.Max(j0, jc) - jc) / TK.NR;
+                        int p1 = (Math.Min(j1, jc + nc) - jc + TK.NR - 1) / TK.NR;
+                        var blk = new Block(jc, nc, pc, kc, beta);
+                        Multiply<TK>(g, blk, packedA, packB, PackedOffset<TK>(g.K, jc, nc, pc), 0, g.M, p0, p1, shared,
+                            RoundUp(g.M, TK.MR) * pc);
+                    }
+                }
+            }
+
             return;
         }
 
