@@ -55,32 +55,32 @@ internal static class FmaProbe
     {
         var acc = new Vector256<float>[12];
         Array.Fill(acc, Vector256<float>.One);
-        long iterations = 0;
-        long end = Stopwatch.GetTimestamp() + Stopwatch.Frequency * milliseconds / 1000;
-        while (Stopwatch.GetTimestamp() < end)
-        {
-            Chains(acc, 10_000);
-            iterations += 10_000;
-        }
-
+        double flops = Run(milliseconds, n => Chains(acc, n), 12.0 * 8 * 2);
         Sink = acc.Aggregate((x, y) => x + y).GetElement(0);
-        return iterations * 12.0 * 8 * 2;
+        return flops;
     }
 
     private static double Run512(int milliseconds)
     {
         var acc = new Vector512<float>[12];
         Array.Fill(acc, Vector512<float>.One);
+        double flops = Run(milliseconds, n => Chains(acc, n), 12.0 * 16 * 2);
+        Sink = acc.Aggregate((x, y) => x + y).GetElement(0);
+        return flops;
+    }
+
+    // Calls chains(10 000) until the time is up; the flops done.
+    private static double Run(int milliseconds, Action<int> chains, double flopsPerIteration)
+    {
         long iterations = 0;
         long end = Stopwatch.GetTimestamp() + Stopwatch.Frequency * milliseconds / 1000;
         while (Stopwatch.GetTimestamp() < end)
         {
-            Chains(acc, 10_000);
+            chains(10_000);
             iterations += 10_000;
         }
 
-        Sink = acc.Aggregate((x, y) => x + y).GetElement(0);
-        return iterations * 12.0 * 16 * 2;
+        return iterations * flopsPerIteration;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]

@@ -137,21 +137,7 @@ internal static class PackedGemm
             Span<float> shared = stackalloc float[TK.MR * TK.NR];
             for (int pc = 0; pc < g.K; pc += KC)
             {
-                int kc = Math.Min(KC, g.K - pc);
-                float beta = pc == 0 ? g.Beta : 1f;
-                foreach (int j0 in starts)
-                {
-                    int j1 = Math.Min(g.N, j0 + width);
-                    for (int jc = j0 / NC * NC; jc < j1; jc += NC)
-                    {
-                        int nc = Math.Min(NC, g.N - jc);
-                        int p0 = (Math.Max(j0, jc) - jc) / TK.NR;
-                        int p1 = (Math.Min(j1, jc + nc) - jc + TK.NR - 1) / TK.NR;
-                        var blk = new Block(jc, nc, pc, kc, beta);
-                        Multiply<TK>(g, blk, packedA, packB, PackedOffset<TK>(g.K, jc, nc, pc), 0, g.M, p0, p1, shared,
-                            RoundUp(g.M, TK.MR) * pc);
-                    }
-                }
+                MultiplyColumns<TK>(g, pc, packedA, RoundUp(g.M, TK.MR) * pc, 0, g.M, packB, starts, width, shared);
             }
 
             return;
@@ -164,25 +150,11 @@ internal static class PackedGemm
         {
             for (int pc = 0; pc < g.K; pc += KC)
             {
-                int kc = Math.Min(KC, g.K - pc);
-                float beta = pc == 0 ? g.Beta : 1f;
                 for (int ic = 0; ic < g.M; ic += TK.MC)
                 {
                     int rows = Math.Min(TK.MC, g.M - ic);
-                    PackA<TK>(g, new Block(0, 0, pc, kc, beta), packA, ic, rows);
-                    foreach (int j0 in starts)
-                    {
-                        int j1 = Math.Min(g.N, j0 + width);
-                        for (int jc = j0 / NC * NC; jc < j1; jc += NC)
-                        {
-                            int nc = Math.Min(NC, g.N - jc);
-                            int p0 = (Math.Max(j0, jc) - jc) / TK.NR;
-                            int p1 = (Math.Min(j1, jc + nc) - jc + TK.NR - 1) / TK.NR;
-                            var blk = new Block(jc, nc, pc, kc, beta);
-                            int bOff = PackedOffset<TK>(g.K, jc, nc, pc);
-                            Multiply<TK>(g, blk, packA, packB, bOff, ic, rows, p0, p1, tile);
-                        }
-                    }
+                    PackA<TK>(g, new Block(0, 0, pc, Math.Min(KC, g.K - pc), 1f), packA, ic, rows);
+                    MultiplyColumns<TK>(g, pc, packA, 0, ic, rows, packB, starts, width, tile);
                 }
             }
         }
@@ -191,6 +163,32 @@ internal static class PackedGemm
             ArrayPool<float>.Shared.Return(packA);
         }
     }
+
+    // Rows [ic, ic + rows) of C over the column ranges of RunColumns for depth block pc, with
+    // those rows of op(A) packed at packA[aOff..].
+    private static void MultiplyColumns<TK>(GemmArgs g, int pc, float[] packA, int aOff, int ic, int rows,
+        float[] packB, ReadOnlySpan<int> starts, int width, Span<float> tile)
+        where TK : struct, IGemmKernel
+    {
+        int kc = Math.Min(KC, g.K - pc);
+        float beta = pc == 0 ? g.Beta : 1f;
+        foreach (int j0 in starts)
+        {
+            int j1 = Math.Min(g.N, j0 + width);
+            for (int jc = j0 / NC * NC; jc < j1; jc += NC)
+            {
+                int nc = Math.Min(NC, g.N - jc);
+                var (p0, p1) = PanelRange<TK>(j0, j1, jc, nc);
+                var blk = new Block(jc, nc, pc, kc, beta);
+                Multiply<TK>(g, blk, packA, packB, PackedOffset<TK>(g.K, jc, nc, pc), ic, rows, p0, p1, tile, aOff);
+            }
+        }
+    }
+
+    // The panels of column block [jc, jc + nc) that columns [j0, j1) touch.
+    private static (int P0, int P1) PanelRange<TK>(int j0, int j1, int jc, int nc)
+        where TK : struct, IGemmKernel =>
+        ((Math.Max(j0, jc) - jc) / TK.NR, (Math.Min(j1, jc + nc) - jc + TK.NR - 1) / TK.NR);
 
     // RunColumns for a single row of A, not transposed (a batch-1 step): no A packing and no MR-row tile, which
     // would be all but one row zeros; each B panel is read once, through every depth block, into
@@ -211,8 +209,7 @@ internal static class PackedGemm
             for (int jc = j0 / NC * NC; jc < j1; jc += NC)
             {
                 int nc = Math.Min(NC, g.N - jc);
-                int p0 = (Math.Max(j0, jc) - jc) / TK.NR;
-                int p1 = (Math.Min(j1, jc + nc) - jc + TK.NR - 1) / TK.NR;
+                var (p0, p1) = PanelRange<TK>(j0, j1, jc, nc);
                 for (int jp = p0; jp < p1; jp++)
                 {
                     acc.Clear();
