@@ -185,6 +185,22 @@ public sealed class CaptionCommandTests
     }
 
     [Test]
+    public void MoreValidationImagesThanTheSplitHasIsOneWarningNamingBothCounts()
+    {
+        using var dir = new TempFolder();
+        var run = TrainTiny(Path.Combine(dir.Path, "m"), "--epochs", "1", "--valid-images", "50");
+        var fits = TrainTiny(Path.Combine(dir.Path, "n"), "--epochs", "1", "--valid-images", "3");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error + run.Out);
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning:", StringComparison.Ordinal)).ToArray();
+        Assert.That(warnings, Has.Length.EqualTo(1), run.Error);
+        Assert.That(warnings[0], Does.StartWith("warning: --valid-images: ").And.Contain("50").And.Contain("8"));
+        Assert.That(run.Out, Does.Contain("1 training, 8 validation images"), "all but one of the 9 held out");
+        Assert.That(fits.ExitCode, Is.EqualTo(ExitCodes.Success), fits.Error + fits.Out);
+        Assert.That(fits.Error, Does.Not.Contain("warning:"));
+    }
+
+    [Test]
     public void MissingResNetFilesAreOneLine()
     {
         using var dir = new TempFolder();
