@@ -170,7 +170,22 @@ public sealed class TrainCommandTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         Assert.That(run.Error, Does.Contain("junk.wav: skipped"));
         Assert.That(run.Out, Does.Contain("skipped 1 of 7 training files that failed to decode")
-            .And.Contain("6 training, 0 validation utterances"));
+            .And.Contain("6 training, 0 validation utterances").And.Contain("(6 recordings, 1 skipped)"));
+    }
+
+    [Test]
+    public void Augmented_counts_leave_out_the_skipped_recordings()
+    {
+        File.WriteAllText(Path.Combine(_temp.Path, "audio", "junk.wav"), "not audio at all");
+        File.AppendAllText(_manifest, "audio/junk.wav\tsix\n");
+
+        var run = Train("--valid-fraction", "0", "--speed-percent", "10");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        // 6 decodable recordings x (as recorded, 0.9x, 1.1x); the 7th row failed to decode.
+        Assert.That(run.Out, Does.Contain("18 training, 0 validation utterances")
+            .And.Contain("(6 recordings with their augmented copies, 1 skipped)"));
+        Assert.That(run.Out, Does.Not.Contain("7 recordings"));
     }
 
     [Test]
