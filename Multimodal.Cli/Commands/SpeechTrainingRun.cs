@@ -79,6 +79,7 @@ public static class SpeechTrainingRun
             Seed = s.Seed,
             CheckpointDirectory = s.CheckpointDirectory,
             Resume = s.Resume,
+            RunSettings = AugmentationSettings(s),
             ReportEverySteps = 1,
         });
 
@@ -148,6 +149,15 @@ public static class SpeechTrainingRun
         return (rows.Where((_, i) => !validSet.Contains(i)).ToArray(), rows.Where((_, i) => validSet.Contains(i))
             .ToArray());
     }
+
+    // The options that change what is trained on but not the weights' shapes, so a checkpoint would
+    // otherwise resume under new values silently; recorded in each checkpoint and checked on resume.
+    private static Dictionary<string, string> AugmentationSettings(TrainSpeechSettings s) => new()
+    {
+        ["--dropout-percent"] = s.DropoutPercent.ToString(CultureInfo.InvariantCulture),
+        ["--speed-percent"] = s.SpeedPercent.ToString(CultureInfo.InvariantCulture),
+        ["--wave"] = s.Wave ? "on" : "off",
+    };
 
     // Extra training versions of one recording (row index, samples at the feature rate); the
     // recording itself is always kept. Null when no augmentation is asked for.
