@@ -137,6 +137,27 @@ public sealed class CaptionCommandTests
     }
 
     [Test]
+    public void ARerunSkipsAFileSpelledAnotherWayAndKeepsTheFirstSpelling()
+    {
+        using var dir = new TempFolder();
+        string good = dir.Sub("good");
+        string image = Path.Combine(good, "x.png");
+        File.Copy(Path.Combine(images, "red1.png"), image);
+        string outFile = Path.Combine(dir.Path, "captions.jsonl");
+        string dotted = Path.Combine(dir.Path, ".", "good", "..", "good", "x.png");
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, image);
+
+        var first = CliRun.Invoke(["caption", image, "--model", model, "--out", outFile]);
+        var again = CliRun.Invoke(["caption", dotted, relative, good, "--model", model, "--out", outFile]);
+
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(again.Error, Does.Contain("0 succeeded, 0 failed, 1 skipped"));
+        var files = File.ReadAllLines(outFile).Select(l => JsonNode.Parse(l)!["file"]!.GetValue<string>());
+        Assert.That(files, Is.EqualTo(new[] { image }), "written as first spelled, once");
+    }
+
+    [Test]
     public void EvalPrintsBleuCiderAndSpeedOnASplit()
     {
         var run = CliRun.Invoke(["eval", "caption", "--model", model, "--images", images, "--captions", captions,
