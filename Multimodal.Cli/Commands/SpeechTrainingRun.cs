@@ -37,8 +37,8 @@ public static class SpeechTrainingRun
         }
 
         var features = new AcousticFeatures { SampleRate = s.SampleRate };
-        var train = Load(context, trainRows, features, "training", TrainingCopies(s));
-        var valid = Load(context, validRows, features, "validation", null);
+        var (train, recordings, skipped) = Load(context, trainRows, features, "training", TrainingCopies(s));
+        var (valid, _, _) = Load(context, validRows, features, "validation", null);
         AcousticVocabulary vocab;
         try
         {
@@ -59,12 +59,14 @@ public static class SpeechTrainingRun
             Dropout = s.DropoutPercent / 100f,
         };
         var model = new AcousticModel(config, new Rng(s.Seed));
-        string copies = train.Count > trainRows.Count
-            ? $" ({trainRows.Count} recordings with their augmented copies)" : "";
+        // Counted after the files that failed to decode are dropped: what really trains.
+        string copies = train.Count > recordings ? " with their augmented copies" : "";
+        string used = copies.Length > 0 || skipped > 0
+            ? $" ({recordings} recordings{copies}{(skipped > 0 ? $", {skipped} skipped" : "")})" : "";
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train speech: {train.Count} training, {valid.Count} validation utterances; {vocab.Count} tokens " +
             $"({(s.CharVocabulary ? "chars" : "words")}); {config.Layers}x{config.Cell} {config.Hidden}, " +
-            $"{model.ParameterCount()} parameters{copies}"));
+            $"{model.ParameterCount()} parameters{used}"));
 
         var trainExamples = train
             .Select(u => new SpeechExample(u.Features, vocab.Encode(ErrorRates.Normalize(u.Transcript)))).ToArray();
@@ -77,6 +79,7 @@ public static class SpeechTrainingRun
             Seed = s.Seed,
             CheckpointDirectory = s.CheckpointDirectory,
             Resume = s.Resume,
+            RunSettings = AugmentationSettings(s),
             ReportEverySteps = 1,
         });
 
@@ -147,6 +150,15 @@ public static class SpeechTrainingRun
             .ToArray());
     }
 
+    // The options that change what is trained on but not the weights' shapes, so a checkpoint would
+    // otherwise resume under new values silently; recorded in each checkpoint and checked on resume.
+    private static Dictionary<string, string> AugmentationSettings(TrainSpeechSettings s) => new()
+    {
+        ["--dropout-percent"] = s.DropoutPercent.ToString(CultureInfo.InvariantCulture),
+        ["--speed-percent"] = s.SpeedPercent.ToString(CultureInfo.InvariantCulture),
+        ["--wave"] = s.Wave ? "on" : "off",
+    };
+
     // Extra training versions of one recording (row index, samples at the feature rate); the
     // recording itself is always kept. Null when no augmentation is asked for.
     private static Func<int, float[], IEnumerable<float[]>>? TrainingCopies(TrainSpeechSettings s)
@@ -168,7 +180,8 @@ public static class SpeechTrainingRun
         });
     }
 
-    private static IReadOnlyList<LoadedUtterance> Load(
+    // The utterances (recordings and their copies), the recordings they came from, and the files skipped.
+    private static (IReadOnlyList<LoadedUtterance> Utterances, int Recordings, int Skipped) Load(
         CliContext context, IReadOnlyList<ManifestEntry> rows, AcousticFeatures features, string what,
         Func<int, float[], IEnumerable<float[]>>? copies)
     {
@@ -217,7 +230,7 @@ public static class SpeechTrainingRun
             throw new CliException(null, $"none of the {rows.Count} {what} files could be decoded");
         }
 
-        return result;
+        return (result, rows.Count - skipped, skipped);
     }
 
     // Word and character error rates of greedy decoding on the validation set.

@@ -39,7 +39,11 @@ public sealed class TrainCommand : ICommandModule
         var vocab = Choice("--vocab", "Output tokens: whole words or characters", "words", "words", "chars");
         var rate = Count("--sample-rate", "Sample rate the audio is resampled to (Hz)", 16000, 1000, 192_000);
         var seed = Count("--seed", "Seed of the split, weights, batch order and masks", 1, 0, int.MaxValue);
-        var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in DIR" };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue from the newest checkpoint in DIR (refused when --dropout-percent, " +
+                "--speed-percent or --wave differ from the checkpoint's)",
+        };
         var speed = Count("--speed-percent",
             "Also train on each utterance played P% slower and P% faster (0: off)", 0, 0, 50);
         var wave = new Option<bool>("--wave")

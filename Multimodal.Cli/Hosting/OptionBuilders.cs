@@ -13,6 +13,24 @@ internal static class OptionBuilders
     public static Option<string?> Text(string name, string description, string helpName, bool required = false) =>
         new(name) { Description = description, HelpName = helpName, Required = required };
 
+    /// <summary>
+    /// A folder option (null when absent). A value naming an existing file is refused as a usage
+    /// error, naming the path; a missing folder is left for the verb to report.
+    /// </summary>
+    public static Option<string?> Folder(string name, string description, bool required = false)
+    {
+        var option = Text(name, description, "dir", required);
+        option.Validators.Add(result =>
+        {
+            var path = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (path is not null && File.Exists(path))
+            {
+                result.AddError($"{name}: '{path}' is a file, not a folder");
+            }
+        });
+        return option;
+    }
+
     /// <summary>An integer option with a default; values outside [min, max] are refused, naming the value.</summary>
     public static Option<int> Count(string name, string description, int fallback, int min, int max)
     {

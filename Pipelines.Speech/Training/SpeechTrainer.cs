@@ -66,6 +66,7 @@ public sealed class SpeechTrainer
             CheckpointDirectory = o.CheckpointDirectory,
             CheckpointEverySteps = o.CheckpointEverySteps,
             Resume = o.Resume,
+            RunSettings = o.RunSettings,
             ReportEverySteps = o.ReportEverySteps,
             SkipNonFiniteSteps = true,
         });

@@ -38,6 +38,12 @@ public sealed record SpeechTrainerOptions
     /// <summary>Continue from the newest checkpoint in <see cref="CheckpointDirectory"/>.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>
+    /// Settings recorded in each checkpoint and checked on resume (see
+    /// <see cref="Rnn.Core.Training.TrainerOptions.RunSettings"/>); null for none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? RunSettings { get; init; }
+
     /// <summary>Also checkpoint every this many steps (0: only at epoch ends).</summary>
     public int CheckpointEverySteps { get; init; }
 

@@ -172,6 +172,11 @@ public sealed class Trainer<TBatch>
             if (latest is { } found)
             {
                 var c = found.Checkpoint;
+                if (t.Options.RunSettings is { } settings)
+                {
+                    c.CheckSettings(settings, found.Path);
+                }
+
                 c.Restore(t.model, t.optimizer, t.rngs);
                 (Step, Epoch, NextBatch) = (c.Step, c.Epoch, c.NextBatch);
                 (epochLossSum, epochLossCount) = (c.EpochLossSum, c.EpochLossCount);
@@ -296,7 +301,7 @@ public sealed class Trainer<TBatch>
             bool boundary = nextBatch == 0;
             var c = TrainingCheckpoint.Capture(
                 t.model, t.optimizer, t.rngs, Step, epoch, nextBatch,
-                boundary ? 0 : epochLossSum, boundary ? 0 : epochLossCount);
+                boundary ? 0 : epochLossSum, boundary ? 0 : epochLossCount, t.Options.RunSettings);
             Report(TrainingEvent.Checkpoint, store.Save(c));
         }
 

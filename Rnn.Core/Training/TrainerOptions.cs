@@ -36,6 +36,14 @@ public sealed record TrainerOptions
     public bool Resume { get; init; }
 
     /// <summary>
+    /// Settings of the run recorded in every checkpoint, by name (say "--speed-percent" = "10"): a
+    /// resume whose value differs from the checkpoint's fails with
+    /// <see cref="InvalidDataException"/> naming the setting and both values. One the checkpoint did
+    /// not record (an older checkpoint) is accepted. Null records none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? RunSettings { get; init; }
+
+    /// <summary>
     /// Report a <see cref="TrainingEvent.Step"/> progress every this many steps (epoch ends always report).
     /// </summary>
     public int ReportEverySteps { get; init; } = 1;

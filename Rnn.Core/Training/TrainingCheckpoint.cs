@@ -14,6 +14,7 @@ public sealed class TrainingCheckpoint
     private const string FormatName = "rnn-core-training-checkpoint";
     private const string WeightPrefix = "model.";
     private const string OptimizerPrefix = "optim.";
+    private const string SettingPrefix = "setting.";
 
     /// <summary>Optimizer steps taken by the trainer.</summary>
     public long Step { get; init; }
@@ -39,10 +40,17 @@ public sealed class TrainingCheckpoint
     /// <summary>Tracked generators by name: state and pending normal sample.</summary>
     public required IReadOnlyDictionary<string, (ulong State, double? PendingNormal)> Rngs { get; init; }
 
-    /// <summary>Captures a model, optimizer and generators.</summary>
+    /// <summary>
+    /// Run settings recorded by name (see <see cref="TrainerOptions.RunSettings"/>); empty for
+    /// checkpoints written without any.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Captures a model, optimizer and generators, and the run settings to record.</summary>
     public static TrainingCheckpoint Capture(
         Module model, IOptimizer optimizer, IReadOnlyDictionary<string, Rng> rngs,
-        long step, int epoch, int nextBatch, double epochLossSum, int epochLossCount) => new()
+        long step, int epoch, int nextBatch, double epochLossSum, int epochLossCount,
+        IReadOnlyDictionary<string, string>? settings = null) => new()
         {
             Step = step,
             Epoch = epoch,
@@ -53,7 +61,29 @@ public sealed class TrainingCheckpoint
                 p => p.Path, p => (p.Parameter.Value.ShapeArray, p.Parameter.Value.ToArray())),
             Optimizer = optimizer.ExportState(),
             Rngs = rngs.ToDictionary(r => r.Key, r => (r.Value.State, r.Value.PendingNormal)),
+            Settings = settings?.ToDictionary() ?? new Dictionary<string, string>(),
         };
+
+    /// <summary>
+    /// Refuses a resume whose settings differ from the recorded ones, naming each setting and both
+    /// values. A setting the checkpoint did not record (written before it was) is accepted.
+    /// </summary>
+    /// <param name="current">This run's settings by name.</param>
+    /// <param name="source">The checkpoint file, for the message.</param>
+    /// <exception cref="InvalidDataException">At least one recorded setting differs.</exception>
+    public void CheckSettings(IReadOnlyDictionary<string, string> current, string source)
+    {
+        var changed = current
+            .Where(s => Settings.TryGetValue(s.Key, out var recorded) && recorded != s.Value)
+            .Select(s => $"{s.Key} is {Settings[s.Key]} in the checkpoint, {s.Value} now")
+            .ToList();
+        if (changed.Count > 0)
+        {
+            throw new InvalidDataException(
+                $"cannot resume from '{source}' with changed settings: {string.Join("; ", changed)} " +
+                "(give the checkpoint's values, or start over without resuming)");
+        }
+    }
 
     /// <summary>
     /// Loads the weights, optimizer state and generators into a run. Every parameter of the
@@ -119,6 +149,11 @@ public sealed class TrainingCheckpoint
             m[$"rng.{name}.pending_normal"] = pending?.ToString("R", CultureInfo.InvariantCulture) ?? "";
         }
 
+        foreach (var (name, value) in Settings)
+        {
+            m[SettingPrefix + name] = value;
+        }
+
         foreach (var (path, (shape, values)) in Weights)
         {
             file.Add(WeightPrefix + path, shape, values);
@@ -174,6 +209,8 @@ public sealed class TrainingCheckpoint
                 file.Tensors.Where(t => t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
                     .ToDictionary(t => t.Name[OptimizerPrefix.Length..], t => t.Values)),
             Rngs = rngs,
+            Settings = m.Where(e => e.Key.StartsWith(SettingPrefix, StringComparison.Ordinal))
+                .ToDictionary(e => e.Key[SettingPrefix.Length..], e => e.Value),
         };
     }
 

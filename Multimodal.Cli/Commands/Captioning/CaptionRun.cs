@@ -28,8 +28,10 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
             }
         }
 
-        var done = writer?.Lines.Select(l => l.File).ToHashSet(StringComparer.Ordinal) ?? [];
-        var todo = inputs.Where(p => !done.Contains(p)).ToArray();
+        // Done is decided on full paths, so "good/x.jpg" and "./good/x.jpg" are one file; the out
+        // file keeps the spelling it was first written with.
+        var done = writer?.Lines.Select(l => FullPath(l.File)).ToHashSet(StringComparer.Ordinal) ?? [];
+        var todo = inputs.Where(p => !done.Contains(FullPath(p))).ToArray();
         int skipped = inputs.Count - todo.Length;
         using var captioner = CaptionModelLocator.Load(CaptionModelLocator.Resolve(modelDir, context.Environment),
             context.Environment, jobs);
@@ -77,5 +79,18 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
         }
 
         return result.ExitCode;
+    }
+
+    // A line read back from an out file may hold an empty or odd path; then it stands for itself.
+    private static string FullPath(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (ArgumentException)
+        {
+            return path;
+        }
     }
 }

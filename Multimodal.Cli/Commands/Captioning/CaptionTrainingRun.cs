@@ -33,6 +33,7 @@ internal static class CaptionTrainingRun
 
         var all = CaptionInputs.OfSplit(CaptionInputs.Read(s.Captions), s.Split ?? "train", s.Captions);
         var (train, valid) = HoldOut(all, s.ValidImages, s.Seed);
+        int held = valid.Count;
         using var encoder = CreateEncoder(s, context.Environment);
         var store = Cache(context, parse, s, encoder, train.Concat(valid).ToArray(), cancellation);
         train = train.Where(i => store.Contains(i.Image)).ToArray();
@@ -40,6 +41,14 @@ internal static class CaptionTrainingRun
         if (train.Count == 0)
         {
             throw new CliException(s.Images, "none of the training images could be read");
+        }
+
+        // Said once the work can go on, so a run that fails above still fails in one line.
+        if (held < s.ValidImages)
+        {
+            context.Environment.Error.WriteLine(ErrorLine.FormatWarning("--valid-images",
+                $"asked for {s.ValidImages} but the split has {all.Count} images; holding out {held} "
+                + "(at least one stays for training)"));
         }
 
         WriteValidationList(s.ValidationList, valid);

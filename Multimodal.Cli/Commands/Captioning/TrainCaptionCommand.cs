@@ -24,8 +24,9 @@ public static class TrainCaptionCommand
         var encoder = Choice("--encoder", "Image encoder", "resnet18", "resnet18", "small-cnn");
         var split = Text("--split", "Train on rows of this split when the file has a split column (default: train)",
             "name");
-        var valid = Count("--valid-images", "Training images held out for validation and early stopping", 300, 0,
-            1_000_000);
+        var valid = Count("--valid-images",
+            "Training images held out for validation and early stopping; more than the split's images less one "
+            + "is capped to that, with a warning", 300, 0, 1_000_000);
         var epochs = Count("--epochs", "Most passes over the training captions", 20, 1, 10_000);
         var batch = Count("--batch", "Captions per batch", 64, 1, 4096);
         var embed = Count("--embed", "Word and image embedding size", 256, 1, 8192);

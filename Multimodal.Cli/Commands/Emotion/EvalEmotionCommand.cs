@@ -22,7 +22,7 @@ public static class EvalEmotionCommand
     public static Command Build(CliContext context)
     {
         var model = ModelOption();
-        var data = Text("--data", "FER-2013-style folder: angry/, disgust/, ... of face images", "dir", true);
+        var data = Folder("--data", "FER-2013-style folder: angry/, disgust/, ... of face images", true);
         var frames = Count("--frames", "Clip length per face (1: the still itself; more: augmented clips)", 1, 1, 64);
         var noMirror = new Option<bool>("--no-mirror")
         {

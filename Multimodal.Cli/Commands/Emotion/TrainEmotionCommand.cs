@@ -20,8 +20,8 @@ public static class TrainEmotionCommand
     public static Command Build(CliContext context)
     {
         var defaults = new EmotionTrainingOptions { DataDirectory = "", OutputDirectory = "" };
-        var data = Text(
-            "--data", "FER-2013-style train folder: angry/, disgust/, ... of 48x48 gray faces", "dir", true);
+        var data = Folder(
+            "--data", "FER-2013-style train folder: angry/, disgust/, ... of 48x48 gray faces", true);
         var outDir = Text("--out", "Model directory to write (checkpoints go to DIR/checkpoints)", "dir", true);
         var epochs = Count("--epochs", "Passes over the training faces", defaults.Epochs, 1, 10_000);
         var batch = Count("--batch", "Clips per batch", defaults.BatchSize, 2, 4096);

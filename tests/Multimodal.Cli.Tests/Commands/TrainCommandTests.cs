@@ -96,6 +96,37 @@ public sealed class TrainCommandTests
             .And.Not.Contain("epoch 1/2"));
     }
 
+    [TestCase("--speed-percent", "10", "--speed-percent", "20", "--speed-percent is 10 in the checkpoint, 20 now")]
+    [TestCase("--dropout-percent", "30", "--dropout-percent", "10",
+        "--dropout-percent is 30 in the checkpoint, 10 now")]
+    [TestCase("--wave", null, "--speed-percent", "0", "--wave is on in the checkpoint, off now")]
+    public void Resume_refuses_a_changed_augmentation_option_naming_both_values(
+        string first, string? firstValue, string second, string secondValue, string expected)
+    {
+        Assert.That(Train(firstValue is null ? [first] : [first, firstValue]).ExitCode, Is.EqualTo(ExitCodes.Success));
+        var weights = File.ReadAllBytes(Path.Combine(_out, "weights.safetensors"));
+
+        var run = Train("--resume", "--epochs", "2", second, secondValue);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        var errors = run.Error.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToArray();
+        Assert.That(errors, Has.Length.EqualTo(1), run.Error);
+        Assert.That(errors[0], Does.Contain("cannot resume from").And.Contain(expected));
+        Assert.That(run.Out, Does.Not.Contain("epoch 2/2"));
+        Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(weights));
+    }
+
+    [Test]
+    public void Resume_with_the_same_augmentation_options_continues()
+    {
+        Assert.That(Train("--speed-percent", "10", "--wave").ExitCode, Is.EqualTo(ExitCodes.Success));
+
+        var run = Train("--resume", "--epochs", "2", "--wave", "--speed-percent", "10");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain("epoch 2/2"));
+    }
+
     [Test]
     public void Chars_vocabulary_has_a_word_separator()
     {
@@ -170,7 +201,22 @@ public sealed class TrainCommandTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         Assert.That(run.Error, Does.Contain("junk.wav: skipped"));
         Assert.That(run.Out, Does.Contain("skipped 1 of 7 training files that failed to decode")
-            .And.Contain("6 training, 0 validation utterances"));
+            .And.Contain("6 training, 0 validation utterances").And.Contain("(6 recordings, 1 skipped)"));
+    }
+
+    [Test]
+    public void Augmented_counts_leave_out_the_skipped_recordings()
+    {
+        File.WriteAllText(Path.Combine(_temp.Path, "audio", "junk.wav"), "not audio at all");
+        File.AppendAllText(_manifest, "audio/junk.wav\tsix\n");
+
+        var run = Train("--valid-fraction", "0", "--speed-percent", "10");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        // 6 decodable recordings x (as recorded, 0.9x, 1.1x); the 7th row failed to decode.
+        Assert.That(run.Out, Does.Contain("18 training, 0 validation utterances")
+            .And.Contain("(6 recordings with their augmented copies, 1 skipped)"));
+        Assert.That(run.Out, Does.Not.Contain("7 recordings"));
     }
 
     [Test]

@@ -45,6 +45,39 @@ public sealed class TrainingCheckpointTests
     }
 
     [Test]
+    public void RecordedSettingsRoundTripAndAChangedOneIsRefusedNamingBothValues()
+    {
+        using var dir = new TempDir();
+        var model = new Dense(3, 2, new Rng(1));
+        var opt = new Sgd(model.NamedParameters(), 0.1f);
+        var recorded = new Dictionary<string, string> { ["--speed-percent"] = "10", ["--wave"] = "on" };
+        var store = new CheckpointStore(dir.Path);
+        store.Save(TrainingCheckpoint.Capture(model, opt, new Dictionary<string, Rng>(), 2, 1, 0, 0, 0, recorded));
+
+        var loaded = store.LoadLatest()!.Value;
+
+        Assert.That(loaded.Checkpoint.Settings, Is.EquivalentTo(recorded));
+        Assert.DoesNotThrow(() => loaded.Checkpoint.CheckSettings(recorded, loaded.Path));
+        var changed = new Dictionary<string, string> { ["--speed-percent"] = "20", ["--wave"] = "on" };
+        var e = Assert.Throws<InvalidDataException>(() => loaded.Checkpoint.CheckSettings(changed, loaded.Path));
+        Assert.That(e!.Message, Does.Contain(loaded.Path).And.Contain("--speed-percent is 10 in the checkpoint, 20 now")
+            .And.Not.Contain("--wave is"));
+    }
+
+    [Test]
+    public void ACheckpointWithoutRecordedSettingsAcceptsAny()
+    {
+        var model = new Dense(3, 2, new Rng(1));
+        var c = TrainingCheckpoint.Capture(
+            model, new Sgd(model.NamedParameters(), 0.1f), new Dictionary<string, Rng>(), 1, 0, 1, 0, 0);
+        var file = c.ToFile();
+        var back = TrainingCheckpoint.FromFile(file, "old.safetensors");
+
+        Assert.That(back.Settings, Is.Empty);
+        Assert.DoesNotThrow(() => back.CheckSettings(new Dictionary<string, string> { ["--wave"] = "on" }, "old"));
+    }
+
+    [Test]
     public void RestoreReportsEveryMismatchAtOnce()
     {
         var model = new Dense(3, 2, new Rng(1));

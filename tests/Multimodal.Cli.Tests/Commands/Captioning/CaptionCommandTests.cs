@@ -137,6 +137,27 @@ public sealed class CaptionCommandTests
     }
 
     [Test]
+    public void ARerunSkipsAFileSpelledAnotherWayAndKeepsTheFirstSpelling()
+    {
+        using var dir = new TempFolder();
+        string good = dir.Sub("good");
+        string image = Path.Combine(good, "x.png");
+        File.Copy(Path.Combine(images, "red1.png"), image);
+        string outFile = Path.Combine(dir.Path, "captions.jsonl");
+        string dotted = Path.Combine(dir.Path, ".", "good", "..", "good", "x.png");
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, image);
+
+        var first = CliRun.Invoke(["caption", image, "--model", model, "--out", outFile]);
+        var again = CliRun.Invoke(["caption", dotted, relative, good, "--model", model, "--out", outFile]);
+
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(again.Error, Does.Contain("0 succeeded, 0 failed, 1 skipped"));
+        var files = File.ReadAllLines(outFile).Select(l => JsonNode.Parse(l)!["file"]!.GetValue<string>());
+        Assert.That(files, Is.EqualTo(new[] { image }), "written as first spelled, once");
+    }
+
+    [Test]
     public void EvalPrintsBleuCiderAndSpeedOnASplit()
     {
         var run = CliRun.Invoke(["eval", "caption", "--model", model, "--images", images, "--captions", captions,
@@ -182,6 +203,22 @@ public sealed class CaptionCommandTests
         var none = TrainTiny(other, "--epochs", "1", "--valid-images", "0", "--seed", "2");
         Assert.That(none.ExitCode, Is.EqualTo(ExitCodes.Success), none.Error + none.Out);
         Assert.That(File.Exists(list), Is.False);
+    }
+
+    [Test]
+    public void MoreValidationImagesThanTheSplitHasIsOneWarningNamingBothCounts()
+    {
+        using var dir = new TempFolder();
+        var run = TrainTiny(Path.Combine(dir.Path, "m"), "--epochs", "1", "--valid-images", "50");
+        var fits = TrainTiny(Path.Combine(dir.Path, "n"), "--epochs", "1", "--valid-images", "3");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error + run.Out);
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning:", StringComparison.Ordinal)).ToArray();
+        Assert.That(warnings, Has.Length.EqualTo(1), run.Error);
+        Assert.That(warnings[0], Does.StartWith("warning: --valid-images: ").And.Contain("50").And.Contain("8"));
+        Assert.That(run.Out, Does.Contain("1 training, 8 validation images"), "all but one of the 9 held out");
+        Assert.That(fits.ExitCode, Is.EqualTo(ExitCodes.Success), fits.Error + fits.Out);
+        Assert.That(fits.Error, Does.Not.Contain("warning:"));
     }
 
     [Test]

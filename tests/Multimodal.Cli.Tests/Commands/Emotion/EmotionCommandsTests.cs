@@ -78,6 +78,25 @@ public sealed class EmotionCommandsTests
     }
 
     [Test]
+    public void Eval_and_train_with_a_file_for_data_is_a_usage_error_that_names_the_file()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string file = Path.Combine(_temp.Path, "faces.csv");
+        File.WriteAllText(file, "emotion,pixels\n");
+
+        var eval = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", file]);
+        var train = CliRun.Invoke(["train", "emotion", "--data", file, "--out", Path.Combine(_temp.Path, "out")]);
+
+        foreach (var run in new[] { eval, train })
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.Error);
+            string first = run.Error.Split('\n')[0].Trim();
+            Assert.That(first, Is.EqualTo($"error: --data: '{file}' is a file, not a folder"));
+            Assert.That(run.Error, Does.Not.Contain("does not exist"));
+        }
+    }
+
+    [Test]
     public void Train_writes_a_model_directory_and_a_rerun_resumes()
     {
         string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
