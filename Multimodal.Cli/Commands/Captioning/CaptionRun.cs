@@ -14,7 +14,7 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
 {
     public int Execute(string[] arguments, string? modelDir, CancellationToken ct)
     {
-        var inputs = ImageInputs.Expand(arguments);
+        var (inputs, missing) = ImageInputs.Expand(arguments);
         CaptionWriter? writer = null;
         if (outFile is not null)
         {
@@ -35,7 +35,7 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
         int skipped = inputs.Count - todo.Length;
         using var captioner = CaptionModelLocator.Load(CaptionModelLocator.Resolve(modelDir, context.Environment),
             context.Environment, jobs);
-        var failures = new List<BatchFailure>();
+        var failures = missing.Select(m => new BatchFailure(m, "no such file or folder")).ToList();
         var fresh = new List<CaptionLine>();
         using (var reporter = context.Progress(parse))
         using (var task = reporter.Start("caption", todo.Length))
@@ -72,7 +72,7 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
             CaptionGallery.Write(htmlFile, writer?.Lines ?? fresh, captioner.Loader);
         }
 
-        var result = new BatchResult(inputs.Count, fresh.Count, skipped, failures);
+        var result = new BatchResult(inputs.Count + missing.Count, fresh.Count, skipped, failures);
         if (failures.Count > 0 || skipped > 0 || !context.IsQuiet(parse))
         {
             result.WriteSummary(context.Environment.Error);

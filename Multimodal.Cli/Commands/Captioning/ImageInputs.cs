@@ -1,19 +1,18 @@
-using Multimodal.Cli.Hosting;
-
 namespace Multimodal.Cli.Commands.Captioning;
 
 /// <summary>
 /// Expands <c>caption</c>'s arguments: a file stands for itself; a folder for every file directly
 /// in it (not hidden ones, not subfolders), sorted by name. Files in a folder that are not images
-/// are kept, so each gets its own error line instead of being skipped silently.
+/// are kept, so each gets its own error line instead of being skipped silently. A path that is
+/// neither is returned as missing: it fails on its own, as a bad file does, and the rest run.
 /// </summary>
 internal static class ImageInputs
 {
-    /// <summary>The files, in argument order, each once.</summary>
-    /// <exception cref="CliException">A path that is neither a file nor a folder.</exception>
-    public static IReadOnlyList<string> Expand(IEnumerable<string> paths)
+    /// <summary>The files, in argument order, each once; and the paths that do not exist.</summary>
+    public static (IReadOnlyList<string> Files, IReadOnlyList<string> Missing) Expand(IEnumerable<string> paths)
     {
         var result = new List<string>();
+        var missing = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
@@ -29,7 +28,8 @@ internal static class ImageInputs
             }
             else
             {
-                throw new CliException(path, "no such file or folder");
+                missing.Add(path);
+                continue;
             }
 
             foreach (var file in files)
@@ -41,6 +41,6 @@ internal static class ImageInputs
             }
         }
 
-        return result;
+        return (result, missing);
     }
 }

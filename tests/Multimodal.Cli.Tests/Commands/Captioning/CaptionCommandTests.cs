@@ -235,13 +235,30 @@ public sealed class CaptionCommandTests
     }
 
     [Test]
-    public void BadOutExtensionAndMissingPathsAreUsageLines()
+    public void BadOutExtensionIsOneLine()
     {
         var bad = CliRun.Invoke(["caption", images, "--model", model, "--out", "x.txt"]);
         Assert.That((bad.ExitCode, bad.Error), Is.EqualTo((ExitCodes.Failure, bad.Error)));
         Assert.That(bad.Error, Does.Contain("--out must end in .jsonl or .csv"));
-        var missing = CliRun.Invoke(["caption", Path.Combine(images, "nope.jpg"), "--model", model]);
-        Assert.That(missing.Error, Does.Contain("no such file or folder"));
+    }
+
+    // A path that does not exist fails on its own, like a bad file: the others are captioned (and
+    // written with --out), and the summary counts it.
+    [Test]
+    public void AMissingPathFailsAloneAndTheRestAreCaptioned()
+    {
+        using var dir = new TempFolder();
+        string good = Path.Combine(dir.Path, "good.png");
+        File.Copy(Path.Combine(images, "red1.png"), good);
+        string nope = Path.Combine(dir.Path, "nope.jpg");
+        string outFile = Path.Combine(dir.Path, "c.csv");
+
+        var run = CliRun.Invoke(["caption", nope, good, "--model", model, "--out", outFile, "--quiet"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error, Does.Contain("nope.jpg: no such file or folder"));
+        Assert.That(run.Error, Does.Contain("1 succeeded, 1 failed, 0 skipped"));
+        Assert.That(File.ReadAllText(outFile), Does.Contain("good.png"));
     }
 
     private static byte[] TruncatedJpeg()
