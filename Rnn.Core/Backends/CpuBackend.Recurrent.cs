@@ -95,11 +95,93 @@ public sealed partial class CpuBackend
         Tensor dGates, int dGatesOffset, Tensor dhPrev, int dhPrevOffset,
         Tensor? mask = null, int maskOffset = 0)
     {
+        int tasks = RowTasks(batch, hidden);
+        if (tasks <= 1)
+        {
+            LstmGatesBackwardRows(0, batch, hidden, gates, gatesOffset, cPrev, cPrevOffset, c, cOffset,
+                dh, dhOffset, dc, dcOffset, dGates, dGatesOffset, dhPrev, dhPrevOffset, mask, maskOffset);
+            return;
+        }
+
+        var t = BackwardTasks.Take();
+        (t.Lstm, t.Batch, t.Hidden, t.Tasks) = (true, batch, hidden, tasks);
+        (t.T0, t.O0, t.T1, t.O1, t.T2, t.O2) = (gates, gatesOffset, cPrev, cPrevOffset, c, cOffset);
+        (t.T3, t.O3, t.T4, t.O4, t.T5, t.O5) = (dh, dhOffset, dc, dcOffset, dGates, dGatesOffset);
+        (t.T6, t.O6, t.Mask, t.MaskOffset) = (dhPrev, dhPrevOffset, mask, maskOffset);
+        t.Execute(Threads);
+    }
+
+    // Below this many gate elements (batch x hidden) a backward gate pass stays on one thread.
+    private const int ParallelGateElements = 8192;
+
+    // Row ranges for a backward gate pass: rows are independent, so they split over the threads
+    // (two ranges a thread), when there are enough of them to pay for a fork/join.
+    private int RowTasks(int batch, int hidden) =>
+        Threads > 1 && batch > 1 && (long)batch * hidden >= ParallelGateElements ? Math.Min(batch, 2 * Threads) : 1;
+
+    // The arguments of one backward gate pass split by rows, reused per thread (no allocation a
+    // step). LSTM: T0 gates, T1 cPrev, T2 c, T3 dh, T4 dc, T5 dGates, T6 dhPrev. GRU: T0 gi, T1 gh,
+    // T2 hPrev, T3 dh, T4 dGi, T5 dGh, T6 dhPrev.
+    private sealed class BackwardTasks : Cpu.IForkJoinBody
+    {
+        [ThreadStatic]
+        private static BackwardTasks? cached;
+
+        public bool Lstm, ResetAfter;
+        public int Batch, Hidden, Tasks, MaskOffset;
+        public Tensor? T0, T1, T2, T3, T4, T5, T6, Mask;
+        public int O0, O1, O2, O3, O4, O5, O6;
+
+        public static BackwardTasks Take()
+        {
+            var t = cached ?? new BackwardTasks();
+            cached = null;
+            return t;
+        }
+
+        public void Execute(int threads)
+        {
+            try
+            {
+                Cpu.ForkJoin.Run(this, Tasks, threads);
+            }
+            finally
+            {
+                (T0, T1, T2, T3, T4, T5, T6, Mask) = (null, null, null, null, null, null, null, null);
+                cached = this;
+            }
+        }
+
+        public void Run(int task)
+        {
+            int b0 = Batch * task / Tasks, b1 = Batch * (task + 1) / Tasks;
+            if (Lstm)
+            {
+                LstmGatesBackwardRows(b0, b1, Hidden, T0!, O0, T1!, O1, T2!, O2, T3!, O3, T4!, O4, T5!, O5, T6!, O6,
+                    Mask, MaskOffset);
+            }
+            else
+            {
+                GruGatesBackwardRows(b0, b1, ResetAfter, Hidden, T0!, O0, T1!, O1, T2!, O2, T3!, O3, T4!, O4,
+                    T5!, O5, T6!, O6, Mask, MaskOffset);
+            }
+        }
+    }
+
+    // LstmGatesBackward for rows [b0, b1).
+    private static void LstmGatesBackwardRows(
+        int b0, int b1, int hidden,
+        Tensor gates, int gatesOffset,
+        Tensor cPrev, int cPrevOffset, Tensor c, int cOffset,
+        Tensor dh, int dhOffset, Tensor dc, int dcOffset,
+        Tensor dGates, int dGatesOffset, Tensor dhPrev, int dhPrevOffset,
+        Tensor? mask, int maskOffset)
+    {
         int hd = hidden;
         float[] pool = ArrayPool<float>.Shared.Rent(2 * hd);
         var a = pool.AsSpan(0, hd);
         var dcTotal = pool.AsSpan(hd, hd);
-        for (int b = 0; b < batch; b++)
+        for (int b = b0; b < b1; b++)
         {
             var dhRow = Row(dh, dhOffset, b, hd);
             var dcRow = Row(dc, dcOffset, b, hd);
@@ -235,10 +317,35 @@ public sealed partial class CpuBackend
         Tensor dhPrev, int dhPrevOffset,
         Tensor? mask = null, int maskOffset = 0)
     {
+        int tasks = RowTasks(batch, hidden);
+        if (tasks <= 1)
+        {
+            GruGatesBackwardRows(0, batch, resetAfter, hidden, gi, giOffset, gh, ghOffset, hPrev, hPrevOffset,
+                dh, dhOffset, dGi, dGiOffset, dGh, dGhOffset, dhPrev, dhPrevOffset, mask, maskOffset);
+            return;
+        }
+
+        var t = BackwardTasks.Take();
+        (t.Lstm, t.ResetAfter, t.Batch, t.Hidden, t.Tasks) = (false, resetAfter, batch, hidden, tasks);
+        (t.T0, t.O0, t.T1, t.O1, t.T2, t.O2) = (gi, giOffset, gh, ghOffset, hPrev, hPrevOffset);
+        (t.T3, t.O3, t.T4, t.O4, t.T5, t.O5) = (dh, dhOffset, dGi, dGiOffset, dGh, dGhOffset);
+        (t.T6, t.O6, t.Mask, t.MaskOffset) = (dhPrev, dhPrevOffset, mask, maskOffset);
+        t.Execute(Threads);
+    }
+
+    // GruGatesBackward for rows [b0, b1).
+    private static void GruGatesBackwardRows(
+        int b0, int b1, bool resetAfter, int hidden,
+        Tensor gi, int giOffset, Tensor gh, int ghOffset,
+        Tensor hPrev, int hPrevOffset, Tensor dh, int dhOffset,
+        Tensor dGi, int dGiOffset, Tensor dGh, int dGhOffset,
+        Tensor dhPrev, int dhPrevOffset,
+        Tensor? mask, int maskOffset)
+    {
         int hd = hidden;
         float[] pool = ArrayPool<float>.Shared.Rent(hd);
         var a = pool.AsSpan(0, hd);
-        for (int b = 0; b < batch; b++)
+        for (int b = b0; b < b1; b++)
         {
             var dhRow = Row(dh, dhOffset, b, hd);
             var dx = Row(dGi, dGiOffset, b, 3 * hd);
