@@ -14,13 +14,23 @@ public sealed record AcousticFeatures
     /// <summary>Number of mel bands (the model's input features).</summary>
     public int MelBands { get; init; } = 40;
 
+    /// <summary>
+    /// When positive, the model reads this many MFCCs (DCT-II of the <see cref="MelBands"/> log-mel
+    /// bands, lowest first) instead of the bands themselves; 0 (the default) reads the bands.
+    /// Truncated cepstra keep the spectral envelope and drop the fine detail (pitch harmonics).
+    /// </summary>
+    public int Mfcc { get; init; }
+
+    /// <summary>Values per feature frame: <see cref="Mfcc"/> when positive, else <see cref="MelBands"/>.</summary>
+    public int FeatureCount => Mfcc > 0 ? Mfcc : MelBands;
+
     /// <summary>Analysis window length in seconds.</summary>
     public double WindowSeconds { get; init; } = 0.025;
 
     /// <summary>Hop between feature frames in seconds.</summary>
     public double HopSeconds { get; init; } = 0.010;
 
-    /// <summary>How the log-mel frames are normalised.</summary>
+    /// <summary>How the feature frames are normalised.</summary>
     public NormalizationMode Normalization { get; init; } = NormalizationMode.PerUtterance;
 
     /// <summary>Training-set statistics, required when <see cref="Normalization"/> is Global.</summary>
@@ -31,6 +41,7 @@ public sealed record AcousticFeatures
     {
         SampleRate = SampleRate,
         MelBands = MelBands,
+        Mfcc = Mfcc,
         FrameSeconds = WindowSeconds,
         HopSeconds = HopSeconds,
     };
@@ -54,10 +65,11 @@ public sealed record AcousticFeatures
             throw new ArgumentException("Global normalisation needs Stats (the training-set mean and std)");
         }
 
-        if (Stats is not null && Stats.Mean.Length != MelBands)
+        if (Stats is not null && Stats.Mean.Length != FeatureCount)
         {
             throw new ArgumentException(
-                $"normalisation stats have {Stats.Mean.Length} features but the model reads {MelBands} mel bands");
+                $"normalisation stats have {Stats.Mean.Length} features but the model reads {FeatureCount} " +
+                (Mfcc > 0 ? "MFCCs" : "mel bands"));
         }
     }
 }

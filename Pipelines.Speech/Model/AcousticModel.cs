@@ -37,7 +37,7 @@ public sealed class AcousticModel : Module
         ArgumentNullException.ThrowIfNull(rng);
         config.Validate();
         Config = config;
-        int mels = config.Features.MelBands;
+        int mels = config.Features.FeatureCount;
         int features = mels;
         switch (config.FrontEnd)
         {
@@ -69,7 +69,7 @@ public sealed class AcousticModel : Module
     /// </summary>
     public AcousticForward Forward(Tensor features, int[] lengths)
     {
-        int mels = Config.Features.MelBands;
+        int mels = Config.Features.FeatureCount;
         if (features.Rank != 3 || features.Dim(2) != mels)
         {
             throw new ArgumentException($"AcousticModel expects [batch, time, {mels}]; got {features.Describe()}");

@@ -113,6 +113,11 @@ public sealed record AcousticModelConfig
         var p = config.Preprocessing;
         p["sample_rate"] = Features.SampleRate;
         p["n_mels"] = Features.MelBands;
+        if (Features.Mfcc > 0)
+        {
+            p["n_mfcc"] = Features.Mfcc; // absent: the model reads the log-mel bands
+        }
+
         p["window_seconds"] = Features.WindowSeconds;
         p["hop_seconds"] = Features.HopSeconds;
         p["normalization"] = Features.Normalization.ToString().ToLowerInvariant();
@@ -195,6 +200,7 @@ public sealed record AcousticModelConfig
         {
             SampleRate = config.Get<int>("preprocessing.sample_rate"),
             MelBands = config.Get<int>("preprocessing.n_mels"),
+            Mfcc = config.Get<int>("preprocessing.n_mfcc", 0),
             WindowSeconds = config.Get<double>("preprocessing.window_seconds"),
             HopSeconds = config.Get<double>("preprocessing.hop_seconds"),
             Normalization = ParseEnum<NormalizationMode>(config, "preprocessing.normalization"),

@@ -191,12 +191,12 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
         int[] dims = meta.Dimensions;
         bool ok = meta.ElementType == typeof(float) && (features is null
             ? (dims.Length == 2 && dims[1] == -1) || (dims.Length == 3 && dims[1] is 1 or -1 && dims[2] == -1)
-            : dims.Length == 3 && (dims[2] == -1 || dims[2] == features.MelBands));
+            : dims.Length == 3 && (dims[2] == -1 || dims[2] == features.FeatureCount));
         if (!ok)
         {
             string expected = features is null
                 ? "float [batch, samples] or [batch, 1, samples] with any number of samples"
-                : $"float [batch, time, {features.MelBands}]";
+                : $"float [batch, time, {features.FeatureCount}]";
             throw new InvalidDataException(
                 $"'{path}': input '{name}' is {meta.ElementType.Name} [{string.Join(", ", dims)}], "
                 + $"expected {expected}");

@@ -27,10 +27,7 @@ public static class DigitsRecipe
         var (trainClips, validationClips, heldOut) = Split(fsdd, options.HeldOutSpeaker);
         var rng = new Rng(options.Seed);
         var features = options.Model.Features;
-        var espeak = options.SyntheticSpeakers > 0
-            ? EspeakDigits.Synthesize(options.SyntheticFolder, options.SyntheticSpeakers, options.SyntheticTakes,
-                options.Seed ^ 0xE5EA4UL).Clips
-            : Array.Empty<FsddClip>();
+        var espeak = options.SyntheticSpeakers > 0 ? EspeakClips(options) : Array.Empty<FsddClip>();
         var natural = options.NaturalSpeakers > 0 ? NaturalClips(options) : Array.Empty<FsddClip>();
         // The two sources' speaker names never collide ("espeak.." and "tts.."), so one list
         // serves both: BuildTraining groups it by speaker.
@@ -70,14 +67,34 @@ public static class DigitsRecipe
         return (model, evaluation);
     }
 
-    // The flite/festival speakers and takes asked for; a folder left by a larger run holds more,
-    // which are left out so that --tts N means N speakers.
+    // The espeak-ng speakers and takes asked for. The folder is shared between runs, so one left
+    // by a larger run (--synth 200) holds more; without this filter a later --synth 60 trained on
+    // all 200 speakers without saying so.
+    private static IReadOnlyList<FsddClip> EspeakClips(DigitsRecipeOptions options)
+    {
+        var espeak = EspeakDigits.Synthesize(options.SyntheticFolder, options.SyntheticSpeakers,
+            options.SyntheticTakes, options.Seed ^ 0xE5EA4UL);
+        return FirstSpeakers(espeak.Clips, options.SyntheticSpeakers, options.SyntheticTakes, EspeakDigits.SpeakerName);
+    }
+
+    // The flite/festival speakers and takes asked for, filtered the same way.
     private static IReadOnlyList<FsddClip> NaturalClips(DigitsRecipeOptions options)
     {
         var tts = NaturalTtsDigits.Synthesize(options.NaturalFolder, options.NaturalSpeakers,
             options.NaturalTakes, options.Seed ^ 0x7755UL);
-        var names = Enumerable.Range(0, options.NaturalSpeakers).Select(NaturalTtsDigits.SpeakerName).ToHashSet();
-        return tts.Clips.Where(c => names.Contains(c.Speaker) && c.Index < options.NaturalTakes).ToArray();
+        return FirstSpeakers(tts.Clips, options.NaturalSpeakers, options.NaturalTakes, NaturalTtsDigits.SpeakerName);
+    }
+
+    /// <summary>
+    /// The clips of synthetic speakers 0..<paramref name="speakers"/>-1 (named by
+    /// <paramref name="speakerName"/>) with take index below <paramref name="takes"/>, in their
+    /// original order: what a run asked for, whatever else a shared folder holds.
+    /// </summary>
+    public static IReadOnlyList<FsddClip> FirstSpeakers(
+        IReadOnlyList<FsddClip> clips, int speakers, int takes, Func<int, string> speakerName)
+    {
+        var names = Enumerable.Range(0, speakers).Select(speakerName).ToHashSet(StringComparer.Ordinal);
+        return clips.Where(c => names.Contains(c.Speaker) && c.Index < takes).ToArray();
     }
 
     // Real clips as recorded and augmented, synthetic clips augmented, and joined utterances of

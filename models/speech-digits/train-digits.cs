@@ -5,10 +5,14 @@
 //       [--hidden N] [--held-out SPEAKER|none] [--speed-percent N] [--dropout-percent N]
 //       [--freq-mask N] [--time-mask N] [--warp-percent N] [--synth N] [--synth-takes N]
 //       [--tts N] [--tts-takes N] [--real-share-percent N] [--copies N] [--wave] [--layers N]
-//       [--lr-milli N] [--trim-ms N] [--checkpoints DIR] [--resume] [--eval DIR] [--write-long DIR]
+//       [--lr-milli N] [--trim-ms N] [--mels N] [--mfcc N] [--checkpoints DIR] [--resume] [--eval DIR]
+//       [--write-long DIR]
 // --synth N adds N espeak-ng speakers (clips in out/espeak-digits); --tts N adds N speakers made
 // from the installed flite/festival voices with sox pitch and tempo shifts (clips in
 // out/tts-digits; needs sox and flite and/or festival + festvox voices). Both are reused on reruns.
+// --mels N sets the mel band count (default 40); --mfcc N makes the model read N MFCCs of those
+// bands instead (both are saved in config.json, so `multimodal transcribe` computes the same).
+// The frequency warp (--warp-percent) stretches the feature axis: meaningful for mel bands only.
 // Prints one line per report; a model directory (config.json + F16 weights) and
 // heldout.json are written to --out.
 using System.Globalization;
@@ -73,6 +77,11 @@ var options = defaults with
     Wave = arguments.ContainsKey("wave") ? new WaveAugment() : null,
     Model = defaults.Model with
     {
+        Features = defaults.Model.Features with
+        {
+            MelBands = GetInt("mels", defaults.Model.Features.MelBands),
+            Mfcc = GetInt("mfcc", 0),
+        },
         Hidden = GetInt("hidden", defaults.Model.Hidden),
         Layers = GetInt("layers", defaults.Model.Layers),
         Dropout = GetInt("dropout-percent", 10) / 100f,

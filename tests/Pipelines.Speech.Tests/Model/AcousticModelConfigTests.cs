@@ -43,6 +43,35 @@ public sealed class AcousticModelConfigTests
         Assert.That(back.OutputFrameSeconds, Is.EqualTo(0.03).Within(1e-12));
     }
 
+    [Test]
+    public void MfccCountRoundTripsAndIsAbsentForMelModels()
+    {
+        var mel = PerUtterance(Sample());
+        string melJson = mel.ToModelConfig().ToJson();
+        Assert.That(melJson, Does.Not.Contain("n_mfcc"), "configs of log-mel models stay as they were");
+        Assert.That(AcousticModelConfig.FromModelConfig(ModelConfig.Parse(melJson)).Features.Mfcc, Is.Zero);
+
+        var mfcc = mel with { Features = mel.Features with { MelBands = 40, Mfcc = 13 } };
+        string json = mfcc.ToModelConfig().ToJson();
+        Assert.That(json, Does.Contain("\"n_mfcc\": 13"));
+        var back = AcousticModelConfig.FromModelConfig(ModelConfig.Parse(json)).Features;
+        Assert.That(back, Is.EqualTo(mfcc.Features));
+        Assert.That(back.FeatureCount, Is.EqualTo(13));
+        Assert.That(back.CreateExtractor().Options.FeatureCount, Is.EqualTo(13));
+    }
+
+    private static AcousticModelConfig PerUtterance(AcousticModelConfig c) =>
+        c with { Features = c.Features with { Stats = null, Normalization = NormalizationMode.PerUtterance } };
+
+    [Test]
+    public void MoreMfccsThanMelBandsAreRefused()
+    {
+        var plain = PerUtterance(Sample());
+        var bad = plain with { Features = plain.Features with { MelBands = 20, Mfcc = 21 } };
+        var ex = Assert.Throws<ArgumentException>(() => bad.Validate());
+        Assert.That(ex!.Message, Does.Contain("Mfcc").And.Contain("21"));
+    }
+
     [TestCase("\"front_end\": \"stack\"", "\"front_end\": \"lstm\"", "architecture.front_end")]
     [TestCase("\"hidden\": 33,", "", "architecture.hidden")]
     [TestCase("\"blank_index\": 3", "\"blank_index\": 9", "blank index")]

@@ -28,6 +28,30 @@ public sealed class AcousticModelDirectoryTests
     }
 
     [Test]
+    public void MfccModelSavesItsFeaturesAndLoadsWithTheSameOutputs()
+    {
+        using var temp = new TempFiles();
+        var tiny = ToneDigits.TinyConfig(FrontEndKind.Conv);
+        var config = tiny with { Features = tiny.Features with { MelBands = 24, Mfcc = 10 } };
+        var model = new AcousticModel(config, new Rng(3));
+        var raw = config.Features.CreateExtractor().Compute(ToneDigits.Utterance(new Rng(4)).Samples);
+        Assert.That(raw.Features, Is.EqualTo(10), "the extractor gives MFCCs, not the 24 bands");
+
+        string dir = Path.Combine(temp.Folder, "mfcc");
+        AcousticModelDirectory.Save(dir, model);
+        var loaded = AcousticModelDirectory.Load(dir);
+        Assert.That(loaded.Config.Features.Mfcc, Is.EqualTo(10));
+        Assert.That(loaded.Config.Features.MelBands, Is.EqualTo(24));
+        var again = loaded.Config.Features.CreateExtractor().Compute(ToneDigits.Utterance(new Rng(4)).Samples);
+        Assert.That(loaded.Infer(again).LogProbs, Is.EqualTo(model.Infer(raw).LogProbs));
+
+        // The log-mel bands themselves do not fit this model's input.
+        var bands = tiny.Features with { MelBands = 24 };
+        var melFrames = bands.CreateExtractor().Compute(ToneDigits.Utterance(new Rng(4)).Samples);
+        Assert.That(() => loaded.Infer(melFrames), Throws.InstanceOf<ArgumentException>());
+    }
+
+    [Test]
     public void MalformedDirectoriesGiveErrorsNamingTheDirectory()
     {
         using var temp = new TempFiles();
