@@ -17,8 +17,8 @@ public sealed partial class CpuBackend
     /// that split on panel edges.
     /// </summary>
     internal bool CanFuseStep(PackedB uT, int batch, int hidden, int gateCount) =>
-        uT.Simd == Simd && uT.TransB && (batch == 1 || batch > SmallGemm.MaxRows) && uT.N == gateCount * hidden &&
-        uT.K == hidden && hidden % PackedGemm.PanelWidth(Simd) == 0;
+        uT.Simd == Simd && uT.TransB && (batch == 1 || batch > SmallGemm.MaxRows) &&
+        uT.N == gateCount * hidden && uT.K == hidden && hidden % PackedGemm.PanelWidth(Simd) == 0;
 
     /// <summary>gates += h_{t-1} W_hh^T, then <see cref="LstmGatesForward"/>, fused per unit range.</summary>
     internal void LstmStepForward(
@@ -60,8 +60,8 @@ public sealed partial class CpuBackend
         if (!CanFuseStep(uT, batch, hidden, gateCount))
         {
             throw new ArgumentException(
-                $"a fused step needs W_hh^T packed for {Simd} as [{hidden}, {gateCount}*{hidden}] and a batch of 1 or over " +
-                $"{SmallGemm.MaxRows}; got [{uT.K}, {uT.N}] for {uT.Simd}, batch {batch}");
+                $"a fused step needs W_hh^T packed for {Simd} as [{hidden}, {gateCount}*{hidden}] and a batch " +
+                $"of 1 or over {SmallGemm.MaxRows}; got [{uT.K}, {uT.N}] for {uT.Simd}, batch {batch}");
         }
 
         int n = gateCount * hidden;
@@ -79,18 +79,18 @@ public sealed partial class CpuBackend
         long work = (long)step.Batch * step.Gates * step.Hidden * step.Hidden;
         step.Tasks = Threads == 1 || work < 48L * 48 * 48 ? 1 : Math.Min(groups, 2 * Threads);
         int shared = step.Tasks > 1 ? PackedGemm.SharedALength(Simd, step.Args) : 0;
-        if (shared > 0)
-        {
-            // Every task multiplies all rows of h_{t-1}: pack them once, a depth block a task,
-            // instead of once in every task.
-            step.PackedA = ArrayPool<float>.Shared.Rent(shared);
-            step.Packing = true;
-            ForkJoin.Run(step, PackedGemm.DepthBlocks(step.Args.K), Threads);
-            step.Packing = false;
-        }
-
         try
         {
+            if (shared > 0)
+            {
+                // Every task multiplies all rows of h_{t-1}: pack them once, a depth block a
+                // task, instead of once in every task.
+                step.PackedA = ArrayPool<float>.Shared.Rent(shared);
+                step.Packing = true;
+                ForkJoin.Run(step, PackedGemm.DepthBlocks(step.Args.K), Threads);
+                step.Packing = false;
+            }
+
             ForkJoin.Run(step, step.Tasks, Threads);
         }
         finally
@@ -98,7 +98,7 @@ public sealed partial class CpuBackend
             if (step.PackedA is { } a)
             {
                 ArrayPool<float>.Shared.Return(a);
-                step.PackedA = null;
+                (step.PackedA, step.Packing) = (null, false);
             }
 
             step.Return();

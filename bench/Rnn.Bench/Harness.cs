@@ -118,7 +118,8 @@ internal static class Harness
     private static (List<double> Ms, List<double> CpuMs) ChildPhase(BenchContext ctx, string caseName, string who,
         int repeats)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("no process path"))
+        string self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        var start = new ProcessStartInfo(self)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -143,7 +144,8 @@ internal static class Harness
         if (process.ExitCode != 0 || line is null)
         {
             throw new InvalidOperationException(
-                $"the child for {who} in {caseName} failed (exit {process.ExitCode}): {errors.Result.Trim()} {output.Trim()}");
+                $"the child for {who} in {caseName} failed (exit {process.ExitCode}): " +
+                $"{errors.Result.Trim()} {output.Trim()}");
         }
 
         var parts = line.Trim().Split(' ');

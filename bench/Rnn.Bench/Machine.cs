@@ -7,7 +7,8 @@ namespace Rnn.Bench;
 /// What the bench ran on: CPU model, clock and instruction set from /proc/cpuinfo, the load
 /// average, and the FMA peak the GEMM cases are compared with.
 /// </summary>
-internal sealed record Machine(string Model, double Ghz, int Cores, CpuSimd Simd, string Vendor, int Family, int ModelNumber)
+internal sealed record Machine(
+    string Model, double Ghz, int Cores, CpuSimd Simd, string Vendor, int Family, int ModelNumber)
 {
     /// <summary>float32 lanes of one FMA instruction: 16 for AVX-512, 8 for AVX2, 1 for scalar code.</summary>
     public int Lanes => Simd switch { CpuSimd.Avx512 => 16, CpuSimd.Avx2 => 8, _ => 1 };
@@ -64,11 +65,11 @@ internal sealed record Machine(string Model, double Ghz, int Cores, CpuSimd Simd
                 }
                 else if (key == "cpu family" && family < 0)
                 {
-                    family = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var f) ? f : -1;
+                    family = Int(value);
                 }
                 else if (key == "model" && modelNumber < 0)
                 {
-                    modelNumber = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var m) ? m : -1;
+                    modelNumber = Int(value);
                 }
             }
         }
@@ -93,6 +94,10 @@ internal sealed record Machine(string Model, double Ghz, int Cores, CpuSimd Simd
             return "n/a";
         }
     }
+
+    // A decimal /proc/cpuinfo field, or -1.
+    private static int Int(string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : -1;
 
     private static (string Key, string Value) Split(string line)
     {

@@ -22,7 +22,8 @@ var unknown = only?.Except(all).ToArray() ?? Array.Empty<string>();
 var flags = new[] { "--quick", "--in-process", "--case", "--child", "--child-repeats" };
 if (unknown.Length > 0 || args.Except(flags).Any(a => a.StartsWith("--")) || (child is not null && only?.Length != 1))
 {
-    Console.Error.WriteLine($"usage: Rnn.Bench [--quick] [--in-process] [--case NAME,...]; cases: {string.Join(", ", all)}" +
+    Console.Error.WriteLine("usage: Rnn.Bench [--quick] [--in-process] [--case NAME,...]; " +
+        $"cases: {string.Join(", ", all)}" +
         (unknown.Length > 0 ? $"; unknown case '{string.Join(", ", unknown)}'" : ""));
     return 2;
 }
@@ -33,10 +34,13 @@ var machine = Machine.Detect(backend.Simd);
 string loadStart = Machine.LoadAverage();
 
 // A child loads only its own contender's library.
-string? torchFailure = child is null || child == TorchPeer.Name ? TorchPeer.Failure(threads) : "not loaded in this child";
+string? torchFailure = child is null || child == TorchPeer.Name
+    ? TorchPeer.Failure(threads)
+    : "not loaded in this child";
 if (child is not null)
 {
-    var childCtx = new BenchContext(backend, machine, threads, quick, torchFailure, child, childRepeats, Isolate: false);
+    var childCtx = new BenchContext(backend, machine, threads, quick, torchFailure, child, childRepeats,
+        Isolate: false);
     Cases(childCtx).Single(c => c.Name == only![0]).Run();
     Console.Error.WriteLine($"the case never timed contender '{child}'");
     return 3;
@@ -87,15 +91,18 @@ return 0;
 
 static (string Name, Func<CaseResult> Run)[] Cases(BenchContext ctx)
 {
-    var big = (Batch: 64, Time: 100, Input: 256, Hidden: 512);
+    // The batch-64 recurrent cases: input 256, hidden 512, 100 steps.
+    (string, Func<CaseResult>) Big(string name, CellKind kind, bool train, bool withOrt) =>
+        (name, () => RecurrentCase.Run(ctx, name, new RecurrentShape(kind, 64, 100, 256, 512), train, withOrt));
+
     return new (string Name, Func<CaseResult> Run)[]
     {
         ("sgemm-1024", () => SgemmCase.Run(ctx, "sgemm-1024", 1024, 1024, 1024)),
         ("sgemm-rnn", () => SgemmCase.Run(ctx, "sgemm-rnn", 64, 2048, 768)),
-        ("lstm-train", () => RecurrentCase.Run(ctx, "lstm-train", Shape(CellKind.Lstm, big), train: true, withOrt: false)),
-        ("lstm-infer", () => RecurrentCase.Run(ctx, "lstm-infer", Shape(CellKind.Lstm, big), train: false, withOrt: true)),
-        ("gru-train", () => RecurrentCase.Run(ctx, "gru-train", Shape(CellKind.Gru, big), train: true, withOrt: false)),
-        ("gru-infer", () => RecurrentCase.Run(ctx, "gru-infer", Shape(CellKind.Gru, big), train: false, withOrt: false)),
+        Big("lstm-train", CellKind.Lstm, train: true, withOrt: false),
+        Big("lstm-infer", CellKind.Lstm, train: false, withOrt: true),
+        Big("gru-train", CellKind.Gru, train: true, withOrt: false),
+        Big("gru-infer", CellKind.Gru, train: false, withOrt: false),
         ("lstm-latency", () => RecurrentCase.Run(ctx, "lstm-latency",
             new RecurrentShape(CellKind.Lstm, 1, 200, 256, 256), train: false, withOrt: false)),
         ("convlstm", () => ConvLstmCase.Run(ctx)),
@@ -108,11 +115,5 @@ static string? Value(string[] args, string flag)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
-static RecurrentShape Shape(CellKind kind, (int Batch, int Time, int Input, int Hidden) s) =>
-    new(kind, s.Batch, s.Time, s.Input, s.Hidden);
-
-static string[]? CaseFilter(string[] args)
-{
-    int i = Array.IndexOf(args, "--case");
-    return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries) : null;
-}
+static string[]? CaseFilter(string[] args) =>
+    Value(args, "--case")?.Split(',', StringSplitOptions.RemoveEmptyEntries);

@@ -44,6 +44,9 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
     private Exception? failure;
     private int lingering;   // helpers spinning for this instance's next round
 
+    // The task index of a round being set up: beyond any task count, so nothing is claimable.
+    private const int Closed = int.MaxValue;
+
     // How long a helper stays after its round, waiting for the next one of the same caller:
     // a recurrent loop starts its next round within microseconds, and a thread-pool work item
     // took about 3 us to start (2.8 us of every 7.8 us round of two 5-us tasks here).
@@ -85,7 +88,7 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
         while (true)
         {
             long s = Volatile.Read(ref state);
-            if (s >> 32 != round && (s & 0xFFFFFFFF) != int.MaxValue)
+            if (IsNewOpenRound(s, round))
             {
                 round = s >> 32;
                 Interlocked.Decrement(ref lingering);
@@ -105,18 +108,21 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
 
         Interlocked.Decrement(ref lingering);
         long last = Volatile.Read(ref state);
-        if (last >> 32 != round && (last & 0xFFFFFFFF) != int.MaxValue)
+        if (IsNewOpenRound(last, round))
         {
             Work(last >> 32);
         }
     }
+
+    // True when state s is a round after `round` whose tasks are published (not still closed).
+    private static bool IsNewOpenRound(long s, long round) => s >> 32 != round && (int)s != Closed;
 
     private void RunRound(IForkJoinBody work, int tasks, int helpers)
     {
         // The new round number goes out first, with no task claimable, so a helper still
         // looping in the last round cannot pair that round's state with the new count.
         long round = (Volatile.Read(ref state) >> 32) + 1;
-        Volatile.Write(ref state, (round << 32) | int.MaxValue);
+        Volatile.Write(ref state, (round << 32) | Closed);
         body = work;
         count = tasks;
         remaining = tasks;

@@ -358,12 +358,11 @@ internal static class PackedGemm
             {
                 // Few rows, columns split: every task would pack the same rows of A for every
                 // depth block; pack them once, one depth block a task, then multiply.
-                int depthBlocks = (g.K + KC - 1) / KC;
                 t.sharedA = ArrayPool<float>.Shared.Rent(RoundUp(g.M, TK.MR) * g.K);
                 try
                 {
                     t.packing = true;
-                    ForkJoin.Run(t, depthBlocks, threads);
+                    ForkJoin.Run(t, DepthBlocks(g.K), threads);
                     t.packing = false;
                     ForkJoin.Run(t, plan.ColChunks, threads);
                 }
@@ -386,9 +385,7 @@ internal static class PackedGemm
         {
             if (packing)
             {
-                int pc = task * KC;
-                var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), 1f);
-                PackA<TK>(g, blk, sharedA!, 0, g.M, RoundUp(g.M, TK.MR) * pc);
+                PackSharedA<TK>(g, sharedA!, task);
                 return;
             }
 

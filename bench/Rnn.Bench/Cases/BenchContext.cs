@@ -8,7 +8,8 @@ namespace Rnn.Bench.Cases;
 /// every contender in child processes (see <see cref="Harness"/>).
 /// </summary>
 internal sealed record BenchContext(CpuBackend Backend, Machine Machine, int Threads, bool Quick, string? TorchFailure,
-    string? Child = null, int ChildRepeats = 0, bool Isolate = true, double MeasuredPeak = 0, double MeasuredCorePeak = 0)
+    string? Child = null, int ChildRepeats = 0, bool Isolate = true, double MeasuredPeak = 0,
+    double MeasuredCorePeak = 0)
 {
     /// <summary>True when this process needs the named contender built: the parent builds all.</summary>
     public bool Wants(string contender) => Child is null || Child == contender;
