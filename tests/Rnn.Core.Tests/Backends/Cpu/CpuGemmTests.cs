@@ -1,8 +1,9 @@
 namespace Rnn.Core.Tests.Conformance;
 
-// CPU-only GEMM checks at sizes the shared suite keeps small: several row blocks (MC), depth
-// blocks (KC = 256), thin GEMVs and few-row products (SmallGemm), each instruction set against the plain GemmReference
-// loop and against each other, serial and on two threads.
+// CPU-only GEMM checks at sizes the shared suite keeps small: several row blocks (MC), the
+// 12-row AVX-512 kernel of many-row products, depth blocks (KC = 256), thin GEMVs and few-row
+// products (SmallGemm), each instruction set against the plain GemmReference loop and against
+// each other, serial and on two threads.
 public sealed class CpuGemmTests
 {
     private static float[] Values(ulong seed, int n)
@@ -22,6 +23,8 @@ public sealed class CpuGemmTests
     [TestCase(CpuSimd.Avx2, 2, 50, 2100, 600)]   // few rows, B packed whole: 2 column and 3 depth blocks, edge panel
     [TestCase(CpuSimd.Avx512, 2, 100, 2090, 300)]   // the same with AVX-512 panels
     [TestCase(CpuSimd.Avx512, 2, 40, 70, 270)]
+    [TestCase(CpuSimd.Avx512, 1, 301, 70, 300)]   // over MC rows: the 12-row kernel, an edge tile of 1 row
+    [TestCase(CpuSimd.Avx512, 2, 250, 2090, 40)]   // the 12-row kernel on two threads, 2 column blocks
     [TestCase(CpuSimd.Auto, 2, 64, 130, 96)]
     public void PackedGemmMatchesReferenceLoop(CpuSimd simd, int threads, int m, int n, int k)
     {
@@ -54,6 +57,7 @@ public sealed class CpuGemmTests
     [TestCase(CpuSimd.Avx2, 2, 70, 2100, 300)]
     [TestCase(CpuSimd.Avx2, 2, 2, 130, 260)]
     [TestCase(CpuSimd.Avx512, 2, 19, 70, 270)]
+    [TestCase(CpuSimd.Avx512, 2, 150, 70, 270)]   // B packed for the 8-row kernel, used by the 12-row one
     public void PrepackedBMatchesGemm(CpuSimd simd, int threads, int m, int n, int k)
     {
         var be = new CpuBackend(threads, simd);
