@@ -1,3 +1,5 @@
+using Multimodal.Cli.Batch;
+
 namespace Multimodal.Cli.Commands;
 
 /// <summary>One file to transcribe, or a path that is already known to be wrong.</summary>
@@ -54,30 +56,14 @@ public static class AudioInputs
     }
 
     /// <summary>
-    /// Inputs that name a file an earlier input already names (the same path twice, or a file and
-    /// its folder), each with that earlier input.
+    /// The inputs less those naming a file an earlier input names (the same path twice, a file and
+    /// its folder, a link and its target; see <see cref="InputPaths"/>), renumbered in order;
+    /// <paramref name="again"/> hears of each one left out, with the earlier input.
     /// </summary>
-    public static IReadOnlyList<(AudioInput Again, AudioInput First)> Duplicates(IReadOnlyList<AudioInput> inputs)
-    {
-        var seen = new Dictionary<string, AudioInput>(StringComparer.Ordinal);
-        var result = new List<(AudioInput, AudioInput)>();
-        foreach (var input in inputs.Where(i => i.Problem is null))
-        {
-            if (!seen.TryAdd(System.IO.Path.GetFullPath(input.Path), input))
-            {
-                result.Add((input, seen[System.IO.Path.GetFullPath(input.Path)]));
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>The inputs with every <see cref="Duplicates"/> entry left out, renumbered in order.</summary>
-    public static IReadOnlyList<AudioInput> WithoutDuplicates(IReadOnlyList<AudioInput> inputs)
-    {
-        var again = Duplicates(inputs).Select(d => d.Again.Index).ToHashSet();
-        return inputs.Where(i => !again.Contains(i.Index)).Select((input, i) => input with { Index = i }).ToList();
-    }
+    public static IReadOnlyList<AudioInput> WithoutDuplicates(
+        IReadOnlyList<AudioInput> inputs, Action<AudioInput, AudioInput> again) =>
+        InputPaths.Once(inputs, i => i.Problem is null ? i.Path : null, again)
+            .Select((input, i) => input with { Index = i }).ToList();
 
     /// <summary>Marks inputs whose output file name another input already takes (a.wav and a.mp3).</summary>
     public static IReadOnlyList<AudioInput> CheckOutputNames(

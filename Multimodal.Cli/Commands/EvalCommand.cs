@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Multimodal.Cli.Hosting;
 using Pipelines.Speech.Data;
 using Pipelines.Speech.Transcription;
+using static Multimodal.Cli.Hosting.OptionBuilders;
 
 namespace Multimodal.Cli.Commands;
 
@@ -26,17 +27,10 @@ public sealed class EvalCommand : ICommandModule
 
     private static Command Speech(CliContext context)
     {
-        var model = new Option<string?>("--model")
-        {
-            Description = $"Speech model directory (default: the bundled {SpeechModelLocator.DefaultModel})",
-            HelpName = "dir",
-        };
-        var manifest = new Option<string>("--manifest")
-        {
-            Description = "TSV of path<TAB>transcript rows; paths relative to the manifest's folder",
-            Required = true,
-            HelpName = "file.tsv",
-        };
+        var model = PathOption("--model",
+            $"Speech model directory (default: the bundled {SpeechModelLocator.DefaultModel})", "dir");
+        var manifest = PathOption("--manifest",
+            "TSV of path<TAB>transcript rows; paths relative to the manifest's folder", "file.tsv", required: true);
         var beam = TranscribeCommand.BeamOption();
         var json = new Option<bool>("--json")
         {

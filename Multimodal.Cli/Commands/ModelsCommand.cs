@@ -31,12 +31,9 @@ public sealed class ModelsCommand : ICommandModule
                 result.AddError($"Unrecognized option '{token}' for 'models'.");
             }
         });
-        var folder = new Option<string?>("--models-dir")
-        {
-            Description = $"Folder of model directories (default: ${ModelsFolder.Variable}, else models/ "
-                + "beside the executable or in the repository root)",
-            HelpName = "dir",
-        };
+        var folder = OptionBuilders.PathOption("--models-dir",
+            $"Folder of model directories (default: ${ModelsFolder.Variable}, else models/ "
+                + "beside the executable or in the repository root)", "dir");
 
         var command = new Command("models", "List the bundled models, or print one model's card") { name, folder };
         command.SetAction(parse =>

@@ -24,6 +24,11 @@ public static class SpeechTrainingRun
         CancellationToken cancellation)
     {
         var output = context.Environment.Out;
+        if (s.Resume)
+        {
+            RefuseChangedSettings(s);
+        }
+
         var trainRows = ReadManifest(context, s.Manifest);
         var validRows = s.Valid is null ? null : ReadManifest(context, s.Valid);
         if (trainRows is null || (s.Valid is not null && validRows is null))
@@ -79,7 +84,7 @@ public static class SpeechTrainingRun
             Seed = s.Seed,
             CheckpointDirectory = s.CheckpointDirectory,
             Resume = s.Resume,
-            RunSettings = AugmentationSettings(s),
+            RunSettings = ResumeSettings(s),
             ReportEverySteps = 1,
         });
 
@@ -150,10 +155,24 @@ public static class SpeechTrainingRun
             .ToArray());
     }
 
+    // The trainer checks these again when it restores the checkpoint; checking here first spares
+    // the user the decoding of every file, which takes most of the start-up, before the refusal.
+    private static void RefuseChangedSettings(TrainSpeechSettings s)
+    {
+        // An unreadable newest checkpoint is skipped for an older one, as the trainer does (and reports).
+        if (new CheckpointStore(s.CheckpointDirectory).LoadLatest() is { } latest)
+        {
+            latest.Checkpoint.CheckSettings(ResumeSettings(s), latest.Path);
+        }
+    }
+
     // The options that change what is trained on but not the weights' shapes, so a checkpoint would
     // otherwise resume under new values silently; recorded in each checkpoint and checked on resume.
-    private static Dictionary<string, string> AugmentationSettings(TrainSpeechSettings s) => new()
+    // The seed picks the held-out rows: another seed would move utterances between the training and
+    // validation sets halfway through a run, so it is refused like the rest.
+    private static Dictionary<string, string> ResumeSettings(TrainSpeechSettings s) => new()
     {
+        ["--seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
         ["--dropout-percent"] = s.DropoutPercent.ToString(CultureInfo.InvariantCulture),
         ["--speed-percent"] = s.SpeedPercent.ToString(CultureInfo.InvariantCulture),
         ["--wave"] = s.Wave ? "on" : "off",

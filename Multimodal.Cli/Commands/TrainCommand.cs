@@ -24,11 +24,11 @@ public sealed class TrainCommand : ICommandModule
 
     private static Command Speech(CliContext context)
     {
-        var manifest = Text("--manifest", "TSV of path<TAB>transcript rows; paths relative to its folder", "file.tsv");
-        manifest.Required = true;
-        var outDir = Text("--out", "Model directory to write (checkpoints go to DIR/checkpoints)", "dir");
-        outDir.Required = true;
-        var valid = Text("--valid", "Validation manifest (default: hold out --valid-fraction of the rows)", "file.tsv");
+        var manifest = PathOption("--manifest", "TSV of path<TAB>transcript rows; paths relative to its folder",
+            "file.tsv", required: true);
+        var outDir = Folder("--out", "Model directory to write (checkpoints go to DIR/checkpoints)", required: true);
+        var valid = PathOption("--valid", "Validation manifest (default: hold out --valid-fraction of the rows)",
+            "file.tsv");
         var fraction = Number("--valid-fraction", "Share of rows held out for validation without --valid", 0.1, 0, 0.9);
         var epochs = Count("--epochs", "Passes over the training set", 10, 1, 100_000);
         var batch = Count("--batch", "Utterances per batch", 16, 1, 4096);
@@ -38,11 +38,13 @@ public sealed class TrainCommand : ICommandModule
         var lr = Number("--lr", "Peak learning rate (AdamW, warm-up then cosine)", 2e-3, 1e-7, 1);
         var vocab = Choice("--vocab", "Output tokens: whole words or characters", "words", "words", "chars");
         var rate = Count("--sample-rate", "Sample rate the audio is resampled to (Hz)", 16000, 1000, 192_000);
-        var seed = Count("--seed", "Seed of the split, weights, batch order and masks", 1, 0, int.MaxValue);
+        var seed = Count("--seed",
+            "Seed of the split, weights, batch order and masks (--resume needs the checkpoint's seed)", 1, 0,
+            int.MaxValue);
         var resume = new Option<bool>("--resume")
         {
-            Description = "Continue from the newest checkpoint in DIR (refused when --dropout-percent, " +
-                "--speed-percent or --wave differ from the checkpoint's)",
+            Description = "Continue from the newest checkpoint in DIR (refused, before any audio is decoded, when " +
+                "--seed, --dropout-percent, --speed-percent or --wave differ from the checkpoint's)",
         };
         var speed = Count("--speed-percent",
             "Also train on each utterance played P% slower and P% faster (0: off)", 0, 0, 50);

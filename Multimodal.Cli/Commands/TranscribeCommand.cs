@@ -5,6 +5,7 @@ using Multimodal.Cli.Output;
 using Multimodal.Cli.Progress;
 using Pipelines.Speech.Output;
 using Pipelines.Speech.Transcription;
+using static Multimodal.Cli.Hosting.OptionBuilders;
 
 namespace Multimodal.Cli.Commands;
 
@@ -26,16 +27,13 @@ public sealed class TranscribeCommand : ICommandModule
     /// <inheritdoc />
     public Command Build(CliContext context)
     {
-        var paths = new Argument<string[]>("paths")
+        var paths = RefuseEmptyPaths(new Argument<string[]>("paths")
         {
             Description = "Audio files (WAV, MP3) and folders of them (their .wav/.mp3/... files, not subfolders)",
             Arity = ArgumentArity.OneOrMore,
-        };
-        var model = new Option<string?>("--model")
-        {
-            Description = $"Speech model directory (default: the bundled {SpeechModelLocator.DefaultModel})",
-            HelpName = "dir",
-        };
+        });
+        var model = PathOption("--model",
+            $"Speech model directory (default: the bundled {SpeechModelLocator.DefaultModel})", "dir");
         var format = new Option<string>("--format", "-f")
         {
             Description = "Output format with --out",
@@ -43,11 +41,8 @@ public sealed class TranscribeCommand : ICommandModule
             HelpName = "txt|json|srt|vtt",
         };
         format.AcceptOnlyFromAmong(Formats);
-        var outDir = new Option<string?>("--out", "-o")
-        {
-            Description = "Write <name>.<format> files here instead of printing path<TAB>text",
-            HelpName = "dir",
-        };
+        var outDir = Folder("--out", "Write <name>.<format> files here instead of printing path<TAB>text");
+        outDir.Aliases.Add("-o");
         var beam = BeamOption();
         var jobs = JobsOption.Create();
         var force = new Option<bool>("--force") { Description = "Overwrite transcripts that already exist" };
@@ -110,20 +105,11 @@ public sealed class TranscribeCommand : ICommandModule
     private static async Task<int> RunAsync(CliContext context, ParseResult parse, Settings settings,
         string[] paths, int jobs, bool force, CancellationToken ct)
     {
-        var inputs = AudioInputs.Expand(paths);
-        foreach (var (again, first) in AudioInputs.Duplicates(inputs))
-        {
-            settings.Warn(again.Path, $"given more than once (also as {first.Path}); transcribed once");
-        }
-
-        inputs = AudioInputs.WithoutDuplicates(inputs);
+        var inputs = AudioInputs.WithoutDuplicates(AudioInputs.Expand(paths),
+            (again, first) => settings.Warn(again.Path, InputPaths.GivenAgain(first.Path, "transcribed once")));
+        // --out naming a file is refused while parsing (OptionBuilders.Folder).
         if (settings.OutDir is { } dir)
         {
-            if (File.Exists(dir))
-            {
-                throw new CliException(dir, "--out is a file, not a folder");
-            }
-
             Directory.CreateDirectory(dir);
             inputs = AudioInputs.CheckOutputNames(inputs, i => OutputPath(settings, i));
         }

@@ -14,12 +14,19 @@ internal static class OptionBuilders
         new(name) { Description = description, HelpName = helpName, Required = required };
 
     /// <summary>
-    /// A folder option (null when absent). A value naming an existing file is refused as a usage
-    /// error, naming the path; a missing folder is left for the verb to report.
+    /// A file or folder option (null when absent). An empty value is refused as a usage error
+    /// (see <see cref="RefuseEmptyPath{T}"/>); whether the path exists is left for the verb to say.
+    /// </summary>
+    public static Option<string?> PathOption(string name, string description, string helpName,
+        bool required = false) => RefuseEmptyPath(Text(name, description, helpName, required));
+
+    /// <summary>
+    /// A folder option (null when absent). An empty value, or one naming an existing file, is
+    /// refused as a usage error naming the path; a missing folder is left for the verb to report.
     /// </summary>
     public static Option<string?> Folder(string name, string description, bool required = false)
     {
-        var option = Text(name, description, "dir", required);
+        var option = PathOption(name, description, "dir", required);
         option.Validators.Add(result =>
         {
             var path = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
@@ -29,6 +36,37 @@ internal static class OptionBuilders
             }
         });
         return option;
+    }
+
+    /// <summary>
+    /// Refuses an empty value (<c>--data ""</c>, often an unset shell variable) as a usage error
+    /// naming the option; without this the verb would report a file with no name.
+    /// </summary>
+    /// <param name="option">A path option; returned, for chaining.</param>
+    public static Option<T> RefuseEmptyPath<T>(Option<T> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && result.Tokens[^1].Value.Length == 0)
+            {
+                result.AddError($"{option.Name} needs a path; got an empty string");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Refuses an empty path among the values of a PATHS argument, as a usage error.</summary>
+    /// <param name="argument">The argument; returned, for chaining.</param>
+    public static Argument<T> RefuseEmptyPaths<T>(Argument<T> argument)
+    {
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => t.Value.Length == 0))
+            {
+                result.AddError($"{argument.Name}: an empty string is not a file or folder");
+            }
+        });
+        return argument;
     }
 
     /// <summary>An integer option with a default; values outside [min, max] are refused, naming the value.</summary>

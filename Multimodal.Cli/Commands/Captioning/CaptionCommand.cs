@@ -20,16 +20,16 @@ public sealed class CaptionCommand : ICommandModule
     /// <inheritdoc />
     public Command Build(CliContext context)
     {
-        var paths = new Argument<string[]>("paths")
+        var paths = RefuseEmptyPaths(new Argument<string[]>("paths")
         {
             Description = "Image files (JPEG, PNG, BMP, GIF, WebP, TIFF) and folders of them (not subfolders)",
             Arity = ArgumentArity.OneOrMore,
-        };
-        var model = Text("--model",
+        });
+        var model = PathOption("--model",
             $"Caption model directory (default: the bundled {CaptionModelLocator.DefaultModel})", "dir");
-        var outFile = Text("--out", "Write captions to x.jsonl (JSON Lines) or x.csv; a rerun skips files in it",
+        var outFile = PathOption("--out", "Write captions to x.jsonl (JSON Lines) or x.csv; a rerun skips files in it",
             "file");
-        var html = Text("--html", "Also write an offline HTML gallery (embedded thumbnails)", "file");
+        var html = PathOption("--html", "Also write an offline HTML gallery (embedded thumbnails)", "file");
         var beam = Beam();
         var alpha = LengthPenalty();
         var trigrams = BlockTrigrams();

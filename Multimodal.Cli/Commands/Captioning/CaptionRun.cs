@@ -14,7 +14,9 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
 {
     public int Execute(string[] arguments, string? modelDir, CancellationToken ct)
     {
-        var (inputs, missing) = ImageInputs.Expand(arguments);
+        var (given, missing) = ImageInputs.Expand(arguments);
+        var inputs = InputPaths.Once(given, p => p, (again, first) => context.Environment.Error.WriteLine(
+            ErrorLine.FormatWarning(again, InputPaths.GivenAgain(first, "captioned once"))));
         CaptionWriter? writer = null;
         if (outFile is not null)
         {
@@ -28,10 +30,11 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
             }
         }
 
-        // Done is decided on full paths, so "good/x.jpg" and "./good/x.jpg" are one file; the out
-        // file keeps the spelling it was first written with.
-        var done = writer?.Lines.Select(l => FullPath(l.File)).ToHashSet(StringComparer.Ordinal) ?? [];
-        var todo = inputs.Where(p => !done.Contains(FullPath(p))).ToArray();
+        // Done is decided on canonical paths, so "good/x.jpg", "./good/x.jpg" and a link to it are
+        // one file; the out file keeps the spelling it was first written with. A relative path in
+        // it is taken from the current folder: the folder it was written from is not recorded.
+        var done = writer?.Lines.Select(l => InputPaths.Canonical(l.File)).ToHashSet(StringComparer.Ordinal) ?? [];
+        var todo = inputs.Where(p => !done.Contains(InputPaths.Canonical(p))).ToArray();
         int skipped = inputs.Count - todo.Length;
         using var captioner = CaptionModelLocator.Load(CaptionModelLocator.Resolve(modelDir, context.Environment),
             context.Environment, jobs);
@@ -79,18 +82,5 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
         }
 
         return result.ExitCode;
-    }
-
-    // A line read back from an out file may hold an empty or odd path; then it stands for itself.
-    private static string FullPath(string path)
-    {
-        try
-        {
-            return Path.GetFullPath(path);
-        }
-        catch (ArgumentException)
-        {
-            return path;
-        }
     }
 }

@@ -20,10 +20,10 @@ public static class EvalCaptionCommand
     /// <summary>The <c>caption</c> subcommand of <c>eval</c>.</summary>
     public static Command Build(CliContext context)
     {
-        var model = Text("--model",
+        var model = PathOption("--model",
             $"Caption model directory (default: the bundled {CaptionModelLocator.DefaultModel})", "dir");
-        var images = Text("--images", "Folder the caption file's image names are relative to", "dir", required: true);
-        var captions = Text("--captions", "Flickr8k token file, COCO caption JSON or TSV with the human captions",
+        var images = Folder("--images", "Folder the caption file's image names are relative to", required: true);
+        var captions = PathOption("--captions", "Flickr8k token file, COCO caption JSON or TSV with the human captions",
             "file", required: true);
         var split = Text("--split", "Score only this split when the file has a split column (e.g. dev)", "name");
         var beam = Beam();

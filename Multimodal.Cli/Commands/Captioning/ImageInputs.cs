@@ -5,15 +5,16 @@ namespace Multimodal.Cli.Commands.Captioning;
 /// in it (not hidden ones, not subfolders), sorted by name. Files in a folder that are not images
 /// are kept, so each gets its own error line instead of being skipped silently. A path that is
 /// neither is returned as missing: it fails on its own, as a bad file does, and the rest run.
+/// A file named twice is listed twice; the run leaves the second out with a warning
+/// (<see cref="Batch.InputPaths.Once{T}"/>).
 /// </summary>
 internal static class ImageInputs
 {
-    /// <summary>The files, in argument order, each once; and the paths that do not exist.</summary>
+    /// <summary>The files, in argument order; and the paths that do not exist.</summary>
     public static (IReadOnlyList<string> Files, IReadOnlyList<string> Missing) Expand(IEnumerable<string> paths)
     {
         var result = new List<string>();
         var missing = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
             IEnumerable<string> files;
@@ -32,13 +33,7 @@ internal static class ImageInputs
                 continue;
             }
 
-            foreach (var file in files)
-            {
-                if (seen.Add(Path.GetFullPath(file)))
-                {
-                    result.Add(file);
-                }
-            }
+            result.AddRange(files);
         }
 
         return (result, missing);

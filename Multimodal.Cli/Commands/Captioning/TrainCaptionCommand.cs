@@ -17,10 +17,10 @@ public static class TrainCaptionCommand
     /// <summary>The <c>caption</c> subcommand of <c>train</c>.</summary>
     public static Command Build(CliContext context)
     {
-        var images = Text("--images", "Folder the caption file's image names are relative to", "dir", required: true);
-        var captions = Text("--captions", "Flickr8k token file, COCO caption JSON or TSV (image, caption[, split])",
-            "file", required: true);
-        var outDir = Text("--out", "Model directory to write (checkpoints and cache go inside)", "dir", required: true);
+        var images = Folder("--images", "Folder the caption file's image names are relative to", required: true);
+        var captions = PathOption("--captions",
+            "Flickr8k token file, COCO caption JSON or TSV (image, caption[, split])", "file", required: true);
+        var outDir = Folder("--out", "Model directory to write (checkpoints and cache go inside)", required: true);
         var encoder = Choice("--encoder", "Image encoder", "resnet18", "resnet18", "small-cnn");
         var split = Text("--split", "Train on rows of this split when the file has a split column (default: train)",
             "name");
@@ -44,7 +44,7 @@ public static class TrainCaptionCommand
         var size = Count("--image-size", "Input side of the small CNN (ResNet-18 always takes 224)", 64, 8, 1024);
         var channels = Text("--cnn-channels",
             "Small CNN: output channels of each stride-2 layer (default 32,64,128,256)", "n,n,...");
-        var cache = Text("--cache", "Feature cache folder (default: OUT/cache)", "dir");
+        var cache = Folder("--cache", "Feature cache folder (default: OUT/cache)");
         var seed = Count("--seed", "Seed of the split, weights and batch order", 1, 0, int.MaxValue);
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in OUT" };
         var command = new Command("caption", "Train an image caption model (CNN encoder + LSTM decoder)")

@@ -8,7 +8,7 @@ namespace Multimodal.Cli.Commands.Emotion;
 internal static class EmotionCliOptions
 {
     /// <summary>--model DIR, defaulting to the bundled emotion model.</summary>
-    public static Option<string?> ModelOption() => Text("--model",
+    public static Option<string?> ModelOption() => PathOption("--model",
         $"Emotion model directory (default: the bundled {EmotionModelLocator.DefaultModel})", "dir");
 
     /// <summary>--shift N: the test-time views moved N pixels each way (default the recognizer's).</summary>

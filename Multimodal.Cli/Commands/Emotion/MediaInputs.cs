@@ -1,3 +1,4 @@
+using Multimodal.Cli.Batch;
 using Pipelines.Video.Emotion;
 
 namespace Multimodal.Cli.Commands.Emotion;
@@ -52,6 +53,15 @@ public static class MediaInputs
 
         return inputs;
     }
+
+    /// <summary>
+    /// The inputs less those naming a file an earlier input names (see <see cref="InputPaths"/>),
+    /// renumbered in order; <paramref name="again"/> hears of each one left out, with the earlier input.
+    /// </summary>
+    public static IReadOnlyList<MediaInput> WithoutDuplicates(
+        IReadOnlyList<MediaInput> inputs, Action<MediaInput, MediaInput> again) =>
+        InputPaths.Once(inputs, i => i.Problem is null ? i.Path : null, again)
+            .Select((input, i) => input with { Index = i }).ToList();
 
     /// <summary>Marks inputs whose result file another input already takes (a.mp4 and a.png).</summary>
     public static IReadOnlyList<MediaInput> CheckOutputNames(

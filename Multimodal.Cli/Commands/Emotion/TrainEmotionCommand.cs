@@ -22,7 +22,7 @@ public static class TrainEmotionCommand
         var defaults = new EmotionTrainingOptions { DataDirectory = "", OutputDirectory = "" };
         var data = Folder(
             "--data", "FER-2013-style train folder: angry/, disgust/, ... of 48x48 gray faces", true);
-        var outDir = Text("--out", "Model directory to write (checkpoints go to DIR/checkpoints)", "dir", true);
+        var outDir = Folder("--out", "Model directory to write (checkpoints go to DIR/checkpoints)", true);
         var epochs = Count("--epochs", "Passes over the training faces", defaults.Epochs, 1, 10_000);
         var batch = Count("--batch", "Clips per batch", defaults.BatchSize, 2, 4096);
         var lr = Number("--lr", "Peak learning rate (AdamW, warm-up then cosine)", defaults.LearningRate, 1e-7, 1);
@@ -56,11 +56,6 @@ public static class TrainEmotionCommand
         if (!Directory.Exists(options.DataDirectory))
         {
             throw new CliException(options.DataDirectory, "data folder does not exist");
-        }
-
-        if (File.Exists(options.OutputDirectory))
-        {
-            throw new CliException(options.OutputDirectory, "--out is a file, not a folder");
         }
 
         var output = context.Environment.Out;

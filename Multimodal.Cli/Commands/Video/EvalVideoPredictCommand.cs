@@ -19,16 +19,10 @@ public static class EvalVideoPredictCommand
     /// <summary>The <c>video-predict</c> subcommand of <c>eval</c>.</summary>
     public static Command Build(CliContext context)
     {
-        var model = new Option<string?>("--model")
-        {
-            Description = $"Next-frame model directory (default: the bundled {VideoModelLocator.DefaultModel})",
-            HelpName = "dir",
-        };
-        var mnist = new Option<string?>("--mnist")
-        {
-            Description = $"MNIST idx3 images (default: ../shared/data/mnist/{MnistLocator.FileName})",
-            HelpName = "file",
-        };
+        var model = OptionBuilders.PathOption("--model",
+            $"Next-frame model directory (default: the bundled {VideoModelLocator.DefaultModel})", "dir");
+        var mnist = OptionBuilders.PathOption("--mnist",
+            $"MNIST idx3 images (default: ../shared/data/mnist/{MnistLocator.FileName})", "file");
         var sequences = new Option<int>("--sequences")
         {
             Description = "Fixed test sequences to score (the first N of the fixed set)",

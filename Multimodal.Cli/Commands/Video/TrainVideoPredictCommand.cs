@@ -19,15 +19,9 @@ public static class TrainVideoPredictCommand
     /// <summary>The <c>video-predict</c> subcommand of <c>train</c>.</summary>
     public static Command Build(CliContext context)
     {
-        var outDir = new Option<string>("--out")
-        {
-            Description = "Model directory to write", Required = true, HelpName = "dir",
-        };
-        var mnist = new Option<string?>("--mnist")
-        {
-            Description = $"MNIST idx3 images (default: ../shared/data/mnist/{MnistLocator.FileName})",
-            HelpName = "file",
-        };
+        var outDir = OptionBuilders.Folder("--out", "Model directory to write", required: true);
+        var mnist = OptionBuilders.PathOption("--mnist",
+            $"MNIST idx3 images (default: ../shared/data/mnist/{MnistLocator.FileName})", "file");
         var epochs = Count("--epochs", "Epochs", 6);
         var batches = Count("--batches", "Optimizer steps per epoch", 300);
         var batch = Count("--batch", "Sequences per step", 4);

@@ -32,24 +32,24 @@ public sealed class VideoEmotionCommand : ICommandModule
     /// <inheritdoc />
     public Command Build(CliContext context)
     {
-        var paths = new Argument<string[]>("paths")
+        var paths = RefuseEmptyPaths(new Argument<string[]>("paths")
         {
             Description = "Videos (MP4, AVI, MKV, WebM, ...), images (a one-frame clip) and folders of them",
             Arity = ArgumentArity.OneOrMore,
-        };
+        });
         var model = ModelOption();
         var window = Number("--window", "Seconds per labelled window of a track", 2.0, 0.05, 3600);
         var noDetect = new Option<bool>("--no-detect")
         {
             Description = "Each whole frame is the face (inputs already cropped)",
         };
-        var outDir = Text("--out", "Folder for <name>.json (and annotated files); default: the current folder", "dir");
+        var outDir = Folder("--out", "Folder for <name>.json (and annotated files); default: the current folder");
         var annotate = new Option<bool>("--annotate")
         {
             Description = "Also write the input with boxes and labels drawn",
         };
         var fps = Number("--fps", "Frames analysed per second of video", 10, 0.1, 240);
-        var cascade = Text(
+        var cascade = PathOption(
             "--cascade", "Haar face cascade (default: the model's copy, else Debian's opencv-data)", "file");
         var force = new Option<bool>("--force") { Description = "Redo inputs whose JSON already exists" };
         var noMirror = new Option<bool>("--no-mirror")
@@ -81,13 +81,12 @@ public sealed class VideoEmotionCommand : ICommandModule
     private static async Task<int> RunAsync(
         CliContext context, ParseResult parse, Settings s, string[] paths, CancellationToken ct)
     {
-        if (File.Exists(s.OutDir))
-        {
-            throw new CliException(s.OutDir, "--out is a file, not a folder");
-        }
-
         Directory.CreateDirectory(s.OutDir);
-        var inputs = MediaInputs.CheckOutputNames(MediaInputs.Expand(paths), i => JsonPath(s, i));
+        // A file given twice is done once: otherwise its second result would clash with the first.
+        var unique = MediaInputs.WithoutDuplicates(MediaInputs.Expand(paths), (again, first) =>
+            context.Environment.Error.WriteLine(
+                ErrorLine.FormatWarning(again.Path, InputPaths.GivenAgain(first.Path, "analysed once"))));
+        var inputs = MediaInputs.CheckOutputNames(unique, i => JsonPath(s, i));
         using var detector = s.Options.NoDetect ? null : OpenDetector(s);
         using var aligner = detector is null ? null : OpenAligner(detector.CascadePath, s.ModelDir);
         var recognizer = new EmotionRecognizer(s.Model, detector, aligner, s.Options);

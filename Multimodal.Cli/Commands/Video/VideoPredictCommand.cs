@@ -4,6 +4,7 @@ using Multimodal.Cli.Hosting;
 using Pipelines.Video.Decoding;
 using Pipelines.Video.Output;
 using Pipelines.Video.Prediction;
+using static Multimodal.Cli.Hosting.OptionBuilders;
 
 namespace Multimodal.Cli.Commands.Video;
 
@@ -20,12 +21,10 @@ public sealed class VideoPredictCommand : ICommandModule
     /// <inheritdoc />
     public Command Build(CliContext context)
     {
-        var clip = new Argument<string>("clip") { Description = "Video file (MP4, AVI, MKV, WebM, ...)" };
-        var model = new Option<string?>("--model")
-        {
-            Description = $"Next-frame model directory (default: the bundled {VideoModelLocator.DefaultModel})",
-            HelpName = "dir",
-        };
+        var clip = RefuseEmptyPaths(
+            new Argument<string>("clip") { Description = "Video file (MP4, AVI, MKV, WebM, ...)" });
+        var model = PathOption("--model",
+            $"Next-frame model directory (default: the bundled {VideoModelLocator.DefaultModel})", "dir");
         var k = Positive("--context", "Context frames K (default: the model's)");
         var n = Positive("--frames", "Frames to predict N (default: the model's)");
         var at = new Option<double>("--at") { Description = "Start of the context in seconds", HelpName = "seconds" };
@@ -35,11 +34,8 @@ public sealed class VideoPredictCommand : ICommandModule
         {
             Description = "Sample the clip at this rate instead", HelpName = "rate",
         };
-        var outDir = new Option<string?>("--out", "-o")
-        {
-            Description = "Folder for the outputs (default: <clip name>-prediction beside the clip)",
-            HelpName = "dir",
-        };
+        var outDir = Folder("--out", "Folder for the outputs (default: <clip name>-prediction beside the clip)");
+        outDir.Aliases.Add("-o");
         var command = new Command("predict", "Predict the next frames of a clip with a ConvLSTM model")
         {
             clip, model, k, n, at, stride, fps, outDir,

@@ -117,6 +117,43 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public void Resume_refuses_a_changed_option_before_decoding_any_audio()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        // Were the audio decoded first, each file would be one "skipped" line and then a failure.
+        foreach (var clip in Directory.GetFiles(Path.Combine(_temp.Path, "audio")))
+        {
+            File.WriteAllText(clip, "not audio at all");
+        }
+
+        var run = Train("--resume", "--epochs", "2", "--dropout-percent", "30");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error.Trim().Split('\n'), Has.Length.EqualTo(1), run.Error);
+        Assert.That(run.Error, Does.StartWith("error: cannot resume from")
+            .And.Contain("--dropout-percent is 10 in the checkpoint, 30 now"));
+        Assert.That(run.Out, Is.Empty);
+    }
+
+    [Test]
+    public void Resume_with_another_seed_is_refused_since_it_would_change_the_validation_rows()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        var weights = File.ReadAllBytes(Path.Combine(_out, "weights.safetensors"));
+
+        var refused = Train("--resume", "--epochs", "2", "--seed", "4");
+        var same = Train("--resume", "--epochs", "2", "--seed", "3");
+
+        Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(refused.Error.Trim(), Does.StartWith("error: cannot resume from")
+            .And.Contain("--seed is 3 in the checkpoint, 4 now").And.Not.Contain("--dropout-percent"));
+        Assert.That(refused.Out, Does.Not.Contain("epoch 2/2"));
+        Assert.That(same.ExitCode, Is.EqualTo(ExitCodes.Success), same.Error);
+        Assert.That(same.Out, Does.Contain("epoch 2/2"));
+        Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.Not.EqualTo(weights));
+    }
+
+    [Test]
     public void Resume_with_the_same_augmentation_options_continues()
     {
         Assert.That(Train("--speed-percent", "10", "--wave").ExitCode, Is.EqualTo(ExitCodes.Success));

@@ -158,6 +158,45 @@ public sealed class CaptionCommandTests
     }
 
     [Test]
+    public void AFileGivenTwiceIsCaptionedOnceWithAWarningAsTranscribeDoes()
+    {
+        using var dir = new TempFolder();
+        string image = Path.Combine(dir.Path, "x.png");
+        File.Copy(Path.Combine(images, "red1.png"), image);
+        string dotted = Path.Combine(dir.Path, ".", "x.png");
+
+        var run = CliRun.Invoke(["caption", image, dotted, "--model", model]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            Is.EqualTo(new[] { $"{image}\tA picture in red" }));
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal));
+        Assert.That(warnings,
+            Is.EqualTo(new[] { $"warning: {dotted}: given more than once (also as {image}); captioned once" }));
+        Assert.That(run.Error, Does.Contain("1 succeeded, 0 failed, 0 skipped"));
+    }
+
+    [Test]
+    public void ARerunThroughASymbolicLinkSkipsTheFileAlreadyDone()
+    {
+        using var dir = new TempFolder();
+        string good = dir.Sub("good");
+        string image = Path.Combine(good, "x.png");
+        File.Copy(Path.Combine(images, "red1.png"), image);
+        string link = Path.Combine(dir.Path, "link");
+        Directory.CreateSymbolicLink(link, good);
+        string outFile = Path.Combine(dir.Path, "captions.csv");
+
+        var first = CliRun.Invoke(["caption", image, "--model", model, "--out", outFile]);
+        var again = CliRun.Invoke(["caption", Path.Combine(link, "x.png"), "--model", model, "--out", outFile]);
+
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(again.Error, Does.Contain("0 succeeded, 0 failed, 1 skipped"));
+        Assert.That(File.ReadAllLines(outFile), Has.Length.EqualTo(2), "the header and the first run's line");
+    }
+
+    [Test]
     public void EvalPrintsBleuCiderAndSpeedOnASplit()
     {
         var run = CliRun.Invoke(["eval", "caption", "--model", model, "--images", images, "--captions", captions,

@@ -143,6 +143,27 @@ public sealed class EmotionCommandsTests
     }
 
     [Test]
+    public void Video_emotion_does_a_file_given_twice_once_with_a_warning()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string inputs = _temp.Sub("in");
+        string face = Path.Combine(inputs, "face.png");
+        File.Copy(Directory.GetFiles(Path.Combine(EmotionCliFiles.SharedData, "fer2013", "test", "sad"))
+            .Order(StringComparer.Ordinal).First(), face);
+        string output = Path.Combine(_temp.Path, "out");
+
+        // Before, the second spelling failed: its face.json would overwrite the first one's.
+        var run = CliRun.Invoke(["video", "emotion", face, inputs, "--model", model, "--no-detect", "--out", output]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal));
+        Assert.That(warnings,
+            Is.EqualTo(new[] { $"warning: {face}: given more than once (also as {face}); analysed once" }));
+        Assert.That(run.Error, Does.Contain("1 succeeded, 0 failed, 0 skipped"));
+        Assert.That(File.Exists(Path.Combine(output, "face.json")), Is.True);
+    }
+
+    [Test]
     public void A_still_image_is_a_one_frame_clip_and_no_detect_takes_the_whole_frame()
     {
         string model = EmotionCliFiles.TinyModel(_temp.Path);

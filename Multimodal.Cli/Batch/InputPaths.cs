@@ -1,0 +1,137 @@
+namespace Multimodal.Cli.Batch;
+
+/// <summary>
+/// When two input paths of a batch verb are one file. Paths are compared in canonical form: full
+/// (resolved against the current folder) with every symbolic link followed, so <c>x.jpg</c>,
+/// <c>./x.jpg</c>, <c>dir/../x.jpg</c> and a link to x.jpg are one file. <c>transcribe</c>,
+/// <c>caption</c> and <c>video emotion</c> process such a file once, with a warning, and
+/// <c>caption --out</c> recognises the files its out file already holds this way.
+/// </summary>
+public static class InputPaths
+{
+    // Linux gives up after 40 links in one lookup (ELOOP); a cycle of links stops here too.
+    private const int MaxLinks = 40;
+
+    private static readonly char[] Separators =
+        [Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar];
+
+    /// <summary>
+    /// The canonical form of <paramref name="path"/>, naming the file the system would open. Parts
+    /// that do not exist are kept as written; an empty path, or one with a NUL in it, is returned
+    /// unchanged, and one whose links loop is only made full, so each still stands for itself.
+    /// </summary>
+    /// <example><c>Canonical("photos/../x.jpg")</c> is <c>/home/me/x.jpg</c> when run in /home/me
+    /// and photos is a folder there; when photos is a link to /data/2024/photos it is /data/2024/x.jpg.</example>
+    public static string Canonical(string path)
+    {
+        if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
+        {
+            return path;
+        }
+
+        // Not Path.GetFullPath first: it drops "dir/.." from the text, but when dir is a link the
+        // system steps up from the link's target, which may be another folder.
+        string full = Path.IsPathFullyQualified(path) ? path : Path.Combine(Environment.CurrentDirectory, path);
+        return FollowLinks(full) ?? Path.GetFullPath(full);
+    }
+
+    /// <summary>
+    /// The inputs less every one whose file an earlier input already names, in their order;
+    /// <paramref name="again"/> hears of each one left out, with the earlier input. Inputs whose
+    /// <paramref name="pathOf"/> is null (already known to be bad) are kept and never compared.
+    /// </summary>
+    public static IReadOnlyList<T> Once<T>(IReadOnlyList<T> inputs, Func<T, string?> pathOf, Action<T, T> again)
+    {
+        var first = new Dictionary<string, T>(StringComparer.Ordinal);
+        var kept = new List<T>(inputs.Count);
+        foreach (var input in inputs)
+        {
+            if (pathOf(input) is { } path)
+            {
+                string key = Canonical(path);
+                if (first.TryGetValue(key, out var earlier))
+                {
+                    again(input, earlier);
+                    continue;
+                }
+
+                first.Add(key, input);
+            }
+
+            kept.Add(input);
+        }
+
+        return kept;
+    }
+
+    /// <summary>The warning for an input left out by <see cref="Once{T}"/>, the same in every verb.</summary>
+    /// <param name="first">The earlier input's path, as given.</param>
+    /// <param name="doneOnce">What happened to the file, e.g. "captioned once".</param>
+    public static string GivenAgain(string first, string doneOnce) =>
+        $"given more than once (also as {first}); {doneOnce}";
+
+    // Walks the full path part by part from its root, replacing each link by its target (relative
+    // targets are relative to the link's folder); ".." steps up from the folder reached so far, as
+    // the kernel does, not from the text. Null when the links loop.
+    private static string? FollowLinks(string full)
+    {
+        string root = Path.GetPathRoot(full) ?? "";
+        var pending = new Stack<string>(Parts(full[root.Length..]).Reverse());
+        string current = root;
+        int links = 0;
+        while (pending.TryPop(out var part))
+        {
+            if (part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                current = Path.GetDirectoryName(current) ?? current;
+                continue;
+            }
+
+            string next = Path.Combine(current, part);
+            if (LinkTarget(next) is not { } target)
+            {
+                current = next;
+                continue;
+            }
+
+            if (++links > MaxLinks)
+            {
+                return null;
+            }
+
+            string targetRoot = Path.GetPathRoot(target) ?? "";
+            if (targetRoot.Length > 0)
+            {
+                current = targetRoot;
+            }
+
+            foreach (var p in Parts(target[targetRoot.Length..]).Reverse())
+            {
+                pending.Push(p);
+            }
+        }
+
+        return current;
+    }
+
+    private static IEnumerable<string> Parts(string relative) =>
+        relative.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+
+    // The link's own target text; null for a file, a folder or a part that does not exist.
+    private static string? LinkTarget(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using Multimodal.Cli.Batch;
+using Multimodal.Cli.Tests.Support;
+
+namespace Multimodal.Cli.Tests.Batch;
+
+[TestFixture]
+public sealed class InputPathsTests
+{
+    private TempFolder _temp = null!;
+    private string _real = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _temp = new TempFolder();
+        // The temp folder itself may sit behind a link (/tmp on some systems): compare with its real form.
+        _real = InputPaths.Canonical(_temp.Path);
+    }
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    [Test]
+    public void Dots_and_doubled_separators_give_the_plain_full_path()
+    {
+        string file = Touch(_temp.Sub("a"), "x.png");
+        string spelled = Path.Combine(_temp.Path, ".", "a", "..", "a") + "//x.png";
+
+        Assert.That(InputPaths.Canonical(spelled), Is.EqualTo(InputPaths.Canonical(file)));
+        Assert.That(InputPaths.Canonical(file), Is.EqualTo(Path.Combine(_real, "a", "x.png")));
+    }
+
+    [Test]
+    public void A_link_to_a_file_and_a_link_to_a_folder_on_the_way_both_lead_to_the_file()
+    {
+        string file = Touch(_temp.Sub("photos"), "x.png");
+        string fileLink = Path.Combine(_temp.Path, "latest.png");
+        File.CreateSymbolicLink(fileLink, file);
+        string folderLink = Path.Combine(_temp.Path, "album");
+        Directory.CreateSymbolicLink(folderLink, "photos");   // relative to the link's folder
+
+        string expected = Path.Combine(_real, "photos", "x.png");
+        Assert.That(InputPaths.Canonical(fileLink), Is.EqualTo(expected));
+        Assert.That(InputPaths.Canonical(Path.Combine(folderLink, "x.png")), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Dot_dot_after_a_folder_link_steps_up_from_the_link_target_as_the_system_does()
+    {
+        string deep = _temp.Sub(Path.Combine("deep", "inner"));
+        Touch(Path.Combine(_real, "deep"), "y.png");
+        Directory.CreateSymbolicLink(Path.Combine(_temp.Path, "short"), deep);
+
+        // short/.. is deep (the target's parent), not the temp folder the text suggests.
+        string viaLink = Path.Combine(_temp.Path, "short") + "/../y.png";
+        Assert.That(InputPaths.Canonical(viaLink), Is.EqualTo(Path.Combine(_real, "deep", "y.png")));
+    }
+
+    [Test]
+    public void A_loop_of_links_and_an_empty_path_stand_for_themselves()
+    {
+        string a = Path.Combine(_temp.Path, "a");
+        string b = Path.Combine(_temp.Path, "b");
+        File.CreateSymbolicLink(a, b);
+        File.CreateSymbolicLink(b, a);
+
+        Assert.That(InputPaths.Canonical(a), Is.EqualTo(a));
+        Assert.That(InputPaths.Canonical(""), Is.EqualTo(""));
+        Assert.That(InputPaths.Canonical(Path.Combine(_temp.Path, "missing", "z.png")),
+            Is.EqualTo(Path.Combine(_real, "missing", "z.png")));
+    }
+
+    [Test]
+    public void Once_keeps_the_first_of_each_file_in_order_and_reports_the_others()
+    {
+        string x = Touch(_temp.Path, "x.png");
+        string y = Touch(_temp.Path, "y.png");
+        string link = Path.Combine(_temp.Path, "link.png");
+        File.CreateSymbolicLink(link, x);
+        var reported = new List<(string Again, string First)>();
+
+        var kept = InputPaths.Once([x, y, link, "bad", x], p => p == "bad" ? null : p,
+            (again, first) => reported.Add((again, first)));
+
+        Assert.That(kept, Is.EqualTo(new[] { x, y, "bad" }));
+        Assert.That(reported, Is.EqualTo(new[] { (link, x), (x, x) }));
+    }
+
+    private static string Touch(string folder, string name)
+    {
+        string path = Path.Combine(folder, name);
+        File.WriteAllText(path, "");
+        return path;
+    }
+}
