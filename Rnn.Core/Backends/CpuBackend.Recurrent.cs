@@ -34,14 +34,15 @@ public sealed partial class CpuBackend
         Tensor cPrev, int cPrevOffset, Tensor hPrev, int hPrevOffset,
         Tensor c, int cOffset, Tensor h, int hOffset,
         Tensor? mask = null, int maskOffset = 0) =>
-        LstmGatesForwardUnits(Simd != CpuSimd.Scalar, 0, hidden, batch, hidden, gates, gatesOffset,
+        LstmGatesForwardUnits(Simd, 0, hidden, batch, hidden, gates, gatesOffset,
             cPrev, cPrevOffset, hPrev, hPrevOffset, c, cOffset, h, hOffset, mask, maskOffset);
 
     // LstmGatesForward for hidden units [u0, u1) of every row (all of them, or one task's share
-    // of a fused step): the four gate blocks are independent per unit. onePass: the single-pass
-    // vector kernel (SIMD paths); else TensorPrimitives, pass by pass (the scalar path).
+    // of a fused step): the four gate blocks are independent per unit. SIMD paths run the
+    // single-pass vector kernel (in 512-bit vectors on the AVX-512 one); the scalar path runs
+    // TensorPrimitives, pass by pass.
     private static void LstmGatesForwardUnits(
-        bool onePass, int u0, int u1, int batch, int hidden,
+        CpuSimd simd, int u0, int u1, int batch, int hidden,
         Tensor gates, int gatesOffset,
         Tensor cPrev, int cPrevOffset, Tensor hPrev, int hPrevOffset,
         Tensor c, int cOffset, Tensor h, int hOffset,
@@ -70,9 +71,9 @@ public sealed partial class CpuBackend
                 continue;
             }
 
-            if (onePass)
+            if (simd != CpuSimd.Scalar)
             {
-                Cpu.LstmGateRow.Forward(i, f, gc, o, cp, cn, hn);
+                Cpu.LstmGateRow.Forward(i, f, gc, o, cp, cn, hn, wide: simd == CpuSimd.Avx512);
                 continue;
             }
 

@@ -151,7 +151,7 @@ public sealed partial class CpuBackend
             PackedGemm.RunColumns(Simd, Args, Packed!, starts[..Gates], u1 - u0, PackedA);
             if (Gates == 4)
             {
-                LstmGatesForwardUnits(Simd != CpuSimd.Scalar, u0, u1, Batch, h, A!, AOffset, B!, BOffset, C!, COffset,
+                LstmGatesForwardUnits(Simd, u0, u1, Batch, h, A!, AOffset, B!, BOffset, C!, COffset,
                     D!, DOffset, E!, EOffset, Mask, MaskOffset);
             }
             else

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace Rnn.Core.Cpu;
 
 /// <summary>
-/// e^x on eight floats at once, for the gate kernels. Vector256.Exp on float computes in double
+/// e^x on eight or sixteen floats at once, for the gate kernels. Vector256.Exp on float computes in double
 /// precision (widen, evaluate, narrow), which made the exponentials most of an LSTM gate pass:
 /// 309 us for a 64 x 512 batch on this machine. This one stays in float: x = n ln 2 + r with
 /// |r| &lt;= ln(2)/2 (ln 2 split in two parts so n ln 2 is exact, the Cody-Waite reduction),
@@ -35,5 +35,24 @@ internal static class VectorMath
         var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
         var e = p * scale;
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), e, x);
+    }
+
+    /// <summary>The same e^x on sixteen floats (AVX-512), step for step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Exp(Vector512<float> x)
+    {
+        var xc = Vector512.MinNative(Vector512.MaxNative(x, Vector512.Create(MinX)), Vector512.Create(MaxX));
+        var n = Vector512.Round(xc * Vector512.Create(1.44269504088896341f));   // x / ln 2
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), xc);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);
+        var p = Vector512.FusedMultiplyAdd(Vector512.Create(1.9875691500e-4f), r, Vector512.Create(1.3981999507e-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(8.3334519073e-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(4.1665795894e-2f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
+        p = Vector512.FusedMultiplyAdd(p, r * r, r) + Vector512<float>.One;
+        var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+        var e = p * scale;
+        return Vector512.ConditionalSelect(Vector512.Equals(x, x), e, x);
     }
 }

@@ -4,13 +4,14 @@ namespace Rnn.Core.Tests.Conformance;
 
 // The one-pass LSTM gate row against the formulas in double precision, on values that reach the
 // saturated ends (+-60, where e^x overflows float), zero and tiny inputs (where tanh's
-// (1 - e)/(1 + e) form cancels), and a width of 21 (two vectors and a scalar tail of 5).
+// (1 - e)/(1 + e) form cancels), in 256-bit vectors (width 21: two vectors and a scalar tail of
+// 5) and 512-bit ones (width 45: two of 16, one of 8, a tail of 5).
 public sealed class LstmGateRowTests
 {
-    [Test]
-    public void MatchesTheFormulasAcrossTheRange()
+    [TestCase(21, false)]
+    [TestCase(45, true)]
+    public void MatchesTheFormulasAcrossTheRange(int w, bool wide)
     {
-        const int w = 21;
         var rng = new Rng(9);
         float[] Pre() => Enumerable.Range(0, w).Select(j => j switch
         {
@@ -21,7 +22,7 @@ public sealed class LstmGateRowTests
         var (i0, f0, g0, o0) = ((float[])i.Clone(), (float[])f.Clone(), (float[])g.Clone(), (float[])o.Clone());
         var c = new float[w];
         var h = new float[w];
-        LstmGateRow.Forward(i, f, g, o, cPrev, c, h);
+        LstmGateRow.Forward(i, f, g, o, cPrev, c, h, wide);
 
         static double Sig(double x) => 1 / (1 + Math.Exp(-x));
         for (int u = 0; u < w; u++)

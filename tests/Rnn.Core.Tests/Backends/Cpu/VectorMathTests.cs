@@ -35,4 +35,19 @@ public sealed class VectorMathTests
         Assert.That(e.GetElement(7), Is.InRange(0f, 2e-38f));
         Assert.That(float.IsFinite(e.GetElement(4)), Is.True);
     }
+
+    [Test]
+    public void WideExpMatchesTheNarrowOneLaneForLane()
+    {
+        var x = Vector512.Create(-1000f, -88f, -87f, -20.5f, -1f, -1e-7f, 0f, 1e-7f,
+            0.5f, 1f, 3.25f, 20f, 88f, 89f, float.NaN, float.NegativeInfinity);
+        var wide = VectorMath.Exp(x);
+        var low = VectorMath.Exp(x.GetLower());
+        var high = VectorMath.Exp(x.GetUpper());
+        for (int lane = 0; lane < 16; lane++)
+        {
+            float narrow = lane < 8 ? low.GetElement(lane) : high.GetElement(lane - 8);
+            Assert.That(wide.GetElement(lane), Is.EqualTo(narrow), $"lane {lane}");
+        }
+    }
 }
