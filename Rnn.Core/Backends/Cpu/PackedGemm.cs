@@ -27,9 +27,6 @@ internal static class PackedGemm
     // Columns of C per outer block, bounding the packed B buffer to KC*NC floats (2 MiB).
     private const int NC = 2048;
 
-    // The most floats a few-row GEMM packs op(B) into at once (16 MiB); larger ones pack per block.
-    private const long MaxWholePack = 4L << 20;
-
     // Below this many multiply-adds a GEMM runs on the calling thread: fork/join costs more.
     private const long ParallelThreshold = 48L * 48 * 48;
 
@@ -287,26 +284,13 @@ internal static class PackedGemm
         }
 
         var plan = TaskPlan.Create<TK>(g.M, Math.Min(NC, g.N), threads);
-        float[]? whole = null;
-        if (packed is null && threads > 1 && g.M <= TK.MC && (long)g.K * RoundUp(g.N, TK.NR) <= MaxWholePack)
+        if (packed is null && threads > 1 && g.M <= TK.MC && plan.ColChunks > 1)
         {
-            // Few rows: pack all of op(B) in one parallel round, then multiply as if prepacked,
-            // two fork/joins in all instead of two per depth block.
-            whole = ArrayPool<float>.Shared.Rent(RoundUp(g.N, TK.NR) * g.K);
-            PackTasks<TK>.Execute(g, whole, threads);
+            StreamedTasks<TK>.Execute(g, plan, threads);
+            return;
         }
 
-        try
-        {
-            RunColumnBlocks<TK>(g, plan, threads, packed?.Data ?? whole);
-        }
-        finally
-        {
-            if (whole is not null)
-            {
-                ArrayPool<float>.Shared.Return(whole);
-            }
-        }
+        RunColumnBlocks<TK>(g, plan, threads, packed?.Data);
     }
 
     private static void RunColumnBlocks<TK>(GemmArgs g, TaskPlan plan, int threads, float[]? packedB)
@@ -424,40 +408,75 @@ internal static class PackedGemm
         }
     }
 
-    // All of op(B) packed as PackAll lays it out, panels split over the tasks in every block.
-    private sealed class PackTasks<TK> : IForkJoinBody
+    // A few-row product whose B is not packed yet: op(A) is packed once (one depth block a task)
+    // and shared; then each task takes a chunk of columns and, depth block by depth block, packs
+    // just that chunk of op(B) into a buffer of its own and multiplies it while it is in the
+    // core's cache. With few rows B is used by few kernel calls, so packing it whole first
+    // (written out to memory, read back by another round) cost as much as the multiply.
+    private sealed class StreamedTasks<TK> : IForkJoinBody
         where TK : struct, IGemmKernel
     {
         [ThreadStatic]
-        private static PackTasks<TK>? cached;
+        private static StreamedTasks<TK>? cached;
 
         private GemmArgs g;
-        private float[] data = Array.Empty<float>();
-        private int tasks;
+        private TaskPlan plan;
+        private float[] sharedA = Array.Empty<float>();
+        private int jc, nc;
+        private bool packing;
 
-        public static void Execute(GemmArgs g, float[] data, int threads)
+        public static void Execute(GemmArgs g, TaskPlan plan, int threads)
         {
-            var t = cached ?? new PackTasks<TK>();
+            var t = cached ?? new StreamedTasks<TK>();
             cached = null;
-            (t.g, t.data) = (g, data);
-            t.tasks = Math.Max(1, Math.Min(2 * threads, (Math.Min(NC, g.N) + TK.NR - 1) / TK.NR));
-            ForkJoin.Run(t, t.tasks, threads);
-            (t.g, t.data) = (default, Array.Empty<float>());
-            cached = t;
+            (t.g, t.plan) = (g, plan);
+            t.sharedA = ArrayPool<float>.Shared.Rent(RoundUp(g.M, TK.MR) * g.K);
+            try
+            {
+                t.packing = true;
+                ForkJoin.Run(t, DepthBlocks(g.K), threads);
+                t.packing = false;
+                for (t.jc = 0; t.jc < g.N; t.jc += NC)
+                {
+                    t.nc = Math.Min(NC, g.N - t.jc);
+                    int panels = (t.nc + TK.NR - 1) / TK.NR;
+                    ForkJoin.Run(t, (panels + plan.PanelsPerChunk - 1) / plan.PanelsPerChunk, threads);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(t.sharedA);
+                (t.g, t.sharedA, t.packing) = (default, Array.Empty<float>(), false);
+                cached = t;
+            }
         }
 
         public void Run(int task)
         {
-            for (int jc = 0; jc < g.N; jc += NC)
+            if (packing)
             {
-                int nc = Math.Min(NC, g.N - jc);
-                int panels = (nc + TK.NR - 1) / TK.NR;
-                int p0 = panels * task / tasks, p1 = panels * (task + 1) / tasks;
+                PackSharedA<TK>(g, sharedA, task);
+                return;
+            }
+
+            // This task's columns as a block of their own: [c0, c0 + width) of column block jc.
+            int c0 = jc + task * plan.PanelsPerChunk * TK.NR;
+            int width = Math.Min(plan.PanelsPerChunk * TK.NR, jc + nc - c0);
+            int panels = (width + TK.NR - 1) / TK.NR;
+            float[] packB = ArrayPool<float>.Shared.Rent(panels * TK.NR * Math.Min(KC, g.K));
+            Span<float> tile = stackalloc float[TK.MR * TK.NR];
+            try
+            {
                 for (int pc = 0; pc < g.K; pc += KC)
                 {
-                    var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), 1f);
-                    PackB<TK>(g, blk, data, PackedOffset<TK>(g.K, jc, nc, pc), p0, p1);
+                    var blk = new Block(c0, width, pc, Math.Min(KC, g.K - pc), pc == 0 ? g.Beta : 1f);
+                    PackB<TK>(g, blk, packB, 0, 0, panels);
+                    Multiply<TK>(g, blk, sharedA, packB, 0, 0, g.M, 0, panels, tile, RoundUp(g.M, TK.MR) * pc);
                 }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(packB);
             }
         }
     }
