@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Rnn.Core.Cpu;
 
@@ -706,10 +708,24 @@ internal static class PackedGemm
             int live = Math.Min(nr, blk.Jc + blk.Nc - col0);
             if (g.TransB)
             {
+                // Column j of op(B) is row col0 + j of B, contiguous along p: transpose 8 x 8
+                // blocks in registers where they are whole, the rest one float at a time.
+                int j8 = Avx.IsSupported ? live / 8 * 8 : 0;
+                int p8 = kc / 8 * 8;
+                ref float srcPanel = ref Unsafe.Add(ref src0, g.BOff + (nint)col0 * g.Ldb + blk.Pc);
+                for (int j = 0; j < j8; j += 8)
+                {
+                    for (int p = 0; p < p8; p += 8)
+                    {
+                        Transpose8x8(ref Unsafe.Add(ref srcPanel, (nint)j * g.Ldb + p), g.Ldb,
+                            ref Unsafe.Add(ref dst, p * nr + j), nr);
+                    }
+                }
+
                 for (int j = 0; j < live; j++)
                 {
-                    ref float src = ref Unsafe.Add(ref src0, g.BOff + (nint)(col0 + j) * g.Ldb + blk.Pc);
-                    for (int p = 0; p < kc; p++)
+                    ref float src = ref Unsafe.Add(ref srcPanel, (nint)j * g.Ldb);
+                    for (int p = j < j8 ? p8 : 0; p < kc; p++)
                     {
                         Unsafe.Add(ref dst, p * nr + j) = Unsafe.Add(ref src, p);
                     }
@@ -721,6 +737,49 @@ internal static class PackedGemm
                 MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, p * nr + live), nr - live).Clear();
             }
         }
+    }
+
+    // dst[q * ldd + r] = src[r * lds + q] for r, q < 8: eight rows in, eight columns out, by
+    // the usual unpack / shuffle / lane-permute sequence (AVX).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(ref float src, int lds, ref float dst, int ldd)
+    {
+        var r0 = Vector256.LoadUnsafe(ref src);
+        var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, lds));
+        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * lds));
+        var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * lds));
+        var r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 4 * lds));
+        var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 5 * lds));
+        var r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 6 * lds));
+        var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 7 * lds));
+
+        // Pairs of rows interleaved, then groups of four columns, per 128-bit lane.
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        // Low lanes hold columns 0-3, high lanes 4-7: rows 0-3 from u0..u3, rows 4-7 from u4..u7.
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, ldd));
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 2 * ldd));
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 3 * ldd));
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 4 * ldd));
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 5 * ldd));
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 6 * ldd));
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 7 * ldd));
     }
 
     // C = beta * C when there is nothing to add (k = 0 or alpha = 0); beta = 0 clears.

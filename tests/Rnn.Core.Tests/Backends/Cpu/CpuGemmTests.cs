@@ -23,6 +23,8 @@ public sealed class CpuGemmTests
     [TestCase(CpuSimd.Avx2, 2, 50, 2100, 600)]   // few rows, B packed per task chunk: 2 column and 3 depth blocks, edge panel
     [TestCase(CpuSimd.Avx512, 2, 100, 2090, 300)]   // the same with AVX-512 panels
     [TestCase(CpuSimd.Avx512, 2, 40, 70, 270)]
+    [TestCase(CpuSimd.Avx512, 2, 64, 45, 21)]   // transposed B packed in 8x8 blocks: a 13-wide panel, depth 21
+    [TestCase(CpuSimd.Avx2, 1, 20, 45, 300)]   // the same on 16-wide panels, a depth block and 44 more
     [TestCase(CpuSimd.Avx512, 1, 301, 70, 300)]   // over MC rows: the 12-row kernel, an edge tile of 1 row
     [TestCase(CpuSimd.Avx512, 2, 250, 2090, 40)]   // the 12-row kernel on two threads, 2 column blocks
     [TestCase(CpuSimd.Auto, 2, 64, 130, 96)]
