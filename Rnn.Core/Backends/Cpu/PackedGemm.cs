@@ -641,11 +641,20 @@ internal static class PackedGemm
             int row0 = ic + ip * mr;
             if (!g.TransA)
             {
-                // Row r of op(A) is contiguous in A: read along it, write with stride MR.
+                // Row r of op(A) is contiguous in A: read along it, write with stride MR. The
+                // first 8 rows of a whole panel go through 8x8 register transposes.
+                ref float panel = ref Unsafe.Add(ref src0, g.AOff + (nint)row0 * g.Lda + blk.Pc);
+                int r8 = Avx.IsSupported && live == mr && mr >= 8 ? 8 : 0;
+                int p8 = r8 == 8 ? kc / 8 * 8 : 0;
+                for (int p = 0; p < p8; p += 8)
+                {
+                    Transpose8x8(ref Unsafe.Add(ref panel, p), g.Lda, ref Unsafe.Add(ref dst, p * mr), mr, g.Alpha);
+                }
+
                 for (int r = 0; r < live; r++)
                 {
-                    ref float src = ref Unsafe.Add(ref src0, g.AOff + (nint)(row0 + r) * g.Lda + blk.Pc);
-                    for (int p = 0; p < kc; p++)
+                    ref float src = ref Unsafe.Add(ref panel, (nint)r * g.Lda);
+                    for (int p = r < r8 ? p8 : 0; p < kc; p++)
                     {
                         Unsafe.Add(ref dst, p * mr + r) = g.Alpha * Unsafe.Add(ref src, p);
                     }
@@ -718,7 +727,7 @@ internal static class PackedGemm
                     for (int p = 0; p < p8; p += 8)
                     {
                         Transpose8x8(ref Unsafe.Add(ref srcPanel, (nint)j * g.Ldb + p), g.Ldb,
-                            ref Unsafe.Add(ref dst, p * nr + j), nr);
+                            ref Unsafe.Add(ref dst, p * nr + j), nr, 1f);
                     }
                 }
 
@@ -739,19 +748,20 @@ internal static class PackedGemm
         }
     }
 
-    // dst[q * ldd + r] = src[r * lds + q] for r, q < 8: eight rows in, eight columns out, by
-    // the usual unpack / shuffle / lane-permute sequence (AVX).
+    // dst[q * ldd + r] = scale * src[r * lds + q] for r, q < 8: eight rows in, eight columns
+    // out, by the usual unpack / shuffle / lane-permute sequence (AVX).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(ref float src, int lds, ref float dst, int ldd)
+    private static void Transpose8x8(ref float src, int lds, ref float dst, int ldd, float scale)
     {
-        var r0 = Vector256.LoadUnsafe(ref src);
-        var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, lds));
-        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * lds));
-        var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * lds));
-        var r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 4 * lds));
-        var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 5 * lds));
-        var r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 6 * lds));
-        var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 7 * lds));
+        var s = Vector256.Create(scale);
+        var r0 = s * Vector256.LoadUnsafe(ref src);
+        var r1 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, lds));
+        var r2 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * lds));
+        var r3 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * lds));
+        var r4 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 4 * lds));
+        var r5 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 5 * lds));
+        var r6 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 6 * lds));
+        var r7 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 7 * lds));
 
         // Pairs of rows interleaved, then groups of four columns, per 128-bit lane.
         var t0 = Avx.UnpackLow(r0, r1);
