@@ -236,12 +236,14 @@ public sealed partial class CpuBackend
         Tensor gi, int giOffset, Tensor gh, int ghOffset,
         Tensor hPrev, int hPrevOffset, Tensor h, int hOffset,
         Tensor? mask = null, int maskOffset = 0) =>
-        GruGatesForwardUnits(0, hidden, resetAfter, batch, hidden, gi, giOffset, gh, ghOffset,
+        GruGatesForwardUnits(Simd, 0, hidden, resetAfter, batch, hidden, gi, giOffset, gh, ghOffset,
             hPrev, hPrevOffset, h, hOffset, mask, maskOffset);
 
     // GruGatesForward for hidden units [u0, u1) of every row: z, r and n are independent per unit.
+    // Reset-after on the SIMD paths is one vector pass (GruGateRow); the rest are TensorPrimitives
+    // passes.
     private static void GruGatesForwardUnits(
-        int u0, int u1, bool resetAfter, int batch, int hidden,
+        CpuSimd simd, int u0, int u1, bool resetAfter, int batch, int hidden,
         Tensor gi, int giOffset, Tensor gh, int ghOffset,
         Tensor hPrev, int hPrevOffset, Tensor h, int hOffset,
         Tensor? mask, int maskOffset)
@@ -266,6 +268,13 @@ public sealed partial class CpuBackend
             }
 
             var rec = Row(gh, ghOffset, b, 3 * hd);
+            if (resetAfter && simd != CpuSimd.Scalar)
+            {
+                Cpu.GruGateRow.Forward(z, r, n, rec.Slice(u0, w), rec.Slice(hd + u0, w), rec.Slice(2 * hd + u0, w),
+                    hp, hn, wide: simd == CpuSimd.Avx512);
+                continue;
+            }
+
             if (resetAfter)
             {
                 TensorPrimitives.Add(z, rec.Slice(u0, w), z);

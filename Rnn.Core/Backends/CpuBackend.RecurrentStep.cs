@@ -156,7 +156,7 @@ public sealed partial class CpuBackend
             }
             else
             {
-                GruGatesForwardUnits(u0, u1, true, Batch, h, A!, AOffset, B!, BOffset, C!, COffset,
+                GruGatesForwardUnits(Simd, u0, u1, true, Batch, h, A!, AOffset, B!, BOffset, C!, COffset,
                     E!, EOffset, Mask, MaskOffset);
             }
         }

@@ -73,15 +73,15 @@ internal static class LstmGateRow
     private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Sigmoid(Vector256<float> x) =>
+    internal static Vector256<float> Sigmoid(Vector256<float> x) =>
         Vector256<float>.One / (Vector256<float>.One + VectorMath.Exp(-x));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Sigmoid(Vector512<float> x) =>
+    internal static Vector512<float> Sigmoid(Vector512<float> x) =>
         Vector512<float>.One / (Vector512<float>.One + VectorMath.Exp(-x));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Tanh(Vector512<float> x)
+    internal static Vector512<float> Tanh(Vector512<float> x)
     {
         var e = VectorMath.Exp(Vector512.Create(-2f) * Vector512.Abs(x));
         var t = (Vector512<float>.One - e) / (Vector512<float>.One + e);
@@ -91,7 +91,7 @@ internal static class LstmGateRow
 
     // e^-2|x| never overflows, so large |x| gives exactly +-1 and NaN stays NaN.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Tanh(Vector256<float> x)
+    internal static Vector256<float> Tanh(Vector256<float> x)
     {
         var e = VectorMath.Exp(Vector256.Create(-2f) * Vector256.Abs(x));
         var t = (Vector256<float>.One - e) / (Vector256<float>.One + e);
