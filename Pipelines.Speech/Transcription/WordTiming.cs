@@ -4,13 +4,17 @@ namespace Pipelines.Speech.Transcription;
 
 /// <summary>
 /// Gives words the time they are heard. A CTC model fires each word on one or two output frames
-/// (a 40 ms spike), and a bidirectional one may fire anywhere in the word or before it; alone,
-/// the spike is a poor word time. Here the segment's audio is cut into voiced islands (frame
-/// energy over a threshold set between its noise floor and its loud frames), each word is matched
-/// to an island in order by a small dynamic programme (distance from its spike to the island,
-/// plus a cost for sharing an island), and it spans that island; words that share one split it
-/// at the midpoints of their spikes, or evenly when the spikes lie outside it. With too little
-/// contrast to find islands the CTC times are kept.
+/// (a 40 ms spike), and a bidirectional one may fire anywhere in the word, before it, or after it
+/// (the default digit model fires most words 0.2-0.9 s late, at or after the next word's onset);
+/// alone, the spike is a poor word time. Here the segment's audio is cut into voiced islands
+/// (frame energy over a threshold set between its noise floor and its loud frames), each word is
+/// matched to an island in order by a small dynamic programme (distance from its spike to the
+/// island, plus a cost for sharing an island), and it spans that island; words that share one
+/// split it at the midpoints of their spikes, or evenly when the spikes lie outside it. The
+/// model's delay is estimated per segment first: the one shift of all spikes (within
+/// +-<see cref="MaxShift"/> s) that matches them to the islands at the least cost, the smallest
+/// such shift on ties, so a model whose spikes already fall in their words keeps them. With too
+/// little contrast to find islands the CTC times are kept.
 /// </summary>
 public static class WordTiming
 {
@@ -20,6 +24,10 @@ public static class WordTiming
     private const double MinIsland = 0.04;         // shorter voiced runs are clicks, not words
     private const double SharePenalty = 0.25;      // seconds of spike distance one shared island costs
     private const double MinContrastDb = 6;
+    private const double ShiftStep = 0.02;         // seconds between the spike shifts tried
+
+    /// <summary>The largest spike delay (or lead) searched for, in seconds.</summary>
+    public const double MaxShift = 1.0;
 
     /// <summary>The words of one segment with their times spread over the speech they belong to.</summary>
     /// <param name="words">Words of the segment with CTC times, in order.</param>
@@ -44,7 +52,9 @@ public static class WordTiming
         }
 
         double[] spikes = words.Select(w => (w.Start + w.End) / 2 - offset).ToArray();
-        int[] match = Match(spikes, islands);
+        double shift = Delay(spikes, islands);
+        for (int i = 0; i < spikes.Length; i++) spikes[i] -= shift;
+        int[] match = Match(spikes, islands).Match;
         var result = new TranscriptWord[words.Count];
         for (int first = 0; first < words.Count;)
         {
@@ -108,8 +118,27 @@ public static class WordTiming
         return islands;
     }
 
+    // The shift to subtract from every spike (positive: the model fires late) that matches the
+    // spikes to the islands at the least cost; among equal costs the one nearest zero.
+    internal static double Delay(double[] spikes, List<(double Start, double End)> islands)
+    {
+        var shifted = new double[spikes.Length];
+        double best = 0, bestCost = double.PositiveInfinity;
+        int steps = (int)Math.Round(MaxShift / ShiftStep);
+        for (int k = 0; k <= 2 * steps; k++)
+        {
+            // 0, +step, -step, +2 step, ...: nearer shifts first, so a later one must do better.
+            double shift = (k % 2 == 1 ? 1 : -1) * ((k + 1) / 2) * ShiftStep;
+            for (int i = 0; i < spikes.Length; i++) shifted[i] = spikes[i] - shift;
+            double cost = Match(shifted, islands).Cost;
+            if (cost < bestCost - 1e-9) (best, bestCost) = (shift, cost);
+        }
+
+        return best;
+    }
+
     // match[i] = island of word i: non-decreasing, minimising spike distance plus sharing cost.
-    private static int[] Match(double[] spikes, List<(double Start, double End)> islands)
+    private static (int[] Match, double Cost) Match(double[] spikes, List<(double Start, double End)> islands)
     {
         int n = spikes.Length, m = islands.Count;
         var cost = new double[n, m];
@@ -132,13 +161,14 @@ public static class WordTiming
         var match = new int[n];
         int at = 0;
         for (int j = 1; j < m; j++) if (cost[n - 1, j] < cost[n - 1, at]) at = j;
+        double total = cost[n - 1, at];
         for (int i = n - 1; i >= 0; i--)
         {
             match[i] = at;
             at = from[i, at];
         }
 
-        return match;
+        return (match, total);
     }
 
     // Boundaries of words first..last inside [start, end]: spike midpoints when they fall in order
