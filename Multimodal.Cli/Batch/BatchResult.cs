@@ -5,13 +5,18 @@ namespace Multimodal.Cli.Batch;
 /// <summary>What a batch run did: counts and the failures, in input order.</summary>
 public sealed class BatchResult
 {
-    public BatchResult(int total, int succeeded, int skipped, IReadOnlyList<BatchFailure> failures)
+    public BatchResult(
+        int total, int succeeded, int skipped, IReadOnlyList<BatchFailure> failures, bool interrupted = false)
     {
         Total = total;
         Succeeded = succeeded;
         Skipped = skipped;
         Failures = failures;
+        Interrupted = interrupted;
     }
+
+    /// <summary>True when the run was cancelled (Ctrl-C) before every item was done.</summary>
+    public bool Interrupted { get; }
 
     /// <summary>Number of items given.</summary>
     public int Total { get; }
@@ -28,12 +33,17 @@ public sealed class BatchResult
     /// <summary>Items not run because the batch was cancelled.</summary>
     public int NotRun => Total - Succeeded - Skipped - Failures.Count;
 
-    /// <summary><see cref="ExitCodes.Failure"/> if any item failed or did not run, else success.</summary>
-    public int ExitCode => Failures.Count > 0 || NotRun > 0 ? ExitCodes.Failure : ExitCodes.Success;
+    /// <summary>
+    /// <see cref="ExitCodes.Interrupted"/> when cancelled, <see cref="ExitCodes.Failure"/> if any
+    /// item failed or did not run, else success.
+    /// </summary>
+    public int ExitCode => Interrupted ? ExitCodes.Interrupted
+        : Failures.Count > 0 || NotRun > 0 ? ExitCodes.Failure : ExitCodes.Success;
 
     /// <summary>
     /// Writes one "error: item: reason" line per failure and a closing count line, so the failures
-    /// are together at the end of a long log rather than scattered through it.
+    /// are together at the end of a long log rather than scattered through it. After Ctrl-C the
+    /// count line says so: "interrupted: 3 of 10 files done (...)".
     /// </summary>
     public void WriteSummary(TextWriter error)
     {
@@ -43,6 +53,13 @@ public sealed class BatchResult
         }
 
         var line = $"{Succeeded} succeeded, {Failures.Count} failed, {Skipped} skipped";
+        if (Interrupted)
+        {
+            int done = Succeeded + Failures.Count + Skipped;
+            error.WriteLine($"interrupted: {done} of {Total} files done ({line})");
+            return;
+        }
+
         error.WriteLine(NotRun > 0 ? $"{line}, {NotRun} not run (cancelled)" : line);
     }
 }

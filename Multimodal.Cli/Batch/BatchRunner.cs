@@ -60,6 +60,12 @@ public static class BatchRunner
                 var name = nameOf(item);
                 task.Message(name);
                 var outcome = await RunOneAsync(item, name, work, options, cancellationToken).ConfigureAwait(false);
+                if (outcome.Cancelled)
+                {
+                    // Stopped by Ctrl-C half-way: not run, rather than failed.
+                    return;
+                }
+
                 if (outcome.Failure is not null)
                 {
                     failures[index] = outcome.Failure;
@@ -82,30 +88,32 @@ public static class BatchRunner
         }
 
         var ordered = failures.OrderBy(pair => pair.Key).Select(pair => pair.Value).ToList();
-        return new BatchResult(items.Count, succeeded, skipped, ordered);
+        var result = new BatchResult(items.Count, succeeded, skipped, ordered);
+        bool interrupted = cancellationToken.IsCancellationRequested && result.NotRun > 0;
+        return interrupted ? new BatchResult(items.Count, succeeded, skipped, ordered, interrupted: true) : result;
     }
 
-    private static async Task<(bool Skipped, BatchFailure? Failure)> RunOneAsync<T>(
+    private static async Task<(bool Skipped, BatchFailure? Failure, bool Cancelled)> RunOneAsync<T>(
         T item, string name, Func<T, CancellationToken, Task> work, BatchOptions<T> options, CancellationToken ct)
     {
         try
         {
             if (options.IsDone is not null && options.IsDone(item))
             {
-                return (true, null);
+                return (true, null, false);
             }
 
             await work(item, ct).ConfigureAwait(false);
-            return (false, null);
+            return (false, null, false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Any exception is this item's failure: the point of a batch is to finish the others.
-            return (false, new BatchFailure(name, ex.Message));
+            return (false, new BatchFailure(name, ex.Message), false);
         }
         catch (OperationCanceledException)
         {
-            return (false, new BatchFailure(name, "cancelled"));
+            return (false, null, true);
         }
     }
 }

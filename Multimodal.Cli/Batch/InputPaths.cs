@@ -64,11 +64,34 @@ public static class InputPaths
         return kept;
     }
 
-    /// <summary>The warning for an input left out by <see cref="Once{T}"/>, the same in every verb.</summary>
-    /// <param name="first">The earlier input's path, as given.</param>
+    /// <summary>
+    /// The warning for an input left out by <see cref="Once{T}"/>, the same in every verb; it is
+    /// written after the left-out input's path, so it says how each was given rather than
+    /// repeating that path: "given more than once (directly and in folder examples/speech)".
+    /// </summary>
+    /// <param name="again">The left-out input's path.</param>
+    /// <param name="againFolder">The folder argument it came from; null when given directly.</param>
+    /// <param name="first">The earlier input's path.</param>
+    /// <param name="firstFolder">The folder argument the earlier one came from; null when given directly.</param>
     /// <param name="doneOnce">What happened to the file, e.g. "captioned once".</param>
-    public static string GivenAgain(string first, string doneOnce) =>
-        $"given more than once (also as {first}); {doneOnce}";
+    public static string GivenAgain(string again, string? againFolder, string first, string? firstFolder,
+        string doneOnce)
+    {
+        if (againFolder is null && firstFolder is null)
+        {
+            return first == again
+                ? $"given more than once (the same path twice); {doneOnce}"
+                : $"given more than once (also as {first}); {doneOnce}";
+        }
+
+        string Where(string path, string? folder) =>
+            folder is not null ? $"in folder {folder}" : path == again ? "directly" : $"as {path}";
+        string before = Where(first, firstFolder);
+        string after = Where(again, againFolder);
+        return before == after
+            ? $"given more than once ({before}, twice); {doneOnce}"
+            : $"given more than once ({before} and {after}); {doneOnce}";
+    }
 
     // Walks the full path part by part from its root, replacing each link by its target (relative
     // targets are relative to the link's folder); ".." steps up from the folder reached so far, as

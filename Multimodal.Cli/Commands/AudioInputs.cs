@@ -6,7 +6,8 @@ namespace Multimodal.Cli.Commands;
 /// <param name="Index">Position in the expanded input list (stdout keeps this order).</param>
 /// <param name="Path">The file as the user will read it (the given path, or folder/name).</param>
 /// <param name="Problem">Why it cannot be transcribed, when that is known before trying.</param>
-public sealed record AudioInput(int Index, string Path, string? Problem = null);
+/// <param name="Folder">The folder argument it was found in; null when given directly.</param>
+public sealed record AudioInput(int Index, string Path, string? Problem = null, string? Folder = null);
 
 /// <summary>
 /// Expands the PATHS of <c>transcribe</c>: a file is taken as it is (whatever its extension, so
@@ -43,7 +44,7 @@ public static class AudioInputs
 
                 foreach (var file in files)
                 {
-                    inputs.Add(new AudioInput(inputs.Count, file));
+                    inputs.Add(new AudioInput(inputs.Count, file, Folder: path));
                 }
             }
             else

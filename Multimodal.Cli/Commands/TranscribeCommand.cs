@@ -75,8 +75,8 @@ public sealed class TranscribeCommand : ICommandModule
                 TranscriptWriter.ParseFormat(parse.GetValue(format)!),
                 parse.GetValue(outDir),
                 WarningWriter(context.Environment.Error));
-            return await RunAsync(context, parse, settings, parse.GetValue(paths)!, parse.GetValue(jobs),
-                parse.GetValue(force), ct).ConfigureAwait(false);
+            return await RunAsync(context, parse, settings, parse.GetValue(paths)!,
+                JobsOption.Resolve(parse.GetValue(jobs)), parse.GetValue(force), ct).ConfigureAwait(false);
         });
         return command;
     }
@@ -106,7 +106,8 @@ public sealed class TranscribeCommand : ICommandModule
         string[] paths, int jobs, bool force, CancellationToken ct)
     {
         var inputs = AudioInputs.WithoutDuplicates(AudioInputs.Expand(paths),
-            (again, first) => settings.Warn(again.Path, InputPaths.GivenAgain(first.Path, "transcribed once")));
+            (again, first) => settings.Warn(again.Path,
+                InputPaths.GivenAgain(again.Path, again.Folder, first.Path, first.Folder, "transcribed once")));
         // --out naming a file is refused while parsing (OptionBuilders.Folder).
         if (settings.OutDir is { } dir)
         {
@@ -115,7 +116,7 @@ public sealed class TranscribeCommand : ICommandModule
         }
 
         var lines = settings.OutDir is null ? new OrderedLines(context.Environment.Out, inputs.Count) : null;
-        using var reporter = context.Progress(parse);
+        var reporter = context.Progress(parse);
         var options = new BatchOptions<AudioInput>
         {
             Jobs = jobs,
@@ -126,11 +127,20 @@ public sealed class TranscribeCommand : ICommandModule
         };
         // One file: its segments drive a bar of their own, since the batch bar would sit at 0 of 1.
         IProgressReporter? fileProgress = inputs.Count == 1 ? reporter : null;
-        var result = await BatchRunner.RunAsync(inputs, i => i.Path,
-            (input, token) => Task.Run(() => TranscribeOne(settings, input, lines, fileProgress, token), token),
-            options, reporter, ct).ConfigureAwait(false);
+        BatchResult result;
+        try
+        {
+            result = await BatchRunner.RunAsync(inputs, i => i.Path,
+                (input, token) => Task.Run(() => TranscribeOne(settings, input, lines, fileProgress, token), token),
+                options, reporter, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The bar is closed (and the cursor shown again) before the summary, so it ends the output.
+            reporter.Dispose();
+        }
 
-        if (result.Failures.Count > 0 || result.Skipped > 0 || !context.IsQuiet(parse))
+        if (result.Failures.Count > 0 || result.Skipped > 0 || result.Interrupted || !context.IsQuiet(parse))
         {
             result.WriteSummary(context.Environment.Error);
         }

@@ -27,7 +27,9 @@ public static class CliApp
 
         foreach (var option in root.Options.OfType<VersionOption>())
         {
+            // Recursive, as the README promises for global options: "transcribe --version" works.
             option.Action = new VersionAction();
+            option.Recursive = true;
         }
 
         foreach (var option in root.Options.OfType<HelpOption>())
@@ -59,8 +61,9 @@ public static class CliApp
         var root = BuildRoot(context, modules);
         var parse = root.Parse(args);
 
-        // --help answers even when the rest of the line is incomplete ("transcribe --help" lacks its PATHS).
-        if (parse.Errors.Count > 0 && parse.Action is not OptionalArgumentsHelpAction)
+        // --help and --version answer even when the rest of the line is incomplete ("transcribe
+        // --help" lacks its PATHS).
+        if (parse.Errors.Count > 0 && parse.Action is not (OptionalArgumentsHelpAction or VersionAction))
         {
             return await ReportUsageError(root, parse, args, environment, cancellationToken).ConfigureAwait(false);
         }
@@ -70,6 +73,10 @@ public static class CliApp
             Output = environment.Out,
             Error = environment.Error,
             EnableDefaultExceptionHandler = false,
+            // Ctrl-C cancels the token; a batch then stops between files, closes its progress bar
+            // (which shows the cursor again) and prints how far it got. The library's 2 s would
+            // end the process before a file in progress notices.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
         };
 
         try
@@ -80,17 +87,26 @@ public static class CliApp
                 context.Device(parse);
             }
 
-            return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            int code = await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            if (code == ExitCodes.Interrupted && !environment.IsErrorRedirected)
+            {
+                // Should a verb not stop in time, the bar may still have the cursor hidden.
+                environment.Error.Write("\u001b[?25h");
+            }
+
+            return code;
         }
         catch (CliException ex)
         {
             ErrorLine.Write(environment.Error, ex.Subject, ex.Reason);
             return ExitCodes.Failure;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (ex.CancellationToken.IsCancellationRequested
+            || cancellationToken.IsCancellationRequested)
         {
-            ErrorLine.Write(environment.Error, null, "cancelled");
-            return ExitCodes.Failure;
+            // A verb without a batch summary (training, eval) stopped by Ctrl-C.
+            environment.Error.WriteLine("interrupted");
+            return ExitCodes.Interrupted;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {

@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>The command line itself was wrong (unknown verb or option, bad value).</summary>
     public const int Usage = 2;
+
+    /// <summary>The run was interrupted (Ctrl-C, SIGINT): 128 + the signal number, as shells report it.</summary>
+    public const int Interrupted = 130;
 }

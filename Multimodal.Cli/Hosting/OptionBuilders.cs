@@ -39,6 +39,38 @@ internal static class OptionBuilders
     }
 
     /// <summary>
+    /// An output file option (null when absent). An empty value, one naming an existing folder, or
+    /// (when <paramref name="extensions"/> are given) one with another extension is refused as a
+    /// usage error naming the path, so the mistake shows before any work rather than at the end.
+    /// </summary>
+    /// <param name="name">The option name.</param>
+    /// <param name="description">The help text.</param>
+    /// <param name="extensions">Accepted extensions with their dot, e.g. ".csv"; any when empty.</param>
+    public static Option<string?> OutputFile(string name, string description, params string[] extensions)
+    {
+        var option = PathOption(name, description, "file");
+        option.Validators.Add(result =>
+        {
+            var path = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (string.IsNullOrEmpty(path))
+            {
+                return;
+            }
+
+            string ext = Path.GetExtension(path).ToLowerInvariant();
+            if (Directory.Exists(path))
+            {
+                result.AddError($"{path}: is a folder; {name} needs a file name");
+            }
+            else if (extensions.Length > 0 && !extensions.Contains(ext))
+            {
+                result.AddError($"{path}: {name} must end in {string.Join(" or ", extensions)}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>
     /// Refuses an empty value (<c>--data ""</c>, often an unset shell variable) as a usage error
     /// naming the option; without this the verb would report a file with no name.
     /// </summary>
@@ -55,7 +87,13 @@ internal static class OptionBuilders
         return option;
     }
 
-    /// <summary>Refuses an empty path among the values of a PATHS argument, as a usage error.</summary>
+    /// <summary>
+    /// Refuses, as usage errors, an empty path among the values of a PATHS argument, and a value
+    /// that looks like an option (starts with '-') and names no file or folder: System.CommandLine
+    /// hands a mistyped option such as <c>--fromat</c> to the argument, and it must not be taken as
+    /// a missing file while the rest runs. A file really named like that can be given as
+    /// <c>./--name</c>.
+    /// </summary>
     /// <param name="argument">The argument; returned, for chaining.</param>
     public static Argument<T> RefuseEmptyPaths<T>(Argument<T> argument)
     {
@@ -65,9 +103,20 @@ internal static class OptionBuilders
             {
                 result.AddError($"{argument.Name}: an empty string is not a file or folder");
             }
+
+            if (result.Tokens.FirstOrDefault(t => LooksLikeUnknownOption(t.Value)) is { } unknown)
+            {
+                result.AddError($"unknown option '{unknown.Value}' (a file of that name is given as "
+                    + $"./{unknown.Value})");
+            }
         });
         return argument;
     }
+
+    // "-" alone is a file name to some tools, never an option; anything else starting with '-'
+    // that the parser left over and that names nothing on disk is a mistyped option.
+    private static bool LooksLikeUnknownOption(string token) =>
+        token.Length > 1 && token[0] == '-' && !File.Exists(token) && !Directory.Exists(token);
 
     /// <summary>An integer option with a default; values outside [min, max] are refused, naming the value.</summary>
     public static Option<int> Count(string name, string description, int fallback, int min, int max)
@@ -84,9 +133,14 @@ internal static class OptionBuilders
         return option;
     }
 
-    /// <summary>A real option with a default; values outside [min, max] are refused, naming the value.</summary>
+    /// <summary>
+    /// A real option with a default; values outside [min, max] are refused, naming the value. A
+    /// float default (a library's <c>2e-3f</c>) is taken at its shortest decimal, so that help says
+    /// 0.002 rather than the float's exact value 0.0020000000949949026.
+    /// </summary>
     public static Option<double> Number(string name, string description, double fallback, double min, double max)
     {
+        fallback = ShortestOfFloat(fallback);
         var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => fallback };
         option.Validators.Add(result =>
         {
@@ -98,6 +152,18 @@ internal static class OptionBuilders
             }
         });
         return option;
+    }
+
+    // The double the float's shortest round-trip text stands for, when the value is a float at all.
+    private static double ShortestOfFloat(double value)
+    {
+        float single = (float)value;
+        if ((double)single != value || !float.IsFinite(single))
+        {
+            return value;
+        }
+
+        return double.Parse(single.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 
     /// <summary>

@@ -27,15 +27,15 @@ public sealed class CaptionCommand : ICommandModule
         });
         var model = PathOption("--model",
             $"Caption model directory (default: the bundled {CaptionModelLocator.DefaultModel})", "dir");
-        var outFile = PathOption("--out", "Write captions to x.jsonl (JSON Lines) or x.csv; a rerun skips files in it",
-            "file");
-        var html = PathOption("--html", "Also write an offline HTML gallery (embedded thumbnails)", "file");
+        var outFile = OutputFile("--out", "Write captions to x.jsonl (JSON Lines) or x.csv; a rerun skips files in it",
+            ".jsonl", ".csv");
+        var html = OutputFile("--html", "Also write an offline HTML gallery (embedded thumbnails)");
         var beam = Beam();
         var alpha = LengthPenalty();
         var trigrams = BlockTrigrams();
         var jobs = JobsOption.Create();
-        jobs.Description = "Threads for decoding and the encoder (default: every core; images are batched either way)";
-        jobs.DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 256);
+        jobs.Description = "Threads for decoding and the encoder (0: every core; images are batched either way)";
+        jobs.DefaultValueFactory = _ => 0;
         var command = new Command("caption", "Describe images in a sentence")
         {
             paths, model, outFile, html, beam, alpha, trigrams, jobs,
@@ -49,7 +49,7 @@ public sealed class CaptionCommand : ICommandModule
                 BlockRepeatedTrigrams = parse.GetValue(trigrams),
             };
             var run = new CaptionRun(context, parse, options, parse.GetValue(outFile), parse.GetValue(html),
-                parse.GetValue(jobs));
+                JobsOption.Resolve(parse.GetValue(jobs)));
             return Task.FromResult(run.Execute(parse.GetValue(paths)!, parse.GetValue(model), ct));
         });
         return command;

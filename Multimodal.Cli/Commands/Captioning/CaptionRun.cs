@@ -15,8 +15,10 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
     public int Execute(string[] arguments, string? modelDir, CancellationToken ct)
     {
         var (given, missing) = ImageInputs.Expand(arguments);
-        var inputs = InputPaths.Once(given, p => p, (again, first) => context.Environment.Error.WriteLine(
-            ErrorLine.FormatWarning(again, InputPaths.GivenAgain(first, "captioned once"))));
+        var inputs = InputPaths.Once(given, p => p.Path, (again, first) => context.Environment.Error.WriteLine(
+            ErrorLine.FormatWarning(again.Path,
+                InputPaths.GivenAgain(again.Path, again.Folder, first.Path, first.Folder, "captioned once"))))
+            .Select(i => i.Path).ToList();
         CaptionWriter? writer = null;
         if (outFile is not null)
         {
@@ -38,14 +40,21 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
         int skipped = inputs.Count - todo.Length;
         using var captioner = CaptionModelLocator.Load(CaptionModelLocator.Resolve(modelDir, context.Environment),
             context.Environment, jobs);
-        var failures = missing.Select(m => new BatchFailure(m, "no such file or folder")).ToList();
+        var failures = missing.Select(m => new BatchFailure(m.Path, m.Reason)).ToList();
         var fresh = new List<CaptionLine>();
+        bool interrupted = false;
         using (var reporter = context.Progress(parse))
         using (var task = reporter.Start("caption", todo.Length))
         {
             for (int start = 0; start < todo.Length; start += captioner.BatchSize)
             {
-                ct.ThrowIfCancellationRequested();
+                if (ct.IsCancellationRequested)
+                {
+                    // Ctrl-C: keep what is written, close the bar, and say how far it got.
+                    interrupted = true;
+                    break;
+                }
+
                 var batch = todo.Skip(start).Take(captioner.BatchSize).ToArray();
                 var lines = new List<CaptionLine>();
                 foreach (var r in captioner.CaptionBatch(batch, options, jobs))
@@ -70,13 +79,13 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
             }
         }
 
-        if (htmlFile is not null)
+        if (htmlFile is not null && !interrupted)
         {
             CaptionGallery.Write(htmlFile, writer?.Lines ?? fresh, captioner.Loader);
         }
 
-        var result = new BatchResult(inputs.Count + missing.Count, fresh.Count, skipped, failures);
-        if (failures.Count > 0 || skipped > 0 || !context.IsQuiet(parse))
+        var result = new BatchResult(inputs.Count + missing.Count, fresh.Count, skipped, failures, interrupted);
+        if (failures.Count > 0 || skipped > 0 || interrupted || !context.IsQuiet(parse))
         {
             result.WriteSummary(context.Environment.Error);
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
 using Pipelines.Captioning.Decoding;
 using Pipelines.Captioning.Metrics;
@@ -29,7 +30,9 @@ public static class EvalCaptionCommand
         var beam = Beam();
         var alpha = LengthPenalty();
         var trigrams = BlockTrigrams();
-        var jobs = Count("--jobs", "Threads for decoding and the encoder (0: all cores)", 0, 0, 256);
+        var jobs = JobsOption.Create();
+        jobs.Description = "Threads for decoding and the encoder (0: every core)";
+        jobs.DefaultValueFactory = _ => 0;
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the scores" };
         var command = new Command("caption", "BLEU-1..4, CIDEr-D and images/s of a caption model")
         {
@@ -41,7 +44,7 @@ public static class EvalCaptionCommand
                 BeamWidth = parse.GetValue(beam),
                 LengthPenalty = (float)parse.GetValue(alpha),
                 BlockRepeatedTrigrams = parse.GetValue(trigrams),
-            }, parse.GetValue(jobs), parse.GetValue(json)));
+            }, JobsOption.Resolve(parse.GetValue(jobs)), parse.GetValue(json)));
         return command;
     }
 

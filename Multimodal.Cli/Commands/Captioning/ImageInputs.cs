@@ -10,30 +10,38 @@ namespace Multimodal.Cli.Commands.Captioning;
 /// </summary>
 internal static class ImageInputs
 {
-    /// <summary>The files, in argument order; and the paths that do not exist.</summary>
-    public static (IReadOnlyList<string> Files, IReadOnlyList<string> Missing) Expand(IEnumerable<string> paths)
+    /// <summary>
+    /// The files, in argument order, each with the folder argument it came from (null when given
+    /// directly); and the paths that cannot be read: missing ones and folders with no files in them,
+    /// each with its reason.
+    /// </summary>
+    public static (IReadOnlyList<(string Path, string? Folder)> Files,
+        IReadOnlyList<(string Path, string Reason)> Bad) Expand(IEnumerable<string> paths)
     {
-        var result = new List<string>();
-        var missing = new List<string>();
+        var result = new List<(string, string?)>();
+        var missing = new List<(string, string)>();
         foreach (var path in paths)
         {
-            IEnumerable<string> files;
             if (Directory.Exists(path))
             {
-                files = Directory.EnumerateFiles(path).Where(f => !Path.GetFileName(f).StartsWith('.'))
-                    .Order(StringComparer.Ordinal);
+                var files = Directory.EnumerateFiles(path).Where(f => !Path.GetFileName(f).StartsWith('.'))
+                    .Order(StringComparer.Ordinal).ToList();
+                if (files.Count == 0)
+                {
+                    // As transcribe and video emotion do: an empty folder is most likely the wrong one.
+                    missing.Add((path, "folder has no files (subfolders are not searched)"));
+                }
+
+                result.AddRange(files.Select(f => (f, (string?)path)));
             }
             else if (File.Exists(path))
             {
-                files = [path];
+                result.Add((path, null));
             }
             else
             {
-                missing.Add(path);
-                continue;
+                missing.Add((path, "no such file or folder"));
             }
-
-            result.AddRange(files);
         }
 
         return (result, missing);

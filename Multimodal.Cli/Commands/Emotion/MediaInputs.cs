@@ -7,7 +7,8 @@ namespace Multimodal.Cli.Commands.Emotion;
 /// <param name="Index">Position in the expanded list (the summary keeps this order).</param>
 /// <param name="Path">The file as the user gave it (or folder/name).</param>
 /// <param name="Problem">Why it cannot be read, when that is known before trying.</param>
-public sealed record MediaInput(int Index, string Path, string? Problem = null);
+/// <param name="Folder">The folder argument it was found in; null when given directly.</param>
+public sealed record MediaInput(int Index, string Path, string? Problem = null, string? Folder = null);
 
 /// <summary>
 /// Expands PATHS: a file is taken whatever its extension (a wrong file gets a clear error); a
@@ -39,7 +40,7 @@ public static class MediaInputs
                         "folder has no videos or images (by extension; subfolders are not searched)"));
                 }
 
-                inputs.AddRange(files.Select(f => new MediaInput(inputs.Count, f)));
+                inputs.AddRange(files.Select(f => new MediaInput(inputs.Count, f, Folder: path)));
                 for (int i = inputs.Count - files.Count; i < inputs.Count; i++)
                 {
                     inputs[i] = inputs[i] with { Index = i };

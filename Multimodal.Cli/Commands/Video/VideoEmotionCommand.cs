@@ -85,7 +85,8 @@ public sealed class VideoEmotionCommand : ICommandModule
         // A file given twice is done once: otherwise its second result would clash with the first.
         var unique = MediaInputs.WithoutDuplicates(MediaInputs.Expand(paths), (again, first) =>
             context.Environment.Error.WriteLine(
-                ErrorLine.FormatWarning(again.Path, InputPaths.GivenAgain(first.Path, "analysed once"))));
+                ErrorLine.FormatWarning(again.Path,
+                    InputPaths.GivenAgain(again.Path, again.Folder, first.Path, first.Folder, "analysed once"))));
         var inputs = MediaInputs.CheckOutputNames(unique, i => JsonPath(s, i));
         using var detector = s.Options.NoDetect ? null : OpenDetector(s);
         using var aligner = detector is null ? null : OpenAligner(detector.CascadePath, s.ModelDir);
@@ -114,7 +115,7 @@ public sealed class VideoEmotionCommand : ICommandModule
             context.Stdout.Write(Table(ordered, context.Environment.IsOutputRedirected));
         }
 
-        if (result.Failures.Count > 0 || result.Skipped > 0 || !context.IsQuiet(parse))
+        if (result.Failures.Count > 0 || result.Skipped > 0 || result.Interrupted || !context.IsQuiet(parse))
         {
             result.WriteSummary(context.Environment.Error);
         }

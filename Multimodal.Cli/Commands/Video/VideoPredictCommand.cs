@@ -34,12 +34,28 @@ public sealed class VideoPredictCommand : ICommandModule
         {
             Description = "Sample the clip at this rate instead", HelpName = "rate",
         };
+        fps.Validators.Add(result =>
+        {
+            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (double.TryParse(token, CultureInfo.InvariantCulture, out var rate)
+                && !(rate > 0 && double.IsFinite(rate)))
+            {
+                result.AddError($"--fps must be a positive rate; got {token}");
+            }
+        });
         var outDir = Folder("--out", "Folder for the outputs (default: <clip name>-prediction beside the clip)");
         outDir.Aliases.Add("-o");
         var command = new Command("predict", "Predict the next frames of a clip with a ConvLSTM model")
         {
             clip, model, k, n, at, stride, fps, outDir,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(stride) is { Implicit: false } && result.GetResult(fps) is { Implicit: false })
+            {
+                result.AddError("choose --stride or --fps, not both");
+            }
+        });
         command.SetAction(parse => Run(context, parse.GetValue(clip)!, parse.GetValue(model), new ClipPredictionOptions
         {
             ContextFrames = parse.GetValue(k),
@@ -54,16 +70,6 @@ public sealed class VideoPredictCommand : ICommandModule
     private static int Run(CliContext context, string clip, string? modelDir, ClipPredictionOptions options,
         string? outDir)
     {
-        if (options.Fps is { } rate && !(rate > 0 && double.IsFinite(rate)))
-        {
-            throw new CliException("--fps", $"must be a positive rate; got {rate}");
-        }
-
-        if (options.Fps is not null && options.Stride > 1)
-        {
-            throw new CliException(null, "choose --stride or --fps, not both");
-        }
-
         VideoModelLocator.EnsureOpenCv();
         var model = VideoModelLocator.Load(VideoModelLocator.Resolve(modelDir, context.Environment));
         ClipPrediction result;

@@ -89,7 +89,7 @@ public sealed class BatchRunnerTests
     }
 
     [Test]
-    public async Task Cancelling_stops_new_items_and_fails_the_batch()
+    public async Task Cancelling_stops_new_items_and_says_how_many_were_done()
     {
         using var cts = new CancellationTokenSource();
         var result = await BatchRunner.RunAsync(Enumerable.Range(0, 6).ToList(), i => $"{i}", (i, _) =>
@@ -104,7 +104,30 @@ public sealed class BatchRunnerTests
 
         Assert.That(result.Succeeded, Is.EqualTo(2));
         Assert.That(result.NotRun, Is.EqualTo(4));
-        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Interrupted));
+        var summary = new StringWriter();
+        result.WriteSummary(summary);
+        Assert.That(summary.ToString(), Is.EqualTo(
+            "interrupted: 2 of 6 files done (2 succeeded, 0 failed, 0 skipped)" + Environment.NewLine));
+    }
+
+    [Test]
+    public async Task An_item_stopped_by_cancelling_is_not_run_rather_than_failed()
+    {
+        using var cts = new CancellationTokenSource();
+        var result = await BatchRunner.RunAsync(Enumerable.Range(0, 3).ToList(), i => $"{i}", async (i, ct) =>
+        {
+            if (i == 1)
+            {
+                cts.Cancel();
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+        }, new BatchOptions<int> { Jobs = 1 }, NullProgressReporter.Instance, cts.Token);
+
+        Assert.That(result.Failures, Is.Empty);
+        Assert.That(result.Succeeded, Is.EqualTo(1));
+        Assert.That(result.Interrupted, Is.True);
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Interrupted));
     }
 
     [Test]

@@ -92,4 +92,16 @@ public sealed class InputPathsTests
         File.WriteAllText(path, "");
         return path;
     }
+
+    [TestCase("a/x.wav", null, "a/x.wav", "a", "given more than once (in folder a and directly); done once")]
+    [TestCase("a/x.wav", "a", "a/x.wav", null, "given more than once (directly and in folder a); done once")]
+    [TestCase("a/x.wav", "a", "./a/x.wav", null, "given more than once (as ./a/x.wav and in folder a); done once")]
+    [TestCase("a/x.wav", "a", "a/x.wav", "a", "given more than once (in folder a, twice); done once")]
+    [TestCase("./x.wav", null, "x.wav", null, "given more than once (also as x.wav); done once")]
+    [TestCase("x.wav", null, "x.wav", null, "given more than once (the same path twice); done once")]
+    public void The_warning_says_how_each_was_given(
+        string again, string? againFolder, string first, string? firstFolder, string expected)
+    {
+        Assert.That(InputPaths.GivenAgain(again, againFolder, first, firstFolder, "done once"), Is.EqualTo(expected));
+    }
 }

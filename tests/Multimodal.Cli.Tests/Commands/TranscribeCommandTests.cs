@@ -197,6 +197,35 @@ public sealed class TranscribeCommandTests
         var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToArray();
         Assert.That(warnings, Has.Length.EqualTo(2), run.Error);
         Assert.That(warnings[0], Does.Contain("given more than once").And.Contain("transcribed once"));
+        // Each says how the file was given again, rather than naming its own path twice.
+        Assert.That(warnings[0], Is.EqualTo(
+            $"warning: {four}: given more than once (directly and in folder {_in}); transcribed once"));
+        Assert.That(warnings[1], Is.EqualTo(
+            $"warning: {four}: given more than once (the same path twice); transcribed once"));
+    }
+
+    [Test]
+    public void An_interrupted_batch_says_how_far_it_got_and_exits_130()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        var seven = SpeechFiles.CopyClip("7_george_0", _in);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var environment = new CliEnvironment
+        {
+            Out = output, Error = error, GetVariable = _ => null, BaseDirectory = TempFolder.EmptyBase,
+        };
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();   // as Ctrl-C does, here before the first file starts
+
+        int code = CliApp.RunAsync(["transcribe", "--model", SpeechFiles.Model, four, seven], environment, cts.Token)
+            .GetAwaiter().GetResult();
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Interrupted), error.ToString());
+        // The last line, after the plain progress lines of a redirected stderr.
+        Assert.That(error.ToString().Trim().Split('\n')[^1],
+            Is.EqualTo("interrupted: 0 of 2 files done (0 succeeded, 0 failed, 0 skipped)"));
+        Assert.That(output.ToString(), Is.Empty);
     }
 
     [Test]

@@ -42,6 +42,47 @@ public sealed class CliAppTests
         Assert.That(run.Out.Trim(), Does.Not.Contain("+"), "the commit suffix is stripped");
     }
 
+    [TestCase("transcribe --version")]
+    [TestCase("caption --version")]
+    [TestCase("video emotion --version")]
+    [TestCase("train emotion --version")]
+    [TestCase("models --version")]
+    public void Version_works_after_the_verb_as_the_readme_says(string line)
+    {
+        var run = CliRun.Invoke(line.Split(' '));
+        var root = CliRun.Invoke(["--version"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Is.EqualTo(root.Out));
+        Assert.That(run.Error, Is.Empty);
+    }
+
+    [TestCase("train emotion", "--lr", "0.002")]
+    [TestCase("train speech", "--lr", "0.002")]
+    [TestCase("train caption", "--lr", "0.002")]
+    public void Help_shows_float_defaults_at_their_shortest(string verb, string option, string shown)
+    {
+        var run = CliRun.Invoke([.. verb.Split(' '), "--help"]);
+
+        Assert.That(run.Out, Does.Match($@"{option} <{option.TrimStart('-')}>[^\n]*\[default: {shown}\]"));
+    }
+
+    [Test]
+    public void No_help_shows_a_default_with_float_noise()
+    {
+        var context = new CliContext(new CliEnvironment { Out = TextWriter.Null, Error = TextWriter.Null }, new());
+        var root = CliApp.BuildRoot(context);
+        var verbs = root.Subcommands.SelectMany(c => c.Subcommands.Count == 0
+            ? new[] { new[] { c.Name } }
+            : c.Subcommands.Select(s => new[] { c.Name, s.Name })).ToList();
+
+        foreach (var verb in verbs)
+        {
+            var run = CliRun.Invoke([.. verb, "--help"]);
+            Assert.That(run.Out, Does.Not.Match(@"\[default: -?\d+\.\d{7,}"), string.Join(' ', verb));
+        }
+    }
+
     [Test]
     public void Version_is_not_the_test_hosts_version()
     {

@@ -88,6 +88,28 @@ public sealed class PathOptionTests
         Assert.That(File.ReadAllText(_file), Is.EqualTo("a file, not a folder\n"));
     }
 
+    [TestCase("--html", "caption {f} --html {d}")]
+    [TestCase("--out", "caption {f} --out {d}")]
+    public void A_folder_where_a_file_belongs_is_a_usage_error_naming_the_folder(string option, string line)
+    {
+        var run = CliRun.Invoke(Args(line, empty: null));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.Error);
+        Assert.That(run.Error.Split('\n')[0],
+            Is.EqualTo($"error: {_temp.Path}: is a folder; {option} needs a file name"));
+        Assert.That(run.Out, Is.Empty, "nothing ran");
+    }
+
+    [Test]
+    public void A_caption_out_file_of_another_kind_is_a_usage_error()
+    {
+        var run = CliRun.Invoke(Args("caption {f} --out {f}", empty: null));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.Error);
+        Assert.That(run.Error.Split('\n')[0], Is.EqualTo($"error: {_file}: --out must end in .jsonl or .csv"));
+        Assert.That(File.ReadAllText(_file), Is.EqualTo("a file, not a folder\n"));
+    }
+
     private string[] Args(string line, string? empty) => line.Split(' ')
         .Select(a => a == empty ? "" : a
             .Replace("{f}", _file, StringComparison.Ordinal)

@@ -52,6 +52,18 @@ public sealed class VerbErrorTests
     }
 
     [Test]
+    public void A_verb_stopped_by_ctrl_c_says_interrupted_and_exits_130()
+    {
+        // What a training loop throws when the Ctrl-C token it watches is cancelled.
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var run = Run(new OperationCanceledException(cts.Token));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted));
+        Assert.That(run.Error, Is.EqualTo("interrupted" + Environment.NewLine));
+    }
+
+    [Test]
     public void Device_is_checked_before_the_verb_runs()
     {
         if (Rnn.Cuda.CudaBackend.IsAvailable)

@@ -277,8 +277,32 @@ public sealed class CaptionCommandTests
     public void BadOutExtensionIsOneLine()
     {
         var bad = CliRun.Invoke(["caption", images, "--model", model, "--out", "x.txt"]);
-        Assert.That((bad.ExitCode, bad.Error), Is.EqualTo((ExitCodes.Failure, bad.Error)));
-        Assert.That(bad.Error, Does.Contain("--out must end in .jsonl or .csv"));
+        // A command-line mistake, caught before any image is captioned.
+        Assert.That((bad.ExitCode, bad.Error), Is.EqualTo((ExitCodes.Usage, bad.Error)));
+        Assert.That(bad.Error, Does.StartWith("error: x.txt: --out must end in .jsonl or .csv"));
+        Assert.That(bad.Out, Is.Empty);
+    }
+
+    [Test]
+    public void AnEmptyFolderIsAnErrorAsInTranscribe()
+    {
+        using var dir = new TempFolder();
+        string empty = dir.Sub("empty");
+
+        var run = CliRun.Invoke(["caption", empty, "--model", model, "--quiet"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Error, Does.Contain($"error: {empty}: folder has no files"));
+        Assert.That(run.Error, Does.Contain("0 succeeded, 1 failed, 0 skipped"));
+    }
+
+    [Test]
+    public void JobsZeroMeansEveryCoreAsInEvalCaption()
+    {
+        var run = CliRun.Invoke(["caption", Path.Combine(images, "red1.png"), "--model", model, "--jobs", "0"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain("red1.png\tA picture in red"));
     }
 
     // A path that does not exist fails on its own, like a bad file: the others are captioned (and

@@ -158,7 +158,10 @@ public sealed class EmotionCommandsTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal));
         Assert.That(warnings,
-            Is.EqualTo(new[] { $"warning: {face}: given more than once (also as {face}); analysed once" }));
+            Is.EqualTo(new[]
+            {
+                $"warning: {face}: given more than once (directly and in folder {inputs}); analysed once",
+            }));
         Assert.That(run.Error, Does.Contain("1 succeeded, 0 failed, 0 skipped"));
         Assert.That(File.Exists(Path.Combine(output, "face.json")), Is.True);
     }

@@ -97,7 +97,18 @@ public sealed class VideoPredictCommandTests
         var run = CliRun.Invoke(["video", "predict", VideoFiles.ExampleClip, "--model", model, "--stride", "2",
             "--fps", "5"]);
 
-        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
-        Assert.That(run.Error, Does.Contain("choose --stride or --fps, not both"));
+        // A command-line mistake: exit 2, before the model or the clip is read.
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(run.Error, Does.StartWith("error: choose --stride or --fps, not both"));
+    }
+
+    [TestCase("-3")]
+    [TestCase("0")]
+    public void ANonPositiveFps_IsAUsageError(string fps)
+    {
+        var run = CliRun.Invoke(["video", "predict", VideoFiles.ExampleClip, "--model", model, "--fps", fps]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.Error);
+        Assert.That(run.Error, Does.StartWith($"error: --fps must be a positive rate; got {fps}"));
     }
 }
