@@ -56,6 +56,14 @@ public sealed record AcousticFeatures
     public FeatureMatrix Compute(LogMelSpectrogram extractor, float[] samples) =>
         Normalize(extractor.Compute(samples));
 
+    /// <summary>
+    /// Model features of raw log-mel <paramref name="bands"/> (from
+    /// <see cref="LogMelSpectrogram.ComputeBands"/>, perhaps perturbed): the DCT when the model reads
+    /// MFCCs, then normalisation. <c>FromBands(x, x.ComputeBands(s))</c> equals <c>Compute(x, s)</c>.
+    /// </summary>
+    public FeatureMatrix FromBands(LogMelSpectrogram extractor, FeatureMatrix bands) =>
+        Normalize(extractor.FromBands(bands));
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
     {
