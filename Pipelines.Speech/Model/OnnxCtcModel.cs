@@ -8,7 +8,8 @@ namespace Pipelines.Speech.Model;
 /// A CTC acoustic model in ONNX, run by ONNX Runtime, that stands where a model of this project
 /// stands. Its directory holds <c>config.json</c> (architecture type <c>onnx-ctc</c>) and the
 /// <c>.onnx</c> file. The config says what the graph reads (<c>"input": "waveform"</c>: mono samples
-/// [batch, samples] or [batch, 1, samples]; or <c>"log-mel"</c>: [batch, time, n_mels] computed with
+/// [batch, samples] or [batch, 1, samples]; or <c>"log-mel"</c>: [batch, time, n_mels], or n_mfcc MFCCs when
+/// the config has <c>preprocessing.n_mfcc</c>, computed with
 /// the preprocessing settings and normalisation of our own models), the vocabulary and blank
 /// index, and optionally <c>output_frame_seconds</c>. The graph's output is [batch, time', vocab]
 /// (or [time', vocab]) logits or log-probabilities: a log-softmax is applied to each frame, which
