@@ -5,7 +5,7 @@
 //       [--hidden N] [--held-out SPEAKER|none] [--speed-percent N] [--dropout-percent N]
 //       [--freq-mask N] [--time-mask N] [--warp-percent N] [--synth N] [--synth-takes N]
 //       [--tts N] [--tts-takes N] [--real-share-percent N] [--copies N] [--wave] [--layers N]
-//       [--lr-milli N] [--trim-ms N] [--mels N] [--mfcc N] [--vtlp-percent N] [--average N]
+//       [--lr-milli N] [--trim-ms N] [--mels N] [--mfcc N] [--vtlp-percent N] [--average N] [--gate-percent N]
 //       [--checkpoints DIR] [--resume] [--eval DIR] [--write-long DIR]
 // --synth N adds N espeak-ng speakers (clips in out/espeak-digits); --tts N adds N speakers made
 // from the installed flite/festival voices with sox pitch and tempo shifts (clips in
@@ -15,7 +15,8 @@
 // The frequency warp (--warp-percent) stretches the feature axis: meaningful for mel bands only.
 // --vtlp-percent N warps each training utterance's mel bands by a factor in [1 - N%, 1 + N%]
 // before the DCT (vocal tract length perturbation; drawn anew each batch). --average N saves the
-// mean weights of the last N epochs (and logs the last epoch's own figures too).
+// mean weights of the last N epochs (and logs the last epoch's own figures too). --gate-percent N
+// (with --wave) puts a noise gate (quiet 10 ms blocks to exact zeros) on N% of augmented audio.
 // Prints one line per report; a model directory (config.json + F16 weights) and
 // heldout.json are written to --out.
 using System.Globalization;
@@ -79,7 +80,7 @@ var options = defaults with
     RealSequenceShare = GetInt("real-share-percent", 60) / 100.0,
     AugmentedCopies = GetInt("copies", 1),
     AverageLastEpochs = GetInt("average", 0),
-    Wave = arguments.ContainsKey("wave") ? new WaveAugment() : null,
+    Wave = arguments.ContainsKey("wave") ? new WaveAugment { GateProbability = GetInt("gate-percent", 0) / 100.0 } : null,
     Model = defaults.Model with
     {
         Features = defaults.Model.Features with
