@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using NWaves.FeatureExtractors;
 using NWaves.FeatureExtractors.Options;
 using NWaves.Windows;
@@ -73,7 +74,7 @@ public sealed class LogMelSpectrogram
         {
             ReadOnlySpan<float> row = bands.Row(t);
             for (int k = 0; k < features; k++)
-                data[t * features + k] = System.Numerics.Tensors.TensorPrimitives.Dot(dct.AsSpan(k * count, count), row);
+                data[t * features + k] = TensorPrimitives.Dot(dct.AsSpan(k * count, count), row);
         }
         return new FeatureMatrix(bands.Frames, features, data);
     }

@@ -115,13 +115,14 @@ public sealed class BucketedBatchSource : IBatchSource<SpeechBatch>
 
         for (int i = 0; i < examples.Count; i++)
         {
-            var bands = examples[i].Bands;
-            if (bands is null || bands.Frames != examples[i].Features.Frames || bands.Features != features.MelBands)
+            var (bands, own) = (examples[i].Bands, examples[i].Features);
+            if (bands is null || bands.Frames != own.Frames || bands.Features != features.MelBands)
             {
+                string has = bands is null ? "no log-mel bands" : $"bands [{bands.Frames}, {bands.Features}]";
                 throw new ArgumentException(
-                    $"training example {i} has {(bands is null ? "no log-mel bands" : $"bands [{bands.Frames}, {bands.Features}]")}" +
-                    $" for its [{examples[i].Features.Frames}, {examples[i].Features.Features}] features; vocal tract " +
-                    $"length perturbation needs [frames, {features.MelBands}] bands on every example (keep them when featurizing)");
+                    $"training example {i} has {has} for its [{own.Frames}, {own.Features}] features; vocal " +
+                    $"tract length perturbation needs [frames, {features.MelBands}] bands on every example " +
+                    "(keep them when featurizing)");
             }
         }
     }

@@ -32,7 +32,11 @@ public sealed class ParameterAverage
         foreach (var (path, parameter) in Model.NamedParameters())
         {
             var (expected, sum) = sums[i++];
-            if (path != expected) throw new InvalidOperationException($"parameter {i - 1} is now '{path}', was '{expected}'");
+            if (path != expected)
+            {
+                throw new InvalidOperationException($"parameter {i - 1} is now '{path}', was '{expected}'");
+            }
+
             float[] values = parameter.Value.ToArray();
             for (int k = 0; k < sum.Length; k++) sum[k] += values[k];
         }

@@ -80,7 +80,9 @@ var options = defaults with
     RealSequenceShare = GetInt("real-share-percent", 60) / 100.0,
     AugmentedCopies = GetInt("copies", 1),
     AverageLastEpochs = GetInt("average", 0),
-    Wave = arguments.ContainsKey("wave") ? new WaveAugment { GateProbability = GetInt("gate-percent", 0) / 100.0 } : null,
+    Wave = arguments.ContainsKey("wave")
+        ? new WaveAugment { GateProbability = GetInt("gate-percent", 0) / 100.0 }
+        : null,
     Model = defaults.Model with
     {
         Features = defaults.Model.Features with
@@ -104,7 +106,9 @@ var options = defaults with
         LearningRate = GetInt("lr-milli", 2) / 1000f,
         CheckpointDirectory = Get("checkpoints", Path.Combine(outDir, "checkpoints")),
         Resume = arguments.ContainsKey("resume"),
-        Vtlp = GetInt("vtlp-percent", 0) is > 0 and var vtlp ? new VocalTractPerturbation { MaxWarp = vtlp / 100.0 } : null,
+        Vtlp = GetInt("vtlp-percent", 0) is > 0 and var vtlp
+            ? new VocalTractPerturbation { MaxWarp = vtlp / 100.0 }
+            : null,
         Augment = defaults.Training.Augment! with
         {
             MaxFrequencyWidth = GetInt("freq-mask", defaults.Training.Augment!.MaxFrequencyWidth),

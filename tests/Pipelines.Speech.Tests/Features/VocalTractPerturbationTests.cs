@@ -84,8 +84,10 @@ public sealed class VocalTractPerturbationTests
     public void RejectsBandsOfTheWrongCountAndFactorsOutOfRange()
     {
         var vtlp = new VocalTractPerturbation();
-        var ex = Assert.Throws<ArgumentException>(() => vtlp.Warp(new FeatureMatrix(2, 20, new float[40]), Options, 1.1));
+        var twenty = new FeatureMatrix(2, 20, new float[40]);
+        var ex = Assert.Throws<ArgumentException>(() => vtlp.Warp(twenty, Options, 1.1));
         Assert.That(ex!.Message, Does.Contain("40 mel bands").And.Contain("20"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => vtlp.Warp(new FeatureMatrix(1, 40, new float[40]), Options, 3));
+        var forty = new FeatureMatrix(1, 40, new float[40]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => vtlp.Warp(forty, Options, 3));
     }
 }

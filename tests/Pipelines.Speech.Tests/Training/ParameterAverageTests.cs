@@ -36,10 +36,11 @@ public sealed class ParameterAverageTests
     [Test]
     public void EmptyAverageAndOtherLayoutsAreRefused()
     {
-        var average = new ParameterAverage(new AcousticModel(ToneDigits.TinyConfig(), new Rng(1)));
-        Assert.Throws<InvalidOperationException>(() => average.CopyTo(new AcousticModel(ToneDigits.TinyConfig(), new Rng(1))));
+        var config = ToneDigits.TinyConfig();
+        var average = new ParameterAverage(new AcousticModel(config, new Rng(1)));
+        Assert.Throws<InvalidOperationException>(() => average.CopyTo(new AcousticModel(config, new Rng(1))));
         average.Add();
-        var wider = ToneDigits.TinyConfig() with { Hidden = ToneDigits.TinyConfig().Hidden + 4 };
+        var wider = config with { Hidden = config.Hidden + 4 };
         Assert.Throws<ArgumentException>(() => average.CopyTo(new AcousticModel(wider, new Rng(1))));
     }
 }
