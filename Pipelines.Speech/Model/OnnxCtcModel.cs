@@ -99,6 +99,13 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
                 $"{config.Source}: architecture.input is '{input}', expected 'waveform' or 'log-mel'"),
         };
         features?.Validate();
+        if (features is { PadSeconds: > 0 })
+        {
+            // Limit: the lead-in frames would need dropping, and the graph's frame length may be unknown.
+            throw new InvalidDataException(
+                $"{config.Source}: preprocessing.pad_seconds is not supported with ONNX graphs; remove it");
+        }
+
         var vocabulary = AcousticModelConfig.ReadVocabulary(config);
         int rate = config.Get<int>("preprocessing.sample_rate");
         double? frame = config.Get<double?>("architecture.output_frame_seconds", null);

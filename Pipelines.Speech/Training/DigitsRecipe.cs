@@ -197,7 +197,7 @@ public static class DigitsRecipe
         var features = model.Config.Features;
         var extractor = features.CreateExtractor();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var output = model.Infer(extractor.Compute(utterance.Samples));
+        var output = model.Infer(extractor.Compute(features.Pad(utterance.Samples)));
         int[] hypothesis = GreedyCtc.Collapse(output.LogProbs, output.Frames, output.Vocab,
             model.Config.Vocabulary.BlankIndex);
         clock.Stop();
@@ -247,7 +247,7 @@ public static class DigitsRecipe
             }
 
             var x = extractor.Value!;
-            var bands = x.ComputeBands(u.Samples);
+            var bands = x.ComputeBands(features.Pad(u.Samples));
             result[i] = new SpeechExample(features.FromBands(x, bands), vocab.Encode(u.Transcript),
                 keepBands ? bands : null);
         });

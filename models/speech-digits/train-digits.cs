@@ -6,6 +6,7 @@
 //       [--freq-mask N] [--time-mask N] [--warp-percent N] [--synth N] [--synth-takes N]
 //       [--tts N] [--tts-takes N] [--real-share-percent N] [--copies N] [--wave] [--layers N]
 //       [--lr-milli N] [--trim-ms N] [--mels N] [--mfcc N] [--vtlp-percent N] [--average N] [--gate-percent N]
+//       [--pad-ms N]
 //       [--checkpoints DIR] [--resume] [--eval DIR] [--write-long DIR]
 // --synth N adds N espeak-ng speakers (clips in out/espeak-digits); --tts N adds N speakers made
 // from the installed flite/festival voices with sox pitch and tempo shifts (clips in
@@ -17,6 +18,8 @@
 // before the DCT (vocal tract length perturbation; drawn anew each batch). --average N saves the
 // mean weights of the last N epochs (and logs the last epoch's own figures too). --gate-percent N
 // (with --wave) puts a noise gate (quiet 10 ms blocks to exact zeros) on N% of augmented audio.
+// --pad-ms N pads every utterance with N ms of quiet at both ends before its features, in training
+// and (saved as preprocessing.pad_seconds) whenever the model is used.
 // Prints one line per report; a model directory (config.json + F16 weights) and
 // heldout.json are written to --out.
 using System.Globalization;
@@ -89,6 +92,7 @@ var options = defaults with
         {
             MelBands = GetInt("mels", defaults.Model.Features.MelBands),
             Mfcc = GetInt("mfcc", 0),
+            PadSeconds = GetInt("pad-ms", 0) / 1000.0,
         },
         Hidden = GetInt("hidden", defaults.Model.Hidden),
         Layers = GetInt("layers", defaults.Model.Layers),
