@@ -110,6 +110,16 @@ public sealed class OnnxCtcModelTests
             .Save(dir, new JsonObject { ["input"] = "log-mel" }, preprocessing, ["<blank>", "a", "b", "c"]);
         var wrong = Assert.Throws<InvalidDataException>(() => OnnxCtcModel.Load(dir));
         Assert.That(wrong!.Message, Does.Contain("input 'features'").And.Contain("[batch, time, 4]"));
+
+        preprocessing["pad_seconds"] = 0.1;
+        new TinyOnnx()
+            .Input("features", "batch", "time", 4)
+            .Floats("W", [4, 4], eye)
+            .Node("MatMul", ["features", "W"], "logits")
+            .Output("logits", "batch", "time", 4)
+            .Save(dir, new JsonObject { ["input"] = "log-mel" }, preprocessing, ["<blank>", "a", "b", "c"]);
+        var pad = Assert.Throws<InvalidDataException>(() => OnnxCtcModel.Load(dir));
+        Assert.That(pad!.Message, Does.Contain("pad_seconds is not supported"));
     }
 
     [Test]
