@@ -19,7 +19,8 @@
 // mean weights of the last N epochs (and logs the last epoch's own figures too). --gate-percent N
 // (with --wave) puts a noise gate (quiet 10 ms blocks to exact zeros) on N% of augmented audio.
 // --pad-ms N pads every utterance with N ms of quiet at both ends before its features, in training
-// and (saved as preprocessing.pad_seconds) whenever the model is used.
+// and (saved as preprocessing.pad_seconds) whenever the model is used; with --eval it pads at test
+// time only (the weights as trained).
 // Prints one line per report; a model directory (config.json + F16 weights) and
 // heldout.json are written to --out.
 using System.Globalization;
@@ -63,6 +64,22 @@ if (arguments.TryGetValue("write-long", out var longDir))
 if (arguments.TryGetValue("eval", out var evalDir))
 {
     var model = AcousticModelDirectory.Load(evalDir);
+    if (arguments.ContainsKey("pad-ms"))
+    {
+        // Test-time padding of a model trained without it (or with another length): same weights.
+        var config = model.Config with
+        {
+            Features = model.Config.Features with { PadSeconds = GetInt("pad-ms", 0) / 1000.0 },
+        };
+        var padded = new AcousticModel(config, new Rng(0));
+        foreach (var ((_, target), (_, source)) in padded.NamedParameters().Zip(model.NamedParameters()))
+        {
+            target.Load(source.Value.ToArray());
+        }
+
+        model = padded;
+    }
+
     var fsdd = FsddDigits.Open(defaults.FsddFolder);
     var (_, _, test) = DigitsRecipe.Split(fsdd, heldOut);
     var result = DigitsRecipe.Evaluate(model, fsdd, test, GetInt("test-sequences", defaults.TestSequences),
