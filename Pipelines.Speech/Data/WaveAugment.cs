@@ -6,7 +6,8 @@ namespace Pipelines.Speech.Data;
 /// <summary>
 /// Waveform augmentation that imitates other microphones, rooms and channels: random peaking EQ,
 /// high-pass and low-pass (band limiting), reverberation with a synthetic room response, and
-/// additive noise at a random signal-to-noise ratio. Each step happens with its own probability;
+/// additive noise at a random signal-to-noise ratio, and (off by default) a noise gate that sets
+/// quiet stretches to exact zeros, as some recorders do. Each step happens with its own probability;
 /// all draws come from the caller's <see cref="Rng"/>, so a seeded run repeats exactly.
 /// </summary>
 /// <example>
@@ -42,6 +43,20 @@ public sealed record WaveAugment
 
     /// <summary>Lowest signal-to-noise ratio in dB (the highest is 40 dB).</summary>
     public double MinSnrDb { get; init; } = 8;
+
+    /// <summary>
+    /// Chance of a noise gate, the last step: every 10 ms block whose RMS lies more than a threshold
+    /// drawn from [<see cref="MinGateDb"/>, <see cref="MaxGateDb"/>] dB below the signal's peak
+    /// becomes exact zeros (weak onsets and endings of words vanish with the silence). 0, the
+    /// default, draws nothing, so recipes without it repeat exactly.
+    /// </summary>
+    public double GateProbability { get; init; }
+
+    /// <summary>Gate threshold nearest the peak, in dB below it (gates the most).</summary>
+    public double MinGateDb { get; init; } = 25;
+
+    /// <summary>Gate threshold farthest from the peak, in dB below it (gates the least).</summary>
+    public double MaxGateDb { get; init; } = 45;
 
     /// <summary>A filtered, reverberated and noisy copy of <paramref name="samples"/>, clipped to [-1, 1].</summary>
     public float[] Apply(float[] samples, int sampleRate, Rng rng)
@@ -85,6 +100,11 @@ public sealed record WaveAugment
             result[i] = Math.Clamp(result[i], -1f, 1f);
         }
 
+        if (GateProbability > 0 && rng.NextDouble() < GateProbability)
+        {
+            Gate(result, sampleRate / 100, MinGateDb + rng.NextDouble() * (MaxGateDb - MinGateDb));
+        }
+
         return result;
     }
 
@@ -120,6 +140,18 @@ public sealed record WaveAugment
         }
 
         return y;
+    }
+
+    // Zeroes each block of `block` samples whose RMS is more than `belowPeakDb` under the peak.
+    private static void Gate(float[] x, int block, double belowPeakDb)
+    {
+        float peak = x.Length == 0 ? 0 : TensorPrimitives.MaxMagnitude(x);
+        double threshold = peak * Math.Pow(10, -belowPeakDb / 20);
+        for (int start = 0; start < x.Length; start += block)
+        {
+            Span<float> span = x.AsSpan(start, Math.Min(block, x.Length - start));
+            if (Math.Sqrt(TensorPrimitives.SumOfSquares(span) / span.Length) < threshold) span.Clear();
+        }
     }
 
     // White or low-passed ("pink-ish") Gaussian noise scaled to the wanted SNR over the whole signal.

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using NWaves.FeatureExtractors;
 using NWaves.FeatureExtractors.Options;
 using NWaves.Windows;
@@ -36,22 +37,46 @@ public sealed class LogMelSpectrogram
 
     /// <summary>Features of <paramref name="samples"/> (mono, at <see cref="LogMelOptions.SampleRate"/>).
     /// Not thread-safe: NWaves reuses internal buffers; use one instance per thread.</summary>
-    public FeatureMatrix Compute(float[] samples)
+    public FeatureMatrix Compute(float[] samples) => FromBands(ComputeBands(samples));
+
+    /// <summary>
+    /// The log-mel bands of <paramref name="samples"/> ([time, <see cref="LogMelOptions.MelBands"/>]),
+    /// before any DCT: what a band-domain augmentation such as <see cref="VocalTractPerturbation"/>
+    /// works on. Not thread-safe, like <see cref="Compute"/>.
+    /// </summary>
+    public FeatureMatrix ComputeBands(float[] samples)
     {
-        int features = Options.FeatureCount, bands = Options.MelBands;
-        if (samples.Length < Options.FrameSize) return new FeatureMatrix(0, features, []);
+        int bands = Options.MelBands;
+        if (samples.Length < Options.FrameSize) return new FeatureMatrix(0, bands, []);
         List<float[]> vectors = extractor.ComputeFrom(samples);
-        var data = new float[vectors.Count * features]; // [time, features]
-        for (int t = 0; t < vectors.Count; t++)
+        var data = new float[vectors.Count * bands]; // [time, melBands]
+        for (int t = 0; t < vectors.Count; t++) vectors[t].AsSpan(0, bands).CopyTo(data.AsSpan(t * bands, bands));
+        return new FeatureMatrix(vectors.Count, bands, data);
+    }
+
+    /// <summary>
+    /// The output features of log-mel <paramref name="bands"/> ([time, melBands]): the orthonormal
+    /// DCT-II truncated to <see cref="LogMelOptions.Mfcc"/> coefficients when MFCCs are wanted,
+    /// else a copy of the bands. Thread-safe (it only reads the DCT matrix).
+    /// </summary>
+    public FeatureMatrix FromBands(FeatureMatrix bands)
+    {
+        int count = Options.MelBands;
+        if (bands.Features != count)
         {
-            Span<float> row = data.AsSpan(t * features, features);
-            if (dct is null) vectors[t].AsSpan(0, bands).CopyTo(row);
-            else
-                for (int k = 0; k < features; k++)
-                    row[k] = System.Numerics.Tensors.TensorPrimitives.Dot(dct.AsSpan(k * bands, bands),
-                        vectors[t].AsSpan(0, bands));
+            throw new ArgumentException($"expected {count} mel bands per frame, got {bands.Features}");
         }
-        return new FeatureMatrix(vectors.Count, features, data);
+
+        if (dct is null) return bands.Clone();
+        int features = Options.Mfcc;
+        var data = new float[bands.Frames * features]; // [time, mfcc]
+        for (int t = 0; t < bands.Frames; t++)
+        {
+            ReadOnlySpan<float> row = bands.Row(t);
+            for (int k = 0; k < features; k++)
+                data[t * features + k] = TensorPrimitives.Dot(dct.AsSpan(k * count, count), row);
+        }
+        return new FeatureMatrix(bands.Frames, features, data);
     }
 
     /// <summary>Frames <see cref="Compute"/> gives for <paramref name="samples"/> samples.</summary>

@@ -30,6 +30,17 @@ public sealed record AcousticFeatures
     /// <summary>Hop between feature frames in seconds.</summary>
     public double HopSeconds { get; init; } = 0.010;
 
+    /// <summary>
+    /// Seconds of quiet (Gaussian noise of RMS <see cref="PadNoiseRms"/>, the same every time)
+    /// added before and after the audio before its features are computed; 0 (the default) adds
+    /// none. A clip cut tight at the word's onset then still starts in quiet, as most training
+    /// audio does: the first frames and the per-utterance normalisation see a lead-in.
+    /// </summary>
+    public double PadSeconds { get; init; }
+
+    /// <summary>RMS of the padding noise, about -70 dB re full scale (a quiet room).</summary>
+    public const double PadNoiseRms = 3e-4;
+
     /// <summary>How the feature frames are normalised.</summary>
     public NormalizationMode Normalization { get; init; } = NormalizationMode.PerUtterance;
 
@@ -52,14 +63,53 @@ public sealed record AcousticFeatures
     /// <summary>Normalises raw log-mel frames as the model expects.</summary>
     public FeatureMatrix Normalize(FeatureMatrix raw) => FeatureNormalizer.Normalize(raw, Normalization, Stats);
 
-    /// <summary>Log-mel frames of mono samples at <see cref="SampleRate"/>, normalised.</summary>
+    /// <summary>Features of mono samples at <see cref="SampleRate"/> (padded as <see cref="PadSeconds"/>
+    /// says), normalised.</summary>
     public FeatureMatrix Compute(LogMelSpectrogram extractor, float[] samples) =>
-        Normalize(extractor.Compute(samples));
+        Normalize(extractor.Compute(Pad(samples)));
+
+    /// <summary>Padding samples added at each end: <see cref="PadSeconds"/> at <see cref="SampleRate"/>.</summary>
+    public int PadSamples => (int)Math.Round(PadSeconds * SampleRate);
+
+    /// <summary>
+    /// <paramref name="samples"/> with <see cref="PadSeconds"/> of quiet before and after (the same
+    /// noise every call, so features repeat); the samples themselves when there is no padding or
+    /// no audio.
+    /// </summary>
+    public float[] Pad(float[] samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        int pad = PadSamples;
+        if (pad == 0 || samples.Length == 0) return samples;
+        var result = new float[samples.Length + 2 * pad];
+        var rng = new Rnn.Core.Rng(0x9AD);
+        for (int i = 0; i < pad; i++)
+        {
+            result[i] = (float)(PadNoiseRms * rng.Normal());
+            result[pad + samples.Length + i] = (float)(PadNoiseRms * rng.Normal());
+        }
+
+        samples.CopyTo(result, pad);
+        return result;
+    }
+
+    /// <summary>
+    /// Model features of raw log-mel <paramref name="bands"/> (from
+    /// <see cref="LogMelSpectrogram.ComputeBands"/>, perhaps perturbed): the DCT when the model reads
+    /// MFCCs, then normalisation. <c>FromBands(x, x.ComputeBands(s))</c> equals <c>Compute(x, s)</c>.
+    /// </summary>
+    public FeatureMatrix FromBands(LogMelSpectrogram extractor, FeatureMatrix bands) =>
+        Normalize(extractor.FromBands(bands));
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
     {
         ToLogMelOptions().Validate();
+        if (!(PadSeconds >= 0 && PadSeconds <= 2))
+        {
+            throw new ArgumentException($"PadSeconds must be in [0, 2] s; got {PadSeconds}");
+        }
+
         if (Normalization == NormalizationMode.Global && Stats is null)
         {
             throw new ArgumentException("Global normalisation needs Stats (the training-set mean and std)");

@@ -120,6 +120,11 @@ public sealed record AcousticModelConfig
 
         p["window_seconds"] = Features.WindowSeconds;
         p["hop_seconds"] = Features.HopSeconds;
+        if (Features.PadSeconds > 0)
+        {
+            p["pad_seconds"] = Features.PadSeconds; // absent: no padding
+        }
+
         p["normalization"] = Features.Normalization.ToString().ToLowerInvariant();
         if (Features.Stats is { } stats)
         {
@@ -203,6 +208,7 @@ public sealed record AcousticModelConfig
             Mfcc = config.Get<int>("preprocessing.n_mfcc", 0),
             WindowSeconds = config.Get<double>("preprocessing.window_seconds"),
             HopSeconds = config.Get<double>("preprocessing.hop_seconds"),
+            PadSeconds = config.Get<double>("preprocessing.pad_seconds", 0),
             Normalization = ParseEnum<NormalizationMode>(config, "preprocessing.normalization"),
             Stats = stats,
         };

@@ -8,7 +8,8 @@ namespace Pipelines.Speech.Model;
 /// A CTC acoustic model in ONNX, run by ONNX Runtime, that stands where a model of this project
 /// stands. Its directory holds <c>config.json</c> (architecture type <c>onnx-ctc</c>) and the
 /// <c>.onnx</c> file. The config says what the graph reads (<c>"input": "waveform"</c>: mono samples
-/// [batch, samples] or [batch, 1, samples]; or <c>"log-mel"</c>: [batch, time, n_mels] computed with
+/// [batch, samples] or [batch, 1, samples]; or <c>"log-mel"</c>: [batch, time, n_mels], or n_mfcc MFCCs when
+/// the config has <c>preprocessing.n_mfcc</c>, computed with
 /// the preprocessing settings and normalisation of our own models), the vocabulary and blank
 /// index, and optionally <c>output_frame_seconds</c>. The graph's output is [batch, time', vocab]
 /// (or [time', vocab]) logits or log-probabilities: a log-softmax is applied to each frame, which
@@ -98,6 +99,13 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
                 $"{config.Source}: architecture.input is '{input}', expected 'waveform' or 'log-mel'"),
         };
         features?.Validate();
+        if (features is { PadSeconds: > 0 })
+        {
+            // Limit: the lead-in frames would need dropping, and the graph's frame length may be unknown.
+            throw new InvalidDataException(
+                $"{config.Source}: preprocessing.pad_seconds is not supported with ONNX graphs; remove it");
+        }
+
         var vocabulary = AcousticModelConfig.ReadVocabulary(config);
         int rate = config.Get<int>("preprocessing.sample_rate");
         double? frame = config.Get<double?>("architecture.output_frame_seconds", null);

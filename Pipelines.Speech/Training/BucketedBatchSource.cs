@@ -1,4 +1,5 @@
 using Pipelines.Speech.Features;
+using Pipelines.Speech.Model;
 using Rnn.Core;
 using Rnn.Core.Training;
 
@@ -10,6 +11,9 @@ namespace Pipelines.Speech.Training;
 /// inside each window, chunked into batches, and the batch order is shuffled. With a
 /// <see cref="SpecAugment"/>, each batch's features are masked by a generator seeded from
 /// (seed, epoch, index), so the same position always gives the same batch (what resume needs).
+/// With a <see cref="VocalTractPerturbation"/>, each example's features are first remade from its
+/// warped log-mel bands (DCT and normalisation as the model's <see cref="AcousticFeatures"/> say),
+/// with draws from the same generator.
 /// </summary>
 public sealed class BucketedBatchSource : IBatchSource<SpeechBatch>
 {
@@ -18,6 +22,9 @@ public sealed class BucketedBatchSource : IBatchSource<SpeechBatch>
     private readonly int batchSize;
     private readonly ulong seed;
     private readonly SpecAugment? augment;
+    private readonly VocalTractPerturbation? vtlp;
+    private readonly AcousticFeatures? features;
+    private readonly LogMelSpectrogram? cepstra;
     private readonly object gate = new();
     private int plannedEpoch = -1;
     private int[][] plan = Array.Empty<int[]>();
@@ -27,8 +34,11 @@ public sealed class BucketedBatchSource : IBatchSource<SpeechBatch>
     /// <param name="batchSize">Utterances per batch; the last batch of an epoch may be smaller.</param>
     /// <param name="seed">Seeds the order and the masks.</param>
     /// <param name="augment">SpecAugment masks applied to every batch, or null.</param>
+    /// <param name="vtlp">Band warp applied to every example before the masks, or null.</param>
+    /// <param name="features">How warped bands become model features; required with <paramref name="vtlp"/>.</param>
     public BucketedBatchSource(
-        IReadOnlyList<SpeechExample> examples, int batchSize, ulong seed, SpecAugment? augment = null)
+        IReadOnlyList<SpeechExample> examples, int batchSize, ulong seed, SpecAugment? augment = null,
+        VocalTractPerturbation? vtlp = null, AcousticFeatures? features = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0)
@@ -41,6 +51,14 @@ public sealed class BucketedBatchSource : IBatchSource<SpeechBatch>
         this.batchSize = batchSize;
         this.seed = seed;
         this.augment = augment;
+        if (vtlp is not null)
+        {
+            CheckBands(examples, features);
+            this.vtlp = vtlp;
+            this.features = features;
+            cepstra = features!.CreateExtractor();
+        }
+
         BatchesPerEpoch = (examples.Count + batchSize - 1) / batchSize;
     }
 
@@ -66,13 +84,47 @@ public sealed class BucketedBatchSource : IBatchSource<SpeechBatch>
     public SpeechBatch GetBatch(int epoch, int index)
     {
         var picked = Indices(epoch, index).Select(i => examples[i]).ToList();
-        if (augment is not null)
+        if (augment is not null || vtlp is not null)
         {
             var rng = new Rng(Mix(seed, (ulong)epoch, (ulong)index));
-            picked = picked.Select(e => e with { Features = augment.Apply(e.Features, rng) }).ToList();
+            picked = picked.Select(e => e with { Features = Augment(e, rng) }).ToList();
         }
 
         return SpeechBatch.From(picked);
+    }
+
+    // Warp, then mask, drawing from one generator in example order (so a batch repeats exactly).
+    private FeatureMatrix Augment(SpeechExample example, Rng rng)
+    {
+        var result = example.Features;
+        if (vtlp is not null)
+        {
+            var warped = vtlp.Apply(example.Bands!, cepstra!.Options, rng);
+            result = features!.FromBands(cepstra, warped);
+        }
+
+        return augment is null ? result : augment.Apply(result, rng);
+    }
+
+    private static void CheckBands(IReadOnlyList<SpeechExample> examples, AcousticFeatures? features)
+    {
+        if (features is null)
+        {
+            throw new ArgumentException("vocal tract length perturbation needs the model's feature settings");
+        }
+
+        for (int i = 0; i < examples.Count; i++)
+        {
+            var (bands, own) = (examples[i].Bands, examples[i].Features);
+            if (bands is null || bands.Frames != own.Frames || bands.Features != features.MelBands)
+            {
+                string has = bands is null ? "no log-mel bands" : $"bands [{bands.Frames}, {bands.Features}]";
+                throw new ArgumentException(
+                    $"training example {i} has {has} for its [{own.Frames}, {own.Features}] features; vocal " +
+                    $"tract length perturbation needs [frames, {features.MelBands}] bands on every example " +
+                    "(keep them when featurizing)");
+            }
+        }
     }
 
     private int[][] Plan(int epoch)

@@ -41,7 +41,7 @@ public static class DigitsRecipe
         }
 
         var vocab = options.Model.Vocabulary;
-        var trainExamples = Featurize(train, features, vocab);
+        var trainExamples = Featurize(train, features, vocab, keepBands: options.Training.Vtlp is not null);
         var validationExamples = Featurize(validation, features, vocab);
         log($"data: {trainExamples.Count} training utterances ({train.Sum(u => u.Seconds) / 60:F1} min) from " +
             $"{string.Join(", ", trainClips.Select(c => c.Speaker).Distinct())} " +
@@ -54,18 +54,35 @@ public static class DigitsRecipe
             $"{(options.Model.Bidirectional ? "Bi" : "")}{options.Model.Cell} {options.Model.Hidden}, " +
             $"{model.ParameterCount()} parameters, output frame {options.Model.OutputFrameSeconds * 1000:F0} ms");
         var trainer = new SpeechTrainer(model, options.Training);
-        var progress = new InlineProgress(p => log(p.ToString()));
+        var average = options.AverageLastEpochs > 1 ? new ParameterAverage(model) : null;
+        int firstAveraged = options.Training.Epochs - options.AverageLastEpochs;
+        var progress = new InlineProgress(p =>
+        {
+            log(p.ToString());
+            if (average is not null && p.Event == TrainingEvent.EpochEnd && p.Epoch >= firstAveraged) average.Add();
+        });
         trainer.Fit(trainExamples, validationExamples.Count > 0 ? validationExamples : null, progress, cancellation);
 
         var evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, plain, options.Seed + 1);
-        log($"test {evaluation.Speaker}: single-digit accuracy {evaluation.SingleAccuracy:P2} " +
+        if (average is { Count: > 1 })
+        {
+            Report(evaluation, $"last epoch, {evaluation.Speaker}", log);
+            average.CopyTo(model);
+            evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, plain, options.Seed + 1);
+            log($"weights averaged over the last {average.Count} epochs");
+        }
+
+        Report(evaluation, evaluation.Speaker, log);
+        return (model, evaluation);
+    }
+
+    private static void Report(DigitsEvaluation evaluation, string what, Action<string> log) =>
+        log($"test {what}: single-digit accuracy {evaluation.SingleAccuracy:P2} " +
             $"({evaluation.SingleClips} clips); digit error rate {evaluation.DigitErrorRate:P2} on " +
             $"{evaluation.Sequences} joined utterances ({evaluation.SequenceDigits} digits), " +
             $"{evaluation.SequenceAccuracy:P1} exactly right; {evaluation.LongSeconds:F1} s recording " +
             $"({evaluation.LongDigits} digits) decoded whole: digit error rate {evaluation.LongDigitErrorRate:P2}, " +
             $"real-time factor {evaluation.LongRealTimeFactor:F4}");
-        return (model, evaluation);
-    }
 
     // The espeak-ng speakers and takes asked for. The folder is shared between runs, so one left
     // by a larger run (--synth 200) holds more; without this filter a later --synth 60 trained on
@@ -180,7 +197,7 @@ public static class DigitsRecipe
         var features = model.Config.Features;
         var extractor = features.CreateExtractor();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var output = model.Infer(extractor.Compute(utterance.Samples));
+        var output = model.Infer(extractor.Compute(features.Pad(utterance.Samples)));
         int[] hypothesis = GreedyCtc.Collapse(output.LogProbs, output.Frames, output.Vocab,
             model.Config.Vocabulary.BlankIndex);
         clock.Stop();
@@ -209,9 +226,14 @@ public static class DigitsRecipe
         return fsdd.Join(picks, options, rng);
     }
 
-    /// <summary>Normalised features and tokens of utterances (in parallel, one extractor per thread).</summary>
+    /// <summary>
+    /// Normalised features and tokens of utterances (in parallel, one extractor per thread); with
+    /// <paramref name="keepBands"/>, each example also keeps the raw log-mel bands its features were
+    /// made from (what <see cref="SpeechTrainerOptions.Vtlp"/> warps).
+    /// </summary>
     public static IReadOnlyList<SpeechExample> Featurize(
-        IReadOnlyList<SpeechUtterance> utterances, AcousticFeatures features, AcousticVocabulary vocab)
+        IReadOnlyList<SpeechUtterance> utterances, AcousticFeatures features, AcousticVocabulary vocab,
+        bool keepBands = false)
     {
         var result = new SpeechExample[utterances.Count];
         using var extractor = new ThreadLocal<Features.LogMelSpectrogram>(features.CreateExtractor);
@@ -224,7 +246,10 @@ public static class DigitsRecipe
                     $"utterance {i} is at {u.SampleRate} Hz, the model reads {features.SampleRate} Hz");
             }
 
-            result[i] = new SpeechExample(features.Compute(extractor.Value!, u.Samples), vocab.Encode(u.Transcript));
+            var x = extractor.Value!;
+            var bands = x.ComputeBands(features.Pad(u.Samples));
+            result[i] = new SpeechExample(features.FromBands(x, bands), vocab.Encode(u.Transcript),
+                keepBands ? bands : null);
         });
         return result;
     }

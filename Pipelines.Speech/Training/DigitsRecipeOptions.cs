@@ -89,6 +89,13 @@ public sealed record DigitsRecipeOptions
     /// <summary>Optimiser, schedule, augmentation and checkpoints.</summary>
     public SpeechTrainerOptions Training { get; init; } = new();
 
+    /// <summary>
+    /// When 2 or more, the model returned has the mean weights of the last this many epochs (each
+    /// taken at its end), and the last epoch's own figures are logged beside them. Limit: a resumed
+    /// run averages only the epochs that ended after the resume.
+    /// </summary>
+    public int AverageLastEpochs { get; init; }
+
     /// <summary>Seeds data generation and initialisation.</summary>
     public ulong Seed { get; init; } = 20261204;
 }

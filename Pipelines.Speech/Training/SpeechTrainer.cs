@@ -7,7 +7,8 @@ namespace Pipelines.Speech.Training;
 
 /// <summary>
 /// Trains an <see cref="AcousticModel"/> with CTC on Rnn.Core's <see cref="Trainer{TBatch}"/>:
-/// AdamW, linear warm-up then cosine decay, gradient clipping, SpecAugment on training batches,
+/// AdamW, linear warm-up then cosine decay, gradient clipping, vocal tract length perturbation
+/// and SpecAugment on training batches,
 /// length-bucketed batches, token error rate (greedy collapse) on the validation set after each
 /// epoch, atomic checkpoints and resume.
 /// </summary>
@@ -50,7 +51,7 @@ public sealed class SpeechTrainer
         }
 
         var o = Options;
-        var data = new BucketedBatchSource(train, o.BatchSize, o.Seed, o.Augment);
+        var data = new BucketedBatchSource(train, o.BatchSize, o.Seed, o.Augment, o.Vtlp, model.Config.Features);
         long total = (long)o.Epochs * data.BatchesPerEpoch;
         int warmup = (int)Math.Min(o.WarmupSteps, Math.Max(0, total - 1));
         var schedule = new WarmupSchedule(

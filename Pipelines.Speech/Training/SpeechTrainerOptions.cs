@@ -29,6 +29,13 @@ public sealed record SpeechTrainerOptions
     /// <summary>Masks applied to training batches; null for no augmentation.</summary>
     public SpecAugment? Augment { get; init; } = new() { MaxTimeWidth = 10, MaxFrequencyWidth = 6 };
 
+    /// <summary>
+    /// Vocal tract length perturbation of each training utterance's log-mel bands before the DCT
+    /// and normalisation (and before <see cref="Augment"/>), drawn anew every batch; null for none.
+    /// Needs training examples that carry their <see cref="SpeechExample.Bands"/>.
+    /// </summary>
+    public VocalTractPerturbation? Vtlp { get; init; }
+
     /// <summary>Seeds batch order, masks and the trainer's generator.</summary>
     public ulong Seed { get; init; } = 1;
 

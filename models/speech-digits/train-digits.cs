@@ -5,19 +5,28 @@
 //       [--hidden N] [--held-out SPEAKER|none] [--speed-percent N] [--dropout-percent N]
 //       [--freq-mask N] [--time-mask N] [--warp-percent N] [--synth N] [--synth-takes N]
 //       [--tts N] [--tts-takes N] [--real-share-percent N] [--copies N] [--wave] [--layers N]
-//       [--lr-milli N] [--trim-ms N] [--mels N] [--mfcc N] [--checkpoints DIR] [--resume] [--eval DIR]
-//       [--write-long DIR]
+//       [--lr-milli N] [--trim-ms N] [--mels N] [--mfcc N] [--vtlp-percent N] [--average N] [--gate-percent N]
+//       [--pad-ms N]
+//       [--checkpoints DIR] [--resume] [--eval DIR] [--write-long DIR]
 // --synth N adds N espeak-ng speakers (clips in out/espeak-digits); --tts N adds N speakers made
 // from the installed flite/festival voices with sox pitch and tempo shifts (clips in
 // out/tts-digits; needs sox and flite and/or festival + festvox voices). Both are reused on reruns.
 // --mels N sets the mel band count (default 40); --mfcc N makes the model read N MFCCs of those
 // bands instead (both are saved in config.json, so `multimodal transcribe` computes the same).
 // The frequency warp (--warp-percent) stretches the feature axis: meaningful for mel bands only.
+// --vtlp-percent N warps each training utterance's mel bands by a factor in [1 - N%, 1 + N%]
+// before the DCT (vocal tract length perturbation; drawn anew each batch). --average N saves the
+// mean weights of the last N epochs (and logs the last epoch's own figures too). --gate-percent N
+// (with --wave) puts a noise gate (quiet 10 ms blocks to exact zeros) on N% of augmented audio.
+// --pad-ms N pads every utterance with N ms of quiet at both ends before its features, in training
+// and (saved as preprocessing.pad_seconds) whenever the model is used; with --eval it pads at test
+// time only (the weights as trained).
 // Prints one line per report; a model directory (config.json + F16 weights) and
 // heldout.json are written to --out.
 using System.Globalization;
 using System.Text.Json;
 using Pipelines.Speech.Data;
+using Pipelines.Speech.Features;
 using Pipelines.Speech.Model;
 using Pipelines.Speech.Training;
 using Rnn.Core;
@@ -55,6 +64,22 @@ if (arguments.TryGetValue("write-long", out var longDir))
 if (arguments.TryGetValue("eval", out var evalDir))
 {
     var model = AcousticModelDirectory.Load(evalDir);
+    if (arguments.ContainsKey("pad-ms"))
+    {
+        // Test-time padding of a model trained without it (or with another length): same weights.
+        var config = model.Config with
+        {
+            Features = model.Config.Features with { PadSeconds = GetInt("pad-ms", 0) / 1000.0 },
+        };
+        var padded = new AcousticModel(config, new Rng(0));
+        foreach (var ((_, target), (_, source)) in padded.NamedParameters().Zip(model.NamedParameters()))
+        {
+            target.Load(source.Value.ToArray());
+        }
+
+        model = padded;
+    }
+
     var fsdd = FsddDigits.Open(defaults.FsddFolder);
     var (_, _, test) = DigitsRecipe.Split(fsdd, heldOut);
     var result = DigitsRecipe.Evaluate(model, fsdd, test, GetInt("test-sequences", defaults.TestSequences),
@@ -74,13 +99,17 @@ var options = defaults with
     NaturalTakes = GetInt("tts-takes", defaults.NaturalTakes),
     RealSequenceShare = GetInt("real-share-percent", 60) / 100.0,
     AugmentedCopies = GetInt("copies", 1),
-    Wave = arguments.ContainsKey("wave") ? new WaveAugment() : null,
+    AverageLastEpochs = GetInt("average", 0),
+    Wave = arguments.ContainsKey("wave")
+        ? new WaveAugment { GateProbability = GetInt("gate-percent", 0) / 100.0 }
+        : null,
     Model = defaults.Model with
     {
         Features = defaults.Model.Features with
         {
             MelBands = GetInt("mels", defaults.Model.Features.MelBands),
             Mfcc = GetInt("mfcc", 0),
+            PadSeconds = GetInt("pad-ms", 0) / 1000.0,
         },
         Hidden = GetInt("hidden", defaults.Model.Hidden),
         Layers = GetInt("layers", defaults.Model.Layers),
@@ -98,6 +127,9 @@ var options = defaults with
         LearningRate = GetInt("lr-milli", 2) / 1000f,
         CheckpointDirectory = Get("checkpoints", Path.Combine(outDir, "checkpoints")),
         Resume = arguments.ContainsKey("resume"),
+        Vtlp = GetInt("vtlp-percent", 0) is > 0 and var vtlp
+            ? new VocalTractPerturbation { MaxWarp = vtlp / 100.0 }
+            : null,
         Augment = defaults.Training.Augment! with
         {
             MaxFrequencyWidth = GetInt("freq-mask", defaults.Training.Augment!.MaxFrequencyWidth),

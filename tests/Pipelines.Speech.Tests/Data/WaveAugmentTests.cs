@@ -64,4 +64,25 @@ public sealed class WaveAugmentTests
         double snr = 20 * Math.Log10(Signals.Rms(voice) / noise);
         Assert.That(snr, Is.InRange(9.9, 40.1));
     }
+
+    [Test]
+    public void GateZeroesQuietBlocksAndKeepsLoudOnes()
+    {
+        // 0.2 s of a loud tone, 0.2 s of the same tone 40 dB down, 0.2 s loud again: a gate drawn in
+        // 25..35 dB below the peak closes on the quiet middle (its blocks are exact zeros) only.
+        const int rate = 8000;
+        float[] loud = Signals.Sine(300, rate, 0.2, 0.5), quiet = Signals.Sine(300, rate, 0.2, 0.005);
+        float[] x = loud.Concat(quiet).Concat(loud).ToArray();
+        var gate = new WaveAugment
+        {
+            EqProbability = 0, HighPassProbability = 0, LowPassProbability = 0, ReverbProbability = 0,
+            NoiseProbability = 0, GateProbability = 1, MinGateDb = 25, MaxGateDb = 35,
+        };
+        float[] y = gate.Apply(x, rate, new Rng(2));
+        Assert.That(y.AsSpan(1600, 1600).ToArray(), Is.All.EqualTo(0f), "the quiet stretch is gated");
+        Assert.That(y.AsSpan(0, 1600).ToArray(), Is.EqualTo(loud), "loud blocks pass untouched");
+        Assert.That(y.AsSpan(3200).ToArray(), Is.EqualTo(loud));
+        Assert.That(new WaveAugment { GateProbability = 0 }.Apply(x, rate, new Rng(2)),
+            Is.EqualTo(new WaveAugment().Apply(x, rate, new Rng(2))), "no gate by default");
+    }
 }

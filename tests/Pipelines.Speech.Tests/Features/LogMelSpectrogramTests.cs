@@ -74,6 +74,19 @@ public sealed class LogMelSpectrogramTests
             }
     }
 
+    [TestCase(0)]
+    [TestCase(13)]
+    public void FeaturesFromTheBandsEqualTheDirectFeatures(int mfcc)
+    {
+        var mel = new LogMelSpectrogram(new LogMelOptions { SampleRate = 8000, MelBands = 40, Mfcc = mfcc });
+        float[] x = Signals.Noise(4000, 0.1, seed: 5);
+        FeatureMatrix bands = mel.ComputeBands(x);
+        Assert.That(bands.Features, Is.EqualTo(40));
+        Assert.That(mel.FromBands(bands).Data, Is.EqualTo(mel.Compute(x).Data));
+        Assert.That(() => mel.FromBands(new FeatureMatrix(1, 20, new float[20])),
+            Throws.ArgumentException.With.Message.Contains("40 mel bands"));
+    }
+
     [TestCase(0, 80, 0.0, 0.0, "SampleRate")]
     [TestCase(16000, 0, 0.0, 0.0, "MelBands")]
     [TestCase(16000, 80, 9000.0, 0.0, "MinFrequency")]

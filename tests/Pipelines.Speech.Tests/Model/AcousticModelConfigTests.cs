@@ -60,6 +60,26 @@ public sealed class AcousticModelConfigTests
         Assert.That(back.CreateExtractor().Options.FeatureCount, Is.EqualTo(13));
     }
 
+    [Test]
+    public void PaddingPadsBothEndsWithTheSameQuietAndIsAbsentWhenOff()
+    {
+        var plain = PerUtterance(Sample());
+        Assert.That(plain.ToModelConfig().ToJson(), Does.Not.Contain("pad_seconds"), "configs stay as they were");
+        float[] x = Enumerable.Range(0, 500).Select(i => (float)Math.Sin(i * 0.1)).ToArray();
+        Assert.That(plain.Features.Pad(x), Is.SameAs(x), "no padding: the samples themselves");
+
+        var padded = plain.Features with { PadSeconds = 0.05 };
+        int pad = (int)Math.Round(0.05 * padded.SampleRate);
+        float[] y = padded.Pad(x);
+        Assert.That(y, Has.Length.EqualTo(x.Length + 2 * pad));
+        Assert.That(y.AsSpan(pad, x.Length).ToArray(), Is.EqualTo(x));
+        Assert.That(padded.Pad(x), Is.EqualTo(y), "the same quiet every call");
+        double rms = Math.Sqrt(y.Take(pad).Concat(y.Skip(pad + x.Length)).Average(v => (double)v * v));
+        Assert.That(rms, Is.EqualTo(AcousticFeatures.PadNoiseRms).Within(0.2 * AcousticFeatures.PadNoiseRms));
+        Assert.That(padded.Pad([]), Is.Empty, "no audio stays no audio");
+        Assert.Throws<ArgumentException>(() => (padded with { PadSeconds = -1 }).Validate());
+    }
+
     private static AcousticModelConfig PerUtterance(AcousticModelConfig c) =>
         c with { Features = c.Features with { Stats = null, Normalization = NormalizationMode.PerUtterance } };
 

@@ -52,6 +52,33 @@ public sealed class AcousticModelDirectoryTests
     }
 
     [Test]
+    public void PaddedModelSavesItsPaddingAndDropsTheLeadInFrames()
+    {
+        using var temp = new TempFiles();
+        var tiny = ToneDigits.TinyConfig(FrontEndKind.Conv);
+        var config = tiny with { Features = tiny.Features with { PadSeconds = 0.16 } };
+        var model = new AcousticModel(config, new Rng(3));
+        string dir = Path.Combine(temp.Folder, "padded");
+        AcousticModelDirectory.Save(dir, model);
+        Assert.That(File.ReadAllText(Path.Combine(dir, "config.json")), Does.Contain("\"pad_seconds\": 0.16"));
+        var loaded = AcousticModelDirectory.Load(dir);
+        Assert.That(loaded.Config.Features.PadSeconds, Is.EqualTo(0.16));
+
+        // The wrapper pads the audio, runs the model, and drops the output frames of the lead-in:
+        // what is left is the tail of the model's output on the padded audio.
+        float[] samples = ToneDigits.Utterance(new Rng(4)).Samples;
+        var features = loaded.Config.Features;
+        var whole = loaded.Infer(features.CreateExtractor().Compute(features.Pad(samples)));
+        using var native = new NativeCtcModel(loaded);
+        var output = native.Infer(samples);
+        int skip = (int)Math.Round(0.16 / config.OutputFrameSeconds);
+        Assert.That(skip, Is.GreaterThan(0));
+        Assert.That(output.Frames, Is.EqualTo(whole.Frames - skip));
+        Assert.That(output.LogProbs, Is.EqualTo(whole.LogProbs.Skip(skip * whole.Vocab).ToArray()));
+        Assert.That(native.Infer([]).Frames, Is.Zero, "no audio, no padding, no frames");
+    }
+
+    [Test]
     public void MalformedDirectoriesGiveErrorsNamingTheDirectory()
     {
         using var temp = new TempFiles();

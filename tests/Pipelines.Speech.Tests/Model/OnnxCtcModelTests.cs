@@ -63,6 +63,66 @@ public sealed class OnnxCtcModelTests
     }
 
     [Test]
+    public void MfccConfigFeedsTheGraphTheMfccsOfItsMelBands()
+    {
+        // preprocessing.n_mfcc 4 of 20 mel bands: the graph is the identity on [batch, time, 4], so
+        // its log-softmaxed output must be that of the 4 MFCCs our own extractor computes, and a graph
+        // reading the 20 bands must be refused.
+        var eye = new float[4 * 4];
+        for (int i = 0; i < 4; i++) eye[i * 4 + i] = 1;
+        var preprocessing = new JsonObject
+        {
+            ["sample_rate"] = Rate, ["n_mels"] = 20, ["n_mfcc"] = 4, ["window_seconds"] = 0.025,
+            ["hop_seconds"] = 0.01, ["normalization"] = "none",
+        };
+        using var temp = new TempFiles();
+        string dir = Path.Combine(temp.Folder, "model");
+        new TinyOnnx()
+            .Input("features", "batch", "time", 4)
+            .Floats("W", [4, 4], eye)
+            .Node("MatMul", ["features", "W"], "logits")
+            .Output("logits", "batch", "time", 4)
+            .Save(dir, new JsonObject { ["input"] = "log-mel" }, preprocessing, ["<blank>", "a", "b", "c"]);
+
+        using var model = OnnxCtcModel.Load(dir);
+        Assert.That(model.Features!.FeatureCount, Is.EqualTo(4));
+        float[] samples = TwoTones(300, 3200);
+        var output = model.Infer(samples);
+        var mfcc = new Pipelines.Speech.Features.LogMelSpectrogram(
+            new() { SampleRate = Rate, MelBands = 20, Mfcc = 4 }).Compute(samples);
+        Assert.That(output.Frames, Is.EqualTo(mfcc.Frames));
+        for (int t = 0; t < mfcc.Frames; t += 5)
+        {
+            var row = mfcc.Row(t).ToArray();
+            double log = Math.Log(row.Sum(v => Math.Exp(v - row.Max()))) + row.Max();
+            for (int k = 0; k < 4; k++)
+            {
+                // Tolerance: float MatMul in ONNX Runtime against our float DCT, log-softmax in double.
+                Assert.That(output.LogProbs[t * 4 + k], Is.EqualTo(row[k] - log).Within(1e-3), $"frame {t}, c{k}");
+            }
+        }
+
+        new TinyOnnx()
+            .Input("features", "batch", "time", 20)
+            .Floats("W", [20, 4], new float[80])
+            .Node("MatMul", ["features", "W"], "logits")
+            .Output("logits", "batch", "time", 4)
+            .Save(dir, new JsonObject { ["input"] = "log-mel" }, preprocessing, ["<blank>", "a", "b", "c"]);
+        var wrong = Assert.Throws<InvalidDataException>(() => OnnxCtcModel.Load(dir));
+        Assert.That(wrong!.Message, Does.Contain("input 'features'").And.Contain("[batch, time, 4]"));
+
+        preprocessing["pad_seconds"] = 0.1;
+        new TinyOnnx()
+            .Input("features", "batch", "time", 4)
+            .Floats("W", [4, 4], eye)
+            .Node("MatMul", ["features", "W"], "logits")
+            .Output("logits", "batch", "time", 4)
+            .Save(dir, new JsonObject { ["input"] = "log-mel" }, preprocessing, ["<blank>", "a", "b", "c"]);
+        var pad = Assert.Throws<InvalidDataException>(() => OnnxCtcModel.Load(dir));
+        Assert.That(pad!.Message, Does.Contain("pad_seconds is not supported"));
+    }
+
+    [Test]
     public void WaveformModelReadsSamplesAndItsFrameLengthIsDerivedFromTheOutput()
     {
         // [batch, samples] -> [batch, 1, samples] -> squared -> Conv with 80-sample kernels, stride 80

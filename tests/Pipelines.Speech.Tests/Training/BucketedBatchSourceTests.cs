@@ -1,4 +1,6 @@
 using Pipelines.Speech.Features;
+using Pipelines.Speech.Model;
+using Pipelines.Speech.Tests.Support;
 using Pipelines.Speech.Training;
 using Rnn.Core;
 
@@ -56,5 +58,41 @@ public sealed class BucketedBatchSourceTests
         Assert.That(x.Lengths, Is.EqualTo(y.Lengths));
         Assert.That(x.Features.ToArray(), Has.Some.EqualTo(0f), "masks were applied");
         Assert.That(x.Features.Dim(1), Is.EqualTo(x.Lengths.Max()));
+    }
+
+    [Test]
+    public void VtlpRemakesFeaturesFromWarpedBandsAndRepeatsWithTheSeed()
+    {
+        var features = new AcousticFeatures { SampleRate = 8000, MelBands = 40, Mfcc = 20 };
+        var mel = features.CreateExtractor();
+        var examples = Enumerable.Range(0, 8).Select(i =>
+        {
+            // A tone in noise: frames differ, so the normalised features are not all zero.
+            float[] noise = Signals.Noise(2400, 0.05, seed: i);
+            float[] x = Signals.Sine(300 + 150 * i, 8000, 0.3).Zip(noise, (a, b) => a + b).ToArray();
+            var bands = mel.ComputeBands(x);
+            return new SpeechExample(features.FromBands(mel, bands), new[] { 1 + i % 5 }, bands);
+        }).ToArray();
+        var vtlp = new VocalTractPerturbation { MaxWarp = 0.1 };
+        var a = new BucketedBatchSource(examples, 4, seed: 9, augment: null, vtlp, features);
+        var b = new BucketedBatchSource(examples, 4, seed: 9, augment: null, vtlp, features);
+        var plain = new BucketedBatchSource(examples, 4, seed: 9);
+
+        var x = a.GetBatch(0, 1);
+        Assert.That(x.Features.ToArray(), Is.EqualTo(b.GetBatch(0, 1).Features.ToArray()));
+        Assert.That(x.Lengths, Is.EqualTo(plain.GetBatch(0, 1).Lengths));
+        float[] warped = x.Features.ToArray(), unwarped = plain.GetBatch(0, 1).Features.ToArray();
+        Assert.That(warped.Any(v => v != 0), Is.True, "features are not all zero");
+        Assert.That(warped.SequenceEqual(unwarped), Is.False, "the batch was warped");
+        Assert.That(x.Features.Dim(2), Is.EqualTo(20), "the model still reads 20 MFCCs");
+    }
+
+    [Test]
+    public void VtlpWithoutBandsNamesTheExampleAndTheFix()
+    {
+        var features = new AcousticFeatures { SampleRate = 8000, MelBands = 40, Mfcc = 20 };
+        var ex = Assert.Throws<ArgumentException>(() => new BucketedBatchSource(
+            Examples(3), 2, seed: 1, augment: null, new VocalTractPerturbation(), features));
+        Assert.That(ex!.Message, Does.Contain("training example 0").And.Contain("no log-mel bands"));
     }
 }
