@@ -123,6 +123,7 @@ public static class WordTiming
     internal static double Delay(double[] spikes, List<(double Start, double End)> islands)
     {
         var shifted = new double[spikes.Length];
+        var (cost, from) = (new double[spikes.Length, islands.Count], new int[spikes.Length, islands.Count]);
         double best = 0, bestCost = double.PositiveInfinity;
         int steps = (int)Math.Round(MaxShift / ShiftStep);
         for (int k = 0; k <= 2 * steps; k++)
@@ -130,19 +131,22 @@ public static class WordTiming
             // 0, +step, -step, +2 step, ...: nearer shifts first, so a later one must do better.
             double shift = (k % 2 == 1 ? 1 : -1) * ((k + 1) / 2) * ShiftStep;
             for (int i = 0; i < spikes.Length; i++) shifted[i] = spikes[i] - shift;
-            double cost = Match(shifted, islands).Cost;
-            if (cost < bestCost - 1e-9) (best, bestCost) = (shift, cost);
+            double total = Match(shifted, islands, cost, from).Cost;
+            if (total < bestCost - 1e-9) (best, bestCost) = (shift, total);
         }
 
         return best;
     }
 
+    private static (int[] Match, double Cost) Match(double[] spikes, List<(double Start, double End)> islands) =>
+        Match(spikes, islands, new double[spikes.Length, islands.Count], new int[spikes.Length, islands.Count]);
+
     // match[i] = island of word i: non-decreasing, minimising spike distance plus sharing cost.
-    private static (int[] Match, double Cost) Match(double[] spikes, List<(double Start, double End)> islands)
+    // cost and from are [words, islands] tables the caller may reuse across calls.
+    private static (int[] Match, double Cost) Match(
+        double[] spikes, List<(double Start, double End)> islands, double[,] cost, int[,] from)
     {
         int n = spikes.Length, m = islands.Count;
-        var cost = new double[n, m];
-        var from = new int[n, m];
         for (int j = 0; j < m; j++) cost[0, j] = Distance(spikes[0], islands[j]);
         for (int i = 1; i < n; i++)
         {

@@ -6,9 +6,10 @@ namespace Rnn.Core.Cpu;
 
 /// <summary>
 /// The LSTM forward gate math of one batch row in a single pass over its hidden units, 16 at a
-/// time in 512-bit vectors where the backend runs AVX-512, then 8 at a time in 256-bit ones: i, f, o = sigmoid, g = tanh, c = f*cPrev + i*g, h = o*tanh(c),
-/// activated gates written back for the backward pass. The TensorPrimitives version takes eight
-/// passes over the same blocks; this one reads and writes each value once. sigmoid(x) =
+/// time in 512-bit vectors where the backend runs AVX-512, then 8 at a time in 256-bit ones:
+/// i, f, o = sigmoid, g = tanh, c = f*cPrev + i*g, h = o*tanh(c), activated gates written back
+/// for the backward pass. The TensorPrimitives version takes eight passes over the same blocks;
+/// this one reads and writes each value once. sigmoid(x) =
 /// 1 / (1 + e^-x) and tanh(x) = sign(x) (1 - e^-2|x|) / (1 + e^-2|x|), both on
 /// <see cref="VectorMath"/>.Exp; they differ from TensorPrimitives by a few float ulps (tanh by
 /// up to ~1e-7 absolute near 0).
