@@ -21,6 +21,26 @@ public sealed partial class CpuBackend
             beta, Raw(c), c.Offset + cOffset, ldc, Parallel);
     }
 
+    /// <summary>
+    /// C = alpha * op(A) * op(B) + beta * C + bias, the bias [n] (from biasOffset) added to every
+    /// row: a Gemm with the bias added tile by tile as C is written, so no separate pass writes
+    /// the bias over C for the GEMM to read back (an LSTM's input projection: C is 52 MB).
+    /// </summary>
+    internal void GemmBias(
+        bool transA, bool transB, int m, int n, int k, float alpha,
+        Tensor a, int aOffset, int lda,
+        Tensor b, int bOffset, int ldb,
+        Tensor bias, int biasOffset,
+        float beta, Tensor c, int cOffset, int ldc)
+    {
+        BackendChecks.Gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        BackendChecks.Matrix("bias", bias, biasOffset, Math.Max(1, n), 1, n);
+        var args = new GemmArgs(transA, transB, m, n, k, alpha, Raw(a), a.Offset + aOffset, lda,
+            Raw(b), b.Offset + bOffset, ldb, beta, Raw(c), c.Offset + cOffset, ldc,
+            Raw(bias), bias.Offset + biasOffset);
+        PackedGemm.Run(Simd, args, Threads > 1 ? Parallel : null);
+    }
+
     public void GemmStridedBatched(
         bool transA, bool transB, int m, int n, int k, float alpha,
         Tensor a, int aOffset, int lda, long strideA,

@@ -31,6 +31,13 @@ internal static class FusedSequence
         int features = xs.Dim(1);
         int width = weight.Dim(0);
         var g = ws.Take(be, rows, width);   // [time*batch, width]
+        if (be is CpuBackend cpu)
+        {
+            cpu.GemmBias(false, true, rows, width, features, 1f, xs, 0, features, weight, 0, features, bias, 0,
+                0f, g, 0, width);
+            return g;
+        }
+
         be.CopyBlocks(bias, 0, 0, g, 0, width, width, rows);   // every row starts as the bias
         be.Gemm(false, true, rows, width, features, 1f, xs, 0, features, weight, 0, features, 1f, g, 0, width);
         return g;

@@ -6,11 +6,14 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Rnn.Core.Cpu;
 
-/// <summary>The operands of one row-major GEMM, C = alpha * op(A) * op(B) + beta * C, already checked.</summary>
+/// <summary>
+/// The operands of one row-major GEMM, C = alpha * op(A) * op(B) + beta * C, already checked;
+/// with <see cref="Bias"/>, bias[BiasOff + j] is added to every row's column j as well.
+/// </summary>
 internal readonly record struct GemmArgs(
     bool TransA, bool TransB, int M, int N, int K, float Alpha,
     float[] A, int AOff, int Lda, float[] B, int BOff, int Ldb,
-    float Beta, float[] C, int COff, int Ldc);
+    float Beta, float[] C, int COff, int Ldc, float[]? Bias = null, int BiasOff = 0);
 
 /// <summary>
 /// Packed, cache-blocked GEMM in the style of Goto and van de Geijn (2008) and BLIS: C is
@@ -41,7 +44,8 @@ internal static class PackedGemm
     {
         if (simd != CpuSimd.Scalar && SmallGemm.Fits(g))
         {
-            SmallGemm.Run(g, parallel);
+            // The few-row kernels have no bias epilogue: the bias goes into C first.
+            SmallGemm.Run(g.Bias is null ? g : PrimeAll(g), parallel);
             return;
         }
 
@@ -229,6 +233,10 @@ internal static class PackedGemm
                         ref float cq = ref Unsafe.Add(ref c, q);
                         float v = g.Alpha * Unsafe.Add(ref accRef, q);
                         cq = g.Beta == 0f ? v : v + g.Beta * cq;
+                        if (g.Bias is { } bias)
+                        {
+                            cq += bias[g.BiasOff + j + q];
+                        }
                     }
                 }
             }
@@ -275,7 +283,15 @@ internal static class PackedGemm
 
         if (g.K == 0 || g.Alpha == 0f)
         {
-            ScaleC(g);
+            if (g.Bias is null)
+            {
+                ScaleC(g);
+            }
+            else
+            {
+                PrimeAll(g);
+            }
+
             return;
         }
 
@@ -586,6 +602,11 @@ internal static class PackedGemm
         ref float b0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(packB), bOff);
         ref float c0 = ref MemoryMarshal.GetArrayDataReference(g.C);
         ref float t0 = ref MemoryMarshal.GetReference(tile);
+        // The bias epilogue: at the first depth block each tile of C is set to beta * C + bias
+        // just before its kernel call, which then adds to it (beta 1) while the tile is in L1,
+        // instead of a pass that writes the bias over all of C before the GEMM reads it back.
+        bool prime = blk.Pc == 0 && g.Bias is not null;
+        float beta = prime ? 1f : blk.Beta;
         for (int jp = p0; jp < p1; jp++)
         {
             int j = blk.Jc + jp * TK.NR;
@@ -597,14 +618,19 @@ internal static class PackedGemm
                 int mr = Math.Min(TK.MR, ic + rows - i);
                 ref float ap = ref Unsafe.Add(ref a0, ip * TK.MR * blk.Kc);
                 ref float cij = ref Unsafe.Add(ref c0, g.COff + (nint)i * g.Ldc + j);
+                if (prime)
+                {
+                    PrimeTile(ref cij, g.Ldc, mr, nr, ref g.Bias![g.BiasOff + j], blk.Beta);
+                }
+
                 if (mr == TK.MR && nr == TK.NR)
                 {
-                    TK.Run(blk.Kc, ref ap, ref bp, ref cij, g.Ldc, blk.Beta);
+                    TK.Run(blk.Kc, ref ap, ref bp, ref cij, g.Ldc, beta);
                     continue;
                 }
 
                 TK.Run(blk.Kc, ref ap, ref bp, ref t0, TK.NR, 0f);
-                MergeEdge(ref t0, TK.NR, ref cij, g.Ldc, mr, nr, blk.Beta);
+                MergeEdge(ref t0, TK.NR, ref cij, g.Ldc, mr, nr, beta);
             }
         }
     }
@@ -790,6 +816,57 @@ internal static class PackedGemm
         Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 5 * ldd));
         Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 6 * ldd));
         Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 7 * ldd));
+    }
+
+    // C[mr, nr] = bias[0..nr) + beta * C (beta 0: the bias alone, whatever C held).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PrimeTile(ref float c, int ldc, int mr, int nr, ref float bias, float beta)
+    {
+        int vec = Vector256<float>.Count;
+        for (int r = 0; r < mr; r++)
+        {
+            ref float row = ref Unsafe.Add(ref c, (nint)r * ldc);
+            int j = 0;
+            if (beta == 0f)
+            {
+                for (; j + vec <= nr; j += vec)
+                {
+                    Vector256.LoadUnsafe(ref bias, (nuint)j).StoreUnsafe(ref row, (nuint)j);
+                }
+
+                for (; j < nr; j++)
+                {
+                    Unsafe.Add(ref row, j) = Unsafe.Add(ref bias, j);
+                }
+
+                continue;
+            }
+
+            var vb = Vector256.Create(beta);
+            for (; j + vec <= nr; j += vec)
+            {
+                var v = Vector256.LoadUnsafe(ref bias, (nuint)j) + vb * Vector256.LoadUnsafe(ref row, (nuint)j);
+                v.StoreUnsafe(ref row, (nuint)j);
+            }
+
+            for (; j < nr; j++)
+            {
+                ref float x = ref Unsafe.Add(ref row, j);
+                x = Unsafe.Add(ref bias, j) + beta * x;
+            }
+        }
+    }
+
+    // Sets all of C to beta * C + bias and returns g as a plain GEMM that adds to it (beta 1):
+    // for the paths without a bias epilogue.
+    private static GemmArgs PrimeAll(in GemmArgs g)
+    {
+        for (int i = 0; i < g.M; i++)
+        {
+            PrimeTile(ref g.C[g.COff + i * g.Ldc], g.Ldc, 1, g.N, ref g.Bias![g.BiasOff], g.Beta);
+        }
+
+        return g with { Beta = 1f, Bias = null, BiasOff = 0 };
     }
 
     // C = beta * C when there is nothing to add (k = 0 or alpha = 0); beta = 0 clears.

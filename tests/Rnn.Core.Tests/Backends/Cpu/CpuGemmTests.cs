@@ -53,6 +53,62 @@ public sealed class CpuGemmTests
         }
     }
 
+    // GemmBias adds the bias as C is written (the bias epilogue) on every path: few rows
+    // (SmallGemm primes C first), few rows with B packed per task, the 8- and 12-row kernels
+    // with edge tiles and two column blocks, the scalar kernel, and k = 0 / alpha = 0. It must
+    // equal Gemm plus the bias added afterwards; with beta 0, whatever C held (NaN here) is
+    // ignored.
+    [TestCase(CpuSimd.Avx512, 2, 3, 70, 40)]   // few rows: SmallGemm
+    [TestCase(CpuSimd.Avx512, 2, 100, 2090, 300)]   // few rows, B packed per task, 2 column blocks
+    [TestCase(CpuSimd.Avx512, 2, 301, 70, 300)]   // 12-row kernel, 1-row edge tile, 2 depth blocks
+    [TestCase(CpuSimd.Avx512, 1, 130, 45, 20)]   // 12-row kernel serial, 13-wide edge panel
+    [TestCase(CpuSimd.Avx2, 2, 250, 2100, 40)]
+    [TestCase(CpuSimd.Scalar, 1, 70, 40, 300)]
+    [TestCase(CpuSimd.Avx512, 2, 150, 70, 0)]   // k = 0: C = beta * C + bias
+    public void GemmBiasMatchesGemmThenBias(CpuSimd simd, int threads, int m, int n, int k)
+    {
+        var be = new CpuBackend(threads, simd);
+        foreach (var (tb, beta, alpha) in new[] { (true, 0f, 1f), (false, 0.5f, -0.5f), (true, 1f, 0f) })
+        {
+            int lda = Math.Max(1, k), ldb = tb ? Math.Max(1, k) : n;
+            var a = be.FromArray(Values(11, m * lda), new[] { m * lda });
+            var b = be.FromArray(Values(12, Math.Max(1, k) * n), new[] { Math.Max(1, k) * n });
+            var bias = be.FromArray(Values(13, n + 7), new[] { n + 7 });
+            float[] c0 = beta == 0f ? Enumerable.Repeat(float.NaN, m * n).ToArray() : Values(14, m * n);
+            var expected = be.FromArray(c0, new[] { m * n });
+            var actual = be.FromArray(c0, new[] { m * n });
+            be.Gemm(false, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, expected, 0, n);
+            var e = expected.ToArray();
+            float[] bv = bias.ToArray();
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    e[i * n + j] += bv[7 + j];
+                }
+            }
+
+            be.GemmBias(false, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, bias, 7, beta, actual, 0, n);
+            var got = actual.ToArray();
+            for (int i = 0; i < got.Length; i++)
+            {
+                Assert.That(got[i], Is.EqualTo(e[i]).Within(1e-4f), $"transB {tb}, beta {beta}: element {i}");
+            }
+        }
+    }
+
+    [Test]
+    public void GemmBiasChecksTheBiasLength()
+    {
+        var be = new CpuBackend(1);
+        var a = be.Zeros(new[] { 4, 3 });
+        var b = be.Zeros(new[] { 3, 5 });
+        var c = be.Zeros(new[] { 4, 5 });
+        var ex = Assert.Throws<ArgumentException>(() =>
+            be.GemmBias(false, false, 4, 5, 3, 1f, a, 0, 3, b, 0, 5, be.Zeros(new[] { 6 }), 2, 0f, c, 0, 5));
+        Assert.That(ex!.Message, Does.Contain("bias"));
+    }
+
     // A B packed once (PackGemmB) must give what Gemm gives, on every path, for products that
     // take panels (several column and depth blocks) and for few-row ones (SmallGemm reads B in
     // place), and stay reusable across calls with different A, C and beta.
