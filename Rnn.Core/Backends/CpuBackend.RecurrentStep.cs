@@ -53,6 +53,83 @@ public sealed partial class CpuBackend
         RunStep(step);
     }
 
+    /// <summary>
+    /// True when a batch-1 sequence over this packed W_hh^T runs all its steps as one parallel
+    /// region (<see cref="LstmSequenceForward"/>, <see cref="GruSequenceForward"/>): a fusable
+    /// step with enough work to split and at least two panel groups of units.
+    /// </summary>
+    internal bool CanRunSequence(PackedB uT, int batch, int hidden, int gateCount) =>
+        batch == 1 && Threads > 1 && CanFuseStep(uT, batch, hidden, gateCount) &&
+        (long)gateCount * hidden * hidden >= 48L * 48 * 48 && hidden / PackedGemm.PanelWidth(Simd) >= 2;
+
+    /// <summary>
+    /// <paramref name="time"/> batch-1 <see cref="LstmStepForward"/> steps, step t reading slot t
+    /// of hs and cs and gates row t, writing slot t + 1: the same arithmetic, run as one parallel
+    /// region (see <see cref="SequenceTasks"/>) instead of a fork/join a step.
+    /// </summary>
+    internal void LstmSequenceForward(int time, int hidden, PackedB uT, Tensor hs, Tensor gates, Tensor cs,
+        Tensor? mask)
+    {
+        CheckSequence(time, hidden, 4, hs, gates, cs, mask);
+        var step = StepTasks.Take();
+        step.Args = StepArgs(1, hidden, 4, uT, hs, 0, gates, 0);
+        (step.Simd, step.Packed, step.Batch, step.Hidden, step.Gates) = (Simd, uT, 1, hidden, 4);
+        (step.A, step.AOffset, step.B, step.BOffset) = (gates, 0, cs, 0);
+        (step.C, step.COffset, step.D, step.DOffset) = (hs, 0, cs, hidden);
+        (step.E, step.EOffset, step.Mask, step.MaskOffset) = (hs, hidden, mask, 0);
+        RunSequence(step, time, aStride: 4 * hidden, bStride: hidden, outStride: 4 * hidden);
+    }
+
+    /// <summary>
+    /// <paramref name="time"/> batch-1 <see cref="GruStepForward"/> steps (gi and gh row t, hs
+    /// slot t to t + 1) as one parallel region.
+    /// </summary>
+    internal void GruSequenceForward(int time, int hidden, PackedB uT, Tensor hs, Tensor gi, Tensor gh,
+        Tensor? mask)
+    {
+        CheckSequence(time, hidden, 3, hs, gi, gh, mask);
+        var step = StepTasks.Take();
+        step.Args = StepArgs(1, hidden, 3, uT, hs, 0, gh, 0);
+        (step.Simd, step.Packed, step.Batch, step.Hidden, step.Gates) = (Simd, uT, 1, hidden, 3);
+        (step.A, step.AOffset, step.B, step.BOffset) = (gi, 0, gh, 0);
+        (step.C, step.COffset, step.D, step.DOffset) = (hs, 0, hs, hidden);
+        (step.E, step.EOffset, step.Mask, step.MaskOffset) = (hs, hidden, mask, 0);
+        RunSequence(step, time, aStride: 3 * hidden, bStride: 3 * hidden, outStride: 3 * hidden);
+    }
+
+    // The whole sequence must fit before any step runs: a task cannot stop halfway cleanly.
+    private static void CheckSequence(int time, int hidden, int gateCount, Tensor hs, Tensor gates, Tensor other,
+        Tensor? mask)
+    {
+        long slots = (long)(time + 1) * hidden;
+        long rows = (long)time * gateCount * hidden;
+        long otherNeeds = gateCount == 4 ? slots : rows;   // LSTM: cs slots; GRU: gh rows
+        if (time < 0 || hs.Length < slots || gates.Length < rows || other.Length < otherNeeds ||
+            (mask is not null && mask.Length < time))
+        {
+            throw new ArgumentException(
+                $"a {time}-step batch-1 sequence of {hidden} units needs {slots} state and {rows} gate values; " +
+                $"got {hs.Describe()}, {gates.Describe()}, {other.Describe()}");
+        }
+    }
+
+    private void RunSequence(StepTasks step, int time, int aStride, int bStride, int outStride)
+    {
+        var seq = SequenceTasks.Take();
+        try
+        {
+            int parts = Math.Min(Threads, step.Hidden / PackedGemm.PanelWidth(Simd));
+            seq.Start(step, time, parts, aStride, bStride, outStride);
+            ForkJoin.Run(seq, parts, Threads);
+            seq.ThrowIfFailed();
+        }
+        finally
+        {
+            seq.Return();
+            step.Return();
+        }
+    }
+
     // C [batch, gates*hidden] += rec [batch, hidden] W_hh^T, checked like Gemm.
     private GemmArgs StepArgs(int batch, int hidden, int gateCount, PackedB uT, Tensor rec, int recOffset,
         Tensor c, int cOffset)
@@ -142,23 +219,177 @@ public sealed partial class CpuBackend
                 return;
             }
 
-            int width = PackedGemm.PanelWidth(Simd);
-            int groups = Hidden / width;
-            int u0 = groups * task / Tasks * width;
-            int u1 = groups * (task + 1) / Tasks * width;
-            int h = Hidden;
-            Span<int> starts = stackalloc int[] { u0, h + u0, 2 * h + u0, 3 * h + u0 };
-            PackedGemm.RunColumns(Simd, Args, Packed!, starts[..Gates], u1 - u0, PackedA);
-            if (Gates == 4)
+            var (u0, u1) = UnitRange(Simd, Hidden, task, Tasks);
+            StepUnits(this, Args, u0, u1, PackedA, AOffset, BOffset, COffset, DOffset, EOffset, MaskOffset);
+        }
+    }
+
+    // Part `part` of `parts` of the hidden units, split on panel edges.
+    private static (int U0, int U1) UnitRange(CpuSimd simd, int hidden, int part, int parts)
+    {
+        int width = PackedGemm.PanelWidth(simd);
+        int groups = hidden / width;
+        return (groups * part / parts * width, groups * (part + 1) / parts * width);
+    }
+
+    // Units [u0, u1) of one step: their columns of the recurrent GEMM in every gate block, then
+    // the gate kernel for them. The tensors and sizes come from s, the offsets (one step's)
+    // from the arguments.
+    private static void StepUnits(StepTasks s, in GemmArgs args, int u0, int u1, float[]? packedA,
+        int aOffset, int bOffset, int cOffset, int dOffset, int eOffset, int maskOffset)
+    {
+        int h = s.Hidden;
+        Span<int> starts = stackalloc int[] { u0, h + u0, 2 * h + u0, 3 * h + u0 };
+        PackedGemm.RunColumns(s.Simd, args, s.Packed!, starts[..s.Gates], u1 - u0, packedA);
+        if (s.Gates == 4)
+        {
+            LstmGatesForwardUnits(s.Simd, u0, u1, s.Batch, h, s.A!, aOffset, s.B!, bOffset, s.C!, cOffset,
+                s.D!, dOffset, s.E!, eOffset, s.Mask, maskOffset);
+        }
+        else
+        {
+            GruGatesForwardUnits(s.Simd, u0, u1, true, s.Batch, h, s.A!, aOffset, s.B!, bOffset, s.C!, cOffset,
+                s.E!, eOffset, s.Mask, maskOffset);
+        }
+    }
+
+    // A batch-1 sequence as one parallel region. Each task is a participant that walks every
+    // step: it claims parts of the step's hidden units (its home part first), runs them with
+    // StepUnits, and waits until every part of the step is done before the next, since step
+    // t + 1 reads all of h_t. A participant that never starts costs nothing but its share: the
+    // others claim its parts, and one that starts late joins at the current step. A batch-1
+    // step takes ~10 us, so a fork/join a step (~3-5 us of publishing, claiming and waking on
+    // the 2-core machine) was a third of it; here a step costs two cache-line hand-overs.
+    private sealed class SequenceTasks : IForkJoinBody
+    {
+        [ThreadStatic]
+        private static SequenceTasks? cached;
+
+        private StepTasks step = null!;
+        private int time, parts, aStride, bStride, outStride;
+        private Exception? failure;
+        private Padded claims;   // (step << 8) | bits of the parts claimed in that step
+        private Padded finished; // parts finished over the whole sequence
+        private Padded done;     // parts of the steps completed so far (written once a step)
+
+        public static SequenceTasks Take()
+        {
+            var t = cached ?? new SequenceTasks();
+            cached = null;
+            return t;
+        }
+
+        public void Return()
+        {
+            step = null!;
+            failure = null;
+            cached = this;
+        }
+
+        public void Start(StepTasks s, int steps, int partCount, int a, int b, int output)
+        {
+            (step, time, parts, aStride, bStride, outStride) = (s, steps, partCount, a, b, output);
+            failure = null;
+            claims.Value = 0;
+            finished.Value = 0;
+            done.Value = 0;
+        }
+
+        public void ThrowIfFailed()
+        {
+            if (failure is { } e)
             {
-                LstmGatesForwardUnits(Simd, u0, u1, Batch, h, A!, AOffset, B!, BOffset, C!, COffset,
-                    D!, DOffset, E!, EOffset, Mask, MaskOffset);
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
             }
-            else
+        }
+
+        public void Run(int task)
+        {
+            int home = task % parts;
+            for (int t = (int)(Volatile.Read(ref claims.Value) >> 8); t < time; t++)
             {
-                GruGatesForwardUnits(Simd, u0, u1, true, Batch, h, A!, AOffset, B!, BOffset, C!, COffset,
-                    E!, EOffset, Mask, MaskOffset);
+                for (int i = 0; i < parts; i++)
+                {
+                    int part = (home + i) % parts;
+                    if (TryClaim(t, part))
+                    {
+                        RunPart(t, part);
+                    }
+                }
+
+                long target = (long)(t + 1) * parts;
+                var spin = new SpinWait();
+                while (Volatile.Read(ref done.Value) < target)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
             }
+        }
+
+        // Claims part `part` of step t: false when another participant has it or step t is over.
+        private bool TryClaim(int t, int part)
+        {
+            long bit = 1L << part;
+            var spin = new SpinWait();
+            while (true)
+            {
+                long s = Volatile.Read(ref claims.Value);
+                long open = s >> 8;
+                if (open > t || (open == t && (s & bit) != 0))
+                {
+                    return false;
+                }
+
+                if (open < t)
+                {
+                    // Step t - 1 is done but its last finisher has not opened step t yet.
+                    spin.SpinOnce(sleep1Threshold: -1);
+                    continue;
+                }
+
+                if (Interlocked.CompareExchange(ref claims.Value, s | bit, s) == s)
+                {
+                    return true;
+                }
+            }
+        }
+
+        private void RunPart(int t, int part)
+        {
+            try
+            {
+                if (failure is null)
+                {
+                    var s = step;
+                    int h = s.Hidden;
+                    var (u0, u1) = UnitRange(s.Simd, h, part, parts);
+                    var args = s.Args with { AOff = s.Args.AOff + t * h, COff = s.Args.COff + t * outStride };
+                    StepUnits(s, args, u0, u1, null, s.AOffset + t * aStride, s.BOffset + t * bStride,
+                        s.COffset + t * h, s.DOffset + t * h, s.EOffset + t * h, s.MaskOffset + t);
+                }
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+            }
+            finally
+            {
+                // The part that finishes step t last (by the count) opens step t + 1 and only
+                // then marks the step done, so whoever sees it done finds the next step open.
+                long target = (long)(t + 1) * parts;
+                if (Interlocked.Increment(ref finished.Value) == target)
+                {
+                    Volatile.Write(ref claims.Value, (long)(t + 1) << 8);
+                    Volatile.Write(ref done.Value, target);
+                }
+            }
+        }
+
+        [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
+        private struct Padded
+        {
+            [System.Runtime.InteropServices.FieldOffset(64)]
+            public long Value;
         }
     }
 }

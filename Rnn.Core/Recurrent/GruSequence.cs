@@ -46,31 +46,39 @@ internal static class GruSequence
         using var uT = new RecurrentWeight(u, true, cell.ResetAfter ? g3 : 2 * hd, hd, 0, hd);
         using var unT = cell.ResetAfter ? null : new RecurrentWeight(u, true, hd, hd, 2 * hd * hd, hd);
         var fused = cell.ResetAfter ? uT.FusedStep(batch, hd, 3) : null;   // GEMM + gates as one region
-        for (int t = 0; t < time; t++)
+        if (drop is null && fused is { } whole && whole.Cpu.CanRunSequence(whole.Packed, batch, hd, 3))
         {
-            int prev = t * batch * hd;
-            int next = (t + 1) * batch * hd;
-            int g = t * batch * g3;
-            drop?.Drop(t);
-            if (fused is { } step)
+            // Batch 1: every step in one parallel region (a fork/join a step was a third of it).
+            whole.Cpu.GruSequenceForward(time, hd, whole.Packed, hs, gi, gh, mask);
+        }
+        else
+        {
+            for (int t = 0; t < time; t++)
             {
-                step.Cpu.GruStepForward(batch, hd, step.Packed, rec, prev, gi, g, gh, g, hs, prev, hs, next,
-                    mask, t * batch);
-                continue;
-            }
+                int prev = t * batch * hd;
+                int next = (t + 1) * batch * hd;
+                int g = t * batch * g3;
+                drop?.Drop(t);
+                if (fused is { } step)
+                {
+                    step.Cpu.GruStepForward(batch, hd, step.Packed, rec, prev, gi, g, gh, g, hs, prev, hs, next,
+                        mask, t * batch);
+                    continue;
+                }
 
-            if (cell.ResetAfter)
-            {
-                uT.Multiply(batch, rec, prev, hd, 1f, gh, g, g3);
-            }
-            else
-            {
-                uT.Multiply(batch, rec, prev, hd, 1f, gh, g, g3);
-                be.GruResetForward(batch, hd, gi, g, gh, g, rec, prev, rh!, prev, mask, t * batch);
-                unT!.Multiply(batch, rh!, prev, hd, 1f, gh, g + 2 * hd, g3);
-            }
+                if (cell.ResetAfter)
+                {
+                    uT.Multiply(batch, rec, prev, hd, 1f, gh, g, g3);
+                }
+                else
+                {
+                    uT.Multiply(batch, rec, prev, hd, 1f, gh, g, g3);
+                    be.GruResetForward(batch, hd, gi, g, gh, g, rec, prev, rh!, prev, mask, t * batch);
+                    unT!.Multiply(batch, rh!, prev, hd, 1f, gh, g + 2 * hd, g3);
+                }
 
-            be.GruGatesForward(cell.ResetAfter, batch, hd, gi, g, gh, g, hs, prev, hs, next, mask, t * batch);
+                be.GruGatesForward(cell.ResetAfter, batch, hd, gi, g, gh, g, hs, prev, hs, next, mask, t * batch);
+            }
         }
 
         var hT = FusedSequence.Slot(hs, time, batch, hd);   // [batch, hidden]

@@ -38,21 +38,29 @@ internal static class LstmSequence
         var rec = drop?.Buffer ?? hs;   // what the recurrent GEMM reads: h_{t-1}, or it dropped out
         using var uT = new RecurrentWeight(u, transB: true, n: g4, k: hd, offset: 0, ld: hd);   // W_hh^T
         var fused = uT.FusedStep(batch, hd, 4);   // GEMM + gates as one parallel region per step
-        for (int t = 0; t < time; t++)
+        if (drop is null && fused is { } whole && whole.Cpu.CanRunSequence(whole.Packed, batch, hd, 4))
         {
-            int prev = t * batch * hd;
-            int next = (t + 1) * batch * hd;
-            int g = t * batch * g4;
-            drop?.Drop(t);
-            if (fused is { } step)
+            // Batch 1: every step in one parallel region (a fork/join a step was a third of it).
+            whole.Cpu.LstmSequenceForward(time, hd, whole.Packed, hs, gates, cs, mask);
+        }
+        else
+        {
+            for (int t = 0; t < time; t++)
             {
-                step.Cpu.LstmStepForward(batch, hd, step.Packed, rec, prev, gates, g,
-                    cs, prev, hs, prev, cs, next, hs, next, mask, t * batch);
-                continue;
-            }
+                int prev = t * batch * hd;
+                int next = (t + 1) * batch * hd;
+                int g = t * batch * g4;
+                drop?.Drop(t);
+                if (fused is { } step)
+                {
+                    step.Cpu.LstmStepForward(batch, hd, step.Packed, rec, prev, gates, g,
+                        cs, prev, hs, prev, cs, next, hs, next, mask, t * batch);
+                    continue;
+                }
 
-            uT.Multiply(batch, rec, prev, hd, 1f, gates, g, g4);
-            be.LstmGatesForward(batch, hd, gates, g, cs, prev, hs, prev, cs, next, hs, next, mask, t * batch);
+                uT.Multiply(batch, rec, prev, hd, 1f, gates, g, g4);
+                be.LstmGatesForward(batch, hd, gates, g, cs, prev, hs, prev, cs, next, hs, next, mask, t * batch);
+            }
         }
 
         // Padded steps carry the state, so the last slot is each sample's last valid step.

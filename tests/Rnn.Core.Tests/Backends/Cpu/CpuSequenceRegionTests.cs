@@ -1,0 +1,118 @@
+using Rnn.Core.Recurrent;
+using RnnLayer = Rnn.Core.Recurrent.Rnn;
+
+namespace Rnn.Core.Tests.Conformance;
+
+// Batch-1 sequences whose steps run as one parallel region (CpuBackend.LstmSequenceForward /
+// GruSequenceForward) against the per-step path of a one-thread backend: the same kernels on
+// the same unit ranges, so the outputs must be equal bit for bit, padding included. Hidden 192
+// is the smallest size a step is split at (3 * 192^2 multiply-adds for a GRU).
+public sealed class CpuSequenceRegionTests
+{
+    private const int Hidden = 192;
+
+    private static Tensor Input(IBackend be, int time, int features)
+    {
+        var rng = new Rng(5);
+        var data = Enumerable.Range(0, time * features).Select(_ => rng.Uniform(-1f, 1f)).ToArray();
+        return be.FromArray(data, new[] { 1, time, features });
+    }
+
+    private static (float[] Output, float[] State) Run(ICellFactory make, CpuBackend be, int time, int[]? lengths)
+    {
+        var cell = make.Create(be);
+        var layer = new RnnLayer(cell, new RnnOptions { ReturnSequences = true });
+        var result = layer.Forward(Input(be, time, 40), lengths: lengths);
+        return (result.Output.ToArray(), result.States[0].ToArray());
+    }
+
+    public interface ICellFactory
+    {
+        IRnnCell Create(CpuBackend be);
+    }
+
+    private sealed class Lstm : ICellFactory
+    {
+        public IRnnCell Create(CpuBackend be) => new LstmCell(40, Hidden, new Rng(3), be);
+    }
+
+    private sealed class Gru : ICellFactory
+    {
+        public IRnnCell Create(CpuBackend be) => new GruCell(40, Hidden, new Rng(3), resetAfter: true, be);
+    }
+
+    private static IEnumerable<TestCaseData> Cases()
+    {
+        foreach (var simd in new[] { CpuSimd.Avx512, CpuSimd.Avx2 })
+        {
+            yield return new TestCaseData(new Lstm(), simd, 37, null).SetName($"Lstm_{simd}_37_steps");
+            yield return new TestCaseData(new Gru(), simd, 37, null).SetName($"Gru_{simd}_37_steps");
+        }
+
+        // A padded sample: steps past its length carry the state.
+        yield return new TestCaseData(new Lstm(), CpuSimd.Avx512, 30, new[] { 21 }).SetName("Lstm_padded");
+        yield return new TestCaseData(new Gru(), CpuSimd.Avx2, 30, new[] { 9 }).SetName("Gru_padded");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void OneRegionEqualsStepByStep(ICellFactory make, CpuSimd simd, int time, int[]? lengths)
+    {
+        var two = new CpuBackend(2, simd);
+        var one = new CpuBackend(1, simd);
+        using (var packed = two.PackGemmB(true, 4 * Hidden, Hidden, two.Zeros(new[] { 4 * Hidden, Hidden }), 0, Hidden))
+        {
+            Assert.That(two.CanRunSequence(packed, 1, Hidden, 4), Is.True, "the region path is not taken");
+            Assert.That(one.CanRunSequence(one.PackGemmB(true, 4 * Hidden, Hidden,
+                one.Zeros(new[] { 4 * Hidden, Hidden }), 0, Hidden), 1, Hidden, 4), Is.False);
+        }
+
+        var expected = Run(make, one, time, lengths);
+        var actual = Run(make, two, time, lengths);
+        Assert.That(actual.Output, Is.EqualTo(expected.Output), "outputs");
+        Assert.That(actual.State, Is.EqualTo(expected.State), "final state");
+    }
+
+    // Several threads run regions at once on a 2-core machine, so helpers come late or not at
+    // all: every sequence must still finish, with the same result.
+    [Test]
+    public void ConcurrentRegionsFinishWithTheSameResult()
+    {
+        var expected = Run(new Lstm(), new CpuBackend(1), 25, null).Output;
+        var failures = 0;
+        var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            var be = new CpuBackend(2);
+            for (int i = 0; i < 15; i++)
+            {
+                if (!Run(new Lstm(), be, 25, null).Output.SequenceEqual(expected))
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }) { IsBackground = true }).ToArray();
+        foreach (var t in threads)
+        {
+            t.Start();
+        }
+
+        foreach (var t in threads)
+        {
+            Assert.That(t.Join(TimeSpan.FromSeconds(120)), Is.True, "a sequence region never finished");
+        }
+
+        Assert.That(failures, Is.Zero);
+    }
+
+    [Test]
+    public void ASequenceTooLongForItsBuffersIsRefusedBeforeAnyStep()
+    {
+        var be = new CpuBackend(2);
+        using var packed = be.PackGemmB(true, 4 * Hidden, Hidden, be.Zeros(new[] { 4 * Hidden, Hidden }), 0, Hidden);
+        var hs = be.Zeros(new[] { 5 * Hidden });   // slots for 4 steps
+        var cs = be.Zeros(new[] { 5 * Hidden });
+        var gates = be.Zeros(new[] { 5 * 4 * Hidden });
+        var ex = Assert.Throws<ArgumentException>(() => be.LstmSequenceForward(5, Hidden, packed, hs, gates, cs, null));
+        Assert.That(ex!.Message, Does.Contain("5-step"));
+        Assert.That(hs.ToArray().All(v => v == 0f), Is.True, "a step ran before the check");
+    }
+}
