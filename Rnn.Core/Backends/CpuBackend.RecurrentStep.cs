@@ -37,15 +37,19 @@ public sealed partial class CpuBackend
         RunStep(step);
     }
 
-    /// <summary>gh += h_{t-1} W_hh^T, then reset-after <see cref="GruGatesForward"/>, fused per unit range.</summary>
+    /// <summary>
+    /// gh += h_{t-1} W_hh^T, then reset-after <see cref="GruGatesForward"/>, fused per unit range.
+    /// With <paramref name="ghBias"/> [3*hidden], gh is written as ghBias + h_{t-1} W_hh^T instead
+    /// (its earlier contents ignored), the bias added as each tile is written.
+    /// </summary>
     internal void GruStepForward(
         int batch, int hidden, PackedB uT, Tensor rec, int recOffset,
         Tensor gi, int giOffset, Tensor gh, int ghOffset,
         Tensor hPrev, int hPrevOffset, Tensor h, int hOffset,
-        Tensor? mask, int maskOffset)
+        Tensor? mask, int maskOffset, Tensor? ghBias = null)
     {
         var step = StepTasks.Take();
-        step.Args = StepArgs(batch, hidden, 3, uT, rec, recOffset, gh, ghOffset);
+        step.Args = StepArgs(batch, hidden, 3, uT, rec, recOffset, gh, ghOffset, ghBias);
         (step.Simd, step.Packed, step.Batch, step.Hidden, step.Gates) = (Simd, uT, batch, hidden, 3);
         (step.A, step.AOffset, step.B, step.BOffset) = (gi, giOffset, gh, ghOffset);
         (step.C, step.COffset, step.D, step.DOffset) = (hPrev, hPrevOffset, h, hOffset);
@@ -82,14 +86,14 @@ public sealed partial class CpuBackend
 
     /// <summary>
     /// <paramref name="time"/> batch-1 <see cref="GruStepForward"/> steps (gi and gh row t, hs
-    /// slot t to t + 1) as one parallel region.
+    /// slot t to t + 1, <paramref name="ghBias"/> as there) as one parallel region.
     /// </summary>
     internal void GruSequenceForward(int time, int hidden, PackedB uT, Tensor hs, Tensor gi, Tensor gh,
-        Tensor? mask)
+        Tensor? mask, Tensor? ghBias = null)
     {
         CheckSequence(time, hidden, 3, hs, gi, gh, mask);
         var step = StepTasks.Take();
-        step.Args = StepArgs(1, hidden, 3, uT, hs, 0, gh, 0);
+        step.Args = StepArgs(1, hidden, 3, uT, hs, 0, gh, 0, ghBias);
         (step.Simd, step.Packed, step.Batch, step.Hidden, step.Gates) = (Simd, uT, 1, hidden, 3);
         (step.A, step.AOffset, step.B, step.BOffset) = (gi, 0, gh, 0);
         (step.C, step.COffset, step.D, step.DOffset) = (hs, 0, hs, hidden);
@@ -130,9 +134,10 @@ public sealed partial class CpuBackend
         }
     }
 
-    // C [batch, gates*hidden] += rec [batch, hidden] W_hh^T, checked like Gemm.
+    // C [batch, gates*hidden] += rec [batch, hidden] W_hh^T, checked like Gemm; with a bias,
+    // C = bias + rec W_hh^T.
     private GemmArgs StepArgs(int batch, int hidden, int gateCount, PackedB uT, Tensor rec, int recOffset,
-        Tensor c, int cOffset)
+        Tensor c, int cOffset, Tensor? bias = null)
     {
         if (!CanFuseStep(uT, batch, hidden, gateCount))
         {
@@ -145,8 +150,14 @@ public sealed partial class CpuBackend
         var src = uT.Source;
         BackendChecks.Gemm(false, true, batch, n, hidden, rec, recOffset, hidden, src, uT.SourceOffset, uT.Ldb,
             c, cOffset, n);
+        if (bias is not null)
+        {
+            BackendChecks.Matrix("bias", bias, 0, n, 1, n);
+        }
+
         return new GemmArgs(false, true, batch, n, hidden, 1f, Raw(rec), rec.Offset + recOffset, hidden,
-            Raw(src), src.Offset + uT.SourceOffset, uT.Ldb, 1f, Raw(c), c.Offset + cOffset, n);
+            Raw(src), src.Offset + uT.SourceOffset, uT.Ldb, bias is null ? 1f : 0f, Raw(c), c.Offset + cOffset, n,
+            bias is null ? null : Raw(bias), bias?.Offset ?? 0);
     }
 
     // Splits the hidden units into panel-aligned ranges, about two a thread, and runs them.

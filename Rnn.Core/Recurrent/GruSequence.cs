@@ -34,8 +34,7 @@ internal static class GruSequence
         var ws = new Workspace();   // scratch, pooled until the backward pass (or the end of this call)
         var xs = FusedSequence.GatherInputs(x, plan, u, ws);   // [time*batch, in]
         var gi = FusedSequence.Project(xs, cell.WeightIh.Value, cell.BiasIh.Value, ws);   // [time*batch, 3*hidden]
-        var gh = ws.Take(be, time * batch, g3);   // recurrent pre-activations
-        be.CopyBlocks(cell.BiasHh.Value, 0, 0, gh, 0, g3, g3, time * batch);
+        var gh = ws.Take(be, time * batch, g3);   // recurrent pre-activations, b_hh + h W_hh^T
         var hs = ws.Take(be, (time + 1) * batch, hd);   // slot t = state before step t
         var rh = cell.ResetAfter ? null : ws.Take(be, time * batch, hd);   // r * h_{t-1}
         be.Copy(h0, hs.Slice(0, batch, hd));
@@ -46,10 +45,16 @@ internal static class GruSequence
         using var uT = new RecurrentWeight(u, true, cell.ResetAfter ? g3 : 2 * hd, hd, 0, hd);
         using var unT = cell.ResetAfter ? null : new RecurrentWeight(u, true, hd, hd, 2 * hd * hd, hd);
         var fused = cell.ResetAfter ? uT.FusedStep(batch, hd, 3) : null;   // GEMM + gates as one region
+        var biasHh = cell.BiasHh.Value;
+        if (fused is null)
+        {
+            be.CopyBlocks(biasHh, 0, 0, gh, 0, g3, g3, time * batch);   // the GEMMs add to it
+        }
+
         if (drop is null && fused is { } whole && whole.Cpu.CanRunSequence(whole.Packed, batch, hd, 3))
         {
             // Batch 1: every step in one parallel region (a fork/join a step was a third of it).
-            whole.Cpu.GruSequenceForward(time, hd, whole.Packed, hs, gi, gh, mask);
+            whole.Cpu.GruSequenceForward(time, hd, whole.Packed, hs, gi, gh, mask, biasHh);
         }
         else
         {
@@ -61,8 +66,9 @@ internal static class GruSequence
                 drop?.Drop(t);
                 if (fused is { } step)
                 {
+                    // The fused step writes gh = b_hh + h W_hh^T, the bias added tile by tile.
                     step.Cpu.GruStepForward(batch, hd, step.Packed, rec, prev, gi, g, gh, g, hs, prev, hs, next,
-                        mask, t * batch);
+                        mask, t * batch, biasHh);
                     continue;
                 }
 

@@ -81,6 +81,36 @@ public sealed class CpuFusedStepTests
         Assert.That(hB.ToArray(), Is.EqualTo(hA.ToArray()).Within(1e-5f), "h");
     }
 
+    // With b_hh given, the fused step writes gh = b_hh + h W_hh^T (the bias epilogue), whatever
+    // gh held (NaN here), as the bias copied over gh and then the GEMM added to it would.
+    [TestCase(CpuSimd.Avx2, 2, 7)]
+    [TestCase(CpuSimd.Avx512, 2, 7)]
+    [TestCase(CpuSimd.Avx512, 2, 1)]
+    [TestCase(CpuSimd.Scalar, 1, 1)]
+    public void GruStepWithBiasWritesBiasPlusProduct(CpuSimd simd, int threads, int batch)
+    {
+        var be = new CpuBackend(threads, simd);
+        int g3 = 3 * Hidden;
+        var u = Values(be, 5, g3 * Hidden);
+        var hPrev = Values(be, 6, batch * Hidden);
+        var bias = Values(be, 9, g3);
+        var gi0 = Values(be, 7, batch * g3);
+
+        var (giA, ghA, hA) = (be.FromArray(gi0.ToArray(), new[] { batch * g3 }), be.Zeros(new[] { batch * g3 }),
+            be.Zeros(new[] { batch * Hidden }));
+        be.CopyBlocks(bias, 0, 0, ghA, 0, g3, g3, batch);
+        be.Gemm(false, true, batch, g3, Hidden, 1f, hPrev, 0, Hidden, u, 0, Hidden, 1f, ghA, 0, g3);
+        be.GruGatesForward(true, batch, Hidden, giA, 0, ghA, 0, hPrev, 0, hA, 0, null, 0);
+
+        var (giB, hB) = (be.FromArray(gi0.ToArray(), new[] { batch * g3 }), be.Zeros(new[] { batch * Hidden }));
+        var ghB = be.FromArray(Enumerable.Repeat(float.NaN, batch * g3).ToArray(), new[] { batch * g3 });
+        using var packed = be.PackGemmB(true, g3, Hidden, u, 0, Hidden);
+        be.GruStepForward(batch, Hidden, packed, hPrev, 0, giB, 0, ghB, 0, hPrev, 0, hB, 0, null, 0, bias);
+
+        Assert.That(ghB.ToArray(), Is.EqualTo(ghA.ToArray()).Within(1e-5f), "recurrent pre-activations");
+        Assert.That(hB.ToArray(), Is.EqualTo(hA.ToArray()).Within(1e-5f), "h");
+    }
+
     [Test]
     public void StepsThatCannotSplitOnPanelEdgesAreNotFused()
     {
