@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Tests.Commands.Video;
 using Multimodal.Cli.Tests.Support;
 using Pipelines.Video.Emotion;
 
@@ -164,6 +165,30 @@ public sealed class EmotionCommandsTests
             }));
         Assert.That(run.Error, Does.Contain("1 succeeded, 0 failed, 0 skipped"));
         Assert.That(File.Exists(Path.Combine(output, "face.json")), Is.True);
+    }
+
+    [Test]
+    public void Video_emotion_refuses_a_truncated_video_and_goes_on_with_the_others()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string inputs = _temp.Sub("in");
+        string example = Path.Combine(VideoFiles.RepositoryRoot, "examples", "video", "moving-digits.mp4");
+        byte[] whole = File.ReadAllBytes(example);
+        File.Copy(example, Path.Combine(inputs, "whole.mp4"));
+        // Three quarters of the file: 19 of the 40 frames decode, then the data stops.
+        File.WriteAllBytes(Path.Combine(inputs, "cut.mp4"), whole[..(whole.Length * 3 / 4)]);
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(["video", "emotion", inputs, "--model", model, "--no-detect", "--out", output]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var errors = run.Error.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(errors, Has.Length.EqualTo(1), run.Error);
+        Assert.That(errors[0], Does.Contain("cut.mp4").And.Contain("appears truncated")
+            .And.Contain("decoding stopped after 19 frames").And.Contain("header announces 40"));
+        Assert.That(run.Error, Does.Contain("1 succeeded, 1 failed"));
+        Assert.That(File.Exists(Path.Combine(output, "whole.json")), Is.True);
+        Assert.That(File.Exists(Path.Combine(output, "cut.json")), Is.False, "no result from half a video");
     }
 
     [Test]
