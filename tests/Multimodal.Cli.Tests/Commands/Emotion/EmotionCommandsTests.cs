@@ -115,6 +115,27 @@ public sealed class EmotionCommandsTests
     }
 
     [Test]
+    public void Train_skips_unreadable_faces_with_warnings_and_sums_them_up_at_the_end()
+    {
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+        File.WriteAllText(Path.Combine(data, "happy", "junk.png"), "not a picture");
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(["train", "emotion", "--data", data, "--out", output, "--batch", "8",
+            "--valid-every", "4", "--epochs", "1"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error, Does.Not.Contain("error:"));
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(warnings, Has.Length.EqualTo(1), run.Error);
+        Assert.That(warnings[0], Does.Contain("junk.png: skipped: "));
+        Assert.That(run.Out, Does.Not.Contain("skipped " + data), "the skip is a warning on stderr, not a log line");
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[^1].TrimEnd(),
+            Is.EqualTo("train emotion: 1 of 29 face images skipped (see the warnings above)"));
+    }
+
+    [Test]
     public void Video_emotion_writes_json_and_an_annotated_video_and_goes_on_after_a_bad_file()
     {
         string model = EmotionCliFiles.TinyModel(_temp.Path);
