@@ -13,8 +13,9 @@ namespace Multimodal.Cli.Commands;
 
 /// <summary>
 /// One <c>train speech</c> run: reads and checks the manifests, decodes and featurises the audio
-/// (skipping files that fail), builds the vocabulary, trains with <see cref="SpeechTrainer"/> and
-/// saves the model directory. Epoch lines (loss, validation WER/CER) go to stdout.
+/// (skipping files that fail, see <see cref="TrainingSkips"/>), builds the vocabulary, trains with
+/// <see cref="SpeechTrainer"/> and saves the model directory. Epoch lines (loss, validation
+/// WER/CER) go to stdout.
 /// </summary>
 public static class SpeechTrainingRun
 {
@@ -43,7 +44,7 @@ public static class SpeechTrainingRun
 
         var features = new AcousticFeatures { SampleRate = s.SampleRate };
         var (train, recordings, skipped) = Load(context, trainRows, features, "training", TrainingCopies(s));
-        var (valid, _, _) = Load(context, validRows, features, "validation", null);
+        var (valid, _, validSkipped) = Load(context, validRows, features, "validation", null);
         AcousticVocabulary vocab;
         try
         {
@@ -110,6 +111,8 @@ public static class SpeechTrainingRun
 
         AcousticModelDirectory.Save(s.OutDir, model);
         output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors) after {result.Steps} steps");
+        TrainingSkips.Summary(context, "train speech", skipped + validSkipped, trainRows.Count + validRows.Count,
+            "files");
         return ExitCodes.Success;
     }
 
@@ -233,7 +236,7 @@ public static class SpeechTrainingRun
         {
             if (errors[i] is { } reason)
             {
-                context.Error(rows[i].AudioPath, $"skipped: {reason}");
+                TrainingSkips.Warn(context, rows[i].AudioPath, reason);
                 skipped++;
             }
         }

@@ -64,6 +64,13 @@ internal static class WavParser
                 dataOffset = body;
                 if (toEnd) break;
                 pos = body + declared + (declared & 1);
+                if (fmt is not null && SamplesFollow(stream, pos, fileLength, fmt))
+                {
+                    warnings.Add($"data chunk declares {declared} bytes but {fileLength - pos} more bytes follow " +
+                        "it with no chunk header (a header never updated?); read them as samples to end of file");
+                    dataLength = fileLength - body;
+                    break;
+                }
                 continue;
             }
 
@@ -130,6 +137,27 @@ internal static class WavParser
             return true;
         }
         length = declared;
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the bytes after a data chunk of non-placeholder size are more samples: a writer that
+    /// updates the header now and then (or only at the end) and was stopped leaves a size that is
+    /// too small, and what follows is audio, not a chunk. A legitimate file has a chunk there
+    /// (LIST, id3, bext, ...; its id is letters, digits, space or '_', even when cut short) or
+    /// nothing. Fewer bytes than 100 ms of audio, or an appended ID3v1/ID3v2 tag, are not taken
+    /// as samples; the chunk walk then ignores them with a warning.
+    /// </summary>
+    private static bool SamplesFollow(Stream stream, long offset, long fileLength, Fmt fmt)
+    {
+        long remaining = fileLength - offset;
+        if (remaining < Math.Max(8L, (long)fmt.Rate * fmt.BlockAlign / 10)) return false;
+        Span<byte> next = stackalloc byte[4];
+        stream.Position = offset;
+        stream.ReadExactly(next);
+        if (next[..3].SequenceEqual("ID3"u8) || next[..3].SequenceEqual("TAG"u8)) return false;
+        foreach (byte b in next)
+            if (!(char.IsAsciiLetterOrDigit((char)b) || b == ' ' || b == '_')) return true;
         return false;
     }
 

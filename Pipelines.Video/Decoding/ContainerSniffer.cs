@@ -47,9 +47,14 @@ internal static class ContainerSniffer
             read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         }
 
-        return Name(head[..read]) is { } kind
-            ? $"cannot be opened as video: {kind} file with no readable video stream " +
-              "(audio only, truncated, corrupt, or a codec this build lacks)"
-            : "cannot be opened as video: not a container OpenCV's FFmpeg reads, or corrupt";
+        if (Name(head[..read]) is not { } kind)
+        {
+            return "cannot be opened as video: not a container OpenCV's FFmpeg reads, or corrupt";
+        }
+
+        return ContainerExtent.Shortfall(path) is { } cut
+            ? $"cannot be opened as video: {kind} file that appears truncated: {cut}"
+            : $"cannot be opened as video: {kind} file with no readable video stream " +
+              "(audio only, truncated, corrupt, or a codec this build lacks)";
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using OpenCvSharp;
 
 namespace Pipelines.Video.Decoding;
@@ -47,6 +48,16 @@ public sealed class VideoFrameReader : IDisposable
 
     /// <summary>Recoverable problems met so far (e.g. decoding stopped before the header's frame count).</summary>
     public IReadOnlyList<string> Warnings => warnings;
+
+    /// <summary>
+    /// Why the file looks cut short, set when decoding ended before the frames asked for and either
+    /// stopped well before the header's frame count or the container's own sizes run past the end of
+    /// the file, e.g. "decoding stopped after 14 frames (at 1.3 s) though the header announces 30;
+    /// the file ends at byte 2190 but its 'mdat' box runs to byte 2434". Null otherwise. The
+    /// frames before the cut are still delivered (with a warning); callers that need the whole
+    /// file refuse it with this reason.
+    /// </summary>
+    public string? Truncation { get; private set; }
 
     /// <summary>Frames decoded from the file so far, delivered or not.</summary>
     public int DecodedFrames { get; private set; }
@@ -202,11 +213,16 @@ public sealed class VideoFrameReader : IDisposable
 
     private void CheckOutcome(int delivered, bool ended)
     {
+        // OpenCV's grab fails where a cut-off file ends just as at a normal end, so the evidence is
+        // the header's frame count and the container's own sizes (see ContainerExtent).
+        string? cut = ended ? ContainerExtent.Shortfall(Info.Path) : null;
         if (DecodedFrames == 0)
         {
-            throw new VideoFormatException(Info.Path,
-                $"no decodable video frames (codec '{Info.Codec}', {Info.Width}x{Info.Height}, " +
-                $"header announces {Info.HeaderFrameCount} frames): empty, corrupt, or a codec this build lacks");
+            throw new VideoFormatException(Info.Path, cut is not null
+                ? $"no decodable video frames: the file appears truncated ({cut}; codec '{Info.Codec}', " +
+                  $"header announces {Info.HeaderFrameCount} frames)"
+                : $"no decodable video frames (codec '{Info.Codec}', {Info.Width}x{Info.Height}, " +
+                  $"header announces {Info.HeaderFrameCount} frames): empty, corrupt, or a codec this build lacks");
         }
 
         if (delivered == 0 && options.StartSeconds > 0)
@@ -217,10 +233,14 @@ public sealed class VideoFrameReader : IDisposable
         }
 
         // Headers are often a little off; only a large shortfall points at a cut-off file.
-        if (ended && Info.HeaderFrameCount > 0 && DecodedFrames < 0.9 * Info.HeaderFrameCount - 1)
+        bool shortOfHeader = ended && Info.HeaderFrameCount > 0 && DecodedFrames < 0.9 * Info.HeaderFrameCount - 1;
+        if (shortOfHeader || cut is not null)
         {
-            Warn($"decoding stopped after {DecodedFrames} frames though the header announces " +
-                 $"{Info.HeaderFrameCount}: the file may be truncated or corrupt");
+            string stopped = string.Create(CultureInfo.InvariantCulture,
+                $"decoding stopped after {DecodedFrames} frames (at {LastTimeSeconds:0.###} s)");
+            string header = shortOfHeader ? $" though the header announces {Info.HeaderFrameCount}" : "";
+            Truncation = stopped + header + (cut is null ? "" : "; " + cut);
+            Warn($"the file appears truncated or corrupt: {Truncation}");
         }
     }
 

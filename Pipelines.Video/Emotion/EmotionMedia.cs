@@ -23,11 +23,15 @@ public static class EmotionMedia
     public static bool IsImage(string path) => ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
     /// <summary>
-    /// The frames of a file (each Mat is disposed when the enumeration moves on).
+    /// The frames of a file (each Mat is disposed when the enumeration moves on). A video that
+    /// turns out to be cut short (<see cref="VideoFrameReader.Truncation"/>) raises
+    /// <see cref="VideoFormatException"/> after its last frame: a label from part of a file must not
+    /// pass for the label of the whole.
     /// </summary>
     /// <param name="path">An image or a video.</param>
     /// <param name="fps">Video sampling rate (by timestamp); null for every frame.</param>
-    public static IEnumerable<EmotionFrame> Frames(string path, double? fps)
+    /// <param name="onWarning">Receives the reader's recoverable problems (one line each) after the last frame.</param>
+    public static IEnumerable<EmotionFrame> Frames(string path, double? fps, Action<string>? onWarning = null)
     {
         if (IsImage(path))
         {
@@ -41,6 +45,18 @@ public static class EmotionMedia
         {
             using var bgr = frame.ToBgrMat();
             yield return new EmotionFrame(frame.Index, frame.TimeSeconds, bgr);
+        }
+
+        if (reader.Truncation is { } cut)
+        {
+            throw new VideoFormatException(path, $"the file appears truncated or corrupt: {cut}; " +
+                "re-download it or re-mux the part that is there (ffmpeg -i IN -c copy OUT) to analyse it");
+        }
+
+        // Said after the frames (not as they happen), so a refused file gets its error line alone.
+        foreach (string warning in reader.Warnings)
+        {
+            onWarning?.Invoke(warning);
         }
     }
 

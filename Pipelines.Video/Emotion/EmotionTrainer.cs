@@ -16,12 +16,21 @@ public sealed class EmotionTrainer
 {
     private readonly EmotionTrainingOptions options;
     private readonly Action<string> log;
+    private readonly Action<string, string> skipped;
 
     /// <summary>Creates a trainer; <paramref name="log"/> receives one line per event worth a person's eye.</summary>
-    public EmotionTrainer(EmotionTrainingOptions options, Action<string>? log = null)
+    /// <param name="options">Data, output folder and hyper-parameters.</param>
+    /// <param name="log">One line per epoch, save and the like.</param>
+    /// <param name="skipped">
+    /// Called with (file, reason) for each face image that cannot be read; it is left out and training
+    /// goes on. Null: such files are log lines ("skipped FILE: REASON").
+    /// </param>
+    public EmotionTrainer(
+        EmotionTrainingOptions options, Action<string>? log = null, Action<string, string>? skipped = null)
     {
         this.options = options ?? throw new ArgumentNullException(nameof(options));
         this.log = log ?? (_ => { });
+        this.skipped = skipped ?? ((file, reason) => this.log($"skipped {file}: {reason}"));
     }
 
     /// <summary>Runs the training; returns the best validation figures.</summary>
@@ -29,9 +38,9 @@ public sealed class EmotionTrainer
     {
         var net = options.Network;
         var data = FerDataset.Load(options.DataDirectory, net.ImageSize, options.LimitPerClass);
-        foreach (string line in data.Skipped)
+        foreach (var (file, reason) in data.SkippedFiles)
         {
-            log("skipped " + line);
+            skipped(file, reason);
         }
 
         var (train, validation) = FerDataset.Split(data.Samples, options.ValidationEveryNth, options.Seed);
@@ -80,7 +89,7 @@ public sealed class EmotionTrainer
         };
 
         var result = trainer.Fit(source, progress, cancel);
-        return new EmotionTrainingResult(result, best, train.Count, validation.Count);
+        return new EmotionTrainingResult(result, best, train.Count, validation.Count, data.SkippedFiles.Count);
     }
 
     // A resumed run must not overwrite a better model saved before the interruption.
@@ -129,5 +138,6 @@ public sealed class EmotionTrainer
 /// <param name="BestValidationAccuracy">Accuracy of the saved model on the held-out part of train.</param>
 /// <param name="TrainFaces">Faces trained on.</param>
 /// <param name="ValidationFaces">Faces held out.</param>
+/// <param name="SkippedFiles">Face images left out because they could not be read.</param>
 public sealed record EmotionTrainingResult(
-    TrainingResult Training, double BestValidationAccuracy, int TrainFaces, int ValidationFaces);
+    TrainingResult Training, double BestValidationAccuracy, int TrainFaces, int ValidationFaces, int SkippedFiles = 0);

@@ -12,10 +12,11 @@ public sealed class FerDataset
 {
     private static readonly string[] ImageExtensions = { ".jpg", ".jpeg", ".png", ".bmp", ".pgm" };
 
-    private FerDataset(IReadOnlyList<FaceSample> samples, IReadOnlyList<string> skipped)
+    private FerDataset(IReadOnlyList<FaceSample> samples, IReadOnlyList<(string File, string Reason)> skipped)
     {
         Samples = samples;
-        Skipped = skipped;
+        SkippedFiles = skipped;
+        Skipped = skipped.Select(f => $"{f.File}: {f.Reason}").ToArray();
     }
 
     /// <summary>Every readable face, ordered by class then file name (deterministic).</summary>
@@ -23,6 +24,9 @@ public sealed class FerDataset
 
     /// <summary>One line per file that could not be read: "path: reason".</summary>
     public IReadOnlyList<string> Skipped { get; }
+
+    /// <summary>The files that could not be read and why, in the order they were met.</summary>
+    public IReadOnlyList<(string File, string Reason)> SkippedFiles { get; }
 
     /// <summary>Faces per class, by class index.</summary>
     public int[] ClassCounts()
@@ -49,7 +53,7 @@ public sealed class FerDataset
         }
 
         var samples = new List<FaceSample>();
-        var skipped = new List<string>();
+        var skipped = new List<(string File, string Reason)>();
         int classesFound = 0;
         for (int label = 0; label < EmotionLabels.Count; label++)
         {
@@ -76,7 +80,7 @@ public sealed class FerDataset
                 }
                 else
                 {
-                    skipped.Add($"{file}: {reason}");
+                    skipped.Add((file, reason!));
                 }
             }
         }

@@ -17,7 +17,8 @@ public static class ClipPredictor
     /// <param name="clip">The video file.</param>
     /// <param name="options">K, N, start and sampling.</param>
     /// <exception cref="VideoFormatException">
-    /// Unreadable, corrupt or zero-frame clip, or fewer than K + N frames.
+    /// Unreadable, corrupt or zero-frame clip, or fewer than K + N frames (said to be a truncated
+    /// file when the reader found it cut short).
     /// </exception>
     public static ClipPrediction Predict(ConvLstmPredictor model, string clip, ClipPredictionOptions? options = null)
     {
@@ -45,9 +46,12 @@ public static class ClipPredictor
         var frames = reader.ReadFrames().ToList();
         if (frames.Count < k + n)
         {
+            // A cut-off file is not a short clip: say so, with where decoding stopped.
+            string need = $"{k} context + {n} predicted frames need {k + n}";
             string from = options.StartSeconds > 0 ? $" from {options.StartSeconds:0.###} s" : "";
-            throw new VideoFormatException(clip,
-                $"too short: {frames.Count} frame(s){from}, but {k} context + {n} predicted frames need {k + n}");
+            throw new VideoFormatException(clip, reader.Truncation is { } cut
+                ? $"the file appears truncated or corrupt: {cut}; {need}"
+                : $"too short: {frames.Count} frame(s){from}, but {need}");
         }
 
         var planar = frames.Select(f => f.ToPlanar()).ToArray();   // each [channels, size, size]

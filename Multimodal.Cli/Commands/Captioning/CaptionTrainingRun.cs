@@ -97,6 +97,7 @@ internal static class CaptionTrainingRun
             : "no validation set";
         output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors); {best}"
             + (result.StoppedEarly ? "; stopped early" : ""));
+        TrainingSkips.Summary(context, "train caption", store.Failures.Count, all.Count, "images");
         return ExitCodes.Success;
     }
 
@@ -164,7 +165,7 @@ internal static class CaptionTrainingRun
 
         foreach (var (name, reason) in store.Failures)
         {
-            context.Error(Path.Combine(s.Images, name), $"skipped: {reason}");
+            TrainingSkips.Warn(context, Path.Combine(s.Images, name), reason);
         }
 
         context.Environment.Out.WriteLine(

@@ -59,7 +59,8 @@ public static class TrainEmotionCommand
         }
 
         var output = context.Environment.Out;
-        var trainer = new EmotionTrainer(options, line => output.WriteLine("train emotion: " + line));
+        var trainer = new EmotionTrainer(options, line => output.WriteLine("train emotion: " + line),
+            (file, reason) => TrainingSkips.Warn(context, file, reason));
         EmotionTrainingResult result;
         using (var reporter = context.Progress(parse))
         using (var sink = new TrainingProgressSink(context, reporter, "train emotion", AccuracyScores))
@@ -83,6 +84,8 @@ public static class TrainEmotionCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train emotion: best validation accuracy {result.BestValidationAccuracy * 100:F2}% " +
             $"({result.ValidationFaces} held-out faces); model in {options.OutputDirectory}"));
+        int seen = result.TrainFaces + result.ValidationFaces + result.SkippedFiles;
+        TrainingSkips.Summary(context, "train emotion", result.SkippedFiles, seen, "face images");
         return ExitCodes.Success;
     }
 

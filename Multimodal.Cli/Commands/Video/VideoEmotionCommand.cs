@@ -105,7 +105,7 @@ public sealed class VideoEmotionCommand : ICommandModule
                         (!s.Annotate || File.Exists(AnnotatedPath(s, i))),
             };
             result = await BatchRunner.RunAsync(inputs, i => i.Path,
-                (input, token) => Task.Run(() => rows[input.Index] = One(s, recognizer, input, token), token),
+                (input, token) => Task.Run(() => rows[input.Index] = One(context, s, recognizer, input, token), token),
                 options, reporter, ct).ConfigureAwait(false);
         }
 
@@ -123,7 +123,8 @@ public sealed class VideoEmotionCommand : ICommandModule
         return result.ExitCode;
     }
 
-    private static Row One(Settings s, EmotionRecognizer recognizer, MediaInput input, CancellationToken ct)
+    private static Row One(
+        CliContext context, Settings s, EmotionRecognizer recognizer, MediaInput input, CancellationToken ct)
     {
         if (input.Problem is not null)
         {
@@ -134,7 +135,9 @@ public sealed class VideoEmotionCommand : ICommandModule
         EmotionClipResult clip;
         try
         {
-            clip = recognizer.Run(EmotionMedia.Frames(input.Path, fps), ct);
+            // Reader warnings name the file already ("'clip.mp4': ..."), as in video predict.
+            var frames = EmotionMedia.Frames(input.Path, fps, w => context.Error(null, "warning: " + w));
+            clip = recognizer.Run(frames, ct);
         }
         catch (VideoFormatException e)
         {

@@ -242,6 +242,25 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public void Undecodable_files_are_warnings_not_errors_and_summed_up_at_the_end()
+    {
+        // Skipping a bad file of a training set and finishing is a success (exit 0), so the line for
+        // it must not say "error:": that word is kept for what makes the exit code non-zero.
+        File.WriteAllText(Path.Combine(_temp.Path, "audio", "junk.wav"), "not audio at all");
+        File.AppendAllText(_manifest, "audio/junk.wav\tsix\n");
+
+        var run = Train("--valid-fraction", "0");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error, Does.Not.Contain("error:"));
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(warnings, Has.Length.EqualTo(1), run.Error);
+        Assert.That(warnings[0], Does.Contain("junk.wav: skipped: "));
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[^1].TrimEnd(), Is.EqualTo("train speech: 1 of 7 files skipped (see the warnings above)"));
+    }
+
+    [Test]
     public void Augmented_counts_leave_out_the_skipped_recordings()
     {
         File.WriteAllText(Path.Combine(_temp.Path, "audio", "junk.wav"), "not audio at all");

@@ -51,6 +51,62 @@ public sealed class WavParserTests
     }
 
     [Test]
+    public void StaleSmallDataSizeWithSamplesAfterItIsReadToEndOfFileWithAWarning()
+    {
+        // A writer that updates the header now and then and was stopped: the data chunk says 1000
+        // bytes, yet 7000 more bytes of samples follow with no chunk header among them.
+        string path = WriteTone(new WavBuilder { DataSizeOverride = 1000 }, "stale.wav");
+        var warned = new List<string>();
+        using var reader = AudioReader.Open(path, new AudioReadOptions { OnWarning = warned.Add });
+        AssertIsTone(reader.ReadToEnd());
+        Assert.That(reader.SourceDuration!.Value.TotalSeconds, Is.EqualTo(0.25).Within(1e-9));
+        Assert.That(warned, Has.Count.EqualTo(1));
+        Assert.That(warned[0], Does.Contain(path).And.Contain("declares 1000 bytes").And.Contain("7000")
+            .And.Contain("end of file"));
+    }
+
+    [Test]
+    public void AFewJunkBytesAfterTheDataAreIgnoredNotReadAsAudio()
+    {
+        // Under 100 ms of bytes that are no chunk: too little to call audio, so the declared size holds.
+        byte[] bytes = WavBuilder.Encode(Tone, 1, 16);
+        byte[] file = [.. new WavBuilder().Build(bytes), 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08];
+        string path = temp.Write("junk-tail.wav", file);
+        using var reader = AudioReader.Open(path);
+        AssertIsTone(reader.ReadToEnd());
+        Assert.That(reader.Warnings.Single(), Does.Contain("ignored 8 trailing bytes"));
+    }
+
+    [Test]
+    public void AnId3TagAppendedAfterTheDataIsIgnoredNotReadAsAudio()
+    {
+        // Taggers append ID3v2 (with cover art, easily more than 100 ms of bytes) after the RIFF data.
+        var tag = new byte[6000];
+        "ID3"u8.CopyTo(tag);
+        tag[3] = 3;
+        tag[8] = 0x2E;   // syncsafe size 5990 = 0x2E << 7 | 0x66
+        tag[9] = 0x66;
+        byte[] file = [.. new WavBuilder().Build(WavBuilder.Encode(Tone, 1, 16)), .. tag];
+        string path = temp.Write("id3-tail.wav", file);
+        using var reader = AudioReader.Open(path);
+        AssertIsTone(reader.ReadToEnd());
+        Assert.That(reader.Warnings.Single(), Does.Contain("ignored 6000 trailing bytes"));
+    }
+
+    [Test]
+    public void CorrectDataSizeFollowedByAListChunkKeepsTheDeclaredSize()
+    {
+        // The legitimate case the stale-size recovery must not touch: data size smaller than the
+        // file because chunks follow it.
+        var b = new WavBuilder();
+        b.ChunksAfterData.Add(("LIST", ListInfo("ICMT", new string('x', 9000))));
+        string path = WriteTone(b, "list-after.wav");
+        using var reader = AudioReader.Open(path);
+        AssertIsTone(reader.ReadToEnd());
+        Assert.That(reader.Warnings, Is.Empty);
+    }
+
+    [Test]
     public void GenuinelyEmptyDataChunkFollowedByAChunkIsAClearError()
     {
         var b = new WavBuilder { DataSizeOverride = 0 };

@@ -189,24 +189,55 @@ public sealed class VideoFrameReaderTests
     }
 
     [Test]
-    public void TruncatedMp4_FailsOrWarnsNeverSilent()
+    public void TruncatedMp4_DecodesWhatIsThereAndSaysWhereTheFileEnds()
+    {
+        // The fixture is ftyp, moov (1084 bytes), free, mdat (1310 bytes). OpenCV reports the header's
+        // 30 frames, decodes 14 of them from the first 90% and then stops as at a normal end.
+        byte[] whole = File.ReadAllBytes(TestClips.H264Square);
+        int length = whole.Length * 9 / 10;
+        string cut = Cut(whole, length, "cut.mp4");
+
+        using var reader = VideoFrameReader.Open(cut);
+        int count = reader.ReadFrames().Count();
+
+        Assert.That(count, Is.EqualTo(14));
+        Assert.That(reader.Truncation, Does.Contain("decoding stopped after 14 frames (at 1.3 s)")
+            .And.Contain("header announces 30")
+            .And.Contain($"the file ends at byte {length} but its 'mdat' box runs to byte {whole.Length}"));
+        Assert.That(reader.Warnings.Single(), Does.Contain("appears truncated").And.Contain(reader.Truncation));
+    }
+
+    [Test]
+    public void TruncatedMp4_WithNoDecodableFrame_SaysTruncatedNotCorrupt()
+    {
+        // Cut at 75%: the H.264 decoder gives no frame at all from what is left.
+        byte[] whole = File.ReadAllBytes(TestClips.H264Square);
+        int length = whole.Length * 3 / 4;
+        string cut = Cut(whole, length, "cut.mp4");
+
+        var e = Assert.Throws<VideoFormatException>(() => VideoFrameReader.Read(cut).ToList());
+
+        Assert.That(e!.Reason, Does.StartWith("no decodable video frames: the file appears truncated")
+            .And.Contain($"the file ends at byte {length} but its 'mdat' box runs to byte {whole.Length}"));
+    }
+
+    [Test]
+    public void Mp4CutInsideItsHeader_SaysWhichBoxIsCut()
     {
         byte[] whole = File.ReadAllBytes(TestClips.H264Square);
-        string cut = Path.Combine(dir, "cut.mp4");
-        File.WriteAllBytes(cut, whole[..(whole.Length / 2)]);
+        string cut = Cut(whole, 600, "cut.mp4");
 
-        try
-        {
-            using var reader = VideoFrameReader.Open(cut);
-            int count = reader.ReadFrames().Count();
-            Assert.That(count, Is.LessThan(30));
-            Assert.That(reader.Warnings, Has.Count.EqualTo(1));
-            Assert.That(reader.Warnings[0], Does.Contain("header announces 30").And.Contain("truncated"));
-        }
-        catch (VideoFormatException e)
-        {
-            Assert.That(e.Path, Is.EqualTo(cut));
-        }
+        Assert.That(Reason(cut), Does.StartWith("cannot be opened as video: MP4/QuickTime file")
+            .And.Contain("appears truncated: the file ends at byte 600 but its 'moov' box runs to byte 1116"));
+    }
+
+    [Test]
+    public void WholeFile_HasNoTruncation()
+    {
+        using var reader = VideoFrameReader.Open(TestClips.H264Square);
+        _ = reader.ReadFrames().Count();
+
+        Assert.That(reader.Truncation, Is.Null);
     }
 
     [Test]
@@ -266,6 +297,13 @@ public sealed class VideoFrameReaderTests
 
         Assert.That(count, Is.EqualTo(400));
         Assert.That(lastTime, Is.EqualTo(399 / 25.0).Within(1e-3));
+    }
+
+    private string Cut(byte[] whole, int length, string name)
+    {
+        string path = Path.Combine(dir, name);
+        File.WriteAllBytes(path, whole[..length]);
+        return path;
     }
 
     private static double MeanAbsDiff(byte[] a, byte[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Average();

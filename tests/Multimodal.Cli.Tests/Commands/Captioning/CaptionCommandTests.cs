@@ -245,6 +245,35 @@ public sealed class CaptionCommandTests
     }
 
     [Test]
+    public void UnreadableTrainingImagesAreWarningsNotErrorsAndSummedUpAtTheEnd()
+    {
+        using var dir = new TempFolder();
+        string folder = dir.Sub("images");
+        foreach (string file in Directory.GetFiles(images))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        File.WriteAllText(Path.Combine(folder, "junk.png"), "not a picture");
+        string list = Path.Combine(dir.Path, "captions.tsv");
+        File.WriteAllLines(list, File.ReadAllLines(captions).Append("junk.png\ttrain\ta picture in grey ."));
+
+        var run = CliRun.Invoke([
+            "train", "caption", "--images", folder, "--captions", list, "--out", Path.Combine(dir.Path, "m"),
+            "--encoder", "small-cnn", "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16",
+            "--batch", "1", "--epochs", "1", "--min-count", "1", "--valid-images", "0", "--beam", "1", "--quiet"]);
+
+        // Skipped and trained on without it: a success, so a warning line, not an error line.
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error + run.Out);
+        Assert.That(run.Error, Does.Not.Contain("error:"));
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(warnings, Has.Length.EqualTo(1), run.Error);
+        Assert.That(warnings[0], Does.Contain("junk.png: skipped: "));
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[^1].TrimEnd(), Is.EqualTo("train caption: 1 of 10 images skipped (see the warnings above)"));
+    }
+
+    [Test]
     public void MoreValidationImagesThanTheSplitHasIsOneWarningNamingBothCounts()
     {
         using var dir = new TempFolder();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Tests.Commands.Video;
 using Multimodal.Cli.Tests.Support;
 using Pipelines.Video.Emotion;
 
@@ -114,6 +115,27 @@ public sealed class EmotionCommandsTests
     }
 
     [Test]
+    public void Train_skips_unreadable_faces_with_warnings_and_sums_them_up_at_the_end()
+    {
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+        File.WriteAllText(Path.Combine(data, "happy", "junk.png"), "not a picture");
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(["train", "emotion", "--data", data, "--out", output, "--batch", "8",
+            "--valid-every", "4", "--epochs", "1"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error, Does.Not.Contain("error:"));
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(warnings, Has.Length.EqualTo(1), run.Error);
+        Assert.That(warnings[0], Does.Contain("junk.png: skipped: "));
+        Assert.That(run.Out, Does.Not.Contain("skipped " + data), "the skip is a warning on stderr, not a log line");
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[^1].TrimEnd(),
+            Is.EqualTo("train emotion: 1 of 29 face images skipped (see the warnings above)"));
+    }
+
+    [Test]
     public void Video_emotion_writes_json_and_an_annotated_video_and_goes_on_after_a_bad_file()
     {
         string model = EmotionCliFiles.TinyModel(_temp.Path);
@@ -164,6 +186,30 @@ public sealed class EmotionCommandsTests
             }));
         Assert.That(run.Error, Does.Contain("1 succeeded, 0 failed, 0 skipped"));
         Assert.That(File.Exists(Path.Combine(output, "face.json")), Is.True);
+    }
+
+    [Test]
+    public void Video_emotion_refuses_a_truncated_video_and_goes_on_with_the_others()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string inputs = _temp.Sub("in");
+        string example = Path.Combine(VideoFiles.RepositoryRoot, "examples", "video", "moving-digits.mp4");
+        byte[] whole = File.ReadAllBytes(example);
+        File.Copy(example, Path.Combine(inputs, "whole.mp4"));
+        // Three quarters of the file: 19 of the 40 frames decode, then the data stops.
+        File.WriteAllBytes(Path.Combine(inputs, "cut.mp4"), whole[..(whole.Length * 3 / 4)]);
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(["video", "emotion", inputs, "--model", model, "--no-detect", "--out", output]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var errors = run.Error.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(errors, Has.Length.EqualTo(1), run.Error);
+        Assert.That(errors[0], Does.Contain("cut.mp4").And.Contain("appears truncated")
+            .And.Contain("decoding stopped after 19 frames").And.Contain("header announces 40"));
+        Assert.That(run.Error, Does.Contain("1 succeeded, 1 failed"));
+        Assert.That(File.Exists(Path.Combine(output, "whole.json")), Is.True);
+        Assert.That(File.Exists(Path.Combine(output, "cut.json")), Is.False, "no result from half a video");
     }
 
     [Test]

@@ -83,6 +83,25 @@ public sealed class VideoPredictCommandTests
     }
 
     [Test]
+    public void TruncatedMp4_SaysTruncatedWithTheFrameCountsNotJustTooShort()
+    {
+        // The example's boxes are ftyp, moov, free, mdat; cut at half, 4 of its 40 frames decode.
+        byte[] whole = File.ReadAllBytes(VideoFiles.ExampleClip);
+        string cut = Path.Combine(temp.Path, "cut.mp4");
+        File.WriteAllBytes(cut, whole[..(whole.Length / 2)]);
+
+        var run = CliRun.Invoke(["video", "predict", cut, "--model", model, "--out", temp.Sub("out-cut")]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), run.Error);
+        Assert.That(lines[0], Does.StartWith($"error: {cut}: the file appears truncated"));
+        Assert.That(lines[0], Does.Contain("decoding stopped after 4 frames").And.Contain("header announces 40")
+            .And.Contain($"the file ends at byte {whole.Length / 2}").And.Contain("'mdat'")
+            .And.Contain("10 context + 10 predicted frames need 20"));
+    }
+
+    [Test]
     public void NotAModel_IsOneLine()
     {
         var run = CliRun.Invoke(["video", "predict", VideoFiles.ExampleClip, "--model", temp.Sub("empty")]);
