@@ -58,72 +58,74 @@ public sealed partial class CpuBackend
     }
 
     /// <summary>
-    /// True when a batch-1 sequence over this packed W_hh^T runs all its steps as one parallel
-    /// region (<see cref="LstmSequenceForward"/>, <see cref="GruSequenceForward"/>): a fusable
-    /// step with enough work to split and at least two panel groups of units.
+    /// True when a sequence over this packed W_hh^T runs all its steps as one parallel region
+    /// (<see cref="LstmSequenceForward"/>, <see cref="GruSequenceForward"/>): a fusable step
+    /// (batch 1 or more rows than the few-row GEMM takes) with enough work to split and at least
+    /// two panel groups of units.
     /// </summary>
     internal bool CanRunSequence(PackedB uT, int batch, int hidden, int gateCount) =>
-        batch == 1 && Threads > 1 && CanFuseStep(uT, batch, hidden, gateCount) &&
+        Threads > 1 && CanFuseStep(uT, batch, hidden, gateCount) &&
         (long)gateCount * hidden * hidden >= 48L * 48 * 48 && hidden / PackedGemm.PanelWidth(Simd) >= 2;
 
     /// <summary>
-    /// <paramref name="time"/> batch-1 <see cref="LstmStepForward"/> steps, step t reading slot t
-    /// of hs and cs and gates row t, writing slot t + 1: the same arithmetic, run as one parallel
-    /// region (see <see cref="SequenceTasks"/>) instead of a fork/join a step.
+    /// <paramref name="time"/> <see cref="LstmStepForward"/> steps of <paramref name="batch"/> rows,
+    /// step t reading slot t of hs and cs and gate rows t, writing slot t + 1: the same arithmetic,
+    /// run as one parallel region (see <see cref="SequenceTasks"/>) instead of a fork/join a step.
     /// </summary>
-    internal void LstmSequenceForward(int time, int hidden, PackedB uT, Tensor hs, Tensor gates, Tensor cs,
+    internal void LstmSequenceForward(int time, int batch, int hidden, PackedB uT, Tensor hs, Tensor gates, Tensor cs,
         Tensor? mask)
     {
-        CheckSequence(time, hidden, 4, hs, gates, cs, mask);
+        CheckSequence(time, batch, hidden, 4, hs, gates, cs, mask);
         var step = StepTasks.Take();
-        step.Args = StepArgs(1, hidden, 4, uT, hs, 0, gates, 0);
-        (step.Simd, step.Packed, step.Batch, step.Hidden, step.Gates) = (Simd, uT, 1, hidden, 4);
+        step.Args = StepArgs(batch, hidden, 4, uT, hs, 0, gates, 0);
+        (step.Simd, step.Packed, step.Batch, step.Hidden, step.Gates) = (Simd, uT, batch, hidden, 4);
         (step.A, step.AOffset, step.B, step.BOffset) = (gates, 0, cs, 0);
-        (step.C, step.COffset, step.D, step.DOffset) = (hs, 0, cs, hidden);
-        (step.E, step.EOffset, step.Mask, step.MaskOffset) = (hs, hidden, mask, 0);
-        RunSequence(step, time, aStride: 4 * hidden, bStride: hidden, outStride: 4 * hidden);
+        (step.C, step.COffset, step.D, step.DOffset) = (hs, 0, cs, batch * hidden);
+        (step.E, step.EOffset, step.Mask, step.MaskOffset) = (hs, batch * hidden, mask, 0);
+        RunSequence(step, time, aStride: batch * 4 * hidden, bStride: batch * hidden);
     }
 
     /// <summary>
-    /// <paramref name="time"/> batch-1 <see cref="GruStepForward"/> steps (gi and gh row t, hs
-    /// slot t to t + 1, <paramref name="ghBias"/> as there) as one parallel region.
+    /// <paramref name="time"/> <see cref="GruStepForward"/> steps of <paramref name="batch"/> rows
+    /// (gi and gh rows t, hs slot t to t + 1, <paramref name="ghBias"/> as there) as one parallel
+    /// region.
     /// </summary>
-    internal void GruSequenceForward(int time, int hidden, PackedB uT, Tensor hs, Tensor gi, Tensor gh,
+    internal void GruSequenceForward(int time, int batch, int hidden, PackedB uT, Tensor hs, Tensor gi, Tensor gh,
         Tensor? mask, Tensor? ghBias = null)
     {
-        CheckSequence(time, hidden, 3, hs, gi, gh, mask);
+        CheckSequence(time, batch, hidden, 3, hs, gi, gh, mask);
         var step = StepTasks.Take();
-        step.Args = StepArgs(1, hidden, 3, uT, hs, 0, gh, 0, ghBias);
-        (step.Simd, step.Packed, step.Batch, step.Hidden, step.Gates) = (Simd, uT, 1, hidden, 3);
+        step.Args = StepArgs(batch, hidden, 3, uT, hs, 0, gh, 0, ghBias);
+        (step.Simd, step.Packed, step.Batch, step.Hidden, step.Gates) = (Simd, uT, batch, hidden, 3);
         (step.A, step.AOffset, step.B, step.BOffset) = (gi, 0, gh, 0);
-        (step.C, step.COffset, step.D, step.DOffset) = (hs, 0, hs, hidden);
-        (step.E, step.EOffset, step.Mask, step.MaskOffset) = (hs, hidden, mask, 0);
-        RunSequence(step, time, aStride: 3 * hidden, bStride: 3 * hidden, outStride: 3 * hidden);
+        (step.C, step.COffset, step.D, step.DOffset) = (hs, 0, hs, batch * hidden);
+        (step.E, step.EOffset, step.Mask, step.MaskOffset) = (hs, batch * hidden, mask, 0);
+        RunSequence(step, time, aStride: batch * 3 * hidden, bStride: batch * 3 * hidden);
     }
 
     // The whole sequence must fit before any step runs: a task cannot stop halfway cleanly.
-    private static void CheckSequence(int time, int hidden, int gateCount, Tensor hs, Tensor gates, Tensor other,
-        Tensor? mask)
+    private static void CheckSequence(int time, int batch, int hidden, int gateCount, Tensor hs, Tensor gates,
+        Tensor other, Tensor? mask)
     {
-        long slots = (long)(time + 1) * hidden;
-        long rows = (long)time * gateCount * hidden;
+        long slots = (long)(time + 1) * batch * hidden;
+        long rows = (long)time * batch * gateCount * hidden;
         long otherNeeds = gateCount == 4 ? slots : rows;   // LSTM: cs slots; GRU: gh rows
         if (time < 0 || hs.Length < slots || gates.Length < rows || other.Length < otherNeeds ||
-            (mask is not null && mask.Length < time))
+            (mask is not null && mask.Length < (long)time * batch))
         {
             throw new ArgumentException(
-                $"a {time}-step batch-1 sequence of {hidden} units needs {slots} state and {rows} gate values; " +
-                $"got {hs.Describe()}, {gates.Describe()}, {other.Describe()}");
+                $"a {time}-step sequence of batch {batch} and {hidden} units needs {slots} state and {rows} gate " +
+                $"values; got {hs.Describe()}, {gates.Describe()}, {other.Describe()}");
         }
     }
 
-    private void RunSequence(StepTasks step, int time, int aStride, int bStride, int outStride)
+    private void RunSequence(StepTasks step, int time, int aStride, int bStride)
     {
         var seq = SequenceTasks.Take();
         try
         {
             int parts = Math.Min(Threads, step.Hidden / PackedGemm.PanelWidth(Simd));
-            seq.Start(step, time, parts, aStride, bStride, outStride);
+            seq.Start(step, time, parts, aStride, bStride);
             ForkJoin.Run(seq, parts, Threads);
             seq.ThrowIfFailed();
         }
@@ -264,20 +266,22 @@ public sealed partial class CpuBackend
         }
     }
 
-    // A batch-1 sequence as one parallel region. Each task is a participant that walks every
-    // step: it claims parts of the step's hidden units (its home part first), runs them with
-    // StepUnits, and waits until every part of the step is done before the next, since step
-    // t + 1 reads all of h_t. A participant that never starts costs nothing but its share: the
-    // others claim its parts, and one that starts late joins at the current step. A batch-1
-    // step takes ~10 us, so a fork/join a step (~3-5 us of publishing, claiming and waking on
-    // the 2-core machine) was a third of it; here a step costs two cache-line hand-overs.
+    // A sequence as one parallel region. Each task is a participant that walks every step: it
+    // claims parts of the step's hidden units (its home part first), runs them with StepUnits
+    // (packing the step's rows of h_{t-1} itself), and waits until every part of the step is
+    // done before the next, since step t + 1 reads all of h_t. A participant that never starts
+    // costs nothing but its share: the others claim its parts, and one that starts late joins
+    // at the current step. A batch-1 step takes ~10 us, so a fork/join a step (~3-5 us of
+    // publishing, claiming and waking on the 2-core machine) was a third of it; here a step
+    // costs two cache-line hand-overs. With more rows the gain is the home parts: each core
+    // multiplies the same half of W_hh at every step, which stays in its cache.
     private sealed class SequenceTasks : IForkJoinBody
     {
         [ThreadStatic]
         private static SequenceTasks? cached;
 
         private StepTasks step = null!;
-        private int time, parts, aStride, bStride, outStride;
+        private int time, parts, aStride, bStride;
         private Exception? failure;
         private Padded claims;   // (step << 8) | bits of the parts claimed in that step
         private Padded finished; // parts finished over the whole sequence
@@ -297,9 +301,9 @@ public sealed partial class CpuBackend
             cached = this;
         }
 
-        public void Start(StepTasks s, int steps, int partCount, int a, int b, int output)
+        public void Start(StepTasks s, int steps, int partCount, int a, int b)
         {
-            (step, time, parts, aStride, bStride, outStride) = (s, steps, partCount, a, b, output);
+            (step, time, parts, aStride, bStride) = (s, steps, partCount, a, b);
             failure = null;
             claims.Value = 0;
             finished.Value = 0;
@@ -374,9 +378,12 @@ public sealed partial class CpuBackend
                     var s = step;
                     int h = s.Hidden;
                     var (u0, u1) = UnitRange(s.Simd, h, part, parts);
-                    var args = s.Args with { AOff = s.Args.AOff + t * h, COff = s.Args.COff + t * outStride };
+                    // Step t: h_{t-1} rows and state slots move by a batch of rows, the GEMM's C by a
+                    // batch of gate rows. Rows of h_{t-1} are packed by each participant itself.
+                    int state = t * s.Batch * h;
+                    var args = s.Args with { AOff = s.Args.AOff + state, COff = s.Args.COff + t * s.Batch * s.Args.N };
                     StepUnits(s, args, u0, u1, null, s.AOffset + t * aStride, s.BOffset + t * bStride,
-                        s.COffset + t * h, s.DOffset + t * h, s.EOffset + t * h, s.MaskOffset + t);
+                        s.COffset + state, s.DOffset + state, s.EOffset + state, s.MaskOffset + t * s.Batch);
                 }
             }
             catch (Exception e)

@@ -53,8 +53,8 @@ internal static class GruSequence
 
         if (drop is null && fused is { } whole && whole.Cpu.CanRunSequence(whole.Packed, batch, hd, 3))
         {
-            // Batch 1: every step in one parallel region (a fork/join a step was a third of it).
-            whole.Cpu.GruSequenceForward(time, hd, whole.Packed, hs, gi, gh, mask, biasHh);
+            // Every step in one parallel region, each thread on the same units (see CpuBackend.SequenceTasks).
+            whole.Cpu.GruSequenceForward(time, batch, hd, whole.Packed, hs, gi, gh, mask, biasHh);
         }
         else
         {

@@ -40,8 +40,8 @@ internal static class LstmSequence
         var fused = uT.FusedStep(batch, hd, 4);   // GEMM + gates as one parallel region per step
         if (drop is null && fused is { } whole && whole.Cpu.CanRunSequence(whole.Packed, batch, hd, 4))
         {
-            // Batch 1: every step in one parallel region (a fork/join a step was a third of it).
-            whole.Cpu.LstmSequenceForward(time, hd, whole.Packed, hs, gates, cs, mask);
+            // Every step in one parallel region, each thread on the same units (see CpuBackend.SequenceTasks).
+            whole.Cpu.LstmSequenceForward(time, batch, hd, whole.Packed, hs, gates, cs, mask);
         }
         else
         {

@@ -3,26 +3,27 @@ using RnnLayer = Rnn.Core.Recurrent.Rnn;
 
 namespace Rnn.Core.Tests.Conformance;
 
-// Batch-1 sequences whose steps run as one parallel region (CpuBackend.LstmSequenceForward /
-// GruSequenceForward) against the per-step path of a one-thread backend: the same kernels on
-// the same unit ranges, so the outputs must be equal bit for bit, padding included. Hidden 192
-// is the smallest size a step is split at (3 * 192^2 multiply-adds for a GRU).
+// Sequences whose steps run as one parallel region (CpuBackend.LstmSequenceForward /
+// GruSequenceForward), batch 1 and batch 9 (past the few-row GEMM), against the per-step path
+// of a one-thread backend: the same kernels on the same unit ranges, so the outputs must be
+// equal bit for bit, padding included. Hidden 192 is the smallest size a step is split at
+// (3 * 192^2 multiply-adds for a GRU).
 public sealed class CpuSequenceRegionTests
 {
     private const int Hidden = 192;
 
-    private static Tensor Input(IBackend be, int time, int features)
+    private static Tensor Input(IBackend be, int batch, int time, int features)
     {
         var rng = new Rng(5);
-        var data = Enumerable.Range(0, time * features).Select(_ => rng.Uniform(-1f, 1f)).ToArray();
-        return be.FromArray(data, new[] { 1, time, features });
+        var data = Enumerable.Range(0, batch * time * features).Select(_ => rng.Uniform(-1f, 1f)).ToArray();
+        return be.FromArray(data, new[] { batch, time, features });
     }
 
     private static (float[] Output, float[] State) Run(ICellFactory make, CpuBackend be, int time, int[]? lengths)
     {
         var cell = make.Create(be);
         var layer = new RnnLayer(cell, new RnnOptions { ReturnSequences = true });
-        var result = layer.Forward(Input(be, time, 40), lengths: lengths);
+        var result = layer.Forward(Input(be, lengths?.Length ?? 1, time, 40), lengths: lengths);
         return (result.Output.ToArray(), result.States[0].ToArray());
     }
 
@@ -52,6 +53,12 @@ public sealed class CpuSequenceRegionTests
         // A padded sample: steps past its length carry the state.
         yield return new TestCaseData(new Lstm(), CpuSimd.Avx512, 30, new[] { 21 }).SetName("Lstm_padded");
         yield return new TestCaseData(new Gru(), CpuSimd.Avx2, 30, new[] { 9 }).SetName("Gru_padded");
+
+        // Nine samples of different lengths: rows of h_{t-1} packed by each participant.
+        int[] nine = { 30, 4, 17, 30, 1, 29, 8, 30, 12 };
+        yield return new TestCaseData(new Lstm(), CpuSimd.Avx512, 30, nine).SetName("Lstm_batch_9");
+        yield return new TestCaseData(new Gru(), CpuSimd.Avx512, 30, nine).SetName("Gru_batch_9");
+        yield return new TestCaseData(new Gru(), CpuSimd.Avx2, 30, nine).SetName("Gru_batch_9_avx2");
     }
 
     [TestCaseSource(nameof(Cases))]
@@ -61,7 +68,8 @@ public sealed class CpuSequenceRegionTests
         var one = new CpuBackend(1, simd);
         using (var packed = two.PackGemmB(true, 4 * Hidden, Hidden, two.Zeros(new[] { 4 * Hidden, Hidden }), 0, Hidden))
         {
-            Assert.That(two.CanRunSequence(packed, 1, Hidden, 4), Is.True, "the region path is not taken");
+            Assert.That(two.CanRunSequence(packed, lengths?.Length ?? 1, Hidden, 4), Is.True,
+                "the region path is not taken");
             Assert.That(one.CanRunSequence(one.PackGemmB(true, 4 * Hidden, Hidden,
                 one.Zeros(new[] { 4 * Hidden, Hidden }), 0, Hidden), 1, Hidden, 4), Is.False);
         }
@@ -111,7 +119,7 @@ public sealed class CpuSequenceRegionTests
         var hs = be.Zeros(new[] { 5 * Hidden });   // slots for 4 steps
         var cs = be.Zeros(new[] { 5 * Hidden });
         var gates = be.Zeros(new[] { 5 * 4 * Hidden });
-        var ex = Assert.Throws<ArgumentException>(() => be.LstmSequenceForward(5, Hidden, packed, hs, gates, cs, null));
+        var ex = Assert.Throws<ArgumentException>(() => be.LstmSequenceForward(5, 1, Hidden, packed, hs, gates, cs, null));
         Assert.That(ex!.Message, Does.Contain("5-step"));
         Assert.That(hs.ToArray().All(v => v == 0f), Is.True, "a step ran before the check");
     }
