@@ -688,13 +688,28 @@ internal static class PackedGemm
             }
             else
             {
-                // Column p of op(A) is contiguous in A^T: each packed group of MR is one short copy.
+                // Column p of op(A) is contiguous in A^T: each packed group of MR is one short
+                // copy, in 8- and 4-float vectors (a weight gradient dG^T X packs all of dG so).
+                var alpha8 = Vector256.Create(g.Alpha);
+                var alpha4 = Vector128.Create(g.Alpha);
                 for (int p = 0; p < kc; p++)
                 {
                     ref float src = ref Unsafe.Add(ref src0, g.AOff + (nint)(blk.Pc + p) * g.Lda + row0);
-                    for (int r = 0; r < live; r++)
+                    ref float to = ref Unsafe.Add(ref dst, p * mr);
+                    int r = 0;
+                    for (; r + 8 <= live; r += 8)
                     {
-                        Unsafe.Add(ref dst, p * mr + r) = g.Alpha * Unsafe.Add(ref src, r);
+                        (alpha8 * Vector256.LoadUnsafe(ref src, (nuint)r)).StoreUnsafe(ref to, (nuint)r);
+                    }
+
+                    for (; r + 4 <= live; r += 4)
+                    {
+                        (alpha4 * Vector128.LoadUnsafe(ref src, (nuint)r)).StoreUnsafe(ref to, (nuint)r);
+                    }
+
+                    for (; r < live; r++)
+                    {
+                        Unsafe.Add(ref to, r) = g.Alpha * Unsafe.Add(ref src, r);
                     }
                 }
             }
