@@ -228,7 +228,25 @@ internal static class PackedGemm
                     int j = jc + jp * TK.NR;
                     int live = Math.Min(TK.NR, jc + nc - j);
                     ref float c = ref Unsafe.Add(ref c0, j);
-                    for (int q = 0; q < live; q++)
+                    int q = 0;
+                    if (g.Bias is null)
+                    {
+                        // C = alpha * acc + beta * C, eight columns at a time (beta 0 never reads C).
+                        var alpha8 = Vector256.Create(g.Alpha);
+                        var beta8 = Vector256.Create(g.Beta);
+                        for (; q + 8 <= live; q += 8)
+                        {
+                            var v = alpha8 * Vector256.LoadUnsafe(ref accRef, (nuint)q);
+                            if (g.Beta != 0f)
+                            {
+                                v += beta8 * Vector256.LoadUnsafe(ref c, (nuint)q);
+                            }
+
+                            v.StoreUnsafe(ref c, (nuint)q);
+                        }
+                    }
+
+                    for (; q < live; q++)
                     {
                         ref float cq = ref Unsafe.Add(ref c, q);
                         float v = g.Alpha * Unsafe.Add(ref accRef, q);
