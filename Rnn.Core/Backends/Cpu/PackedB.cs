@@ -12,6 +12,7 @@ namespace Rnn.Core.Cpu;
 /// </summary>
 internal sealed class PackedB : IDisposable
 {
+    private readonly object gate = new();
     private float[]? data;
 
     public PackedB(CpuSimd simd, bool transB, int n, int k, Tensor source, int sourceOffset, int ldb)
@@ -42,8 +43,12 @@ internal sealed class PackedB : IDisposable
 
     public int Ldb { get; }
 
-    /// <summary>The packed panels, packed on first use.</summary>
-    public float[] Data => data ??= Pack();
+    /// <summary>
+    /// The packed panels, packed on first use. The tasks of a parallel step may all ask at
+    /// once; one of them packs while the others wait, so there is one buffer (two packings raced
+    /// before, and the loser's 4 MiB buffer never went back to the pool: a new one each pass).
+    /// </summary>
+    public float[] Data => Volatile.Read(ref data) ?? PackOnce();
 
     public void Dispose()
     {
@@ -51,6 +56,14 @@ internal sealed class PackedB : IDisposable
         {
             ArrayPool<float>.Shared.Return(data);
             data = null;
+        }
+    }
+
+    private float[] PackOnce()
+    {
+        lock (gate)
+        {
+            return data ??= Pack();
         }
     }
 

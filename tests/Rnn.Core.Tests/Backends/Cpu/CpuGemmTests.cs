@@ -141,6 +141,37 @@ public sealed class CpuGemmTests
         }
     }
 
+    // The tasks of a parallel step all ask for the panels at the first step; one packing must
+    // serve them all (two raced before, and the loser's buffer never went back to the pool).
+    [Test]
+    public void ConcurrentFirstUsesOfAPackedBShareOneBuffer()
+    {
+        var be = new CpuBackend(1, CpuSimd.Avx512);
+        var b = be.FromArray(Values(7, 512 * 512), new[] { 512 * 512 });
+        for (int round = 0; round < 20; round++)
+        {
+            using var packed = be.PackGemmB(true, 512, 512, b, 0, 512);
+            var seen = new float[8][];
+            using var start = new Barrier(seen.Length);
+            var threads = Enumerable.Range(0, seen.Length).Select(i => new Thread(() =>
+            {
+                start.SignalAndWait();
+                seen[i] = packed.Data;
+            })).ToArray();
+            foreach (var t in threads)
+            {
+                t.Start();
+            }
+
+            foreach (var t in threads)
+            {
+                t.Join();
+            }
+
+            Assert.That(seen.Distinct().Count(), Is.EqualTo(1), $"round {round}: several packed buffers");
+        }
+    }
+
     [Test]
     public void PrepackedBIsCheckedAgainstItsTensor()
     {
