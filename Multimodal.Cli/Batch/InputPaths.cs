@@ -36,6 +36,34 @@ public static class InputPaths
     }
 
     /// <summary>
+    /// The files directly in <paramref name="folder"/>, unsorted; null, with the reason in
+    /// <paramref name="problem"/>, when the folder cannot be listed (no permission to read it, an
+    /// I/O error, gone since it was seen), so that a batch reports that folder and goes on.
+    /// </summary>
+    public static IReadOnlyList<string>? FilesIn(string folder, out string? problem)
+    {
+        try
+        {
+            problem = null;
+            return Directory.EnumerateFiles(folder).ToList();
+        }
+        catch (UnauthorizedAccessException)
+        {
+            problem = "cannot read folder: permission denied";
+        }
+        catch (DirectoryNotFoundException)
+        {
+            problem = "cannot read folder: it no longer exists";
+        }
+        catch (IOException e)
+        {
+            problem = $"cannot read folder: {e.Message}";
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The inputs less every one whose file an earlier input already names, in their order;
     /// <paramref name="again"/> hears of each one left out, with the earlier input. Inputs whose
     /// <paramref name="pathOf"/> is null (already known to be bad) are kept and never compared.

@@ -32,7 +32,13 @@ public static class AudioInputs
             }
             else if (Directory.Exists(path))
             {
-                var files = Directory.EnumerateFiles(path)
+                if (InputPaths.FilesIn(path, out var unreadable) is not { } all)
+                {
+                    inputs.Add(new AudioInput(inputs.Count, path, unreadable));
+                    continue;
+                }
+
+                var files = all
                     .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
                     .Order(StringComparer.Ordinal)
                     .ToList();

@@ -1,3 +1,5 @@
+using Multimodal.Cli.Batch;
+
 namespace Multimodal.Cli.Commands.Captioning;
 
 /// <summary>
@@ -24,7 +26,13 @@ internal static class ImageInputs
         {
             if (Directory.Exists(path))
             {
-                var files = Directory.EnumerateFiles(path).Where(f => !Path.GetFileName(f).StartsWith('.'))
+                if (InputPaths.FilesIn(path, out var unreadable) is not { } all)
+                {
+                    missing.Add((path, unreadable!));
+                    continue;
+                }
+
+                var files = all.Where(f => !Path.GetFileName(f).StartsWith('.'))
                     .Order(StringComparer.Ordinal).ToList();
                 if (files.Count == 0)
                 {

@@ -31,7 +31,13 @@ public static class MediaInputs
             }
             else if (Directory.Exists(path))
             {
-                var files = Directory.EnumerateFiles(path)
+                if (InputPaths.FilesIn(path, out var unreadable) is not { } all)
+                {
+                    inputs.Add(new MediaInput(inputs.Count, path, unreadable));
+                    continue;
+                }
+
+                var files = all
                     .Where(f => known.Contains(System.IO.Path.GetExtension(f).ToLowerInvariant()))
                     .Order(StringComparer.Ordinal).ToList();
                 if (files.Count == 0)

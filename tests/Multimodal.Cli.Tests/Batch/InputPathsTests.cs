@@ -21,6 +21,50 @@ public sealed class InputPathsTests
     public void TearDown() => _temp.Dispose();
 
     [Test]
+    public void FilesIn_lists_a_folder_and_gives_a_reason_for_one_it_cannot_list()
+    {
+        string folder = _temp.Sub("audio");
+        Touch(folder, "a.wav");
+        Touch(folder, "b.wav");
+        Assert.That(InputPaths.FilesIn(folder, out var none)!.Select(Path.GetFileName).Order(),
+            Is.EqualTo(new[] { "a.wav", "b.wav" }));
+        Assert.That(none, Is.Null);
+
+        // A folder that went away between the check and the listing (root cannot be refused a
+        // listing, so the permission case was checked by hand as nobody: "cannot read folder:
+        // permission denied", the other files transcribed, exit 1).
+        Assert.That(InputPaths.FilesIn(Path.Combine(_temp.Path, "gone"), out var problem), Is.Null);
+        Assert.That(problem, Does.StartWith("cannot read folder"));
+    }
+
+    // As a user other than root, an unreadable folder among the inputs is one failed input
+    // with its reason, not an exception that ends the batch. Root reads any folder, so there
+    // the test cannot make one and says so.
+    [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void An_unreadable_folder_is_one_bad_input_not_the_end_of_the_batch()
+    {
+        string folder = _temp.Sub("locked");
+        Touch(folder, "a.wav");
+        File.SetUnixFileMode(folder, UnixFileMode.None);
+        try
+        {
+            if (InputPaths.FilesIn(folder, out _) is not null)
+            {
+                Assert.Ignore("running as root: every folder can be listed, so none is unreadable");
+            }
+
+            var inputs = Multimodal.Cli.Commands.AudioInputs.Expand(new[] { folder });
+            Assert.That(inputs, Has.Count.EqualTo(1));
+            Assert.That(inputs[0].Problem, Is.EqualTo("cannot read folder: permission denied"));
+        }
+        finally
+        {
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    [Test]
     public void Dots_and_doubled_separators_give_the_plain_full_path()
     {
         string file = Touch(_temp.Sub("a"), "x.png");
