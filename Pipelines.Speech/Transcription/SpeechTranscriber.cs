@@ -139,14 +139,33 @@ public sealed class SpeechTranscriber
             return Transcript.Empty;
         }
 
+        // Frames of a lead-in (padding before the audio) are decoded too, then their times are
+        // moved back by its length and clamped to the segment: a word fired there starts the segment.
         var logProbs = new LogProbMatrix(output.LogProbs, output.Frames, output.Vocab);
+        double lead = output.LeadInFrames * output.FrameSeconds;
         var timing = new FrameTiming(output.FrameSeconds, chunk.Segment.Start);
-        var decoded = transcriber.Transcribe(logProbs, timing, chunk.Segment.End);
+        var decoded = transcriber.Transcribe(logProbs, timing, chunk.Segment.End + lead);
+        if (lead > 0)
+        {
+            decoded = ShiftBack(decoded, lead, chunk.Segment.Start, chunk.Segment.End);
+        }
 
         // CTC fires each word on a spike; the words get the stretch of audio they are heard in.
         return new Transcript(decoded.Segments.Select(s => s with
         {
             Words = WordTiming.Spread(s.Words, chunk.Samples, SampleRate, chunk.Segment.Start, s.End),
+        }));
+    }
+
+    // Times moved earlier by lead seconds and clamped to [start, end].
+    private static Transcript ShiftBack(Transcript transcript, double lead, double start, double end)
+    {
+        double Move(double t) => Math.Clamp(t - lead, start, end);
+        return new Transcript(transcript.Segments.Select(s => s with
+        {
+            Start = Move(s.Start + lead),
+            End = Move(s.End),
+            Words = s.Words.Select(w => w with { Start = Move(w.Start), End = Move(w.End) }).ToArray(),
         }));
     }
 

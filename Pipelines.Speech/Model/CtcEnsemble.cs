@@ -1,0 +1,164 @@
+namespace Pipelines.Speech.Model;
+
+/// <summary>
+/// Several CTC acoustic models (or several views of one: <see cref="NativeCtcModel.WithPadding"/>
+/// for test-time padding) heard as one: each member hears the same audio, and their per-frame
+/// distributions are merged by a <see cref="CtcCombination"/> rule into one output that any
+/// decoder reads. Members must share rate, vocabulary and output frame length; their outputs are
+/// put in register by their <see cref="AcousticOutput.LeadInFrames"/> (the frames of padding
+/// before the audio), so the frames merged cover the same 40 ms of audio.
+/// </summary>
+/// <remarks>
+/// Members may return different frame counts (padding adds frames before and after the audio); a
+/// frame only some members have is merged over those members. Members run one after another;
+/// each is as thread-safe as it is on its own.
+/// </remarks>
+/// <example>
+/// <code>
+/// var model = new NativeCtcModel(AcousticModelDirectory.Load("models/speech-digits"));
+/// var tta = new CtcEnsemble([model.WithPadding(0), model.WithPadding(0.16)], CtcCombination.MeanProbability);
+/// AcousticOutput merged = tta.Infer(samples);   // log-probs [time', vocab]
+/// </code>
+/// </example>
+public sealed class CtcEnsemble : ICtcAcousticModel, IDisposable
+{
+    private readonly ICtcAcousticModel[] members;
+
+    /// <summary>Merges <paramref name="members"/> (at least one) by <paramref name="combination"/>.</summary>
+    /// <exception cref="ArgumentException">No members, or members that differ in rate or vocabulary.</exception>
+    public CtcEnsemble(IReadOnlyList<ICtcAcousticModel> members, CtcCombination combination)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (members.Count == 0)
+        {
+            throw new ArgumentException("an ensemble needs at least one member; got none", nameof(members));
+        }
+
+        if (!Enum.IsDefined(combination))
+        {
+            throw new ArgumentException($"unknown combination {combination}", nameof(combination));
+        }
+
+        var first = members[0];
+        for (int i = 1; i < members.Count; i++)
+        {
+            var m = members[i];
+            if (m.SampleRate != first.SampleRate)
+            {
+                throw new ArgumentException(
+                    $"ensemble member {i} reads {m.SampleRate} Hz but member 0 reads {first.SampleRate} Hz");
+            }
+
+            if (!m.Vocabulary.Tokens.SequenceEqual(first.Vocabulary.Tokens) ||
+                m.Vocabulary.BlankIndex != first.Vocabulary.BlankIndex)
+            {
+                throw new ArgumentException(
+                    $"ensemble member {i} has tokens [{string.Join(", ", m.Vocabulary.Tokens)}] (blank " +
+                    $"{m.Vocabulary.BlankIndex}); member 0 has [{string.Join(", ", first.Vocabulary.Tokens)}] " +
+                    $"(blank {first.Vocabulary.BlankIndex})");
+            }
+        }
+
+        this.members = members.ToArray();
+        Combination = combination;
+    }
+
+    /// <summary>The members, in the order given.</summary>
+    public IReadOnlyList<ICtcAcousticModel> Members => members;
+
+    /// <summary>How the members' frames are merged.</summary>
+    public CtcCombination Combination { get; }
+
+    /// <inheritdoc />
+    public int SampleRate => members[0].SampleRate;
+
+    /// <inheritdoc />
+    public AcousticVocabulary Vocabulary => members[0].Vocabulary;
+
+    /// <inheritdoc />
+    public AcousticOutput Infer(float[] samples)
+    {
+        var outputs = new AcousticOutput[members.Length];
+        for (int i = 0; i < members.Length; i++)
+        {
+            outputs[i] = members[i].Infer(samples);
+            if (Math.Abs(outputs[i].FrameSeconds - outputs[0].FrameSeconds) > 1e-9)
+            {
+                throw new InvalidOperationException(
+                    $"ensemble member {i} has {outputs[i].FrameSeconds * 1000:F1} ms frames but member 0 has " +
+                    $"{outputs[0].FrameSeconds * 1000:F1} ms; their frames cannot be merged");
+            }
+        }
+
+        return outputs.Length == 1 ? outputs[0] : Combine(outputs, Combination);
+    }
+
+    /// <summary>
+    /// Merges member outputs frame by frame, in register by their lead-in (the result has the
+    /// longest lead-in); a frame only some outputs have is merged over those. Rows of the result
+    /// are log-probabilities.
+    /// </summary>
+    public static AcousticOutput Combine(IReadOnlyList<AcousticOutput> outputs, CtcCombination combination)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        if (outputs.Count == 0) throw new ArgumentException("nothing to combine", nameof(outputs));
+        int vocab = outputs[0].Vocab;
+        int leadIn = outputs.Max(o => o.LeadInFrames);
+        int frames = outputs.Max(o => o.Frames - o.LeadInFrames) + leadIn;
+        var result = new float[frames * vocab];                 // [time', vocab]
+        var row = new double[vocab];
+        for (int t = 0; t < frames; t++)
+        {
+            Array.Fill(row, combination == CtcCombination.MeanProbability ? 0 : double.NegativeInfinity);
+            int present = 0;
+            foreach (var o in outputs)
+            {
+                int own = t - leadIn + o.LeadInFrames;          // the same time in this member's frames
+                if (own < 0 || own >= o.Frames) continue;
+                present++;
+                var lp = o.Frame(own);
+                for (int k = 0; k < vocab; k++)
+                {
+                    row[k] = combination switch
+                    {
+                        CtcCombination.MeanProbability => row[k] + Math.Exp(lp[k]),
+                        CtcCombination.MeanLogProbability => present == 1 ? lp[k] : row[k] + lp[k],
+                        _ => Math.Max(row[k], lp[k]),
+                    };
+                }
+            }
+
+            if (combination == CtcCombination.MeanProbability)
+            {
+                for (int k = 0; k < vocab; k++) row[k] = Math.Log(row[k]);
+            }
+            else if (combination == CtcCombination.MeanLogProbability)
+            {
+                for (int k = 0; k < vocab; k++) row[k] /= present;
+            }
+
+            Normalize(row, result.AsSpan(t * vocab, vocab));
+        }
+
+        return new AcousticOutput(result, frames, vocab, outputs[0].FrameSeconds) { LeadInFrames = leadIn };
+    }
+
+    /// <summary>Disposes the members that are disposable.</summary>
+    public void Dispose()
+    {
+        foreach (var m in members)
+        {
+            (m as IDisposable)?.Dispose();
+        }
+    }
+
+    // log-softmax of a row of log-scores (a mixture's row already sums to one up to rounding).
+    private static void Normalize(double[] scores, Span<float> destination)
+    {
+        double max = scores.Max();
+        double sum = 0;
+        foreach (double s in scores) sum += Math.Exp(s - max);
+        double log = max + Math.Log(sum);
+        for (int k = 0; k < scores.Length; k++) destination[k] = (float)(scores[k] - log);
+    }
+}
