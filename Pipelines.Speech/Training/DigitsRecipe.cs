@@ -189,6 +189,63 @@ public static class DigitsRecipe
             joined.Count == 0 ? 0 : (double)exact / joined.Count, longSeconds, longDigits, longError, rtf);
     }
 
+    /// <summary>
+    /// The same figures as <see cref="Evaluate(AcousticModel, FsddDigits, IReadOnlyList{FsddClip}, int, DigitSequenceOptions, ulong)"/>
+    /// (the same clips, joined utterances and long recording for the same seed) for any CTC model
+    /// that hears samples, such as a <see cref="CtcEnsemble"/>: each utterance goes through
+    /// <see cref="ICtcAcousticModel.Infer"/> on its own (the way <c>transcribe</c> runs a segment)
+    /// and is decoded greedily.
+    /// </summary>
+    public static DigitsEvaluation Evaluate(
+        ICtcAcousticModel model, FsddDigits fsdd, IReadOnlyList<FsddClip> clips, int sequences,
+        DigitSequenceOptions sequenceOptions, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var vocab = model.Vocabulary;
+        if (model.SampleRate != FsddDigits.SampleRate)
+        {
+            throw new ArgumentException($"the model reads {model.SampleRate} Hz; FSDD is {FsddDigits.SampleRate} Hz");
+        }
+
+        var singles = clips.Select(fsdd.Single).ToList();
+        var singleHyp = Decode(model, singles);
+        int right = singles.Where((u, i) => singleHyp[i].SequenceEqual(vocab.Encode(u.Transcript))).Count();
+
+        var rng = new Rng(seed);
+        var joined = Enumerable.Range(0, sequences).Select(_ => fsdd.JoinClips(clips, sequenceOptions, rng)).ToList();
+        var joinedHyp = Decode(model, joined);
+        var refs = joined.Select(u => (IReadOnlyList<int>)vocab.Encode(u.Transcript)).ToArray();
+        int exact = joined.Where((u, i) => joinedHyp[i].SequenceEqual(refs[i])).Count();
+
+        var utterance = LongRecording(fsdd, clips, sequenceOptions, rng);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var output = model.Infer(utterance.Samples);
+        int[] hypothesis = GreedyCtc.Collapse(output.LogProbs, output.Frames, output.Vocab, vocab.BlankIndex);
+        clock.Stop();
+        int[] reference = vocab.Encode(utterance.Transcript);
+        double longError = (double)TokenErrorRate.EditDistance(hypothesis, reference) / reference.Length;
+
+        string speaker = string.Join("+", clips.Select(c => c.Speaker).Distinct());
+        return new DigitsEvaluation(
+            speaker, singles.Count, singles.Count == 0 ? 0 : (double)right / singles.Count,
+            joined.Count, refs.Sum(r => r.Count), TokenErrorRate.Compute(joinedHyp, refs),
+            joined.Count == 0 ? 0 : (double)exact / joined.Count, utterance.Seconds, reference.Length, longError,
+            clock.Elapsed.TotalSeconds / utterance.Seconds);
+    }
+
+    // Greedy tokens of each utterance, one Infer call each (in parallel: a model of ours locks
+    // around its forward pass, but features and decoding overlap).
+    private static IReadOnlyList<int>[] Decode(ICtcAcousticModel model, IReadOnlyList<SpeechUtterance> utterances)
+    {
+        var result = new IReadOnlyList<int>[utterances.Count];
+        Parallel.For(0, utterances.Count, i =>
+        {
+            var output = model.Infer(utterances[i].Samples);
+            result[i] = GreedyCtc.Collapse(output.LogProbs, output.Frames, output.Vocab, model.Vocabulary.BlankIndex);
+        });
+        return result;
+    }
+
     // One recording of at least a minute, decoded whole and timed from samples to tokens.
     private static (double Seconds, int Digits, double ErrorRate, double Rtf) EvaluateLong(
         AcousticModel model, FsddDigits fsdd, IReadOnlyList<FsddClip> clips, DigitSequenceOptions options, Rng rng)

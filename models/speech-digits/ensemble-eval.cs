@@ -1,0 +1,198 @@
+#:project ../../Pipelines.Speech/Pipelines.Speech.csproj
+#:property PublishAot=false
+// Test-time augmentation and ensembles of digit models on one held-out FSDD speaker, scored on
+// exactly the test data of `train-digits.cs --eval` (the speaker's 500 clips, 200 joined
+// utterances and the 60+ s recording, same seeds). Run from the repository root:
+//   dotnet run -c Release models/speech-digits/ensemble-eval.cs -- SPEAKER NAME=DIR [NAME=DIR...]
+//       [--pads-ms 0,80,160,240] [--speeds 0.9,1.1]
+// Every model is heard at every padding (whole 40 ms frames, so frames stay in register) and,
+// for each speed, at 160 ms padding with its audio resampled to that speed (frames no longer in
+// register: these variants only take part in sequence-level rescoring). Each variant's output is
+// computed once; then one line per combination of variants and rule:
+//   frame rules (CtcEnsemble.Combine): MeanProbability, MeanLogProbability, Max, then greedy;
+//   rescore: the candidates are the greedy transcripts of every variant and of the frame-merged
+//     output, and the winner has the highest sum over variants of log P_ctc(candidate | variant),
+//     summed over all alignments (no spike timing involved).
+// Columns: single-digit accuracy, joined digit error rate, 60 s recording digit error rate.
+using System.Globalization;
+using Pipelines.Speech.Audio;
+using Pipelines.Speech.Data;
+using Pipelines.Speech.Decoding;
+using Pipelines.Speech.Model;
+using Pipelines.Speech.Training;
+using Rnn.Core;
+
+var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+if (positional.Length < 2)
+{
+    Console.Error.WriteLine("usage: ensemble-eval.cs SPEAKER NAME=DIR [NAME=DIR...] [--pads-ms 0,80,160] [--speeds 0.9,1.1]");
+    return 2;
+}
+
+string Option(string name, string fallback)
+{
+    int i = Array.IndexOf(args, "--" + name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+double[] List(string text) =>
+    text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture))
+        .ToArray();
+
+string speaker = positional[0];
+var models = positional.Skip(1).Select(p => p.Split('=', 2)).Select(p => (Name: p[0], Dir: p[1])).ToArray();
+double[] padsMs = List(Option("pads-ms", "0,80,160,240"));
+double[] speeds = List(Option("speeds", ""));
+void Log(string line) => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
+
+// The test data of DigitsRecipe.Evaluate for this speaker, drawn in the same order.
+var defaults = new DigitsRecipeOptions();
+var fsdd = FsddDigits.Open(defaults.FsddFolder);
+var (_, _, test) = DigitsRecipe.Split(fsdd, speaker);
+var utterances = new List<SpeechUtterance>(test.Select(fsdd.Single));
+int singles = utterances.Count;
+var rng = new Rng(defaults.Seed + 1);
+for (int i = 0; i < defaults.TestSequences; i++) utterances.Add(fsdd.JoinClips(test, defaults.PlainSequences, rng));
+utterances.Add(DigitsRecipe.LongRecording(fsdd, test, defaults.PlainSequences, rng));
+var vocab = AcousticVocabulary.DigitWords();
+var refs = utterances.Select(u => vocab.Encode(u.Transcript)).ToArray();
+
+// Every variant's output on every utterance: [variant][utterance].
+var variants = new List<(string Name, bool InRegister, AcousticOutput[] Outputs)>();
+foreach (var (name, dir) in models)
+{
+    using var native = new NativeCtcModel(AcousticModelDirectory.Load(dir));
+    foreach (double pad in padsMs)
+    {
+        var view = native.WithPadding(pad / 1000);
+        variants.Add(($"{name}@{pad}", true, Run(u => view.Infer(u.Samples))));
+        Log($"computed {variants[^1].Name}");
+    }
+
+    foreach (double speed in speeds)
+    {
+        var view = native.WithPadding(0.16);
+        variants.Add(($"{name}@160x{speed}", false,
+            Run(u => view.Infer(SpeedPerturbation.Apply(u.Samples, u.SampleRate, speed)))));
+        Log($"computed {variants[^1].Name}");
+    }
+}
+
+AcousticOutput[] Run(Func<SpeechUtterance, AcousticOutput> infer)
+{
+    var result = new AcousticOutput[utterances.Count];
+    Parallel.For(0, utterances.Count, i => result[i] = infer(utterances[i]));
+    return result;
+}
+
+// The combinations scored: each variant alone; every set of two or more paddings of one model;
+// each model at 160 ms with its speed variants, and with them and all its paddings; across
+// models, all at 160 ms, all in register, and everything.
+var groups = new List<string[]>();
+groups.AddRange(variants.Select(v => new[] { v.Name }));
+string[] Pick(Func<string, bool> keep) => variants.Select(v => v.Name).Where(keep).ToArray();
+bool Of(string variant, string model) => variant.StartsWith(model + "@", StringComparison.Ordinal);
+foreach (var (name, _) in models)
+{
+    var padded = Pick(n => Of(n, name) && !n.Contains('x'));
+    for (int mask = 1; mask < 1 << padded.Length; mask++)
+    {
+        var subset = padded.Where((_, i) => (mask >> i & 1) == 1).ToArray();
+        if (subset.Length >= 2) groups.Add(subset);
+    }
+
+    if (speeds.Length > 0)
+    {
+        groups.Add(Pick(n => Of(n, name) && n.Contains("@160")));
+        groups.Add(Pick(n => Of(n, name)));
+    }
+}
+
+if (models.Length >= 2)
+{
+    groups.Add(Pick(n => n.EndsWith("@160", StringComparison.Ordinal)));
+    groups.Add(Pick(n => !n.Contains('x')));
+    if (speeds.Length > 0) groups.Add(Pick(n => n.Contains("@160")));
+    groups.Add(Pick(_ => true));
+}
+
+groups = groups.DistinctBy(g => string.Join("+", g)).ToList();
+
+Console.WriteLine($"speaker {speaker}: single% | joined DER% | 60 s DER% | members");
+foreach (var group in groups)
+{
+    var members = group.Select(n => variants.First(v => v.Name == n)).ToArray();
+    bool aligned = members.All(m => m.InRegister);
+    var rules = group.Length == 1 ? new[] { "greedy" }
+        : aligned ? new[] { "MeanProbability", "MeanLogProbability", "Max", "rescore" } : new[] { "rescore" };
+    foreach (string rule in rules)
+    {
+        var hyps = new int[utterances.Count][];
+        Parallel.For(0, utterances.Count, i => hyps[i] = Decide(members.Select(m => m.Outputs[i]).ToArray(), rule, aligned));
+        Report(rule, group, hyps);
+    }
+}
+
+return 0;
+
+int[] Decide(AcousticOutput[] outputs, string rule, bool aligned)
+{
+    var greedy = new GreedyCtcDecoder(vocab.BlankIndex);
+    if (rule == "greedy") return greedy.Decode(Matrix(outputs[0]));
+    if (rule != "rescore") return greedy.Decode(Matrix(CtcEnsemble.Combine(outputs, Enum.Parse<CtcCombination>(rule))));
+
+    var candidates = outputs.Select(o => greedy.Decode(Matrix(o))).ToList();
+    if (aligned) candidates.Add(greedy.Decode(Matrix(CtcEnsemble.Combine(outputs, CtcCombination.MeanProbability))));
+    return candidates.DistinctBy(c => string.Join(",", c))
+        .MaxBy(c => outputs.Sum(o => CtcLogLikelihood(o, c)))!;
+}
+
+LogProbMatrix Matrix(AcousticOutput o) => new(o.LogProbs, o.Frames, o.Vocab);
+
+// log P(labels | output) summed over every CTC alignment (the forward algorithm of Graves et al.
+// 2006 over blank, l1, blank, ..., lL, blank); -inf when the labels need more frames than there are.
+double CtcLogLikelihood(AcousticOutput o, int[] labels)
+{
+    int states = 2 * labels.Length + 1;
+    int Label(int s) => s % 2 == 0 ? vocab.BlankIndex : labels[s / 2];
+    var alpha = new double[states];
+    var next = new double[states];
+    Array.Fill(alpha, double.NegativeInfinity);
+    alpha[0] = o.Frame(0)[vocab.BlankIndex];
+    if (states > 1) alpha[1] = o.Frame(0)[Label(1)];
+    for (int t = 1; t < o.Frames; t++)
+    {
+        var row = o.Frame(t);
+        for (int s = 0; s < states; s++)
+        {
+            double a = alpha[s];
+            if (s >= 1) a = Add(a, alpha[s - 1]);
+            if (s >= 2 && s % 2 == 1 && Label(s) != Label(s - 2)) a = Add(a, alpha[s - 2]);
+            next[s] = a + row[Label(s)];
+        }
+
+        (alpha, next) = (next, alpha);
+    }
+
+    return states > 1 ? Add(alpha[states - 1], alpha[states - 2]) : alpha[0];
+}
+
+static double Add(double a, double b)
+{
+    if (double.IsNegativeInfinity(a)) return b;
+    if (double.IsNegativeInfinity(b)) return a;
+    double max = Math.Max(a, b);
+    return max + Math.Log(1 + Math.Exp(-Math.Abs(a - b)));
+}
+
+void Report(string rule, string[] group, int[][] hyps)
+{
+    int right = Enumerable.Range(0, singles).Count(i => hyps[i].SequenceEqual(refs[i]));
+    var joined = Enumerable.Range(singles, defaults.TestSequences).ToArray();
+    double der = TokenErrorRate.Compute(joined.Select(i => (IReadOnlyList<int>)hyps[i]).ToArray(),
+        joined.Select(i => (IReadOnlyList<int>)refs[i]).ToArray());
+    int last = utterances.Count - 1;
+    double longDer = (double)TokenErrorRate.EditDistance(hyps[last], refs[last]) / refs[last].Length;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"RESULT {speaker} | {100.0 * right / singles:F1} | {100 * der:F2} | {100 * longDer:F2} | {rule} | {string.Join("+", group)}"));
+}
