@@ -18,6 +18,12 @@ public sealed record AcousticOutput(float[] LogProbs, int Frames, int Vocab, dou
     /// </summary>
     public int LeadInFrames { get; init; }
 
+    /// <summary>
+    /// The outputs this one was merged from, each on its own frames, when the merge leaves the
+    /// choice of transcript to the decoder (<see cref="CtcCombination.Rescore"/>); null otherwise.
+    /// </summary>
+    public IReadOnlyList<AcousticOutput>? Members { get; init; }
+
     /// <summary>Seconds from the start of the audio to the start of frame 0 (0 or negative).</summary>
     public double StartSeconds => -LeadInFrames * FrameSeconds;
 

@@ -26,4 +26,15 @@ public enum CtcCombination
     /// spikes; also keeps their mistakes.
     /// </summary>
     Max,
+
+    /// <summary>
+    /// Sequence-level: every member's own best transcript, and that of the mixture
+    /// (<see cref="MeanProbability"/>), is a candidate, and the one with the highest sum over the
+    /// members of log P_ctc(candidate | member) wins (a product of the members' sequence
+    /// probabilities, each summed over all alignments; see <see cref="Decoding.CtcRescoring"/>).
+    /// It does not matter on which frame each member fires. The frames of the output are the
+    /// mixture's (word times are read from them); the members' own outputs ride along in
+    /// <see cref="AcousticOutput.Members"/>.
+    /// </summary>
+    Rescore,
 }

@@ -23,10 +23,16 @@ namespace Pipelines.Speech.Model;
 public sealed class CtcEnsemble : ICtcAcousticModel, IDisposable
 {
     private readonly ICtcAcousticModel[] members;
+    private readonly IDisposable[] owned;
 
     /// <summary>Merges <paramref name="members"/> (at least one) by <paramref name="combination"/>.</summary>
+    /// <param name="members">The models heard; disposed with the ensemble when disposable.</param>
+    /// <param name="combination">How their frames (or transcripts) are merged.</param>
+    /// <param name="owned">Further objects disposed with the ensemble (the models that padded views
+    /// among <paramref name="members"/> were made from).</param>
     /// <exception cref="ArgumentException">No members, or members that differ in rate or vocabulary.</exception>
-    public CtcEnsemble(IReadOnlyList<ICtcAcousticModel> members, CtcCombination combination)
+    public CtcEnsemble(IReadOnlyList<ICtcAcousticModel> members, CtcCombination combination,
+        IEnumerable<IDisposable>? owned = null)
     {
         ArgumentNullException.ThrowIfNull(members);
         if (members.Count == 0)
@@ -60,6 +66,7 @@ public sealed class CtcEnsemble : ICtcAcousticModel, IDisposable
         }
 
         this.members = members.ToArray();
+        this.owned = owned?.ToArray() ?? [];
         Combination = combination;
     }
 
@@ -96,12 +103,19 @@ public sealed class CtcEnsemble : ICtcAcousticModel, IDisposable
     /// <summary>
     /// Merges member outputs frame by frame, in register by their lead-in (the result has the
     /// longest lead-in); a frame only some outputs have is merged over those. Rows of the result
-    /// are log-probabilities.
+    /// are log-probabilities. With <see cref="CtcCombination.Rescore"/> the frames are the mixture's
+    /// and the outputs are kept in <see cref="AcousticOutput.Members"/>.
     /// </summary>
     public static AcousticOutput Combine(IReadOnlyList<AcousticOutput> outputs, CtcCombination combination)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         if (outputs.Count == 0) throw new ArgumentException("nothing to combine", nameof(outputs));
+        if (combination == CtcCombination.Rescore)
+        {
+            // The frames are the mixture's; the decoder picks the transcript with the members.
+            return Combine(outputs, CtcCombination.MeanProbability) with { Members = outputs.ToArray() };
+        }
+
         int vocab = outputs[0].Vocab;
         int leadIn = outputs.Max(o => o.LeadInFrames);
         int frames = outputs.Max(o => o.Frames - o.LeadInFrames) + leadIn;
@@ -143,13 +157,15 @@ public sealed class CtcEnsemble : ICtcAcousticModel, IDisposable
         return new AcousticOutput(result, frames, vocab, outputs[0].FrameSeconds) { LeadInFrames = leadIn };
     }
 
-    /// <summary>Disposes the members that are disposable.</summary>
+    /// <summary>Disposes the members that are disposable and the objects it owns.</summary>
     public void Dispose()
     {
         foreach (var m in members)
         {
             (m as IDisposable)?.Dispose();
         }
+
+        foreach (var o in owned) o.Dispose();
     }
 
     // log-softmax of a row of log-scores (a mixture's row already sums to one up to rounding).

@@ -1,4 +1,5 @@
 using Pipelines.Speech.Data;
+using Pipelines.Speech.Decoding;
 using Pipelines.Speech.Model;
 using Rnn.Core;
 using Rnn.Core.Training;
@@ -219,8 +220,7 @@ public static class DigitsRecipe
 
         var utterance = LongRecording(fsdd, clips, sequenceOptions, rng);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var output = model.Infer(utterance.Samples);
-        int[] hypothesis = GreedyCtc.Collapse(output.LogProbs, output.Frames, output.Vocab, vocab.BlankIndex);
+        int[] hypothesis = Greedy(model.Infer(utterance.Samples), vocab);
         clock.Stop();
         int[] reference = vocab.Encode(utterance.Transcript);
         double longError = (double)TokenErrorRate.EditDistance(hypothesis, reference) / reference.Length;
@@ -238,12 +238,18 @@ public static class DigitsRecipe
     private static IReadOnlyList<int>[] Decode(ICtcAcousticModel model, IReadOnlyList<SpeechUtterance> utterances)
     {
         var result = new IReadOnlyList<int>[utterances.Count];
-        Parallel.For(0, utterances.Count, i =>
-        {
-            var output = model.Infer(utterances[i].Samples);
-            result[i] = GreedyCtc.Collapse(output.LogProbs, output.Frames, output.Vocab, model.Vocabulary.BlankIndex);
-        });
+        Parallel.For(0, utterances.Count, i => result[i] = Greedy(model.Infer(utterances[i].Samples), model.Vocabulary));
         return result;
+    }
+
+    // Greedy tokens of one output; with members (CtcCombination.Rescore), the best of their candidates.
+    private static int[] Greedy(AcousticOutput output, AcousticVocabulary vocab)
+    {
+        static LogProbMatrix Matrix(AcousticOutput o) => new(o.LogProbs, o.Frames, o.Vocab);
+        var decoder = new GreedyCtcDecoder(vocab.BlankIndex);
+        return output.Members is null
+            ? decoder.Decode(Matrix(output))
+            : CtcRescoring.Decode(decoder, Matrix(output), output.Members.Select(Matrix).ToArray(), vocab.BlankIndex);
     }
 
     // One recording of at least a minute, decoded whole and timed from samples to tokens.

@@ -76,8 +76,9 @@ public sealed class SpeechTranscriber
 
     /// <summary>
     /// Loads the model directory once: an ONNX model when its config's architecture type is
-    /// <c>onnx-ctc</c> (<see cref="OnnxCtcModel.Load"/>), else a model of ours
-    /// (<see cref="AcousticModelDirectory.Load"/>).
+    /// <c>onnx-ctc</c> (<see cref="OnnxCtcModel.Load"/>), else a model of ours, with the
+    /// ensemble and test-time padding its "test_time" section asks for
+    /// (<see cref="AcousticModelDirectory.LoadCtc"/>).
     /// </summary>
     /// <exception cref="FileNotFoundException">The directory, its config or its weights are missing.</exception>
     /// <exception cref="InvalidDataException">The directory is not a valid acoustic model.</exception>
@@ -86,7 +87,7 @@ public sealed class SpeechTranscriber
         var config = Rnn.Core.Serialization.ModelIo.ReadConfig(modelDirectory);
         return OnnxCtcModel.Describes(config)
             ? new SpeechTranscriber(OnnxCtcModel.Load(modelDirectory))
-            : new SpeechTranscriber(AcousticModelDirectory.Load(modelDirectory));
+            : new SpeechTranscriber(AcousticModelDirectory.LoadCtc(modelDirectory));
     }
 
     /// <summary>Transcribes one audio file (any WAV or MP3 <see cref="AudioReader"/> reads).</summary>
@@ -144,7 +145,8 @@ public sealed class SpeechTranscriber
         var logProbs = new LogProbMatrix(output.LogProbs, output.Frames, output.Vocab);
         double lead = output.LeadInFrames * output.FrameSeconds;
         var timing = new FrameTiming(output.FrameSeconds, chunk.Segment.Start);
-        var decoded = transcriber.Transcribe(logProbs, timing, chunk.Segment.End + lead);
+        var members = output.Members?.Select(m => new LogProbMatrix(m.LogProbs, m.Frames, m.Vocab)).ToArray();
+        var decoded = transcriber.Transcribe(logProbs, timing, chunk.Segment.End + lead, members);
         if (lead > 0)
         {
             decoded = ShiftBack(decoded, lead, chunk.Segment.Start, chunk.Segment.End);

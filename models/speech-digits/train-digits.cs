@@ -24,8 +24,10 @@
 // Eval of several models or test-time variants merged frame by frame (each utterance through
 // ICtcAcousticModel.Infer, as `transcribe` runs it): --ensemble DIR2[,DIR3] adds model directories
 // of the same architecture; --tta-ms 0,80,160 hears each model at each padding (whole 40 ms frames);
-// --combine MeanProbability|MeanLogProbability|Max (default MeanProbability). Any of the three
-// selects this path; --combine alone scores one model utterance by utterance.
+// --combine MeanProbability|MeanLogProbability|Max|Rescore (default MeanProbability). Any of the
+// three selects this path; --combine alone scores one model utterance by utterance. A directory whose
+// config.json has a "test_time" section (TestTimeConfig) is scored as it declares, unless one of
+// the three is given.
 // Prints one line per report; a model directory (config.json + F16 weights) and
 // heldout.json are written to --out.
 using System.Globalization;
@@ -72,7 +74,15 @@ if (arguments.TryGetValue("eval", out var evalDir))
     var (_, _, test) = DigitsRecipe.Split(fsdd, heldOut);
     int testSequences = GetInt("test-sequences", defaults.TestSequences);
     DigitsEvaluation result;
-    if (arguments.ContainsKey("ensemble") || arguments.ContainsKey("tta-ms") || arguments.ContainsKey("combine"))
+    if (TestTimeConfig.FromModelConfig(ModelIo.ReadConfig(evalDir)) is not null && !arguments.ContainsKey("ensemble")
+        && !arguments.ContainsKey("tta-ms") && !arguments.ContainsKey("combine"))
+    {
+        // The directory's own "test_time" section: the model as `transcribe` hears it.
+        using var declared = (IDisposable)AcousticModelDirectory.LoadCtc(evalDir);
+        result = DigitsRecipe.Evaluate((ICtcAcousticModel)declared, fsdd, test, testSequences,
+            defaults.PlainSequences, defaults.Seed + 1);
+    }
+    else if (arguments.ContainsKey("ensemble") || arguments.ContainsKey("tta-ms") || arguments.ContainsKey("combine"))
     {
         // Each model directory (--eval DIR plus --ensemble DIR2,DIR3) heard at each test-time
         // padding (--tta-ms, else --pad-ms, else its own), merged frame by frame (--combine).
@@ -80,7 +90,7 @@ if (arguments.TryGetValue("eval", out var evalDir))
         double[]? pads = arguments.ContainsKey("tta-ms")
             ? Get("tta-ms", "").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture) / 1000.0).ToArray()
             : arguments.ContainsKey("pad-ms") ? [GetInt("pad-ms", 0) / 1000.0] : null;
-        var combination = Enum.Parse<CtcCombination>(Get("combine", "MeanProbability").Replace("-", ""), true);
+        var combination = Enum.Parse<CtcCombination>(Get("combine", "MeanProbability").Replace("-", "").Replace("_", ""), true);
         var natives = dirs.Select(d => new NativeCtcModel(AcousticModelDirectory.Load(d))).ToArray();
         var members = natives.SelectMany(n => pads is null ? new[] { n } : pads.Select(n.WithPadding)).ToArray();
         Log($"{members.Length} members ({string.Join(", ", members.Select(m => $"{m.PadSeconds * 1000:F0} ms"))} " +

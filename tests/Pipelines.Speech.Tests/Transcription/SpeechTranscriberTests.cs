@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Pipelines.Speech.Audio;
 using Pipelines.Speech.Data;
+using Pipelines.Speech.Model;
 using Pipelines.Speech.Tests.Support;
 using Pipelines.Speech.Transcription;
 
@@ -63,6 +65,51 @@ public sealed class SpeechTranscriberTests
             Assert.That(progress, Is.Ordered.And.Not.Empty);
             Assert.That(progress[^1], Is.EqualTo(1.0));
         });
+    }
+
+    [Test]
+    public void TestTimePaddingOfTheBundledModelKeepsItsWordsAndTheirTimes()
+    {
+        var plain = Transcriber();
+        string bundled = FindModel()!;
+        using var temp = new TempFiles();
+        string dir = Path.Combine(temp.Folder, "tta");
+        Directory.CreateDirectory(dir);
+        File.Copy(Path.Combine(bundled, "weights.safetensors"), Path.Combine(dir, "weights.safetensors"));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(bundled, "config.json")))!;
+        config["test_time"] = JsonNode.Parse("""{"pad_seconds": [0, 0.08, 0.16, 0.24], "combination": "rescore"}""");
+        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
+        var tta = SpeechTranscriber.Load(dir);
+        Assert.That(tta.Model, Is.InstanceOf<CtcEnsemble>());
+
+        // george, recording 0 (a training speaker's held-back takes), the first clip right at the
+        // start of the file: its onset has no lead-in but the padding's.
+        var fsdd = FsddDigits.Open(TestData.Require("fsdd"));
+        var audio = new List<float>();
+        foreach (int d in new[] { 2, 9, 5 })
+        {
+            audio.AddRange(fsdd.Samples(fsdd.Clips.Single(c => c.Speaker == "george" && c.Index == 0 && c.Digit == d)));
+            audio.AddRange(Silence(0.8));
+        }
+
+        string path = temp.Write("joined.wav", new WavBuilder { SampleRate = Rate }.Build(
+            WavBuilder.Encode(audio.ToArray(), 1, 16)));
+        var expected = plain.Transcribe(path).Transcript.Words;
+        var words = tta.Transcribe(path).Transcript.Words;
+
+        double duration = audio.Count / (double)Rate;
+        Assert.That(words.Select(w => w.Text), Is.EqualTo(new[] { "two", "nine", "five" }));
+        Assert.That(expected.Select(w => w.Text), Is.EqualTo(words.Select(w => w.Text)), "as the model heard once");
+        for (int i = 0; i < words.Count; i++)
+        {
+            // Word times come from the voiced stretch each word is matched to, so they stay where
+            // the single pass puts them (within two 20 ms energy frames).
+            Assert.That(words[i].Start, Is.EqualTo(expected[i].Start).Within(0.04), words[i].Text);
+            Assert.That(words[i].End, Is.EqualTo(expected[i].End).Within(0.04), words[i].Text);
+            Assert.That(words[i].Start, Is.GreaterThanOrEqualTo(0).And.LessThanOrEqualTo(words[i].End));
+            Assert.That(words[i].End, Is.LessThanOrEqualTo(duration));
+            if (i > 0) Assert.That(words[i].Start, Is.GreaterThanOrEqualTo(words[i - 1].End), "in order, apart");
+        }
     }
 
     [Test]
