@@ -64,12 +64,12 @@ public static class DigitsRecipe
         });
         trainer.Fit(trainExamples, validationExamples.Count > 0 ? validationExamples : null, progress, cancellation);
 
-        var evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, plain, options.Seed + 1);
+        var evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, plain, options.TestSeed);
         if (average is { Count: > 1 })
         {
             Report(evaluation, $"last epoch, {evaluation.Speaker}", log);
             average.CopyTo(model);
-            evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, plain, options.Seed + 1);
+            evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, plain, options.TestSeed);
             log($"weights averaged over the last {average.Count} epochs");
         }
 
