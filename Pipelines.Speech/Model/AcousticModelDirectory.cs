@@ -28,7 +28,7 @@ public static class AcousticModelDirectory
     /// <summary>
     /// The directory as the model <c>transcribe</c> hears: one <see cref="NativeCtcModel"/>, or,
     /// when config.json has a "test_time" section (<see cref="TestTimeConfig"/>), a
-    /// <see cref="CtcEnsemble"/> of each weights file it lists at each padding it lists.
+    /// <see cref="CtcEnsemble"/> of each weights file it lists at each padding and speed it lists.
     /// </summary>
     /// <exception cref="FileNotFoundException">The directory, its config or a weights file is missing.</exception>
     /// <exception cref="InvalidDataException">The config or a weights file is malformed or does not match.</exception>
@@ -49,7 +49,8 @@ public static class AcousticModelDirectory
         {
             try
             {
-                members.AddRange(testTime.PadSeconds.Count == 0 ? [native] : testTime.PadSeconds.Select(native.WithPadding));
+                var padded = testTime.PadSeconds.Count == 0 ? [native] : testTime.PadSeconds.Select(native.WithPadding);
+                members.AddRange(padded.SelectMany(p => testTime.Speeds.Select(v => v == 1 ? p : p.WithSpeed(v))));
             }
             catch (ArgumentException e)
             {

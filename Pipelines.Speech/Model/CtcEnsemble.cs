@@ -4,9 +4,11 @@ namespace Pipelines.Speech.Model;
 /// Several CTC acoustic models (or several views of one: <see cref="NativeCtcModel.WithPadding"/>
 /// for test-time padding) heard as one: each member hears the same audio, and their per-frame
 /// distributions are merged by a <see cref="CtcCombination"/> rule into one output that any
-/// decoder reads. Members must share rate, vocabulary and output frame length; their outputs are
-/// put in register by their <see cref="AcousticOutput.LeadInFrames"/> (the frames of padding
-/// before the audio), so the frames merged cover the same 40 ms of audio.
+/// decoder reads. Members must share rate and vocabulary; their outputs are put in register by
+/// their <see cref="AcousticOutput.LeadInFrames"/> (the frames of padding before the audio), so
+/// the frames merged cover the same 40 ms of audio. Members whose frames are of another length
+/// (<see cref="NativeCtcModel.WithSpeed"/>) take part only in <see cref="CtcCombination.Rescore"/>,
+/// whose frames (for word times) are the mixture of the members in register with member 0.
 /// </summary>
 /// <remarks>
 /// Members may return different frame counts (padding adds frames before and after the audio); a
@@ -89,15 +91,27 @@ public sealed class CtcEnsemble : ICtcAcousticModel, IDisposable
         for (int i = 0; i < members.Length; i++)
         {
             outputs[i] = members[i].Infer(samples);
-            if (Math.Abs(outputs[i].FrameSeconds - outputs[0].FrameSeconds) > 1e-9)
-            {
-                throw new InvalidOperationException(
-                    $"ensemble member {i} has {outputs[i].FrameSeconds * 1000:F1} ms frames but member 0 has " +
-                    $"{outputs[0].FrameSeconds * 1000:F1} ms; their frames cannot be merged");
-            }
         }
 
-        return outputs.Length == 1 ? outputs[0] : Combine(outputs, Combination);
+        if (outputs.Length == 1) return outputs[0];
+
+        // Frames of another length (a view at another speed) cover other stretches of audio: they
+        // can be rescored but not merged frame by frame.
+        var inRegister = outputs.Where(o => Math.Abs(o.FrameSeconds - outputs[0].FrameSeconds) < 1e-9).ToArray();
+        if (Combination == CtcCombination.Rescore)
+        {
+            return Combine(inRegister, CtcCombination.MeanProbability) with { Members = outputs };
+        }
+
+        if (inRegister.Length != outputs.Length)
+        {
+            var other = outputs.First(o => !inRegister.Contains(o));
+            throw new InvalidOperationException(
+                $"an ensemble member has {other.FrameSeconds * 1000:F1} ms frames but member 0 has " +
+                $"{outputs[0].FrameSeconds * 1000:F1} ms; {Combination} merges frames, only Rescore can combine them");
+        }
+
+        return Combine(outputs, Combination);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Pipelines.Speech.Audio;
 using Pipelines.Speech.Features;
 
 namespace Pipelines.Speech.Model;
@@ -11,8 +12,8 @@ namespace Pipelines.Speech.Model;
 /// model may fire the first word there, before its onset: dropping them lost single digits cut
 /// tight at the onset); frames of the trailing padding are kept too (a word heard at the very end
 /// may fire there) and times are clamped to the segment.
-/// <see cref="WithPadding"/> gives views of the same weights with other padding (test-time
-/// augmentation through <see cref="CtcEnsemble"/>).
+/// <see cref="WithPadding"/> and <see cref="WithSpeed"/> give views of the same weights with other
+/// padding or tempo (test-time augmentation through <see cref="CtcEnsemble"/>).
 /// </summary>
 public sealed class NativeCtcModel : ICtcAcousticModel, IDisposable
 {
@@ -31,10 +32,11 @@ public sealed class NativeCtcModel : ICtcAcousticModel, IDisposable
         ownsExtractors = true;
     }
 
-    private NativeCtcModel(NativeCtcModel owner, AcousticFeatures padded)
+    private NativeCtcModel(NativeCtcModel owner, AcousticFeatures padded, double speed)
     {
         Model = owner.Model;
         features = padded;
+        Speed = speed;
         extractors = owner.extractors;
         gate = owner.gate;
     }
@@ -69,7 +71,30 @@ public sealed class NativeCtcModel : ICtcAcousticModel, IDisposable
                 nameof(padSeconds));
         }
 
-        return new NativeCtcModel(this, padded);
+        return new NativeCtcModel(this, padded, Speed);
+    }
+
+    /// <summary>How fast this view plays the audio to the model (1: as it is).</summary>
+    public double Speed { get; } = 1;
+
+    /// <summary>
+    /// The same model and weights hearing the audio played <paramref name="speed"/> times as fast
+    /// (resampled, so pitch and formants move with tempo, as in speed-perturbed training). Its
+    /// frames cover <paramref name="speed"/> x the model's frame length of the audio each
+    /// (<see cref="AcousticOutput.FrameSeconds"/>), so they are not in register with unchanged
+    /// views: <see cref="CtcEnsemble"/> uses such views only in <see cref="CtcCombination.Rescore"/>.
+    /// Shares this one's lock and extractors, like <see cref="WithPadding"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The speed is outside [0.5, 2].</exception>
+    public NativeCtcModel WithSpeed(double speed)
+    {
+        if (!(speed >= SpeedPerturbation.MinSpeed && speed <= SpeedPerturbation.MaxSpeed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(speed), speed,
+                $"speed must be in [{SpeedPerturbation.MinSpeed}, {SpeedPerturbation.MaxSpeed}]; got {speed}");
+        }
+
+        return new NativeCtcModel(this, features, speed);
     }
 
     /// <inheritdoc />
@@ -81,7 +106,9 @@ public sealed class NativeCtcModel : ICtcAcousticModel, IDisposable
     /// <inheritdoc />
     public AcousticOutput Infer(float[] samples)
     {
-        var raw = extractors.Value!.Compute(features.Pad(samples));   // [frames, features], not normalised
+        ArgumentNullException.ThrowIfNull(samples);
+        var heard = Speed == 1 ? samples : SpeedPerturbation.Apply(samples, SampleRate, Speed);
+        var raw = extractors.Value!.Compute(features.Pad(heard));     // [frames, features], not normalised
         AcousticOutput output;
         lock (gate)
         {
@@ -90,7 +117,7 @@ public sealed class NativeCtcModel : ICtcAcousticModel, IDisposable
 
         if (samples.Length == 0) return output;
         int leadIn = Math.Min(output.Frames, (int)Math.Round(features.PadSeconds / output.FrameSeconds));
-        return output with { LeadInFrames = leadIn };
+        return output with { LeadInFrames = leadIn, FrameSeconds = output.FrameSeconds * Speed };
     }
 
     /// <inheritdoc />

@@ -6,15 +6,17 @@ namespace Pipelines.Speech.Model;
 /// <summary>
 /// How a model directory is heard at inference when it asks for more than one pass: the optional
 /// "test_time" section of its config.json. Each weights file (an ensemble of models of the one
-/// architecture in config.json) is heard at each padding (test-time augmentation), and the
-/// outputs are merged by <see cref="Combination"/> (<see cref="CtcEnsemble"/>). Without the
-/// section a directory is one model heard once.
+/// architecture in config.json) is heard at each padding and each speed (test-time augmentation:
+/// weights x paddings x speeds passes, each costing one model run), and the outputs are merged
+/// by <see cref="Combination"/> (<see cref="CtcEnsemble"/>). Without the section a directory is
+/// one model heard once.
 /// </summary>
 /// <example>
 /// <code>
 /// "test_time": {
 ///   "weights": ["weights.safetensors"],
-///   "pad_seconds": [0, 0.08, 0.16, 0.24],
+///   "pad_seconds": [0.16],
+///   "speeds": [0.9, 1, 1.1],
 ///   "combination": "rescore"
 /// }
 /// </code>
@@ -33,6 +35,12 @@ public sealed record TestTimeConfig
     /// </summary>
     public IReadOnlyList<double> PadSeconds { get; init; } = [];
 
+    /// <summary>
+    /// Tempos each model is heard at (<see cref="NativeCtcModel.WithSpeed"/>; 1: as recorded). Any
+    /// speed but 1 needs <see cref="CtcCombination.Rescore"/>: its frames are of another length.
+    /// </summary>
+    public IReadOnlyList<double> Speeds { get; init; } = [1.0];
+
     /// <summary>How the passes are merged.</summary>
     public CtcCombination Combination { get; init; } = CtcCombination.Rescore;
 
@@ -48,7 +56,7 @@ public sealed record TestTimeConfig
             throw new InvalidDataException($"{where} is {node.ToJsonString()}, expected an object");
         }
 
-        var known = new[] { "weights", "pad_seconds", "combination" };
+        var known = new[] { "weights", "pad_seconds", "speeds", "combination" };
         if (section.Select(p => p.Key).FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new InvalidDataException(
@@ -66,6 +74,11 @@ public sealed record TestTimeConfig
             if (section["pad_seconds"] is { } pads)
             {
                 result = result with { PadSeconds = pads.AsArray().Select(p => p!.GetValue<double>()).ToArray() };
+            }
+
+            if (section["speeds"] is { } speeds)
+            {
+                result = result with { Speeds = speeds.AsArray().Select(p => p!.GetValue<double>()).ToArray() };
             }
 
             if (section["combination"] is { } combination)
@@ -120,6 +133,22 @@ public sealed record TestTimeConfig
             if (!(p >= 0 && p <= 2)) throw new ArgumentException($"pad_seconds must each be in [0, 2] s; got {p}");
         }
 
+        if (Speeds.Count == 0) throw new ArgumentException("speeds lists no speed; expected at least one (1: as recorded)");
+        foreach (double v in Speeds)
+        {
+            if (!(v >= Audio.SpeedPerturbation.MinSpeed && v <= Audio.SpeedPerturbation.MaxSpeed))
+            {
+                throw new ArgumentException(
+                    $"speeds must each be in [{Audio.SpeedPerturbation.MinSpeed}, {Audio.SpeedPerturbation.MaxSpeed}]; got {v}");
+            }
+        }
+
         if (!Enum.IsDefined(Combination)) throw new ArgumentException($"unknown combination {Combination}");
+        if (Combination != CtcCombination.Rescore && Speeds.Any(v => v != 1))
+        {
+            throw new ArgumentException(
+                $"speeds other than 1 need combination \"rescore\" (their frames are of another length); " +
+                $"got \"{SnakeCase(Combination)}\"");
+        }
     }
 }

@@ -92,6 +92,33 @@ public sealed class CtcEnsembleTests
     }
 
     [Test]
+    public void SpeedViewsHaveLongerFramesAndOnlyRescoringTakesThem()
+    {
+        var model = new AcousticModel(ToneDigits.TinyConfig(FrontEndKind.Conv), new Rng(17));
+        using var native = new NativeCtcModel(model);
+        var fast = native.WithPadding(0.08).WithSpeed(1.25);
+        Assert.That(fast.PadSeconds, Is.EqualTo(0.08), "a speed view keeps its padding");
+        float[] samples = ToneDigits.Utterance(new Rng(18)).Samples;
+
+        var plain = native.Infer(samples);
+        var heard = fast.Infer(samples);
+        Assert.That(heard.FrameSeconds, Is.EqualTo(1.25 * plain.FrameSeconds).Within(1e-12),
+            "each frame covers 1.25 frames' worth of the audio");
+        Assert.That(heard.Frames - 2 * heard.LeadInFrames, Is.EqualTo(plain.Frames / 1.25).Within(2));
+
+        using var rescoring = new CtcEnsemble([native, fast], CtcCombination.Rescore);
+        var merged = rescoring.Infer(samples);
+        Assert.That(merged.Members, Has.Count.EqualTo(2));
+        Assert.That(merged.Frames, Is.EqualTo(plain.Frames), "frames for word times: the members in register only");
+        Assert.That(merged.LogProbs, Is.EqualTo(plain.LogProbs).Within(1e-5));
+
+        using var mixing = new CtcEnsemble([native, fast], CtcCombination.MeanProbability);
+        var e = Assert.Throws<InvalidOperationException>(() => mixing.Infer(samples));
+        Assert.That(e!.Message, Does.Contain("50.0 ms").And.Contain("Rescore"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => native.WithSpeed(3));
+    }
+
+    [Test]
     public void PaddingOffTheFrameGridAndMismatchedMembersAreRefused()
     {
         var config = ToneDigits.TinyConfig(FrontEndKind.Conv);

@@ -35,6 +35,20 @@ public sealed class TestTimeConfigTests
     }
 
     [Test]
+    public void EachPaddingIsHeardAtEachSpeed()
+    {
+        using var temp = new TempFiles();
+        string dir = Path.Combine(temp.Folder, "speeds");
+        AcousticModelDirectory.Save(dir, new AcousticModel(ToneDigits.TinyConfig(FrontEndKind.Conv), new Rng(36)));
+        AddSection(dir, """{"pad_seconds": [0, 0.16], "speeds": [0.9, 1, 1.1]}""");
+
+        using var loaded = (CtcEnsemble)AcousticModelDirectory.LoadCtc(dir);
+        var views = loaded.Members.Cast<NativeCtcModel>().Select(m => (m.PadSeconds, m.Speed)).ToArray();
+        Assert.That(views, Is.EqualTo(new[] { (0, 0.9), (0, 1), (0, 1.1), (0.16, 0.9), (0.16, 1), (0.16, 1.1) }));
+        Assert.That(loaded.Combination, Is.EqualTo(CtcCombination.Rescore));
+    }
+
+    [Test]
     public void WithoutTheSectionADirectoryIsOneModelHeardOnce()
     {
         using var temp = new TempFiles();
@@ -62,6 +76,9 @@ public sealed class TestTimeConfigTests
     [TestCase("""{"pad_seconds": [-0.1]}""", "[0, 2]")]
     [TestCase("""{"pad_seconds": "0.16"}""", "test_time")]
     [TestCase("""[0.16]""", "expected an object")]
+    [TestCase("""{"speeds": [0.9, 1], "combination": "max"}""", "need combination \"rescore\"")]
+    [TestCase("""{"speeds": [3]}""", "[0.5, 2]")]
+    [TestCase("""{"speeds": []}""", "at least one")]
     public void MalformedSectionsAreRefusedNamingTheField(string section, string expected)
     {
         var e = Assert.Throws<InvalidDataException>(() => Parse(section));
