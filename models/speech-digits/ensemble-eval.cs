@@ -4,10 +4,11 @@
 // exactly the test data of `train-digits.cs --eval` (the speaker's 500 clips, 200 joined
 // utterances and the 60+ s recording, same seeds). Run from the repository root:
 //   dotnet run -c Release models/speech-digits/ensemble-eval.cs -- SPEAKER NAME=DIR [NAME=DIR...]
-//       [--pads-ms 0,80,160,240] [--speeds 0.9,1.1]
+//       [--pads-ms 0,80,160,240] [--speeds 0.9,1.1] [--speed-pads-ms 160]
 // Every model is heard at every padding (whole 40 ms frames, so frames stay in register) and,
-// for each speed, at 160 ms padding with its audio resampled to that speed (frames no longer in
-// register: these variants only take part in sequence-level rescoring). Each variant's output is
+// for each speed, at each padding of --speed-pads-ms with its audio resampled to that speed
+// (NativeCtcModel.WithSpeed: frames no longer in register, so these variants only take part in
+// sequence-level rescoring). Each variant's output is
 // computed once; then one line per combination of variants and rule:
 //   frame rules (CtcEnsemble.Combine): MeanProbability, MeanLogProbability, Max, then greedy;
 //   rescore (CtcRescoring): the candidates are the greedy transcripts of every variant and of the
@@ -43,6 +44,7 @@ string speaker = positional[0];
 var models = positional.Skip(1).Select(p => p.Split('=', 2)).Select(p => (Name: p[0], Dir: p[1])).ToArray();
 double[] padsMs = List(Option("pads-ms", "0,80,160,240"));
 double[] speeds = List(Option("speeds", ""));
+double[] speedPadsMs = List(Option("speed-pads-ms", "160"));
 void Log(string line) => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
 
 // The test data of DigitsRecipe.Evaluate for this speaker, drawn in the same order.
@@ -69,12 +71,14 @@ foreach (var (name, dir) in models)
         Log($"computed {variants[^1].Name}");
     }
 
-    foreach (double speed in speeds)
+    foreach (double pad in speedPadsMs)
     {
-        var view = native.WithPadding(0.16);
-        variants.Add(($"{name}@160x{speed}", false,
-            Run(u => view.Infer(SpeedPerturbation.Apply(u.Samples, u.SampleRate, speed)))));
-        Log($"computed {variants[^1].Name}");
+        foreach (double speed in speeds)
+        {
+            var view = native.WithPadding(pad / 1000).WithSpeed(speed);
+            variants.Add(($"{name}@{pad}x{speed}", false, Run(u => view.Infer(u.Samples))));
+            Log($"computed {variants[^1].Name}");
+        }
     }
 }
 
@@ -105,6 +109,15 @@ foreach (var (name, _) in models)
     {
         groups.Add(Pick(n => Of(n, name) && n.Contains("@160")));
         groups.Add(Pick(n => Of(n, name)));
+
+        // Each set of paddings heard at every speed too.
+        for (int mask = 1; mask < 1 << padded.Length; mask++)
+        {
+            var subset = padded.Where((_, i) => (mask >> i & 1) == 1).ToArray();
+            var withSpeeds = subset.Concat(subset.SelectMany(p => speeds.Select(v => $"{p}x{v}")))
+                .Where(n => variants.Any(v => v.Name == n)).ToArray();
+            if (withSpeeds.Length > subset.Length) groups.Add(withSpeeds);
+        }
     }
 }
 
