@@ -67,8 +67,9 @@ public sealed class SpeechTranscriberTests
         });
     }
 
-    [Test]
-    public void TestTimePaddingOfTheBundledModelKeepsItsWordsAndTheirTimes()
+    [TestCase("""{"pad_seconds": [0, 0.08, 0.16, 0.24], "combination": "rescore"}""")]
+    [TestCase("""{"speeds": [0.9, 1, 1.1], "combination": "rescore"}""")]
+    public void TestTimeAugmentationOfTheBundledModelKeepsItsWordsAndTheirTimes(string section)
     {
         var plain = Transcriber();
         string bundled = FindModel()!;
@@ -77,7 +78,7 @@ public sealed class SpeechTranscriberTests
         Directory.CreateDirectory(dir);
         File.Copy(Path.Combine(bundled, "weights.safetensors"), Path.Combine(dir, "weights.safetensors"));
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(bundled, "config.json")))!;
-        config["test_time"] = JsonNode.Parse("""{"pad_seconds": [0, 0.08, 0.16, 0.24], "combination": "rescore"}""");
+        config["test_time"] = JsonNode.Parse(section);
         File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
         var tta = SpeechTranscriber.Load(dir);
         Assert.That(tta.Model, Is.InstanceOf<CtcEnsemble>());
