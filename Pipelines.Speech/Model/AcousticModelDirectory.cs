@@ -58,7 +58,10 @@ public static class AcousticModelDirectory
             }
         }
 
-        return new CtcEnsemble(members, testTime.Combination, owned: natives);
+        return new CtcEnsemble(members, testTime.Combination, owned: natives)
+        {
+            PadOnlyAtStart = testTime.PadOnlyAtStart,
+        };
     }
 
     /// <summary>Reads the config, builds the model it describes and loads its weights.</summary>

@@ -78,6 +78,14 @@ public sealed class CtcEnsemble : ICtcAcousticModel, IDisposable
     /// <summary>How the members' frames are merged.</summary>
     public CtcCombination Combination { get; }
 
+    /// <summary>
+    /// When true, members that pad the audio (<see cref="NativeCtcModel.PadSeconds"/> over 0) are
+    /// heard only for audio that starts the recording (<see cref="Infer(float[], bool)"/>): padding
+    /// stands in for the quiet lead-in a clip cut at the word's onset lacks, but inside a recording
+    /// the audio before a segment is its lead-in, and quiet added there costs words.
+    /// </summary>
+    public bool PadOnlyAtStart { get; init; }
+
     /// <inheritdoc />
     public int SampleRate => members[0].SampleRate;
 
@@ -85,12 +93,22 @@ public sealed class CtcEnsemble : ICtcAcousticModel, IDisposable
     public AcousticVocabulary Vocabulary => members[0].Vocabulary;
 
     /// <inheritdoc />
-    public AcousticOutput Infer(float[] samples)
+    public AcousticOutput Infer(float[] samples) => Infer(samples, startsRecording: true);
+
+    /// <inheritdoc />
+    public AcousticOutput Infer(float[] samples, bool startsRecording)
     {
-        var outputs = new AcousticOutput[members.Length];
-        for (int i = 0; i < members.Length; i++)
+        var heard = members;
+        if (PadOnlyAtStart && !startsRecording)
         {
-            outputs[i] = members[i].Infer(samples);
+            var unpadded = members.Where(m => m is not NativeCtcModel { PadSeconds: > 0 }).ToArray();
+            heard = unpadded.Length > 0 ? unpadded : members;
+        }
+
+        var outputs = new AcousticOutput[heard.Length];
+        for (int i = 0; i < heard.Length; i++)
+        {
+            outputs[i] = heard[i].Infer(samples);
         }
 
         if (outputs.Length == 1) return outputs[0];

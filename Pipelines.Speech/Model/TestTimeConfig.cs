@@ -41,6 +41,12 @@ public sealed record TestTimeConfig
     /// </summary>
     public IReadOnlyList<double> Speeds { get; init; } = [1.0];
 
+    /// <summary>
+    /// Padded passes only for audio that starts the recording (<see cref="CtcEnsemble.PadOnlyAtStart"/>);
+    /// voice-activity segments from inside a recording are heard by the unpadded passes only.
+    /// </summary>
+    public bool PadOnlyAtStart { get; init; }
+
     /// <summary>How the passes are merged.</summary>
     public CtcCombination Combination { get; init; } = CtcCombination.Rescore;
 
@@ -56,7 +62,7 @@ public sealed record TestTimeConfig
             throw new InvalidDataException($"{where} is {node.ToJsonString()}, expected an object");
         }
 
-        var known = new[] { "weights", "pad_seconds", "speeds", "combination" };
+        var known = new[] { "weights", "pad_seconds", "speeds", "pad_only_at_start", "combination" };
         if (section.Select(p => p.Key).FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new InvalidDataException(
@@ -79,6 +85,11 @@ public sealed record TestTimeConfig
             if (section["speeds"] is { } speeds)
             {
                 result = result with { Speeds = speeds.AsArray().Select(p => p!.GetValue<double>()).ToArray() };
+            }
+
+            if (section["pad_only_at_start"] is { } padOnlyAtStart)
+            {
+                result = result with { PadOnlyAtStart = padOnlyAtStart.GetValue<bool>() };
             }
 
             if (section["combination"] is { } combination)

@@ -194,7 +194,7 @@ public static class DigitsRecipe
     /// The same figures as <see cref="Evaluate(AcousticModel, FsddDigits, IReadOnlyList{FsddClip}, int, DigitSequenceOptions, ulong)"/>
     /// (the same clips, joined utterances and long recording for the same seed) for any CTC model
     /// that hears samples, such as a <see cref="CtcEnsemble"/>: each utterance goes through
-    /// <see cref="ICtcAcousticModel.Infer"/> on its own (the way <c>transcribe</c> runs a segment)
+    /// <see cref="ICtcAcousticModel.Infer(float[])"/> on its own (the way <c>transcribe</c> runs a segment)
     /// and is decoded greedily.
     /// </summary>
     public static DigitsEvaluation Evaluate(

@@ -133,7 +133,8 @@ public sealed class SpeechTranscriber
 
     private Transcript TranscribeSegment(CtcTranscriber transcriber, SpeechChunk chunk)
     {
-        AcousticOutput output = Model.Infer(chunk.Samples);           // log-probs [time', vocab]
+        // log-probs [time', vocab]; a segment at 0 s has no audio of the recording before it.
+        AcousticOutput output = Model.Infer(chunk.Samples, startsRecording: chunk.Segment.Start <= 0);
 
         if (output.Frames == 0)
         {
