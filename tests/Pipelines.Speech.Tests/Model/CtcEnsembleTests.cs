@@ -119,6 +119,26 @@ public sealed class CtcEnsembleTests
     }
 
     [Test]
+    public void PaddedMembersAreHeardOnlyAtTheStartOfARecordingWhenAskedSo()
+    {
+        var model = new AcousticModel(ToneDigits.TinyConfig(FrontEndKind.Conv), new Rng(19));
+        using var native = new NativeCtcModel(model);
+        var plain = native.WithPadding(0);
+        var padded = native.WithPadding(0.16);
+        using var ensemble = new CtcEnsemble([plain, padded], CtcCombination.MeanProbability) { PadOnlyAtStart = true };
+        float[] samples = ToneDigits.Utterance(new Rng(20)).Samples;
+
+        var both = CtcEnsemble.Combine([plain.Infer(samples), padded.Infer(samples)], CtcCombination.MeanProbability);
+        Assert.That(ensemble.Infer(samples, startsRecording: true).LogProbs, Is.EqualTo(both.LogProbs));
+        Assert.That(ensemble.Infer(samples).LogProbs, Is.EqualTo(both.LogProbs), "without context: the start");
+        Assert.That(ensemble.Infer(samples, startsRecording: false).LogProbs, Is.EqualTo(plain.Infer(samples).LogProbs),
+            "inside a recording only the unpadded member");
+
+        using var always = new CtcEnsemble([plain, padded], CtcCombination.MeanProbability);
+        Assert.That(always.Infer(samples, startsRecording: false).LogProbs, Is.EqualTo(both.LogProbs));
+    }
+
+    [Test]
     public void PaddingOffTheFrameGridAndMismatchedMembersAreRefused()
     {
         var config = ToneDigits.TinyConfig(FrontEndKind.Conv);

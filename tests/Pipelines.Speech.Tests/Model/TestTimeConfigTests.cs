@@ -43,6 +43,7 @@ public sealed class TestTimeConfigTests
         AddSection(dir, """{"pad_seconds": [0, 0.16], "speeds": [0.9, 1, 1.1]}""");
 
         using var loaded = (CtcEnsemble)AcousticModelDirectory.LoadCtc(dir);
+        Assert.That(loaded.PadOnlyAtStart, Is.False);
         var views = loaded.Members.Cast<NativeCtcModel>().Select(m => (m.PadSeconds, m.Speed)).ToArray();
         Assert.That(views, Is.EqualTo(new[] { (0, 0.9), (0, 1), (0, 1.1), (0.16, 0.9), (0.16, 1), (0.16, 1.1) }));
         Assert.That(loaded.Combination, Is.EqualTo(CtcCombination.Rescore));
@@ -65,6 +66,8 @@ public sealed class TestTimeConfigTests
         Assert.That(parsed!.Combination, Is.EqualTo(CtcCombination.Rescore));
         Assert.That(parsed.Weights, Is.EqualTo(new[] { "weights.safetensors" }));
         Assert.That(parsed.PadSeconds, Is.EqualTo(new[] { 0, 0.16 }));
+        Assert.That(parsed.PadOnlyAtStart, Is.False);
+        Assert.That(Parse("""{"pad_only_at_start": true}""")!.PadOnlyAtStart, Is.True);
         Assert.That(TestTimeConfig.SnakeCase(CtcCombination.MeanLogProbability), Is.EqualTo("mean_log_probability"));
         Assert.That(Parse(null), Is.Null);
     }

@@ -114,6 +114,26 @@ public sealed class SpeechTranscriberTests
     }
 
     [Test]
+    public void OnlyTheSegmentAtTheStartOfTheFileIsHeardAsStartingTheRecording()
+    {
+        // Speech from the first sample, then silence, then speech again: two segments, the first
+        // at 0 s (no audio of the recording before it), the second cut from inside it.
+        var audio = new List<float>(Signals.Noise(Rate / 2, 0.3, seed: 7));
+        audio.AddRange(Silence(1.5));
+        audio.AddRange(Signals.Noise(Rate / 2, 0.3, seed: 8));
+        audio.AddRange(Silence(0.5));
+        using var temp = new TempFiles();
+        string path = temp.Write("two.wav", new WavBuilder { SampleRate = Rate }.Build(
+            WavBuilder.Encode(audio.ToArray(), 1, 16)));
+        var model = new RecordingModel();
+
+        var result = new SpeechTranscriber(model).Transcribe(path);
+
+        Assert.That(result.Segments, Is.EqualTo(2));
+        Assert.That(model.StartsRecording, Is.EqualTo(new[] { true, false }));
+    }
+
+    [Test]
     public void SilenceAndSteadyNoiseGiveAnEmptyTranscript()
     {
         var transcriber = Transcriber();
@@ -178,6 +198,27 @@ public sealed class SpeechTranscriberTests
         }
 
         return null;
+    }
+
+    /// <summary>A model that hears nothing (all blank) and notes how each segment was offered.</summary>
+    private sealed class RecordingModel : ICtcAcousticModel
+    {
+        public List<bool> StartsRecording { get; } = [];
+
+        public int SampleRate => Rate;
+
+        public AcousticVocabulary Vocabulary { get; } = AcousticVocabulary.DigitWords();
+
+        public AcousticOutput Infer(float[] samples) => Infer(samples, true);
+
+        public AcousticOutput Infer(float[] samples, bool startsRecording)
+        {
+            StartsRecording.Add(startsRecording);
+            int frames = Math.Max(1, samples.Length / 320);
+            var logProbs = new float[frames * Vocabulary.Count];   // [time', vocab]: blank sure
+            for (int i = 0; i < logProbs.Length; i++) logProbs[i] = i % Vocabulary.Count == 0 ? 0 : -30;
+            return new AcousticOutput(logProbs, frames, Vocabulary.Count, 0.04);
+        }
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
