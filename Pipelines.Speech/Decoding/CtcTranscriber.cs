@@ -34,7 +34,13 @@ public sealed class CtcTranscriber
     /// before the end of its last frame, which padding can push past the audio; words are clamped
     /// to it. Null: the end of the last frame.
     /// </param>
-    public Transcript Transcribe(LogProbMatrix logProbs, FrameTiming timing, double? segmentEnd = null)
+    /// <param name="members">
+    /// When <paramref name="logProbs"/> merges several outputs of the same audio, those outputs: the
+    /// transcript is then chosen by <see cref="CtcRescoring"/> and aligned on
+    /// <paramref name="logProbs"/> for its times. Null: decoded from <paramref name="logProbs"/> alone.
+    /// </param>
+    public Transcript Transcribe(LogProbMatrix logProbs, FrameTiming timing, double? segmentEnd = null,
+        IReadOnlyList<LogProbMatrix>? members = null)
     {
         timing.Validate();
         if (logProbs.Vocab != _vocabulary.Count)
@@ -51,7 +57,9 @@ public sealed class CtcTranscriber
                 $"segment end {segmentEnd} s is before its start {timing.Offset} s", nameof(segmentEnd));
         }
 
-        int[] labels = _decoder.Decode(logProbs);
+        int[] labels = members is null
+            ? _decoder.Decode(logProbs)
+            : CtcRescoring.Decode(_decoder, logProbs, members, _vocabulary.Blank);
         CtcTokenSpan[] spans = CtcForcedAligner.Align(logProbs, labels, _vocabulary.Blank);
         TranscriptWord[] words = CtcWordBuilder.Build(spans, _vocabulary, timing, end);
         var segment = new TranscriptSegment(timing.Offset, end, string.Join(" ", words.Select(w => w.Text)), words);

@@ -25,6 +25,45 @@ public static class AcousticModelDirectory
         ModelIo.SaveModel(directory, model.Config.ToModelConfig(), model, dtype);
     }
 
+    /// <summary>
+    /// The directory as the model <c>transcribe</c> hears: one <see cref="NativeCtcModel"/>, or,
+    /// when config.json has a "test_time" section (<see cref="TestTimeConfig"/>), a
+    /// <see cref="CtcEnsemble"/> of each weights file it lists at each padding and speed it lists.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The directory, its config or a weights file is missing.</exception>
+    /// <exception cref="InvalidDataException">The config or a weights file is malformed or does not match.</exception>
+    public static ICtcAcousticModel LoadCtc(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var modelConfig = ModelIo.ReadConfig(directory);
+        var testTime = TestTimeConfig.FromModelConfig(modelConfig);
+        if (testTime is null)
+        {
+            return new NativeCtcModel(Load(directory));
+        }
+
+        var config = AcousticModelConfig.FromModelConfig(modelConfig);
+        var natives = testTime.Weights.Select(w => new NativeCtcModel(LoadWeights(directory, config, w))).ToArray();
+        var members = new List<ICtcAcousticModel>();
+        foreach (var native in natives)
+        {
+            try
+            {
+                var padded = testTime.PadSeconds.Count == 0 ? [native] : testTime.PadSeconds.Select(native.WithPadding);
+                members.AddRange(padded.SelectMany(p => testTime.Speeds.Select(v => v == 1 ? p : p.WithSpeed(v))));
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"model directory '{directory}': {TestTimeConfig.SectionName}: {e.Message}", e);
+            }
+        }
+
+        return new CtcEnsemble(members, testTime.Combination, owned: natives)
+        {
+            PadOnlyAtStart = testTime.PadOnlyAtStart,
+        };
+    }
+
     /// <summary>Reads the config, builds the model it describes and loads its weights.</summary>
     /// <exception cref="FileNotFoundException">The directory, its config or its weights are missing.</exception>
     /// <exception cref="InvalidDataException">The config or the weights are malformed or do not match.</exception>
@@ -40,6 +79,18 @@ public static class AcousticModelDirectory
                 weights);
         }
 
+        return LoadWeights(directory, config, ModelIo.WeightsFileName);
+    }
+
+    // A model of `config` with the weights of `file` in `directory`.
+    private static AcousticModel LoadWeights(string directory, AcousticModelConfig config, string file)
+    {
+        string weights = Path.Combine(directory, file);
+        if (!File.Exists(weights))
+        {
+            throw new FileNotFoundException($"model directory '{directory}' has no weights file '{file}'", weights);
+        }
+
         // The seed only fills the weights before they are overwritten by the file.
         var model = new AcousticModel(config, new Rng(1));
         try
@@ -48,7 +99,7 @@ public static class AcousticModelDirectory
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"model directory '{directory}': {e.Message}", e);
+            throw new InvalidDataException($"model directory '{directory}', {file}: {e.Message}", e);
         }
 
         model.Eval();

@@ -19,4 +19,12 @@ public interface ICtcAcousticModel
     /// (the model's own features are computed here). Safe to call from several threads.
     /// </summary>
     AcousticOutput Infer(float[] samples);
+
+    /// <summary>
+    /// Like <see cref="Infer(float[])"/>, told whether <paramref name="samples"/> begin where the
+    /// recording begins (true) or are cut from inside it with real audio before them (false: a
+    /// voice-activity segment after the first). A model may hear the two differently; by default
+    /// it does not.
+    /// </summary>
+    AcousticOutput Infer(float[] samples, bool startsRecording) => Infer(samples);
 }

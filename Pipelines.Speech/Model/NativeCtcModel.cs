@@ -1,3 +1,4 @@
+using Pipelines.Speech.Audio;
 using Pipelines.Speech.Features;
 
 namespace Pipelines.Speech.Model;
@@ -7,23 +8,94 @@ namespace Pipelines.Speech.Model;
 /// features with the model's settings (one extractor per thread), then the model, one call at a
 /// time (a lock), because <see cref="AcousticModel.Infer"/> switches the module's mode. When the
 /// features are padded (<see cref="AcousticFeatures.PadSeconds"/>), the output frames of the
-/// lead-in are dropped, so frame 0 starts with the audio; frames of the trailing padding are kept
-/// (a word heard at the very end may fire there) and decoders clamp their times to the segment.
+/// lead-in are kept and counted in <see cref="AcousticOutput.LeadInFrames"/> (a bidirectional
+/// model may fire the first word there, before its onset: dropping them lost single digits cut
+/// tight at the onset); frames of the trailing padding are kept too (a word heard at the very end
+/// may fire there) and times are clamped to the segment.
+/// <see cref="WithPadding"/> and <see cref="WithSpeed"/> give views of the same weights with other
+/// padding or tempo (test-time augmentation through <see cref="CtcEnsemble"/>).
 /// </summary>
 public sealed class NativeCtcModel : ICtcAcousticModel, IDisposable
 {
-    private readonly object gate = new();
+    private readonly object gate;
     private readonly ThreadLocal<LogMelSpectrogram> extractors;
+    private readonly AcousticFeatures features;
+    private readonly bool ownsExtractors;
 
     /// <summary>Wraps <paramref name="model"/>.</summary>
     public NativeCtcModel(AcousticModel model)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
-        extractors = new ThreadLocal<LogMelSpectrogram>(model.Config.Features.CreateExtractor);
+        features = model.Config.Features;
+        extractors = new ThreadLocal<LogMelSpectrogram>(features.CreateExtractor);
+        gate = new object();
+        ownsExtractors = true;
+    }
+
+    private NativeCtcModel(NativeCtcModel owner, AcousticFeatures padded, double speed)
+    {
+        Model = owner.Model;
+        features = padded;
+        Speed = speed;
+        extractors = owner.extractors;
+        gate = owner.gate;
     }
 
     /// <summary>The wrapped model.</summary>
     public AcousticModel Model { get; }
+
+    /// <summary>Seconds of quiet this view adds at both ends of the audio (the model's own by default).</summary>
+    public double PadSeconds => features.PadSeconds;
+
+    /// <summary>
+    /// The same model and weights heard with <paramref name="padSeconds"/> of quiet at both ends
+    /// instead of the config's <see cref="AcousticFeatures.PadSeconds"/>. The view shares this one's
+    /// lock and feature extractors (dispose this one, not the views). Its frames stay on the grid
+    /// of the unpadded audio (shifted by whole <see cref="AcousticOutput.LeadInFrames"/>), which is
+    /// why the padding must be a whole number of output frames.
+    /// </summary>
+    /// <exception cref="ArgumentException">The padding is negative, over 2 s, or not a whole number of
+    /// output frames (40 ms for the digits model).</exception>
+    public NativeCtcModel WithPadding(double padSeconds)
+    {
+        double frame = Model.Config.OutputFrameSeconds;
+        double frames = padSeconds / frame;
+        var padded = features with { PadSeconds = padSeconds };
+        padded.Validate();
+        if (Math.Abs(frames - Math.Round(frames)) > 1e-6 ||
+            Math.Abs(padded.PadSamples - padSeconds * features.SampleRate) > 1e-6)
+        {
+            throw new ArgumentException(
+                $"test-time padding must be a whole number of {frame * 1000:F0} ms output frames (and of " +
+                $"samples at {features.SampleRate} Hz), so frames stay in register; got {padSeconds * 1000} ms",
+                nameof(padSeconds));
+        }
+
+        return new NativeCtcModel(this, padded, Speed);
+    }
+
+    /// <summary>How fast this view plays the audio to the model (1: as it is).</summary>
+    public double Speed { get; } = 1;
+
+    /// <summary>
+    /// The same model and weights hearing the audio played <paramref name="speed"/> times as fast
+    /// (resampled, so pitch and formants move with tempo, as in speed-perturbed training). Its
+    /// frames cover <paramref name="speed"/> x the model's frame length of the audio each
+    /// (<see cref="AcousticOutput.FrameSeconds"/>), so they are not in register with unchanged
+    /// views: <see cref="CtcEnsemble"/> uses such views only in <see cref="CtcCombination.Rescore"/>.
+    /// Shares this one's lock and extractors, like <see cref="WithPadding"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The speed is outside [0.5, 2].</exception>
+    public NativeCtcModel WithSpeed(double speed)
+    {
+        if (!(speed >= SpeedPerturbation.MinSpeed && speed <= SpeedPerturbation.MaxSpeed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(speed), speed,
+                $"speed must be in [{SpeedPerturbation.MinSpeed}, {SpeedPerturbation.MaxSpeed}]; got {speed}");
+        }
+
+        return new NativeCtcModel(this, features, speed);
+    }
 
     /// <inheritdoc />
     public int SampleRate => Model.Config.Features.SampleRate;
@@ -34,29 +106,23 @@ public sealed class NativeCtcModel : ICtcAcousticModel, IDisposable
     /// <inheritdoc />
     public AcousticOutput Infer(float[] samples)
     {
-        var features = Model.Config.Features;
-        var raw = extractors.Value!.Compute(features.Pad(samples));   // [frames, features], not normalised
+        ArgumentNullException.ThrowIfNull(samples);
+        var heard = Speed == 1 ? samples : SpeedPerturbation.Apply(samples, SampleRate, Speed);
+        var raw = extractors.Value!.Compute(features.Pad(heard));     // [frames, features], not normalised
         AcousticOutput output;
         lock (gate)
         {
             output = Model.Infer(raw);
         }
 
-        return samples.Length == 0 ? output : SkipLeadIn(output, features.PadSeconds);
-    }
-
-    // Drops the output frames that cover the padding before the audio (none without padding).
-    private static AcousticOutput SkipLeadIn(AcousticOutput output, double padSeconds)
-    {
-        int skip = Math.Min(output.Frames, (int)Math.Round(padSeconds / output.FrameSeconds));
-        if (skip == 0) return output;
-        return output with
-        {
-            LogProbs = output.LogProbs.AsSpan(skip * output.Vocab).ToArray(), // [time' - skip, vocab]
-            Frames = output.Frames - skip,
-        };
+        if (samples.Length == 0) return output;
+        int leadIn = Math.Min(output.Frames, (int)Math.Round(features.PadSeconds / output.FrameSeconds));
+        return output with { LeadInFrames = leadIn, FrameSeconds = output.FrameSeconds * Speed };
     }
 
     /// <inheritdoc />
-    public void Dispose() => extractors.Dispose();
+    public void Dispose()
+    {
+        if (ownsExtractors) extractors.Dispose();
+    }
 }

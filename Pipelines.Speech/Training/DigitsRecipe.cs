@@ -1,4 +1,5 @@
 using Pipelines.Speech.Data;
+using Pipelines.Speech.Decoding;
 using Pipelines.Speech.Model;
 using Rnn.Core;
 using Rnn.Core.Training;
@@ -63,12 +64,12 @@ public static class DigitsRecipe
         });
         trainer.Fit(trainExamples, validationExamples.Count > 0 ? validationExamples : null, progress, cancellation);
 
-        var evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, plain, options.Seed + 1);
+        var evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, plain, options.TestSeed);
         if (average is { Count: > 1 })
         {
             Report(evaluation, $"last epoch, {evaluation.Speaker}", log);
             average.CopyTo(model);
-            evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, plain, options.Seed + 1);
+            evaluation = Evaluate(model, fsdd, heldOut, options.TestSequences, plain, options.TestSeed);
             log($"weights averaged over the last {average.Count} epochs");
         }
 
@@ -187,6 +188,68 @@ public static class DigitsRecipe
             speaker, singles.Count, singles.Count == 0 ? 0 : (double)right / singles.Count,
             joined.Count, refs.Sum(r => r.Count), TokenErrorRate.Compute(joinedHyp, refs),
             joined.Count == 0 ? 0 : (double)exact / joined.Count, longSeconds, longDigits, longError, rtf);
+    }
+
+    /// <summary>
+    /// The same figures as <see cref="Evaluate(AcousticModel, FsddDigits, IReadOnlyList{FsddClip}, int, DigitSequenceOptions, ulong)"/>
+    /// (the same clips, joined utterances and long recording for the same seed) for any CTC model
+    /// that hears samples, such as a <see cref="CtcEnsemble"/>: each utterance goes through
+    /// <see cref="ICtcAcousticModel.Infer(float[])"/> on its own (the way <c>transcribe</c> runs a segment)
+    /// and is decoded greedily.
+    /// </summary>
+    public static DigitsEvaluation Evaluate(
+        ICtcAcousticModel model, FsddDigits fsdd, IReadOnlyList<FsddClip> clips, int sequences,
+        DigitSequenceOptions sequenceOptions, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var vocab = model.Vocabulary;
+        if (model.SampleRate != FsddDigits.SampleRate)
+        {
+            throw new ArgumentException($"the model reads {model.SampleRate} Hz; FSDD is {FsddDigits.SampleRate} Hz");
+        }
+
+        var singles = clips.Select(fsdd.Single).ToList();
+        var singleHyp = Decode(model, singles);
+        int right = singles.Where((u, i) => singleHyp[i].SequenceEqual(vocab.Encode(u.Transcript))).Count();
+
+        var rng = new Rng(seed);
+        var joined = Enumerable.Range(0, sequences).Select(_ => fsdd.JoinClips(clips, sequenceOptions, rng)).ToList();
+        var joinedHyp = Decode(model, joined);
+        var refs = joined.Select(u => (IReadOnlyList<int>)vocab.Encode(u.Transcript)).ToArray();
+        int exact = joined.Where((u, i) => joinedHyp[i].SequenceEqual(refs[i])).Count();
+
+        var utterance = LongRecording(fsdd, clips, sequenceOptions, rng);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int[] hypothesis = Greedy(model.Infer(utterance.Samples), vocab);
+        clock.Stop();
+        int[] reference = vocab.Encode(utterance.Transcript);
+        double longError = (double)TokenErrorRate.EditDistance(hypothesis, reference) / reference.Length;
+
+        string speaker = string.Join("+", clips.Select(c => c.Speaker).Distinct());
+        return new DigitsEvaluation(
+            speaker, singles.Count, singles.Count == 0 ? 0 : (double)right / singles.Count,
+            joined.Count, refs.Sum(r => r.Count), TokenErrorRate.Compute(joinedHyp, refs),
+            joined.Count == 0 ? 0 : (double)exact / joined.Count, utterance.Seconds, reference.Length, longError,
+            clock.Elapsed.TotalSeconds / utterance.Seconds);
+    }
+
+    // Greedy tokens of each utterance, one Infer call each (in parallel: a model of ours locks
+    // around its forward pass, but features and decoding overlap).
+    private static IReadOnlyList<int>[] Decode(ICtcAcousticModel model, IReadOnlyList<SpeechUtterance> utterances)
+    {
+        var result = new IReadOnlyList<int>[utterances.Count];
+        Parallel.For(0, utterances.Count, i => result[i] = Greedy(model.Infer(utterances[i].Samples), model.Vocabulary));
+        return result;
+    }
+
+    // Greedy tokens of one output; with members (CtcCombination.Rescore), the best of their candidates.
+    private static int[] Greedy(AcousticOutput output, AcousticVocabulary vocab)
+    {
+        static LogProbMatrix Matrix(AcousticOutput o) => new(o.LogProbs, o.Frames, o.Vocab);
+        var decoder = new GreedyCtcDecoder(vocab.BlankIndex);
+        return output.Members is null
+            ? decoder.Decode(Matrix(output))
+            : CtcRescoring.Decode(decoder, Matrix(output), output.Members.Select(Matrix).ToArray(), vocab.BlankIndex);
     }
 
     // One recording of at least a minute, decoded whole and timed from samples to tokens.

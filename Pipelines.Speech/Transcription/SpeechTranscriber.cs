@@ -76,8 +76,9 @@ public sealed class SpeechTranscriber
 
     /// <summary>
     /// Loads the model directory once: an ONNX model when its config's architecture type is
-    /// <c>onnx-ctc</c> (<see cref="OnnxCtcModel.Load"/>), else a model of ours
-    /// (<see cref="AcousticModelDirectory.Load"/>).
+    /// <c>onnx-ctc</c> (<see cref="OnnxCtcModel.Load"/>), else a model of ours, with the
+    /// ensemble and test-time padding its "test_time" section asks for
+    /// (<see cref="AcousticModelDirectory.LoadCtc"/>).
     /// </summary>
     /// <exception cref="FileNotFoundException">The directory, its config or its weights are missing.</exception>
     /// <exception cref="InvalidDataException">The directory is not a valid acoustic model.</exception>
@@ -86,7 +87,7 @@ public sealed class SpeechTranscriber
         var config = Rnn.Core.Serialization.ModelIo.ReadConfig(modelDirectory);
         return OnnxCtcModel.Describes(config)
             ? new SpeechTranscriber(OnnxCtcModel.Load(modelDirectory))
-            : new SpeechTranscriber(AcousticModelDirectory.Load(modelDirectory));
+            : new SpeechTranscriber(AcousticModelDirectory.LoadCtc(modelDirectory));
     }
 
     /// <summary>Transcribes one audio file (any WAV or MP3 <see cref="AudioReader"/> reads).</summary>
@@ -132,21 +133,42 @@ public sealed class SpeechTranscriber
 
     private Transcript TranscribeSegment(CtcTranscriber transcriber, SpeechChunk chunk)
     {
-        AcousticOutput output = Model.Infer(chunk.Samples);           // log-probs [time', vocab]
+        // log-probs [time', vocab]; a segment at 0 s has no audio of the recording before it.
+        AcousticOutput output = Model.Infer(chunk.Samples, startsRecording: chunk.Segment.Start <= 0);
 
         if (output.Frames == 0)
         {
             return Transcript.Empty;
         }
 
+        // Frames of a lead-in (padding before the audio) are decoded too, then their times are
+        // moved back by its length and clamped to the segment: a word fired there starts the segment.
         var logProbs = new LogProbMatrix(output.LogProbs, output.Frames, output.Vocab);
+        double lead = output.LeadInFrames * output.FrameSeconds;
         var timing = new FrameTiming(output.FrameSeconds, chunk.Segment.Start);
-        var decoded = transcriber.Transcribe(logProbs, timing, chunk.Segment.End);
+        var members = output.Members?.Select(m => new LogProbMatrix(m.LogProbs, m.Frames, m.Vocab)).ToArray();
+        var decoded = transcriber.Transcribe(logProbs, timing, chunk.Segment.End + lead, members);
+        if (lead > 0)
+        {
+            decoded = ShiftBack(decoded, lead, chunk.Segment.Start, chunk.Segment.End);
+        }
 
         // CTC fires each word on a spike; the words get the stretch of audio they are heard in.
         return new Transcript(decoded.Segments.Select(s => s with
         {
             Words = WordTiming.Spread(s.Words, chunk.Samples, SampleRate, chunk.Segment.Start, s.End),
+        }));
+    }
+
+    // Times moved earlier by lead seconds and clamped to [start, end].
+    private static Transcript ShiftBack(Transcript transcript, double lead, double start, double end)
+    {
+        double Move(double t) => Math.Clamp(t - lead, start, end);
+        return new Transcript(transcript.Segments.Select(s => s with
+        {
+            Start = Move(s.Start + lead),
+            End = Move(s.End),
+            Words = s.Words.Select(w => w with { Start = Move(w.Start), End = Move(w.End) }).ToArray(),
         }));
     }
 

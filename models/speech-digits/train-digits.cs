@@ -6,7 +6,7 @@
 //       [--freq-mask N] [--time-mask N] [--warp-percent N] [--synth N] [--synth-takes N]
 //       [--tts N] [--tts-takes N] [--real-share-percent N] [--copies N] [--wave] [--layers N]
 //       [--lr-milli N] [--trim-ms N] [--mels N] [--mfcc N] [--vtlp-percent N] [--average N] [--gate-percent N]
-//       [--pad-ms N]
+//       [--pad-ms N] [--seed N] [--ensemble DIR2[,DIR3]] [--tta-ms MS[,MS]] [--combine RULE]
 //       [--checkpoints DIR] [--resume] [--eval DIR] [--write-long DIR]
 // --synth N adds N espeak-ng speakers (clips in out/espeak-digits); --tts N adds N speakers made
 // from the installed flite/festival voices with sox pitch and tempo shifts (clips in
@@ -21,6 +21,15 @@
 // --pad-ms N pads every utterance with N ms of quiet at both ends before its features, in training
 // and (saved as preprocessing.pad_seconds) whenever the model is used; with --eval it pads at test
 // time only (the weights as trained).
+// --seed N seeds the training data and initialisation (default 20261204); the test data keep their
+// own seed, so runs of several seeds are scored on the same clips and recordings.
+// Eval of several models or test-time variants merged frame by frame (each utterance through
+// ICtcAcousticModel.Infer, as `transcribe` runs it): --ensemble DIR2[,DIR3] adds model directories
+// of the same architecture; --tta-ms 0,80,160 hears each model at each padding (whole 40 ms frames);
+// --combine MeanProbability|MeanLogProbability|Max|Rescore (default MeanProbability). Any of the
+// three selects this path; --combine alone scores one model utterance by utterance. A directory whose
+// config.json has a "test_time" section (TestTimeConfig) is scored as it declares, unless one of
+// the three is given.
 // Prints one line per report; a model directory (config.json + F16 weights) and
 // heldout.json are written to --out.
 using System.Globalization;
@@ -63,27 +72,57 @@ if (arguments.TryGetValue("write-long", out var longDir))
 
 if (arguments.TryGetValue("eval", out var evalDir))
 {
-    var model = AcousticModelDirectory.Load(evalDir);
-    if (arguments.ContainsKey("pad-ms"))
-    {
-        // Test-time padding of a model trained without it (or with another length): same weights.
-        var config = model.Config with
-        {
-            Features = model.Config.Features with { PadSeconds = GetInt("pad-ms", 0) / 1000.0 },
-        };
-        var padded = new AcousticModel(config, new Rng(0));
-        foreach (var ((_, target), (_, source)) in padded.NamedParameters().Zip(model.NamedParameters()))
-        {
-            target.Load(source.Value.ToArray());
-        }
-
-        model = padded;
-    }
-
     var fsdd = FsddDigits.Open(defaults.FsddFolder);
     var (_, _, test) = DigitsRecipe.Split(fsdd, heldOut);
-    var result = DigitsRecipe.Evaluate(model, fsdd, test, GetInt("test-sequences", defaults.TestSequences),
-        defaults.PlainSequences, defaults.Seed + 1);
+    int testSequences = GetInt("test-sequences", defaults.TestSequences);
+    DigitsEvaluation result;
+    if (TestTimeConfig.FromModelConfig(ModelIo.ReadConfig(evalDir)) is not null && !arguments.ContainsKey("ensemble")
+        && !arguments.ContainsKey("tta-ms") && !arguments.ContainsKey("combine"))
+    {
+        // The directory's own "test_time" section: the model as `transcribe` hears it.
+        using var declared = (IDisposable)AcousticModelDirectory.LoadCtc(evalDir);
+        result = DigitsRecipe.Evaluate((ICtcAcousticModel)declared, fsdd, test, testSequences,
+            defaults.PlainSequences, defaults.TestSeed);
+    }
+    else if (arguments.ContainsKey("ensemble") || arguments.ContainsKey("tta-ms") || arguments.ContainsKey("combine"))
+    {
+        // Each model directory (--eval DIR plus --ensemble DIR2,DIR3) heard at each test-time
+        // padding (--tta-ms, else --pad-ms, else its own), merged frame by frame (--combine).
+        string[] dirs = [evalDir, .. Get("ensemble", "").Split(',', StringSplitOptions.RemoveEmptyEntries)];
+        double[]? pads = arguments.ContainsKey("tta-ms")
+            ? Get("tta-ms", "").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture) / 1000.0).ToArray()
+            : arguments.ContainsKey("pad-ms") ? [GetInt("pad-ms", 0) / 1000.0] : null;
+        var combination = Enum.Parse<CtcCombination>(Get("combine", "MeanProbability").Replace("-", "").Replace("_", ""), true);
+        var natives = dirs.Select(d => new NativeCtcModel(AcousticModelDirectory.Load(d))).ToArray();
+        var members = natives.SelectMany(n => pads is null ? new[] { n } : pads.Select(n.WithPadding)).ToArray();
+        Log($"{members.Length} members ({string.Join(", ", members.Select(m => $"{m.PadSeconds * 1000:F0} ms"))} " +
+            $"of {string.Join(", ", dirs)}), {combination}");
+        using var ensemble = new CtcEnsemble(members, combination);
+        result = DigitsRecipe.Evaluate(ensemble, fsdd, test, testSequences, defaults.PlainSequences, defaults.TestSeed);
+        foreach (var n in natives) n.Dispose();
+    }
+    else
+    {
+        var model = AcousticModelDirectory.Load(evalDir);
+        if (arguments.ContainsKey("pad-ms"))
+        {
+            // Test-time padding of a model trained without it (or with another length): same weights.
+            var config = model.Config with
+            {
+                Features = model.Config.Features with { PadSeconds = GetInt("pad-ms", 0) / 1000.0 },
+            };
+            var padded = new AcousticModel(config, new Rng(0));
+            foreach (var ((_, target), (_, source)) in padded.NamedParameters().Zip(model.NamedParameters()))
+            {
+                target.Load(source.Value.ToArray());
+            }
+
+            model = padded;
+        }
+
+        result = DigitsRecipe.Evaluate(model, fsdd, test, testSequences, defaults.PlainSequences, defaults.TestSeed);
+    }
+
     Log(JsonSerializer.Serialize(result));
     return 0;
 }
@@ -92,6 +131,7 @@ string outDir = Get("out", "out/speech-digits");
 var options = defaults with
 {
     HeldOutSpeaker = heldOut,
+    Seed = ulong.Parse(Get("seed", defaults.Seed.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
     TrainSequences = GetInt("sequences", defaults.TrainSequences),
     SyntheticSpeakers = GetInt("synth", 0),
     SyntheticTakes = GetInt("synth-takes", defaults.SyntheticTakes),

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Pipelines.Speech.Audio;
 using Pipelines.Speech.Data;
+using Pipelines.Speech.Model;
 using Pipelines.Speech.Tests.Support;
 using Pipelines.Speech.Transcription;
 
@@ -63,6 +65,72 @@ public sealed class SpeechTranscriberTests
             Assert.That(progress, Is.Ordered.And.Not.Empty);
             Assert.That(progress[^1], Is.EqualTo(1.0));
         });
+    }
+
+    [TestCase("""{"pad_seconds": [0, 0.08, 0.16, 0.24], "combination": "rescore"}""")]
+    [TestCase("""{"speeds": [0.9, 1, 1.1], "combination": "rescore"}""")]
+    public void TestTimeAugmentationOfTheBundledModelKeepsItsWordsAndTheirTimes(string section)
+    {
+        var plain = Transcriber();
+        string bundled = FindModel()!;
+        using var temp = new TempFiles();
+        string dir = Path.Combine(temp.Folder, "tta");
+        Directory.CreateDirectory(dir);
+        File.Copy(Path.Combine(bundled, "weights.safetensors"), Path.Combine(dir, "weights.safetensors"));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(bundled, "config.json")))!;
+        config["test_time"] = JsonNode.Parse(section);
+        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
+        var tta = SpeechTranscriber.Load(dir);
+        Assert.That(tta.Model, Is.InstanceOf<CtcEnsemble>());
+
+        // george, recording 0 (a training speaker's held-back takes), the first clip right at the
+        // start of the file: its onset has no lead-in but the padding's.
+        var fsdd = FsddDigits.Open(TestData.Require("fsdd"));
+        var audio = new List<float>();
+        foreach (int d in new[] { 2, 9, 5 })
+        {
+            audio.AddRange(fsdd.Samples(fsdd.Clips.Single(c => c.Speaker == "george" && c.Index == 0 && c.Digit == d)));
+            audio.AddRange(Silence(0.8));
+        }
+
+        string path = temp.Write("joined.wav", new WavBuilder { SampleRate = Rate }.Build(
+            WavBuilder.Encode(audio.ToArray(), 1, 16)));
+        var expected = plain.Transcribe(path).Transcript.Words;
+        var words = tta.Transcribe(path).Transcript.Words;
+
+        double duration = audio.Count / (double)Rate;
+        Assert.That(words.Select(w => w.Text), Is.EqualTo(new[] { "two", "nine", "five" }));
+        Assert.That(expected.Select(w => w.Text), Is.EqualTo(words.Select(w => w.Text)), "as the model heard once");
+        for (int i = 0; i < words.Count; i++)
+        {
+            // Word times come from the voiced stretch each word is matched to, so they stay where
+            // the single pass puts them (within two 20 ms energy frames).
+            Assert.That(words[i].Start, Is.EqualTo(expected[i].Start).Within(0.04), words[i].Text);
+            Assert.That(words[i].End, Is.EqualTo(expected[i].End).Within(0.04), words[i].Text);
+            Assert.That(words[i].Start, Is.GreaterThanOrEqualTo(0).And.LessThanOrEqualTo(words[i].End));
+            Assert.That(words[i].End, Is.LessThanOrEqualTo(duration));
+            if (i > 0) Assert.That(words[i].Start, Is.GreaterThanOrEqualTo(words[i - 1].End), "in order, apart");
+        }
+    }
+
+    [Test]
+    public void OnlyTheSegmentAtTheStartOfTheFileIsHeardAsStartingTheRecording()
+    {
+        // Speech from the first sample, then silence, then speech again: two segments, the first
+        // at 0 s (no audio of the recording before it), the second cut from inside it.
+        var audio = new List<float>(Signals.Noise(Rate / 2, 0.3, seed: 7));
+        audio.AddRange(Silence(1.5));
+        audio.AddRange(Signals.Noise(Rate / 2, 0.3, seed: 8));
+        audio.AddRange(Silence(0.5));
+        using var temp = new TempFiles();
+        string path = temp.Write("two.wav", new WavBuilder { SampleRate = Rate }.Build(
+            WavBuilder.Encode(audio.ToArray(), 1, 16)));
+        var model = new RecordingModel();
+
+        var result = new SpeechTranscriber(model).Transcribe(path);
+
+        Assert.That(result.Segments, Is.EqualTo(2));
+        Assert.That(model.StartsRecording, Is.EqualTo(new[] { true, false }));
     }
 
     [Test]
@@ -130,6 +198,27 @@ public sealed class SpeechTranscriberTests
         }
 
         return null;
+    }
+
+    /// <summary>A model that hears nothing (all blank) and notes how each segment was offered.</summary>
+    private sealed class RecordingModel : ICtcAcousticModel
+    {
+        public List<bool> StartsRecording { get; } = [];
+
+        public int SampleRate => Rate;
+
+        public AcousticVocabulary Vocabulary { get; } = AcousticVocabulary.DigitWords();
+
+        public AcousticOutput Infer(float[] samples) => Infer(samples, true);
+
+        public AcousticOutput Infer(float[] samples, bool startsRecording)
+        {
+            StartsRecording.Add(startsRecording);
+            int frames = Math.Max(1, samples.Length / 320);
+            var logProbs = new float[frames * Vocabulary.Count];   // [time', vocab]: blank sure
+            for (int i = 0; i < logProbs.Length; i++) logProbs[i] = i % Vocabulary.Count == 0 ? 0 : -30;
+            return new AcousticOutput(logProbs, frames, Vocabulary.Count, 0.04);
+        }
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
