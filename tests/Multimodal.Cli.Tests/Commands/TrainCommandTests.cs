@@ -96,6 +96,26 @@ public sealed class TrainCommandTests
             .And.Not.Contain("epoch 1/2"));
     }
 
+    [Test]
+    public void Resume_past_a_damaged_newest_checkpoint_is_a_warning_that_says_why()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        string bad = Path.Combine(_out, "checkpoints", "checkpoint-0000000009.safetensors");
+        File.WriteAllText(bad, "not a checkpoint");
+
+        var run = Train("--resume", "--epochs", "2");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error, Does.Not.Contain("error:"), "the run succeeds, so nothing in it is an error");
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(warnings, Has.Length.EqualTo(1), run.Error);
+        // The safetensors reader's reason: the 8 bytes "not a ch" read as a header length.
+        Assert.That(warnings[0], Is.EqualTo($"warning: {bad}: checkpoint unreadable: header length "
+            + "7521891404167278446 bytes exceeds the 100000000-byte limit (corrupt file, or not a safetensors file?); "
+            + "trying an older one"));
+        Assert.That(run.Out, Does.Contain("at step 2 (epoch 2/2, batch 0)"));
+    }
+
     [TestCase("--speed-percent", "10", "--speed-percent", "20", "--speed-percent is 10 in the checkpoint, 20 now")]
     [TestCase("--dropout-percent", "30", "--dropout-percent", "10",
         "--dropout-percent is 30 in the checkpoint, 10 now")]
