@@ -69,6 +69,11 @@ public static class EmotionMedia
             throw new VideoFormatException(path, what);
         }
 
+        if (ReadableFile.Problem(path) is { } problem)
+        {
+            throw new VideoFormatException(path, problem);
+        }
+
         if (new FileInfo(path).Length == 0)
         {
             throw new VideoFormatException(path, "file is empty (0 bytes)");
@@ -105,7 +110,7 @@ public static class EmotionMedia
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"cannot be read: {e.Message}";
+            return ReadableFile.Reason(e);
         }
     }
 
