@@ -241,11 +241,8 @@ public static class SpeechTrainingRun
             }
         }
 
+        // The count is not printed here: TrainingSkips.Summary says it once, at the end of the run.
         var result = loaded.OfType<LoadedUtterance[]>().SelectMany(u => u).ToArray();
-        if (skipped > 0)
-        {
-            context.Environment.Out.WriteLine($"skipped {skipped} of {rows.Count} {what} files that failed to decode");
-        }
 
         if (result.Length == 0 && rows.Count > 0)
         {

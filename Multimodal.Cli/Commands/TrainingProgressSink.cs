@@ -59,7 +59,10 @@ internal sealed class TrainingProgressSink(
                     $"resuming from {value.CheckpointPath} at step {value.Step} ({where})"));
                 break;
             case TrainingEvent.CheckpointUnreadable:
-                context.Error(value.CheckpointPath, "checkpoint unreadable, trying an older one");
+                // The run goes on from an older checkpoint, so this is a warning, not an error.
+                string why = WithoutPath(value.Problem, value.CheckpointPath);
+                context.Environment.Error.WriteLine(ErrorLine.FormatWarning(value.CheckpointPath,
+                    $"checkpoint unreadable: {why}; trying an older one"));
                 break;
             case TrainingEvent.SkippedStep:
                 task.Message($"step {value.Step} skipped (non-finite loss or gradient)");
@@ -69,4 +72,23 @@ internal sealed class TrainingProgressSink(
 
     /// <inheritdoc />
     public void Dispose() => task?.Dispose();
+
+    // The readers' messages start with the file ("PATH: ..." or "'PATH': ..."); the line names it already.
+    private static string WithoutPath(string? problem, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(problem))
+        {
+            return "no reason given";
+        }
+
+        foreach (string prefix in new[] { $"{path}: ", $"'{path}': " })
+        {
+            if (path is not null && problem.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return problem[prefix.Length..];
+            }
+        }
+
+        return problem;
+    }
 }

@@ -63,6 +63,12 @@ public sealed class TranscribeCommand : ICommandModule
         });
         command.SetAction(async (parse, ct) =>
         {
+            // Before the model loads: an --out that cannot take files would fail every input.
+            if (parse.GetValue(outDir) is { } dir)
+            {
+                OutputFolder.Prepare(dir, "--out");
+            }
+
             var transcriber = SpeechModelLocator.Load(
                 SpeechModelLocator.Resolve(parse.GetValue(model), context.Environment));
             var settings = new Settings(
@@ -108,10 +114,10 @@ public sealed class TranscribeCommand : ICommandModule
         var inputs = AudioInputs.WithoutDuplicates(AudioInputs.Expand(paths),
             (again, first) => settings.Warn(again.Path,
                 InputPaths.GivenAgain(again.Path, again.Folder, first.Path, first.Folder, "transcribed once")));
-        // --out naming a file is refused while parsing (OptionBuilders.Folder).
-        if (settings.OutDir is { } dir)
+        // --out naming a file is refused while parsing (OptionBuilders.Folder), one that cannot take
+        // files before the model loads (OutputFolder).
+        if (settings.OutDir is not null)
         {
-            Directory.CreateDirectory(dir);
             inputs = AudioInputs.CheckOutputNames(inputs, i => OutputPath(settings, i));
         }
 

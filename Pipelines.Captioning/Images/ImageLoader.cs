@@ -112,8 +112,7 @@ public sealed class ImageLoader
         CheckHeader(bytes, name, format);
         if (format is JpegFormat && !Limits.AllowTruncated && !JpegMarkers.HasEndOfImage(bytes))
         {
-            throw new ImageLoadException(name,
-                "truncated JPEG: the end-of-image marker is missing, so part of the picture is absent");
+            throw new ImageLoadException(name, JpegMarkers.TruncatedReason);
         }
 
         Image<Rgba32> decoded;

@@ -19,7 +19,8 @@ public static class SpeechManifest
     /// <param name="allowEmptyTranscript">Accept rows whose transcript is empty (<c>path&lt;TAB&gt;</c>):
     /// an evaluation may check that silence gives no words; training cannot learn from them.</param>
     /// <exception cref="FileNotFoundException">The manifest does not exist.</exception>
-    /// <exception cref="InvalidDataException">Some rows are bad; the message lists every one.</exception>
+    /// <exception cref="InvalidDataException">Some rows are bad (the message lists every one), or the
+    /// file is not UTF-8 text (the message names the first line that is not).</exception>
     public static IReadOnlyList<ManifestEntry> Read(string path, bool requireAudio = true,
         bool allowEmptyTranscript = false)
     {
@@ -30,7 +31,7 @@ public static class SpeechManifest
         }
 
         string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        return Parse(File.ReadAllLines(path), folder, path, requireAudio, allowEmptyTranscript);
+        return Parse(ReadTextLines(path), folder, path, requireAudio, allowEmptyTranscript);
     }
 
     /// <summary>Checks manifest lines; relative paths resolve against <paramref name="folder"/>.</summary>
@@ -51,6 +52,12 @@ public static class SpeechManifest
             if (line.Trim().Length == 0)
             {
                 continue;
+            }
+
+            // Not a bad row but a binary file: say so once instead of listing every line.
+            if (line.Contains('\0'))
+            {
+                throw NotText(source, i + 1, "it holds NUL characters");
             }
 
             string? problem = ParseLine(line, folder, requireAudio, allowEmptyTranscript, i + 1, out var entry);
@@ -78,6 +85,50 @@ public static class SpeechManifest
 
         return entries;
     }
+
+    // The file's lines as File.ReadAllLines splits them, after checking that the bytes are UTF-8
+    // text: a binary file, a gzipped or UTF-16 manifest is refused with the first bad line.
+    private static List<string> ReadTextLines(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        var text = bytes.AsSpan();
+        if (text.StartsWith("\uFEFF"u8))
+        {
+            text = text[3..];
+        }
+
+        int line = 1;
+        for (var rest = text; !rest.IsEmpty; line++)
+        {
+            int end = rest.IndexOf((byte)'\n');
+            var row = end < 0 ? rest : rest[..end];
+            int nul = row.IndexOf((byte)0);
+            if (nul >= 0)
+            {
+                throw NotText(path, line, $"a NUL byte at offset {bytes.Length - rest.Length + nul}; " +
+                    "a binary, compressed or UTF-16 file?");
+            }
+
+            if (!System.Text.Unicode.Utf8.IsValid(row))
+            {
+                throw NotText(path, line, "the line is not valid UTF-8; save the file as UTF-8");
+            }
+
+            rest = end < 0 ? default : rest[(end + 1)..];
+        }
+
+        var lines = new List<string>();
+        using var reader = new StringReader(System.Text.Encoding.UTF8.GetString(text));
+        while (reader.ReadLine() is { } next)
+        {
+            lines.Add(next);
+        }
+
+        return lines;
+    }
+
+    private static InvalidDataException NotText(string source, int line, string why) =>
+        new($"{source}:{line}: not a text manifest ({why}); expected UTF-8 lines of 'path<TAB>transcript'");
 
     private static string? ParseLine(
         string line, string folder, bool requireAudio, bool allowEmpty, int number, out ManifestEntry? entry)

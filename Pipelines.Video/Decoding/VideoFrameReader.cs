@@ -263,6 +263,12 @@ public sealed class VideoFrameReader : IDisposable
             throw new VideoFormatException(path, "file not found");
         }
 
+        // Before the size: an unreadable file is that first, and /proc-like files report size 0.
+        if (ReadableFile.Problem(path) is { } problem)
+        {
+            throw new VideoFormatException(path, problem);
+        }
+
         if (new FileInfo(path).Length == 0)
         {
             throw new VideoFormatException(path, "file is empty (0 bytes)");

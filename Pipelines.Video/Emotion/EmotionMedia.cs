@@ -69,9 +69,19 @@ public static class EmotionMedia
             throw new VideoFormatException(path, what);
         }
 
+        if (ReadableFile.Problem(path) is { } problem)
+        {
+            throw new VideoFormatException(path, problem);
+        }
+
         if (new FileInfo(path).Length == 0)
         {
             throw new VideoFormatException(path, "file is empty (0 bytes)");
+        }
+
+        if (TruncatedJpeg(path) is { } reason)
+        {
+            throw new VideoFormatException(path, reason);
         }
 
         var image = Cv2.ImRead(path, ImreadModes.Color);
@@ -83,6 +93,25 @@ public static class EmotionMedia
         }
 
         return image;
+    }
+
+    /// <summary>
+    /// Why an image file must not be decoded, or null: a JPEG without its end-of-image marker
+    /// (OpenCV decodes it with the missing rows grey and only prints "Premature end of JPEG file"),
+    /// or a file that cannot be opened. Shared with <see cref="FerDataset"/>.
+    /// </summary>
+    internal static string? TruncatedJpeg(string path)
+    {
+        try
+        {
+            return Pipelines.Captioning.Images.JpegMarkers.IsTruncatedJpegFile(path)
+                ? Pipelines.Captioning.Images.JpegMarkers.TruncatedReason
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ReadableFile.Reason(e);
+        }
     }
 
     /// <summary>

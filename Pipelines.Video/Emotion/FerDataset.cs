@@ -6,7 +6,7 @@ namespace Pipelines.Video.Emotion;
 /// <summary>
 /// Reads a FER-2013-style folder: one sub-folder per emotion (angry, disgust, fear, happy,
 /// neutral, sad, surprise) of grayscale face images. Images that are not the model's size are
-/// resized; a file OpenCV cannot decode is reported and skipped, never fatal.
+/// resized; a file OpenCV cannot decode, or a JPEG cut short, is reported and skipped, never fatal.
 /// </summary>
 public sealed class FerDataset
 {
@@ -99,6 +99,12 @@ public sealed class FerDataset
     {
         pixels = Array.Empty<byte>();
         reason = null;
+        if (EmotionMedia.TruncatedJpeg(file) is { } refused)
+        {
+            reason = refused;
+            return false;
+        }
+
         try
         {
             using var gray = Cv2.ImRead(file, ImreadModes.Grayscale);

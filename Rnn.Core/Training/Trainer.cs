@@ -167,7 +167,7 @@ public sealed class Trainer<TBatch>
         public void Begin()
         {
             var latest = t.Options.Resume
-                ? store!.LoadLatest((path, _) => Report(TrainingEvent.CheckpointUnreadable, path))
+                ? store!.LoadLatest((path, e) => Report(TrainingEvent.CheckpointUnreadable, path, problem: e.Message))
                 : null;
             if (latest is { } found)
             {
@@ -308,7 +308,8 @@ public sealed class Trainer<TBatch>
         private double EpochMean => epochLossCount > 0 ? epochLossSum / epochLossCount : double.NaN;
 
         private void Report(
-            TrainingEvent kind, string? path = null, IReadOnlyDictionary<string, double>? validation = null)
+            TrainingEvent kind, string? path = null, IReadOnlyDictionary<string, double>? validation = null,
+            string? problem = null)
         {
             if (progress is null)
             {
@@ -321,7 +322,7 @@ public sealed class Trainer<TBatch>
             TimeSpan? eta = rate > 0 ? TimeSpan.FromSeconds(Math.Max(0, remaining) / rate) : null;
             progress.Report(new TrainingProgress(
                 kind, Epoch, t.Options.Epochs, Step, NextBatch, data.BatchesPerEpoch, lastLoss, EpochMean,
-                t.optimizer.LearningRate, lastNorm, rate, eta, validation, path));
+                t.optimizer.LearningRate, lastNorm, rate, eta, validation, path, problem));
         }
     }
 }

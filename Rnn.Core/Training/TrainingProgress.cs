@@ -17,7 +17,9 @@ namespace Rnn.Core.Training;
 /// <param name="StepsPerSecond">Throughput since this process started or resumed the run.</param>
 /// <param name="Eta">Estimated time to the end of the run, when known.</param>
 /// <param name="Validation">Validation metrics (epoch ends only, when a validator is given).</param>
-/// <param name="CheckpointPath">The file written (checkpoint and resume events).</param>
+/// <param name="CheckpointPath">The file written, resumed from or found unreadable (checkpoint events).</param>
+/// <param name="Problem">Why the checkpoint could not be read
+/// (<see cref="TrainingEvent.CheckpointUnreadable"/> only).</param>
 public sealed record TrainingProgress(
     TrainingEvent Event,
     int Epoch,
@@ -32,7 +34,8 @@ public sealed record TrainingProgress(
     double StepsPerSecond,
     TimeSpan? Eta,
     IReadOnlyDictionary<string, double>? Validation = null,
-    string? CheckpointPath = null)
+    string? CheckpointPath = null,
+    string? Problem = null)
 {
     /// <summary>
     /// One line for a log, e.g. "epoch 2/10 batch 40/125 step 165 loss 0.4312 (epoch mean 0.4870)

@@ -63,6 +63,8 @@ public sealed class VideoEmotionCommand : ICommandModule
         };
         command.SetAction(async (parse, ct) =>
         {
+            // Before the model loads: an --out that cannot take files would fail every input.
+            OutputFolder.Prepare(parse.GetValue(outDir) ?? ".", "--out");
             string dir = EmotionModelLocator.Resolve(parse.GetValue(model), context.Environment);
             var settings = new Settings(EmotionModelLocator.Load(dir), dir, parse.GetValue(cascade),
                 new EmotionRecognizerOptions
@@ -81,7 +83,6 @@ public sealed class VideoEmotionCommand : ICommandModule
     private static async Task<int> RunAsync(
         CliContext context, ParseResult parse, Settings s, string[] paths, CancellationToken ct)
     {
-        Directory.CreateDirectory(s.OutDir);
         // A file given twice is done once: otherwise its second result would clash with the first.
         var unique = MediaInputs.WithoutDuplicates(MediaInputs.Expand(paths), (again, first) =>
             context.Environment.Error.WriteLine(

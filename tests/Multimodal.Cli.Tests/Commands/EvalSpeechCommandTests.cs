@@ -96,6 +96,20 @@ public sealed class EvalSpeechCommandTests
         Assert.That(run.Error.Trim(), Is.EqualTo($"error: {missing}: manifest does not exist"));
     }
 
+    [Test]
+    public void A_binary_manifest_is_one_error_line_that_says_it_is_not_text()
+    {
+        // A gzipped manifest: NUL bytes and a tab on its first line, so a row splits in two.
+        var binary = System.IO.Path.Combine(_temp.Path, "test.tsv.gz");
+        File.WriteAllBytes(binary, [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x09, 0x00, 0x41, 0x0A]);
+
+        var run = CliRun.Invoke(["eval", "speech", "--model", SpeechFiles.Model, "--manifest", binary]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error.Trim(), Does.StartWith($"error: {binary}:1: not a text manifest (")
+            .And.Not.Contain("unexpected").And.Not.Contain("\n"));
+    }
+
     // 16-bit mono PCM at 8 kHz, all zeros.
     private static void WriteSilence(string path, double seconds)
     {

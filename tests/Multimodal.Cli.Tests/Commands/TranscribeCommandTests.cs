@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Tests.Batch;
 using Multimodal.Cli.Tests.Support;
 
 namespace Multimodal.Cli.Tests.Commands;
@@ -91,6 +92,42 @@ public sealed class TranscribeCommandTests
                 Assert.That(text, Does.Match(@"00:00:\d\d\.\d{3} --> 00:00:\d\d\.\d{3}").And.Contain("one"));
                 break;
         }
+    }
+
+    // /proc refuses mkdir (ENOENT) and /sys new files (EACCES) even to root, so both run in the
+    // tests; a plain folder without write permission is covered as a non-root user in OutputFolderTests.
+    [TestCase("/proc/forbidden", "--out folder cannot be created: the system answers 'no such file")]
+    [TestCase("/sys", "--out folder does not accept new files: ")]
+    public void An_out_folder_that_cannot_take_files_is_one_error_before_any_input(string folder, string reason)
+    {
+        if (!Directory.Exists(Path.GetDirectoryName(folder)) || OutputFolderTests.Writable(folder))
+        {
+            Assert.Ignore($"{folder} can be written here, so it cannot show the refusal");
+        }
+
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+
+        var run = Transcribe(four, "--out", folder);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single(),
+            Does.StartWith($"error: {folder}: {reason}"));
+        Assert.That(run.Out, Is.Empty);
+    }
+
+    [Test]
+    public void An_out_folder_under_a_file_names_the_file_in_the_way()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        string file = System.IO.Path.Combine(_temp.Path, "notes.txt");
+        File.WriteAllText(file, "a file, not a folder");
+        string folder = System.IO.Path.Combine(file, "out");
+
+        var run = Transcribe(four, "--out", folder);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error.Trim(),
+            Is.EqualTo($"error: {folder}: --out folder cannot be created: {file} is a file, not a folder"));
     }
 
     [Test]

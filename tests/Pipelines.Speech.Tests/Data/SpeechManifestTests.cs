@@ -55,4 +55,24 @@ public sealed class SpeechManifestTests
         var ex = Assert.Throws<InvalidDataException>(() => SpeechManifest.Read(empty));
         Assert.That(ex!.Message, Does.Contain("lists no utterances"));
     }
+
+    [Test]
+    public void BinaryOrNonUtf8FilesAreRefusedAsNotText_WithTheLine()
+    {
+        using var temp = new TempFiles();
+        // A NUL inside a row that has one tab used to reach Path.GetFullPath, which threw
+        // "Null character in path".
+        string binary = temp.Write("clip.wav", "RIFF\0\0\0\0WAVE\tfmt \0\0"u8.ToArray());
+        string latin1 = temp.Write("latin1.tsv", [.. "a.wav\tone\nb.wav\tcaf"u8, 0xE9, (byte)'\n']);
+
+        var nul = Assert.Throws<InvalidDataException>(() => SpeechManifest.Read(binary, requireAudio: false));
+        var bad = Assert.Throws<InvalidDataException>(() => SpeechManifest.Read(latin1, requireAudio: false));
+        var parsed = Assert.Throws<InvalidDataException>(
+            () => SpeechManifest.Parse(["a.wav\tone", "b\0.wav\ttwo"], temp.Folder, "m.tsv"));
+
+        Assert.That(nul!.Message, Does.StartWith($"{binary}:1: not a text manifest (").And.Contain("NUL"));
+        Assert.That(bad!.Message, Does.StartWith($"{latin1}:2: not a text manifest (").And.Contain("UTF-8"));
+        Assert.That(parsed!.Message, Does.StartWith("m.tsv:2: not a text manifest ("));
+        Assert.That(new[] { nul.Message, bad.Message, parsed.Message }, Has.None.Contain("\n"));
+    }
 }

@@ -188,6 +188,40 @@ public sealed class VideoFrameReaderTests
         Assert.That(Reason(junk), Does.StartWith("cannot be opened as video: not a container"));
     }
 
+    // Root reads any file whatever its mode; a write-only sysctl file is refused even to root, so the
+    // case runs here too (it reports size 0, so it also shows the read is checked before the size).
+    // A plain chmod 000 clip was checked by hand as nobody: "cannot be read: permission denied".
+    [Test]
+    public void UnreadableFile_SaysPermissionDeniedAfterItsName()
+    {
+        const string writeOnly = "/proc/sys/vm/compact_memory";
+        if (!File.Exists(writeOnly) || CanOpen(writeOnly))
+        {
+            Assert.Ignore($"{writeOnly} is missing or readable here, so no unreadable file can be made");
+        }
+
+        string clip = Path.Combine(dir, "locked.mp4");
+        File.CreateSymbolicLink(clip, writeOnly);
+
+        var e = Assert.Throws<VideoFormatException>(() => VideoFrameReader.Open(clip));
+
+        Assert.That(e!.Path, Is.EqualTo(clip));
+        Assert.That(e.Reason, Is.EqualTo("cannot be read: permission denied"));
+    }
+
+    private static bool CanOpen(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     [Test]
     public void TruncatedMp4_DecodesWhatIsThereAndSaysWhereTheFileEnds()
     {

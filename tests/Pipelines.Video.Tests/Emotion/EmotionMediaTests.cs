@@ -40,6 +40,39 @@ public sealed class EmotionMediaTests
     }
 
     [Test]
+    public void A_truncated_jpeg_is_refused_whatever_its_name_and_a_whole_one_still_reads()
+    {
+        using var temp = new TempDir();
+        string whole = Path.Combine(temp.Path, "whole.jpg");
+        string cut = Path.Combine(temp.Path, "cut.jpg");
+        string cutPng = Path.Combine(temp.Path, "cut-named.png");
+        byte[] jpeg = NoisyJpeg();
+        File.WriteAllBytes(whole, jpeg);
+        // 60% of the bytes: libjpeg decodes it with the rest grey and only a stderr note.
+        File.WriteAllBytes(cut, jpeg[..(jpeg.Length * 3 / 5)]);
+        File.WriteAllBytes(cutPng, jpeg[..(jpeg.Length * 3 / 5)]);
+
+        using (var image = EmotionMedia.ReadImage(whole))
+        {
+            Assert.That(image.Width, Is.EqualTo(64));
+        }
+
+        Assert.That(() => EmotionMedia.ReadImage(cut), Throws.TypeOf<VideoFormatException>()
+            .With.Message.Contains("cut.jpg").And.Message.Contains("end-of-image marker is missing"));
+        Assert.That(() => EmotionMedia.ReadImage(cutPng), Throws.TypeOf<VideoFormatException>()
+            .With.Message.Contains("truncated JPEG"));
+    }
+
+    // Noise keeps the compressed data large, so a cut falls well inside the scan.
+    internal static byte[] NoisyJpeg()
+    {
+        using var noise = new Mat(48, 64, MatType.CV_8UC3);
+        Cv2.Randu(noise, new Scalar(0, 0, 0), new Scalar(255, 255, 255));
+        Cv2.ImEncode(".jpg", noise, out byte[] jpeg);
+        return jpeg;
+    }
+
+    [Test]
     public void The_annotated_still_is_written_whole_with_the_same_size()
     {
         using var temp = new TempDir();

@@ -24,7 +24,9 @@ public sealed class FerDatasetTests
     {
         using var temp = new TempDir();
         TinyEmotion.WriteFolder(temp.Path, classes: 2, perClass: 2, side: 30);
-        File.WriteAllBytes(Path.Combine(temp.Path, "angry", "broken.jpg"), new byte[] { 0xFF, 0xD8, 0xFF, 0x00, 1, 2 });
+        // Ends with the EOI marker, so it reaches the decoder (a cut file is refused before it).
+        File.WriteAllBytes(Path.Combine(temp.Path, "angry", "broken.jpg"),
+            new byte[] { 0xFF, 0xD8, 0xFF, 0x00, 1, 2, 0xFF, 0xD9 });
         File.WriteAllText(Path.Combine(temp.Path, "angry", "notes.txt"), "not an image and not read");
 
         var data = FerDataset.Load(temp.Path, 16);
@@ -33,6 +35,22 @@ public sealed class FerDatasetTests
         Assert.That(data.Samples.All(s => s.Pixels.Length == 256), Is.True);
         Assert.That(data.Skipped, Has.Count.EqualTo(1));
         Assert.That(data.Skipped[0], Does.Contain("broken.jpg").And.Contain("decode"));
+    }
+
+    [Test]
+    public void A_truncated_jpeg_is_skipped_as_truncated_not_learnt_with_its_missing_rows()
+    {
+        using var temp = new TempDir();
+        TinyEmotion.WriteFolder(temp.Path, classes: 2, perClass: 2, side: 30);
+        byte[] jpeg = EmotionMediaTests.NoisyJpeg();
+        File.WriteAllBytes(Path.Combine(temp.Path, "angry", "cut.jpg"), jpeg[..(jpeg.Length / 2)]);
+
+        var data = FerDataset.Load(temp.Path, 16);
+
+        Assert.That(data.Samples, Has.Count.EqualTo(4));
+        Assert.That(data.SkippedFiles, Has.Count.EqualTo(1));
+        Assert.That(data.SkippedFiles[0].File, Does.EndWith("cut.jpg"));
+        Assert.That(data.SkippedFiles[0].Reason, Does.StartWith("truncated JPEG: the end-of-image marker is missing"));
     }
 
     [Test]

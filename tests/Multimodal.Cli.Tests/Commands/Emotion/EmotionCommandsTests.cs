@@ -136,6 +136,55 @@ public sealed class EmotionCommandsTests
     }
 
     [Test]
+    public void Train_skips_a_truncated_jpeg_face_with_a_warning_and_counts_it()
+    {
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+        string source = Directory.GetFiles(Path.Combine(data, "sad")).Order(StringComparer.Ordinal).First();
+        byte[] face = File.ReadAllBytes(source);
+        string cut = Path.Combine(data, "sad", "cut.jpg");
+        File.WriteAllBytes(cut, face[..(face.Length / 2)]);
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(["train", "emotion", "--data", data, "--out", output, "--batch", "8",
+            "--valid-every", "4", "--epochs", "1"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(warnings, Is.EqualTo(new[]
+        {
+            $"warning: {cut}: skipped: truncated JPEG: the end-of-image marker is missing, " +
+            "so part of the picture is absent",
+        }), run.Error);
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[^1].TrimEnd(),
+            Is.EqualTo("train emotion: 1 of 29 face images skipped (see the warnings above)"));
+    }
+
+    [Test]
+    public void Video_emotion_refuses_a_truncated_jpeg_and_goes_on_with_the_others()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string inputs = _temp.Sub("in");
+        string source = Directory.GetFiles(Path.Combine(EmotionCliFiles.SharedData, "fer2013", "test", "sad"))
+            .Order(StringComparer.Ordinal).First();
+        File.Copy(source, Path.Combine(inputs, "whole.jpg"));
+        byte[] face = File.ReadAllBytes(source);
+        string cut = Path.Combine(inputs, "cut.jpg");
+        File.WriteAllBytes(cut, face[..(face.Length / 2)]);
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(["video", "emotion", inputs, "--model", model, "--no-detect", "--out", output]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var errors = run.Error.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(errors, Has.Length.EqualTo(1), run.Error);
+        Assert.That(errors[0], Does.Contain(cut).And.Contain("truncated JPEG: the end-of-image marker is missing"));
+        Assert.That(run.Error, Does.Contain("1 succeeded, 1 failed"));
+        Assert.That(File.Exists(Path.Combine(output, "whole.json")), Is.True);
+        Assert.That(File.Exists(Path.Combine(output, "cut.json")), Is.False, "no label for half a face");
+    }
+
+    [Test]
     public void Video_emotion_writes_json_and_an_annotated_video_and_goes_on_after_a_bad_file()
     {
         string model = EmotionCliFiles.TinyModel(_temp.Path);

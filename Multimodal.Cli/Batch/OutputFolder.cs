@@ -1,0 +1,73 @@
+using Multimodal.Cli.Hosting;
+
+namespace Multimodal.Cli.Batch;
+
+/// <summary>
+/// Checks an output folder before a batch starts: it is created when missing and must accept a
+/// new file. Otherwise every input would fail one by one with the same raw I/O message (or the
+/// first write would end the run with "Could not find file ..."), after the model had loaded and
+/// the work was done; here it is one error line naming the folder, before any input is read.
+/// </summary>
+public static class OutputFolder
+{
+    /// <summary>Creates <paramref name="folder"/> if needed and checks that a file can be written in it.</summary>
+    /// <param name="folder">The folder given on the command line.</param>
+    /// <param name="option">The option that named it, e.g. "--out", for the message.</param>
+    /// <exception cref="CliException">The folder cannot be created or written to; the reason says why.</exception>
+    public static void Prepare(string folder, string option)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException
+            or ArgumentException)
+        {
+            string why = FileInTheWay(folder) is { } file ? $"{file} is a file, not a folder" : Reason(e);
+            throw new CliException(folder, $"{option} folder cannot be created: {why}");
+        }
+
+        // The probe is deleted when closed; the process id keeps two runs from meeting on it.
+        string probe = Path.Combine(folder, $".multimodal-write-check-{Environment.ProcessId}");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1,
+                FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(folder, $"{option} folder does not accept new files: {Reason(e)}");
+        }
+    }
+
+    // .NET's messages repeat the path the error line already names, and for mkdir in /proc say
+    // "Could not find file"; say the cause instead.
+    private static string Reason(Exception e) => e switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        FileNotFoundException or DirectoryNotFoundException =>
+            "the system answers 'no such file or directory' (a virtual or read-only file system?)",
+        _ => e.Message,
+    };
+
+    // The nearest part of the path that exists as a file, where a folder would have to be.
+    private static string? FileInTheWay(string folder)
+    {
+        if (folder.Contains('\0', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        for (string? part = Path.GetFullPath(folder); !string.IsNullOrEmpty(part); part = Path.GetDirectoryName(part))
+        {
+            if (File.Exists(part))
+            {
+                return part;
+            }
+        }
+
+        return null;
+    }
+}
