@@ -216,7 +216,8 @@ public sealed class AudioReader : IDisposable
     {
         Mp3SampleProvider mp3 = Mp3SampleProvider.Open(file, path);
         ValidateRate(path, mp3.WaveFormat.SampleRate, options);
-        return new AudioReader(path, file, mp3, mp3, AudioContainer.Mp3, mp3.FirstFrame.Description, null, [],
+        List<string> warnings = mp3.Truncation is { } cut ? [cut] : [];
+        return new AudioReader(path, file, mp3, mp3, AudioContainer.Mp3, mp3.FirstFrame.Description, null, warnings,
             options);
     }
 

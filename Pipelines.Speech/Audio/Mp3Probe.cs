@@ -32,6 +32,43 @@ internal static class Mp3Probe
             $"after offset {start}: not an MP3 file, or corrupt");
     }
 
+    /// <summary>
+    /// Why the MPEG frames from <paramref name="first"/> on look cut short, or null: walking frame
+    /// by frame by the lengths their headers give, the last one runs past <paramref name="end"/>
+    /// (the end of the audio, before any ID3v1 tag). A header that does not parse stops the walk
+    /// without a verdict (trailing tags or damage are not truncation).
+    /// </summary>
+    public static string? CutShort(Stream stream, long first, long end)
+    {
+        var buffered = new BufferedStream(stream, 1 << 16);
+        Span<byte> header = stackalloc byte[4];
+        long pos = first;
+        buffered.Position = pos;
+        while (pos + 4 <= end)
+        {
+            if (buffered.Position != pos)
+            {
+                buffered.Position = pos;
+            }
+
+            buffered.ReadExactly(header);
+            if (!MpegFrameHeader.TryParse(header, out MpegFrameHeader h) || h.FrameLength < 4)
+            {
+                return null;
+            }
+
+            if (pos + h.FrameLength > end)
+            {
+                return $"the last MPEG frame (at byte {pos}) needs {h.FrameLength} bytes but the file " +
+                    $"ends after {end - pos}: the file appears truncated, and its audio stops there";
+            }
+
+            pos += h.FrameLength;
+        }
+
+        return null;
+    }
+
     /// <summary>Returns the offset just past any ID3v2 tags (ID3v2.4 4.1: a 10-byte header,
     /// a 28-bit "syncsafe" size of the rest, and an optional 10-byte footer).</summary>
     private static long SkipId3v2Tags(Stream stream, string path)

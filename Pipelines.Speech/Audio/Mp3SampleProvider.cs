@@ -12,17 +12,21 @@ internal sealed class Mp3SampleProvider : ISampleProvider, IDisposable
     private readonly MpegFile mpeg;
     private readonly string path;
 
-    private Mp3SampleProvider(MpegFile mpeg, string path, MpegFrameHeader first)
+    private Mp3SampleProvider(MpegFile mpeg, string path, MpegFrameHeader first, string? truncation)
     {
         this.mpeg = mpeg;
         this.path = path;
         FirstFrame = first;
+        Truncation = truncation;
         WaveFormat = WaveFormat.CreateIeeeFloatWaveFormat(mpeg.SampleRate, mpeg.Channels);
     }
 
     public WaveFormat WaveFormat { get; }
 
     public MpegFrameHeader FirstFrame { get; }
+
+    /// <summary>Why the file looks cut short (its last frame runs past its end), or null.</summary>
+    public string? Truncation { get; }
 
     /// <summary>Opens the MPEG stream in <paramref name="file"/>, which stays owned by the caller.</summary>
     public static Mp3SampleProvider Open(Stream file, string path)
@@ -31,13 +35,15 @@ internal sealed class Mp3SampleProvider : ISampleProvider, IDisposable
         if (first.Version == MpegVersion.Mpeg25)
             throw new AudioFormatException(path, $"{first.Description} is not supported (the NLayer decoder " +
                 "mis-decodes MPEG-2.5); convert it to WAV or to an MPEG-1/MPEG-2 MP3");
+        long end = AudioEnd(file);
+        string? truncation = Mp3Probe.CutShort(file, offset, end);
         try
         {
-            var mpeg = new MpegFile(new SubStream(file, offset, AudioEnd(file) - offset));
+            var mpeg = new MpegFile(new SubStream(file, offset, end - offset));
             if (mpeg.SampleRate != first.SampleRate || mpeg.Channels < 1)
                 throw new AudioFormatException(path, $"decoder reports {mpeg.SampleRate} Hz, " +
                     $"{mpeg.Channels} channels but the first frame says {first.Description}");
-            return new Mp3SampleProvider(mpeg, path, first);
+            return new Mp3SampleProvider(mpeg, path, first, truncation);
         }
         catch (Exception e) when (e is not AudioFormatException)
         {

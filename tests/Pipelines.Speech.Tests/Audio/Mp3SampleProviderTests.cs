@@ -34,6 +34,32 @@ public sealed class Mp3SampleProviderTests
         Assert.That(middle.Max(Math.Abs), Is.LessThan(0.6f), "a correct decode stays near the 0.5 written");
     }
 
+    // An MP3 cut mid-file decodes what is there, but says so: its last frame runs past the end
+    // (found by walking the frames by their headers' lengths). The whole file says nothing.
+    [Test]
+    public void AnMp3CutShortWarnsThatItAppearsTruncated()
+    {
+        byte[] mp3 = File.ReadAllBytes(Fixture("sine440_44k_mpeg1.mp3"));
+        string cut = temp.Write("cut.mp3", mp3[..(mp3.Length * 2 / 3)]);
+        var warnings = new List<string>();
+        using (var reader = AudioReader.Open(cut, new AudioReadOptions { OnWarning = warnings.Add }))
+        {
+            Assert.That(reader.ReadToEnd(), Is.Not.Empty, "the frames that are there still decode");
+        }
+
+        Assert.That(warnings, Has.Count.EqualTo(1));
+        Assert.That(warnings[0], Does.Contain(cut).And.Contain("appears truncated"));
+
+        warnings.Clear();
+        var options = new AudioReadOptions { OnWarning = warnings.Add };
+        using (var whole = AudioReader.Open(Fixture("sine440_44k_mpeg1.mp3"), options))
+        {
+            whole.ReadToEnd();
+        }
+
+        Assert.That(warnings, Is.Empty);
+    }
+
     [Test]
     public void Mpeg25IsRefusedByItsVersionBits()
     {
