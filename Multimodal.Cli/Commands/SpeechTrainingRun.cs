@@ -172,10 +172,17 @@ public static class SpeechTrainingRun
     // The options that change what is trained on but not the weights' shapes, so a checkpoint would
     // otherwise resume under new values silently; recorded in each checkpoint and checked on resume.
     // The seed picks the held-out rows: another seed would move utterances between the training and
-    // validation sets halfway through a run, so it is refused like the rest.
+    // validation sets halfway through a run, so it is refused like the rest. The shape options are
+    // here too, so that a changed one is named before any audio is decoded (the weights' shapes
+    // would refuse it anyway, but only after decoding, with every mismatched tensor listed).
+    // Checkpoints of earlier versions lack some keys; those are not compared.
     private static Dictionary<string, string> ResumeSettings(TrainSpeechSettings s) => new()
     {
         ["--seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
+        ["--hidden"] = s.Hidden.ToString(CultureInfo.InvariantCulture),
+        ["--layers"] = s.Layers.ToString(CultureInfo.InvariantCulture),
+        ["--cell"] = s.Cell,
+        ["--sample-rate"] = s.SampleRate.ToString(CultureInfo.InvariantCulture),
         ["--dropout-percent"] = s.DropoutPercent.ToString(CultureInfo.InvariantCulture),
         ["--speed-percent"] = s.SpeedPercent.ToString(CultureInfo.InvariantCulture),
         ["--wave"] = s.Wave ? "on" : "off",

@@ -173,6 +173,24 @@ public sealed class TrainCommandTests
         Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.Not.EqualTo(weights));
     }
 
+    // A changed model size or cell is named in one line before any audio is decoded, rather
+    // than found by the weights' shapes after decoding, as a dump of every mismatched tensor.
+    [Test]
+    public void Resume_with_another_model_shape_names_the_option_in_one_line()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+
+        var hidden = Train("--resume", "--epochs", "2", "--hidden", "16");
+        var cell = Train("--resume", "--epochs", "2", "--cell", "lstm");
+
+        Assert.That(hidden.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(hidden.Error.Trim().Split('\n'), Has.Length.EqualTo(1), hidden.Error);
+        Assert.That(hidden.Error, Does.Contain("--hidden is 8 in the checkpoint, 16 now").And.Not.Contain("weight"));
+        Assert.That(hidden.Out, Is.Empty, "nothing decoded or trained");
+        Assert.That(cell.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(cell.Error, Does.Contain("--cell is gru in the checkpoint, lstm now"));
+    }
+
     [Test]
     public void Resume_with_the_same_augmentation_options_continues()
     {
