@@ -59,12 +59,14 @@ public sealed class TrainCommand : ICommandModule
             manifest, outDir, valid, fraction, epochs, batch, hidden, layers, cell, lr, vocab, rate, seed, resume,
             speed, wave, dropout,
         };
-        command.SetAction((parse, ct) => Task.FromResult(SpeechTrainingRun.Run(context, parse, new TrainSpeechSettings(
+        command.SetAction((parse, ct) => Task.FromResult(TrainingInterrupt.Run(context, "train speech",
+            "rerun the same command with --resume to continue from its last checkpoint", ct,
+            () => SpeechTrainingRun.Run(context, parse, new TrainSpeechSettings(
             parse.GetValue(manifest)!, parse.GetValue(outDir)!, parse.GetValue(valid), parse.GetValue(fraction),
             parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(hidden), parse.GetValue(layers),
             parse.GetValue(cell)!, (float)parse.GetValue(lr), parse.GetValue(vocab) == "chars",
             parse.GetValue(rate), (ulong)parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(speed),
-            parse.GetValue(wave), parse.GetValue(dropout)), ct)));
+            parse.GetValue(wave), parse.GetValue(dropout)), ct))));
         return command;
     }
 }

@@ -52,7 +52,9 @@ public static class TrainCaptionCommand
             images, captions, outDir, encoder, split, valid, epochs, batch, embed, hidden, layers, dropout, lr,
             minCount, patience, select, beam, size, channels, cache, seed, resume,
         };
-        command.SetAction((parse, ct) => Task.FromResult(CaptionTrainingRun.Run(context, parse,
+        command.SetAction((parse, ct) => Task.FromResult(TrainingInterrupt.Run(context, "train caption",
+            "rerun the same command with --resume to continue from its last checkpoint", ct,
+            () => CaptionTrainingRun.Run(context, parse,
             new TrainCaptionSettings(
             parse.GetValue(images)!, parse.GetValue(captions)!, parse.GetValue(outDir)!, parse.GetValue(encoder)!,
             parse.GetValue(split), parse.GetValue(valid), parse.GetValue(epochs), parse.GetValue(batch),
@@ -61,7 +63,7 @@ public static class TrainCaptionCommand
             parse.GetValue(minCount), parse.GetValue(patience), parse.GetValue(beam), parse.GetValue(size),
             Channels(parse.GetValue(channels)),
             parse.GetValue(cache), (ulong)parse.GetValue(seed), parse.GetValue(resume),
-            parse.GetValue(select) == "bleu-mean" ? CaptionSelection.BleuMean : CaptionSelection.Bleu4), ct)));
+            parse.GetValue(select) == "bleu-mean" ? CaptionSelection.BleuMean : CaptionSelection.Bleu4), ct))));
         return command;
     }
 

@@ -36,7 +36,9 @@ public static class TrainEmotionCommand
         {
             data, outDir, epochs, batch, lr, nth, limit, seed, fresh,
         };
-        command.SetAction((parse, ct) => Task.FromResult(Run(context, parse, defaults with
+        command.SetAction((parse, ct) => Task.FromResult(TrainingInterrupt.Run(context, "train emotion",
+            "rerun the same command to continue from its last checkpoint (--restart starts over)", ct,
+            () => Run(context, parse, defaults with
         {
             DataDirectory = parse.GetValue(data)!,
             OutputDirectory = parse.GetValue(outDir)!,
@@ -47,7 +49,7 @@ public static class TrainEmotionCommand
             LimitPerClass = parse.GetValue(limit),
             Seed = (ulong)parse.GetValue(seed),
             Resume = !parse.GetValue(fresh),
-        }, ct)));
+        }, ct))));
         return command;
     }
 

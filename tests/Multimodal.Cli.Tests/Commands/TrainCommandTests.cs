@@ -191,6 +191,31 @@ public sealed class TrainCommandTests
         Assert.That(cell.Error, Does.Contain("--cell is gru in the checkpoint, lstm now"));
     }
 
+    // Ctrl-C (here: a token cancelled before the run) ends the run with 130 and a line that says
+    // how to continue; System.CommandLine alone ended it silently, the progress bar the last line.
+    [Test]
+    public void An_interrupted_run_says_so_and_how_to_continue()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var environment = new CliEnvironment
+        {
+            Out = output, Error = error, GetVariable = _ => null, BaseDirectory = TempFolder.EmptyBase,
+        };
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        int code = CliApp.RunAsync(
+            ["train", "speech", "--manifest", _manifest, "--out", _out, "--epochs", "1", "--hidden", "8",
+                "--layers", "1", "--batch", "2", "--sample-rate", "8000"],
+            environment, cts.Token).GetAwaiter().GetResult();
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Interrupted), error.ToString());
+        Assert.That(error.ToString().Trim().Split('\n')[^1], Is.EqualTo(
+            "interrupted: train speech stopped; rerun the same command with --resume to continue from its " +
+            "last checkpoint"));
+    }
+
     [Test]
     public void Resume_with_the_same_augmentation_options_continues()
     {
