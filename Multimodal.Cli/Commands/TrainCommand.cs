@@ -59,7 +59,7 @@ public sealed class TrainCommand : ICommandModule
             manifest, outDir, valid, fraction, epochs, batch, hidden, layers, cell, lr, vocab, rate, seed, resume,
             speed, wave, dropout,
         };
-        command.SetAction((parse, ct) => Task.FromResult(TrainingInterrupt.Run(context, "train speech",
+        command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train speech",
             "rerun the same command with --resume to continue from its last checkpoint", ct,
             () => SpeechTrainingRun.Run(context, parse, new TrainSpeechSettings(
             parse.GetValue(manifest)!, parse.GetValue(outDir)!, parse.GetValue(valid), parse.GetValue(fraction),

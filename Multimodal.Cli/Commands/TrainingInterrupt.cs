@@ -3,9 +3,11 @@ using Multimodal.Cli.Hosting;
 namespace Multimodal.Cli.Commands;
 
 /// <summary>
-/// What a training verb says when Ctrl-C stops it. System.CommandLine ends a cancelled action
-/// with exit code 130 and no word, which left the progress bar as the last line; the batch verbs
-/// say "interrupted: N of M files done", and a training run now says how to continue.
+/// What a training verb says when Ctrl-C stops it; the batch verbs say "interrupted: N of M files
+/// done", and a training run says how to continue. The verbs start the run with Task.Run:
+/// System.CommandLine puts its Ctrl-C handler in place only once the action has returned its
+/// task, so a run that worked before returning one was simply killed by the signal (exit 130,
+/// the progress bar the last line).
 /// </summary>
 internal static class TrainingInterrupt
 {

@@ -52,7 +52,7 @@ public static class TrainCaptionCommand
             images, captions, outDir, encoder, split, valid, epochs, batch, embed, hidden, layers, dropout, lr,
             minCount, patience, select, beam, size, channels, cache, seed, resume,
         };
-        command.SetAction((parse, ct) => Task.FromResult(TrainingInterrupt.Run(context, "train caption",
+        command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train caption",
             "rerun the same command with --resume to continue from its last checkpoint", ct,
             () => CaptionTrainingRun.Run(context, parse,
             new TrainCaptionSettings(

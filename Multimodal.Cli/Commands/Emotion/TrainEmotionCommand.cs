@@ -36,7 +36,7 @@ public static class TrainEmotionCommand
         {
             data, outDir, epochs, batch, lr, nth, limit, seed, fresh,
         };
-        command.SetAction((parse, ct) => Task.FromResult(TrainingInterrupt.Run(context, "train emotion",
+        command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train emotion",
             "rerun the same command to continue from its last checkpoint (--restart starts over)", ct,
             () => Run(context, parse, defaults with
         {
