@@ -50,6 +50,7 @@ public static partial class ModelCatalog
 
         // Short sources: the error line already names the folder.
         var config = ModelConfig.Parse(File.ReadAllText(Path.Combine(folder, "config.json")), "config.json");
+        CheckArchitecture(config);
 
         // The header alone is validated against the file length: listing must not read every weight.
         var weightsPath = Path.Combine(folder, "weights.safetensors");
@@ -62,6 +63,26 @@ public static partial class ModelCatalog
             Path.GetFileName(folder), Path.GetFullPath(folder), Text(config.Extra["task"]) ?? "?",
             config.ArchitectureType, size, weights.ElementCount,
             KeyMetric(config.Extra, card));
+    }
+
+    // The architecture-specific fields, read as the verb that runs the model reads them, so a
+    // config that `transcribe` or `caption` would refuse ("sample_rate" given as text) is listed
+    // as a problem rather than as a model. Kinds this project does not know are left to their verbs.
+    private static void CheckArchitecture(ModelConfig config)
+    {
+        switch (config.ArchitectureType)
+        {
+            case Pipelines.Speech.Model.AcousticModelConfig.ArchitectureType:
+                Pipelines.Speech.Model.AcousticModelConfig.FromModelConfig(config);
+                Pipelines.Speech.Model.TestTimeConfig.FromModelConfig(config);
+                break;
+            case Pipelines.Captioning.Model.CaptionModelConfig.ArchitectureType:
+                Pipelines.Captioning.Model.CaptionModelConfig.FromModelConfig(config);
+                break;
+            case Pipelines.Video.Prediction.PredictorConfig.ArchitectureType:
+                Pipelines.Video.Prediction.PredictorConfig.FromModelConfig(config);
+                break;
+        }
     }
 
     /// <summary>

@@ -132,6 +132,29 @@ public sealed class ModelsCommandTests
             $"error: {broken}: not a model folder: missing weights.safetensors, MODEL_CARD.md"));
     }
 
+    // A config that transcribe would refuse (a field of the wrong type) is a problem here too,
+    // not a model listed as usable (fresh-user trial: it was listed, and only transcribe said why).
+    [Test]
+    public void A_speech_model_whose_config_transcribe_would_refuse_is_reported()
+    {
+        var bad = _temp.Sub(Path.Combine("models", "digits-copy"));
+        foreach (var file in new[] { "config.json", "weights.safetensors", "MODEL_CARD.md" })
+        {
+            File.Copy(Path.Combine(SpeechFiles.Model, file), Path.Combine(bad, file));
+        }
+
+        var configPath = Path.Combine(bad, "config.json");
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(configPath))!;
+        config["preprocessing"]!["sample_rate"] = "sixteen";
+        File.WriteAllText(configPath, config.ToJsonString());
+
+        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error.Trim(), Does.StartWith($"error: {bad}: ")
+            .And.Contain("\"preprocessing.sample_rate\" is \"sixteen\""));
+    }
+
     [Test]
     public void Model_name_prints_its_card()
     {
