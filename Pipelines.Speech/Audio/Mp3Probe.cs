@@ -40,6 +40,7 @@ internal static class Mp3Probe
     /// </summary>
     public static string? CutShort(Stream stream, long first, long end)
     {
+        // Not disposed: that would close the caller's stream. It only saves a read call a frame.
         var buffered = new BufferedStream(stream, 1 << 16);
         Span<byte> header = stackalloc byte[4];
         long pos = first;

@@ -285,7 +285,6 @@ public sealed partial class CpuBackend
         private Exception? failure;
         private Padded claims;   // (step << 8) | bits of the parts claimed in that step
         private Padded finished; // parts finished over the whole sequence
-        private Padded done;     // parts of the steps completed so far (written once a step)
 
         public static SequenceTasks Take()
         {
@@ -307,7 +306,6 @@ public sealed partial class CpuBackend
             failure = null;
             claims.Value = 0;
             finished.Value = 0;
-            done.Value = 0;
         }
 
         public void ThrowIfFailed()
@@ -332,9 +330,9 @@ public sealed partial class CpuBackend
                     }
                 }
 
-                long target = (long)(t + 1) * parts;
+                // Step t is over when its last part has opened step t + 1.
                 var spin = new SpinWait();
-                while (Volatile.Read(ref done.Value) < target)
+                while (Volatile.Read(ref claims.Value) >> 8 <= t)
                 {
                     spin.SpinOnce(sleep1Threshold: -1);
                 }
@@ -342,24 +340,16 @@ public sealed partial class CpuBackend
         }
 
         // Claims part `part` of step t: false when another participant has it or step t is over.
+        // A participant reaches step t only once step t is open, so the claims are never behind.
         private bool TryClaim(int t, int part)
         {
             long bit = 1L << part;
-            var spin = new SpinWait();
             while (true)
             {
                 long s = Volatile.Read(ref claims.Value);
-                long open = s >> 8;
-                if (open > t || (open == t && (s & bit) != 0))
+                if (s >> 8 != t || (s & bit) != 0)
                 {
                     return false;
-                }
-
-                if (open < t)
-                {
-                    // Step t - 1 is done but its last finisher has not opened step t yet.
-                    spin.SpinOnce(sleep1Threshold: -1);
-                    continue;
                 }
 
                 if (Interlocked.CompareExchange(ref claims.Value, s | bit, s) == s)
@@ -392,13 +382,11 @@ public sealed partial class CpuBackend
             }
             finally
             {
-                // The part that finishes step t last (by the count) opens step t + 1 and only
-                // then marks the step done, so whoever sees it done finds the next step open.
-                long target = (long)(t + 1) * parts;
-                if (Interlocked.Increment(ref finished.Value) == target)
+                // The part that finishes step t last (by the count) opens step t + 1, which is
+                // also what tells the waiting participants that step t is done.
+                if (Interlocked.Increment(ref finished.Value) == (long)(t + 1) * parts)
                 {
                     Volatile.Write(ref claims.Value, (long)(t + 1) << 8);
-                    Volatile.Write(ref done.Value, target);
                 }
             }
         }
