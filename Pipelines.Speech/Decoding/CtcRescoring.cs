@@ -16,7 +16,8 @@ public static class CtcRescoring
     /// <param name="members">The members' own frames; any length each.</param>
     /// <param name="blank">Class index of the blank.</param>
     /// <returns>The winning labels; on ties, the earliest candidate (the merged frames' first).</returns>
-    public static int[] Decode(ICtcDecoder decoder, LogProbMatrix merged, IReadOnlyList<LogProbMatrix> members, int blank)
+    public static int[] Decode(
+        ICtcDecoder decoder, LogProbMatrix merged, IReadOnlyList<LogProbMatrix> members, int blank)
     {
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentNullException.ThrowIfNull(members);

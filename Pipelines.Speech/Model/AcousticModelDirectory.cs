@@ -54,7 +54,8 @@ public static class AcousticModelDirectory
             }
             catch (ArgumentException e)
             {
-                throw new InvalidDataException($"model directory '{directory}': {TestTimeConfig.SectionName}: {e.Message}", e);
+                throw new InvalidDataException(
+                    $"model directory '{directory}': {TestTimeConfig.SectionName}: {e.Message}", e);
             }
         }
 

@@ -119,7 +119,8 @@ public sealed record TestTimeConfig
         }
 
         throw new ArgumentException(
-            $"combination is '{name}', expected one of {string.Join(", ", Enum.GetValues<CtcCombination>().Select(SnakeCase))}");
+            $"combination is '{name}', expected one of " +
+            string.Join(", ", Enum.GetValues<CtcCombination>().Select(SnakeCase)));
     }
 
     /// <summary>"MeanProbability" as "mean_probability".</summary>
@@ -144,13 +145,18 @@ public sealed record TestTimeConfig
             if (!(p >= 0 && p <= 2)) throw new ArgumentException($"pad_seconds must each be in [0, 2] s; got {p}");
         }
 
-        if (Speeds.Count == 0) throw new ArgumentException("speeds lists no speed; expected at least one (1: as recorded)");
+        if (Speeds.Count == 0)
+        {
+            throw new ArgumentException("speeds lists no speed; expected at least one (1: as recorded)");
+        }
+
         foreach (double v in Speeds)
         {
             if (!(v >= Audio.SpeedPerturbation.MinSpeed && v <= Audio.SpeedPerturbation.MaxSpeed))
             {
                 throw new ArgumentException(
-                    $"speeds must each be in [{Audio.SpeedPerturbation.MinSpeed}, {Audio.SpeedPerturbation.MaxSpeed}]; got {v}");
+                    $"speeds must each be in [{Audio.SpeedPerturbation.MinSpeed}, " +
+                    $"{Audio.SpeedPerturbation.MaxSpeed}]; got {v}");
             }
         }
 

@@ -191,7 +191,8 @@ public static class DigitsRecipe
     }
 
     /// <summary>
-    /// The same figures as <see cref="Evaluate(AcousticModel, FsddDigits, IReadOnlyList{FsddClip}, int, DigitSequenceOptions, ulong)"/>
+    /// The same figures as
+    /// <see cref="Evaluate(AcousticModel, FsddDigits, IReadOnlyList{FsddClip}, int, DigitSequenceOptions, ulong)"/>
     /// (the same clips, joined utterances and long recording for the same seed) for any CTC model
     /// that hears samples, such as a <see cref="CtcEnsemble"/>: each utterance goes through
     /// <see cref="ICtcAcousticModel.Infer(float[])"/> on its own (the way <c>transcribe</c> runs a segment)
@@ -238,7 +239,8 @@ public static class DigitsRecipe
     private static IReadOnlyList<int>[] Decode(ICtcAcousticModel model, IReadOnlyList<SpeechUtterance> utterances)
     {
         var result = new IReadOnlyList<int>[utterances.Count];
-        Parallel.For(0, utterances.Count, i => result[i] = Greedy(model.Infer(utterances[i].Samples), model.Vocabulary));
+        Parallel.For(0, utterances.Count,
+            i => result[i] = Greedy(model.Infer(utterances[i].Samples), model.Vocabulary));
         return result;
     }
 

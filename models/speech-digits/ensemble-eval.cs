@@ -26,7 +26,8 @@ using Rnn.Core;
 var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
 if (positional.Length < 2)
 {
-    Console.Error.WriteLine("usage: ensemble-eval.cs SPEAKER NAME=DIR [NAME=DIR...] [--pads-ms 0,80,160] [--speeds 0.9,1.1]");
+    Console.Error.WriteLine(
+        "usage: ensemble-eval.cs SPEAKER NAME=DIR [NAME=DIR...] [--pads-ms 0,80,160] [--speeds 0.9,1.1]");
     return 2;
 }
 
@@ -144,7 +145,8 @@ foreach (var v in aligned0.Skip(1))
     if (shifts.Length == 0) continue;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"SPIKES {v.Name} vs {aligned0[0].Name}: mean shift {shifts.Average():F2} frames, same frame " +
-        $"{100.0 * shifts.Count(d => d == 0) / shifts.Length:F0}%, within 1 {100.0 * shifts.Count(d => Math.Abs(d) <= 1) / shifts.Length:F0}% " +
+        $"{100.0 * shifts.Count(d => d == 0) / shifts.Length:F0}%, " +
+        $"within 1 {100.0 * shifts.Count(d => Math.Abs(d) <= 1) / shifts.Length:F0}% " +
         $"of {shifts.Length} clips all variants get right"));
 }
 
@@ -158,7 +160,8 @@ foreach (var group in groups)
     foreach (string rule in rules)
     {
         var hyps = new int[utterances.Count][];
-        Parallel.For(0, utterances.Count, i => hyps[i] = Decide(members.Select(m => m.Outputs[i]).ToArray(), rule, aligned));
+        Parallel.For(0, utterances.Count,
+            i => hyps[i] = Decide(members.Select(m => m.Outputs[i]).ToArray(), rule, aligned));
         Report(rule, group, hyps);
     }
 }
@@ -188,5 +191,6 @@ void Report(string rule, string[] group, int[][] hyps)
     int last = utterances.Count - 1;
     double longDer = (double)TokenErrorRate.EditDistance(hyps[last], refs[last]) / refs[last].Length;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"RESULT {speaker} | {100.0 * right / singles:F1} | {100 * der:F2} | {100 * longDer:F2} | {rule} | {string.Join("+", group)}"));
+        $"RESULT {speaker} | {100.0 * right / singles:F1} | {100 * der:F2} | {100 * longDer:F2} | {rule} | " +
+        string.Join("+", group)));
 }

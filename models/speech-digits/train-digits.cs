@@ -92,7 +92,8 @@ if (arguments.TryGetValue("eval", out var evalDir))
         double[]? pads = arguments.ContainsKey("tta-ms")
             ? Get("tta-ms", "").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture) / 1000.0).ToArray()
             : arguments.ContainsKey("pad-ms") ? [GetInt("pad-ms", 0) / 1000.0] : null;
-        var combination = Enum.Parse<CtcCombination>(Get("combine", "MeanProbability").Replace("-", "").Replace("_", ""), true);
+        string combine = Get("combine", "MeanProbability").Replace("-", "").Replace("_", "");
+        var combination = Enum.Parse<CtcCombination>(combine, true);
         var natives = dirs.Select(d => new NativeCtcModel(AcousticModelDirectory.Load(d))).ToArray();
         var members = natives.SelectMany(n => pads is null ? new[] { n } : pads.Select(n.WithPadding)).ToArray();
         Log($"{members.Length} members ({string.Join(", ", members.Select(m => $"{m.PadSeconds * 1000:F0} ms"))} " +

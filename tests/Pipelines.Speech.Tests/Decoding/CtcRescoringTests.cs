@@ -28,11 +28,13 @@ public sealed class CtcRescoringTests
         var weakOne = Matrix((1, 1, 0.55));
         var sureTwo = Matrix((1, 2, 0.95));
         var greedy = new GreedyCtcDecoder(0);
-        Assert.That(CtcRescoring.Decode(greedy, Mean(weakOne, sureTwo), [weakOne, sureTwo], 0), Is.EqualTo(new[] { 2 }));
+        Assert.That(CtcRescoring.Decode(greedy, Mean(weakOne, sureTwo), [weakOne, sureTwo], 0),
+            Is.EqualTo(new[] { 2 }));
 
         var sureOne = Matrix((1, 1, 0.95));
         var weakTwo = Matrix((1, 2, 0.55));
-        Assert.That(CtcRescoring.Decode(greedy, Mean(sureOne, weakTwo), [sureOne, weakTwo], 0), Is.EqualTo(new[] { 1 }));
+        Assert.That(CtcRescoring.Decode(greedy, Mean(sureOne, weakTwo), [sureOne, weakTwo], 0),
+            Is.EqualTo(new[] { 1 }));
     }
 
     [Test]
@@ -52,7 +54,10 @@ public sealed class CtcRescoringTests
             var spike = spikes.FirstOrDefault(s => s.Frame == t);
             int top = spike.P > 0 ? spike.Token : 0;
             double p = spike.P > 0 ? spike.P : 0.9;
-            for (int k = 0; k < Vocab; k++) values[t * Vocab + k] = (float)Math.Log(k == top ? p : (1 - p) / (Vocab - 1));
+            for (int k = 0; k < Vocab; k++)
+            {
+                values[t * Vocab + k] = (float)Math.Log(k == top ? p : (1 - p) / (Vocab - 1));
+            }
         }
 
         return new LogProbMatrix(values, time, Vocab);

@@ -71,7 +71,8 @@ public sealed class CtcEnsembleTests
         float[] samples = ToneDigits.Utterance(new Rng(12)).Samples;
 
         var merged = ensemble.Infer(samples);
-        var expected = CtcEnsemble.Combine(views.Select(v => v.Infer(samples)).ToArray(), CtcCombination.MeanProbability);
+        var expected = CtcEnsemble.Combine(views.Select(v => v.Infer(samples)).ToArray(),
+            CtcCombination.MeanProbability);
         Assert.That(merged.LogProbs, Is.EqualTo(expected.LogProbs));
         Assert.That(merged.LeadInFrames, Is.EqualTo(4), "160 ms of 40 ms frames");
         Assert.That(views.Select(v => v.Infer(samples).LeadInFrames), Is.EqualTo(new[] { 0, 2, 4 }));
@@ -82,7 +83,8 @@ public sealed class CtcEnsembleTests
     {
         var config = ToneDigits.TinyConfig(FrontEndKind.Conv);
         var model = new AcousticModel(config, new Rng(13));
-        var padded = new AcousticModel(config with { Features = config.Features with { PadSeconds = 0.08 } }, new Rng(13));
+        var padded = new AcousticModel(
+            config with { Features = config.Features with { PadSeconds = 0.08 } }, new Rng(13));
         using var native = new NativeCtcModel(model);
         using var reference = new NativeCtcModel(padded);
         float[] samples = ToneDigits.Utterance(new Rng(14)).Samples;

@@ -19,7 +19,10 @@ public sealed class TestTimeConfigTests
         var second = new AcousticModel(config, new Rng(32));
         AcousticModelDirectory.Save(dir, first);
         ModelIo.SaveWeights(second, Path.Combine(dir, "weights-2.safetensors"));
-        AddSection(dir, """{"weights": ["weights.safetensors", "weights-2.safetensors"], "pad_seconds": [0, 0.08], "combination": "mean_probability"}""");
+        AddSection(dir, """
+            {"weights": ["weights.safetensors", "weights-2.safetensors"], "pad_seconds": [0, 0.08],
+             "combination": "mean_probability"}
+            """);
 
         using var loaded = (CtcEnsemble)AcousticModelDirectory.LoadCtc(dir);
         Assert.That(loaded.Members, Has.Count.EqualTo(4), "2 weights files x 2 paddings");

@@ -119,7 +119,8 @@ public sealed class CpuSequenceRegionTests
         var hs = be.Zeros(new[] { 5 * Hidden });   // slots for 4 steps
         var cs = be.Zeros(new[] { 5 * Hidden });
         var gates = be.Zeros(new[] { 5 * 4 * Hidden });
-        var ex = Assert.Throws<ArgumentException>(() => be.LstmSequenceForward(5, 1, Hidden, packed, hs, gates, cs, null));
+        var ex = Assert.Throws<ArgumentException>(
+            () => be.LstmSequenceForward(5, 1, Hidden, packed, hs, gates, cs, null));
         Assert.That(ex!.Message, Does.Contain("5-step"));
         Assert.That(hs.ToArray().All(v => v == 0f), Is.True, "a step ran before the check");
     }
