@@ -84,7 +84,16 @@ public static class BatchRunner
         }
         finally
         {
-            task.Finish();
+            // Items stopped by Ctrl-C are not counted: the bar's last frame must not say "done".
+            bool allCounted = succeeded + skipped + failures.Count == items.Count;
+            if (cancellationToken.IsCancellationRequested && !allCounted)
+            {
+                task.Interrupt();
+            }
+            else
+            {
+                task.Finish();
+            }
         }
 
         var ordered = failures.OrderBy(pair => pair.Key).Select(pair => pair.Value).ToList();

@@ -93,7 +93,7 @@ public static class SpeechTrainingRun
         using (var reporter = context.Progress(parse))
         {
             var progress = new TrainingProgressSink(context, reporter, "train speech",
-                _ => WerCer(Validate(model, valid, validExamples)));
+                _ => WerCer(Validate(model, valid, validExamples)), cancellation);
             try
             {
                 result = trainer.Fit(trainExamples, null, progress, cancellation);

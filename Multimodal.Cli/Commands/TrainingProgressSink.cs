@@ -15,19 +15,23 @@ namespace Multimodal.Cli.Commands;
 /// <param name="reporter">Draws the bar (or plain lines when redirected).</param>
 /// <param name="taskName">The bar's name, e.g. "train speech".</param>
 /// <param name="epochScores">Text appended to an epoch-end line (leading space), or "" for none.</param>
+/// <param name="cancellation">Ctrl-C; a run it stopped leaves the bar marked interrupted, not done.</param>
 internal sealed class TrainingProgressSink(
-    CliContext context, IProgressReporter reporter, string taskName, Func<TrainingProgress, string> epochScores)
+    CliContext context, IProgressReporter reporter, string taskName, Func<TrainingProgress, string> epochScores,
+    CancellationToken cancellation)
     : IProgress<TrainingProgress>, IDisposable
 {
     private IProgressTask? task;
     private long shownStep;
+    private long totalSteps;
 
     /// <inheritdoc />
     public void Report(TrainingProgress value)
     {
         if (task is null)
         {
-            task = reporter.Start(taskName, (long)value.Epochs * value.BatchesPerEpoch);
+            totalSteps = (long)value.Epochs * value.BatchesPerEpoch;
+            task = reporter.Start(taskName, totalSteps);
             task.Advance(value.Step);
             shownStep = value.Step;
         }
@@ -71,7 +75,16 @@ internal sealed class TrainingProgressSink(
     }
 
     /// <inheritdoc />
-    public void Dispose() => task?.Dispose();
+    public void Dispose()
+    {
+        // Early stopping also ends short of the last step, but only Ctrl-C is an interruption.
+        if (cancellation.IsCancellationRequested && shownStep < totalSteps)
+        {
+            task?.Interrupt();
+        }
+
+        task?.Dispose();
+    }
 
     // The readers' messages start with the file ("PATH: ..." or "'PATH': ..."); the line names it already.
     private static string WithoutPath(string? problem, string? path)

@@ -168,6 +168,12 @@ public sealed class TranscribeCommand : ICommandModule
             {
                 result = settings.Transcriber.Transcribe(input.Path, settings.Options, progress, ct);
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The file's own bar (one input) stops where Ctrl-C found it, as the batch's does.
+                task?.Interrupt();
+                throw;
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The batch's error line names the file already; the message is the reason alone.

@@ -7,8 +7,12 @@ namespace Multimodal.Cli.Progress;
 /// <example>
 /// <code>
 /// using var task = reporter.Start("transcribe", files.Count);
-/// foreach (var file in files) { task.Message(file.Name); Work(file); task.Advance(); }
-/// task.Finish();
+/// foreach (var file in files)
+/// {
+///     if (ct.IsCancellationRequested) { task.Interrupt(); break; }
+///     task.Message(file.Name); Work(file); task.Advance();
+/// }
+/// task.Finish();   // ignored after Interrupt
 /// </code>
 /// </example>
 public interface IProgressReporter : IDisposable
@@ -28,4 +32,10 @@ public interface IProgressTask : IDisposable
 
     /// <summary>Marks the task complete. Disposing an unfinished task finishes it too.</summary>
     void Finish();
+
+    /// <summary>
+    /// Marks the task stopped before its end (Ctrl-C): its last line or frame says "interrupted at
+    /// N/M" where <see cref="Finish"/> would say "done", and later calls are ignored.
+    /// </summary>
+    void Interrupt();
 }

@@ -32,6 +32,10 @@ public sealed class NullProgressReporter : IProgressReporter
         {
         }
 
+        public void Interrupt()
+        {
+        }
+
         public void Dispose()
         {
         }

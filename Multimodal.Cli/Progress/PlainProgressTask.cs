@@ -62,7 +62,12 @@ internal sealed class PlainProgressTask : IProgressTask
         }
     }
 
-    public void Finish()
+    public void Finish() => End("done");
+
+    public void Interrupt() => End("interrupted at");
+
+    // The closing line, "NAME: done 7/10 in 2.0 s" or "NAME: interrupted at 3/10 in 1.2 s"; once only.
+    private void End(string state)
     {
         string line;
         lock (_lock)
@@ -75,7 +80,7 @@ internal sealed class PlainProgressTask : IProgressTask
             _finished = true;
             var seconds = _clock.GetElapsedTime(_startTicks).TotalSeconds;
             var count = _total > 0 ? $"{_done}/{_total}" : $"{_done}";
-            line = string.Create(CultureInfo.InvariantCulture, $"{_name}: done {count} in {seconds:0.0} s");
+            line = string.Create(CultureInfo.InvariantCulture, $"{_name}: {state} {count} in {seconds:0.0} s");
         }
 
         _owner.WriteLine(line);

@@ -69,6 +69,7 @@ public sealed class SpectreProgressReporter : IProgressReporter
     {
         private readonly ProgressTask _task;
         private readonly string _name;
+        private int _ended;
 
         public SpectreProgressTask(ProgressTask task, string name)
         {
@@ -78,10 +79,22 @@ public sealed class SpectreProgressReporter : IProgressReporter
 
         public void Advance(long amount = 1) => _task.Increment(amount);
 
-        public void Message(string text) => _task.Description = Markup.Escape($"{_name}: {text}");
+        public void Message(string text)
+        {
+            // A message that comes late must not cover "interrupted", nor the plain name after Finish.
+            if (Volatile.Read(ref _ended) == 0)
+            {
+                _task.Description = Markup.Escape($"{_name}: {text}");
+            }
+        }
 
         public void Finish()
         {
+            if (Interlocked.Exchange(ref _ended, 1) == 1)
+            {
+                return;
+            }
+
             if (_task.IsIndeterminate)
             {
                 _task.IsIndeterminate = false;
@@ -92,12 +105,19 @@ public sealed class SpectreProgressReporter : IProgressReporter
             _task.StopTask();
         }
 
-        public void Dispose()
+        // The bar stays where the work stopped; a full bar would say it was all done.
+        public void Interrupt()
         {
-            if (!_task.IsFinished)
+            if (Interlocked.Exchange(ref _ended, 1) == 1)
             {
-                Finish();
+                return;
             }
+
+            _task.IsIndeterminate = false;
+            _task.Description = Markup.Escape($"{_name}: interrupted");
+            _task.StopTask();
         }
+
+        public void Dispose() => Finish();
     }
 }

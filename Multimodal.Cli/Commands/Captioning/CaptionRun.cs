@@ -50,8 +50,9 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
             {
                 if (ct.IsCancellationRequested)
                 {
-                    // Ctrl-C: keep what is written, close the bar, and say how far it got.
+                    // Ctrl-C: keep what is written, close the bar as interrupted, and say how far it got.
                     interrupted = true;
+                    task.Interrupt();
                     break;
                 }
 

@@ -84,7 +84,8 @@ internal static class CaptionTrainingRun
         });
         CaptionTrainingResult result;
         using (var reporter = context.Progress(parse))
-        using (var sink = new TrainingProgressSink(context, reporter, "train caption", BleuScores))
+        using (var sink = new TrainingProgressSink(context, reporter, "train caption", BleuScores,
+            cancellation))
         {
             result = trainer.Fit(model, store, train, valid, sink, cancellation);
         }
@@ -159,8 +160,16 @@ internal static class CaptionTrainingRun
                 shown = p.Done;
                 task.Message($"{p.Done}/{p.Total} images, {p.Failed} unreadable");
             });
-            store = FeatureCache.Build(s.CacheDirectory, encoder, new ImageLoader(), items, progress,
-                cancellation: cancellation);
+            try
+            {
+                store = FeatureCache.Build(s.CacheDirectory, encoder, new ImageLoader(), items, progress,
+                    cancellation: cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                task.Interrupt();   // the chunks written so far stay for the rerun
+                throw;
+            }
         }
 
         foreach (var (name, reason) in store.Failures)

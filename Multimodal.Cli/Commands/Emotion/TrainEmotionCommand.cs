@@ -65,7 +65,7 @@ public static class TrainEmotionCommand
             (file, reason) => TrainingSkips.Warn(context, file, reason));
         EmotionTrainingResult result;
         using (var reporter = context.Progress(parse))
-        using (var sink = new TrainingProgressSink(context, reporter, "train emotion", AccuracyScores))
+        using (var sink = new TrainingProgressSink(context, reporter, "train emotion", AccuracyScores, ct))
         {
             try
             {

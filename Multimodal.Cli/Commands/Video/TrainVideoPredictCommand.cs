@@ -90,7 +90,8 @@ public static class TrainVideoPredictCommand
             $"{options.Epochs} epochs x {options.BatchesPerEpoch} steps x {options.BatchSize} sequences"));
         TrainingResult result;
         using (var reporter = context.Progress(parse))
-        using (var sink = new TrainingProgressSink(context, reporter, "train video-predict", MseScores))
+        using (var sink = new TrainingProgressSink(context, reporter, "train video-predict", MseScores,
+            cancellation))
         {
             result = PredictorTraining.Run(options, sink, cancellation);
         }

@@ -112,6 +112,28 @@ public sealed class BatchRunnerTests
     }
 
     [Test]
+    public async Task Cancelling_closes_the_progress_as_interrupted_not_done()
+    {
+        using var cts = new CancellationTokenSource();
+        var output = new StringWriter();
+        var reporter = new PlainProgressReporter(output, new FakeClock());
+
+        await BatchRunner.RunAsync(Enumerable.Range(0, 6).ToList(), i => $"{i}", (i, _) =>
+        {
+            if (i == 1)
+            {
+                cts.Cancel();
+            }
+
+            return Task.CompletedTask;
+        }, new BatchOptions<int> { Jobs = 1, Label = "transcribe" }, reporter, cts.Token);
+
+        var lines = output.ToString().Trim().Split(Environment.NewLine);
+        Assert.That(lines[^1], Is.EqualTo("transcribe: interrupted at 2/6 in 0.0 s"));
+        Assert.That(output.ToString(), Does.Not.Contain("done"));
+    }
+
+    [Test]
     public async Task An_item_stopped_by_cancelling_is_not_run_rather_than_failed()
     {
         using var cts = new CancellationTokenSource();

@@ -259,9 +259,11 @@ public sealed class TranscribeCommandTests
             .GetAwaiter().GetResult();
 
         Assert.That(code, Is.EqualTo(ExitCodes.Interrupted), error.ToString());
-        // The last line, after the plain progress lines of a redirected stderr.
-        Assert.That(error.ToString().Trim().Split('\n')[^1],
-            Is.EqualTo("interrupted: 0 of 2 files done (0 succeeded, 0 failed, 0 skipped)"));
+        // The last line, after the plain progress lines of a redirected stderr; the bar's own last
+        // line says interrupted too (it said "done 0/2" before).
+        var lines = error.ToString().Trim().Split(Environment.NewLine);
+        Assert.That(lines[^1], Is.EqualTo("interrupted: 0 of 2 files done (0 succeeded, 0 failed, 0 skipped)"));
+        Assert.That(lines[^2], Does.StartWith("transcribe: interrupted at 0/2 in "));
         Assert.That(output.ToString(), Is.Empty);
     }
 

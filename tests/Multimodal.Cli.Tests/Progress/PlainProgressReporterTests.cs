@@ -84,6 +84,25 @@ public sealed class PlainProgressReporterTests
         Assert.That(Lines(output), Has.Length.EqualTo(2));
     }
 
+    // Ctrl-C: the closing line must not say "done 3/10" as if the work were finished.
+    [Test]
+    public void Interrupt_closes_with_interrupted_at_and_later_calls_are_ignored()
+    {
+        var clock = new FakeClock();
+        var output = new StringWriter();
+        var task = new PlainProgressReporter(output, clock).Start("transcribe", 10);
+
+        task.Advance(3);
+        clock.Advance(TimeSpan.FromSeconds(1.25));
+        task.Interrupt();
+        task.Finish();
+        task.Dispose();
+
+        var lines = Lines(output);
+        Assert.That(lines[^1], Is.EqualTo("transcribe: interrupted at 3/10 in 1.3 s"));
+        Assert.That(lines, Has.None.Contains("done"));
+    }
+
     [Test]
     public void Lines_from_parallel_tasks_do_not_interleave()
     {

@@ -95,4 +95,27 @@ public sealed class ProgressReportersTests
         // Dispose returned, so the render loop ended; the final frame names both tasks.
         Assert.That(output.ToString(), Does.Contain("decode").And.Contain("count"));
     }
+
+    [Test]
+    public void Live_bar_stopped_by_ctrl_c_stays_where_it_was_and_says_interrupted()
+    {
+        var output = new StringWriter();
+        var console = Consoles.Create(output, interactive: true);
+
+        using (var reporter = new SpectreProgressReporter(console))
+        {
+            var task = reporter.Start("transcribe", 5);
+            task.Advance(2);
+            task.Message("b.wav");
+            task.Interrupt();
+            task.Message("c.wav");   // a worker that reports late
+            task.Dispose();
+        }
+
+        // The last frame: the name with "interrupted" and the bar at 2 of 5, not full.
+        string text = output.ToString();
+        string last = text[text.LastIndexOf("transcribe", StringComparison.Ordinal)..];
+        Assert.That(last, Does.StartWith("transcribe: interrupted").And.Contain("40%").And.Not.Contain("100%"));
+        Assert.That(last, Does.Not.Contain("c.wav"));
+    }
 }
