@@ -40,13 +40,13 @@ public sealed class EvalCommand : ICommandModule
         {
             model, manifest, beam, json,
         };
-        command.SetAction(parse => Run(context, parse, parse.GetValue(model), parse.GetValue(manifest)!,
-            parse.GetValue(beam), parse.GetValue(json)));
+        command.SetAction((parse, ct) => Task.Run(() => Run(context, parse, parse.GetValue(model),
+            parse.GetValue(manifest)!, parse.GetValue(beam), parse.GetValue(json), ct)));
         return command;
     }
 
     private static int Run(CliContext context, ParseResult parse, string? modelDir, string manifest, int beam,
-        bool json)
+        bool json, CancellationToken ct)
     {
         IReadOnlyList<ManifestEntry> entries;
         try
@@ -61,24 +61,30 @@ public sealed class EvalCommand : ICommandModule
 
         var transcriber = SpeechModelLocator.Load(SpeechModelLocator.Resolve(modelDir, context.Environment));
         var failures = new List<(ManifestEntry Entry, string Reason)>();
-        SpeechEvaluation? scores = null;
-        using (var reporter = context.Progress(parse))
-        using (var task = reporter.Start("eval speech", entries.Count))
+        var eval = new EvalProgress(context, "eval speech", entries.Count, "utterances", ct);
+        bool finished = eval.TryRun(parse, done =>
         {
             try
             {
-                scores = SpeechEvaluator.Evaluate(transcriber, entries, new TranscriptionOptions { BeamWidth = beam },
-                    _ => task.Advance(), (entry, e) => failures.Add((entry, SpeechModelLocator.Reason(e))));
+                return SpeechEvaluator.Evaluate(transcriber, entries, new TranscriptionOptions { BeamWidth = beam },
+                    done, (entry, e) => failures.Add((entry, SpeechModelLocator.Reason(e))));
             }
             catch (InvalidDataException) when (failures.Count == entries.Count)
             {
                 // Every row failed: the lines below say why, and there is nothing to score.
+                return null;
             }
-        }
+        }, out SpeechEvaluation? scores);
 
+        // The rows that failed before a Ctrl-C are said too: they would fail the next run as well.
         foreach (var (entry, reason) in failures)
         {
             ErrorLine.Write(context.Environment.Error, $"{manifest}:{entry.Line}: {entry.AudioPath}", reason);
+        }
+
+        if (!finished)
+        {
+            return eval.Interrupted();
         }
 
         if (scores is not null)

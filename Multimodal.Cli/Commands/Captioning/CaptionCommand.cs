@@ -50,7 +50,9 @@ public sealed class CaptionCommand : ICommandModule
             };
             var run = new CaptionRun(context, parse, options, parse.GetValue(outFile), parse.GetValue(html),
                 JobsOption.Resolve(parse.GetValue(jobs)));
-            return Task.FromResult(run.Execute(parse.GetValue(paths)!, parse.GetValue(model), ct));
+            // Task.Run: System.CommandLine puts its Ctrl-C handler in place only once the action has
+            // returned its task; a run done before returning one was killed by the signal, without a word.
+            return Task.Run(() => run.Execute(parse.GetValue(paths)!, parse.GetValue(model), ct));
         });
         return command;
     }

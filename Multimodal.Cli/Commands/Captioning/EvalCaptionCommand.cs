@@ -38,18 +38,18 @@ public static class EvalCaptionCommand
         {
             model, images, captions, split, beam, alpha, trigrams, jobs, json,
         };
-        command.SetAction(parse => Run(context, parse, parse.GetValue(model), parse.GetValue(images)!,
-            parse.GetValue(captions)!, parse.GetValue(split), new BeamSearchOptions
+        command.SetAction((parse, ct) => Task.Run(() => Run(context, parse, parse.GetValue(model),
+            parse.GetValue(images)!, parse.GetValue(captions)!, parse.GetValue(split), new BeamSearchOptions
             {
                 BeamWidth = parse.GetValue(beam),
                 LengthPenalty = (float)parse.GetValue(alpha),
                 BlockRepeatedTrigrams = parse.GetValue(trigrams),
-            }, JobsOption.Resolve(parse.GetValue(jobs)), parse.GetValue(json)));
+            }, JobsOption.Resolve(parse.GetValue(jobs)), parse.GetValue(json), ct)));
         return command;
     }
 
     private static int Run(CliContext context, ParseResult parse, string? modelDir, string imagesDir,
-        string captionFile, string? split, BeamSearchOptions options, int jobs, bool json)
+        string captionFile, string? split, BeamSearchOptions options, int jobs, bool json, CancellationToken ct)
     {
         if (!Directory.Exists(imagesDir))
         {
@@ -64,8 +64,8 @@ public static class EvalCaptionCommand
         var references = new List<IReadOnlyList<string>>();
         int failed = 0;
         var clock = Stopwatch.StartNew();
-        using (var reporter = context.Progress(parse))
-        using (var task = reporter.Start("eval caption", paths.Length))
+        var eval = new EvalProgress(context, "eval caption", paths.Length, "images", ct);
+        bool finished = eval.TryRun(parse, done =>
         {
             int i = 0;
             foreach (var r in captioner.Caption(paths, options))
@@ -81,9 +81,14 @@ public static class EvalCaptionCommand
                     failed++;
                 }
 
-                i++;
-                task.Advance();
+                done(++i);
             }
+
+            return i;
+        }, out _);
+        if (!finished)
+        {
+            return eval.Interrupted();
         }
 
         double seconds = clock.Elapsed.TotalSeconds;

@@ -53,9 +53,10 @@ public static class EvalEmotionCommand
                 result.AddError("--validation-every must be 0 (all faces) or at least 2");
             }
         });
-        command.SetAction(parse => Run(context, parse, parse.GetValue(model), parse.GetValue(data)!,
-            new Scoring(parse.GetValue(frames), !parse.GetValue(noMirror), parse.GetValue(shift),
-                parse.GetValue(heldOut), (ulong)parse.GetValue(seed), parse.GetValue(limit)), parse.GetValue(json)));
+        command.SetAction((parse, ct) => Task.Run(() => Run(context, parse, parse.GetValue(model),
+            parse.GetValue(data)!, new Scoring(parse.GetValue(frames), !parse.GetValue(noMirror),
+                parse.GetValue(shift), parse.GetValue(heldOut), (ulong)parse.GetValue(seed), parse.GetValue(limit)),
+            parse.GetValue(json), ct)));
         return command;
     }
 
@@ -63,7 +64,7 @@ public static class EvalEmotionCommand
     private sealed record Scoring(int Frames, bool Mirror, int Shift, int ValidationEvery, ulong Seed, int Limit);
 
     private static int Run(CliContext context, ParseResult parse, string? modelDir, string dataDir, Scoring how,
-        bool json)
+        bool json, CancellationToken ct)
     {
         var model = EmotionModelLocator.Load(EmotionModelLocator.Resolve(modelDir, context.Environment));
         FerDataset data;
@@ -95,18 +96,11 @@ public static class EvalEmotionCommand
             throw new CliException("--shift", $"must be below {model.Side / 2} for {model.Side}x{model.Side} faces");
         }
 
-        EmotionMetrics metrics;
-        using (var reporter = context.Progress(parse))
-        using (var task = reporter.Start("eval emotion", faces.Count))
+        var eval = new EvalProgress(context, "eval emotion", faces.Count, "faces", ct);
+        if (!eval.TryRun(parse, done => EmotionEvaluator.Evaluate(model, faces, how.Frames,
+                progress: new SyncProgress(done), mirror: how.Mirror, shift: how.Shift), out var metrics))
         {
-            int shown = 0;
-            var progress = new Action<int>(done =>
-            {
-                task.Advance(done - shown);
-                shown = done;
-            });
-            metrics = EmotionEvaluator.Evaluate(model, faces, how.Frames, progress: new SyncProgress(progress),
-                mirror: how.Mirror, shift: how.Shift);
+            return eval.Interrupted();
         }
 
         context.Environment.Out.WriteLine(json ? Json(metrics, how.Frames, how.Mirror, how.Shift) : Report(metrics));
@@ -170,7 +164,8 @@ public static class EvalEmotionCommand
         return sb.ToString().TrimEnd();
     }
 
-    // Progress<T> posts to the thread pool; the bar wants the count in order, on this thread.
+    // Progress<T> posts to the thread pool; the bar wants the count in order, and the Ctrl-C stop
+    // must throw on this thread, inside the evaluation.
     private sealed class SyncProgress(Action<int> report) : IProgress<int>
     {
         public void Report(int value) => report(value);

@@ -44,13 +44,13 @@ public static class EvalVideoPredictCommand
         {
             model, mnist, sequences, json,
         };
-        command.SetAction(parse => Run(context, parse, parse.GetValue(model), parse.GetValue(mnist),
-            parse.GetValue(sequences), parse.GetValue(json)));
+        command.SetAction((parse, ct) => Task.Run(() => Run(context, parse, parse.GetValue(model),
+            parse.GetValue(mnist), parse.GetValue(sequences), parse.GetValue(json), ct)));
         return command;
     }
 
     private static int Run(CliContext context, ParseResult parse, string? modelDir, string? mnistPath, int count,
-        bool json)
+        bool json, CancellationToken ct)
     {
         var predictor = VideoModelLocator.Load(VideoModelLocator.Resolve(modelDir, context.Environment));
         string path = MnistLocator.Resolve(mnistPath, context.Environment);
@@ -67,18 +67,14 @@ public static class EvalVideoPredictCommand
         var c = predictor.Config;
         var protocol = new MovingMnistOptions { Frames = c.ContextFrames + c.FutureFrames, CanvasSize = c.FrameSize };
         var test = MovingMnistSplits.Test(images, protocol, count);
-        FrameScores model, baseline;
-        using (var reporter = context.Progress(parse))
-        using (var task = reporter.Start("eval video-predict", count))
+        var eval = new EvalProgress(context, "eval video-predict", count, "sequences", ct);
+        if (!eval.TryRun(parse, done => PredictionEvaluator.Evaluate(predictor, test, 16, new Inline(done)),
+            out var scores))
         {
-            long done = 0;
-            (model, baseline) = PredictionEvaluator.Evaluate(predictor, test, 16, new Inline(n =>
-            {
-                task.Advance(n - done);
-                done = n;
-            }));
+            return eval.Interrupted();
         }
 
+        var (model, baseline) = scores;
         context.Environment.Out.WriteLine(json ? Json(model, baseline, count) : Text(model, baseline, count));
         return ExitCodes.Success;
     }
@@ -111,6 +107,8 @@ public static class EvalVideoPredictCommand
             $"baseline = copy last frame");
     }
 
+    // Reports on the evaluating thread (Progress<T> would post to the pool), so the Ctrl-C stop
+    // throws inside the evaluation.
     private sealed class Inline(Action<int> report) : IProgress<int>
     {
         public void Report(int value) => report(value);

@@ -46,7 +46,8 @@ public static class TrainVideoPredictCommand
         {
             outDir, mnist, epochs, batches, batch, hidden, patch, lr, teacher, seed, resume,
         };
-        command.SetAction((parse, ct) =>
+        command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train video-predict",
+            "rerun the same command with --resume to continue from its last checkpoint", ct, () =>
         {
             var options = new PredictorTrainingOptions
             {
@@ -64,8 +65,8 @@ public static class TrainVideoPredictCommand
                 Seed = (ulong)parse.GetValue(seed),
                 Resume = parse.GetValue(resume),
             };
-            return Task.FromResult(Run(context, parse, options, ct));
-        });
+            return Run(context, parse, options, ct);
+        })));
         return command;
     }
 

@@ -56,30 +56,44 @@ public sealed class VideoPredictCommand : ICommandModule
                 result.AddError("choose --stride or --fps, not both");
             }
         });
-        command.SetAction(parse => Run(context, parse.GetValue(clip)!, parse.GetValue(model), new ClipPredictionOptions
-        {
-            ContextFrames = parse.GetValue(k),
-            FutureFrames = parse.GetValue(n),
-            StartSeconds = parse.GetValue(at),
-            Stride = parse.GetValue(stride) ?? 1,
-            Fps = parse.GetValue(fps),
-        }, parse.GetValue(outDir)));
+        // Task.Run: System.CommandLine puts its Ctrl-C handler in place only once the action has
+        // returned its task; before, Ctrl-C killed the process without a word.
+        command.SetAction((parse, ct) => Task.Run(() => Run(context, parse.GetValue(clip)!, parse.GetValue(model),
+            new ClipPredictionOptions
+            {
+                ContextFrames = parse.GetValue(k),
+                FutureFrames = parse.GetValue(n),
+                StartSeconds = parse.GetValue(at),
+                Stride = parse.GetValue(stride) ?? 1,
+                Fps = parse.GetValue(fps),
+            }, parse.GetValue(outDir), ct)));
         return command;
     }
 
     private static int Run(CliContext context, string clip, string? modelDir, ClipPredictionOptions options,
-        string? outDir)
+        string? outDir, CancellationToken ct)
     {
+        string target = outDir ?? DefaultOut(clip);
         VideoModelLocator.EnsureOpenCv();
         var model = VideoModelLocator.Load(VideoModelLocator.Resolve(modelDir, context.Environment));
         ClipPrediction result;
         try
         {
+            // Ctrl-C is noticed before and after the prediction (one clip, seconds at most), never
+            // while the outputs are written: they are staged and moved into place whole.
+            ct.ThrowIfCancellationRequested();
             result = ClipPredictor.Predict(model, clip, options);
+            ct.ThrowIfCancellationRequested();
         }
         catch (VideoFormatException e)
         {
             throw new CliException(e.Path, e.Reason);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            context.Environment.Error.WriteLine(
+                $"interrupted: video predict stopped before writing to {target}; nothing was written");
+            return ExitCodes.Interrupted;
         }
 
         foreach (var warning in result.Warnings)
@@ -87,7 +101,6 @@ public sealed class VideoPredictCommand : ICommandModule
             context.Error(null, "warning: " + warning);
         }
 
-        string target = outDir ?? DefaultOut(clip);
         var (files, video) = PredictionWriter.Write(result, target, Path.GetFileName(clip));
         Report(context.Environment.Out, clip, model.Config, result, target, files.Count, video);
         return ExitCodes.Success;

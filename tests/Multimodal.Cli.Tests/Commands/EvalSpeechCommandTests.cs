@@ -85,6 +85,24 @@ public sealed class EvalSpeechCommandTests
         Assert.That((int)json["utterances"]!, Is.EqualTo(2));
     }
 
+    // Before, the verb ran to its end whatever Ctrl-C said (in a real terminal the signal killed it
+    // with no line). Here Ctrl-C comes as the first utterance is counted, so the second never runs.
+    [Test]
+    public void Ctrl_c_stops_at_the_next_utterance_says_how_far_it_got_and_prints_no_scores()
+    {
+        using var error = new CtrlCWriter("(1/2)");
+
+        var run = CliRun.Invoke(["eval", "speech", "--model", SpeechFiles.Model, "--manifest", _manifest],
+            cancellation: error.Token, error: error);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
+        var lines = run.Error.Trim().Split(Environment.NewLine);
+        Assert.That(lines[^2], Does.StartWith("eval speech: interrupted at 1/2 in "), "the bar's last line");
+        Assert.That(lines[^1],
+            Is.EqualTo("interrupted: eval speech stopped after 1 of 2 utterances; nothing was written"));
+        Assert.That(run.Out, Is.Empty);
+    }
+
     [Test]
     public void A_missing_manifest_is_one_error_line()
     {

@@ -7,14 +7,17 @@ internal sealed record CliRun(int ExitCode, string Out, string Error)
 {
     /// <summary>
     /// Runs the CLI in-process with captured, redirected streams and only the given environment
-    /// variables, so the host's MULTIMODAL_MODELS or TERM cannot leak into a test.
+    /// variables, so the host's MULTIMODAL_MODELS or TERM cannot leak into a test. A cancelled
+    /// <paramref name="cancellation"/> stands for Ctrl-C; <paramref name="error"/> replaces the
+    /// captured stderr (e.g. a <see cref="CtrlCWriter"/> that presses it at a chosen line).
     /// </summary>
     public static CliRun Invoke(
         string[] args, IReadOnlyDictionary<string, string>? variables = null, string? baseDirectory = null,
-        TimeProvider? clock = null, IReadOnlyList<ICommandModule>? modules = null)
+        TimeProvider? clock = null, IReadOnlyList<ICommandModule>? modules = null,
+        CancellationToken cancellation = default, StringWriter? error = null)
     {
         var output = new StringWriter();
-        var error = new StringWriter();
+        error ??= new StringWriter();
         var environment = new CliEnvironment
         {
             Out = output,
@@ -23,7 +26,7 @@ internal sealed record CliRun(int ExitCode, string Out, string Error)
             BaseDirectory = baseDirectory ?? TempFolder.EmptyBase,
             Clock = clock ?? TimeProvider.System,
         };
-        var code = CliApp.RunAsync(args, environment, modules: modules).GetAwaiter().GetResult();
+        var code = CliApp.RunAsync(args, environment, cancellation, modules).GetAwaiter().GetResult();
         return new CliRun(code, output.ToString(), error.ToString());
     }
 }

@@ -214,6 +214,31 @@ public sealed class CaptionCommandTests
         "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16", "--batch", "1",
         "--dropout", "0", "--lr", "0.01", "--min-count", "1", "--beam", "1", "--quiet", .. extra]);
 
+    // Ctrl-C before the first batch: the bar's last line and the summary both say interrupted (the
+    // bar said "done 0/2" before), and eval caption prints no scores.
+    [Test]
+    public void CtrlCIsSaidByTheProgressAndTheLastLineOfCaptionAndEvalCaption()
+    {
+        using var ctrlC = new CancellationTokenSource();
+        ctrlC.Cancel();
+        string[] dev = [Path.Combine(images, "red9.png"), Path.Combine(images, "blue9.png")];
+
+        var caption = CliRun.Invoke(["caption", .. dev, "--model", model], cancellation: ctrlC.Token);
+        var eval = CliRun.Invoke(["eval", "caption", "--model", model, "--images", images, "--captions", captions,
+            "--split", "dev"], cancellation: ctrlC.Token);
+
+        Assert.That(caption.ExitCode, Is.EqualTo(ExitCodes.Interrupted), caption.Error);
+        var lines = caption.Error.Trim().Split(Environment.NewLine);
+        Assert.That(lines[^2], Does.StartWith("caption: interrupted at 0/2 in "));
+        Assert.That(lines[^1], Does.StartWith("interrupted: 0 of 2 files done"));
+        Assert.That(eval.ExitCode, Is.EqualTo(ExitCodes.Interrupted), eval.Error);
+        lines = eval.Error.Trim().Split(Environment.NewLine);
+        Assert.That(lines[^2], Does.StartWith("eval caption: interrupted at 0/2 in "));
+        Assert.That(lines[^1],
+            Is.EqualTo("interrupted: eval caption stopped after 0 of 2 images; nothing was written"));
+        Assert.That(eval.Out, Is.Empty);
+    }
+
     [Test]
     public void ValidationImagesAreListedForEvalAndBleuMeanSelects()
     {

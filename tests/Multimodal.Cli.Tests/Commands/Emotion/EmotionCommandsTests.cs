@@ -114,6 +114,23 @@ public sealed class EmotionCommandsTests
         Assert.That(EmotionModel.Load(output).Labels, Is.EqualTo(EmotionLabels.All));
     }
 
+    // Ctrl-C before the first batch of faces: no scores, one line saying how far it got.
+    [Test]
+    public void Eval_stopped_by_ctrl_c_says_how_far_it_got_and_prints_no_scores()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("test"), perClass: 2);
+        using var ctrlC = new CancellationTokenSource();
+        ctrlC.Cancel();
+
+        var run = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data], cancellation: ctrlC.Token);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
+        Assert.That(run.Error.Trim().Split(Environment.NewLine)[^1],
+            Is.EqualTo("interrupted: eval emotion stopped after 0 of 14 faces; nothing was written"));
+        Assert.That(run.Out, Is.Empty);
+    }
+
     [Test]
     public void Train_skips_unreadable_faces_with_warnings_and_sums_them_up_at_the_end()
     {

@@ -82,6 +82,25 @@ public sealed class VideoPredictCommandTests
         }
     }
 
+    // Ctrl-C used to kill the process with no line; now the prediction stops before anything is
+    // written (the folder it made for the outputs included).
+    [Test]
+    public void StoppedByCtrlC_SaysSoAndWritesNothing()
+    {
+        string outDir = Path.Combine(temp.Path, "out");
+        using var ctrlC = new CancellationTokenSource();
+        ctrlC.Cancel();
+
+        var run = CliRun.Invoke(["video", "predict", VideoFiles.ExampleClip, "--model", model, "--out", outDir],
+            cancellation: ctrlC.Token);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
+        Assert.That(run.Error.Trim(),
+            Is.EqualTo($"interrupted: video predict stopped before writing to {outDir}; nothing was written"));
+        Assert.That(run.Out, Is.Empty);
+        Assert.That(Directory.Exists(outDir), Is.False);
+    }
+
     [Test]
     public void TruncatedMp4_SaysTruncatedWithTheFrameCountsNotJustTooShort()
     {

@@ -52,6 +52,40 @@ public sealed class VideoPredictTrainEvalTests
         Assert.That((double)json["ratio"]!, Is.LessThan(0.8));
     }
 
+    // eval video-predict ran to its end through Ctrl-C (in a terminal the signal killed it silently).
+    [Test]
+    public void EvalStoppedByCtrlC_SaysHowFarItGot_PrintsNoScores()
+    {
+        using var ctrlC = new CancellationTokenSource();
+        ctrlC.Cancel();
+
+        var run = CliRun.Invoke(["eval", "video-predict", "--mnist", VideoFiles.Mnist, "--sequences", "3"],
+            baseDirectory: VideoFiles.RepositoryRoot, cancellation: ctrlC.Token);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
+        var lines = run.Error.Trim().Split(Environment.NewLine);
+        Assert.That(lines[^2], Does.StartWith("eval video-predict: interrupted at 0/3 in "));
+        Assert.That(lines[^1],
+            Is.EqualTo("interrupted: eval video-predict stopped after 0 of 3 sequences; nothing was written"));
+        Assert.That(run.Out, Is.Empty);
+    }
+
+    [Test]
+    public void TrainStoppedByCtrlC_SaysToRerunWithResume()
+    {
+        using var ctrlC = new CancellationTokenSource();
+        ctrlC.Cancel();
+
+        var run = CliRun.Invoke(["train", "video-predict", "--out", Path.Combine(temp.Path, "model"), "--mnist",
+            VideoFiles.Mnist, "--batches", "2", "--batch", "1", "--hidden", "4", "--patch", "16", "--epochs", "1"],
+            cancellation: ctrlC.Token);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
+        Assert.That(run.Error.Trim().Split(Environment.NewLine)[^1], Is.EqualTo(
+            "interrupted: train video-predict stopped; rerun the same command with --resume to continue from " +
+            "its last checkpoint"));
+    }
+
     [Test]
     public void MissingMnist_IsOneLine()
     {
