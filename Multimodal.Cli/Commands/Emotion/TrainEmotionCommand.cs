@@ -11,8 +11,9 @@ namespace Multimodal.Cli.Commands.Emotion;
 /// <summary>
 /// <c>multimodal train emotion --data DIR --out DIR [...]</c>: trains the ConvLSTM emotion model on a
 /// FER-2013-style train folder (one sub-folder per class), holding out every n-th face of each
-/// class for validation; checkpoints go to OUT/checkpoints and a rerun resumes from them; the
-/// model directory is rewritten each time validation accuracy improves.
+/// class for validation; checkpoints go to OUT/checkpoints and <c>--resume</c> continues from them
+/// (as in the other train verbs, a run without it starts over); the model directory is rewritten
+/// each time validation accuracy improves.
 /// </summary>
 public static class TrainEmotionCommand
 {
@@ -31,13 +32,13 @@ public static class TrainEmotionCommand
         var limit = Count("--limit-per-class", "Read at most this many faces per class (0: all)", 0, 0, int.MaxValue);
         var seed = Count("--seed", "Seed of weights, split, batch order and augmentation", (int)defaults.Seed, 0,
             int.MaxValue);
-        var fresh = new Option<bool>("--restart") { Description = "Ignore existing checkpoints and start over" };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in OUT" };
         var command = new Command("emotion", "Train the ConvLSTM face-emotion model on FER-2013-style folders")
         {
-            data, outDir, epochs, batch, lr, nth, limit, seed, fresh,
+            data, outDir, epochs, batch, lr, nth, limit, seed, resume,
         };
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train emotion",
-            "rerun the same command to continue from its last checkpoint (--restart starts over)", ct,
+            "rerun the same command with --resume to continue from its last checkpoint", ct,
             () => Run(context, parse, defaults with
         {
             DataDirectory = parse.GetValue(data)!,
@@ -48,7 +49,7 @@ public static class TrainEmotionCommand
             ValidationEveryNth = parse.GetValue(nth),
             LimitPerClass = parse.GetValue(limit),
             Seed = (ulong)parse.GetValue(seed),
-            Resume = !parse.GetValue(fresh),
+            Resume = parse.GetValue(resume),
         }, ct))));
         return command;
     }
@@ -75,6 +76,12 @@ public static class TrainEmotionCommand
             {
                 throw new CliException(options.DataDirectory, e.Message);
             }
+        }
+
+        if (options.Resume && result.Training.ResumedFrom is null)
+        {
+            string checkpoints = Path.Combine(options.OutputDirectory, "checkpoints");
+            output.WriteLine($"train emotion: no checkpoint in {checkpoints}; trained from scratch");
         }
 
         if (double.IsNegativeInfinity(result.BestValidationAccuracy))

@@ -97,21 +97,52 @@ public sealed class EmotionCommandsTests
         }
     }
 
+    // As in the other train verbs: --resume continues, a rerun without it starts over. (train emotion
+    // resumed by default and took --restart before.)
     [Test]
-    public void Train_writes_a_model_directory_and_a_rerun_resumes()
+    public void Train_writes_a_model_directory_that_resume_continues_and_a_plain_rerun_starts_over()
     {
         string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
         string output = Path.Combine(_temp.Path, "out");
         string[] args = ["train", "emotion", "--data", data, "--out", output, "--batch", "8", "--valid-every", "4"];
 
         var first = CliRun.Invoke([.. args, "--epochs", "1"]);
-        var second = CliRun.Invoke([.. args, "--epochs", "2"]);
+        var resumed = CliRun.Invoke([.. args, "--epochs", "2", "--resume"]);
+        var again = CliRun.Invoke([.. args, "--epochs", "1"]);
+        var restart = CliRun.Invoke([.. args, "--epochs", "1", "--restart"]);
+        string elsewhere = Path.Combine(_temp.Path, "new");
+        var nothing = CliRun.Invoke(["train", "emotion", "--data", data, "--out", elsewhere, "--batch", "8",
+            "--valid-every", "4", "--epochs", "1", "--resume"]);
 
         Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
         Assert.That(first.Out, Does.Contain("epoch 1/1").And.Contain("valid accuracy"));
         Assert.That(File.Exists(Path.Combine(output, "config.json")), Is.True);
-        Assert.That(second.Out, Does.Contain("resuming from"));
+        Assert.That(resumed.ExitCode, Is.EqualTo(ExitCodes.Success), resumed.Error);
+        Assert.That(resumed.Out, Does.Contain("resuming from").And.Contain("epoch 2/2"));
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(again.Out, Does.Not.Contain("resuming from").And.Contain("epoch 1/1"));
+        Assert.That(restart.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(restart.Error, Does.StartWith("error: ").And.Contain("'--restart'"));
+        Assert.That(nothing.ExitCode, Is.EqualTo(ExitCodes.Success), nothing.Error);
+        Assert.That(nothing.Out, Does.Contain($"no checkpoint in {Path.Combine(elsewhere, "checkpoints")}; " +
+            "trained from scratch"));
         Assert.That(EmotionModel.Load(output).Labels, Is.EqualTo(EmotionLabels.All));
+    }
+
+    [Test]
+    public void Train_stopped_by_ctrl_c_says_to_rerun_with_resume()
+    {
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+        using var ctrlC = new CancellationTokenSource();
+        ctrlC.Cancel();
+
+        var run = CliRun.Invoke(["train", "emotion", "--data", data, "--out", Path.Combine(_temp.Path, "out"),
+            "--batch", "8", "--valid-every", "4", "--epochs", "1"], cancellation: ctrlC.Token);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
+        Assert.That(run.Error.Trim().Split(Environment.NewLine)[^1], Is.EqualTo(
+            "interrupted: train emotion stopped; rerun the same command with --resume to continue from its " +
+            "last checkpoint"));
     }
 
     // Ctrl-C before the first batch of faces: no scores, one line saying how far it got.
