@@ -44,7 +44,7 @@ public sealed class CaptionCommand : ICommandModule
         {
             var options = new BeamSearchOptions
             {
-                BeamWidth = parse.GetValue(beam),
+                BeamWidth = BeamWidth(parse.GetValue(beam)),
                 LengthPenalty = (float)parse.GetValue(alpha),
                 BlockRepeatedTrigrams = parse.GetValue(trigrams),
             };

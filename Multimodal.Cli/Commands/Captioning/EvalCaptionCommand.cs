@@ -41,7 +41,7 @@ public static class EvalCaptionCommand
         command.SetAction((parse, ct) => Task.Run(() => Run(context, parse, parse.GetValue(model),
             parse.GetValue(images)!, parse.GetValue(captions)!, parse.GetValue(split), new BeamSearchOptions
             {
-                BeamWidth = parse.GetValue(beam),
+                BeamWidth = BeamWidth(parse.GetValue(beam)),
                 LengthPenalty = (float)parse.GetValue(alpha),
                 BlockRepeatedTrigrams = parse.GetValue(trigrams),
             }, JobsOption.Resolve(parse.GetValue(jobs)), parse.GetValue(json), ct)));

@@ -60,7 +60,7 @@ public static class TrainCaptionCommand
             parse.GetValue(split), parse.GetValue(valid), parse.GetValue(epochs), parse.GetValue(batch),
             parse.GetValue(embed), parse.GetValue(hidden), parse.GetValue(layers), (float)parse.GetValue(dropout),
             (float)parse.GetValue(lr),
-            parse.GetValue(minCount), parse.GetValue(patience), parse.GetValue(beam), parse.GetValue(size),
+            parse.GetValue(minCount), parse.GetValue(patience), BeamWidth(parse.GetValue(beam)), parse.GetValue(size),
             Channels(parse.GetValue(channels)),
             parse.GetValue(cache), (ulong)parse.GetValue(seed), parse.GetValue(resume),
             parse.GetValue(select) == "bleu-mean" ? CaptionSelection.BleuMean : CaptionSelection.Bleu4), ct))));

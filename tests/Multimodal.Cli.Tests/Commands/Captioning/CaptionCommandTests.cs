@@ -212,7 +212,30 @@ public sealed class CaptionCommandTests
     private CliRun TrainTiny(string outDir, params string[] extra) => CliRun.Invoke([
         "train", "caption", "--images", images, "--captions", captions, "--out", outDir, "--encoder", "small-cnn",
         "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16", "--batch", "1",
-        "--dropout", "0", "--lr", "0.01", "--min-count", "1", "--beam", "1", "--quiet", .. extra]);
+        "--dropout", "0", "--lr", "0.01", "--min-count", "1",
+        .. extra.Contains("--beam") ? Array.Empty<string>() : ["--beam", "1"], "--quiet", .. extra]);
+
+    // transcribe took --beam 0 as greedy while the caption verbs refused it; now 0 is the decoder's
+    // greedy width 1 in all three (train caption decodes its validation image with it).
+    [Test]
+    public void BeamZeroIsGreedyAsInTranscribe()
+    {
+        using var dir = new TempFolder();
+        string red = Path.Combine(images, "red1.png");
+
+        var zero = CliRun.Invoke(["caption", red, "--model", model, "--beam", "0", "--quiet"]);
+        var one = CliRun.Invoke(["caption", red, "--model", model, "--beam", "1", "--quiet"]);
+        var eval = CliRun.Invoke(["eval", "caption", "--model", model, "--images", images, "--captions", captions,
+            "--split", "dev", "--beam", "0", "--json", "--quiet"]);
+        var train = TrainTiny(Path.Combine(dir.Path, "m"), "--epochs", "1", "--valid-images", "1", "--beam", "0");
+
+        Assert.That(zero.ExitCode, Is.EqualTo(ExitCodes.Success), zero.Error);
+        Assert.That(zero.Out, Is.EqualTo(one.Out).And.Contain("red1.png\tA picture in red"));
+        Assert.That(eval.ExitCode, Is.EqualTo(ExitCodes.Success), eval.Error);
+        Assert.That(JsonNode.Parse(eval.Out)!["bleu4"]!.GetValue<double>(), Is.EqualTo(1.0));
+        Assert.That(train.ExitCode, Is.EqualTo(ExitCodes.Success), train.Error);
+        Assert.That(train.Out, Does.Contain("valid BLEU-1"));
+    }
 
     // Ctrl-C before the first batch: the bar's last line and the summary both say interrupted (the
     // bar said "done 0/2" before), and eval caption prints no scores.
