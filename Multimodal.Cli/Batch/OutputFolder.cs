@@ -3,10 +3,11 @@ using Multimodal.Cli.Hosting;
 namespace Multimodal.Cli.Batch;
 
 /// <summary>
-/// Checks an output folder before a batch starts: it is created when missing and must accept a
-/// new file. Otherwise every input would fail one by one with the same raw I/O message (or the
-/// first write would end the run with "Could not find file ..."), after the model had loaded and
-/// the work was done; here it is one error line naming the folder, before any input is read.
+/// Checks an output folder before a verb starts its work: it is created when missing and must
+/// accept a new file. Otherwise every input of a batch would fail one by one with the same raw I/O
+/// message (or the first write would end the run with "Could not find file ..."), after the model
+/// had loaded and the work was done; a training run would find out at its first checkpoint. Here
+/// it is one error line naming the folder, before any input is read.
 /// </summary>
 public static class OutputFolder
 {
@@ -42,6 +43,22 @@ public static class OutputFolder
         }
     }
 
+    /// <summary>
+    /// <see cref="Prepare"/> for a verb that writes into the folder only late (training, video
+    /// predict). Dispose the result when the run ends: the folders this call created are removed
+    /// again while they are empty, so a run that fails or is interrupted before writing anything
+    /// leaves no folder behind, as it did before the up-front check.
+    /// </summary>
+    /// <param name="folder">The folder given on the command line (or the verb's default).</param>
+    /// <param name="option">The option that names it, e.g. "--out", for the message.</param>
+    /// <exception cref="CliException">The folder cannot be created or written to; the reason says why.</exception>
+    public static IDisposable Reserve(string folder, string option)
+    {
+        var missing = MissingFolders(folder);
+        Prepare(folder, option);
+        return new Reservation(missing);
+    }
+
     // .NET's messages repeat the path the error line already names, and for mkdir in /proc say
     // "Could not find file"; say the cause instead.
     private static string Reason(Exception e) => e switch
@@ -51,6 +68,24 @@ public static class OutputFolder
             "the system answers 'no such file or directory' (a virtual or read-only file system?)",
         _ => e.Message,
     };
+
+    // The folders that creating this one makes, deepest first.
+    private static List<string> MissingFolders(string folder)
+    {
+        var missing = new List<string>();
+        if (folder.Contains('\0', StringComparison.Ordinal))
+        {
+            return missing;   // Prepare refuses it
+        }
+
+        for (string? part = Path.GetFullPath(folder); !string.IsNullOrEmpty(part) && !Directory.Exists(part);
+            part = Path.GetDirectoryName(part))
+        {
+            missing.Add(part);
+        }
+
+        return missing;
+    }
 
     // The nearest part of the path that exists as a file, where a folder would have to be.
     private static string? FileInTheWay(string folder)
@@ -69,5 +104,31 @@ public static class OutputFolder
         }
 
         return null;
+    }
+
+    private sealed class Reservation(List<string> created) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (string folder in created)
+            {
+                try
+                {
+                    if (Directory.Exists(folder))
+                    {
+                        if (Directory.EnumerateFileSystemEntries(folder).Any())
+                        {
+                            return;   // the run wrote here: keep it and the folders above it
+                        }
+
+                        Directory.Delete(folder);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return;   // tidying up must not turn a run's outcome into an I/O error
+                }
+            }
+        }
     }
 }

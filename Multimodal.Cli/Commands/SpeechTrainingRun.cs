@@ -1,4 +1,5 @@
 using System.Globalization;
+using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
 using Pipelines.Speech.Audio;
 using Pipelines.Speech.Data;
@@ -24,6 +25,8 @@ public static class SpeechTrainingRun
     public static int Run(CliContext context, System.CommandLine.ParseResult parse, TrainSpeechSettings s,
         CancellationToken cancellation)
     {
+        // Before any audio is decoded; a run that fails before its first checkpoint leaves no folder.
+        using var folder = OutputFolder.Reserve(s.OutDir, "--out");
         var output = context.Environment.Out;
         if (s.Resume)
         {

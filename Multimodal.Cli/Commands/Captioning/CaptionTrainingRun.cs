@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
 using Pipelines.Captioning.Captioning;
 using Pipelines.Captioning.Data;
@@ -25,6 +26,9 @@ internal static class CaptionTrainingRun
     public static int Run(CliContext context, System.CommandLine.ParseResult parse, TrainCaptionSettings s,
         CancellationToken cancellation)
     {
+        // Before any image is read; a run that fails before writing leaves no folder behind.
+        using var outFolder = OutputFolder.Reserve(s.OutDir, "--out");
+        using var cacheFolder = s.Cache is null ? null : OutputFolder.Reserve(s.Cache, "--cache");
         var output = context.Environment.Out;
         if (!Directory.Exists(s.Images))
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
 using Pipelines.Video.Emotion;
 using Rnn.Core.Training;
@@ -56,6 +57,8 @@ public static class TrainEmotionCommand
 
     private static int Run(CliContext context, ParseResult parse, EmotionTrainingOptions options, CancellationToken ct)
     {
+        // Before any face is read; a run that fails before its first save leaves no folder behind.
+        using var folder = OutputFolder.Reserve(options.OutputDirectory, "--out");
         if (!Directory.Exists(options.DataDirectory))
         {
             throw new CliException(options.DataDirectory, "data folder does not exist");

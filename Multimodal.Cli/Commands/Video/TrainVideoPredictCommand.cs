@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
 using Pipelines.Video.Prediction;
 using Pipelines.Video.Training;
@@ -49,6 +50,8 @@ public static class TrainVideoPredictCommand
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train video-predict",
             "rerun the same command with --resume to continue from its last checkpoint", ct, () =>
         {
+            // Before the digits are read; a run that fails before its first save leaves no folder.
+            using var folder = OutputFolder.Reserve(parse.GetValue(outDir)!, "--out");
             var options = new PredictorTrainingOptions
             {
                 MnistImagesPath = MnistLocator.Resolve(parse.GetValue(mnist), context.Environment),

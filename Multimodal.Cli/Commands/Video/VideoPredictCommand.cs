@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
 using Pipelines.Video.Decoding;
 using Pipelines.Video.Output;
@@ -73,7 +74,9 @@ public sealed class VideoPredictCommand : ICommandModule
     private static int Run(CliContext context, string clip, string? modelDir, ClipPredictionOptions options,
         string? outDir, CancellationToken ct)
     {
+        // Before the model loads and the clip is read; a bad clip still leaves no folder behind.
         string target = outDir ?? DefaultOut(clip);
+        using var folder = OutputFolder.Reserve(target, "--out");
         VideoModelLocator.EnsureOpenCv();
         var model = VideoModelLocator.Load(VideoModelLocator.Resolve(modelDir, context.Environment));
         ClipPrediction result;
