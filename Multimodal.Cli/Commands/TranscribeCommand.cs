@@ -63,11 +63,9 @@ public sealed class TranscribeCommand : ICommandModule
         });
         command.SetAction(async (parse, ct) =>
         {
-            // Before the model loads: an --out that cannot take files would fail every input.
-            if (parse.GetValue(outDir) is { } dir)
-            {
-                OutputFolder.Prepare(dir, "--out");
-            }
+            // Before the model loads: an --out that cannot take files would fail every input. A folder
+            // made here is removed again if no input gets written into it.
+            using var reserved = parse.GetValue(outDir) is { } dir ? OutputFolder.Reserve(dir, "--out") : null;
 
             var transcriber = SpeechModelLocator.Load(
                 SpeechModelLocator.Resolve(parse.GetValue(model), context.Environment));

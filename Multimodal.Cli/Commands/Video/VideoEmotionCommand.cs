@@ -63,8 +63,9 @@ public sealed class VideoEmotionCommand : ICommandModule
         };
         command.SetAction(async (parse, ct) =>
         {
-            // Before the model loads: an --out that cannot take files would fail every input.
-            OutputFolder.Prepare(parse.GetValue(outDir) ?? ".", "--out");
+            // Before the model loads: an --out that cannot take files would fail every input. A folder
+            // made here is removed again if no input gets written into it.
+            using var reserved = OutputFolder.Reserve(parse.GetValue(outDir) ?? ".", "--out");
             string dir = EmotionModelLocator.Resolve(parse.GetValue(model), context.Environment);
             var settings = new Settings(EmotionModelLocator.Load(dir), dir, parse.GetValue(cascade),
                 new EmotionRecognizerOptions

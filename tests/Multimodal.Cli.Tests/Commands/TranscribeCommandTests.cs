@@ -175,6 +175,19 @@ public sealed class TranscribeCommandTests
     }
 
     [Test]
+    public void An_out_folder_it_made_is_removed_again_when_every_input_fails()
+    {
+        File.WriteAllText(System.IO.Path.Combine(_in, "notes.mp3"), "this is text, not audio\n");
+        string nested = System.IO.Path.Combine(_out, "texts");
+
+        var run = Transcribe(_in, "--out", nested);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error, Does.Contain("0 succeeded, 1 failed, 0 skipped"));
+        Assert.That(Directory.Exists(_out), Is.False, "an empty --out folder (and its parent) left behind");
+    }
+
+    [Test]
     public void A_missing_path_is_an_error_line_and_the_others_still_print()
     {
         var four = SpeechFiles.CopyClip("4_george_0", _in);

@@ -33,6 +33,8 @@ internal static class SpeechFiles
             ?? throw new InconclusiveException($"FSDD clip {clip}.wav not found in shared/data/fsdd");
         var target = Path.Combine(folder, (name ?? clip) + ".wav");
         File.Copy(source, target, overwrite: true);
+        // The copy keeps the source's mode; shared data may be read-only, and tests rewrite copies.
+        File.SetAttributes(target, File.GetAttributes(target) & ~FileAttributes.ReadOnly);
         return target;
     }
 }

@@ -310,6 +310,21 @@ public sealed class EmotionCommandsTests
     }
 
     [Test]
+    public void Video_emotion_removes_an_out_folder_it_made_when_every_input_fails()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string inputs = _temp.Sub("in");
+        File.WriteAllText(Path.Combine(inputs, "notes.mp4"), "text, not a video");
+        string output = Path.Combine(_temp.Path, "out", "emotions");
+
+        var run = CliRun.Invoke(["video", "emotion", inputs, "--model", model, "--no-detect", "--out", output]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Error, Does.Contain("0 succeeded, 1 failed"));
+        Assert.That(Directory.Exists(Path.Combine(_temp.Path, "out")), Is.False, "an empty --out folder left behind");
+    }
+
+    [Test]
     public void A_still_image_is_a_one_frame_clip_and_no_detect_takes_the_whole_frame()
     {
         string model = EmotionCliFiles.TinyModel(_temp.Path);
