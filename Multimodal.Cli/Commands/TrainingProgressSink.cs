@@ -68,6 +68,12 @@ internal sealed class TrainingProgressSink(
                 context.Environment.Error.WriteLine(ErrorLine.FormatWarning(value.CheckpointPath,
                     $"checkpoint unreadable: {why}; trying an older one"));
                 break;
+            case TrainingEvent.CheckpointsCleared:
+                // Without --resume the run starts over; an earlier run's checkpoints would otherwise
+                // outlive this run's (the highest steps are kept) and a later --resume would continue them.
+                context.Environment.Out.WriteLine(
+                    $"starting over: removed {value.Problem} from {value.CheckpointPath} (--resume continues a run)");
+                break;
             case TrainingEvent.SkippedStep:
                 task.Message($"step {value.Step} skipped (non-finite loss or gradient)");
                 break;

@@ -79,6 +79,22 @@ public sealed class CheckpointStore
             $"no readable checkpoint in '{Directory}': {string.Join("; ", problems)}");
     }
 
+    /// <summary>
+    /// Deletes every checkpoint in the folder; returns how many. A run that starts over calls this
+    /// first: the pruning in <see cref="Save"/> keeps the highest steps, so an earlier run's
+    /// later checkpoints would outlive the new run's and a resume would continue the old run.
+    /// </summary>
+    public int Clear()
+    {
+        var all = List();
+        foreach (var (path, _) in all)
+        {
+            File.Delete(path);
+        }
+
+        return all.Count;
+    }
+
     /// <summary>Checkpoint files and their steps, oldest first.</summary>
     public IReadOnlyList<(string Path, long Step)> List()
     {

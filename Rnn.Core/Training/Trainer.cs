@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Rnn.Core.Autograd;
 using Rnn.Core.Nn;
 using Rnn.Core.Optim;
@@ -169,6 +170,13 @@ public sealed class Trainer<TBatch>
             var latest = t.Options.Resume
                 ? store!.LoadLatest((path, e) => Report(TrainingEvent.CheckpointUnreadable, path, problem: e.Message))
                 : null;
+            if (!t.Options.Resume && store?.Clear() is > 0 and var removed)
+            {
+                Report(TrainingEvent.CheckpointsCleared, store.Directory,
+                    problem: string.Create(CultureInfo.InvariantCulture,
+                        $"{removed} checkpoint{(removed == 1 ? "" : "s")} of an earlier run"));
+            }
+
             if (latest is { } found)
             {
                 var c = found.Checkpoint;

@@ -20,4 +20,11 @@ public enum TrainingEvent
 
     /// <summary>A checkpoint could not be read on resume; an older one was tried instead.</summary>
     CheckpointUnreadable,
+
+    /// <summary>
+    /// A run that starts over (no resume) removed the checkpoints an earlier run left in the
+    /// checkpoint folder (<see cref="TrainingProgress.CheckpointPath"/>); <see cref="TrainingProgress.Problem"/>
+    /// says how many.
+    /// </summary>
+    CheckpointsCleared,
 }

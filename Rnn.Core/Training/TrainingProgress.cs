@@ -17,9 +17,10 @@ namespace Rnn.Core.Training;
 /// <param name="StepsPerSecond">Throughput since this process started or resumed the run.</param>
 /// <param name="Eta">Estimated time to the end of the run, when known.</param>
 /// <param name="Validation">Validation metrics (epoch ends only, when a validator is given).</param>
-/// <param name="CheckpointPath">The file written, resumed from or found unreadable (checkpoint events).</param>
-/// <param name="Problem">Why the checkpoint could not be read
-/// (<see cref="TrainingEvent.CheckpointUnreadable"/> only).</param>
+/// <param name="CheckpointPath">The file written, resumed from or found unreadable (checkpoint events);
+/// the folder for <see cref="TrainingEvent.CheckpointsCleared"/>.</param>
+/// <param name="Problem">Why the checkpoint could not be read (<see cref="TrainingEvent.CheckpointUnreadable"/>);
+/// what was removed (<see cref="TrainingEvent.CheckpointsCleared"/>).</param>
 public sealed record TrainingProgress(
     TrainingEvent Event,
     int Epoch,

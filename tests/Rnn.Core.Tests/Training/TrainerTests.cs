@@ -189,6 +189,31 @@ public sealed class TrainerTests
     }
 
     [Test]
+    public void StartingOverRemovesAnEarlierRunsCheckpointsSoAResumeContinuesTheNewRun()
+    {
+        // An earlier run of 4 epochs (steps up to 32) in the folder; a new run of 1 epoch (8 steps)
+        // starts over. Pruning keeps the highest steps, so the old 30-32 would outlive the new
+        // run's 6 and 8, and a resume would continue the old run.
+        using var dir = new TempDir();
+        var old = new Setup(1, ResumeOptions(dir.Path, 4) with { Resume = false });
+        old.Trainer.Fit(old.Data);
+        Assert.That(new CheckpointStore(dir.Path).List().Select(f => f.Step), Is.EqualTo(new long[] { 27, 30, 32 }));
+
+        var reports = new ListProgress<TrainingProgress>();
+        var fresh = new Setup(2, ResumeOptions(dir.Path, 1) with { Resume = false });
+        fresh.Trainer.Fit(fresh.Data, reports);
+
+        Assert.That(new CheckpointStore(dir.Path).List().Select(f => f.Step), Is.EqualTo(new long[] { 3, 6, 8 }));
+        var cleared = reports.Items.Single(r => r.Event == TrainingEvent.CheckpointsCleared);
+        Assert.That(cleared.CheckpointPath, Is.EqualTo(dir.Path));
+        Assert.That(cleared.Problem, Is.EqualTo("3 checkpoints of an earlier run"));
+
+        var resumed = new Setup(2, ResumeOptions(dir.Path, 2));
+        var result = resumed.Trainer.Fit(resumed.Data);
+        Assert.That(result.ResumedFrom, Does.EndWith("checkpoint-0000000008.safetensors"));
+    }
+
+    [Test]
     public void ValidatorRunsInEvalModeEachEpoch()
     {
         var s = new Setup(1, new TrainerOptions { Epochs = 3 });

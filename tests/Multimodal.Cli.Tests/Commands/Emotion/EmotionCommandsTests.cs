@@ -121,6 +121,11 @@ public sealed class EmotionCommandsTests
         Assert.That(resumed.Out, Does.Contain("resuming from").And.Contain("epoch 2/2"));
         Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
         Assert.That(again.Out, Does.Not.Contain("resuming from").And.Contain("epoch 1/1"));
+        // The 2-epoch run's later checkpoints are gone, so a --resume now continues this run, not that one.
+        Assert.That(again.Out, Does.Contain($"starting over: removed 2 checkpoints of an earlier run from " +
+            $"{Path.Combine(output, "checkpoints")}"));
+        string[] left = Directory.GetFiles(Path.Combine(output, "checkpoints")).Select(Path.GetFileName).ToArray()!;
+        Assert.That(left, Has.Length.EqualTo(1), string.Join(", ", left));
         Assert.That(restart.ExitCode, Is.EqualTo(ExitCodes.Usage));
         Assert.That(restart.Error, Does.StartWith("error: ").And.Contain("'--restart'"));
         Assert.That(nothing.ExitCode, Is.EqualTo(ExitCodes.Success), nothing.Error);
