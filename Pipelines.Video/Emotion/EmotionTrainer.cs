@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Rnn.Core;
 using Rnn.Core.Optim;
@@ -70,6 +71,7 @@ public sealed class EmotionTrainer
                     options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints"),
                 CheckpointEverySteps = options.CheckpointEverySteps,
                 Resume = options.Resume,
+                RunSettings = RunSettings(options),
                 ReportEverySteps = 10,
             });
 
@@ -119,6 +121,18 @@ public sealed class EmotionTrainer
             ["class_weight_power"] = options.ClassWeightPower,
             ["length_weights"] = new JsonArray(options.LengthWeights.Select(w => (JsonNode)w).ToArray()),
         },
+    };
+
+    // The options that change what a resumed run would train on (the split, the batches, the
+    // schedule) without changing the weights' shapes; recorded in each checkpoint and compared on
+    // resume, named as `train emotion` names them. Older checkpoints lack them and are not compared.
+    private static Dictionary<string, string> RunSettings(EmotionTrainingOptions o) => new()
+    {
+        ["--seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
+        ["--batch"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
+        ["--lr"] = o.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["--valid-every"] = o.ValidationEveryNth.ToString(CultureInfo.InvariantCulture),
+        ["--limit-per-class"] = o.LimitPerClass.ToString(CultureInfo.InvariantCulture),
     };
 
     private static int[] CountClasses(IEnumerable<FaceSample> faces)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Pipelines.Video.Data;
 using Pipelines.Video.Prediction;
 using Rnn.Core;
@@ -54,6 +55,7 @@ public static class PredictorTraining
                 CheckpointDirectory = Path.Combine(options.OutputDirectory, "checkpoints"),
                 CheckpointEverySteps = options.CheckpointEverySteps,
                 Resume = options.Resume,
+                RunSettings = RunSettings(options),
             });
         trainer.TrackRng("scheduled_sampling", sampling);
         trainer.Validator = _ =>
@@ -69,6 +71,18 @@ public static class PredictorTraining
         PredictorDirectory.Save(options.OutputDirectory, model);
         return result;
     }
+
+    // The options that change what a resumed run would train on (sequences, batches, schedule)
+    // without changing the weights' shapes; recorded in each checkpoint and compared on resume,
+    // named as `train video-predict` names them. Older checkpoints lack them and are not compared.
+    private static Dictionary<string, string> RunSettings(PredictorTrainingOptions o) => new()
+    {
+        ["--seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
+        ["--batch"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
+        ["--batches"] = o.BatchesPerEpoch.ToString(CultureInfo.InvariantCulture),
+        ["--lr"] = o.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["--teacher-forcing"] = o.TeacherForcingFraction.ToString("R", CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Validation metrics by name: val_mse (summed per frame), val_mse_mean, val_ssim, baseline, ratio.
     /// </summary>

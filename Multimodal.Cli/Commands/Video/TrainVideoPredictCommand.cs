@@ -97,7 +97,15 @@ public static class TrainVideoPredictCommand
         using (var sink = new TrainingProgressSink(context, reporter, "train video-predict", MseScores,
             cancellation))
         {
-            result = PredictorTraining.Run(options, sink, cancellation);
+            try
+            {
+                result = PredictorTraining.Run(options, sink, cancellation);
+            }
+            catch (InvalidDataException e) when (options.Resume)
+            {
+                // A checkpoint of other settings (or an unreadable one): the message names it.
+                throw new CliException(null, e.Message);
+            }
         }
 
         if (options.Resume && result.ResumedFrom is null)

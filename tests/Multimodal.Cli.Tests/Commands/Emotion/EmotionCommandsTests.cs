@@ -107,6 +107,7 @@ public sealed class EmotionCommandsTests
         string[] args = ["train", "emotion", "--data", data, "--out", output, "--batch", "8", "--valid-every", "4"];
 
         var first = CliRun.Invoke([.. args, "--epochs", "1"]);
+        var reseeded = CliRun.Invoke([.. args, "--epochs", "2", "--resume", "--lr", "0.001"]);
         var resumed = CliRun.Invoke([.. args, "--epochs", "2", "--resume"]);
         var again = CliRun.Invoke([.. args, "--epochs", "1"]);
         var restart = CliRun.Invoke([.. args, "--epochs", "1", "--restart"]);
@@ -117,6 +118,9 @@ public sealed class EmotionCommandsTests
         Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
         Assert.That(first.Out, Does.Contain("epoch 1/1").And.Contain("valid accuracy"));
         Assert.That(File.Exists(Path.Combine(output, "config.json")), Is.True);
+        Assert.That(reseeded.ExitCode, Is.EqualTo(ExitCodes.Failure), reseeded.Out);
+        Assert.That(reseeded.Error, Does.Contain("cannot resume from ")
+            .And.Contain("--lr is 0.002 in the checkpoint, 0.001 now"));
         Assert.That(resumed.ExitCode, Is.EqualTo(ExitCodes.Success), resumed.Error);
         Assert.That(resumed.Out, Does.Contain("resuming from").And.Contain("epoch 2/2"));
         Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);

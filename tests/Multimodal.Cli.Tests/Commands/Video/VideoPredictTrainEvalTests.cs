@@ -24,12 +24,16 @@ public sealed class VideoPredictTrainEvalTests
             "--batch", "1", "--hidden", "4", "--patch", "16"];
 
         var first = CliRun.Invoke([.. common, "--epochs", "1"]);
+        var reseeded = CliRun.Invoke([.. common, "--epochs", "2", "--resume", "--seed", "5"]);
         var second = CliRun.Invoke([.. common, "--epochs", "2", "--resume"]);
         var eval = CliRun.Invoke(["eval", "video-predict", "--model", dir, "--mnist", VideoFiles.Mnist,
             "--sequences", "3", "--json"]);
 
         Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
         Assert.That(first.Out, Does.Contain("epoch 1/1 step 2").And.Contain("valid MSE").And.Contain("baseline"));
+        Assert.That(reseeded.ExitCode, Is.EqualTo(ExitCodes.Failure), reseeded.Out);
+        Assert.That(reseeded.Error.Trim(), Does.StartWith("error: cannot resume from ")
+            .And.Contain("--seed is 1 in the checkpoint, 5 now"));
         Assert.That(second.ExitCode, Is.EqualTo(ExitCodes.Success), second.Error);
         Assert.That(second.Out, Does.Contain("resuming from").And.Contain("at step 2").And.Contain("after 4 steps"));
         Assert.That(eval.ExitCode, Is.EqualTo(ExitCodes.Success), eval.Error);
