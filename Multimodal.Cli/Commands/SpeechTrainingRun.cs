@@ -27,6 +27,7 @@ public static class SpeechTrainingRun
     {
         // Before any audio is decoded; a run that fails before its first checkpoint leaves no folder.
         using var folder = OutputFolder.Reserve(s.OutDir, "--out");
+        using var checkpoints = OutputFolder.Reserve(s.CheckpointDirectory, "--out");
         var output = context.Environment.Out;
         if (s.Resume)
         {

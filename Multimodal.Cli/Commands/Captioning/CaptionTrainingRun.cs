@@ -28,6 +28,7 @@ internal static class CaptionTrainingRun
     {
         // Before any image is read; a run that fails before writing leaves no folder behind.
         using var outFolder = OutputFolder.Reserve(s.OutDir, "--out");
+        using var checkpoints = OutputFolder.Reserve(s.CheckpointDirectory, "--out");
         using var cacheFolder = s.Cache is null ? null : OutputFolder.Reserve(s.Cache, "--cache");
         var output = context.Environment.Out;
         if (!Directory.Exists(s.Images))

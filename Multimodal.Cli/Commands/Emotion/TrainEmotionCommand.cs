@@ -59,6 +59,8 @@ public static class TrainEmotionCommand
     {
         // Before any face is read; a run that fails before its first save leaves no folder behind.
         using var folder = OutputFolder.Reserve(options.OutputDirectory, "--out");
+        using var checkpointFolder = OutputFolder.Reserve(
+            options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints"), "--out");
         if (!Directory.Exists(options.DataDirectory))
         {
             throw new CliException(options.DataDirectory, "data folder does not exist");

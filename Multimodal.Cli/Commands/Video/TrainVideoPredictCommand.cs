@@ -52,6 +52,7 @@ public static class TrainVideoPredictCommand
         {
             // Before the digits are read; a run that fails before its first save leaves no folder.
             using var folder = OutputFolder.Reserve(parse.GetValue(outDir)!, "--out");
+            using var checkpoints = OutputFolder.Reserve(Path.Combine(parse.GetValue(outDir)!, "checkpoints"), "--out");
             var options = new PredictorTrainingOptions
             {
                 MnistImagesPath = MnistLocator.Resolve(parse.GetValue(mnist), context.Environment),

@@ -126,6 +126,33 @@ public sealed class OutputFolderTests
         }
     }
 
+    // A train verb writes its checkpoints into OUT/checkpoints; a file of that name was found only
+    // when the first checkpoint was written, after an epoch of training.
+    [TestCase("train speech --manifest {f} --out {o}")]
+    [TestCase("train caption --images {d} --captions {f} --out {o}")]
+    [TestCase("train emotion --data {d} --out {o}")]
+    [TestCase("train video-predict --out {o}")]
+    public void A_file_where_the_checkpoints_folder_belongs_is_one_error_line_before_any_work(string line)
+    {
+        string file = Path.Combine(_temp.Path, "notes.txt");
+        File.WriteAllText(file, "a file, not a folder");
+        string output = _temp.Sub("model");
+        string checkpoints = Path.Combine(output, "checkpoints");
+        File.WriteAllText(checkpoints, "not a folder either");
+        string[] args = line.Split(' ').Select(a => a
+            .Replace("{o}", output, StringComparison.Ordinal)
+            .Replace("{f}", file, StringComparison.Ordinal)
+            .Replace("{d}", _temp.Path, StringComparison.Ordinal)).ToArray();
+
+        var run = CliRun.Invoke(args);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single(),
+            Does.StartWith($"error: {checkpoints}: --out folder cannot be created: {checkpoints} is a file"));
+        Assert.That(run.Out, Is.Empty, "nothing ran");
+        Assert.That(Directory.GetFileSystemEntries(output), Is.EqualTo(new[] { checkpoints }), "nothing written");
+    }
+
     // Root writes into any folder whatever its mode, so there the condition cannot be made; run the
     // tests as another user (setpriv --reuid=nobody ...) to see this one run.
     [Test]
