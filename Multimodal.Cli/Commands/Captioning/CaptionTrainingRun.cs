@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Progress;
 using Pipelines.Captioning.Captioning;
 using Pipelines.Captioning.Data;
 using Pipelines.Captioning.Decoding;
@@ -159,7 +160,7 @@ internal static class CaptionTrainingRun
         using (var task = reporter.Start("encode images", items.Length))
         {
             long shown = 0;
-            var progress = new SyncProgress<FeatureCache.Progress>(p =>
+            var progress = new InlineProgress<FeatureCache.Progress>(p =>
             {
                 task.Advance(p.Done - shown);
                 shown = p.Done;
@@ -196,12 +197,6 @@ internal static class CaptionTrainingRun
         var validSet = order.Take(held).ToHashSet();
         return (all.Where((_, i) => !validSet.Contains(i)).ToArray(),
             all.Where((_, i) => validSet.Contains(i)).ToArray());
-    }
-
-    // Progress<T> posts to the thread pool; this reports on the caller's thread, in order.
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 
     /// <summary>The epoch-end suffix: validation BLEU-1, BLEU-4 and CIDEr-D when the epoch was scored.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Progress;
 using Pipelines.Video.Emotion;
 using static Multimodal.Cli.Commands.Emotion.EmotionCliOptions;
 using static Multimodal.Cli.Hosting.OptionBuilders;
@@ -98,7 +99,7 @@ public static class EvalEmotionCommand
 
         var eval = new EvalProgress(context, "eval emotion", faces.Count, "faces", ct);
         if (!eval.TryRun(parse, done => EmotionEvaluator.Evaluate(model, faces, how.Frames,
-                progress: new SyncProgress(done), mirror: how.Mirror, shift: how.Shift), out var metrics))
+                progress: new InlineProgress<int>(done), mirror: how.Mirror, shift: how.Shift), out var metrics))
         {
             return eval.Interrupted();
         }
@@ -162,12 +163,5 @@ public static class EvalEmotionCommand
         }
 
         return sb.ToString().TrimEnd();
-    }
-
-    // Progress<T> posts to the thread pool; the bar wants the count in order, and the Ctrl-C stop
-    // must throw on this thread, inside the evaluation.
-    private sealed class SyncProgress(Action<int> report) : IProgress<int>
-    {
-        public void Report(int value) => report(value);
     }
 }

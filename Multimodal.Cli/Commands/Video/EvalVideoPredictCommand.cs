@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Progress;
 using Pipelines.Video.Data;
 using Pipelines.Video.Metrics;
 using Pipelines.Video.Training;
@@ -68,7 +69,7 @@ public static class EvalVideoPredictCommand
         var protocol = new MovingMnistOptions { Frames = c.ContextFrames + c.FutureFrames, CanvasSize = c.FrameSize };
         var test = MovingMnistSplits.Test(images, protocol, count);
         var eval = new EvalProgress(context, "eval video-predict", count, "sequences", ct);
-        if (!eval.TryRun(parse, done => PredictionEvaluator.Evaluate(predictor, test, 16, new Inline(done)),
+        if (!eval.TryRun(parse, done => PredictionEvaluator.Evaluate(predictor, test, 16, new InlineProgress<int>(done)),
             out var scores))
         {
             return eval.Interrupted();
@@ -105,12 +106,5 @@ public static class EvalVideoPredictCommand
             $"MSE by predicted frame  {string.Join(" ", m.MseSum.Select(v => v.ToString("0", c)))}\n" +
             $"test sequences  {count} (Moving-MNIST, MNIST test digits 9000-9999, fixed seed); " +
             $"baseline = copy last frame");
-    }
-
-    // Reports on the evaluating thread (Progress<T> would post to the pool), so the Ctrl-C stop
-    // throws inside the evaluation.
-    private sealed class Inline(Action<int> report) : IProgress<int>
-    {
-        public void Report(int value) => report(value);
     }
 }

@@ -1,4 +1,5 @@
 using Pipelines.Speech.Decoding;
+using Pipelines.Speech.Tests.Support;
 
 namespace Pipelines.Speech.Tests.Decoding;
 
@@ -45,23 +46,8 @@ public sealed class CtcRescoringTests
     }
 
     // 4 frames: blank with 0.9 except the given (frame, token, probability) spikes.
-    private static LogProbMatrix Matrix(params (int Frame, int Token, double P)[] spikes)
-    {
-        const int time = 4;
-        var values = new float[time * Vocab];
-        for (int t = 0; t < time; t++)
-        {
-            var spike = spikes.FirstOrDefault(s => s.Frame == t);
-            int top = spike.P > 0 ? spike.Token : 0;
-            double p = spike.P > 0 ? spike.P : 0.9;
-            for (int k = 0; k < Vocab; k++)
-            {
-                values[t * Vocab + k] = (float)Math.Log(k == top ? p : (1 - p) / (Vocab - 1));
-            }
-        }
-
-        return new LogProbMatrix(values, time, Vocab);
-    }
+    private static LogProbMatrix Matrix(params (int Frame, int Token, double P)[] spikes) =>
+        new(SpikeFrames.LogProbs(4, Vocab, 0.9, spikes), 4, Vocab);
 
     private static LogProbMatrix Mean(LogProbMatrix a, LogProbMatrix b)
     {

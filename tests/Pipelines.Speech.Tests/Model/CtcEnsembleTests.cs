@@ -1,4 +1,5 @@
 using Pipelines.Speech.Model;
+using Pipelines.Speech.Tests.Support;
 using Pipelines.Speech.Tests.Training;
 using Rnn.Core;
 
@@ -160,19 +161,10 @@ public sealed class CtcEnsembleTests
     private static AcousticOutput Spikes(int frames, int leadIn, params (int Frame, int Token, double P)[] spikes)
     {
         const int vocab = 4;
-        var logProbs = new float[frames * vocab];
-        for (int t = 0; t < frames; t++)
+        return new AcousticOutput(SpikeFrames.LogProbs(frames, vocab, 0.97, spikes), frames, vocab, Frame)
         {
-            var spike = spikes.FirstOrDefault(s => s.Frame == t);
-            int top = spike.P > 0 ? spike.Token : 0;
-            double p = spike.P > 0 ? spike.P : 0.97;
-            for (int k = 0; k < vocab; k++)
-            {
-                logProbs[t * vocab + k] = (float)Math.Log(k == top ? p : (1 - p) / (vocab - 1));
-            }
-        }
-
-        return new AcousticOutput(logProbs, frames, vocab, Frame) { LeadInFrames = leadIn };
+            LeadInFrames = leadIn,
+        };
     }
 
     private static double[] Probabilities(AcousticOutput output, int frame) =>
