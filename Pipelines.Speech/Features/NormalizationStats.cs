@@ -110,6 +110,20 @@ public sealed class NormalizationStats
             frames += m.Frames;
         }
 
+        /// <summary>Adds the frames another accumulator of the same width has summed.</summary>
+        public void Merge(Accumulator other)
+        {
+            ArgumentNullException.ThrowIfNull(other);
+            if (other.sum.Length != sum.Length)
+                throw new ArgumentException($"accumulators of {other.sum.Length} and {sum.Length} features");
+            for (int f = 0; f < sum.Length; f++)
+            {
+                sum[f] += other.sum[f];
+                sumSq[f] += other.sumSq[f];
+            }
+            frames += other.frames;
+        }
+
         /// <summary>The stats so far; a feature whose variance is below <paramref name="minStd"/>
         /// squared gets <paramref name="minStd"/>, so constant features do not divide by zero.</summary>
         public NormalizationStats Finish(float minStd = 1e-5f)

@@ -1,5 +1,6 @@
 using Pipelines.Speech.Data;
 using Pipelines.Speech.Decoding;
+using Pipelines.Speech.Features;
 using Pipelines.Speech.Model;
 using Rnn.Core;
 using Rnn.Core.Training;
@@ -34,6 +35,15 @@ public static class DigitsRecipe
         // serves both: BuildTraining groups it by speaker.
         var synthetic = espeak.Concat(natural).ToArray();
         var train = BuildTraining(fsdd, trainClips, synthetic, options, rng);
+        if (features.Normalization == NormalizationMode.Global && features.Stats is null)
+        {
+            // Fixed statistics of the training utterances (augmented copies included), saved
+            // with the model so that inference normalises exactly as training did.
+            features = features with { Stats = TrainingStats(train, features) };
+            options = options with { Model = options.Model with { Features = features } };
+            log($"global normalisation: statistics of {features.Stats.Frames} training frames");
+        }
+
         var validation = new List<SpeechUtterance>(validationClips.Select(fsdd.Single));
         var plain = options.PlainSequences;
         for (int i = 0; i < (validationClips.Count > 0 ? options.ValidationSequences : 0); i++)
@@ -317,6 +327,31 @@ public static class DigitsRecipe
                 keepBands ? bands : null);
         });
         return result;
+    }
+
+    /// <summary>
+    /// Per-feature mean and std over every frame of <paramref name="utterances"/>, computed
+    /// before any normalisation (padding included, as the model will hear it).
+    /// </summary>
+    public static NormalizationStats TrainingStats(IReadOnlyList<SpeechUtterance> utterances, AcousticFeatures features)
+    {
+        ArgumentNullException.ThrowIfNull(utterances);
+        ArgumentNullException.ThrowIfNull(features);
+        var raw = features with { Normalization = NormalizationMode.None, Stats = null };
+        var total = new NormalizationStats.Accumulator(raw.FeatureCount);
+        var gate = new object();
+        using var extractor = new ThreadLocal<Features.LogMelSpectrogram>(raw.CreateExtractor);
+        Parallel.For(0, utterances.Count, () => new NormalizationStats.Accumulator(raw.FeatureCount),
+            (i, _, local) =>
+            {
+                local.Add(raw.Compute(extractor.Value!, utterances[i].Samples));
+                return local;
+            },
+            local =>
+            {
+                lock (gate) total.Merge(local);
+            });
+        return total.Finish();
     }
 
     // Progress<T> posts to the thread pool; this reports on the training thread, in order.

@@ -6,7 +6,7 @@
 //       [--freq-mask N] [--time-mask N] [--warp-percent N] [--synth N] [--synth-takes N]
 //       [--tts N] [--tts-takes N] [--real-share-percent N] [--copies N] [--wave] [--layers N]
 //       [--lr-milli N] [--trim-ms N] [--mels N] [--mfcc N] [--vtlp-percent N] [--average N] [--gate-percent N]
-//       [--pad-ms N] [--seed N] [--ensemble DIR2[,DIR3]] [--tta-ms MS[,MS]] [--combine RULE]
+//       [--pad-ms N] [--norm utterance|global] [--seed N] [--ensemble DIR2[,DIR3]] [--tta-ms MS[,MS]] [--combine RULE]
 //       [--checkpoints DIR] [--resume] [--eval DIR] [--write-long DIR]
 // --synth N adds N espeak-ng speakers (clips in out/espeak-digits); --tts N adds N speakers made
 // from the installed flite/festival voices with sox pitch and tempo shifts (clips in
@@ -21,6 +21,8 @@
 // --pad-ms N pads every utterance with N ms of quiet at both ends before its features, in training
 // and (saved as preprocessing.pad_seconds) whenever the model is used; with --eval it pads at test
 // time only (the weights as trained).
+// --norm global normalises features by fixed statistics of the training utterances (saved in
+// config.json) instead of each utterance's own mean and std (the default, --norm utterance).
 // --seed N seeds the training data and initialisation (default 20261204); the test data keep their
 // own seed, so runs of several seeds are scored on the same clips and recordings.
 // Eval of several models or test-time variants merged frame by frame (each utterance through
@@ -151,6 +153,12 @@ var options = defaults with
             MelBands = GetInt("mels", defaults.Model.Features.MelBands),
             Mfcc = GetInt("mfcc", 0),
             PadSeconds = GetInt("pad-ms", 0) / 1000.0,
+            Normalization = Get("norm", "utterance") switch
+            {
+                "utterance" => NormalizationMode.PerUtterance,
+                "global" => NormalizationMode.Global,
+                var other => throw new ArgumentException($"--norm must be utterance or global; got '{other}'"),
+            },
         },
         Hidden = GetInt("hidden", defaults.Model.Hidden),
         Layers = GetInt("layers", defaults.Model.Layers),
