@@ -60,7 +60,7 @@ public sealed class TrainCommand : ICommandModule
             speed, wave, dropout,
         };
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train speech",
-            "rerun the same command with --resume to continue from its last checkpoint", ct,
+            Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct,
             () => SpeechTrainingRun.Run(context, parse, new TrainSpeechSettings(
             parse.GetValue(manifest)!, parse.GetValue(outDir)!, parse.GetValue(valid), parse.GetValue(fraction),
             parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(hidden), parse.GetValue(layers),

@@ -1,4 +1,5 @@
 using Multimodal.Cli.Hosting;
+using Rnn.Core.Training;
 
 namespace Multimodal.Cli.Commands;
 
@@ -14,8 +15,10 @@ internal static class TrainingInterrupt
     /// <summary>
     /// Runs <paramref name="run"/>; when it stops because <paramref name="cancellation"/> was
     /// cancelled, writes "interrupted: VERB stopped; HOW" to stderr and returns the interrupted exit code.
+    /// HOW depends on <paramref name="checkpointDirectory"/>: with a checkpoint in it, rerun with
+    /// --resume from its step; without one (stopped before the first save), a rerun starts over.
     /// </summary>
-    public static int Run(CliContext context, string verb, string howToContinue, CancellationToken cancellation,
+    public static int Run(CliContext context, string verb, string checkpointDirectory, CancellationToken cancellation,
         Func<int> run)
     {
         try
@@ -24,7 +27,11 @@ internal static class TrainingInterrupt
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            context.Environment.Error.WriteLine($"interrupted: {verb} stopped; {howToContinue}");
+            var saved = new CheckpointStore(checkpointDirectory).List();
+            string how = saved.Count > 0
+                ? $"rerun the same command with --resume to continue from its last checkpoint (step {saved[^1].Step})"
+                : "no checkpoint was saved yet, so the same command starts over";
+            context.Environment.Error.WriteLine($"interrupted: {verb} stopped; {how}");
             return ExitCodes.Interrupted;
         }
     }

@@ -53,7 +53,7 @@ public static class TrainCaptionCommand
             minCount, patience, select, beam, size, channels, cache, seed, resume,
         };
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train caption",
-            "rerun the same command with --resume to continue from its last checkpoint", ct,
+            Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct,
             () => CaptionTrainingRun.Run(context, parse,
             new TrainCaptionSettings(
             parse.GetValue(images)!, parse.GetValue(captions)!, parse.GetValue(outDir)!, parse.GetValue(encoder)!,

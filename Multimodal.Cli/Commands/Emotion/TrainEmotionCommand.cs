@@ -39,7 +39,7 @@ public static class TrainEmotionCommand
             data, outDir, epochs, batch, lr, nth, limit, seed, resume,
         };
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train emotion",
-            "rerun the same command with --resume to continue from its last checkpoint", ct,
+            Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct,
             () => Run(context, parse, defaults with
         {
             DataDirectory = parse.GetValue(data)!,

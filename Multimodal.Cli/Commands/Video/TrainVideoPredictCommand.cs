@@ -48,7 +48,7 @@ public static class TrainVideoPredictCommand
             outDir, mnist, epochs, batches, batch, hidden, patch, lr, teacher, seed, resume,
         };
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train video-predict",
-            "rerun the same command with --resume to continue from its last checkpoint", ct, () =>
+            Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct, () =>
         {
             // Before the digits are read; a run that fails before its first save leaves no folder.
             using var folder = OutputFolder.Reserve(parse.GetValue(outDir)!, "--out");

@@ -212,8 +212,28 @@ public sealed class TrainCommandTests
 
         Assert.That(code, Is.EqualTo(ExitCodes.Interrupted), error.ToString());
         Assert.That(error.ToString().Trim().Split('\n')[^1], Is.EqualTo(
+            "interrupted: train speech stopped; no checkpoint was saved yet, so the same command starts over"));
+    }
+
+    // With a checkpoint on disk the line says --resume continues from it, and from which step.
+    [Test]
+    public void An_interrupted_run_with_a_checkpoint_says_to_resume_from_its_step()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        var steps = new Rnn.Core.Training.CheckpointStore(Path.Combine(_out, "checkpoints")).List();
+        Assert.That(steps, Is.Not.Empty);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        var run = CliRun.Invoke(
+            ["train", "speech", "--manifest", _manifest, "--out", _out, "--epochs", "2", "--hidden", "8",
+                "--layers", "1", "--batch", "2", "--sample-rate", "8000", "--seed", "3", "--valid-fraction", "0.34",
+                "--resume"], cancellation: cts.Token);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
+        Assert.That(run.Error.Trim().Split('\n')[^1], Is.EqualTo(
             "interrupted: train speech stopped; rerun the same command with --resume to continue from its " +
-            "last checkpoint"));
+            $"last checkpoint (step {steps[^1].Step})"));
     }
 
     [Test]

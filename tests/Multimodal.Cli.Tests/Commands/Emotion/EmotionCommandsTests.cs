@@ -150,8 +150,7 @@ public sealed class EmotionCommandsTests
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
         Assert.That(run.Error.Trim().Split(Environment.NewLine)[^1], Is.EqualTo(
-            "interrupted: train emotion stopped; rerun the same command with --resume to continue from its " +
-            "last checkpoint"));
+            "interrupted: train emotion stopped; no checkpoint was saved yet, so the same command starts over"));
     }
 
     // Ctrl-C before the first batch of faces: no scores, one line saying how far it got.

@@ -86,8 +86,7 @@ public sealed class VideoPredictTrainEvalTests
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
         Assert.That(run.Error.Trim().Split(Environment.NewLine)[^1], Is.EqualTo(
-            "interrupted: train video-predict stopped; rerun the same command with --resume to continue from " +
-            "its last checkpoint"));
+            "interrupted: train video-predict stopped; no checkpoint was saved yet, so the same command starts over"));
     }
 
     [Test]
