@@ -93,6 +93,7 @@ public static class SpeechTrainingRun
             ReportEverySteps = 1,
         });
 
+        var notice = ResumeNotice.Before(output, "", s.CheckpointDirectory, s.Resume);
         TrainingResult result;
         using (var reporter = context.Progress(parse))
         {
@@ -108,10 +109,7 @@ public static class SpeechTrainingRun
             }
         }
 
-        if (s.Resume && result.ResumedFrom is null)
-        {
-            output.WriteLine($"no checkpoint in {s.CheckpointDirectory}; trained from scratch");
-        }
+        notice.After(result.ResumedFrom);
 
         AcousticModelDirectory.Save(s.OutDir, model);
         output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors) after {result.Steps} steps");

@@ -69,6 +69,8 @@ public static class TrainEmotionCommand
         var output = context.Environment.Out;
         var trainer = new EmotionTrainer(options, line => output.WriteLine("train emotion: " + line),
             (file, reason) => TrainingSkips.Warn(context, file, reason));
+        var notice = ResumeNotice.Before(output, "train emotion: ",
+            options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints"), options.Resume);
         EmotionTrainingResult result;
         using (var reporter = context.Progress(parse))
         using (var sink = new TrainingProgressSink(context, reporter, "train emotion", AccuracyScores, ct))
@@ -83,11 +85,7 @@ public static class TrainEmotionCommand
             }
         }
 
-        if (options.Resume && result.Training.ResumedFrom is null)
-        {
-            string checkpoints = Path.Combine(options.OutputDirectory, "checkpoints");
-            output.WriteLine($"train emotion: no checkpoint in {checkpoints}; trained from scratch");
-        }
+        notice.After(result.Training.ResumedFrom);
 
         if (double.IsNegativeInfinity(result.BestValidationAccuracy))
         {

@@ -93,6 +93,8 @@ public static class TrainVideoPredictCommand
             $"{m.ContextFrames} in / {m.FutureFrames} out; " +
             $"ConvLSTM [{string.Join(",", m.Hidden)}] on {m.GridSize}x{m.GridSize} ({m.Patch}x{m.Patch} patches); " +
             $"{options.Epochs} epochs x {options.BatchesPerEpoch} steps x {options.BatchSize} sequences"));
+        var notice = ResumeNotice.Before(output, "", Path.Combine(options.OutputDirectory, "checkpoints"),
+            options.Resume);
         TrainingResult result;
         using (var reporter = context.Progress(parse))
         using (var sink = new TrainingProgressSink(context, reporter, "train video-predict", MseScores,
@@ -109,11 +111,7 @@ public static class TrainVideoPredictCommand
             }
         }
 
-        if (options.Resume && result.ResumedFrom is null)
-        {
-            string checkpoints = Path.Combine(options.OutputDirectory, "checkpoints");
-            output.WriteLine($"no checkpoint in {checkpoints}; trained from scratch");
-        }
+        notice.After(result.ResumedFrom);
 
         output.WriteLine(
             $"saved {options.OutputDirectory} (config.json, weights.safetensors) after {result.Steps} steps");
