@@ -34,6 +34,13 @@ public sealed class EmotionTrainer
         this.skipped = skipped ?? ((file, reason) => this.log($"skipped {file}: {reason}"));
     }
 
+    /// <summary>
+    /// Whether each epoch's validation figures go to the log (default). A caller that shows them
+    /// from the progress reports (the epoch-end report's Validation holds val_acc and
+    /// val_mean_recall) turns this off so they are not printed twice.
+    /// </summary>
+    public bool LogsEpochScores { get; init; } = true;
+
     /// <summary>Runs the training; returns the best validation figures.</summary>
     public EmotionTrainingResult Run(IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
@@ -79,7 +86,11 @@ public sealed class EmotionTrainer
         trainer.Validator = epoch =>
         {
             var m = EmotionEvaluator.Evaluate(model, validation);
-            log($"epoch {epoch + 1}: validation accuracy {m.Accuracy:P2}, mean recall {m.MeanRecall:P2}");
+            if (LogsEpochScores)
+            {
+                log($"epoch {epoch + 1}: validation accuracy {m.Accuracy:P2}, mean recall {m.MeanRecall:P2}");
+            }
+
             if (m.Accuracy > best)
             {
                 best = m.Accuracy;

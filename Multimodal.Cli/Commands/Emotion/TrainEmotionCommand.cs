@@ -68,7 +68,10 @@ public static class TrainEmotionCommand
 
         var output = context.Environment.Out;
         var trainer = new EmotionTrainer(options, line => output.WriteLine("train emotion: " + line),
-            (file, reason) => TrainingSkips.Warn(context, file, reason));
+            (file, reason) => TrainingSkips.Warn(context, file, reason))
+        {
+            LogsEpochScores = false,   // the progress sink's epoch line carries them
+        };
         var notice = ResumeNotice.Before(output, "train emotion: ",
             options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints"), options.Resume);
         EmotionTrainingResult result;

@@ -117,6 +117,9 @@ public sealed class EmotionCommandsTests
 
         Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
         Assert.That(first.Out, Does.Contain("epoch 1/1").And.Contain("valid accuracy"));
+        // Each epoch's validation figures once (the progress line), not also as the trainer's log line.
+        Assert.That(first.Out.Split('\n').Count(l => l.Contains("mean recall", StringComparison.Ordinal)),
+            Is.EqualTo(1), first.Out);
         Assert.That(File.Exists(Path.Combine(output, "config.json")), Is.True);
         Assert.That(reseeded.ExitCode, Is.EqualTo(ExitCodes.Failure), reseeded.Out);
         Assert.That(reseeded.Error, Does.Contain("cannot resume from ")
