@@ -31,8 +31,8 @@ internal sealed class TrainingProgressSink(
         if (task is null)
         {
             totalSteps = (long)value.Epochs * value.BatchesPerEpoch;
-            task = reporter.Start(taskName, totalSteps);
-            task.Advance(value.Step);
+            // A resumed run starts at its checkpoint's step: those steps fill the bar, not the rate.
+            task = reporter.Start(taskName, totalSteps, value.Step);
             shownStep = value.Step;
         }
 

@@ -17,8 +17,12 @@ namespace Multimodal.Cli.Progress;
 /// </example>
 public interface IProgressReporter : IDisposable
 {
-    /// <summary>Starts a task of <paramref name="total"/> units; 0 or less means the total is unknown.</summary>
-    IProgressTask Start(string name, long total);
+    /// <summary>
+    /// Starts a task of <paramref name="total"/> units; 0 or less means the total is unknown.
+    /// <paramref name="done"/> units count as done already (a resumed run): they fill the bar but
+    /// not the rate, so the rate and the time left reflect this run's own work.
+    /// </summary>
+    IProgressTask Start(string name, long total, long done = 0);
 }
 
 /// <summary>One unit of long work under an <see cref="IProgressReporter"/>. Thread-safe.</summary>

@@ -10,7 +10,7 @@ public sealed class NullProgressReporter : IProgressReporter
     {
     }
 
-    public IProgressTask Start(string name, long total) => NullTask.Instance;
+    public IProgressTask Start(string name, long total, long done = 0) => NullTask.Instance;
 
     public void Dispose()
     {

@@ -21,10 +21,12 @@ public sealed class PlainProgressReporter : IProgressReporter
     /// <summary>Longest silence between two lines of a task that is still advancing.</summary>
     public static TimeSpan Interval { get; } = TimeSpan.FromSeconds(5);
 
-    public IProgressTask Start(string name, long total)
+    public IProgressTask Start(string name, long total, long done = 0)
     {
-        var task = new PlainProgressTask(this, name, total, _clock);
-        WriteLine(total > 0 ? $"{name}: started, {total} to do" : $"{name}: started");
+        var task = new PlainProgressTask(this, name, total, _clock, done);
+        WriteLine(done > 0
+            ? $"{name}: started at {done}/{(total > 0 ? total : "?")}"
+            : total > 0 ? $"{name}: started, {total} to do" : $"{name}: started");
         return task;
     }
 

@@ -12,13 +12,16 @@ internal sealed class PlainProgressTask : IProgressTask
     private readonly long _startTicks;
     private readonly object _lock = new();
     private long _done;
+    private readonly long _doneAtStart;   // units done before this run (a resume): not in the rate
     private long _lastLineTicks;
     private int _lastDecile;
     private string? _message;
     private bool _finished;
 
-    public PlainProgressTask(PlainProgressReporter owner, string name, long total, TimeProvider clock)
+    public PlainProgressTask(PlainProgressReporter owner, string name, long total, TimeProvider clock, long done = 0)
     {
+        _done = _doneAtStart = Math.Max(0, done);
+        _lastDecile = total > 0 ? (int)Math.Min(10, _done * 10 / total) : 0;
         _owner = owner;
         _name = name;
         _total = total;
@@ -110,7 +113,7 @@ internal sealed class PlainProgressTask : IProgressTask
     private string StatusLine(TimeSpan elapsed)
     {
         var inv = CultureInfo.InvariantCulture;
-        var rate = elapsed.TotalSeconds > 0 ? _done / elapsed.TotalSeconds : 0;
+        var rate = elapsed.TotalSeconds > 0 ? (_done - _doneAtStart) / elapsed.TotalSeconds : 0;
         var text = _total > 0
             ? string.Create(inv, $"{_name}: {100.0 * _done / _total:0}% ({_done}/{_total}) {rate:0.##}/s")
             : string.Create(inv, $"{_name}: {_done} done {rate:0.##}/s");

@@ -22,12 +22,20 @@ public sealed class SpectreProgressReporter : IProgressReporter
         _console = console;
     }
 
-    public IProgressTask Start(string name, long total)
+    public IProgressTask Start(string name, long total, long done = 0)
     {
         var context = EnsureDisplay();
         var max = total > 0 ? total : 1;
-        var task = context.AddTask(Markup.Escape(name), autoStart: true, maxValue: max);
+        // Units done before this run are set before the task starts, so its speed (and the time
+        // left) comes from this run's increments only.
+        var task = context.AddTask(Markup.Escape(name), autoStart: false, maxValue: max);
         task.IsIndeterminate = total <= 0;
+        if (done > 0 && total > 0)
+        {
+            task.Value = Math.Min(done, max);
+        }
+
+        task.StartTask();
         return new SpectreProgressTask(task, name);
     }
 

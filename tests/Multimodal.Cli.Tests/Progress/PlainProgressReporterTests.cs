@@ -48,6 +48,24 @@ public sealed class PlainProgressReporterTests
             .And.EndWith(" - file-3.wav"));
     }
 
+    // A resumed training run starts at its checkpoint's step: 600 steps done before this run must
+    // not count as done in its first seconds (the rate was 60/s and the time left far too short).
+    [Test]
+    public void Units_done_before_the_run_fill_the_count_but_not_the_rate()
+    {
+        var clock = new FakeClock();
+        var output = new StringWriter();
+        var task = new PlainProgressReporter(output, clock).Start("train", 1000, done: 600);
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        task.Advance(20);                      // 2 a second in this run
+
+        var lines = Lines(output);
+        Assert.That(lines, Has.Length.EqualTo(2), string.Join("\n", lines));
+        Assert.That(lines[0], Is.EqualTo("train: started at 600/1000"));
+        Assert.That(lines[1], Is.EqualTo("train: 62% (620/1000) 2/s ETA 00:03:10"));
+    }
+
     [Test]
     public void Unknown_total_prints_counts_on_the_interval()
     {
