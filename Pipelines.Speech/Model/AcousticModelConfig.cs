@@ -99,9 +99,17 @@ public sealed record AcousticModelConfig
         var config = new ModelConfig(ArchitectureType);
         var a = config.Architecture;
         a["front_end"] = FrontEnd.ToString().ToLowerInvariant();
-        a["conv_channels"] = ConvChannels;
-        a["stack_frames"] = StackFrames;
-        a["stack_projection"] = StackProjection;
+        // Only the settings of the chosen front end, so config.json names nothing the model ignores.
+        if (FrontEnd == FrontEndKind.Conv)
+        {
+            a["conv_channels"] = ConvChannels;
+        }
+        else if (FrontEnd == FrontEndKind.Stack)
+        {
+            a["stack_frames"] = StackFrames;
+            a["stack_projection"] = StackProjection;
+        }
+
         a["cell"] = Cell.ToString().ToLowerInvariant();
         a["hidden"] = Hidden;
         a["layers"] = Layers;

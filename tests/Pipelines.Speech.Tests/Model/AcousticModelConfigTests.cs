@@ -25,6 +25,25 @@ public sealed class AcousticModelConfigTests
         Vocabulary = new AcousticVocabulary(new[] { "|", "a", "b", "_" }, blankIndex: 3, wordSeparator: "|"),
     };
 
+    // config.json names only the settings of the chosen front end; a conv model said
+    // "stack_frames": 4 though it stacks nothing.
+    [TestCase(FrontEndKind.Conv, "conv_channels", "stack_frames,stack_projection")]
+    [TestCase(FrontEndKind.Stack, "stack_frames,stack_projection", "conv_channels")]
+    [TestCase(FrontEndKind.None, "", "conv_channels,stack_frames,stack_projection")]
+    public void ConfigJsonNamesOnlyTheFrontEndsOwnSettings(FrontEndKind frontEnd, string present, string absent)
+    {
+        var original = Sample() with { FrontEnd = frontEnd };
+        var json = System.Text.Json.Nodes.JsonNode.Parse(original.ToModelConfig().ToJson())!["architecture"]!.AsObject();
+        var back = AcousticModelConfig.FromModelConfig(ModelConfig.Parse(original.ToModelConfig().ToJson()));
+
+        foreach (string key in present.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            Assert.That(json.ContainsKey(key), Is.True, key);
+        foreach (string key in absent.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            Assert.That(json.ContainsKey(key), Is.False, key);
+        Assert.That(back.FrontEnd, Is.EqualTo(frontEnd));
+        Assert.That(back.OutputFrameSeconds, Is.EqualTo(original.OutputFrameSeconds));
+    }
+
     [Test]
     public void RoundTripsThroughConfigJson()
     {
