@@ -51,6 +51,22 @@ public sealed class ModelsCommandTests
             Is.LessThan(run.Out.IndexOf("speech-small", StringComparison.Ordinal)), "sorted by name");
     }
 
+    // The size is what a verb loads: a 2 MB training script and card beside the weights are not the model.
+    [Test]
+    public void Size_leaves_out_the_card_and_the_scripts_beside_the_model()
+    {
+        WriteTwoModels();
+        string caption = Path.Combine(_models, "caption-tiny");
+        File.WriteAllText(Path.Combine(caption, "train.cs"), new string('x', 2_000_000));
+        File.WriteAllText(Path.Combine(caption, "MODEL_CARD.md"), "# caption-tiny\n" + new string('y', 2_000_000));
+        File.WriteAllBytes(Path.Combine(caption, "vocab.bin"), new byte[1_000_000]);
+
+        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(Line(run.Out, "caption-tiny"), Does.Contain("7.0 MB"), "6 MB of weights + 1 MB the model reads");
+    }
+
     [Test]
     public void Finds_the_models_folder_from_the_environment_variable()
     {
