@@ -64,6 +64,7 @@ public static class OutputFolder
     private static string Reason(Exception e) => e switch
     {
         UnauthorizedAccessException => "permission denied",
+        PathTooLongException => "a name in the path is too long (at most 255 bytes a name here)",
         FileNotFoundException or DirectoryNotFoundException =>
             "the system answers 'no such file or directory' (a virtual or read-only file system?)",
         _ => e.Message,

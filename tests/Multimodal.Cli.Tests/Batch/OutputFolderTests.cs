@@ -93,6 +93,9 @@ public sealed class OutputFolderTests
         var unusable = new List<(string Folder, string Reason)>
         {
             (Path.Combine(file, "out"), $"{option} folder cannot be created: {file} is a file, not a folder"),
+            // Without its own reason .NET's message repeated the 300-character name.
+            (Path.Combine(_temp.Path, new string('n', 300)),
+                $"{option} folder cannot be created: a name in the path is too long (at most 255 bytes a name here)"),
         };
         if (Directory.Exists("/proc/self") && !Writable("/proc"))
         {
