@@ -21,11 +21,12 @@ public static class ErrorLine
         // Newlines would break "one line per error", and System.CommandLine puts tabs in some
         // of its messages; any run of whitespace becomes one space (TerminalText.Line).
         // Reasons and subjects quote files and folders (tensor names, paths), so no control characters
-        // pass either; only the whitespace collapse, not the table-cell length cap, applies.
+        // pass either; only the whitespace collapse, not the table-cell length cap, applies. The
+        // subject is a file name: its newlines and tabs are shown escaped, so it can be found again.
         var oneLine = TerminalText.Line(reason, int.MaxValue);
         return subject is null
             ? $"{level}: {oneLine}"
-            : $"{level}: {TerminalText.Line(subject, int.MaxValue)}: {oneLine}";
+            : $"{level}: {TerminalText.Name(subject)}: {oneLine}";
     }
 
     /// <summary>Writes the line to <paramref name="error"/>.</summary>

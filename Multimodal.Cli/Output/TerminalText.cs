@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Multimodal.Cli.Output;
@@ -48,6 +49,40 @@ public static class TerminalText
         }
 
         return builder.Length > max ? builder.ToString(0, max - Ellipsis.Length) + Ellipsis : builder.ToString();
+    }
+
+    /// <summary>
+    /// A file or folder name on one line, exact enough to find the file again: newline, carriage
+    /// return and tab appear as \n, \r and \t, every other control or bidi character as \uXXXX,
+    /// and spaces stay as they are (<see cref="Line"/> would make a newline a space and drop leading ones).
+    /// </summary>
+    /// <param name="name">Untrusted text (a path from the command line or a folder).</param>
+    public static string Name(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var builder = new StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            switch (c)
+            {
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                default:
+                    if (c != ' ' && (char.IsWhiteSpace(c) || IsUnsafe(c)))
+                    {
+                        builder.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        builder.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        return builder.ToString();
     }
 
     /// <summary>

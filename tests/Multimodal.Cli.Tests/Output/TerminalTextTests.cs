@@ -27,4 +27,16 @@ public sealed class TerminalTextTests
     {
         Assert.That(TerminalText.Block("# T\r\n\n\tx\u001b[2J\u0007 y\rz\n"), Is.EqualTo("# T\n\n\tx?[2J? y?z\n"));
     }
+
+    // A name with a newline printed as a space named a file that does not exist.
+    [TestCase("a\nb.wav", "a\\nb.wav")]
+    [TestCase("tab\there", "tab\\there")]
+    [TestCase("  two  spaces ", "  two  spaces ")]
+    [TestCase("esc\u001b[2J.wav", "esc\\u001B[2J.wav")]
+    [TestCase("rtl\u202Evaw.exe", "rtl\\u202Evaw.exe")]
+    [TestCase("caf\u00e9 \u6587\u4ef6.wav", "caf\u00e9 \u6587\u4ef6.wav")]
+    public void Name_escapes_control_characters_and_keeps_spaces(string name, string shown)
+    {
+        Assert.That(TerminalText.Name(name), Is.EqualTo(shown));
+    }
 }
