@@ -33,8 +33,9 @@ public sealed class AcousticModelConfigTests
     public void ConfigJsonNamesOnlyTheFrontEndsOwnSettings(FrontEndKind frontEnd, string present, string absent)
     {
         var original = Sample() with { FrontEnd = frontEnd };
-        var json = System.Text.Json.Nodes.JsonNode.Parse(original.ToModelConfig().ToJson())!["architecture"]!.AsObject();
-        var back = AcousticModelConfig.FromModelConfig(ModelConfig.Parse(original.ToModelConfig().ToJson()));
+        string text = original.ToModelConfig().ToJson();
+        var json = System.Text.Json.Nodes.JsonNode.Parse(text)!["architecture"]!.AsObject();
+        var back = AcousticModelConfig.FromModelConfig(ModelConfig.Parse(text));
 
         foreach (string key in present.Split(',', StringSplitOptions.RemoveEmptyEntries))
             Assert.That(json.ContainsKey(key), Is.True, key);

@@ -53,7 +53,8 @@ public sealed class DigitsRecipeTests
             double mean = frames.Sum(m => Enumerable.Range(0, m.Frames).Sum(t => (double)m.Row(t)[f])) / count;
             double variance = frames.Sum(m => Enumerable.Range(0, m.Frames)
                 .Sum(t => Math.Pow(m.Row(t)[f] - mean, 2))) / count;
-            Assert.That(stats.Mean[f], Is.EqualTo(mean).Within(1e-3 * Math.Max(1, Math.Abs(mean))), $"mean of {f}");
+            double tolerance = 1e-3 * Math.Max(1, Math.Abs(mean));
+            Assert.That(stats.Mean[f], Is.EqualTo(mean).Within(tolerance), $"mean of {f}");
             Assert.That(stats.Std[f], Is.EqualTo(Math.Sqrt(variance)).Within(1e-3 * Math.Sqrt(variance)), $"std of {f}");
         }
     }
