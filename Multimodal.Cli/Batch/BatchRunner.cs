@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Multimodal.Cli.Output;
 using Multimodal.Cli.Progress;
 
 namespace Multimodal.Cli.Batch;
@@ -58,7 +59,7 @@ public static class BatchRunner
 
                 var item = items[index];
                 var name = nameOf(item);
-                task.Message(name);
+                task.Message(TerminalText.Name(name));
                 var outcome = await RunOneAsync(item, name, work, options, cancellationToken).ConfigureAwait(false);
                 if (outcome.Cancelled)
                 {

@@ -1,4 +1,6 @@
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Output;
+using Rnn.Core.Serialization;
 
 namespace Multimodal.Cli.Batch;
 
@@ -24,7 +26,9 @@ public static class OutputFolder
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException
             or ArgumentException)
         {
-            string why = FileInTheWay(folder) is { } file ? $"{file} is a file, not a folder" : Reason(e);
+            string why = FileInTheWay(folder) is { } file
+                ? $"{TerminalText.Name(file)} is a file, not a folder"
+                : Reason(e);
             throw new CliException(folder, $"{option} folder cannot be created: {why}");
         }
 
@@ -42,6 +46,39 @@ public static class OutputFolder
             throw new CliException(folder, $"{option} folder does not accept new files: {Reason(e)}");
         }
     }
+
+    /// <summary>
+    /// Checks an output file before any work: its folder as <see cref="Prepare"/> does, and its
+    /// name short enough for the temporary file it is written through (<see cref="AtomicFile"/>).
+    /// </summary>
+    /// <param name="file">The file given on the command line.</param>
+    /// <param name="option">The option that named it, e.g. "--out", for the message.</param>
+    /// <exception cref="CliException">The file cannot be written there; the reason says why.</exception>
+    public static void PrepareFile(string file, string option)
+    {
+        string full = Path.GetFullPath(file);
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(full));
+        if (bytes + AtomicFile.TempNameOverhead > MaxNameBytes)
+        {
+            throw new CliException(file, $"{option} file name is too long ({bytes} bytes; at most " +
+                $"{MaxNameBytes - AtomicFile.TempNameOverhead} here, as it is written through a temporary file)");
+        }
+
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is not null)
+        {
+            if (FileInTheWay(folder) is { } blocking)
+            {
+                throw new CliException(file, $"{option} file cannot be written: {TerminalText.Name(blocking)} " +
+                    "is a file, not a folder");
+            }
+
+            Prepare(folder, option);
+        }
+    }
+
+    // The longest file name Linux file systems take (NAME_MAX).
+    private const int MaxNameBytes = 255;
 
     /// <summary>
     /// <see cref="Prepare"/> for a verb that writes into the folder only late (training, video

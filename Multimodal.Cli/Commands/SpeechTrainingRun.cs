@@ -34,6 +34,9 @@ public static class SpeechTrainingRun
             RefuseChangedSettings(s);
         }
 
+        // Before the audio is decoded (seconds to minutes on a large manifest).
+        var notice = ResumeNotice.Before(output, "", s.CheckpointDirectory, s.Resume);
+
         var trainRows = ReadManifest(context, s.Manifest);
         var validRows = s.Valid is null ? null : ReadManifest(context, s.Valid);
         if (trainRows is null || (s.Valid is not null && validRows is null))
@@ -93,7 +96,6 @@ public static class SpeechTrainingRun
             ReportEverySteps = 1,
         });
 
-        var notice = ResumeNotice.Before(output, "", s.CheckpointDirectory, s.Resume);
         TrainingResult result;
         using (var reporter = context.Progress(parse))
         {

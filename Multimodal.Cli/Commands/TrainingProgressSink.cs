@@ -31,9 +31,11 @@ internal sealed class TrainingProgressSink(
         if (task is null)
         {
             totalSteps = (long)value.Epochs * value.BatchesPerEpoch;
-            // A resumed run starts at its checkpoint's step: those steps fill the bar, not the rate.
-            task = reporter.Start(taskName, totalSteps, value.Step);
-            shownStep = value.Step;
+            // A resumed run reports Resumed first, at its checkpoint's step: those steps fill the
+            // bar but not the rate. A fresh run's first report comes some steps in; they are its own.
+            long before = value.Event == TrainingEvent.Resumed ? value.Step : 0;
+            task = reporter.Start(taskName, totalSteps, before);
+            shownStep = before;
         }
 
         if (value.Step > shownStep)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Multimodal.Cli.Output;
 
 namespace Multimodal.Cli.Hosting;
 
@@ -32,7 +33,7 @@ internal static class OptionBuilders
             var path = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
             if (path is not null && File.Exists(path))
             {
-                result.AddError($"{name}: '{path}' is a file, not a folder");
+                result.AddError($"{name}: '{TerminalText.Name(path)}' is a file, not a folder");
             }
         });
         return option;
@@ -60,11 +61,11 @@ internal static class OptionBuilders
             string ext = Path.GetExtension(path).ToLowerInvariant();
             if (Directory.Exists(path))
             {
-                result.AddError($"{path}: is a folder; {name} needs a file name");
+                result.AddError($"{TerminalText.Name(path)}: is a folder; {name} needs a file name");
             }
             else if (extensions.Length > 0 && !extensions.Contains(ext))
             {
-                result.AddError($"{path}: {name} must end in {string.Join(" or ", extensions)}");
+                result.AddError($"{TerminalText.Name(path)}: {name} must end in {string.Join(" or ", extensions)}");
             }
         });
         return option;

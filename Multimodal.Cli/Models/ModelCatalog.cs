@@ -38,10 +38,11 @@ public static partial class ModelCatalog
         return (models, problems);
     }
 
-    // What a model folder may hold besides the model: its card and the scripts that trained or
-    // scored it. The size column counts what a verb loads (config, weights, cascades, vocabularies).
-    private static readonly HashSet<string> NotPartOfTheModel =
-        new([".md", ".cs", ".py", ".sh", ".txt", ".tsv", ".log"], StringComparer.OrdinalIgnoreCase);
+    // The kinds of file a verb loads from a model folder (config, weights, ONNX graphs, face
+    // cascades), at its top level. The size column counts only these: not the card, the scripts
+    // that trained or scored the model, nor the checkpoints/ and cache/ a train verb leaves there.
+    private static readonly HashSet<string> ModelFileKinds =
+        new([".json", ".safetensors", ".onnx", ".xml"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Reads and checks one model directory.</summary>
     /// <exception cref="InvalidDataException">A file is missing or malformed; the message says which.</exception>
@@ -63,8 +64,8 @@ public static partial class ModelCatalog
         CheckLoadable(weights, new FileInfo(weightsPath).Length);
         var card = File.ReadAllText(Path.Combine(folder, "MODEL_CARD.md"));
 
-        var size = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories)
-            .Where(f => !NotPartOfTheModel.Contains(f.Extension)).Sum(f => f.Length);
+        var size = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.TopDirectoryOnly)
+            .Where(f => ModelFileKinds.Contains(f.Extension)).Sum(f => f.Length);
         return new ModelInfo(
             Path.GetFileName(folder), Path.GetFullPath(folder), Text(config.Extra["task"]) ?? "?",
             config.ArchitectureType, size, weights.ElementCount,

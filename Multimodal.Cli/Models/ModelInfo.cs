@@ -5,7 +5,8 @@ namespace Multimodal.Cli.Models;
 /// <param name="Directory">Full path of the model directory.</param>
 /// <param name="Task">The top-level "task" field of config.json (e.g. "speech-to-text"), or "?".</param>
 /// <param name="Architecture">The config's architecture.type (e.g. "ctc-bilstm").</param>
-/// <param name="SizeBytes">Size of the files a verb loads (not the card, scripts or lists beside them).</param>
+/// <param name="SizeBytes">Size of the files a verb loads: config, weights, ONNX graphs, cascades
+/// (not the card, scripts, checkpoints or caches beside them).</param>
 /// <param name="ParameterCount">Elements over all tensors of weights.safetensors.</param>
 /// <param name="KeyMetric">The headline held-out metric, or null if neither file names one.</param>
 public sealed record ModelInfo(

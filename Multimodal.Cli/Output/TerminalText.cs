@@ -52,33 +52,37 @@ public static class TerminalText
     }
 
     /// <summary>
-    /// A file or folder name on one line, exact enough to find the file again: newline, carriage
-    /// return and tab appear as \n, \r and \t, every other control or bidi character as \uXXXX,
-    /// and spaces stay as they are (<see cref="Line"/> would make a newline a space and drop leading ones).
+    /// A file or folder name on one line, exact enough to find the file again and safe for the
+    /// terminal: backslash, tab, newline and carriage return appear as \\, \t, \n and \r, other
+    /// control characters as \xHH, the bidi and line-separator characters as \uXXXX; everything
+    /// else, spaces included, as it is. Reversible, so it also serves as a TSV field
+    /// (<see cref="TsvField"/>). <see cref="Line"/> would make a newline a space and drop leading ones.
     /// </summary>
     /// <param name="name">Untrusted text (a path from the command line or a folder).</param>
     public static string Name(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var builder = new StringBuilder(name.Length);
+        if (!name.Any(c => c == '\\' || IsUnsafe(c)))
+        {
+            return name;
+        }
+
+        var builder = new StringBuilder(name.Length + 8);
         foreach (char c in name)
         {
             switch (c)
             {
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                default:
-                    if (c != ' ' && (char.IsWhiteSpace(c) || IsUnsafe(c)))
-                    {
-                        builder.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        builder.Append(c);
-                    }
-
+                case '\\': builder.Append(@"\\"); break;
+                case '\t': builder.Append(@"\t"); break;
+                case '\n': builder.Append(@"\n"); break;
+                case '\r': builder.Append(@"\r"); break;
+                case < '\u0100' when char.IsControl(c):
+                    builder.Append(string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"));
                     break;
+                case var _ when IsUnsafe(c):
+                    builder.Append(string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"));
+                    break;
+                default: builder.Append(c); break;
             }
         }
 

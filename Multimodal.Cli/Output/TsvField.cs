@@ -1,40 +1,15 @@
-using System.Globalization;
-using System.Text;
-
 namespace Multimodal.Cli.Output;
 
 /// <summary>
 /// Makes a value safe as one field of a tab-separated line: a file name may hold a tab or a
-/// newline, which would split the <c>path&lt;TAB&gt;text</c> line a script reads. Backslash,
-/// tab, newline and carriage return become <c>\\</c>, <c>\t</c>, <c>\n</c> and <c>\r</c>, and
-/// other control characters <c>\xHH</c> (the escapes of PostgreSQL's text COPY format), so the
-/// field can be unescaped back to the original.
+/// newline, which would split the <c>path&lt;TAB&gt;text</c> line a script reads. The escapes are
+/// those of <see cref="TerminalText.Name"/> (backslash, tab, newline and carriage return as
+/// <c>\\</c>, <c>\t</c>, <c>\n</c>, <c>\r</c>, other control characters as <c>\xHH</c>, as in
+/// PostgreSQL's text COPY format, and bidi controls as <c>\uXXXX</c>), so the field can be unescaped
+/// back to the original and error lines name the file the same way.
 /// </summary>
 public static class TsvField
 {
     /// <summary>The escaped field; text without backslashes or control characters is returned as is.</summary>
-    public static string Escape(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        if (!value.Any(c => c == '\\' || char.IsControl(c)))
-        {
-            return value;
-        }
-
-        var builder = new StringBuilder(value.Length + 8);
-        foreach (char c in value)
-        {
-            builder.Append(c switch
-            {
-                '\\' => @"\\",
-                '\t' => @"\t",
-                '\n' => @"\n",
-                '\r' => @"\r",
-                _ when char.IsControl(c) => string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"),
-                _ => c.ToString(),
-            });
-        }
-
-        return builder.ToString();
-    }
+    public static string Escape(string value) => TerminalText.Name(value);
 }

@@ -25,6 +25,12 @@ public static class AtomicFile
     // Prefix and suffix mark leftovers of a killed process so a user can recognise and delete them.
     private const string TempSuffix = ".tmp";
 
+    /// <summary>
+    /// Bytes the temporary file's name adds to the target's ("." before it, "." + 32 hex digits +
+    /// ".tmp" after): a target name within this of the file system's limit cannot be written.
+    /// </summary>
+    public static int TempNameOverhead => 2 + 32 + TempSuffix.Length;
+
     /// <summary>Atomically replaces <paramref name="path"/> with <paramref name="bytes"/>.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {

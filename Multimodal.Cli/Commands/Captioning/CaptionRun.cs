@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Output;
 using Pipelines.Captioning.Captioning;
 using Pipelines.Captioning.Decoding;
 using Pipelines.Captioning.Images;
@@ -25,11 +26,17 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
             try
             {
                 writer = CaptionWriter.Open(outFile);
+                OutputFolder.PrepareFile(outFile, "--out");
             }
             catch (InvalidDataException e)
             {
                 throw new CliException(outFile, e.Message);
             }
+        }
+
+        if (htmlFile is not null)
+        {
+            OutputFolder.PrepareFile(htmlFile, "--html");
         }
 
         // Done is decided on canonical paths, so "good/x.jpg", "./good/x.jpg" and a link to it are
@@ -65,7 +72,7 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
                         lines.Add(new CaptionLine(r.Path, c.Text, c.Score));
                         if (writer is null)
                         {
-                            context.Environment.Out.WriteLine($"{r.Path}\t{c.Text}");
+                            context.Environment.Out.WriteLine($"{TsvField.Escape(r.Path)}\t{c.Text}");
                         }
                     }
                     else

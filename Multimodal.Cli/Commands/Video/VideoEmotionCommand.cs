@@ -4,6 +4,7 @@ using System.Globalization;
 using Multimodal.Cli.Batch;
 using Multimodal.Cli.Commands.Emotion;
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Output;
 using Pipelines.Video.Decoding;
 using Pipelines.Video.Emotion;
 using Pipelines.Video.Faces;
@@ -209,7 +210,7 @@ public sealed class VideoEmotionCommand : ICommandModule
         table.AddColumn(new TableColumn("Frames").RightAligned());
         foreach (var r in rows)
         {
-            table.AddRow(Markup.Escape(r.File), r.Emotion ?? "(no face)",
+            table.AddRow(Markup.Escape(TerminalText.Name(r.File)), r.Emotion ?? "(no face)",
                 r.Confidence is { } p ? p.ToString("0.00", c) : "-", r.Tracks.ToString(c), r.Frames.ToString(c));
         }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Output;
 using Pipelines.Video.Decoding;
 using Pipelines.Video.Output;
 using Pipelines.Video.Prediction;
@@ -115,7 +116,8 @@ public sealed class VideoPredictCommand : ICommandModule
         var c = CultureInfo.InvariantCulture;
         var s = r.Source;
         output.WriteLine(string.Create(c,
-            $"{clip}: {s.Codec} {s.Width}x{s.Height} at {s.Fps:0.##} fps; read {r.Context.Length + r.Truth.Length} " +
+            $"{TerminalText.Name(clip)}: {s.Codec} {s.Width}x{s.Height} at {s.Fps:0.##} fps; " +
+            $"read {r.Context.Length + r.Truth.Length} " +
             $"frames from {r.Times[0]:0.###} s to {r.Times[^1]:0.###} s"));
         if (r.Resized)
         {
@@ -136,7 +138,8 @@ public sealed class VideoPredictCommand : ICommandModule
             $"SSIM {r.Scores.MeanSsim:0.000}; copy-last-frame baseline MSE {r.Baseline.MeanMseSum:0.00} " +
             $"({r.Baseline.MeanMseMean:0.00000} mean), SSIM {r.Baseline.MeanSsim:0.000}; ratio {ratio:0.000}"));
         output.WriteLine(string.Create(c,
-            $"wrote {files} files to {target} ({PredictionWriter.VideoFile}: {video.Width}x{video.Height}, " +
+            $"wrote {files} files to {TerminalText.Name(target)} " +
+            $"({PredictionWriter.VideoFile}: {video.Width}x{video.Height}, " +
             $"{video.Frames} frames)"));
     }
 

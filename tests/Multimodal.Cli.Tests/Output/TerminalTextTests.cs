@@ -32,10 +32,11 @@ public sealed class TerminalTextTests
     [TestCase("a\nb.wav", "a\\nb.wav")]
     [TestCase("tab\there", "tab\\there")]
     [TestCase("  two  spaces ", "  two  spaces ")]
-    [TestCase("esc\u001b[2J.wav", "esc\\u001B[2J.wav")]
+    [TestCase("esc\u001b[2J.wav", "esc\\x1b[2J.wav")]
+    [TestCase("back\\slash\\n.wav", "back\\\\slash\\\\n.wav")]
     [TestCase("rtl\u202Evaw.exe", "rtl\\u202Evaw.exe")]
     [TestCase("caf\u00e9 \u6587\u4ef6.wav", "caf\u00e9 \u6587\u4ef6.wav")]
-    public void Name_escapes_control_characters_and_keeps_spaces(string name, string shown)
+    public void Name_escapes_backslashes_and_control_characters_and_keeps_spaces(string name, string shown)
     {
         Assert.That(TerminalText.Name(name), Is.EqualTo(shown));
     }

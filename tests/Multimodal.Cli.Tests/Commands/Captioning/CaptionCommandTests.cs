@@ -77,6 +77,27 @@ public sealed class CaptionCommandTests
         Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
         Assert.That(again.Out, Does.Contain("features: 9 images cached"));
         Assert.That(again.Out, Does.Contain("all epochs already done").Or.Contain("resuming from"));
+        Assert.That(again.Out, Does.Not.Contain("training from scratch"));
+    }
+
+    // Like the other train verbs: --resume with nothing to resume says so before the images are encoded.
+    [Test]
+    public void ResumeInAnEmptyFolderSaysItTrainsFromScratchBeforeEncoding()
+    {
+        string elsewhere = Path.Combine(temp.Path, "fresh-model");
+
+        var run = CliRun.Invoke([
+            "train", "caption", "--images", images, "--captions", captions, "--out", elsewhere, "--encoder",
+            "small-cnn", "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16",
+            "--epochs", "1", "--batch", "4", "--min-count", "1", "--valid-images", "0", "--beam", "1", "--quiet",
+            "--resume"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        string notice = $"train caption: no checkpoint in {Path.Combine(elsewhere, "checkpoints")}; " +
+            "training from scratch";
+        Assert.That(run.Out, Does.Contain(notice));
+        Assert.That(run.Out.IndexOf(notice, StringComparison.Ordinal),
+            Is.LessThan(run.Out.IndexOf("features:", StringComparison.Ordinal)), run.Out);
     }
 
     [Test]
@@ -174,6 +195,45 @@ public sealed class CaptionCommandTests
         Assert.That(warnings,
             Is.EqualTo(new[] { $"warning: {dotted}: given more than once (also as {image}); captioned once" }));
         Assert.That(run.Error, Does.Contain("1 succeeded, 0 failed, 0 skipped"));
+    }
+
+    // A tab or newline in a file name split the "path<TAB>caption" line a script reads.
+    [Test]
+    public void StdoutEscapesATabOrNewlineInTheFileName()
+    {
+        using var dir = new TempFolder();
+        string image = Path.Combine(dir.Path, "a\tb\nc.png");
+        File.Copy(Path.Combine(images, "red1.png"), image);
+
+        var run = CliRun.Invoke(["caption", image, "--model", model]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            Is.EqualTo(new[] { $"{Path.Combine(dir.Path, "a\\tb\\nc.png")}\tA picture in red" }));
+    }
+
+    // Both were .NET's raw messages: "The file '...' already exists." and one naming the temp file.
+    [Test]
+    public void AnOutFileUnderAFileOrWithTooLongANameIsOneLineBeforeAnyWork()
+    {
+        using var dir = new TempFolder();
+        string blocker = Path.Combine(dir.Path, "notes.txt");
+        File.WriteAllText(blocker, "a file");
+        string under = Path.Combine(blocker, "captions.jsonl");
+        string longName = Path.Combine(dir.Path, new string('c', 230) + ".jsonl");
+
+        var blocked = CliRun.Invoke(["caption", Path.Combine(images, "red1.png"), "--model", model, "--out", under]);
+        var tooLong = CliRun.Invoke(["caption", Path.Combine(images, "red1.png"), "--model", model, "--out",
+            longName]);
+
+        Assert.That(blocked.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(blocked.Error.Trim(), Is.EqualTo(
+            $"error: {under}: --out file cannot be written: {blocker} is a file, not a folder"));
+        Assert.That(tooLong.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(tooLong.Error.Trim(), Is.EqualTo(
+            $"error: {longName}: --out file name is too long (236 bytes; at most 217 here, as it is written " +
+            "through a temporary file)"));
+        Assert.That(blocked.Out + tooLong.Out, Is.Empty, "nothing captioned");
     }
 
     [Test]
