@@ -192,5 +192,5 @@ void Report(string rule, string[] group, int[][] hyps)
     double longDer = (double)TokenErrorRate.EditDistance(hyps[last], refs[last]) / refs[last].Length;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"RESULT {speaker} | {100.0 * right / singles:F1} | {100 * der:F2} | {100 * longDer:F2} | {rule} | " +
-        string.Join("+", group)));
+        $"{string.Join("+", group)}"));
 }
