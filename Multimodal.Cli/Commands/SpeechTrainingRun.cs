@@ -35,7 +35,7 @@ public static class SpeechTrainingRun
         }
 
         // Before the audio is decoded (seconds to minutes on a large manifest).
-        var notice = ResumeNotice.Before(output, "", s.CheckpointDirectory, s.Resume);
+        ResumeNotice.Before(output, "", s.CheckpointDirectory, s.Resume);
 
         var trainRows = ReadManifest(context, s.Manifest);
         var validRows = s.Valid is null ? null : ReadManifest(context, s.Valid);
@@ -111,7 +111,6 @@ public static class SpeechTrainingRun
             }
         }
 
-        notice.After(result.ResumedFrom);
 
         AcousticModelDirectory.Save(s.OutDir, model);
         output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors) after {result.Steps} steps");

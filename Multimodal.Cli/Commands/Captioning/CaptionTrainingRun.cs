@@ -40,8 +40,7 @@ internal static class CaptionTrainingRun
         var all = CaptionInputs.OfSplit(CaptionInputs.Read(s.Captions), s.Split ?? "train", s.Captions);
         var (train, valid) = HoldOut(all, s.ValidImages, s.Seed);
         int held = valid.Count;
-        // Before the images are encoded. The caption trainer names no checkpoint it resumed from,
-        // so only this up-front notice; an unreadable checkpoint is a warning line as it is met.
+        // Before the images are encoded, as the other train verbs do.
         ResumeNotice.Before(output, "train caption: ", s.CheckpointDirectory, s.Resume);
         using var encoder = CreateEncoder(s, context.Environment);
         var store = Cache(context, parse, s, encoder, train.Concat(valid).ToArray(), cancellation);

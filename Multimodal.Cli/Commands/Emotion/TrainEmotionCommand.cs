@@ -72,7 +72,7 @@ public static class TrainEmotionCommand
         {
             LogsEpochScores = false,   // the progress sink's epoch line carries them
         };
-        var notice = ResumeNotice.Before(output, "train emotion: ",
+        ResumeNotice.Before(output, "train emotion: ",
             options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints"), options.Resume);
         EmotionTrainingResult result;
         using (var reporter = context.Progress(parse))
@@ -88,7 +88,6 @@ public static class TrainEmotionCommand
             }
         }
 
-        notice.After(result.Training.ResumedFrom);
 
         if (double.IsNegativeInfinity(result.BestValidationAccuracy))
         {

@@ -93,7 +93,7 @@ public static class TrainVideoPredictCommand
             $"{m.ContextFrames} in / {m.FutureFrames} out; " +
             $"ConvLSTM [{string.Join(",", m.Hidden)}] on {m.GridSize}x{m.GridSize} ({m.Patch}x{m.Patch} patches); " +
             $"{options.Epochs} epochs x {options.BatchesPerEpoch} steps x {options.BatchSize} sequences"));
-        var notice = ResumeNotice.Before(output, "", Path.Combine(options.OutputDirectory, "checkpoints"),
+        ResumeNotice.Before(output, "", Path.Combine(options.OutputDirectory, "checkpoints"),
             options.Resume);
         TrainingResult result;
         using (var reporter = context.Progress(parse))
@@ -111,7 +111,6 @@ public static class TrainVideoPredictCommand
             }
         }
 
-        notice.After(result.ResumedFrom);
 
         output.WriteLine(
             $"saved {options.OutputDirectory} (config.json, weights.safetensors) after {result.Steps} steps");
