@@ -695,6 +695,19 @@ internal static class PackedGemm
                     Transpose8x8(ref Unsafe.Add(ref panel, p), g.Lda, ref Unsafe.Add(ref dst, p * mr), mr, g.Alpha);
                 }
 
+                // The 12-row kernel's last four rows of a whole panel: 4x8 register transposes.
+                if (r8 == 8 && mr == 12)
+                {
+                    ref float rows8 = ref Unsafe.Add(ref panel, (nint)8 * g.Lda);
+                    for (int p = 0; p < p8; p += 8)
+                    {
+                        Transpose4x8(ref Unsafe.Add(ref rows8, p), g.Lda, ref Unsafe.Add(ref dst, p * mr + 8), mr,
+                            g.Alpha);
+                    }
+
+                    r8 = 12;
+                }
+
                 for (int r = 0; r < live; r++)
                 {
                     ref float src = ref Unsafe.Add(ref panel, (nint)r * g.Lda);
@@ -810,6 +823,33 @@ internal static class PackedGemm
     // dst[q * ldd + r] = scale * src[r * lds + q] for r, q < 8: eight rows in, eight columns
     // out, by the usual unpack / shuffle / lane-permute sequence (AVX).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // dst[p * ldd + r] = scale * src[r * lds + p] for 4 rows r and 8 columns p: four floats
+    // (one column of the 4 rows) at each of 8 places ldd apart.
+    private static void Transpose4x8(ref float src, int lds, ref float dst, int ldd, float scale)
+    {
+        var s = Vector256.Create(scale);
+        var r0 = s * Vector256.LoadUnsafe(ref src);
+        var r1 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, lds));
+        var r2 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * lds));
+        var r3 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * lds));
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);   // columns 0 | 4
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);   // columns 1 | 5
+        var u2 = Avx.Shuffle(t1, t3, 0x44);   // columns 2 | 6
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);   // columns 3 | 7
+        u0.GetLower().StoreUnsafe(ref dst);
+        u1.GetLower().StoreUnsafe(ref Unsafe.Add(ref dst, ldd));
+        u2.GetLower().StoreUnsafe(ref Unsafe.Add(ref dst, 2 * ldd));
+        u3.GetLower().StoreUnsafe(ref Unsafe.Add(ref dst, 3 * ldd));
+        u0.GetUpper().StoreUnsafe(ref Unsafe.Add(ref dst, 4 * ldd));
+        u1.GetUpper().StoreUnsafe(ref Unsafe.Add(ref dst, 5 * ldd));
+        u2.GetUpper().StoreUnsafe(ref Unsafe.Add(ref dst, 6 * ldd));
+        u3.GetUpper().StoreUnsafe(ref Unsafe.Add(ref dst, 7 * ldd));
+    }
+
     private static void Transpose8x8(ref float src, int lds, ref float dst, int ldd, float scale)
     {
         var s = Vector256.Create(scale);
