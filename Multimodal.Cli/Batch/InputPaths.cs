@@ -93,6 +93,18 @@ public static class InputPaths
     }
 
     /// <summary>
+    /// Why an input path that is neither a file nor a folder cannot be read: "no such file or
+    /// folder", or, when one of its names is longer than the file system allows (255 bytes), that
+    /// reason, which the system's own answer ("no such file") would hide.
+    /// </summary>
+    public static string Missing(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        bool tooLong = path.Split('/').Any(name => System.Text.Encoding.UTF8.GetByteCount(name) > 255);
+        return tooLong ? "a name in the path is too long (at most 255 bytes a name)" : "no such file or folder";
+    }
+
+    /// <summary>
     /// The warning for an input left out by <see cref="Once{T}"/>, the same in every verb; it is
     /// written after the left-out input's path, so it says how each was given rather than
     /// repeating that path: "given more than once (directly and in folder examples/speech)".

@@ -55,7 +55,7 @@ public static class AudioInputs
             }
             else
             {
-                inputs.Add(new AudioInput(inputs.Count, path, "no such file or folder"));
+                inputs.Add(new AudioInput(inputs.Count, path, InputPaths.Missing(path)));
             }
         }
 

@@ -48,7 +48,7 @@ internal static class ImageInputs
             }
             else
             {
-                missing.Add((path, "no such file or folder"));
+                missing.Add((path, InputPaths.Missing(path)));
             }
         }
 

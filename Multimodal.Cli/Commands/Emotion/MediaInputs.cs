@@ -54,7 +54,7 @@ public static class MediaInputs
             }
             else
             {
-                inputs.Add(new MediaInput(inputs.Count, path, "no such file or folder"));
+                inputs.Add(new MediaInput(inputs.Count, path, InputPaths.Missing(path)));
             }
         }
 

@@ -92,7 +92,8 @@ public static class TrainVideoPredictCommand
             $"train video-predict: Moving-MNIST {m.FrameSize}x{m.FrameSize}, " +
             $"{m.ContextFrames} in / {m.FutureFrames} out; " +
             $"ConvLSTM [{string.Join(",", m.Hidden)}] on {m.GridSize}x{m.GridSize} ({m.Patch}x{m.Patch} patches); " +
-            $"{options.Epochs} epochs x {options.BatchesPerEpoch} steps x {options.BatchSize} sequences"));
+            $"{Plural(options.Epochs, "epoch")} x {Plural(options.BatchesPerEpoch, "step")} x " +
+            $"{Plural(options.BatchSize, "sequence")}"));
         ResumeNotice.Before(output, "", Path.Combine(options.OutputDirectory, "checkpoints"),
             options.Resume);
         TrainingResult result;
@@ -146,4 +147,8 @@ public static class TrainVideoPredictCommand
             $" valid MSE {v["val_mse"]:0.0} (baseline {v["baseline_mse"]:0.0}, ratio {v["ratio"]:0.000})" +
             $" SSIM {v["val_ssim"]:0.000}")
         : "";
+
+    // "1 epoch", "2 epochs".
+    private static string Plural(int count, string noun) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
 }

@@ -200,6 +200,23 @@ public sealed class TranscribeCommandTests
         Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\tfour"));
     }
 
+    // The system answers "no such file" for a name it could never hold; say why instead.
+    [Test]
+    public void A_path_with_a_name_over_255_bytes_says_the_name_is_too_long()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        var tooLong = System.IO.Path.Combine(_temp.Path, new string('x', 256) + ".wav");
+
+        var run = Transcribe(tooLong, four);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(ErrorLines(run), Is.EqualTo(new[]
+        {
+            $"error: {tooLong}: a name in the path is too long (at most 255 bytes a name)",
+        }));
+        Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\tfour"));
+    }
+
     [Test]
     public void Without_model_option_the_bundled_model_is_found_from_the_repository_root()
     {

@@ -31,6 +31,7 @@ public sealed class VideoPredictTrainEvalTests
 
         Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
         Assert.That(first.Out, Does.Contain("epoch 1/1 step 2").And.Contain("valid MSE").And.Contain("baseline"));
+        Assert.That(first.Out, Does.Contain("; 1 epoch x 2 steps x 1 sequence"), "counts in the singular when 1");
         Assert.That(reseeded.ExitCode, Is.EqualTo(ExitCodes.Failure), reseeded.Out);
         Assert.That(reseeded.Error.Trim(), Does.StartWith("error: cannot resume from ")
             .And.Contain("--seed is 1 in the checkpoint, 5 now"));
