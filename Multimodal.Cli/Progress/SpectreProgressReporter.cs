@@ -26,16 +26,16 @@ public sealed class SpectreProgressReporter : IProgressReporter
     {
         var context = EnsureDisplay();
         var max = total > 0 ? total : 1;
-        // Units done before this run are set before the task starts, so its speed (and the time
-        // left) comes from this run's increments only.
-        var task = context.AddTask(Markup.Escape(name), autoStart: false, maxValue: max);
+        var task = context.AddTask(Markup.Escape(name), autoStart: true, maxValue: max);
         task.IsIndeterminate = total <= 0;
         if (done > 0 && total > 0)
         {
+            // Spectre's own speed would count these units as done in the first instant; the
+            // time-left column times this run from here instead.
             task.Value = Math.Min(done, max);
+            task.Tag = new RunRemainingTimeColumn.RunStart(System.Diagnostics.Stopwatch.GetTimestamp(), task.Value);
         }
 
-        task.StartTask();
         return new SpectreProgressTask(task, name);
     }
 
@@ -60,7 +60,7 @@ public sealed class SpectreProgressReporter : IProgressReporter
                         new TaskDescriptionColumn(),
                         new ProgressBarColumn(),
                         new PercentageColumn(),
-                        new RemainingTimeColumn(),
+                        new RunRemainingTimeColumn(),
                         new SpinnerColumn())
                     .StartAsync(async ctx =>
                     {
