@@ -14,7 +14,8 @@ public sealed class RunRemainingTimeColumnTests
     {
         var task = new ProgressTask(1, "train", 1000);
         task.Value = 600;
-        var start = new RunRemainingTimeColumn.RunStart(Stopwatch.GetTimestamp() - 10 * Stopwatch.Frequency, 600);
+        long tenSecondsAgo = Stopwatch.GetTimestamp() - 10 * Stopwatch.Frequency;
+        var start = new RunRemainingTimeColumn.RunStart(tenSecondsAgo, 600);
         task.Increment(20);
 
         var left = RunRemainingTimeColumn.Left(task, start);
