@@ -820,26 +820,30 @@ internal static class PackedGemm
         }
     }
 
-    // dst[q * ldd + r] = scale * src[r * lds + q] for r, q < 8: eight rows in, eight columns
-    // out, by the usual unpack / shuffle / lane-permute sequence (AVX).
+    // Four rows of 8 floats (scaled) regrouped by column, per 128-bit lane: u0 holds columns 0 | 4
+    // of the four rows, u1 columns 1 | 5, u2 columns 2 | 6, u3 columns 3 | 7 (AVX unpack / shuffle).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    // dst[p * ldd + r] = scale * src[r * lds + p] for 4 rows r and 8 columns p: four floats
-    // (one column of the 4 rows) at each of 8 places ldd apart.
-    private static void Transpose4x8(ref float src, int lds, ref float dst, int ldd, float scale)
+    private static (Vector256<float> U0, Vector256<float> U1, Vector256<float> U2, Vector256<float> U3) Columns4x8(
+        ref float src, int lds, Vector256<float> scale)
     {
-        var s = Vector256.Create(scale);
-        var r0 = s * Vector256.LoadUnsafe(ref src);
-        var r1 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, lds));
-        var r2 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * lds));
-        var r3 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * lds));
+        var r0 = scale * Vector256.LoadUnsafe(ref src);
+        var r1 = scale * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, lds));
+        var r2 = scale * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * lds));
+        var r3 = scale * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * lds));
         var t0 = Avx.UnpackLow(r0, r1);
         var t1 = Avx.UnpackHigh(r0, r1);
         var t2 = Avx.UnpackLow(r2, r3);
         var t3 = Avx.UnpackHigh(r2, r3);
-        var u0 = Avx.Shuffle(t0, t2, 0x44);   // columns 0 | 4
-        var u1 = Avx.Shuffle(t0, t2, 0xEE);   // columns 1 | 5
-        var u2 = Avx.Shuffle(t1, t3, 0x44);   // columns 2 | 6
-        var u3 = Avx.Shuffle(t1, t3, 0xEE);   // columns 3 | 7
+        return (Avx.Shuffle(t0, t2, 0x44), Avx.Shuffle(t0, t2, 0xEE), Avx.Shuffle(t1, t3, 0x44),
+            Avx.Shuffle(t1, t3, 0xEE));
+    }
+
+    // dst[p * ldd + r] = scale * src[r * lds + p] for 4 rows r and 8 columns p: four floats
+    // (one column of the 4 rows) at each of 8 places ldd apart.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x8(ref float src, int lds, ref float dst, int ldd, float scale)
+    {
+        var (u0, u1, u2, u3) = Columns4x8(ref src, lds, Vector256.Create(scale));
         u0.GetLower().StoreUnsafe(ref dst);
         u1.GetLower().StoreUnsafe(ref Unsafe.Add(ref dst, ldd));
         u2.GetLower().StoreUnsafe(ref Unsafe.Add(ref dst, 2 * ldd));
@@ -850,35 +854,14 @@ internal static class PackedGemm
         u3.GetUpper().StoreUnsafe(ref Unsafe.Add(ref dst, 7 * ldd));
     }
 
+    // dst[q * ldd + r] = scale * src[r * lds + q] for r, q < 8: eight rows in, eight columns
+    // out, as two groups of four rows joined by lane permutes (AVX).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose8x8(ref float src, int lds, ref float dst, int ldd, float scale)
     {
         var s = Vector256.Create(scale);
-        var r0 = s * Vector256.LoadUnsafe(ref src);
-        var r1 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, lds));
-        var r2 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * lds));
-        var r3 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * lds));
-        var r4 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 4 * lds));
-        var r5 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 5 * lds));
-        var r6 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 6 * lds));
-        var r7 = s * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 7 * lds));
-
-        // Pairs of rows interleaved, then groups of four columns, per 128-bit lane.
-        var t0 = Avx.UnpackLow(r0, r1);
-        var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3);
-        var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5);
-        var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7);
-        var t7 = Avx.UnpackHigh(r6, r7);
-        var u0 = Avx.Shuffle(t0, t2, 0x44);
-        var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44);
-        var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44);
-        var u5 = Avx.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx.Shuffle(t5, t7, 0x44);
-        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        var (u0, u1, u2, u3) = Columns4x8(ref src, lds, s);
+        var (u4, u5, u6, u7) = Columns4x8(ref Unsafe.Add(ref src, 4 * lds), lds, s);
 
         // Low lanes hold columns 0-3, high lanes 4-7: rows 0-3 from u0..u3, rows 4-7 from u4..u7.
         Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
