@@ -111,7 +111,6 @@ public static class SpeechTrainingRun
             }
         }
 
-
         AcousticModelDirectory.Save(s.OutDir, model);
         output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors) after {result.Steps} steps");
         TrainingSkips.Summary(context, "train speech", skipped + validSkipped, trainRows.Count + validRows.Count,

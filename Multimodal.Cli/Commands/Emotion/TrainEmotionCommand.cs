@@ -59,8 +59,8 @@ public static class TrainEmotionCommand
     {
         // Before any face is read; a run that fails before its first save leaves no folder behind.
         using var folder = OutputFolder.Reserve(options.OutputDirectory, "--out");
-        using var checkpointFolder = OutputFolder.Reserve(
-            options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints"), "--out");
+        string checkpoints = options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints");
+        using var checkpointFolder = OutputFolder.Reserve(checkpoints, "--out");
         if (!Directory.Exists(options.DataDirectory))
         {
             throw new CliException(options.DataDirectory, "data folder does not exist");
@@ -72,8 +72,7 @@ public static class TrainEmotionCommand
         {
             LogsEpochScores = false,   // the progress sink's epoch line carries them
         };
-        ResumeNotice.Before(output, "train emotion: ",
-            options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints"), options.Resume);
+        ResumeNotice.Before(output, "train emotion: ", checkpoints, options.Resume);
         EmotionTrainingResult result;
         using (var reporter = context.Progress(parse))
         using (var sink = new TrainingProgressSink(context, reporter, "train emotion", AccuracyScores, ct))
@@ -87,7 +86,6 @@ public static class TrainEmotionCommand
                 throw new CliException(options.DataDirectory, e.Message);
             }
         }
-
 
         if (double.IsNegativeInfinity(result.BestValidationAccuracy))
         {

@@ -112,7 +112,6 @@ public static class TrainVideoPredictCommand
             }
         }
 
-
         output.WriteLine(
             $"saved {options.OutputDirectory} (config.json, weights.safetensors) after {result.Steps} steps");
         return ExitCodes.Success;
