@@ -32,6 +32,9 @@ internal static class PackedGemm
     // Columns of C per outer block, bounding the packed B buffer to KC*NC floats (2 MiB).
     private const int NC = 2048;
 
+    // Rows of one task of a many-row product, at least: four 12-row tiles.
+    private const int TaskRows = 48;
+
     // Below this many multiply-adds a GEMM runs on the calling thread: fork/join costs more.
     private const long ParallelThreshold = 48L * 48 * 48;
 
@@ -967,13 +970,15 @@ internal static class PackedGemm
                 return new TaskPlan(m, 1, share, (panels + share - 1) / share);
             }
 
-            // Many rows: equal row blocks of at most MC rows (a task packs and multiplies one A
-            // block), at least two a thread. Tasks of one MC block each, rather than one or two big
-            // ones a thread, balance the cores: with four tasks of 264 rows for 1024 rows a core
-            // often sat idle for most of a task at each depth block's join (process CPU time 1.7-1.8
-            // cores of 2); each task still reads the same shared packed B, so nothing is re-packed.
-            // (Measured in paired alternation: 1024^3 x1.06-1.09, 6400x2048x256 x1.12, 6400x512x2048 x1.13.)
-            wanted = Math.Max(wanted, (m + TK.MC - 1) / TK.MC);
+            // Many rows: equal row blocks of about TaskRows rows (a task packs and multiplies its
+            // own A rows), far more tasks than threads. Every task reads the same shared packed B,
+            // so nothing is re-packed; small tasks balance the cores at each depth block's join.
+            // With four tasks of 264 rows for 1024 rows a core often sat idle for most of a task
+            // there (process CPU time 1.7-1.8 cores of 2); with nine of MC rows one core still took
+            // five. Measured in paired alternation against MC-row tasks: 1024^3 x1.06-1.10,
+            // 6400x2048x256 x1.02, 6400x512x2048 x1.01 (and MC-row tasks against 264-row ones:
+            // 1024^3 x1.06-1.09, 6400x2048x256 x1.12, 6400x512x2048 x1.13).
+            wanted = Math.Max(wanted, (m + TaskRows - 1) / TaskRows);
             int rows = RoundUp(Math.Max(1, (m + wanted - 1) / wanted), TK.MR);
             int rowBlocks = (m + rows - 1) / rows;
             int chunks = rowBlocks >= wanted ? 1 : Math.Min(panels, (wanted + rowBlocks - 1) / rowBlocks);

@@ -29,8 +29,8 @@ public sealed class CpuGemmTests
     [TestCase(CpuSimd.Avx512, 1, 301, 70, 300)]   // over MC rows: the 12-row kernel, an edge tile of 1 row
     [TestCase(CpuSimd.Avx512, 2, 250, 2090, 40)]   // the 12-row kernel on two threads, 2 column blocks
     [TestCase(CpuSimd.Auto, 2, 64, 130, 96)]
-    [TestCase(CpuSimd.Avx512, 2, 1000, 70, 300)]   // many rows: nine tasks of at most MC rows, the last 40
-    [TestCase(CpuSimd.Avx2, 2, 700, 50, 260)]   // six tasks of 120 and 100 rows on the 6-row kernel
+    [TestCase(CpuSimd.Avx512, 2, 1000, 70, 300)]   // many rows: 21 tasks of 48 rows, the last 40
+    [TestCase(CpuSimd.Avx2, 2, 700, 50, 260)]   // 14 tasks of 48 rows and one of 28 on the 6-row kernel
     public void PackedGemmMatchesReferenceLoop(CpuSimd simd, int threads, int m, int n, int k)
     {
         var be = new CpuBackend(threads, simd);
