@@ -14,6 +14,7 @@ internal sealed class PackedB : IDisposable
 {
     private readonly object gate = new();
     private float[]? data;
+    private int origin;
 
     public PackedB(CpuSimd simd, bool transB, int n, int k, Tensor source, int sourceOffset, int ldb)
     {
@@ -50,6 +51,19 @@ internal sealed class PackedB : IDisposable
     /// </summary>
     public float[] Data => Volatile.Read(ref data) ?? PackOnce();
 
+    /// <summary>
+    /// Where the panels start in <see cref="Data"/>: its first 64-byte boundary
+    /// (<see cref="PackedGemm.AlignedOrigin"/>).
+    /// </summary>
+    public int Origin
+    {
+        get
+        {
+            _ = Data;
+            return origin;
+        }
+    }
+
     public void Dispose()
     {
         if (data is not null)
@@ -63,16 +77,21 @@ internal sealed class PackedB : IDisposable
     {
         lock (gate)
         {
-            return data ??= Pack();
-        }
-    }
+            if (data is null)
+            {
+                // The origin is set before the buffer is published: a reader that sees the buffer
+                // sees its origin.
+                int length = PackedGemm.PackedLength(Simd, N, K) + PackedGemm.AlignmentPad;
+                var buffer = ArrayPool<float>.Shared.Rent(length);
+                origin = PackedGemm.AlignedOrigin(buffer);
+                var b = CpuBackend.Raw(Source);
+                var args = new GemmArgs(false, TransB, 1, N, K, 1f, b, 0, 1, b, Source.Offset + SourceOffset, Ldb, 0f,
+                    b, 0, N);
+                PackedGemm.PackAll(Simd, args, buffer, origin);
+                Volatile.Write(ref data, buffer);
+            }
 
-    private float[] Pack()
-    {
-        var buffer = ArrayPool<float>.Shared.Rent(PackedGemm.PackedLength(Simd, N, K));
-        var b = CpuBackend.Raw(Source);
-        var args = new GemmArgs(false, TransB, 1, N, K, 1f, b, 0, 1, b, Source.Offset + SourceOffset, Ldb, 0f, b, 0, N);
-        PackedGemm.PackAll(Simd, args, buffer);
-        return buffer;
+            return data;
+        }
     }
 }

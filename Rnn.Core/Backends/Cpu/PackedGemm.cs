@@ -62,15 +62,34 @@ internal static class PackedGemm
         }
     }
 
-    /// <summary>Packs all of op(B) of g into packed.Data, block by block as Run walks it.</summary>
-    public static void PackAll(CpuSimd simd, in GemmArgs g, float[] data)
+    /// <summary>
+    /// Packs all of op(B) of g into data from index origin on (see <see cref="AlignedOrigin"/>),
+    /// block by block as Run walks it.
+    /// </summary>
+    public static void PackAll(CpuSimd simd, in GemmArgs g, float[] data, int origin)
     {
         switch (simd)
         {
-            case CpuSimd.Avx512: PackAll<Avx512Kernel>(g, data); break;
-            case CpuSimd.Avx2: PackAll<Avx2Kernel>(g, data); break;
-            default: PackAll<ScalarKernel>(g, data); break;
+            case CpuSimd.Avx512: PackAll<Avx512Kernel>(g, data, origin); break;
+            case CpuSimd.Avx2: PackAll<Avx2Kernel>(g, data, origin); break;
+            default: PackAll<ScalarKernel>(g, data, origin); break;
         }
+    }
+
+    /// <summary>Floats a buffer of packed panels needs beyond its panels, so they can start on a cache line.</summary>
+    public const int AlignmentPad = 15;
+
+    /// <summary>
+    /// The first index of array at a 64-byte boundary, where its packed panels start. A 64-byte
+    /// load from a panel that is not so aligned spans two cache lines: a batch-1 step, which
+    /// streams its packed W_hh through such loads, read it at 45 GB/s a core against 72 aligned.
+    /// It is an index, not an address: if the GC moves the array the panels stay where they were
+    /// packed, only perhaps unaligned.
+    /// </summary>
+    public static unsafe int AlignedOrigin(float[] array)
+    {
+        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        return (int)((64 - (address & 63)) & 63) / sizeof(float);
     }
 
     /// <summary>
@@ -84,9 +103,9 @@ internal static class PackedGemm
     {
         switch (simd)
         {
-            case CpuSimd.Avx512: RunColumns<Avx512Kernel>(g, packed.Data, starts, width, packedA); break;
-            case CpuSimd.Avx2: RunColumns<Avx2Kernel>(g, packed.Data, starts, width, packedA); break;
-            default: RunColumns<ScalarKernel>(g, packed.Data, starts, width, packedA); break;
+            case CpuSimd.Avx512: RunColumns<Avx512Kernel>(g, packed.Data, packed.Origin, starts, width, packedA); break;
+            case CpuSimd.Avx2: RunColumns<Avx2Kernel>(g, packed.Data, packed.Origin, starts, width, packedA); break;
+            default: RunColumns<ScalarKernel>(g, packed.Data, packed.Origin, starts, width, packedA); break;
         }
     }
 
@@ -129,13 +148,13 @@ internal static class PackedGemm
     /// <summary>The column width of one packed panel (the micro-kernel's NR) on this instruction set.</summary>
     public static int PanelWidth(CpuSimd simd) => NrOf(simd);
 
-    private static void RunColumns<TK>(GemmArgs g, float[] packB, ReadOnlySpan<int> starts, int width,
+    private static void RunColumns<TK>(GemmArgs g, float[] packB, int origin, ReadOnlySpan<int> starts, int width,
         float[]? packedA)
         where TK : struct, IGemmKernel
     {
         if (g.M == 1 && !g.TransA)
         {
-            RowColumns<TK>(g, packB, starts, width);
+            RowColumns<TK>(g, packB, origin, starts, width);
             return;
         }
 
@@ -145,7 +164,8 @@ internal static class PackedGemm
             Span<float> shared = stackalloc float[TK.MR * TK.NR];
             for (int pc = 0; pc < g.K; pc += KC)
             {
-                MultiplyColumns<TK>(g, pc, packedA, RoundUp(g.M, TK.MR) * pc, 0, g.M, packB, starts, width, shared);
+                MultiplyColumns<TK>(g, pc, packedA, RoundUp(g.M, TK.MR) * pc, 0, g.M, packB, origin, starts, width,
+                    shared);
             }
 
             return;
@@ -162,7 +182,7 @@ internal static class PackedGemm
                 {
                     int rows = Math.Min(TK.MC, g.M - ic);
                     PackA<TK>(g, new Block(0, 0, pc, Math.Min(KC, g.K - pc), 1f), packA, ic, rows);
-                    MultiplyColumns<TK>(g, pc, packA, 0, ic, rows, packB, starts, width, tile);
+                    MultiplyColumns<TK>(g, pc, packA, 0, ic, rows, packB, origin, starts, width, tile);
                 }
             }
         }
@@ -175,7 +195,7 @@ internal static class PackedGemm
     // Rows [ic, ic + rows) of C over the column ranges of RunColumns for depth block pc, with
     // those rows of op(A) packed at packA[aOff..].
     private static void MultiplyColumns<TK>(GemmArgs g, int pc, float[] packA, int aOff, int ic, int rows,
-        float[] packB, ReadOnlySpan<int> starts, int width, Span<float> tile)
+        float[] packB, int origin, ReadOnlySpan<int> starts, int width, Span<float> tile)
         where TK : struct, IGemmKernel
     {
         int kc = Math.Min(KC, g.K - pc);
@@ -188,7 +208,8 @@ internal static class PackedGemm
                 int nc = Math.Min(NC, g.N - jc);
                 var (p0, p1) = PanelRange<TK>(j0, j1, jc, nc);
                 var blk = new Block(jc, nc, pc, kc, beta);
-                Multiply<TK>(g, blk, packA, packB, PackedOffset<TK>(g.K, jc, nc, pc), ic, rows, p0, p1, tile, aOff);
+                Multiply<TK>(g, blk, packA, packB, PackedOffset<TK>(origin, g.K, jc, nc, pc), ic, rows, p0, p1, tile,
+                    aOff);
             }
         }
     }
@@ -202,7 +223,7 @@ internal static class PackedGemm
     // would be all but one row zeros; each B panel is read once, through every depth block, into
     // NR accumulators, then C = alpha * acc + beta * C.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RowColumns<TK>(GemmArgs g, float[] packB, ReadOnlySpan<int> starts, int width)
+    private static void RowColumns<TK>(GemmArgs g, float[] packB, int origin, ReadOnlySpan<int> starts, int width)
         where TK : struct, IGemmKernel
     {
         int k = g.K;
@@ -224,7 +245,7 @@ internal static class PackedGemm
                     for (int pc = 0; pc < k; pc += KC)
                     {
                         int kc = Math.Min(KC, k - pc);
-                        int bOff = PackedOffset<TK>(k, jc, nc, pc) + jp * TK.NR * kc;
+                        int bOff = PackedOffset<TK>(origin, k, jc, nc, pc) + jp * TK.NR * kc;
                         TK.RunRow(kc, ref Unsafe.Add(ref a, pc), ref Unsafe.Add(ref b0, bOff), ref accRef);
                     }
 
@@ -267,9 +288,12 @@ internal static class PackedGemm
     /// <summary>Floats a fully packed op(B) of [k, n] takes for the instruction set's kernel.</summary>
     public static int PackedLength(CpuSimd simd, int n, int k) => RoundUp(n, NrOf(simd)) * k;
 
-    /// <summary>Where block (jc, pc) starts in a fully packed op(B): earlier column blocks are NC wide.</summary>
-    private static int PackedOffset<TK>(int k, int jc, int nc, int pc)
-        where TK : struct, IGemmKernel => jc * k + RoundUp(nc, TK.NR) * pc;
+    /// <summary>
+    /// Where block (jc, pc) starts in a fully packed op(B) whose panels start at origin: earlier
+    /// column blocks are NC wide.
+    /// </summary>
+    private static int PackedOffset<TK>(int origin, int k, int jc, int nc, int pc)
+        where TK : struct, IGemmKernel => origin + jc * k + RoundUp(nc, TK.NR) * pc;
 
     private static int NrOf(CpuSimd simd) => simd switch
     {
@@ -280,7 +304,7 @@ internal static class PackedGemm
 
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 
-    private static void PackAll<TK>(GemmArgs g, float[] data)
+    private static void PackAll<TK>(GemmArgs g, float[] data, int origin)
         where TK : struct, IGemmKernel
     {
         for (int jc = 0; jc < g.N; jc += NC)
@@ -289,7 +313,7 @@ internal static class PackedGemm
             for (int pc = 0; pc < g.K; pc += KC)
             {
                 var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), 1f);
-                PackB<TK>(g, blk, data, PackedOffset<TK>(g.K, jc, nc, pc), 0, (nc + TK.NR - 1) / TK.NR);
+                PackB<TK>(g, blk, data, PackedOffset<TK>(origin, g.K, jc, nc, pc), 0, (nc + TK.NR - 1) / TK.NR);
             }
         }
     }
@@ -329,10 +353,10 @@ internal static class PackedGemm
             return;
         }
 
-        RunColumnBlocks<TK>(g, plan, threads, packed?.Data);
+        RunColumnBlocks<TK>(g, plan, threads, packed?.Data, packed?.Origin ?? 0);
     }
 
-    private static void RunColumnBlocks<TK>(GemmArgs g, TaskPlan plan, int threads, float[]? packedB)
+    private static void RunColumnBlocks<TK>(GemmArgs g, TaskPlan plan, int threads, float[]? packedB, int origin)
         where TK : struct, IGemmKernel
     {
         for (int jc = 0; jc < g.N; jc += NC)
@@ -340,7 +364,7 @@ internal static class PackedGemm
             int nc = Math.Min(NC, g.N - jc);
             if (packedB is not null)
             {
-                PrepackedTasks<TK>.Execute(g, jc, nc, plan, threads, packedB);
+                PrepackedTasks<TK>.Execute(g, jc, nc, plan, threads, packedB, origin);
                 continue;
             }
 
@@ -363,17 +387,17 @@ internal static class PackedGemm
         private static PrepackedTasks<TK>? cached;
 
         private GemmArgs g;
-        private int jc, nc, panels;
+        private int jc, nc, panels, origin;
         private TaskPlan plan;
         private float[] packB = Array.Empty<float>();
         private float[]? sharedA;   // all of op(A) packed once, when every task takes every row
         private bool packing;
 
-        public static void Execute(GemmArgs g, int jc, int nc, TaskPlan plan, int threads, float[] packB)
+        public static void Execute(GemmArgs g, int jc, int nc, TaskPlan plan, int threads, float[] packB, int origin)
         {
             var t = cached ?? new PrepackedTasks<TK>();
             cached = null;   // a nested call on this thread would take a fresh one
-            (t.g, t.jc, t.nc, t.plan, t.packB) = (g, jc, nc, plan, packB);
+            (t.g, t.jc, t.nc, t.plan, t.packB, t.origin) = (g, jc, nc, plan, packB, origin);
             t.panels = (nc + TK.NR - 1) / TK.NR;
             if (threads == 1)
             {
@@ -432,7 +456,7 @@ internal static class PackedGemm
             for (int pc = 0; pc < g.K; pc += KC)
             {
                 var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), pc == 0 ? g.Beta : 1f);
-                Multiply<TK>(g, blk, sharedA, packB, PackedOffset<TK>(g.K, jc, nc, pc), 0, g.M, p0, p1, tile,
+                Multiply<TK>(g, blk, sharedA, packB, PackedOffset<TK>(origin, g.K, jc, nc, pc), 0, g.M, p0, p1, tile,
                     RoundUp(g.M, TK.MR) * pc);
             }
         }
@@ -442,7 +466,7 @@ internal static class PackedGemm
             for (int pc = 0; pc < g.K; pc += KC)
             {
                 var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), pc == 0 ? g.Beta : 1f);
-                RunTask<TK>(g, blk, plan, packB, PackedOffset<TK>(g.K, jc, nc, pc), p0, p1, i0, i1);
+                RunTask<TK>(g, blk, plan, packB, PackedOffset<TK>(origin, g.K, jc, nc, pc), p0, p1, i0, i1);
             }
         }
     }
@@ -502,15 +526,16 @@ internal static class PackedGemm
             int c0 = jc + task * plan.PanelsPerChunk * TK.NR;
             int width = Math.Min(plan.PanelsPerChunk * TK.NR, jc + nc - c0);
             int panels = (width + TK.NR - 1) / TK.NR;
-            float[] packB = ArrayPool<float>.Shared.Rent(panels * TK.NR * Math.Min(KC, g.K));
+            float[] packB = ArrayPool<float>.Shared.Rent(panels * TK.NR * Math.Min(KC, g.K) + AlignmentPad);
+            int origin = AlignedOrigin(packB);
             Span<float> tile = stackalloc float[TK.MR * TK.NR];
             try
             {
                 for (int pc = 0; pc < g.K; pc += KC)
                 {
                     var blk = new Block(c0, width, pc, Math.Min(KC, g.K - pc), pc == 0 ? g.Beta : 1f);
-                    PackB<TK>(g, blk, packB, 0, 0, panels);
-                    Multiply<TK>(g, blk, sharedA, packB, 0, 0, g.M, 0, panels, tile, RoundUp(g.M, TK.MR) * pc);
+                    PackB<TK>(g, blk, packB, origin, 0, panels);
+                    Multiply<TK>(g, blk, sharedA, packB, origin, 0, g.M, 0, panels, tile, RoundUp(g.M, TK.MR) * pc);
                 }
             }
             finally
@@ -527,17 +552,18 @@ internal static class PackedGemm
         where TK : struct, IGemmKernel
     {
         int panels = (blk.Nc + TK.NR - 1) / TK.NR;
-        float[] packB = ArrayPool<float>.Shared.Rent(panels * TK.NR * blk.Kc);
+        float[] packB = ArrayPool<float>.Shared.Rent(panels * TK.NR * blk.Kc + AlignmentPad);
+        int origin = AlignedOrigin(packB);
         try
         {
             if (threads == 1)
             {
-                PackB<TK>(g, blk, packB, 0, 0, panels);
-                RunTask<TK>(g, blk, plan, packB, 0, 0, panels, 0, g.M);
+                PackB<TK>(g, blk, packB, origin, 0, panels);
+                RunTask<TK>(g, blk, plan, packB, origin, 0, panels, 0, g.M);
                 return;
             }
 
-            BlockTasks<TK>.Execute(g, blk, plan, threads, packB, panels);
+            BlockTasks<TK>.Execute(g, blk, plan, threads, packB, origin, panels);
         }
         finally
         {
@@ -555,14 +581,15 @@ internal static class PackedGemm
         private Block blk;
         private TaskPlan plan;
         private float[] packB = Array.Empty<float>();
-        private int panels, packChunks;
+        private int origin, panels, packChunks;
         private bool packing;
 
-        public static void Execute(GemmArgs g, Block blk, TaskPlan plan, int threads, float[] packB, int panels)
+        public static void Execute(GemmArgs g, Block blk, TaskPlan plan, int threads, float[] packB, int origin,
+            int panels)
         {
             var t = cached ?? new BlockTasks<TK>();
             cached = null;
-            (t.g, t.blk, t.plan, t.packB, t.panels) = (g, blk, plan, packB, panels);
+            (t.g, t.blk, t.plan, t.packB, t.origin, t.panels) = (g, blk, plan, packB, origin, panels);
             t.packChunks = Math.Min(panels, threads);
             t.packing = true;
             ForkJoin.Run(t, t.packChunks, threads);
@@ -576,7 +603,7 @@ internal static class PackedGemm
         {
             if (packing)
             {
-                PackB<TK>(g, blk, packB, 0, panels * task / packChunks, panels * (task + 1) / packChunks);
+                PackB<TK>(g, blk, packB, origin, panels * task / packChunks, panels * (task + 1) / packChunks);
                 return;
             }
 
@@ -585,7 +612,7 @@ internal static class PackedGemm
             int i0 = task / plan.ColChunks * plan.RowsPerBlock;
             if (p0 < p1)
             {
-                RunTask<TK>(g, blk, plan, packB, 0, p0, p1, i0, Math.Min(g.M, i0 + plan.RowsPerBlock));
+                RunTask<TK>(g, blk, plan, packB, origin, p0, p1, i0, Math.Min(g.M, i0 + plan.RowsPerBlock));
             }
         }
     }

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using Rnn.Core.Cpu;
+
 namespace Rnn.Core.Tests.Conformance;
 
 // CPU-only GEMM checks at sizes the shared suite keeps small: several row blocks (MC), the
@@ -171,6 +174,43 @@ public sealed class CpuGemmTests
             }
 
             Assert.That(seen.Distinct().Count(), Is.EqualTo(1), $"round {round}: several packed buffers");
+        }
+    }
+
+    // Packed panels start on a 64-byte line inside their buffer, whatever the buffer's own address.
+    [Test]
+    public void PackedPanelsStartOnACacheLine()
+    {
+        foreach (int length in new[] { 1, 17, 100, 4096, 30_000, 300_000 })
+        {
+            for (int skew = 0; skew < 16; skew++)
+            {
+                // Arrays of different sizes land at different addresses; the origin follows each.
+                var filler = new float[skew + 1];
+                var array = GC.AllocateUninitializedArray<float>(length + PackedGemm.AlignmentPad, pinned: true);
+                int origin = PackedGemm.AlignedOrigin(array);
+                Assert.That(AddressOf(array, origin) % 64, Is.EqualTo(0), $"length {length}");
+                Assert.That(origin, Is.InRange(0, PackedGemm.AlignmentPad));
+                GC.KeepAlive(filler);
+            }
+        }
+
+        var be = new CpuBackend(1, CpuSimd.Avx512);
+        var b = be.FromArray(Values(8, 96 * 64), new[] { 96 * 64 });
+        using var packed = be.PackGemmB(false, 64, 96, b, 0, 64);
+        Assert.That(AddressOf(packed.Data, packed.Origin) % 64, Is.EqualTo(0));
+    }
+
+    private static long AddressOf(float[] array, int index)
+    {
+        var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
+        try
+        {
+            return (long)handle.AddrOfPinnedObject() + index * sizeof(float);
+        }
+        finally
+        {
+            handle.Free();
         }
     }
 
