@@ -99,13 +99,13 @@ public sealed partial class CpuBackend
         int tasks = RowTasks(batch, hidden);
         if (tasks <= 1)
         {
-            LstmGatesBackwardRows(0, batch, hidden, gates, gatesOffset, cPrev, cPrevOffset, c, cOffset,
+            LstmGatesBackwardRows(Simd == CpuSimd.Avx512, 0, batch, hidden, gates, gatesOffset, cPrev, cPrevOffset, c, cOffset,
                 dh, dhOffset, dc, dcOffset, dGates, dGatesOffset, dhPrev, dhPrevOffset, mask, maskOffset);
             return;
         }
 
         var t = BackwardTasks.Take();
-        (t.Lstm, t.Batch, t.Hidden, t.Tasks) = (true, batch, hidden, tasks);
+        (t.Lstm, t.Wide, t.Batch, t.Hidden, t.Tasks) = (true, Simd == CpuSimd.Avx512, batch, hidden, tasks);
         (t.T0, t.O0, t.T1, t.O1, t.T2, t.O2) = (gates, gatesOffset, cPrev, cPrevOffset, c, cOffset);
         (t.T3, t.O3, t.T4, t.O4, t.T5, t.O5) = (dh, dhOffset, dc, dcOffset, dGates, dGatesOffset);
         (t.T6, t.O6, t.Mask, t.MaskOffset) = (dhPrev, dhPrevOffset, mask, maskOffset);
@@ -128,7 +128,7 @@ public sealed partial class CpuBackend
         [ThreadStatic]
         private static BackwardTasks? cached;
 
-        public bool Lstm, ResetAfter;
+        public bool Lstm, ResetAfter, Wide;
         public int Batch, Hidden, Tasks, MaskOffset;
         public Tensor? T0, T1, T2, T3, T4, T5, T6, Mask;
         public int O0, O1, O2, O3, O4, O5, O6;
@@ -158,7 +158,7 @@ public sealed partial class CpuBackend
             int b0 = Batch * task / Tasks, b1 = Batch * (task + 1) / Tasks;
             if (Lstm)
             {
-                LstmGatesBackwardRows(b0, b1, Hidden, T0!, O0, T1!, O1, T2!, O2, T3!, O3, T4!, O4, T5!, O5, T6!, O6,
+                LstmGatesBackwardRows(Wide, b0, b1, Hidden, T0!, O0, T1!, O1, T2!, O2, T3!, O3, T4!, O4, T5!, O5, T6!, O6,
                     Mask, MaskOffset);
             }
             else
@@ -169,9 +169,9 @@ public sealed partial class CpuBackend
         }
     }
 
-    // LstmGatesBackward for rows [b0, b1).
+    // LstmGatesBackward for rows [b0, b1), in 512-bit vectors when wide.
     private static void LstmGatesBackwardRows(
-        int b0, int b1, int hidden,
+        bool wide, int b0, int b1, int hidden,
         Tensor gates, int gatesOffset,
         Tensor cPrev, int cPrevOffset, Tensor c, int cOffset,
         Tensor dh, int dhOffset, Tensor dc, int dcOffset,
@@ -179,9 +179,6 @@ public sealed partial class CpuBackend
         Tensor? mask, int maskOffset)
     {
         int hd = hidden;
-        float[] pool = ArrayPool<float>.Shared.Rent(2 * hd);
-        var a = pool.AsSpan(0, hd);
-        var dcTotal = pool.AsSpan(hd, hd);
         for (int b = b0; b < b1; b++)
         {
             var dhRow = Row(dh, dhOffset, b, hd);
@@ -196,39 +193,11 @@ public sealed partial class CpuBackend
             }
 
             var g = Row(gates, gatesOffset, b, 4 * hd);
-            var i = g[..hd];
-            var f = g.Slice(hd, hd);
-            var gc = g.Slice(2 * hd, hd);
-            var o = g.Slice(3 * hd, hd);
-            var di = dg[..hd];
-            var df = dg.Slice(hd, hd);
-            var dgc = dg.Slice(2 * hd, hd);
-            var dout = dg.Slice(3 * hd, hd);
-
-            // dL/dc_t in total = dc + dh * o * (1 - tanh(c)^2)
-            TensorPrimitives.Tanh(Row(c, cOffset, b, hd), a);
-            TensorPrimitives.Multiply(dhRow, a, dout);   // dL/do
-            TanhSlope(a, a);
-            TensorPrimitives.Multiply(a, o, a);
-            TensorPrimitives.MultiplyAdd(a, dhRow, dcRow, dcTotal);
-
-            SigmoidSlope(o, a);
-            TensorPrimitives.Multiply(dout, a, dout);
-            TensorPrimitives.Multiply(dcTotal, gc, di);
-            SigmoidSlope(i, a);
-            TensorPrimitives.Multiply(di, a, di);
-            TensorPrimitives.Multiply(dcTotal, Row(cPrev, cPrevOffset, b, hd), df);
-            SigmoidSlope(f, a);
-            TensorPrimitives.Multiply(df, a, df);
-            TensorPrimitives.Multiply(dcTotal, i, dgc);
-            TanhSlope(gc, a);
-            TensorPrimitives.Multiply(dgc, a, dgc);
-
-            TensorPrimitives.Multiply(dcTotal, f, dcRow);   // dL/dc_{t-1}
+            Cpu.LstmGateRow.Backward(g[..hd], g.Slice(hd, hd), g.Slice(2 * hd, hd), g.Slice(3 * hd, hd),
+                Row(c, cOffset, b, hd), Row(cPrev, cPrevOffset, b, hd), dhRow, dcRow,
+                dg[..hd], dg.Slice(hd, hd), dg.Slice(2 * hd, hd), dg.Slice(3 * hd, hd), wide);
             dhp.Clear();
         }
-
-        ArrayPool<float>.Shared.Return(pool);
     }
 
     public void GruGatesForward(

@@ -71,6 +71,82 @@ internal static class LstmGateRow
         }
     }
 
+    /// <summary>
+    /// The LSTM backward gate math of one batch row in one pass, from the activated gates i, f,
+    /// g, o, the cell c and cPrev, dh and dc (dL/dc_t in, dL/dc_{t-1} out):
+    /// dc_total = dc + dh o (1 - tanh(c)^2); dO = dh tanh(c) o (1 - o); dI = dc_total g i (1 - i);
+    /// dF = dc_total cPrev f (1 - f); dG = dc_total i (1 - g^2); dc = dc_total f.
+    /// The TensorPrimitives version took 21 passes over the row (a batch-64 step of 512 units:
+    /// 139 us on one core).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Backward(
+        ReadOnlySpan<float> i, ReadOnlySpan<float> f, ReadOnlySpan<float> g, ReadOnlySpan<float> o,
+        ReadOnlySpan<float> c, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> dh, Span<float> dc,
+        Span<float> di, Span<float> df, Span<float> dg, Span<float> dout, bool wide = false)
+    {
+        int w = i.Length;
+        ref float ri = ref MemoryMarshal.GetReference(i);
+        ref float rf = ref MemoryMarshal.GetReference(f);
+        ref float rg = ref MemoryMarshal.GetReference(g);
+        ref float ro = ref MemoryMarshal.GetReference(o);
+        ref float rc = ref MemoryMarshal.GetReference(c);
+        ref float rp = ref MemoryMarshal.GetReference(cPrev);
+        ref float rdh = ref MemoryMarshal.GetReference(dh);
+        ref float rdc = ref MemoryMarshal.GetReference(dc);
+        ref float rdi = ref MemoryMarshal.GetReference(di);
+        ref float rdf = ref MemoryMarshal.GetReference(df);
+        ref float rdg = ref MemoryMarshal.GetReference(dg);
+        ref float rdo = ref MemoryMarshal.GetReference(dout);
+        int u = 0;
+        for (; wide && u + 16 <= w; u += 16)
+        {
+            nuint k = (nuint)u;
+            var one = Vector512<float>.One;
+            var vi = Vector512.LoadUnsafe(ref ri, k);
+            var vf = Vector512.LoadUnsafe(ref rf, k);
+            var vg = Vector512.LoadUnsafe(ref rg, k);
+            var vo = Vector512.LoadUnsafe(ref ro, k);
+            var vdh = Vector512.LoadUnsafe(ref rdh, k);
+            var tc = Tanh(Vector512.LoadUnsafe(ref rc, k));
+            var total = (one - tc * tc) * vo * vdh + Vector512.LoadUnsafe(ref rdc, k);
+            (vdh * tc * (vo - vo * vo)).StoreUnsafe(ref rdo, k);
+            (total * vg * (vi - vi * vi)).StoreUnsafe(ref rdi, k);
+            (total * Vector512.LoadUnsafe(ref rp, k) * (vf - vf * vf)).StoreUnsafe(ref rdf, k);
+            (total * vi * (one - vg * vg)).StoreUnsafe(ref rdg, k);
+            (total * vf).StoreUnsafe(ref rdc, k);
+        }
+
+        for (; u + 8 <= w; u += 8)
+        {
+            nuint k = (nuint)u;
+            var one = Vector256<float>.One;
+            var vi = Vector256.LoadUnsafe(ref ri, k);
+            var vf = Vector256.LoadUnsafe(ref rf, k);
+            var vg = Vector256.LoadUnsafe(ref rg, k);
+            var vo = Vector256.LoadUnsafe(ref ro, k);
+            var vdh = Vector256.LoadUnsafe(ref rdh, k);
+            var tc = Tanh(Vector256.LoadUnsafe(ref rc, k));
+            var total = (one - tc * tc) * vo * vdh + Vector256.LoadUnsafe(ref rdc, k);
+            (vdh * tc * (vo - vo * vo)).StoreUnsafe(ref rdo, k);
+            (total * vg * (vi - vi * vi)).StoreUnsafe(ref rdi, k);
+            (total * Vector256.LoadUnsafe(ref rp, k) * (vf - vf * vf)).StoreUnsafe(ref rdf, k);
+            (total * vi * (one - vg * vg)).StoreUnsafe(ref rdg, k);
+            (total * vf).StoreUnsafe(ref rdc, k);
+        }
+
+        for (; u < w; u++)
+        {
+            float tc = MathF.Tanh(c[u]);
+            float total = (1f - tc * tc) * o[u] * dh[u] + dc[u];
+            dout[u] = dh[u] * tc * (o[u] - o[u] * o[u]);
+            di[u] = total * g[u] * (i[u] - i[u] * i[u]);
+            df[u] = total * cPrev[u] * (f[u] - f[u] * f[u]);
+            dg[u] = total * i[u] * (1f - g[u] * g[u]);
+            dc[u] = total * f[u];
+        }
+    }
+
     private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

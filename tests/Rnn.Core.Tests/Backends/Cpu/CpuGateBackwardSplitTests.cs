@@ -44,6 +44,49 @@ public sealed class CpuGateBackwardSplitTests
         Assert.That(one[0].Any(v => v != 0f), Is.True, "the pass wrote gradients");
     }
 
+    // The one-pass LSTM backward row (LstmGateRow.Backward): its 16-wide, 8-wide and scalar
+    // parts against the formulas in double precision. 45 units: two 16-unit blocks, one 8-unit
+    // block and a tail of 5 on AVX-512; five 8-unit blocks and a tail elsewhere.
+    [TestCase(CpuSimd.Avx512)]
+    [TestCase(CpuSimd.Avx2)]
+    [TestCase(CpuSimd.Scalar)]
+    public void LstmBackwardRowMatchesTheFormulas(CpuSimd simd)
+    {
+        const int batch = 3, hidden = 45;
+        var be = new CpuBackend(1, simd);
+        Tensor T(float[] v) => be.FromArray(v, new[] { v.Length });
+        float[] gates = Values(11, batch * 4 * hidden, 0.05f, 0.95f), cPrev = Values(12, batch * hidden),
+            c = Values(13, batch * hidden, -2f, 2f), dh = Values(14, batch * hidden), dc = Values(15, batch * hidden);
+        var dG = be.Zeros(new[] { batch * 4 * hidden });
+        var dcT = T(dc);
+        var dhPrev = T(Values(16, batch * hidden));
+        be.LstmGatesBackward(batch, hidden, T(gates), 0, T(cPrev), 0, T(c), 0, T(dh), 0, dcT, 0, dG, 0, dhPrev, 0);
+        float[] got = dG.ToArray(), gotDc = dcT.ToArray();
+        for (int b = 0; b < batch; b++)
+        {
+            for (int u = 0; u < hidden; u++)
+            {
+                int r = b * hidden + u, g = b * 4 * hidden + u;
+                double i = gates[g], f = gates[g + hidden], gg = gates[g + 2 * hidden], o = gates[g + 3 * hidden];
+                double tc = Math.Tanh(c[r]);
+                double total = dc[r] + dh[r] * o * (1 - tc * tc);
+                var expected = new[]
+                {
+                    total * gg * i * (1 - i), total * cPrev[r] * f * (1 - f), total * i * (1 - gg * gg),
+                    dh[r] * tc * o * (1 - o),
+                };
+                for (int k = 0; k < 4; k++)
+                {
+                    Assert.That(got[g + k * hidden], Is.EqualTo(expected[k]).Within(1e-5), $"row {b} unit {u} gate {k}");
+                }
+
+                Assert.That(gotDc[r], Is.EqualTo(total * f).Within(1e-5), $"dc row {b} unit {u}");
+            }
+        }
+
+        Assert.That(dhPrev.ToArray(), Is.All.EqualTo(0f), "dh_{t-1} is cleared for the GEMM to add to");
+    }
+
     [TestCase(true)]
     [TestCase(false)]
     public void GruBackwardOnTwoThreadsEqualsOneThread(bool resetAfter)
