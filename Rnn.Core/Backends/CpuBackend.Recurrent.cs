@@ -99,8 +99,8 @@ public sealed partial class CpuBackend
         int tasks = RowTasks(batch, hidden);
         if (tasks <= 1)
         {
-            LstmGatesBackwardRows(Simd == CpuSimd.Avx512, 0, batch, hidden, gates, gatesOffset, cPrev, cPrevOffset, c, cOffset,
-                dh, dhOffset, dc, dcOffset, dGates, dGatesOffset, dhPrev, dhPrevOffset, mask, maskOffset);
+            LstmGatesBackwardRows(Simd == CpuSimd.Avx512, 0, batch, hidden, gates, gatesOffset, cPrev, cPrevOffset,
+                c, cOffset, dh, dhOffset, dc, dcOffset, dGates, dGatesOffset, dhPrev, dhPrevOffset, mask, maskOffset);
             return;
         }
 
@@ -158,8 +158,8 @@ public sealed partial class CpuBackend
             int b0 = Batch * task / Tasks, b1 = Batch * (task + 1) / Tasks;
             if (Lstm)
             {
-                LstmGatesBackwardRows(Wide, b0, b1, Hidden, T0!, O0, T1!, O1, T2!, O2, T3!, O3, T4!, O4, T5!, O5, T6!, O6,
-                    Mask, MaskOffset);
+                LstmGatesBackwardRows(Wide, b0, b1, Hidden, T0!, O0, T1!, O1, T2!, O2, T3!, O3, T4!, O4, T5!, O5,
+                    T6!, O6, Mask, MaskOffset);
             }
             else
             {
