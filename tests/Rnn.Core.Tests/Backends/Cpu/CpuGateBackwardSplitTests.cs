@@ -77,7 +77,8 @@ public sealed class CpuGateBackwardSplitTests
                 };
                 for (int k = 0; k < 4; k++)
                 {
-                    Assert.That(got[g + k * hidden], Is.EqualTo(expected[k]).Within(1e-5), $"row {b} unit {u} gate {k}");
+                    Assert.That(got[g + k * hidden], Is.EqualTo(expected[k]).Within(1e-5),
+                        $"row {b} unit {u} gate {k}");
                 }
 
                 Assert.That(gotDc[r], Is.EqualTo(total * f).Within(1e-5), $"dc row {b} unit {u}");
