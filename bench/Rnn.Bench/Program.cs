@@ -5,11 +5,12 @@ using Rnn.Bench.Peers;
 using Rnn.Core;
 
 // Rnn.Core's CPU speed next to TorchSharp and ONNX Runtime, all on the same threads, each timed
-// in a child process of its own. Usage: Rnn.Bench [--quick] [--in-process] [--case NAME[,NAME...]].
+// in a child process of its own. Usage: Rnn.Bench [--quick] [--in-process] [--paired] [--case NAME[,NAME...]].
 // See bench/README.md. (--child NAME --child-repeats N is how the parent starts a child.)
 const int threads = 2;
 bool quick = args.Contains("--quick");
 bool inProcess = args.Contains("--in-process");
+bool paired = args.Contains("--paired");
 var only = CaseFilter(args);
 string? child = Value(args, "--child");
 int childRepeats = int.TryParse(Value(args, "--child-repeats"), NumberStyles.Integer, CultureInfo.InvariantCulture,
@@ -19,13 +20,29 @@ var all = new[]
     "sgemm-1024", "sgemm-rnn", "lstm-train", "lstm-infer", "gru-train", "gru-infer", "lstm-latency", "convlstm",
 };
 var unknown = only?.Except(all).ToArray() ?? Array.Empty<string>();
-var flags = new[] { "--quick", "--in-process", "--case", "--child", "--child-repeats" };
+var flags = new[] { "--quick", "--in-process", "--paired", "--case", "--child", "--child-repeats" };
 if (unknown.Length > 0 || args.Except(flags).Any(a => a.StartsWith("--")) || (child is not null && only?.Length != 1))
 {
-    Console.Error.WriteLine("usage: Rnn.Bench [--quick] [--in-process] [--case NAME,...]; " +
+    Console.Error.WriteLine("usage: Rnn.Bench [--quick] [--in-process] [--paired] [--case NAME,...]; " +
         $"cases: {string.Join(", ", all)}" +
         (unknown.Length > 0 ? $"; unknown case '{string.Join(", ", unknown)}'" : ""));
     return 2;
+}
+
+// --paired: libtorch's OpenMP threads must sleep between products (see PairedSgemm), which the
+// OpenMP runtime reads from its environment when it loads: run again with it set.
+if (paired && Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") != "PASSIVE")
+{
+    var again = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+    foreach (var arg in args)
+    {
+        again.ArgumentList.Add(arg);
+    }
+
+    again.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+    using var rerun = System.Diagnostics.Process.Start(again)!;
+    rerun.WaitForExit();
+    return rerun.ExitCode;
 }
 
 var backend = new CpuBackend(threads);
@@ -61,12 +78,36 @@ double measuredCorePeak = FmaProbe.Gflops(1, backend.Simd);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"measured FMA peak: {measuredPeak:0.0} GFLOP/s on {threads} threads, {measuredCorePeak:0.0} on 1") +
     " (12 independent register-only FMA chains a thread, 0.3 s, best of 3: the clock the cores really ran)");
-Console.WriteLine($"repeats: {(quick ? 3 : 7)} timed blocks of >= 60 ms per contender after >= 1 s of warm-up, " +
-    $"in phases A B C then C B A, {(inProcess ? "all in this process" : "each phase in a child process")}; " +
-    "figures are medians");
+if (!paired)
+{
+    Console.WriteLine($"repeats: {(quick ? 3 : 7)} timed blocks of >= 60 ms per contender after >= 1 s of warm-up, " +
+        $"in phases A B C then C B A, {(inProcess ? "all in this process" : "each phase in a child process")}; " +
+        "figures are medians");
+}
 
 var ctx = new BenchContext(backend, machine, threads, quick, torchFailure, Isolate: !inProcess,
     MeasuredPeak: measuredPeak, MeasuredCorePeak: measuredCorePeak);
+if (paired)
+{
+    if (torchFailure is not null)
+    {
+        Console.WriteLine($"--paired needs TorchSharp: {torchFailure}");
+        return 1;
+    }
+
+    Console.WriteLine("paired: ours and libtorch in this process (OMP_WAIT_POLICY=PASSIVE), alternating blocks " +
+        "of >= 100 ms; ratio = median over pairs of torch_ms / ours_ms, with quartiles");
+    foreach (var (name, m, n, k) in new[] { ("sgemm-1024", 1024, 1024, 1024), ("sgemm-rnn", 64, 2048, 768) })
+    {
+        if (only is null || only.Contains(name))
+        {
+            Console.WriteLine(PairedSgemm.Run(ctx, name, m, n, k));
+        }
+    }
+
+    return 0;
+}
+
 var results = new List<CaseResult>();
 foreach (var (name, run) in Cases(ctx).Where(c => only is null || only.Contains(c.Name)))
 {
