@@ -135,7 +135,7 @@ internal static class OptionBuilders
     }
 
     /// <summary>
-    /// A real option with a default; values outside [min, max] are refused, naming the value. A
+    /// A real option with a default; values outside [min, max], and NaN, are refused, naming the value. A
     /// float default (a library's <c>2e-3f</c>) is taken at its shortest decimal, so that help says
     /// 0.002 rather than the float's exact value 0.0020000000949949026.
     /// </summary>
@@ -146,7 +146,8 @@ internal static class OptionBuilders
         option.Validators.Add(result =>
         {
             var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-            if (double.TryParse(token, CultureInfo.InvariantCulture, out var x) && (x < min || x > max))
+            // Written so that NaN, which compares false with everything, is out of range too.
+            if (double.TryParse(token, CultureInfo.InvariantCulture, out var x) && !(x >= min && x <= max))
             {
                 result.AddError(string.Create(CultureInfo.InvariantCulture,
                     $"{name} must be between {min} and {max}; got {x}"));

@@ -31,16 +31,10 @@ public static class TrainVideoPredictCommand
             Description = "Filters of each ConvLSTM layer", DefaultValueFactory = _ => "16,16", HelpName = "f1,f2,..",
         };
         var patch = Count("--patch", "Space-to-depth patch side (1: none)", 4);
-        var lr = new Option<double>("--lr")
-        {
-            Description = "Peak Adam learning rate", DefaultValueFactory = _ => 2e-3,
-        };
-        var teacher = new Option<double>("--teacher-forcing")
-        {
-            Description = "Share of the run over which scheduled sampling goes from true to predicted frames (0: off)",
-            DefaultValueFactory = _ => 0.6,
-            HelpName = "fraction",
-        };
+        var lr = OptionBuilders.Number("--lr", "Peak Adam learning rate", 2e-3, 1e-7, 1);
+        var teacher = OptionBuilders.Number("--teacher-forcing",
+            "Share of the run over which scheduled sampling goes from true to predicted frames (0: off)", 0.6, 0, 1);
+        teacher.HelpName = "fraction";
         var seed = Count("--seed", "Seed of the weights and the training sequences", 1);
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in DIR" };
         var command = new Command("video-predict", "Train the ConvLSTM next-frame model on Moving-MNIST")
