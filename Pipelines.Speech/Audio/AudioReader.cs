@@ -127,8 +127,31 @@ public sealed class AudioReader : IDisposable
         {
             throw new AudioFormatException(Path, $"decoding failed after {SamplesRead} samples: {e.Message}", e);
         }
+        CheckFinite(buffer[..total]);
         SamplesRead += total;
         return total;
+    }
+
+    // A float WAV can hold NaN or infinite samples; they would reach the features as NaN and fail
+    // far from the cause ("feature 0: mean NaN"), so they are refused here with where they are.
+    // The vectorised sum is finite for any block of finite audio (samples are near [-1, 1]); only
+    // when it is not is the block searched.
+    private void CheckFinite(ReadOnlySpan<float> block)
+    {
+        if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(block)))
+        {
+            return;
+        }
+
+        for (int i = 0; i < block.Length; i++)
+        {
+            if (!float.IsFinite(block[i]))
+            {
+                double seconds = (SamplesRead + i) / (double)SampleRate;
+                throw new AudioFormatException(Path, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"sample at {seconds:0.###} s is not a finite number ({block[i]}): the audio is corrupt"));
+            }
+        }
     }
 
     /// <summary>

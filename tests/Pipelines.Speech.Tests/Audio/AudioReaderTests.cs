@@ -42,6 +42,36 @@ public sealed class AudioReaderTests
         });
     }
 
+    // A float WAV holding NaN or an infinity is refused where it is read, naming the time, not
+    // later by the features as "mean NaN"; finite audio, even far outside [-1, 1], is read.
+    [TestCase(float.NaN)]
+    [TestCase(float.PositiveInfinity)]
+    [TestCase(float.NegativeInfinity)]
+    public void NonFiniteFloatSamplesAreRefusedWithTheirTime(float bad)
+    {
+        // WavBuilder clamps to [-1, 1], so the values are written into its output directly.
+        byte[] Float32Wav(Func<int, float> sample)
+        {
+            byte[] wav = new WavBuilder { Tag = 3, Bits = 32, SampleRate = 8000 }
+                .Build(WavBuilder.Encode(new float[8000], 3, 32));
+            int data = Encoding.ASCII.GetString(wav).IndexOf("data", StringComparison.Ordinal) + 8;
+            for (int i = 0; i < 8000; i++)
+            {
+                BitConverter.TryWriteBytes(wav.AsSpan(data + 4 * i), sample(i));
+            }
+
+            return wav;
+        }
+
+        float[] tone = Signals.Sine(440, 8000, 1.0);
+        string path = temp.Write("bad.wav", Float32Wav(i => i == 4000 ? bad : tone[i]));
+        var e = Assert.Throws<AudioFormatException>(() => AudioReader.ReadAll(path));
+        Assert.That(e!.Reason, Does.Contain("sample at 0.5 s is not a finite number"));
+
+        string loud = temp.Write("loud.wav", Float32Wav(i => tone[i] * 1e30f));
+        Assert.That(AudioReader.ReadAll(loud), Has.Length.EqualTo(8000));
+    }
+
     [Test]
     public void StereoWithSpeechOnOneChannelOnlyKeepsItByMeanDownmix()
     {
