@@ -81,15 +81,22 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
                     }
                 }
 
-                writer?.Append(lines);
+                // A batch whose every image failed writes nothing: no empty .jsonl or header-only
+                // .csv when nothing could be captioned.
+                if (lines.Count > 0)
+                {
+                    writer?.Append(lines);
+                }
+
                 fresh.AddRange(lines);
                 task.Advance(batch.Length);
             }
         }
 
-        if (htmlFile is not null && !interrupted)
+        var captioned = writer?.Lines ?? fresh;
+        if (htmlFile is not null && !interrupted && captioned.Count > 0)
         {
-            CaptionGallery.Write(htmlFile, writer?.Lines ?? fresh, captioner.Loader);
+            CaptionGallery.Write(htmlFile, captioned, captioner.Loader);
         }
 
         var result = new BatchResult(inputs.Count + missing.Count, fresh.Count, skipped, failures, interrupted);

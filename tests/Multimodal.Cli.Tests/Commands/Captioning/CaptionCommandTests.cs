@@ -126,6 +126,25 @@ public sealed class CaptionCommandTests
         Assert.That(run.Error, Does.Contain("1 succeeded, 5 failed, 0 skipped"));
     }
 
+    // When every image fails, no output file is made: no empty .jsonl, no header-only .csv, no
+    // empty gallery, as transcribe and the video verbs leave nothing in the same case.
+    [TestCase("captions.jsonl")]
+    [TestCase("captions.csv")]
+    public void NothingCaptionedWritesNoOutputFile(string name)
+    {
+        using var dir = new TempFolder();
+        string bad = Path.Combine(dir.Path, "bad.jpg");
+        File.WriteAllText(bad, "not a picture");
+        string outFile = Path.Combine(dir.Path, name), html = Path.Combine(dir.Path, "gallery.html");
+
+        var run = CliRun.Invoke(["caption", bad, "--model", model, "--out", outFile, "--html", html]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Error, Does.Contain("0 succeeded, 1 failed"));
+        Assert.That(File.Exists(outFile), Is.False, "no caption file");
+        Assert.That(File.Exists(html), Is.False, "no gallery");
+    }
+
     [Test]
     public void JsonlOutResumesAndCsvAndHtmlAreWritten()
     {
