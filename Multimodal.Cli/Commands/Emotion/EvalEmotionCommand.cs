@@ -41,7 +41,7 @@ public static class EvalEmotionCommand
         {
             Description =
                 "Print one JSON object {accuracy, mean_recall, recall, confusion, labels, faces, frames, mirror, " +
-                "shift}",
+                "shift, failed}",
         };
         var command = new Command("emotion", "Accuracy, per-class recall and confusion matrix of an emotion model")
         {
@@ -79,9 +79,9 @@ public static class EvalEmotionCommand
             throw new CliException(dataDir, reason);
         }
 
-        foreach (string line in data.Skipped)
+        foreach (var (file, reason) in data.SkippedFiles)
         {
-            context.Error(null, "skipped " + line);
+            context.Error(file, reason);
         }
 
         if (data.Samples.Count == 0)
@@ -104,12 +104,21 @@ public static class EvalEmotionCommand
             return eval.Interrupted();
         }
 
-        context.Environment.Out.WriteLine(json ? Json(metrics, how.Frames, how.Mirror, how.Shift) : Report(metrics));
-        return data.Skipped.Count > 0 ? ExitCodes.Failure : ExitCodes.Success;
+        int failed = data.SkippedFiles.Count;
+        context.Environment.Out.WriteLine(
+            json ? Json(metrics, how.Frames, how.Mirror, how.Shift, failed) : Report(metrics));
+        if (failed == 0)
+        {
+            return ExitCodes.Success;
+        }
+
+        context.Environment.Error.WriteLine(
+            $"{failed} of {data.Samples.Count + failed} face images could not be read and are not in the scores");
+        return ExitCodes.Failure;
     }
 
     /// <summary>The figures as one JSON object.</summary>
-    public static string Json(EmotionMetrics m, int frames, bool mirror, int shift = 0)
+    public static string Json(EmotionMetrics m, int frames, bool mirror, int shift = 0, int failed = 0)
     {
         var recall = new JsonObject();
         var confusion = new JsonArray();
@@ -132,6 +141,7 @@ public static class EvalEmotionCommand
             ["frames"] = frames,
             ["mirror"] = mirror,
             ["shift"] = shift,
+            ["failed"] = failed,
         }.ToJsonString();
     }
 

@@ -176,6 +176,29 @@ public sealed class EmotionCommandsTests
         Assert.That(run.Out, Is.Empty);
     }
 
+    // An unreadable face is one "error: FILE: REASON" line; the scores cover the rest, a last
+    // line says how many were left out, the JSON counts them, and the exit code is 1.
+    [Test]
+    public void Eval_reports_an_unreadable_face_as_one_error_line_and_counts_it()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("test"), perClass: 2);
+        string junk = Path.Combine(data, "happy", "junk.png");
+        File.WriteAllText(junk, "not a picture");
+
+        var run = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--json"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var errors = run.Error.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToArray();
+        Assert.That(errors, Has.Length.EqualTo(1), run.Error);
+        Assert.That(errors[0], Does.StartWith($"error: {junk}: "));
+        Assert.That(run.Error.TrimEnd().Split('\n')[^1],
+            Is.EqualTo("1 of 15 face images could not be read and are not in the scores"));
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        Assert.That((int)json["faces"]!, Is.EqualTo(14));
+        Assert.That((int)json["failed"]!, Is.EqualTo(1));
+    }
+
     [Test]
     public void Train_skips_unreadable_faces_with_warnings_and_sums_them_up_at_the_end()
     {
