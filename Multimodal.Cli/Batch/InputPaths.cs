@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Multimodal.Cli.Batch;
 
 /// <summary>
@@ -103,6 +105,48 @@ public static class InputPaths
         bool tooLong = path.Split('/').Any(name => System.Text.Encoding.UTF8.GetByteCount(name) > 255);
         return tooLong ? "a name in the path is too long (at most 255 bytes a name)" : "no such file or folder";
     }
+
+    /// <summary>
+    /// Why <paramref name="path"/>, which exists as a file name, cannot be an input: a named pipe,
+    /// a device or a socket. Reading a pipe with no writer waits for ever, and the decoders seek.
+    /// Null for a regular file, and wherever the kind cannot be told (it is asked of the C
+    /// library's stat, on Linux x64 and Arm64 only).
+    /// </summary>
+    public static string? NotRegular(string path) => UnixFileType(path) switch
+    {
+        0x1000 => "a named pipe, not a file: inputs are read from files (save the stream to one first)",
+        0x2000 or 0x6000 => "a device, not a file",
+        0xC000 => "a socket, not a file",
+        _ => null,
+    };
+
+    // The S_IFMT bits of stat's st_mode, or null when they cannot be had.
+    private static int? UnixFileType(string path)
+    {
+        int modeOffset = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => 24,
+            Architecture.Arm64 => 16,
+            _ => -1,
+        };
+        if (!OperatingSystem.IsLinux() || modeOffset < 0)
+        {
+            return null;
+        }
+
+        var buffer = new byte[256];   // struct stat is 144 bytes on x64, 128 on Arm64
+        try
+        {
+            return Stat(path, buffer) == 0 ? BitConverter.ToInt32(buffer, modeOffset) & 0xF000 : null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;   // a C library without a plain stat symbol (glibc before 2.33)
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
+    private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] buffer);
 
     /// <summary>
     /// The warning for an input left out by <see cref="Once{T}"/>, the same in every verb; it is

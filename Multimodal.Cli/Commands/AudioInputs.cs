@@ -28,7 +28,7 @@ public static class AudioInputs
         {
             if (File.Exists(path))
             {
-                inputs.Add(new AudioInput(inputs.Count, path));
+                inputs.Add(new AudioInput(inputs.Count, path, InputPaths.NotRegular(path)));
             }
             else if (Directory.Exists(path))
             {
@@ -50,7 +50,7 @@ public static class AudioInputs
 
                 foreach (var file in files)
                 {
-                    inputs.Add(new AudioInput(inputs.Count, file, Folder: path));
+                    inputs.Add(new AudioInput(inputs.Count, file, InputPaths.NotRegular(file), path));
                 }
             }
             else

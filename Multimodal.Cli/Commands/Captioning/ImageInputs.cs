@@ -40,11 +40,28 @@ internal static class ImageInputs
                     missing.Add((path, "folder has no files (subfolders are not searched)"));
                 }
 
-                result.AddRange(files.Select(f => (f, (string?)path)));
+                foreach (string f in files)
+                {
+                    if (InputPaths.NotRegular(f) is { } odd)
+                    {
+                        missing.Add((f, odd));
+                    }
+                    else
+                    {
+                        result.Add((f, path));
+                    }
+                }
             }
             else if (File.Exists(path))
             {
-                result.Add((path, null));
+                if (InputPaths.NotRegular(path) is { } odd)
+                {
+                    missing.Add((path, odd));
+                }
+                else
+                {
+                    result.Add((path, null));
+                }
             }
             else
             {

@@ -27,7 +27,7 @@ public static class MediaInputs
         {
             if (File.Exists(path))
             {
-                inputs.Add(new MediaInput(inputs.Count, path));
+                inputs.Add(new MediaInput(inputs.Count, path, InputPaths.NotRegular(path)));
             }
             else if (Directory.Exists(path))
             {
@@ -46,7 +46,7 @@ public static class MediaInputs
                         "folder has no videos or images (by extension; subfolders are not searched)"));
                 }
 
-                inputs.AddRange(files.Select(f => new MediaInput(inputs.Count, f, Folder: path)));
+                inputs.AddRange(files.Select(f => new MediaInput(inputs.Count, f, InputPaths.NotRegular(f), path)));
                 for (int i = inputs.Count - files.Count; i < inputs.Count; i++)
                 {
                     inputs[i] = inputs[i] with { Index = i };

@@ -37,6 +37,31 @@ public sealed class InputPathsTests
         Assert.That(problem, Does.StartWith("cannot read folder"));
     }
 
+    // Files that are not regular files, told by the C library's stat on Linux: a named pipe, a
+    // device; a regular file, a link to one and a missing path have no such reason.
+    [Test]
+    public void NotRegular_names_pipes_and_devices_and_passes_files()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("stat is asked on Linux only");
+        }
+
+        string file = Touch(_temp.Path, "a.wav"), link = Path.Combine(_temp.Path, "l.wav");
+        File.CreateSymbolicLink(link, file);
+        string pipe = Path.Combine(_temp.Path, "p.wav");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        Assert.That(InputPaths.NotRegular(file), Is.Null);
+        Assert.That(InputPaths.NotRegular(link), Is.Null);
+        Assert.That(InputPaths.NotRegular(Path.Combine(_temp.Path, "none.wav")), Is.Null);
+        Assert.That(InputPaths.NotRegular(pipe), Does.StartWith("a named pipe, not a file"));
+        Assert.That(InputPaths.NotRegular("/dev/null"), Is.EqualTo("a device, not a file"));
+    }
+
     // As a user other than root, an unreadable folder among the inputs is one failed input
     // with its reason, not an exception that ends the batch. Root reads any folder, so there
     // the test cannot make one and says so.

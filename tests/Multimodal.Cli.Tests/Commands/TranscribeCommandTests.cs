@@ -200,6 +200,34 @@ public sealed class TranscribeCommandTests
         Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\tfour"));
     }
 
+    // A named pipe (given directly or lying in a folder) would block the read for ever, or fail
+    // with .NET's "Stream does not support seeking": one line says what it is; the rest goes on.
+    [Test]
+    public void A_named_pipe_is_one_error_line_and_never_waited_on()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("named pipes are made with mkfifo on Linux");
+        }
+
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        string pipe = System.IO.Path.Combine(_in, "pipe.wav"), alone = System.IO.Path.Combine(_temp.Path, "p.wav");
+        foreach (string p in new[] { pipe, alone })
+        {
+            using var mkfifo = System.Diagnostics.Process.Start("mkfifo", p);
+            mkfifo.WaitForExit();
+        }
+
+        var run = Task.Run(() => Transcribe(alone, _in));
+        Assert.That(run.Wait(TimeSpan.FromSeconds(120)), Is.True, "the pipes were opened and waited on");
+
+        Assert.That(run.Result.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Result.Error);
+        var reason = "a named pipe, not a file: inputs are read from files (save the stream to one first)";
+        Assert.That(ErrorLines(run.Result),
+            Is.EqualTo(new[] { $"error: {alone}: {reason}", $"error: {pipe}: {reason}" }));
+        Assert.That(run.Result.Out.Trim(), Is.EqualTo($"{four}\tfour"));
+    }
+
     // The system answers "no such file" for a name it could never hold; say why instead.
     [Test]
     public void A_path_with_a_name_over_255_bytes_says_the_name_is_too_long()
