@@ -1,4 +1,5 @@
 using Multimodal.Cli.Batch;
+using Multimodal.Cli.Output;
 
 namespace Multimodal.Cli.Commands;
 
@@ -72,7 +73,10 @@ public static class AudioInputs
         InputPaths.Once(inputs, i => i.Problem is null ? i.Path : null, again)
             .Select((input, i) => input with { Index = i }).ToList();
 
-    /// <summary>Marks inputs whose output file name another input already takes (a.wav and a.mp3).</summary>
+    /// <summary>
+    /// Marks inputs whose output file name another input already takes (a.wav and a.mp3), or where
+    /// a folder stands in the output file's place.
+    /// </summary>
     public static IReadOnlyList<AudioInput> CheckOutputNames(
         IReadOnlyList<AudioInput> inputs, Func<AudioInput, string> output)
     {
@@ -85,6 +89,12 @@ public static class AudioInputs
             }
 
             var target = Path.GetFullPath(output(input));
+            if (Directory.Exists(target))
+            {
+                // Said before the file is transcribed, not as the system's "Is a directory" after.
+                return input with { Problem = $"cannot write {TerminalText.Name(target)}: a folder is in the way" };
+            }
+
             return taken.TryAdd(target, input.Path)
                 ? input
                 : input with { Problem = $"would write {target}, which {taken[target]} writes too; rename one" };

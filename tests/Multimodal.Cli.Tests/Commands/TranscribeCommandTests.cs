@@ -200,6 +200,24 @@ public sealed class TranscribeCommandTests
         Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\tfour"));
     }
 
+    // A folder where an output file would go is said before that file is transcribed, in the
+    // error line's form, not as the system's "Is a directory" after the work; the others are written.
+    [Test]
+    public void A_folder_in_the_place_of_an_output_file_is_one_error_line()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        var seven = SpeechFiles.CopyClip("7_george_0", _in);
+        string blocked = System.IO.Path.Combine(_out, "7_george_0.txt");
+        Directory.CreateDirectory(blocked);
+
+        var run = Transcribe(four, seven, "--out", _out);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(ErrorLines(run),
+            Is.EqualTo(new[] { $"error: {seven}: cannot write {blocked}: a folder is in the way" }));
+        Assert.That(File.ReadAllText(System.IO.Path.Combine(_out, "4_george_0.txt")).Trim(), Is.EqualTo("four"));
+    }
+
     // A named pipe (given directly or lying in a folder) would block the read for ever, or fail
     // with .NET's "Stream does not support seeking": one line says what it is; the rest goes on.
     [Test]
