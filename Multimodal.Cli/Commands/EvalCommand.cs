@@ -56,7 +56,7 @@ public sealed class EvalCommand : ICommandModule
         }
         catch (FileNotFoundException)
         {
-            throw new CliException(manifest, "manifest does not exist");
+            throw CliException.MissingFile(manifest, "manifest");
         }
 
         var transcriber = SpeechModelLocator.Load(SpeechModelLocator.Resolve(modelDir, context.Environment));

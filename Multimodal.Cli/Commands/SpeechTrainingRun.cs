@@ -127,7 +127,7 @@ public static class SpeechTrainingRun
         }
         catch (FileNotFoundException)
         {
-            throw new CliException(path, "manifest does not exist");
+            throw CliException.MissingFile(path, "manifest");
         }
         catch (InvalidDataException e)
         {

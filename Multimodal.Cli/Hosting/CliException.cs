@@ -13,6 +13,16 @@ public sealed class CliException : Exception
         Reason = reason;
     }
 
+    /// <summary>
+    /// The error for a file that could not be found: "is a folder, not a WHAT" when a folder has
+    /// that name (the system's answer, "not found", would send the user looking for a missing
+    /// file), else "WHAT does not exist".
+    /// </summary>
+    /// <param name="path">The path given.</param>
+    /// <param name="what">What the file should have been, e.g. "manifest".</param>
+    public static CliException MissingFile(string path, string what) =>
+        new(path, Directory.Exists(path) ? $"is a folder, not a {what}" : $"{what} does not exist");
+
     /// <summary>The file, folder or option the error is about, or null.</summary>
     public string? Subject { get; }
 

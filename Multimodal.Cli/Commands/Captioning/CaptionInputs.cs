@@ -15,7 +15,7 @@ internal static class CaptionInputs
         }
         catch (FileNotFoundException)
         {
-            throw new CliException(path, "caption file does not exist");
+            throw CliException.MissingFile(path, "caption file");
         }
         catch (InvalidDataException e)
         {

@@ -20,7 +20,7 @@ public static class MnistLocator
         {
             return File.Exists(explicitPath)
                 ? explicitPath
-                : throw new CliException(explicitPath, "MNIST images file does not exist");
+                : throw CliException.MissingFile(explicitPath, "MNIST images file");
         }
 
         var root = ModelsFolder.RepositoryRoot(environment.BaseDirectory)

@@ -112,6 +112,11 @@ public sealed class EvalSpeechCommandTests
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(run.Error.Trim(), Is.EqualTo($"error: {missing}: manifest does not exist"));
+
+        // A folder given for the manifest is said to be one, not to be missing.
+        var folder = CliRun.Invoke(["eval", "speech", "--model", SpeechFiles.Model, "--manifest", _temp.Path]);
+        Assert.That(folder.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(folder.Error.Trim(), Is.EqualTo($"error: {_temp.Path}: is a folder, not a manifest"));
     }
 
     [Test]
