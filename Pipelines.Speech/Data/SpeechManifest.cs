@@ -80,7 +80,7 @@ public static class SpeechManifest
 
         if (entries.Count == 0)
         {
-            throw new InvalidDataException($"{source} lists no utterances");
+            throw new InvalidDataException($"{source}: lists no utterances");
         }
 
         return entries;
