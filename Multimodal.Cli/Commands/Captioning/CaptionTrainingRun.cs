@@ -39,7 +39,6 @@ internal static class CaptionTrainingRun
 
         var all = CaptionInputs.OfSplit(CaptionInputs.Read(s.Captions), s.Split ?? "train", s.Captions);
         var (train, valid) = HoldOut(all, s.ValidImages, s.Seed);
-        int held = valid.Count;
         // Before the images are encoded, as the other train verbs do.
         ResumeNotice.Before(output, "train caption: ", s.CheckpointDirectory, s.Resume);
         using var encoder = CreateEncoder(s, context.Environment);
@@ -52,11 +51,14 @@ internal static class CaptionTrainingRun
         }
 
         // Said once the work can go on, so a run that fails above still fails in one line.
-        if (held < s.ValidImages)
+        // The count held out is the readable one, the figure the summary line below gives.
+        if (valid.Count < s.ValidImages)
         {
+            int unreadable = store.Failures.Count;
             context.Environment.Error.WriteLine(ErrorLine.FormatWarning("--valid-images",
-                $"asked for {s.ValidImages} but the split has {all.Count} images; holding out {held} "
-                + "(at least one stays for training)"));
+                $"asked for {s.ValidImages} but the split has {all.Count} images"
+                + (unreadable > 0 ? $", {unreadable} of them unreadable" : "")
+                + $"; holding out {valid.Count} (at least one stays for training)"));
         }
 
         WriteValidationList(s.ValidationList, valid);

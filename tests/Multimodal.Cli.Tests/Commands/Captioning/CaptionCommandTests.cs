@@ -398,6 +398,19 @@ public sealed class CaptionCommandTests
         Assert.That(warnings[0], Does.Contain("junk.png: skipped: "));
         var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines[^1].TrimEnd(), Is.EqualTo("train caption: 1 of 10 images skipped (see the warnings above)"));
+
+        // Asked to hold out more than there are: the warning counts the readable images held out,
+        // the figure the run's own line gives, and says how many were unreadable.
+        var more = CliRun.Invoke([
+            "train", "caption", "--images", folder, "--captions", list, "--out", Path.Combine(dir.Path, "n"),
+            "--encoder", "small-cnn", "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16",
+            "--batch", "1", "--epochs", "1", "--min-count", "1", "--valid-images", "100", "--beam", "1", "--quiet",
+            "--seed", "3"]);
+        Assert.That(more.ExitCode, Is.EqualTo(ExitCodes.Success), more.Error + more.Out);
+        var held = System.Text.RegularExpressions.Regex.Match(more.Out, @"(\d+) training, (\d+) validation images");
+        Assert.That(held.Success, Is.True, more.Out);
+        Assert.That(more.Error, Does.Contain(
+            $"asked for 100 but the split has 10 images, 1 of them unreadable; holding out {held.Groups[2].Value} "));
     }
 
     [Test]
