@@ -73,10 +73,14 @@ public static class PredictorTraining
     }
 
     // The options that change what a resumed run would train on (sequences, batches, schedule)
-    // without changing the weights' shapes; recorded in each checkpoint and compared on resume,
-    // named as `train video-predict` names them. Older checkpoints lack them and are not compared.
+    // and the model's shape (--hidden, --patch: compared before the weights, so a changed size is
+    // named rather than shown as every weight's shape); recorded in each checkpoint and compared
+    // on resume, named as `train video-predict` names them. Older checkpoints lack them and are not
+    // compared.
     private static Dictionary<string, string> RunSettings(PredictorTrainingOptions o) => new()
     {
+        ["--hidden"] = string.Join(",", o.Model.Hidden),
+        ["--patch"] = o.Model.Patch.ToString(CultureInfo.InvariantCulture),
         ["--seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
         ["--batch"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
         ["--batches"] = o.BatchesPerEpoch.ToString(CultureInfo.InvariantCulture),

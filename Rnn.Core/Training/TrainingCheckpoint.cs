@@ -112,7 +112,11 @@ public sealed class TrainingCheckpoint
         problems.AddRange(rngs.Keys.Except(Rngs.Keys).Select(k => $"missing random generator '{k}'"));
         if (problems.Count > 0)
         {
-            throw new InvalidDataException($"checkpoint does not fit the model: {string.Join("; ", problems)}");
+            // A model of another size differs in most weights: the first few say enough for one line.
+            const int shown = 3;
+            string list = string.Join("; ", problems.Take(shown))
+                + (problems.Count > shown ? $"; and {problems.Count - shown} more" : "");
+            throw new InvalidDataException($"checkpoint does not fit the model: {list}");
         }
 
         foreach (var (path, p) in named)

@@ -25,6 +25,8 @@ public sealed class VideoPredictTrainEvalTests
 
         var first = CliRun.Invoke([.. common, "--epochs", "1"]);
         var reseeded = CliRun.Invoke([.. common, "--epochs", "2", "--resume", "--seed", "5"]);
+        string[] wider = [.. common.Take(common.Length - 4), "--hidden", "6", "--patch", "16"];
+        var resized = CliRun.Invoke([.. wider, "--epochs", "2", "--resume"]);
         var second = CliRun.Invoke([.. common, "--epochs", "2", "--resume"]);
         var eval = CliRun.Invoke(["eval", "video-predict", "--model", dir, "--mnist", VideoFiles.Mnist,
             "--sequences", "3", "--json"]);
@@ -35,6 +37,10 @@ public sealed class VideoPredictTrainEvalTests
         Assert.That(reseeded.ExitCode, Is.EqualTo(ExitCodes.Failure), reseeded.Out);
         Assert.That(reseeded.Error.Trim(), Does.StartWith("error: cannot resume from ")
             .And.Contain("--seed is 1 in the checkpoint, 5 now"));
+        // Another size is named as a setting, in one short line, not as every weight's shape.
+        Assert.That(resized.ExitCode, Is.EqualTo(ExitCodes.Failure), resized.Out);
+        Assert.That(resized.Error.Trim(), Does.Contain("--hidden is 4 in the checkpoint, 6 now")
+            .And.Not.Contain("weight"));
         Assert.That(second.ExitCode, Is.EqualTo(ExitCodes.Success), second.Error);
         Assert.That(second.Out, Does.Contain("resuming from").And.Contain("at step 2").And.Contain("after 4 steps"));
         Assert.That(eval.ExitCode, Is.EqualTo(ExitCodes.Success), eval.Error);
