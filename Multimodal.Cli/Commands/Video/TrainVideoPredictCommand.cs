@@ -30,7 +30,29 @@ public static class TrainVideoPredictCommand
         {
             Description = "Filters of each ConvLSTM layer", DefaultValueFactory = _ => "16,16", HelpName = "f1,f2,..",
         };
+        hidden.Validators.Add(result =>
+        {
+            try
+            {
+                _ = ParseHidden(result.Tokens.Count > 0 ? result.Tokens[^1].Value : "16,16");
+            }
+            catch (CliException e)
+            {
+                result.AddError($"{e.Subject}: {e.Reason}");
+            }
+        });
         var patch = Count("--patch", "Space-to-depth patch side (1: none)", 4);
+        int frame = new PredictorConfig().FrameSize;
+        patch.Validators.Add(result =>
+        {
+            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (int.TryParse(token, CultureInfo.InvariantCulture, out var n) && n >= 1 && frame % n != 0)
+            {
+                var divisors = Enumerable.Range(1, frame).Where(d => frame % d == 0);
+                result.AddError(
+                    $"--patch must divide the {frame}-pixel frame ({string.Join(", ", divisors)}); got {n}");
+            }
+        });
         var lr = OptionBuilders.Number("--lr", "Peak Adam learning rate", 2e-3, 1e-7, 1);
         var teacher = OptionBuilders.Number("--teacher-forcing",
             "Share of the run over which scheduled sampling goes from true to predicted frames (0: off)", 0.6, 0, 1);
