@@ -26,6 +26,12 @@ internal static class CaptionInputs
     /// <summary>Images of <paramref name="split"/> when the file has splits; all images otherwise.</summary>
     public static IReadOnlyList<CaptionedImage> OfSplit(IReadOnlyList<CaptionedImage> all, string? split, string file)
     {
+        if (all.Count == 0)
+        {
+            // Said of the caption file, before the model loads, not later of the image folder.
+            throw new CliException(file, "lists no captioned images");
+        }
+
         if (split is null || all.All(i => i.Split is null))
         {
             return all;

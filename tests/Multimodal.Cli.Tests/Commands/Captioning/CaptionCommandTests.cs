@@ -275,6 +275,20 @@ public sealed class CaptionCommandTests
         Assert.That(File.ReadAllLines(outFile), Has.Length.EqualTo(2), "the header and the first run's line");
     }
 
+    // An empty caption file is said of that file, not of the image folder ("none of the 0 images").
+    [Test]
+    public void AnEmptyCaptionFileIsOneLineNamingIt()
+    {
+        using var dir = new TempFolder();
+        string empty = Path.Combine(dir.Path, "empty.tsv");
+        File.WriteAllText(empty, "");
+
+        var run = CliRun.Invoke(["eval", "caption", "--model", model, "--images", images, "--captions", empty]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Error.Trim(), Is.EqualTo($"error: {empty}: lists no captioned images"));
+    }
+
     [Test]
     public void EvalPrintsBleuCiderAndSpeedOnASplit()
     {
