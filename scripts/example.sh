@@ -35,7 +35,15 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 out="$repo/out/cli"
 echo "== building the CLI (Release) into $out"
-dotnet publish Multimodal.Cli/Multimodal.Cli.csproj -c Release -o "$out" -nodeReuse:false --nologo -v quiet
+# On Linux, publish for this machine's runtime only: the portable output also carries the native
+# libraries of Windows, macOS, Android and iOS (484 MB against 215 MB).
+rid=""
+case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) rid="linux-x64" ;;
+    Linux-aarch64) rid="linux-arm64" ;;
+esac
+dotnet publish Multimodal.Cli/Multimodal.Cli.csproj -c Release -o "$out" -nodeReuse:false --nologo -v quiet \
+    ${rid:+-r "$rid" --self-contained false}
 
 multimodal() {
     # Run from the repository root so the default models/ lookup finds the bundled models.
