@@ -36,8 +36,9 @@ public sealed class EmotionTrainer
 
     /// <summary>
     /// Whether each epoch's validation figures go to the log (default). A caller that shows them
-    /// from the progress reports (the epoch-end report's Validation holds val_acc and
-    /// val_mean_recall) turns this off so they are not printed twice.
+    /// from the progress reports (the epoch-end report's Validation holds val_acc,
+    /// val_mean_recall and saved_best, 1 when the epoch's model was saved as the best so far)
+    /// turns this off so they are not printed twice; the "saved" line is then its to print too.
     /// </summary>
     public bool LogsEpochScores { get; init; } = true;
 
@@ -91,14 +92,23 @@ public sealed class EmotionTrainer
                 log($"epoch {epoch + 1}: validation accuracy {m.Accuracy:P2}, mean recall {m.MeanRecall:P2}");
             }
 
-            if (m.Accuracy > best)
+            bool saved = m.Accuracy > best;
+            if (saved)
             {
                 best = m.Accuracy;
                 model.Save(options.OutputDirectory, Extra(epoch, m));
-                log($"saved {options.OutputDirectory} (best validation accuracy so far)");
+                if (LogsEpochScores)
+                {
+                    log($"saved {options.OutputDirectory} (best validation accuracy so far)");
+                }
             }
 
-            return new Dictionary<string, double> { ["val_acc"] = m.Accuracy, ["val_mean_recall"] = m.MeanRecall };
+            // "saved_best" (1 or 0) lets a caller that prints the epoch line itself say there that
+            // the model was saved, after the line rather than before it.
+            return new Dictionary<string, double>
+            {
+                ["val_acc"] = m.Accuracy, ["val_mean_recall"] = m.MeanRecall, ["saved_best"] = saved ? 1 : 0,
+            };
         };
 
         var result = trainer.Fit(source, progress, cancel);

@@ -101,10 +101,14 @@ public static class TrainEmotionCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>The epoch-end suffix: validation accuracy and mean per-class recall when scored.</summary>
+    /// <summary>
+    /// The epoch-end suffix: validation accuracy and mean per-class recall when scored, and
+    /// "; saved as the best so far" when that epoch's model was written to OUT.
+    /// </summary>
     private static string AccuracyScores(TrainingProgress value) =>
         value.Validation is { } v && v.TryGetValue("val_acc", out double acc)
             ? string.Create(CultureInfo.InvariantCulture,
                 $" valid accuracy {acc * 100:F2}% mean recall {v["val_mean_recall"] * 100:F2}%")
+                + (v.TryGetValue("saved_best", out double saved) && saved > 0 ? "; saved as the best so far" : "")
             : "";
 }

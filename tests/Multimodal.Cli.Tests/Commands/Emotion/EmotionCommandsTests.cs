@@ -120,6 +120,10 @@ public sealed class EmotionCommandsTests
         // Each epoch's validation figures once (the progress line), not also as the trainer's log line.
         Assert.That(first.Out.Split('\n').Count(l => l.Contains("mean recall", StringComparison.Ordinal)),
             Is.EqualTo(1), first.Out);
+        // The first epoch is always the best so far: said on its own line, not on one before it.
+        Assert.That(first.Out.Split('\n').Single(l => l.Contains("mean recall", StringComparison.Ordinal)),
+            Does.EndWith("; saved as the best so far"), first.Out);
+        Assert.That(first.Out, Does.Not.Contain("(best validation accuracy so far)"));
         Assert.That(File.Exists(Path.Combine(output, "config.json")), Is.True);
         Assert.That(reseeded.ExitCode, Is.EqualTo(ExitCodes.Failure), reseeded.Out);
         Assert.That(reseeded.Error, Does.Contain("cannot resume from ")
