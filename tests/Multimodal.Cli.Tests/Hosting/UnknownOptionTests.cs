@@ -4,10 +4,11 @@ using Multimodal.Cli.Tests.Support;
 namespace Multimodal.Cli.Tests.Hosting;
 
 /// <summary>
-/// A mistyped option after a PATHS argument is a usage error naming it (exit 2, nothing done),
-/// not a missing file with the rest run on defaults. System.CommandLine hands such a token to the
-/// argument, so the verbs with PATHS check it themselves; "{f}" is an existing file, "{m}" a
-/// folder that does not exist yet.
+/// Command-line mistakes are usage errors naming the option (exit 2, nothing done). A mistyped
+/// option after a PATHS argument is not a missing file with the rest run on defaults
+/// (System.CommandLine hands such a token to the argument, so the verbs with PATHS check it
+/// themselves); a value out of range, NaN included, is not found late. "{f}" is an existing file,
+/// "{m}" a folder that does not exist yet.
 /// </summary>
 [TestFixture]
 public sealed class UnknownOptionTests
@@ -67,8 +68,37 @@ public sealed class UnknownOptionTests
         Assert.That(run.Error, Does.Not.Contain("unknown option"));
     }
 
+    // NaN is out of every real option's range: a usage error naming the option and the value
+    // (exit 2, nothing done), as for any other value outside it; so is a malformed list or a patch
+    // that does not divide the frame. NaN compares false with everything, so range checks written
+    // as "x below min or above max" let it through, and the verbs failed late (after decoding audio
+    // or encoding images) or as an "unexpected" error. "{t}" is an existing folder.
+    [TestCase("caption {f} --length-penalty NaN", "--length-penalty")]
+    [TestCase("video emotion {f} --window NaN", "--window")]
+    [TestCase("video emotion {f} --fps NaN", "--fps")]
+    [TestCase("train speech --manifest {f} --out {m} --lr NaN", "--lr")]
+    [TestCase("train speech --manifest {f} --out {m} --valid-fraction NaN", "--valid-fraction")]
+    [TestCase("train caption --images {t} --captions {f} --out {m} --dropout NaN", "--dropout")]
+    [TestCase("train emotion --data {t} --out {m} --lr NaN", "--lr")]
+    [TestCase("train video-predict --out {m} --lr NaN", "--lr")]
+    [TestCase("train video-predict --out {m} --teacher-forcing NaN", "--teacher-forcing")]
+    [TestCase("train video-predict --out {m} --teacher-forcing 1.5", "--teacher-forcing")]
+    [TestCase("train video-predict --out {m} --hidden 0,4", "--hidden: expected filter counts")]
+    [TestCase("train video-predict --out {m} --patch 3", "--patch must divide the 64-pixel frame")]
+    [TestCase("train caption --images {t} --captions {f} --out {m} --cnn-channels 0,-1", "--cnn-channels: expected")]
+    public void NaN_or_a_value_out_of_range_is_a_usage_error(string line, string option)
+    {
+        var run = CliRun.Invoke(Args(line));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.Error);
+        Assert.That(run.Error, Does.Contain(option.Contains(' ') ? option : $"{option} must be between"), run.Error);
+        Assert.That(run.Error, Does.Not.Contain("unexpected"));
+        Assert.That(Directory.Exists(_missing), Is.False, "nothing ran");
+    }
+
     private string[] Args(string line) => line.Split(' ')
         .Select(a => a.Replace("{f}", _file, StringComparison.Ordinal)
-            .Replace("{m}", _missing, StringComparison.Ordinal))
+            .Replace("{m}", _missing, StringComparison.Ordinal)
+            .Replace("{t}", _temp.Path, StringComparison.Ordinal))
         .ToArray();
 }
