@@ -81,9 +81,7 @@ internal sealed class PackedB : IDisposable
             {
                 // The origin is set before the buffer is published: a reader that sees the buffer
                 // sees its origin.
-                int length = PackedGemm.PackedLength(Simd, N, K) + PackedGemm.AlignmentPad;
-                var buffer = ArrayPool<float>.Shared.Rent(length);
-                origin = PackedGemm.AlignedOrigin(buffer);
+                var buffer = PackedGemm.RentPanels(PackedGemm.PackedLength(Simd, N, K), out origin);
                 var b = CpuBackend.Raw(Source);
                 var args = new GemmArgs(false, TransB, 1, N, K, 1f, b, 0, 1, b, Source.Offset + SourceOffset, Ldb, 0f,
                     b, 0, N);

@@ -93,6 +93,17 @@ internal static class PackedGemm
     }
 
     /// <summary>
+    /// A pooled buffer for <paramref name="length"/> floats of packed panels (return it to
+    /// ArrayPool.Shared), with the index where they start (<see cref="AlignedOrigin"/>).
+    /// </summary>
+    public static float[] RentPanels(int length, out int origin)
+    {
+        float[] buffer = ArrayPool<float>.Shared.Rent(length + AlignmentPad);
+        origin = AlignedOrigin(buffer);
+        return buffer;
+    }
+
+    /// <summary>
     /// Column ranges [start, start + width) of C for every row, on this thread, with op(B)
     /// packed already; starts and width are multiples of the kernel's NR (a range may end at N).
     /// Each block of A rows is packed once for all the ranges. Parallel callers give each thread
@@ -526,8 +537,7 @@ internal static class PackedGemm
             int c0 = jc + task * plan.PanelsPerChunk * TK.NR;
             int width = Math.Min(plan.PanelsPerChunk * TK.NR, jc + nc - c0);
             int panels = (width + TK.NR - 1) / TK.NR;
-            float[] packB = ArrayPool<float>.Shared.Rent(panels * TK.NR * Math.Min(KC, g.K) + AlignmentPad);
-            int origin = AlignedOrigin(packB);
+            float[] packB = RentPanels(panels * TK.NR * Math.Min(KC, g.K), out int origin);
             Span<float> tile = stackalloc float[TK.MR * TK.NR];
             try
             {
@@ -552,8 +562,7 @@ internal static class PackedGemm
         where TK : struct, IGemmKernel
     {
         int panels = (blk.Nc + TK.NR - 1) / TK.NR;
-        float[] packB = ArrayPool<float>.Shared.Rent(panels * TK.NR * blk.Kc + AlignmentPad);
-        int origin = AlignedOrigin(packB);
+        float[] packB = RentPanels(panels * TK.NR * blk.Kc, out int origin);
         try
         {
             if (threads == 1)
