@@ -72,6 +72,34 @@ internal static class OptionBuilders
     }
 
     /// <summary>
+    /// Refuses, as a usage error (exit 2, before any work), a value the verb's own parser would
+    /// refuse later: <paramref name="parse"/> runs on the given value and its
+    /// <see cref="CliException"/> becomes the error. An absent option is left to its default.
+    /// </summary>
+    /// <param name="option">A text option, e.g. a comma-separated list; returned, for chaining.</param>
+    /// <param name="parse">The verb's parser of the value; it throws CliException when the value is bad.</param>
+    public static Option<T> CheckedBy<T>(Option<T> option, Action<string> parse)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                parse(result.Tokens[^1].Value);
+            }
+            catch (CliException e)
+            {
+                result.AddError($"{e.Subject}: {e.Reason}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>
     /// Refuses an empty value (<c>--data ""</c>, often an unset shell variable) as a usage error
     /// naming the option; without this the verb would report a file with no name.
     /// </summary>

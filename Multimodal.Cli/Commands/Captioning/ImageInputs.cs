@@ -42,26 +42,12 @@ internal static class ImageInputs
 
                 foreach (string f in files)
                 {
-                    if (InputPaths.NotRegular(f) is { } odd)
-                    {
-                        missing.Add((f, odd));
-                    }
-                    else
-                    {
-                        result.Add((f, path));
-                    }
+                    Add(f, path);
                 }
             }
             else if (File.Exists(path))
             {
-                if (InputPaths.NotRegular(path) is { } odd)
-                {
-                    missing.Add((path, odd));
-                }
-                else
-                {
-                    result.Add((path, null));
-                }
+                Add(path, null);
             }
             else
             {
@@ -70,5 +56,18 @@ internal static class ImageInputs
         }
 
         return (result, missing);
+
+        // A file to caption, or a bad input when it is a pipe, device or socket.
+        void Add(string file, string? folder)
+        {
+            if (InputPaths.NotRegular(file) is { } odd)
+            {
+                missing.Add((file, odd));
+            }
+            else
+            {
+                result.Add((file, folder));
+            }
+        }
     }
 }

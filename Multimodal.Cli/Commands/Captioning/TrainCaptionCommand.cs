@@ -42,20 +42,10 @@ public static class TrainCaptionCommand
             "bleu-mean");
         var beam = Beam();
         var size = Count("--image-size", "Input side of the small CNN (ResNet-18 always takes 224)", 64, 8, 1024);
-        var channels = Text("--cnn-channels",
-            "Small CNN: output channels of each stride-2 layer (default 32,64,128,256)", "n,n,...");
         // A malformed list is a command-line error (exit 2) before any work, as a bad number is.
-        channels.Validators.Add(result =>
-        {
-            try
-            {
-                _ = Channels(result.Tokens.Count > 0 ? result.Tokens[^1].Value : null);
-            }
-            catch (CliException e)
-            {
-                result.AddError($"{e.Subject}: {e.Reason}");
-            }
-        });
+        var channels = CheckedBy(Text("--cnn-channels",
+            "Small CNN: output channels of each stride-2 layer (default 32,64,128,256)", "n,n,..."),
+            text => Channels(text));
         var cache = Folder("--cache", "Feature cache folder (default: OUT/cache)");
         var seed = Count("--seed", "Seed of the split, weights and batch order", 1, 0, int.MaxValue);
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in OUT" };

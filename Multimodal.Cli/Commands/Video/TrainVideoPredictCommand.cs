@@ -30,17 +30,7 @@ public static class TrainVideoPredictCommand
         {
             Description = "Filters of each ConvLSTM layer", DefaultValueFactory = _ => "16,16", HelpName = "f1,f2,..",
         };
-        hidden.Validators.Add(result =>
-        {
-            try
-            {
-                _ = ParseHidden(result.Tokens.Count > 0 ? result.Tokens[^1].Value : "16,16");
-            }
-            catch (CliException e)
-            {
-                result.AddError($"{e.Subject}: {e.Reason}");
-            }
-        });
+        OptionBuilders.CheckedBy(hidden, text => ParseHidden(text));
         var patch = Count("--patch", "Space-to-depth patch side (1: none)", 4);
         int frame = new PredictorConfig().FrameSize;
         patch.Validators.Add(result =>
