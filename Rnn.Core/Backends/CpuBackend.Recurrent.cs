@@ -71,20 +71,77 @@ public sealed partial class CpuBackend
                 continue;
             }
 
-            if (simd != CpuSimd.Scalar)
+            LstmGateMath(simd, i, f, gc, o, cp, cn, hn);
+        }
+    }
+
+    // The gate math of one row's units: activations in place, then c and h.
+    private static void LstmGateMath(CpuSimd simd, Span<float> i, Span<float> f, Span<float> gc, Span<float> o,
+        ReadOnlySpan<float> cp, Span<float> cn, Span<float> hn)
+    {
+        if (simd != CpuSimd.Scalar)
+        {
+            Cpu.LstmGateRow.Forward(i, f, gc, o, cp, cn, hn, wide: simd == CpuSimd.Avx512);
+            return;
+        }
+
+        TensorPrimitives.Sigmoid(i, i);
+        TensorPrimitives.Sigmoid(f, f);
+        TensorPrimitives.Tanh(gc, gc);
+        TensorPrimitives.Sigmoid(o, o);
+        TensorPrimitives.Multiply(f, cp, cn);
+        TensorPrimitives.MultiplyAdd(i, gc, cn, cn);
+        TensorPrimitives.Tanh(cn, hn);
+        TensorPrimitives.Multiply(hn, o, hn);
+    }
+
+    /// <summary>Where rows of h also go: row b at Offset + b * Stride of Tensor (null: nowhere).</summary>
+    private readonly record struct OutputRows(Tensor? Tensor, int Offset, int Stride);
+
+    // LstmGatesForwardUnits on pre-activations in a step's scratch (`pre`, [batch, 4*hidden] from
+    // index 0), activated in place there and, with `gates`, copied to its rows for the backward
+    // pass; a padded row's gates are zero, as LstmGatesForwardUnits leaves them. Each h row also
+    // goes to `output` (zeros at padding).
+    private static void LstmGatesFromScratch(
+        CpuSimd simd, int u0, int u1, int batch, int hidden, float[] pre,
+        Tensor? gates, int gatesOffset,
+        Tensor cPrev, int cPrevOffset, Tensor hPrev, int hPrevOffset,
+        Tensor c, int cOffset, Tensor h, int hOffset,
+        Tensor? mask, int maskOffset, OutputRows output)
+    {
+        int hd = hidden;
+        int w = u1 - u0;
+        for (int b = 0; b < batch; b++)
+        {
+            var cp = Row(cPrev, cPrevOffset, b, hd).Slice(u0, w);
+            var cn = Row(c, cOffset, b, hd).Slice(u0, w);
+            var hn = Row(h, hOffset, b, hd).Slice(u0, w);
+            var p = pre.AsSpan(b * 4 * hd, 4 * hd);
+            var g = gates is null ? default : Row(gates, gatesOffset, b, 4 * hd);
+            var yRow = output.Tensor is { } y
+                ? Raw(y).AsSpan(y.Offset + output.Offset + b * output.Stride + u0, w)
+                : default;
+            if (IsPadding(mask, maskOffset, b))
             {
-                Cpu.LstmGateRow.Forward(i, f, gc, o, cp, cn, hn, wide: simd == CpuSimd.Avx512);
+                cp.CopyTo(cn);
+                Row(hPrev, hPrevOffset, b, hd).Slice(u0, w).CopyTo(hn);
+                for (int k = 0; k < 4 && !g.IsEmpty; k++)
+                {
+                    g.Slice(k * hd + u0, w).Clear();
+                }
+
+                yRow.Clear();
                 continue;
             }
 
-            TensorPrimitives.Sigmoid(i, i);
-            TensorPrimitives.Sigmoid(f, f);
-            TensorPrimitives.Tanh(gc, gc);
-            TensorPrimitives.Sigmoid(o, o);
-            TensorPrimitives.Multiply(f, cp, cn);
-            TensorPrimitives.MultiplyAdd(i, gc, cn, cn);
-            TensorPrimitives.Tanh(cn, hn);
-            TensorPrimitives.Multiply(hn, o, hn);
+            LstmGateMath(simd, p.Slice(u0, w), p.Slice(hd + u0, w), p.Slice(2 * hd + u0, w), p.Slice(3 * hd + u0, w),
+                cp, cn, hn);
+            for (int k = 0; k < 4 && !g.IsEmpty; k++)
+            {
+                p.Slice(k * hd + u0, w).CopyTo(g.Slice(k * hd + u0, w));
+            }
+
+            hn.CopyTo(yRow);
         }
     }
 

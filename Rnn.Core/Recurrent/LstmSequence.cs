@@ -29,7 +29,7 @@ internal static class LstmSequence
 
         var ws = new Workspace();   // scratch, pooled until the backward pass (or the end of this call)
         var xs = FusedSequence.GatherInputs(x, plan, u, ws);   // [time*batch, in]
-        var gates = FusedSequence.Project(xs, w, bias, ws);   // [time*batch, 4*hidden]
+        bool training = Tape.IsTracking(new[] { x, w, u, bias, h0, c0 });
         var hs = ws.Take(be, (time + 1) * batch, hd);   // slot t = state before step t
         var cs = ws.Take(be, (time + 1) * batch, hd);
         be.Copy(h0, hs.Slice(0, batch, hd));
@@ -38,13 +38,32 @@ internal static class LstmSequence
         var rec = drop?.Buffer ?? hs;   // what the recurrent GEMM reads: h_{t-1}, or it dropped out
         using var uT = new RecurrentWeight(u, transB: true, n: g4, k: hd, offset: 0, ld: hd);   // W_hh^T
         var fused = uT.FusedStep(batch, hd, 4);   // GEMM + gates as one parallel region per step
+        Tensor? gates = null;   // [time*batch, 4*hidden]: activated gates, for the backward pass
+        Tensor? output = null;   // written by the steps themselves, where they can
         if (drop is null && fused is { } whole && whole.Cpu.CanRunSequence(whole.Packed, batch, hd, 4))
         {
-            // Every step in one parallel region, each thread on the same units (see CpuBackend.SequenceTasks).
-            whole.Cpu.LstmSequenceForward(time, batch, hd, whole.Packed, hs, gates, cs, mask);
+            // Every step in one parallel region, each thread on the same units (see CpuBackend.SequenceTasks),
+            // projecting its own inputs where the batch allows (CpuBackend.LstmSequenceForwardProjecting).
+            int inputs = cell.InputSize;
+            using var wT = batch > Cpu.SmallGemm.MaxRows   // W_ih^T, for steps that project their own inputs
+                ? new RecurrentWeight(w, transB: true, n: g4, k: inputs, offset: 0, ld: inputs)
+                : null;
+            if (wT?.Packed is { } packedW && whole.Cpu.CanProjectInSteps(packedW, batch, hd, 4))
+            {
+                gates = training ? ws.Take(be, time * batch, g4) : null;
+                output = returnSequences ? be.Allocate(new[] { batch, time, hd }) : null;   // [batch, time, hidden]
+                whole.Cpu.LstmSequenceForwardProjecting(time, batch, hd, whole.Packed, packedW, xs, bias, hs, gates,
+                    cs, mask, output);
+            }
+            else
+            {
+                gates = FusedSequence.Project(xs, w, bias, ws);
+                whole.Cpu.LstmSequenceForward(time, batch, hd, whole.Packed, hs, gates, cs, mask);
+            }
         }
         else
         {
+            gates = FusedSequence.Project(xs, w, bias, ws);
             for (int t = 0; t < time; t++)
             {
                 int prev = t * batch * hd;
@@ -66,12 +85,12 @@ internal static class LstmSequence
         // Padded steps carry the state, so the last slot is each sample's last valid step.
         var hT = FusedSequence.Slot(hs, time, batch, hd);   // [batch, hidden]
         var cT = FusedSequence.Slot(cs, time, batch, hd);
-        var output = returnSequences
+        output ??= returnSequences
             ? FusedSequence.SequenceOutput(hs, plan, hd)   // [batch, time, hidden]
             : FusedSequence.LastOutput(hs, plan, hd);   // [batch, hidden]
-        if (Tape.IsTracking(new[] { x, w, u, bias, h0, c0 }))
+        if (training)
         {
-            var saved = new Saved(x, xs, gates, hs, cs, mask, drop, plan, returnSequences, ws);
+            var saved = new Saved(x, xs, gates!, hs, cs, mask, drop, plan, returnSequences, ws);
             Tape.Record(output, () => Backward(cell, saved, output, hT, cT, h0, c0));
             hT.RequiresGrad = true;
             cT.RequiresGrad = true;

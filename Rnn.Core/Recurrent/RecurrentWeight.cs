@@ -53,5 +53,8 @@ internal sealed class RecurrentWeight : IDisposable
             ? (cpu, packed)
             : null;
 
+    /// <summary>The block packed for the CPU backend's GEMM; null on other backends.</summary>
+    public PackedB? Packed => packed;
+
     public void Dispose() => packed?.Dispose();
 }

@@ -118,18 +118,10 @@ internal static class Harness
     private static (List<double> Ms, List<double> CpuMs) ChildPhase(BenchContext ctx, string caseName, string who,
         int repeats)
     {
-        string self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
-        var start = new ProcessStartInfo(self)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "--case", caseName, "--child", who, "--child-repeats",
-                     repeats.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = SelfProcess.Start(new[] { "--case", caseName, "--child", who, "--child-repeats",
+            repeats.ToString(CultureInfo.InvariantCulture) });
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
 
         if (ctx.Quick)
         {

@@ -33,12 +33,7 @@ if (unknown.Length > 0 || args.Except(flags).Any(a => a.StartsWith("--")) || (ch
 // OpenMP runtime reads from its environment when it loads: run again with it set.
 if (paired && Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") != "PASSIVE")
 {
-    var again = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-    foreach (var arg in args)
-    {
-        again.ArgumentList.Add(arg);
-    }
-
+    var again = SelfProcess.Start(args);
     again.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
     using var rerun = System.Diagnostics.Process.Start(again)!;
     rerun.WaitForExit();

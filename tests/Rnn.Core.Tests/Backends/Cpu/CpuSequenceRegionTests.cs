@@ -57,6 +57,7 @@ public sealed class CpuSequenceRegionTests
         // Nine samples of different lengths: rows of h_{t-1} packed by each participant.
         int[] nine = { 30, 4, 17, 30, 1, 29, 8, 30, 12 };
         yield return new TestCaseData(new Lstm(), CpuSimd.Avx512, 30, nine).SetName("Lstm_batch_9");
+        yield return new TestCaseData(new Lstm(), CpuSimd.Avx2, 30, nine).SetName("Lstm_batch_9_avx2");
         yield return new TestCaseData(new Gru(), CpuSimd.Avx512, 30, nine).SetName("Gru_batch_9");
         yield return new TestCaseData(new Gru(), CpuSimd.Avx2, 30, nine).SetName("Gru_batch_9_avx2");
     }
@@ -78,6 +79,44 @@ public sealed class CpuSequenceRegionTests
         var actual = Run(make, two, time, lengths);
         Assert.That(actual.Output, Is.EqualTo(expected.Output), "outputs");
         Assert.That(actual.State, Is.EqualTo(expected.State), "final state");
+    }
+
+    // A batch past the few-row GEMM projects its inputs inside the steps
+    // (CpuBackend.LstmSequenceForwardProjecting), writing the output sequence and, when training,
+    // the activated gates the backward pass reads: gradients equal to the per-step path's.
+    [TestCase(CpuSimd.Avx512)]
+    [TestCase(CpuSimd.Avx2)]
+    public void StepsThatProjectTheirInputsTrainAsTheSeparateProjection(CpuSimd simd)
+    {
+        int[] lengths = { 12, 3, 12, 7, 1, 12, 9 };
+        var two = new CpuBackend(2, simd);
+        using (var packed = two.PackGemmB(true, 4 * Hidden, 40, two.Zeros(new[] { 4 * Hidden, 40 }), 0, 40))
+        {
+            Assert.That(two.CanProjectInSteps(packed, lengths.Length, Hidden, 4), Is.True, "the steps do not project");
+        }
+
+        float[][] Grads(CpuBackend be)
+        {
+            var cell = new LstmCell(40, Hidden, new Rng(3), be);
+            var layer = new RnnLayer(cell, new RnnOptions { ReturnSequences = true });
+            var x = Input(be, lengths.Length, 12, 40);
+            x.RequiresGrad = true;
+            using var tape = Rnn.Core.Autograd.Tape.Begin();
+            var y = layer.Forward(x, lengths: lengths).Output;   // [batch, time, hidden]
+            var rng = new Rng(8);
+            var dy = be.FromArray(Enumerable.Range(0, y.Length).Select(_ => rng.Uniform(-1f, 1f)).ToArray(), y.Shape);
+            tape.Backward(y, dy);
+            return new[] { y.ToArray(), x.Grad!.ToArray(), cell.WeightIh.Value.Grad!.ToArray(),
+                cell.WeightHh.Value.Grad!.ToArray(), cell.Bias.Value.Grad!.ToArray() };
+        }
+
+        var expected = Grads(new CpuBackend(1, simd));
+        var actual = Grads(two);
+        string[] names = { "output", "dx", "dW_ih", "dW_hh", "dbias" };
+        for (int i = 0; i < names.Length; i++)
+        {
+            Assert.That(actual[i], Is.EqualTo(expected[i]), names[i]);
+        }
     }
 
     // Several threads run regions at once on a 2-core machine, so helpers come late or not at
