@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Multimodal.Cli.Output;
 
 namespace Multimodal.Cli.Batch;
 
@@ -239,6 +240,26 @@ public static class InputPaths
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Why an input whose output file <paramref name="target"/> an earlier input,
+    /// <paramref name="first"/>, writes is not written (a.wav and a.mp3 both make a.json).
+    /// </summary>
+    public static string OutputClash(string target, string first) =>
+        $"would write {TerminalText.Name(target)}, which {TerminalText.Name(first)} writes too; rename one";
+
+    /// <summary>
+    /// Throws an input's output clash (<see cref="OutputClash"/>), if it has one: called once the
+    /// input has been read, so one that cannot be read says that instead, and before anything is
+    /// written for it.
+    /// </summary>
+    public static void ThrowIfClash(string? clash)
+    {
+        if (clash is not null)
+        {
+            throw new InvalidDataException(clash);
         }
     }
 }

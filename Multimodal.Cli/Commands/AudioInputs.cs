@@ -8,7 +8,12 @@ namespace Multimodal.Cli.Commands;
 /// <param name="Path">The file as the user will read it (the given path, or folder/name).</param>
 /// <param name="Problem">Why it cannot be transcribed, when that is known before trying.</param>
 /// <param name="Folder">The folder argument it was found in; null when given directly.</param>
-public sealed record AudioInput(int Index, string Path, string? Problem = null, string? Folder = null);
+/// <param name="Clash">
+/// Set when an earlier input writes the same output file (a.wav and a.mp3): the reason this one
+/// is not written. It is still read, so a file that is bad anyway says why, not that it clashes.
+/// </param>
+public sealed record AudioInput(
+    int Index, string Path, string? Problem = null, string? Folder = null, string? Clash = null);
 
 /// <summary>
 /// Expands the PATHS of <c>transcribe</c>: a file is taken as it is (whatever its extension, so
@@ -74,8 +79,8 @@ public static class AudioInputs
             .Select((input, i) => input with { Index = i }).ToList();
 
     /// <summary>
-    /// Marks inputs whose output file name another input already takes (a.wav and a.mp3), or where
-    /// a folder stands in the output file's place.
+    /// Marks inputs whose output file name an earlier input already takes (a.wav and a.mp3; see
+    /// <see cref="AudioInput.Clash"/>), or where a folder stands in the output file's place.
     /// </summary>
     public static IReadOnlyList<AudioInput> CheckOutputNames(
         IReadOnlyList<AudioInput> inputs, Func<AudioInput, string> output)
@@ -97,7 +102,7 @@ public static class AudioInputs
 
             return taken.TryAdd(target, input.Path)
                 ? input
-                : input with { Problem = $"would write {target}, which {taken[target]} writes too; rename one" };
+                : input with { Clash = InputPaths.OutputClash(target, taken[target]) };
         }).ToList();
     }
 
@@ -109,4 +114,5 @@ public static class AudioInputs
             throw new InvalidDataException(input.Problem);
         }
     }
+
 }

@@ -127,7 +127,7 @@ public sealed class TranscribeCommand : ICommandModule
             Label = "transcribe",
             IsDone = settings.OutDir is null || force
                 ? null
-                : i => i.Problem is null && File.Exists(OutputPath(settings, i)),
+                : i => i.Problem is null && i.Clash is null && File.Exists(OutputPath(settings, i)),
         };
         // One file: its segments drive a bar of their own, since the batch bar would sit at 0 of 1.
         IProgressReporter? fileProgress = inputs.Count == 1 ? reporter : null;
@@ -182,6 +182,8 @@ public sealed class TranscribeCommand : ICommandModule
             {
                 settings.Warn(input.Path, warning);
             }
+
+            InputPaths.ThrowIfClash(input.Clash);
 
             if (settings.OutDir is null)
             {

@@ -8,7 +8,12 @@ namespace Multimodal.Cli.Commands.Emotion;
 /// <param name="Path">The file as the user gave it (or folder/name).</param>
 /// <param name="Problem">Why it cannot be read, when that is known before trying.</param>
 /// <param name="Folder">The folder argument it was found in; null when given directly.</param>
-public sealed record MediaInput(int Index, string Path, string? Problem = null, string? Folder = null);
+/// <param name="Clash">
+/// Set when an earlier input writes the same result file (a.mp4 and a.png): the reason this one
+/// is not written. It is still read, so a file that is bad anyway says why, not that it clashes.
+/// </param>
+public sealed record MediaInput(
+    int Index, string Path, string? Problem = null, string? Folder = null, string? Clash = null);
 
 /// <summary>
 /// Expands PATHS: a file is taken whatever its extension (a wrong file gets a clear error); a
@@ -70,7 +75,7 @@ public static class MediaInputs
         InputPaths.Once(inputs, i => i.Problem is null ? i.Path : null, again)
             .Select((input, i) => input with { Index = i }).ToList();
 
-    /// <summary>Marks inputs whose result file another input already takes (a.mp4 and a.png).</summary>
+    /// <summary>Marks inputs whose result file an earlier input already takes (a.mp4 and a.png).</summary>
     public static IReadOnlyList<MediaInput> CheckOutputNames(
         IReadOnlyList<MediaInput> inputs, Func<MediaInput, string> output)
     {
@@ -85,7 +90,7 @@ public static class MediaInputs
             var target = System.IO.Path.GetFullPath(output(input));
             return taken.TryAdd(target, input.Path)
                 ? input
-                : input with { Problem = $"would write {target}, which {taken[target]} writes too; rename one" };
+                : input with { Clash = InputPaths.OutputClash(target, taken[target]) };
         }).ToList();
     }
 }

@@ -104,7 +104,7 @@ public sealed class VideoEmotionCommand : ICommandModule
                 Label = "video emotion",
                 IsDone = s.Force
                     ? null
-                    : i => i.Problem is null && File.Exists(JsonPath(s, i)) &&
+                    : i => i.Problem is null && i.Clash is null && File.Exists(JsonPath(s, i)) &&
                         (!s.Annotate || File.Exists(AnnotatedPath(s, i))),
             };
             result = await BatchRunner.RunAsync(inputs, i => i.Path,
@@ -148,6 +148,7 @@ public sealed class VideoEmotionCommand : ICommandModule
             throw new InvalidDataException(e.Reason, e);
         }
 
+        InputPaths.ThrowIfClash(input.Clash);
         string? annotated = null;
         if (s.Annotate)
         {

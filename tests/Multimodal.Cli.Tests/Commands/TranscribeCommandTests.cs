@@ -200,6 +200,32 @@ public sealed class TranscribeCommandTests
         Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\tfour"));
     }
 
+    // Two inputs that make one output file: the later one is still read, so a bad file says what
+    // is wrong with it rather than that it clashes; one that reads fine is not written (the
+    // earlier one's transcript stays) and names the file that writes it. A rerun does not take
+    // the earlier one's file for the later one's.
+    [Test]
+    public void A_later_input_with_the_same_output_name_says_its_own_error_before_the_clash()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in, "x");
+        string junk = System.IO.Path.Combine(_in, "x.mp3");
+        File.WriteAllText(junk, "this is text, not audio\n");
+        var seven = SpeechFiles.CopyClip("7_george_0", _temp.Sub("other"), "x");
+        string written = System.IO.Path.Combine(_out, "x.txt");
+
+        var run = Transcribe(four, junk, seven, "--out", _out);
+        var rerun = Transcribe(four, junk, seven, "--out", _out);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var errors = ErrorLines(run);
+        Assert.That(errors, Has.Length.EqualTo(2), run.Error);
+        Assert.That(errors[0], Does.StartWith($"error: {junk}: ").And.Contain("not a WAV or MP3"));
+        Assert.That(errors[1], Is.EqualTo(
+            $"error: {seven}: would write {written}, which {four} writes too; rename one"));
+        Assert.That(File.ReadAllText(written).Trim(), Is.EqualTo("four"));
+        Assert.That(rerun.Error, Does.Contain("0 succeeded, 2 failed, 1 skipped"), rerun.Error);
+    }
+
     // A folder where an output file would go is said before that file is transcribed, in the
     // error line's form, not as the system's "Is a directory" after the work; the others are written.
     [Test]

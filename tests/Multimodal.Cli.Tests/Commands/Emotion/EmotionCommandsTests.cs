@@ -273,6 +273,42 @@ public sealed class EmotionCommandsTests
         Assert.That(File.Exists(Path.Combine(output, "cut.json")), Is.False, "no label for half a face");
     }
 
+    // Two inputs that make one result file (cut.jpg, cut.mp4): the later one is still read, so a
+    // bad file says what is wrong with it rather than that it clashes; one that reads fine is
+    // not written and names the file that writes its result.
+    [Test]
+    public void Video_emotion_names_its_own_error_before_a_clash_of_result_names()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string inputs = _temp.Sub("in");
+        string source = Directory.GetFiles(Path.Combine(EmotionCliFiles.SharedData, "fer2013", "test", "sad"))
+            .Order(StringComparer.Ordinal).First();
+        byte[] face = File.ReadAllBytes(source);
+        string cut = Path.Combine(inputs, "cut.jpg");
+        File.WriteAllBytes(cut, face[..(face.Length / 2)]);
+        string junk = Path.Combine(inputs, "cut.mp4");
+        File.WriteAllText(junk, "not a video");
+        string whole = Path.Combine(inputs, "whole.jpg");
+        File.Copy(source, whole);
+        string again = Path.Combine(_temp.Sub("other"), "whole.png");
+        File.Copy(source, again);
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(["video", "emotion", cut, junk, whole, again, "--model", model, "--no-detect",
+            "--out", output]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var errors = run.Error.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(errors, Has.Length.EqualTo(3), run.Error);
+        Assert.That(errors[0], Does.Contain(cut).And.Contain("truncated JPEG"));
+        Assert.That(errors[1], Does.StartWith($"error: {junk}: ").And.Not.Contain("writes too"));
+        Assert.That(errors[2], Is.EqualTo(
+            $"error: {again}: would write {Path.Combine(output, "whole.json")}, which {whole} writes too; rename one"));
+        Assert.That(run.Error, Does.Contain("1 succeeded, 3 failed"));
+        Assert.That(File.Exists(Path.Combine(output, "whole.json")), Is.True);
+        Assert.That(File.Exists(Path.Combine(output, "cut.json")), Is.False);
+    }
+
     [Test]
     public void Video_emotion_writes_json_and_an_annotated_video_and_goes_on_after_a_bad_file()
     {
