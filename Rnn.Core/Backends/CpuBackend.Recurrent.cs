@@ -99,11 +99,11 @@ public sealed partial class CpuBackend
     private readonly record struct OutputRows(Tensor? Tensor, int Offset, int Stride);
 
     // LstmGatesForwardUnits on pre-activations in a step's scratch (`pre`, [batch, 4*hidden] from
-    // index 0), activated in place there and, with `gates`, copied to its rows for the backward
+    // index preOffset), activated in place there and, with `gates`, copied to its rows for the backward
     // pass; a padded row's gates are zero, as LstmGatesForwardUnits leaves them. Each h row also
     // goes to `output` (zeros at padding).
     private static void LstmGatesFromScratch(
-        CpuSimd simd, int u0, int u1, int batch, int hidden, float[] pre,
+        CpuSimd simd, int u0, int u1, int batch, int hidden, float[] pre, int preOffset,
         Tensor? gates, int gatesOffset,
         Tensor cPrev, int cPrevOffset, Tensor hPrev, int hPrevOffset,
         Tensor c, int cOffset, Tensor h, int hOffset,
@@ -116,7 +116,7 @@ public sealed partial class CpuBackend
             var cp = Row(cPrev, cPrevOffset, b, hd).Slice(u0, w);
             var cn = Row(c, cOffset, b, hd).Slice(u0, w);
             var hn = Row(h, hOffset, b, hd).Slice(u0, w);
-            var p = pre.AsSpan(b * 4 * hd, 4 * hd);
+            var p = pre.AsSpan(preOffset + b * 4 * hd, 4 * hd);
             var g = gates is null ? default : Row(gates, gatesOffset, b, 4 * hd);
             var yRow = output.Tensor is { } y
                 ? Raw(y).AsSpan(y.Offset + output.Offset + b * output.Stride + u0, w)
