@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Multimodal.Cli.Hosting;
 
 namespace Multimodal.Cli.Batch;
 
@@ -20,21 +21,7 @@ public static class JobsOption
             DefaultValueFactory = _ => 1,
             HelpName = "n",
         };
-        option.Validators.Add(result =>
-        {
-            // A token that is not a number already has the parser's own conversion error.
-            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-            if (token is null || !int.TryParse(token, System.Globalization.CultureInfo.InvariantCulture, out var jobs))
-            {
-                return;
-            }
-
-            if (jobs < 0 || jobs > Max)
-            {
-                result.AddError($"--jobs must be between 0 (every core) and {Max}; got {jobs}");
-            }
-        });
-        return option;
+        return OptionBuilders.WholeNumber(option, 0, Max, $"between 0 (every core) and {Max}");
     }
 
     /// <summary>The number of jobs to run: <paramref name="jobs"/>, or the core count for 0.</summary>

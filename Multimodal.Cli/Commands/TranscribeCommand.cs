@@ -94,16 +94,7 @@ public sealed class TranscribeCommand : ICommandModule
             DefaultValueFactory = _ => 0,
             HelpName = "n",
         };
-        beam.Validators.Add(result =>
-        {
-            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-            var culture = System.Globalization.CultureInfo.InvariantCulture;
-            if (int.TryParse(token, culture, out var n) && (n < 0 || n > 1024))
-            {
-                result.AddError($"--beam must be between 0 and 1024; got {n}");
-            }
-        });
-        return beam;
+        return OptionBuilders.WholeNumber(beam, 0, 1024);
     }
 
     private static async Task<int> RunAsync(CliContext context, ParseResult parse, Settings settings,

@@ -148,17 +148,40 @@ internal static class OptionBuilders
         token.Length > 1 && token[0] == '-' && !File.Exists(token) && !Directory.Exists(token);
 
     /// <summary>An integer option with a default; values outside [min, max] are refused, naming the value.</summary>
-    public static Option<int> Count(string name, string description, int fallback, int min, int max)
+    public static Option<int> Count(string name, string description, int fallback, int min, int max) =>
+        WholeNumber(new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback }, min, max);
+
+    /// <summary>
+    /// Parses the integer option's value itself: a whole number outside [min, max] is refused
+    /// naming the range, also one too large for an int ('--beam 99999999999', which
+    /// System.CommandLine refused as "Cannot parse argument ... as expected type 'System.Int32'"),
+    /// and anything else says that a whole number was expected.
+    /// </summary>
+    /// <param name="option">An int or int? option; returned, for chaining.</param>
+    /// <param name="min">The least value accepted.</param>
+    /// <param name="max">The greatest value accepted.</param>
+    /// <param name="range">How the error names the range (default "between MIN and MAX").</param>
+    public static Option<T> WholeNumber<T>(Option<T> option, int min, int max, string? range = null)
     {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback };
-        option.Validators.Add(result =>
+        option.CustomParser = result =>
         {
-            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-            if (int.TryParse(token, CultureInfo.InvariantCulture, out var n) && (n < min || n > max))
+            string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            string digits = token.StartsWith('-') || token.StartsWith('+') ? token[1..] : token;
+            if (digits.Length == 0 || !digits.All(char.IsAsciiDigit))
             {
-                result.AddError($"{name} must be between {min} and {max}; got {n}");
+                result.AddError($"{option.Name} takes a whole number; got '{token}'");
+                return default;
             }
-        });
+
+            if (!int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) ||
+                n < min || n > max)
+            {
+                result.AddError($"{option.Name} must be {range ?? $"between {min} and {max}"}; got {token}");
+                return default;
+            }
+
+            return (T)(object)n;
+        };
         return option;
     }
 

@@ -16,6 +16,9 @@ internal sealed record CaptionLine(string File, string Caption, double Score);
 /// The <c>--out</c> file of <c>caption</c>: JSON Lines (<c>{"file", "caption", "score"}</c>) for .jsonl,
 /// CSV (<c>file,caption,score</c>, RFC 4180 quoting) for .csv. The whole file is rewritten atomically
 /// after each batch, so it is always complete; a rerun reads it back and skips the files in it.
+/// In the CSV a text cell that starts with = + - @, a tab or a carriage return, which a spreadsheet
+/// would run as a formula (a file named <c>=HYPERLINK(...).jpg</c>), or with ' starts with an
+/// added ', shown as text and taken off again when the file is read back.
 /// </summary>
 internal sealed class CaptionWriter
 {
@@ -77,7 +80,13 @@ internal sealed class CaptionWriter
     }.ToJsonString();
 
     private static string Csv(CaptionLine line) =>
-        $"{Quote(line.File)},{Quote(line.Caption)},{line.Score.ToString("F4", CultureInfo.InvariantCulture)}";
+        $"{Quote(AsText(line.File))},{Quote(AsText(line.Caption))}," +
+        line.Score.ToString("F4", CultureInfo.InvariantCulture);
+
+    private static string AsText(string value) =>
+        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\'' ? "'" + value : value;
+
+    private static string FromText(string cell) => cell.StartsWith('\'') ? cell[1..] : cell;
 
     private static string Quote(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
@@ -131,7 +140,7 @@ internal sealed class CaptionWriter
                 throw new InvalidDataException($"{path}: row '{string.Join(",", row)}' is not file,caption,score");
             }
 
-            yield return new CaptionLine(row[0], row[1], score);
+            yield return new CaptionLine(FromText(row[0]), FromText(row[1]), score);
         }
     }
 

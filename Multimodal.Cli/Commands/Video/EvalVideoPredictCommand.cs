@@ -24,19 +24,8 @@ public static class EvalVideoPredictCommand
             $"Next-frame model directory (default: the bundled {VideoModelLocator.DefaultModel})", "dir");
         var mnist = OptionBuilders.PathOption("--mnist",
             $"MNIST idx3 images (default: ../shared/data/mnist/{MnistLocator.FileName})", "file");
-        var sequences = new Option<int>("--sequences")
-        {
-            Description = "Fixed test sequences to score (the first N of the fixed set)",
-            DefaultValueFactory = _ => 256,
-        };
-        sequences.Validators.Add(r =>
-        {
-            int v = r.GetValueOrDefault<int>();
-            if (v < 1 || v > 100_000)
-            {
-                r.AddError($"--sequences must be between 1 and 100000; got {v}");
-            }
-        });
+        var sequences = OptionBuilders.Count("--sequences",
+            "Fixed test sequences to score (the first N of the fixed set)", 256, 1, 100_000);
         var json = new Option<bool>("--json")
         {
             Description = "Print one JSON object {mse, mse_mean, ssim, baseline_mse, baseline_mse_mean, ...}",

@@ -132,19 +132,8 @@ public static class TrainVideoPredictCommand
             : throw new CliException("--hidden", $"expected filter counts 1..1024 like 32,32; got '{text}'");
     }
 
-    private static Option<int> Count(string name, string description, int fallback)
-    {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback };
-        option.Validators.Add(result =>
-        {
-            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-            if (int.TryParse(token, CultureInfo.InvariantCulture, out var n) && (n < 1 || n > 1_000_000))
-            {
-                result.AddError($"{name} must be between 1 and 1000000; got {n}");
-            }
-        });
-        return option;
-    }
+    private static Option<int> Count(string name, string description, int fallback) =>
+        OptionBuilders.Count(name, description, fallback, 1, 1_000_000);
 
     /// <summary>The epoch-end suffix: validation MSE next to the copy-last-frame baseline, and SSIM.</summary>
     private static string MseScores(TrainingProgress value) => value.Validation is { } v

@@ -149,19 +149,8 @@ public sealed class VideoPredictCommand : ICommandModule
         return Path.Combine(folder, Path.GetFileNameWithoutExtension(clip) + "-prediction");
     }
 
-    private static Option<int?> Positive(string name, string description)
-    {
-        var option = new Option<int?>(name) { Description = description, HelpName = "n" };
-        option.Validators.Add(result =>
-        {
-            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-            if (int.TryParse(token, CultureInfo.InvariantCulture, out var v) && (v < 1 || v > 1000))
-            {
-                result.AddError($"{name} must be between 1 and 1000; got {v}");
-            }
-        });
-        return option;
-    }
+    private static Option<int?> Positive(string name, string description) =>
+        OptionBuilders.WholeNumber(new Option<int?>(name) { Description = description, HelpName = "n" }, 1, 1000);
 
     private static void NonNegative(System.CommandLine.Parsing.OptionResult result, string name)
     {

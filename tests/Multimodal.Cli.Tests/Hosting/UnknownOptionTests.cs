@@ -96,6 +96,25 @@ public sealed class UnknownOptionTests
         Assert.That(Directory.Exists(_missing), Is.False, "nothing ran");
     }
 
+    // A whole number too large for an int is out of range like any other (System.CommandLine's
+    // own text was "Cannot parse argument ... as expected type 'System.Int32'"), and a value that
+    // is no whole number says so, in every integer option.
+    [TestCase("transcribe {f} --beam 99999999999", "--beam must be between 0 and 1024; got 99999999999")]
+    [TestCase("transcribe {f} --jobs -99999999999", "--jobs must be between 0 (every core) and 256; got -99999999999")]
+    [TestCase("caption {f} --beam 1e3", "--beam takes a whole number; got '1e3'")]
+    [TestCase("eval video-predict --model {m} --sequences 0x10", "--sequences takes a whole number; got '0x10'")]
+    [TestCase("video predict {f} --frames 99999999999", "--frames must be between 1 and 1000; got 99999999999")]
+    [TestCase("train video-predict --out {m} --epochs 3.5", "--epochs takes a whole number; got '3.5'")]
+    public void An_integer_option_out_of_int_range_or_not_whole_is_a_usage_error(string line, string message)
+    {
+        var run = CliRun.Invoke(Args(line));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.Error);
+        Assert.That(run.Error, Does.StartWith($"error: {message}"), run.Error);
+        Assert.That(run.Error, Does.Not.Contain("Int32"));
+        Assert.That(Directory.Exists(_missing), Is.False, "nothing ran");
+    }
+
     private string[] Args(string line) => line.Split(' ')
         .Select(a => a.Replace("{f}", _file, StringComparison.Ordinal)
             .Replace("{m}", _missing, StringComparison.Ordinal)

@@ -275,6 +275,36 @@ public sealed class CaptionCommandTests
         Assert.That(File.ReadAllLines(outFile), Has.Length.EqualTo(2), "the header and the first run's line");
     }
 
+    // A file named like a spreadsheet formula is written to the CSV as text (a leading '), and a
+    // rerun reads the name back without it, so the file counts as done.
+    [Test]
+    public void ACsvCellThatWouldBeAFormulaIsWrittenAsTextAndReadBack()
+    {
+        using var dir = new TempFolder();
+        File.Copy(Path.Combine(images, "red1.png"), Path.Combine(dir.Path, "=1+1.png"));
+        File.Copy(Path.Combine(images, "red2.png"), Path.Combine(dir.Path, "'quoted.png"));
+        string before = Environment.CurrentDirectory;
+        CliRun first, again;
+        try
+        {
+            // The names are given relative, as a user in that folder would, so the cells start with them.
+            Environment.CurrentDirectory = dir.Path;
+            first = CliRun.Invoke(["caption", "=1+1.png", "'quoted.png", "--model", model, "--out", "c.csv"]);
+            again = CliRun.Invoke(["caption", "=1+1.png", "'quoted.png", "--model", model, "--out", "c.csv"]);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = before;
+        }
+
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        var rows = File.ReadAllLines(Path.Combine(dir.Path, "c.csv"));
+        Assert.That(rows[1], Does.StartWith("'=1+1.png,"));
+        Assert.That(rows[2], Does.StartWith("''quoted.png,"));
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(again.Error, Does.Contain("0 succeeded, 0 failed, 2 skipped"));
+    }
+
     // An empty caption file is said of that file, not of the image folder ("none of the 0 images").
     [Test]
     public void AnEmptyCaptionFileIsOneLineNamingIt()
