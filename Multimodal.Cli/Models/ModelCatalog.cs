@@ -2,6 +2,12 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Pipelines.Captioning.Model;
+using Pipelines.Speech.Model;
+using Pipelines.Video.Emotion;
+using Pipelines.Video.Prediction;
+using Rnn.Core;
+using Rnn.Core.Nn;
 using Rnn.Core.Serialization;
 
 namespace Multimodal.Cli.Models;
@@ -62,6 +68,7 @@ public static partial class ModelCatalog
         var weightsPath = Path.Combine(folder, "weights.safetensors");
         var weights = SafeTensorsFile.ReadHeader(weightsPath, "weights.safetensors");
         CheckLoadable(weights, new FileInfo(weightsPath).Length);
+        CheckWeights(config, weights);
         var card = File.ReadAllText(Path.Combine(folder, "MODEL_CARD.md"));
 
         var size = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.TopDirectoryOnly)
@@ -79,16 +86,39 @@ public static partial class ModelCatalog
     {
         switch (config.ArchitectureType)
         {
-            case Pipelines.Speech.Model.AcousticModelConfig.ArchitectureType:
-                Pipelines.Speech.Model.AcousticModelConfig.FromModelConfig(config);
-                Pipelines.Speech.Model.TestTimeConfig.FromModelConfig(config);
+            case AcousticModelConfig.ArchitectureType:
+                AcousticModelConfig.FromModelConfig(config);
+                TestTimeConfig.FromModelConfig(config);
                 break;
-            case Pipelines.Captioning.Model.CaptionModelConfig.ArchitectureType:
-                Pipelines.Captioning.Model.CaptionModelConfig.FromModelConfig(config);
+            case CaptionModelConfig.ArchitectureType:
+                CaptionModelConfig.FromModelConfig(config);
                 break;
-            case Pipelines.Video.Prediction.PredictorConfig.ArchitectureType:
-                Pipelines.Video.Prediction.PredictorConfig.FromModelConfig(config);
+            case PredictorConfig.ArchitectureType:
+                PredictorConfig.FromModelConfig(config);
                 break;
+        }
+    }
+
+    // The model config.json describes, built with throwaway values, against the weights' header:
+    // names, shapes and dtypes, as the verb that loads it checks them, without reading a weight.
+    // Weights of another size than the config declares (a hand-edited "hidden") are a problem
+    // here, not an error the first time a verb runs. ONNX models and unknown kinds are left to
+    // their verbs.
+    private static void CheckWeights(ModelConfig config, SafeTensorsLayout weights)
+    {
+        var rng = new Rng(0);
+        Module? model = config.ArchitectureType switch
+        {
+            AcousticModelConfig.ArchitectureType => new AcousticModel(AcousticModelConfig.FromModelConfig(config), rng),
+            CaptionModelConfig.ArchitectureType => new CaptionModel(CaptionModelConfig.FromModelConfig(config), rng),
+            PredictorConfig.ArchitectureType => new ConvLstmPredictor(PredictorConfig.FromModelConfig(config), rng),
+            EmotionModel.ArchitectureType =>
+                new EmotionNet(EmotionNetOptions.ReadFrom(config.Architecture, config.Source), rng),
+            _ => null,
+        };
+        if (model is not null)
+        {
+            ModelIo.CheckWeights(model, weights);
         }
     }
 

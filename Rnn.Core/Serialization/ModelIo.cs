@@ -114,35 +114,52 @@ public static class ModelIo
     /// <exception cref="InvalidDataException">The file does not match; the message lists every problem.</exception>
     public static void LoadWeights(Module module, SafeTensorsFile file, bool allowUnexpected = false)
     {
-        var parameters = module.NamedParameters().ToList();
-        var report = Compare(parameters, file, allowUnexpected);
-        if (report.Count > 0)
-        {
-            throw new InvalidDataException(
-                $"{file.Source}: does not match {module.GetType().Name} ({parameters.Count} parameters): " +
-                string.Join("; ", report));
-        }
-
+        var parameters = CheckedParameters(module, file.Source, file.Tensors, allowUnexpected);
         foreach (var (name, parameter) in parameters)
         {
             parameter.Load(file.ReadFloats(name));
         }
     }
 
-    private static List<string> Compare(
-        List<(string Path, Parameter Parameter)> parameters, SafeTensorsFile file, bool allowUnexpected)
+    /// <summary>
+    /// The checks of <see cref="LoadWeights(Module, SafeTensorsFile, bool)"/> on a file's header
+    /// alone: every parameter of <paramref name="module"/> present, float-typed and of its shape,
+    /// nothing else in the file. Reads no weight.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file does not match; the message lists every problem.</exception>
+    public static void CheckWeights(Module module, SafeTensorsLayout layout) =>
+        CheckedParameters(module, layout.Source, layout.Tensors, allowUnexpected: false);
+
+    private static List<(string Path, Parameter Parameter)> CheckedParameters(
+        Module module, string source, IReadOnlyList<SafeTensorInfo> tensors, bool allowUnexpected)
     {
+        var parameters = module.NamedParameters().ToList();
+        var report = Compare(parameters, tensors, allowUnexpected);
+        if (report.Count > 0)
+        {
+            throw new InvalidDataException(
+                $"{source}: does not match {module.GetType().Name} ({parameters.Count} parameters): " +
+                string.Join("; ", report));
+        }
+
+        return parameters;
+    }
+
+    private static List<string> Compare(
+        List<(string Path, Parameter Parameter)> parameters, IReadOnlyList<SafeTensorInfo> tensors,
+        bool allowUnexpected)
+    {
+        var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var missing = new List<string>();
         var mismatched = new List<string>();
         foreach (var (name, parameter) in parameters)
         {
-            if (!file.Contains(name))
+            if (!byName.TryGetValue(name, out var info))
             {
                 missing.Add(name);
                 continue;
             }
 
-            var info = file[name];
             if (!Rnn.Core.Shape.SameAs(info.Shape, parameter.Shape))
             {
                 mismatched.Add($"{name} is {Rnn.Core.Shape.Format(info.Shape)} in the file, " +
@@ -157,24 +174,29 @@ public static class ModelIo
         var expected = parameters.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
         var unexpected = allowUnexpected
             ? new List<string>()
-            : file.Tensors.Select(t => t.Name).Where(n => !expected.Contains(n)).ToList();
+            : tensors.Select(t => t.Name).Where(n => !expected.Contains(n)).ToList();
 
         var report = new List<string>();
         if (missing.Count > 0)
         {
-            report.Add($"{missing.Count} missing: {string.Join(", ", missing)}");
+            report.Add($"{missing.Count} missing: {FirstFew(missing)}");
         }
 
         if (unexpected.Count > 0)
         {
-            report.Add($"{unexpected.Count} unexpected: {string.Join(", ", unexpected)}");
+            report.Add($"{unexpected.Count} unexpected: {FirstFew(unexpected)}");
         }
 
         if (mismatched.Count > 0)
         {
-            report.Add($"{mismatched.Count} mismatched: {string.Join(", ", mismatched)}");
+            report.Add($"{mismatched.Count} mismatched: {FirstFew(mismatched)}");
         }
 
         return report;
     }
+
+    // The first three of a list, and how many more: a model of another size mismatches every
+    // layer, and one error line of 17 shapes says no more than three of them.
+    private static string FirstFew(List<string> items) =>
+        string.Join(", ", items.Take(3)) + (items.Count > 3 ? $" and {items.Count - 3} more" : "");
 }

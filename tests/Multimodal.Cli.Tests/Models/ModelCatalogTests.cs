@@ -29,6 +29,41 @@ public sealed class ModelCatalogTests
         Assert.That(ModelCatalog.KeyMetric(new JsonObject(), "# m\n"), Is.Null);
     }
 
+    // The listing builds the model its config.json describes and checks the weights' names and
+    // shapes against it (the header only): every bundled model passes; a config whose hidden size
+    // was edited away from the weights is a problem naming the mismatched weights, where before it
+    // was listed and failed the first time a verb loaded it.
+    [Test]
+    public void Weights_that_do_not_fit_the_config_are_a_problem_and_the_bundled_models_fit()
+    {
+        string bundled = Path.Combine(SpeechFiles.RepositoryRoot, "models");
+        var (models, problems) = ModelCatalog.Scan(bundled);
+        Assert.That(problems, Is.Empty, string.Join("\n", problems));
+        Assert.That(models.Select(m => m.Name), Does.Contain("speech-digits").And.Contain("emotion-fer2013")
+            .And.Contain("caption-flickr8k").And.Contain("video-predict-mnist"));
+
+        foreach (var name in new[] { "speech-digits", "video-predict-mnist" })
+        {
+            string copy = _temp.Sub(name);
+            foreach (var file in Directory.GetFiles(Path.Combine(bundled, name)))
+            {
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            }
+        }
+
+        string config = Path.Combine(_temp.Path, "speech-digits", "config.json");
+        var json = JsonNode.Parse(File.ReadAllText(config))!;
+        json["architecture"]!["hidden"] = 96;
+        File.WriteAllText(config, json.ToJsonString());
+
+        var (listed, wrong) = ModelCatalog.Scan(_temp.Path);
+
+        Assert.That(listed.Select(m => m.Name), Is.EqualTo(new[] { "video-predict-mnist" }));
+        Assert.That(wrong.Single().Folder, Does.EndWith("speech-digits"));
+        Assert.That(wrong.Single().Reason, Does.StartWith("weights.safetensors: does not match AcousticModel")
+            .And.Contain("17 mismatched: ").And.Contain("[288, 96] in the model").And.EndWith(" and 14 more"));
+    }
+
     [Test]
     public void Counts_parameters_over_all_tensors()
     {
