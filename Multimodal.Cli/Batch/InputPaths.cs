@@ -251,6 +251,47 @@ public static class InputPaths
         $"would write {TerminalText.Name(target)}, which {TerminalText.Name(first)} writes too; rename one";
 
     /// <summary>
+    /// The output clashes of a batch: for each output file (in input order, several an input for
+    /// a verb that writes more than one), why it must not be written, or null. An output is not
+    /// written when an earlier input writes the same file (<see cref="OutputClash"/>, compared
+    /// ignoring case) or when it is one of the batch's inputs (<see cref="Canonical"/> paths:
+    /// <c>transcribe rec.txt --out . --force</c> on a WAV named .txt, or
+    /// <c>video emotion x.jpg x.annotated.png --annotate</c>, replaced the input with the output).
+    /// </summary>
+    /// <param name="inputs">The inputs' paths as given (null: an input known to be bad, skipped).</param>
+    /// <param name="outputs">Each input's output files.</param>
+    public static string?[] OutputClashes(IReadOnlyList<string?> inputs, Func<int, IEnumerable<string>> outputs)
+    {
+        var sources = inputs.Where(p => p is not null).Select(p => Canonical(p!))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var taken = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var clashes = new string?[inputs.Count];
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i] is not { } path)
+            {
+                continue;
+            }
+
+            foreach (string output in outputs(i))
+            {
+                string target = Path.GetFullPath(output);
+                if (sources.Contains(Canonical(target)))
+                {
+                    clashes[i] ??= $"would write {TerminalText.Name(target)}, which is an input of this run; " +
+                        "write to another --out folder";
+                }
+                else if (!taken.TryAdd(target, path))
+                {
+                    clashes[i] ??= OutputClash(target, taken[target]);
+                }
+            }
+        }
+
+        return clashes;
+    }
+
+    /// <summary>
     /// Throws an input's output clash (<see cref="OutputClash"/>), if it has one: called once the
     /// input has been read, so one that cannot be read says that instead, and before anything is
     /// written for it.

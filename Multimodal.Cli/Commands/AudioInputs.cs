@@ -85,25 +85,16 @@ public static class AudioInputs
     public static IReadOnlyList<AudioInput> CheckOutputNames(
         IReadOnlyList<AudioInput> inputs, Func<AudioInput, string> output)
     {
-        var taken = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        return inputs.Select(input =>
-        {
-            if (input.Problem is not null)
-            {
-                return input;
-            }
-
-            var target = Path.GetFullPath(output(input));
-            if (Directory.Exists(target))
-            {
-                // Said before the file is transcribed, not as the system's "Is a directory" after.
-                return input with { Problem = $"cannot write {TerminalText.Name(target)}: a folder is in the way" };
-            }
-
-            return taken.TryAdd(target, input.Path)
-                ? input
-                : input with { Clash = InputPaths.OutputClash(target, taken[target]) };
-        }).ToList();
+        // Said before the file is transcribed, not as the system's "Is a directory" after.
+        var checkedInputs = inputs.Select(input =>
+            input.Problem is null && Directory.Exists(Path.GetFullPath(output(input)))
+                ? input with { Problem = $"cannot write {TerminalText.Name(Path.GetFullPath(output(input)))}: " +
+                    "a folder is in the way" }
+                : input).ToList();
+        var clashes = InputPaths.OutputClashes(checkedInputs.Select(i => i.Problem is null ? i.Path : null).ToList(),
+            i => [output(checkedInputs[i])]);
+        return checkedInputs.Select((input, i) => clashes[i] is { } clash ? input with { Clash = clash } : input)
+            .ToList();
     }
 
     /// <summary>Throws the input's known problem (the reason alone, for the batch's error line).</summary>

@@ -147,9 +147,14 @@ internal static class OptionBuilders
     private static bool LooksLikeUnknownOption(string token) =>
         token.Length > 1 && token[0] == '-' && !File.Exists(token) && !Directory.Exists(token);
 
-    /// <summary>An integer option with a default; values outside [min, max] are refused, naming the value.</summary>
-    public static Option<int> Count(string name, string description, int fallback, int min, int max) =>
-        WholeNumber(new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback }, min, max);
+    /// <summary>
+    /// An integer option with a default; values outside [min, max] are refused, naming the value,
+    /// and so are those <paramref name="check"/> names a reason for (see <see cref="WholeNumber"/>).
+    /// </summary>
+    public static Option<int> Count(string name, string description, int fallback, int min, int max,
+        Func<int, string?>? check = null) =>
+        WholeNumber(new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback }, min, max,
+            check: check);
 
     /// <summary>
     /// Parses the integer option's value itself: a whole number outside [min, max] is refused
@@ -161,7 +166,13 @@ internal static class OptionBuilders
     /// <param name="min">The least value accepted.</param>
     /// <param name="max">The greatest value accepted.</param>
     /// <param name="range">How the error names the range (default "between MIN and MAX").</param>
-    public static Option<T> WholeNumber<T>(Option<T> option, int min, int max, string? range = null)
+    /// <param name="check">
+    /// A further rule on a value in range: the error for it, or null when it is fine. It runs in
+    /// the parser, so a rule of the verb never reads a value that failed to parse (a command
+    /// validator calling GetValue on it threw, with a stack trace).
+    /// </param>
+    public static Option<T> WholeNumber<T>(Option<T> option, int min, int max, string? range = null,
+        Func<int, string?>? check = null)
     {
         option.CustomParser = result =>
         {
@@ -180,7 +191,47 @@ internal static class OptionBuilders
                 return default;
             }
 
+            if (check?.Invoke(n) is { } problem)
+            {
+                result.AddError(problem);
+                return default;
+            }
+
             return (T)(object)n;
+        };
+        return option;
+    }
+
+    /// <summary>
+    /// Parses the real option's value itself, as a plain decimal number ("1.5", "2e-3"): one that
+    /// is not (a comma, "1,5", which .NET reads as a thousands separator and so as 15; "abc") says
+    /// that a number was expected (System.CommandLine's own text named "System.Double"), and a
+    /// number outside [min, max], NaN and the infinities included, is refused naming the range.
+    /// </summary>
+    /// <param name="option">A double or double? option; returned, for chaining.</param>
+    /// <param name="min">The least value accepted.</param>
+    /// <param name="max">The greatest value accepted.</param>
+    /// <param name="range">How the error names the range (default "between MIN and MAX").</param>
+    public static Option<T> RealNumber<T>(Option<T> option, double min, double max, string? range = null)
+    {
+        option.CustomParser = result =>
+        {
+            string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double x))
+            {
+                result.AddError($"{option.Name} takes a number like 0.5; got '{token}'");
+                return default;
+            }
+
+            // Written so that NaN, which compares false with everything, is out of range too.
+            if (!(x >= min && x <= max))
+            {
+                range ??= string.Create(CultureInfo.InvariantCulture, $"between {min} and {max}");
+                result.AddError($"{option.Name} must be {range}; got {token}");
+                return default;
+            }
+
+            return (T)(object)x;
         };
         return option;
     }
@@ -193,18 +244,8 @@ internal static class OptionBuilders
     public static Option<double> Number(string name, string description, double fallback, double min, double max)
     {
         fallback = ShortestOfFloat(fallback);
-        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => fallback };
-        option.Validators.Add(result =>
-        {
-            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-            // Written so that NaN, which compares false with everything, is out of range too.
-            if (double.TryParse(token, CultureInfo.InvariantCulture, out var x) && !(x >= min && x <= max))
-            {
-                result.AddError(string.Create(CultureInfo.InvariantCulture,
-                    $"{name} must be between {min} and {max}; got {x}"));
-            }
-        });
-        return option;
+        return RealNumber(new Option<double>(name) { Description = description, DefaultValueFactory = _ => fallback },
+            min, max);
     }
 
     // The double the float's shortest round-trip text stands for, when the value is a float at all.

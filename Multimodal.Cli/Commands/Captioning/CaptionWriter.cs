@@ -18,7 +18,8 @@ internal sealed record CaptionLine(string File, string Caption, double Score);
 /// after each batch, so it is always complete; a rerun reads it back and skips the files in it.
 /// In the CSV a text cell that starts with = + - @, a tab or a carriage return, which a spreadsheet
 /// would run as a formula (a file named <c>=HYPERLINK(...).jpg</c>), or with ' starts with an
-/// added ', shown as text and taken off again when the file is read back.
+/// added ', shown as text and taken off again when the file is read back; a cell of an earlier
+/// version's file that starts with ' and then anything else is read as it stands.
 /// </summary>
 internal sealed class CaptionWriter
 {
@@ -83,10 +84,12 @@ internal sealed class CaptionWriter
         $"{Quote(AsText(line.File))},{Quote(AsText(line.Caption))}," +
         line.Score.ToString("F4", CultureInfo.InvariantCulture);
 
-    private static string AsText(string value) =>
-        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\'' ? "'" + value : value;
+    private static string AsText(string value) => value.Length > 0 && IsGuarded(value[0]) ? "'" + value : value;
 
-    private static string FromText(string cell) => cell.StartsWith('\'') ? cell[1..] : cell;
+    private static string FromText(string cell) =>
+        cell.Length > 1 && cell[0] == '\'' && IsGuarded(cell[1]) ? cell[1..] : cell;
+
+    private static bool IsGuarded(char first) => first is '=' or '+' or '-' or '@' or '\t' or '\r' or '\'';
 
     private static string Quote(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";

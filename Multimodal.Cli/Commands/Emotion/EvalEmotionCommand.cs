@@ -32,7 +32,7 @@ public static class EvalEmotionCommand
         var shift = ShiftOption("each face");
         var heldOut = Count("--validation-every",
             "Score only the faces `train emotion --valid-every N` holds out of this (train) folder (0: all faces)", 0,
-            0, 1000);
+            0, 1000, n => n == 1 ? "--validation-every must be 0 (all faces) or at least 2" : null);
         var seed = Count("--seed", "The training run's --seed, for --validation-every", 7, 0, int.MaxValue);
         var limit = Count("--limit-per-class",
             "Read at most this many faces per class, as train emotion did with the same option (0: all)", 0, 0,
@@ -47,13 +47,6 @@ public static class EvalEmotionCommand
         {
             model, data, frames, noMirror, shift, heldOut, seed, limit, json,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(heldOut) == 1)
-            {
-                result.AddError("--validation-every must be 0 (all faces) or at least 2");
-            }
-        });
         command.SetAction((parse, ct) => Task.Run(() => Run(context, parse, parse.GetValue(model),
             parse.GetValue(data)!, new Scoring(parse.GetValue(frames), !parse.GetValue(noMirror),
                 parse.GetValue(shift), parse.GetValue(heldOut), (ulong)parse.GetValue(seed), parse.GetValue(limit)),

@@ -75,22 +75,15 @@ public static class MediaInputs
         InputPaths.Once(inputs, i => i.Problem is null ? i.Path : null, again)
             .Select((input, i) => input with { Index = i }).ToList();
 
-    /// <summary>Marks inputs whose result file an earlier input already takes (a.mp4 and a.png).</summary>
+    /// <summary>
+    /// Marks inputs whose result files an earlier input already takes (a.mp4 and a.png) or that
+    /// are inputs themselves (see <see cref="InputPaths.OutputClashes"/>).
+    /// </summary>
     public static IReadOnlyList<MediaInput> CheckOutputNames(
-        IReadOnlyList<MediaInput> inputs, Func<MediaInput, string> output)
+        IReadOnlyList<MediaInput> inputs, Func<MediaInput, IEnumerable<string>> outputs)
     {
-        var taken = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        return inputs.Select(input =>
-        {
-            if (input.Problem is not null)
-            {
-                return input;
-            }
-
-            var target = System.IO.Path.GetFullPath(output(input));
-            return taken.TryAdd(target, input.Path)
-                ? input
-                : input with { Clash = InputPaths.OutputClash(target, taken[target]) };
-        }).ToList();
+        var clashes = InputPaths.OutputClashes(inputs.Select(i => i.Problem is null ? i.Path : null).ToList(),
+            i => outputs(inputs[i]));
+        return inputs.Select((input, i) => clashes[i] is { } clash ? input with { Clash = clash } : input).ToList();
     }
 }

@@ -90,7 +90,8 @@ public sealed class VideoEmotionCommand : ICommandModule
             context.Environment.Error.WriteLine(
                 ErrorLine.FormatWarning(again.Path,
                     InputPaths.GivenAgain(again.Path, again.Folder, first.Path, first.Folder, "analysed once"))));
-        var inputs = MediaInputs.CheckOutputNames(unique, i => JsonPath(s, i));
+        var inputs = MediaInputs.CheckOutputNames(unique,
+            i => s.Annotate ? [JsonPath(s, i), AnnotatedPath(s, i)] : [JsonPath(s, i)]);
         using var detector = s.Options.NoDetect ? null : OpenDetector(s);
         using var aligner = detector is null ? null : OpenAligner(detector.CascadePath, s.ModelDir);
         var recognizer = new EmotionRecognizer(s.Model, detector, aligner, s.Options);

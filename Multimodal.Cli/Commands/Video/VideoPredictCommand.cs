@@ -29,22 +29,13 @@ public sealed class VideoPredictCommand : ICommandModule
             $"Next-frame model directory (default: the bundled {VideoModelLocator.DefaultModel})", "dir");
         var k = Positive("--context", "Context frames K (default: the model's)");
         var n = Positive("--frames", "Frames to predict N (default: the model's)");
-        var at = new Option<double>("--at") { Description = "Start of the context in seconds", HelpName = "seconds" };
-        at.Validators.Add(r => NonNegative(r, "--at"));
+        var at = OptionBuilders.RealNumber(
+            new Option<double>("--at") { Description = "Start of the context in seconds", HelpName = "seconds" },
+            0, double.MaxValue, ">= 0 seconds");
         var stride = Positive("--stride", "Take every n-th frame of the clip");
-        var fps = new Option<double?>("--fps")
-        {
-            Description = "Sample the clip at this rate instead", HelpName = "rate",
-        };
-        fps.Validators.Add(result =>
-        {
-            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-            if (double.TryParse(token, CultureInfo.InvariantCulture, out var rate)
-                && !(rate > 0 && double.IsFinite(rate)))
-            {
-                result.AddError($"--fps must be a positive rate; got {token}");
-            }
-        });
+        var fps = OptionBuilders.RealNumber(
+            new Option<double?>("--fps") { Description = "Sample the clip at this rate instead", HelpName = "rate" },
+            double.Epsilon, double.MaxValue, "a positive rate");
         var outDir = Folder("--out", "Folder for the outputs (default: <clip name>-prediction beside the clip)");
         outDir.Aliases.Add("-o");
         var command = new Command("predict", "Predict the next frames of a clip with a ConvLSTM model")
@@ -151,13 +142,4 @@ public sealed class VideoPredictCommand : ICommandModule
 
     private static Option<int?> Positive(string name, string description) =>
         OptionBuilders.WholeNumber(new Option<int?>(name) { Description = description, HelpName = "n" }, 1, 1000);
-
-    private static void NonNegative(System.CommandLine.Parsing.OptionResult result, string name)
-    {
-        var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-        if (double.TryParse(token, CultureInfo.InvariantCulture, out var v) && !(v >= 0 && double.IsFinite(v)))
-        {
-            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be >= 0 seconds; got {v}"));
-        }
-    }
 }

@@ -226,6 +226,30 @@ public sealed class TranscribeCommandTests
         Assert.That(rerun.Error, Does.Contain("0 succeeded, 2 failed, 1 skipped"), rerun.Error);
     }
 
+    // An output that would replace an input (a WAV named .txt, transcribed into its own folder)
+    // is not written, with or without --force, and a rerun does not take the input for its output.
+    [Test]
+    public void An_output_that_is_an_input_of_the_run_is_never_written()
+    {
+        string rec = System.IO.Path.Combine(_in, "rec.txt");
+        File.Copy(SpeechFiles.CopyClip("4_george_0", _temp.Sub("src")), rec);
+        byte[] audio = File.ReadAllBytes(rec);
+
+        var run = Transcribe(rec, "--out", _in);
+        var forced = Transcribe(rec, "--out", _in, "--force");
+
+        foreach (var r in new[] { run, forced })
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure), r.Error);
+            Assert.That(ErrorLines(r), Is.EqualTo(new[]
+            {
+                $"error: {rec}: would write {rec}, which is an input of this run; write to another --out folder",
+            }));
+        }
+
+        Assert.That(File.ReadAllBytes(rec), Is.EqualTo(audio), "the input is untouched");
+    }
+
     // A folder where an output file would go is said before that file is transcribed, in the
     // error line's form, not as the system's "Is a directory" after the work; the others are written.
     [Test]

@@ -283,14 +283,18 @@ public sealed class CaptionCommandTests
         using var dir = new TempFolder();
         File.Copy(Path.Combine(images, "red1.png"), Path.Combine(dir.Path, "=1+1.png"));
         File.Copy(Path.Combine(images, "red2.png"), Path.Combine(dir.Path, "'quoted.png"));
+        File.Copy(Path.Combine(images, "red3.png"), Path.Combine(dir.Path, "'old.png"));
+        // A file of the earlier version, which wrote cells as they were: its row is read as written.
+        File.WriteAllText(Path.Combine(dir.Path, "old.csv"), "file,caption,score\n'old.png,a picture in red,-1.0000\n");
         string before = Environment.CurrentDirectory;
-        CliRun first, again;
+        CliRun first, again, old;
         try
         {
             // The names are given relative, as a user in that folder would, so the cells start with them.
             Environment.CurrentDirectory = dir.Path;
             first = CliRun.Invoke(["caption", "=1+1.png", "'quoted.png", "--model", model, "--out", "c.csv"]);
             again = CliRun.Invoke(["caption", "=1+1.png", "'quoted.png", "--model", model, "--out", "c.csv"]);
+            old = CliRun.Invoke(["caption", "'old.png", "--model", model, "--out", "old.csv"]);
         }
         finally
         {
@@ -303,6 +307,7 @@ public sealed class CaptionCommandTests
         Assert.That(rows[2], Does.StartWith("''quoted.png,"));
         Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
         Assert.That(again.Error, Does.Contain("0 succeeded, 0 failed, 2 skipped"));
+        Assert.That(old.Error, Does.Contain("0 succeeded, 0 failed, 1 skipped"), old.Error);
     }
 
     // An empty caption file is said of that file, not of the image folder ("none of the 0 images").

@@ -309,6 +309,39 @@ public sealed class EmotionCommandsTests
         Assert.That(File.Exists(Path.Combine(output, "cut.json")), Is.False);
     }
 
+    // x.jpg's annotated picture would be x.annotated.png, which is the other input here: it is not
+    // written (the input stays as it was) and x.jpg fails naming it; the other input is labelled.
+    [Test]
+    public void Video_emotion_never_writes_over_an_input_of_the_run()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string inputs = _temp.Sub("in");
+        string source = Directory.GetFiles(Path.Combine(EmotionCliFiles.SharedData, "fer2013", "test", "sad"))
+            .Order(StringComparer.Ordinal).First();
+        string x = Path.Combine(inputs, "x.jpg");
+        File.Copy(source, x);
+        string annotated = Path.Combine(inputs, "x.annotated.png");
+        using (var image = SixLabors.ImageSharp.Image.Load(source))
+        {
+            SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, annotated);
+        }
+
+        byte[] before = File.ReadAllBytes(annotated);
+
+        var run = CliRun.Invoke(["video", "emotion", x, annotated, "--model", model, "--no-detect", "--out", inputs,
+            "--annotate"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var errors = run.Error.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(errors, Is.EqualTo(new[]
+        {
+            $"error: {x}: would write {annotated}, which is an input of this run; write to another --out folder",
+        }));
+        Assert.That(File.ReadAllBytes(annotated), Is.EqualTo(before), "the input is untouched");
+        Assert.That(File.Exists(Path.Combine(inputs, "x.annotated.json")), Is.True);
+        Assert.That(File.Exists(Path.Combine(inputs, "x.json")), Is.False);
+    }
+
     [Test]
     public void Video_emotion_writes_json_and_an_annotated_video_and_goes_on_after_a_bad_file()
     {
