@@ -104,22 +104,54 @@ public static class InputPaths
     {
         ArgumentNullException.ThrowIfNull(path);
         bool tooLong = path.Split('/').Any(name => System.Text.Encoding.UTF8.GetByteCount(name) > 255);
-        return tooLong ? "a name in the path is too long (at most 255 bytes a name)" : "no such file or folder";
+        if (tooLong)
+        {
+            return "a name in the path is too long (at most 255 bytes a name)";
+        }
+
+        return DanglingLink(path) ?? "no such file or folder";
+    }
+
+    // Why a symbolic link whose target is not there cannot be read. File.Exists is true for such
+    // a link on Unix, so it passes for a file until a decoder fails to open it.
+    private static string? DanglingLink(string path)
+    {
+        try
+        {
+            var link = new FileInfo(path);
+            bool dangling = link.LinkTarget is not null &&
+                link.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true };
+            return dangling ? $"a link to {TerminalText.Name(link.LinkTarget!)}, which does not exist" : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
     /// Why <paramref name="path"/>, which exists as a file name, cannot be an input: a named pipe,
-    /// a device or a socket. Reading a pipe with no writer waits for ever, and the decoders seek.
+    /// a device, a socket, or a symbolic link to nothing. Reading a pipe with no writer waits for
+    /// ever, and the decoders seek.
     /// Null for a regular file, and wherever the kind cannot be told (it is asked of the C
     /// library's stat, on Linux x64 and Arm64 only).
     /// </summary>
-    public static string? NotRegular(string path) => UnixFileType(path) switch
+    public static string? NotRegular(string path)
     {
-        0x1000 => "a named pipe, not a file: inputs are read from files (save the stream to one first)",
-        0x2000 or 0x6000 => "a device, not a file",
-        0xC000 => "a socket, not a file",
-        _ => null,
-    };
+        // A link whose target is gone; the decoders would say "Could not find file".
+        if (DanglingLink(path) is { } dangling)
+        {
+            return dangling;
+        }
+
+        return UnixFileType(path) switch
+        {
+            0x1000 => "a named pipe, not a file: inputs are read from files (save the stream to one first)",
+            0x2000 or 0x6000 => "a device, not a file",
+            0xC000 => "a socket, not a file",
+            _ => null,
+        };
+    }
 
     // The S_IFMT bits of stat's st_mode, or null when they cannot be had.
     private static int? UnixFileType(string path)

@@ -26,5 +26,10 @@ public static class SpeechModelLocator
 
     /// <summary>The reason to print for an item that failed: the audio reason without the file name
     /// (the error line names the file already), else the message.</summary>
-    public static string Reason(Exception e) => e is AudioFormatException audio ? audio.Reason : e.Message;
+    public static string Reason(Exception e) => e switch
+    {
+        AudioFormatException audio => audio.Reason,
+        UnauthorizedAccessException => "cannot be read: permission denied",   // .NET's text names the path again
+        _ => e.Message,
+    };
 }

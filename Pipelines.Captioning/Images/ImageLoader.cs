@@ -91,7 +91,9 @@ public sealed class ImageLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ImageLoadException(path, $"cannot be read: {e.Message}", e);
+            // .NET's "Access to the path '...' is denied." names the path the error line names already.
+            string reason = e is UnauthorizedAccessException ? "permission denied" : e.Message;
+            throw new ImageLoadException(path, $"cannot be read: {reason}", e);
         }
 
         return Decode(bytes, path);

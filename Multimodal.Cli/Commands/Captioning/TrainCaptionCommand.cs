@@ -76,7 +76,8 @@ public static class TrainCaptionCommand
             return [32, 64, 128, 256];
         }
 
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        // An empty entry ("8,,8", "8,8,") is refused, not dropped: it is more likely a typo than a wish.
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var values = parts.Select(p => int.TryParse(p, System.Globalization.CultureInfo.InvariantCulture, out int n)
             ? n : -1).ToArray();
         return values.Length > 0 && values.All(n => n is > 0 and <= 4096)

@@ -47,7 +47,7 @@ public static class TrainVideoPredictCommand
         var teacher = OptionBuilders.Number("--teacher-forcing",
             "Share of the run over which scheduled sampling goes from true to predicted frames (0: off)", 0.6, 0, 1);
         teacher.HelpName = "fraction";
-        var seed = Count("--seed", "Seed of the weights and the training sequences", 1);
+        var seed = OptionBuilders.Count("--seed", "Seed of the weights and the training sequences", 1, 0, int.MaxValue);
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in DIR" };
         var command = new Command("video-predict", "Train the ConvLSTM next-frame model on Moving-MNIST")
         {
@@ -125,7 +125,8 @@ public static class TrainVideoPredictCommand
 
     private static int[] ParseHidden(string text)
     {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        // An empty entry ("16,,16", "16,16,") is refused, not dropped: it is more likely a typo than a wish.
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var values = parts.Select(p => int.TryParse(p, CultureInfo.InvariantCulture, out var v) ? v : -1).ToArray();
         return values.Length > 0 && values.All(v => v is >= 1 and <= 1024)
             ? values

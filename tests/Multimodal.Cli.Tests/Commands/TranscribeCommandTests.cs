@@ -250,6 +250,25 @@ public sealed class TranscribeCommandTests
         Assert.That(File.ReadAllBytes(rec), Is.EqualTo(audio), "the input is untouched");
     }
 
+    // A symbolic link whose target is gone, given or found in a folder, is one line saying so
+    // (the decoder's own text was "cannot open: Could not find file '...'").
+    [Test]
+    public void A_link_to_a_missing_file_says_so()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        string gone = System.IO.Path.Combine(_temp.Path, "gone.wav");
+        string link = System.IO.Path.Combine(_in, "link.wav");
+        File.CreateSymbolicLink(link, gone);
+
+        var inFolder = Transcribe(_in);
+        var given = Transcribe(link);
+
+        string expected = $"error: {link}: a link to {gone}, which does not exist";
+        Assert.That(ErrorLines(inFolder), Is.EqualTo(new[] { expected }), inFolder.Error);
+        Assert.That(inFolder.Out.Trim(), Is.EqualTo($"{four}\tfour"));
+        Assert.That(ErrorLines(given), Is.EqualTo(new[] { expected }), given.Error);
+    }
+
     // A folder where an output file would go is said before that file is transcribed, in the
     // error line's form, not as the system's "Is a directory" after the work; the others are written.
     [Test]

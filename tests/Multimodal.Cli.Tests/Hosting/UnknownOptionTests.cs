@@ -86,6 +86,8 @@ public sealed class UnknownOptionTests
     [TestCase("train video-predict --out {m} --hidden 0,4", "--hidden: expected filter counts")]
     [TestCase("train video-predict --out {m} --patch 3", "--patch must divide the 64-pixel frame")]
     [TestCase("train caption --images {t} --captions {f} --out {m} --cnn-channels 0,-1", "--cnn-channels: expected")]
+    [TestCase("train caption --images {t} --captions {f} --out {m} --cnn-channels 8,,8", "--cnn-channels: expected")]
+    [TestCase("train video-predict --out {m} --hidden 16,16,", "--hidden: expected filter counts")]
     public void NaN_or_a_value_out_of_range_is_a_usage_error(string line, string option)
     {
         var run = CliRun.Invoke(Args(line));
