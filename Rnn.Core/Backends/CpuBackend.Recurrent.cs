@@ -46,34 +46,9 @@ public sealed partial class CpuBackend
         Tensor gates, int gatesOffset,
         Tensor cPrev, int cPrevOffset, Tensor hPrev, int hPrevOffset,
         Tensor c, int cOffset, Tensor h, int hOffset,
-        Tensor? mask, int maskOffset)
-    {
-        int hd = hidden;
-        int w = u1 - u0;
-        for (int b = 0; b < batch; b++)
-        {
-            var cp = Row(cPrev, cPrevOffset, b, hd).Slice(u0, w);
-            var cn = Row(c, cOffset, b, hd).Slice(u0, w);
-            var hn = Row(h, hOffset, b, hd).Slice(u0, w);
-            var g = Row(gates, gatesOffset, b, 4 * hd);
-            var i = g.Slice(u0, w);
-            var f = g.Slice(hd + u0, w);
-            var gc = g.Slice(2 * hd + u0, w);
-            var o = g.Slice(3 * hd + u0, w);
-            if (IsPadding(mask, maskOffset, b))
-            {
-                cp.CopyTo(cn);
-                Row(hPrev, hPrevOffset, b, hd).Slice(u0, w).CopyTo(hn);
-                i.Clear();
-                f.Clear();
-                gc.Clear();
-                o.Clear();
-                continue;
-            }
-
-            LstmGateMath(simd, i, f, gc, o, cp, cn, hn);
-        }
-    }
+        Tensor? mask, int maskOffset) =>
+        LstmGatesFromScratch(simd, u0, u1, batch, hidden, Raw(gates), gates.Offset + gatesOffset, null, 0,
+            cPrev, cPrevOffset, hPrev, hPrevOffset, c, cOffset, h, hOffset, mask, maskOffset, default);
 
     // The gate math of one row's units: activations in place, then c and h.
     private static void LstmGateMath(CpuSimd simd, Span<float> i, Span<float> f, Span<float> gc, Span<float> o,
@@ -98,10 +73,10 @@ public sealed partial class CpuBackend
     /// <summary>Where rows of h also go: row b at Offset + b * Stride of Tensor (null: nowhere).</summary>
     private readonly record struct OutputRows(Tensor? Tensor, int Offset, int Stride);
 
-    // LstmGatesForwardUnits on pre-activations in a step's scratch (`pre`, [batch, 4*hidden] from
-    // index preOffset), activated in place there and, with `gates`, copied to its rows for the backward
-    // pass; a padded row's gates are zero, as LstmGatesForwardUnits leaves them. Each h row also
-    // goes to `output` (zeros at padding).
+    // The gate rows on pre-activations in `pre` ([batch, 4*hidden] from index preOffset: the gates
+    // buffer itself, or a fused step's scratch), activated in place there and, with `gates`, also
+    // copied to its rows for the backward pass. A padded row carries c and h over and has zero
+    // gates. Each h row also goes to `output` (zeros at padding).
     private static void LstmGatesFromScratch(
         CpuSimd simd, int u0, int u1, int batch, int hidden, float[] pre, int preOffset,
         Tensor? gates, int gatesOffset,
@@ -125,9 +100,13 @@ public sealed partial class CpuBackend
             {
                 cp.CopyTo(cn);
                 Row(hPrev, hPrevOffset, b, hd).Slice(u0, w).CopyTo(hn);
-                for (int k = 0; k < 4 && !g.IsEmpty; k++)
+                for (int k = 0; k < 4; k++)
                 {
-                    g.Slice(k * hd + u0, w).Clear();
+                    p.Slice(k * hd + u0, w).Clear();
+                    if (!g.IsEmpty)
+                    {
+                        g.Slice(k * hd + u0, w).Clear();
+                    }
                 }
 
                 yRow.Clear();
@@ -141,7 +120,10 @@ public sealed partial class CpuBackend
                 p.Slice(k * hd + u0, w).CopyTo(g.Slice(k * hd + u0, w));
             }
 
-            hn.CopyTo(yRow);
+            if (!yRow.IsEmpty)
+            {
+                hn.CopyTo(yRow);
+            }
         }
     }
 

@@ -119,6 +119,27 @@ public sealed class CpuSequenceRegionTests
         }
     }
 
+    // Without the output sequence (the last step's h only), the steps that project their inputs
+    // write no sequence: the same last output and states as the per-step path.
+    [TestCase(CpuSimd.Avx512)]
+    [TestCase(CpuSimd.Avx2)]
+    public void StepsThatProjectTheirInputsGiveTheLastOutputAlone(CpuSimd simd)
+    {
+        int[] lengths = { 12, 3, 12, 7, 1, 12, 9 };
+        float[][] Last(CpuBackend be)
+        {
+            var layer = new RnnLayer(new LstmCell(40, Hidden, new Rng(3), be), new RnnOptions { ReturnSequences = false });
+            var result = layer.Forward(Input(be, lengths.Length, 12, 40), lengths: lengths);
+            return new[] { result.Output.ToArray(), result.States[0].ToArray(), result.States[1].ToArray() };
+        }
+
+        var expected = Last(new CpuBackend(1, simd));
+        var actual = Last(new CpuBackend(2, simd));
+        Assert.That(actual[0], Is.EqualTo(expected[0]), "last output");
+        Assert.That(actual[1], Is.EqualTo(expected[1]), "h");
+        Assert.That(actual[2], Is.EqualTo(expected[2]), "c");
+    }
+
     // Several threads run regions at once on a 2-core machine, so helpers come late or not at
     // all: every sequence must still finish, with the same result.
     [Test]
