@@ -140,6 +140,26 @@ public sealed class CpuSequenceRegionTests
         Assert.That(actual[2], Is.EqualTo(expected[2]), "c");
     }
 
+    // A layer going backwards (each sample's valid steps reversed, as in Bidirectional) projects
+    // the reversed inputs and writes its outputs in the per-step path's order.
+    [Test]
+    public void StepsThatProjectTheirInputsGoBackwardsAsTheSeparateProjection()
+    {
+        int[] lengths = { 12, 3, 12, 7, 1, 12, 9 };
+        float[][] Run(CpuBackend be)
+        {
+            var bi = new Bidirectional(new LstmCell(40, Hidden, new Rng(3), be), new LstmCell(40, Hidden, new Rng(4), be),
+                new RnnOptions { ReturnSequences = true });
+            var result = bi.Forward(Input(be, lengths.Length, 12, 40), lengths: lengths);
+            return new[] { result.Output.ToArray(), result.States[2].ToArray() };
+        }
+
+        var expected = Run(new CpuBackend(1, CpuSimd.Avx512));
+        var actual = Run(new CpuBackend(2, CpuSimd.Avx512));
+        Assert.That(actual[0], Is.EqualTo(expected[0]), "outputs of both directions");
+        Assert.That(actual[1], Is.EqualTo(expected[1]), "the backward layer's final h");
+    }
+
     // Several threads run regions at once on a 2-core machine, so helpers come late or not at
     // all: every sequence must still finish, with the same result.
     [Test]
