@@ -128,7 +128,8 @@ public sealed class CpuSequenceRegionTests
         int[] lengths = { 12, 3, 12, 7, 1, 12, 9 };
         float[][] Last(CpuBackend be)
         {
-            var layer = new RnnLayer(new LstmCell(40, Hidden, new Rng(3), be), new RnnOptions { ReturnSequences = false });
+            var cell = new LstmCell(40, Hidden, new Rng(3), be);
+            var layer = new RnnLayer(cell, new RnnOptions { ReturnSequences = false });
             var result = layer.Forward(Input(be, lengths.Length, 12, 40), lengths: lengths);
             return new[] { result.Output.ToArray(), result.States[0].ToArray(), result.States[1].ToArray() };
         }
@@ -148,8 +149,9 @@ public sealed class CpuSequenceRegionTests
         int[] lengths = { 12, 3, 12, 7, 1, 12, 9 };
         float[][] Run(CpuBackend be)
         {
-            var bi = new Bidirectional(new LstmCell(40, Hidden, new Rng(3), be), new LstmCell(40, Hidden, new Rng(4), be),
-                new RnnOptions { ReturnSequences = true });
+            var forward = new LstmCell(40, Hidden, new Rng(3), be);
+            var backward = new LstmCell(40, Hidden, new Rng(4), be);
+            var bi = new Bidirectional(forward, backward, new RnnOptions { ReturnSequences = true });
             var result = bi.Forward(Input(be, lengths.Length, 12, 40), lengths: lengths);
             return new[] { result.Output.ToArray(), result.States[2].ToArray() };
         }
