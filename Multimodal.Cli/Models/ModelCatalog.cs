@@ -61,15 +61,17 @@ public static partial class ModelCatalog
         }
 
         // Short sources: the error line already names the folder.
-        var config = ModelConfig.Parse(File.ReadAllText(Path.Combine(folder, "config.json")), "config.json");
+        string configText = Readable("config.json", () => File.ReadAllText(Path.Combine(folder, "config.json")));
+        var config = ModelConfig.Parse(configText, "config.json");
         CheckArchitecture(config);
 
         // The header alone is validated against the file length: listing must not read every weight.
         var weightsPath = Path.Combine(folder, "weights.safetensors");
-        var weights = SafeTensorsFile.ReadHeader(weightsPath, "weights.safetensors");
+        var weights = Readable("weights.safetensors",
+            () => SafeTensorsFile.ReadHeader(weightsPath, "weights.safetensors"));
         CheckLoadable(weights, new FileInfo(weightsPath).Length);
         CheckWeights(config, weights);
-        var card = File.ReadAllText(Path.Combine(folder, "MODEL_CARD.md"));
+        var card = Readable("MODEL_CARD.md", () => File.ReadAllText(Path.Combine(folder, "MODEL_CARD.md")));
 
         var size = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.TopDirectoryOnly)
             .Where(f => ModelFileKinds.Contains(f.Extension)).Sum(f => f.Length);
@@ -77,6 +79,24 @@ public static partial class ModelCatalog
             Path.GetFileName(folder), Path.GetFullPath(folder), Text(config.Extra["task"]) ?? "?",
             config.ArchitectureType, size, weights.ElementCount,
             KeyMetric(config.Extra, card));
+    }
+
+    // One unreadable file (no permission, an I/O error) is its model's problem line, not the
+    // listing's end: the message names the file, not .NET's "Access to the path ... is denied".
+    private static T Readable<T>(string file, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{file}: cannot be read: permission denied");
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new InvalidDataException($"{file}: cannot be read: {e.Message}", e);
+        }
     }
 
     // The architecture-specific fields, read as the verb that runs the model reads them, so a

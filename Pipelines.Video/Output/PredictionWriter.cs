@@ -25,6 +25,24 @@ public static class PredictionWriter
     /// <summary>Name of the short video.</summary>
     public const string VideoFile = "prediction.mp4";
 
+    /// <summary>
+    /// True when <see cref="Write"/> may write a file of this name (metrics.json, strip.png,
+    /// prediction.mp4, predicted-NN.png), replacing one of that name in its folder.
+    /// </summary>
+    public static bool MayWrite(string fileName)
+    {
+        const string prefix = "predicted-", suffix = ".png";
+        if (fileName is MetricsFile or StripFile or VideoFile)
+        {
+            return true;
+        }
+
+        return fileName.Length > prefix.Length + suffix.Length &&
+            fileName.StartsWith(prefix, StringComparison.Ordinal) &&
+            fileName.EndsWith(suffix, StringComparison.Ordinal) &&
+            fileName[prefix.Length..^suffix.Length].All(char.IsAsciiDigit);
+    }
+
     /// <summary>Writes everything; returns the files written (final paths) and the video size read back.</summary>
     /// <param name="prediction">What to write.</param>
     /// <param name="directory">Created when missing; files of the same names are replaced.</param>

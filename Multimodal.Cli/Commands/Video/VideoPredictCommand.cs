@@ -68,6 +68,16 @@ public sealed class VideoPredictCommand : ICommandModule
     {
         // Before the model loads and the clip is read; a bad clip still leaves no folder behind.
         string target = outDir ?? DefaultOut(clip);
+        string source = InputPaths.Canonical(clip);
+        if (PredictionWriter.MayWrite(Path.GetFileName(source)) &&
+            string.Equals(Path.GetDirectoryName(source), InputPaths.Canonical(target), StringComparison.Ordinal))
+        {
+            // The outputs replace files of their names: this one would be the clip itself.
+            throw new CliException(clip,
+                $"video predict writes a file of this name into {TerminalText.Name(target)}, replacing the clip; " +
+                "choose another --out");
+        }
+
         using var folder = OutputFolder.Reserve(target, "--out");
         VideoModelLocator.EnsureOpenCv();
         var model = VideoModelLocator.Load(VideoModelLocator.Resolve(modelDir, context.Environment));

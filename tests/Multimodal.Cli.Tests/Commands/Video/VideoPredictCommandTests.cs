@@ -41,6 +41,27 @@ public sealed class VideoPredictCommandTests
         Assert.That(metrics["per_frame"]!["mse"]!.AsArray(), Has.Count.EqualTo(10));
     }
 
+    // A clip named like one of the outputs, predicted into its own folder, would be replaced by
+    // that output: refused before anything is read or written, the clip untouched.
+    [TestCase("prediction.mp4")]
+    [TestCase("predicted-03.png")]
+    public void AClipNamedLikeAnOutputOfItsOwnOutFolder_IsRefused(string name)
+    {
+        string folder = temp.Sub("clips");
+        string clip = Path.Combine(folder, name);
+        File.Copy(VideoFiles.ExampleClip, clip);
+        byte[] before = File.ReadAllBytes(clip);
+
+        var run = CliRun.Invoke(["video", "predict", clip, "--model", model, "--out", folder]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Error.Trim(), Is.EqualTo(
+            $"error: {clip}: video predict writes a file of this name into {folder}, replacing the clip; " +
+            "choose another --out"));
+        Assert.That(File.ReadAllBytes(clip), Is.EqualTo(before));
+        Assert.That(Directory.GetFiles(folder), Has.Length.EqualTo(1));
+    }
+
     [Test]
     public void MjpgAviOfAnotherSize_IsResizedAndSaysSo()
     {
