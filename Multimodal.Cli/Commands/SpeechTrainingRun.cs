@@ -177,10 +177,16 @@ public static class SpeechTrainingRun
     // validation sets halfway through a run, so it is refused like the rest. The shape options are
     // here too, so that a changed one is named before any audio is decoded (the weights' shapes
     // would refuse it anyway, but only after decoding, with every mismatched tensor listed).
+    // The split's share, the batch (steps per epoch, so where an epoch ends) and the manifests'
+    // contents (a row added or removed moves others between the sets) are compared the same way.
     // Checkpoints of earlier versions lack some keys; those are not compared.
     private static Dictionary<string, string> ResumeSettings(TrainSpeechSettings s) => new()
     {
         ["--seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
+        ["--batch"] = s.Batch.ToString(CultureInfo.InvariantCulture),
+        ["--valid-fraction"] = s.Valid is null ? s.ValidFraction.ToString("R", CultureInfo.InvariantCulture) : "unused",
+        ["the manifest's contents"] = Fingerprint(s.Manifest),
+        ["the --valid manifest's contents"] = s.Valid is null ? "none" : Fingerprint(s.Valid),
         ["--hidden"] = s.Hidden.ToString(CultureInfo.InvariantCulture),
         ["--layers"] = s.Layers.ToString(CultureInfo.InvariantCulture),
         ["--cell"] = s.Cell,
@@ -189,6 +195,20 @@ public static class SpeechTrainingRun
         ["--speed-percent"] = s.SpeedPercent.ToString(CultureInfo.InvariantCulture),
         ["--wave"] = s.Wave ? "on" : "off",
     };
+
+    // A short SHA-256 of a file's bytes, to tell whether a manifest changed between runs.
+    private static string Fingerprint(string path)
+    {
+        try
+        {
+            return "sha256:" + Convert.ToHexStringLower(
+                System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)))[..12];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "unreadable";   // the manifest's reading reports why, with the file's name
+        }
+    }
 
     // Extra training versions of one recording (row index, samples at the feature rate); the
     // recording itself is always kept. Null when no augmentation is asked for.

@@ -136,6 +136,27 @@ public sealed class TrainCommandTests
         Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(weights));
     }
 
+    // Options and data that change which rows are trained on or where an epoch ends: a resumed
+    // run would mix two splits (or count steps against another batch) without a word.
+    [TestCase("--valid-fraction", "0.3", "--valid-fraction is 0.34 in the checkpoint, 0.3 now")]
+    [TestCase("--batch", "8", "--batch is 2 in the checkpoint, 8 now")]
+    [TestCase("manifest", null, "the manifest's contents is sha256:")]
+    public void Resume_refuses_a_changed_split_batch_or_manifest(string what, string? value, string expected)
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        if (value is null)
+        {
+            // One row less: the others move between the training and validation sets.
+            File.WriteAllLines(_manifest, File.ReadAllLines(_manifest).Skip(1));
+        }
+
+        var run = value is null ? Train("--resume", "--epochs", "2") : Train("--resume", "--epochs", "2", what, value);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Error.Trim(), Does.StartWith("error: cannot resume from").And.Contain(expected));
+        Assert.That(run.Out, Does.Not.Contain("epoch 2/2"));
+    }
+
     [Test]
     public void Resume_refuses_a_changed_option_before_decoding_any_audio()
     {
