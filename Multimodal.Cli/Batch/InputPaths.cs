@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Multimodal.Cli.Output;
+using Rnn.Core.Serialization;
 
 namespace Multimodal.Cli.Batch;
 
@@ -144,42 +145,8 @@ public static class InputPaths
             return dangling;
         }
 
-        return UnixFileType(path) switch
-        {
-            0x1000 => "a named pipe, not a file: inputs are read from files (save the stream to one first)",
-            0x2000 or 0x6000 => "a device, not a file",
-            0xC000 => "a socket, not a file",
-            _ => null,
-        };
+        return FileKind.NotRegular(path);
     }
-
-    // The S_IFMT bits of stat's st_mode, or null when they cannot be had.
-    private static int? UnixFileType(string path)
-    {
-        int modeOffset = RuntimeInformation.ProcessArchitecture switch
-        {
-            Architecture.X64 => 24,
-            Architecture.Arm64 => 16,
-            _ => -1,
-        };
-        if (!OperatingSystem.IsLinux() || modeOffset < 0)
-        {
-            return null;
-        }
-
-        var buffer = new byte[256];   // struct stat is 144 bytes on x64, 128 on Arm64
-        try
-        {
-            return Stat(path, buffer) == 0 ? BitConverter.ToInt32(buffer, modeOffset) & 0xF000 : null;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return null;   // a C library without a plain stat symbol (glibc before 2.33)
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
-    private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] buffer);
 
     /// <summary>
     /// The warning for an input left out by <see cref="Once{T}"/>, the same in every verb; it is

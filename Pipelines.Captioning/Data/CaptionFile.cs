@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Rnn.Core.Serialization;
 
 namespace Pipelines.Captioning.Data;
 
@@ -22,6 +23,11 @@ public static class CaptionFile
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path}: caption file does not exist", path);
+        }
+
+        if (FileKind.NotRegular(path) is { } kind)
+        {
+            throw new InvalidDataException($"{path}: {kind}");   // reading a named pipe would wait for ever
         }
 
         string text = File.ReadAllText(path);

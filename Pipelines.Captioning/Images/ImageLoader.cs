@@ -9,6 +9,7 @@ using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using Rnn.Core.Serialization;
 
 namespace Pipelines.Captioning.Images;
 
@@ -71,6 +72,11 @@ public sealed class ImageLoader
         if (!info.Exists)
         {
             throw new ImageLoadException(path, "file does not exist");
+        }
+
+        if (FileKind.NotRegular(path) is { } kind)
+        {
+            throw new ImageLoadException(path, kind);   // a named pipe has length 0 and would block
         }
 
         if (info.Length == 0)

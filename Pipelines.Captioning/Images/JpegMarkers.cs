@@ -1,3 +1,5 @@
+using Rnn.Core.Serialization;
+
 namespace Pipelines.Captioning.Images;
 
 /// <summary>
@@ -46,6 +48,11 @@ internal static class JpegMarkers
     /// <exception cref="UnauthorizedAccessException">No permission to read the file.</exception>
     public static bool IsTruncatedJpegFile(string path)
     {
+        if (FileKind.NotRegular(path) is { } kind)
+        {
+            throw new IOException(kind);   // opening a named pipe would wait for ever
+        }
+
         using var stream = File.OpenRead(path);
         Span<byte> head = stackalloc byte[3];
         if (stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length || !IsJpeg(head))

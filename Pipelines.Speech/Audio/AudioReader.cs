@@ -1,4 +1,5 @@
 using NAudio.Wave;
+using Rnn.Core.Serialization;
 
 namespace Pipelines.Speech.Audio;
 
@@ -190,6 +191,7 @@ public sealed class AudioReader : IDisposable
         if (path.Length == 0) throw new AudioFormatException(path, "empty path");
         if (Directory.Exists(path)) throw new AudioFormatException(path, "is a directory, not an audio file");
         if (!File.Exists(path)) throw new AudioFormatException(path, "file not found");
+        if (FileKind.NotRegular(path) is { } kind) throw new AudioFormatException(path, kind);   // a FIFO would block
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);

@@ -1,3 +1,5 @@
+using Rnn.Core.Serialization;
+
 namespace Pipelines.Speech.Data;
 
 /// <summary>
@@ -90,6 +92,11 @@ public static class SpeechManifest
     // text: a binary file, a gzipped or UTF-16 manifest is refused with the first bad line.
     private static List<string> ReadTextLines(string path)
     {
+        if (FileKind.NotRegular(path) is { } kind)
+        {
+            throw new InvalidDataException($"{path}: {kind}");   // reading a named pipe would wait for ever
+        }
+
         byte[] bytes = File.ReadAllBytes(path);
         var text = bytes.AsSpan();
         if (text.StartsWith("\uFEFF"u8))

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Rnn.Core.Serialization;
 
 namespace Pipelines.Video.Data;
 
@@ -49,6 +50,11 @@ public sealed class MnistImages
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"MNIST images '{path}' not found", path);
+        }
+
+        if (FileKind.NotRegular(path) is { } kind)
+        {
+            throw new InvalidDataException($"'{path}': {kind}");   // a named pipe would block
         }
 
         byte[] bytes;

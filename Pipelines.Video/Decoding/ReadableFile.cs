@@ -1,3 +1,5 @@
+using Rnn.Core.Serialization;
+
 namespace Pipelines.Video.Decoding;
 
 /// <summary>
@@ -10,6 +12,11 @@ internal static class ReadableFile
     /// <summary>Null when the file opens; otherwise e.g. "cannot be read: permission denied".</summary>
     public static string? Problem(string path)
     {
+        if (FileKind.NotRegular(path) is { } kind)
+        {
+            return kind;   // opening a named pipe would wait for ever
+        }
+
         try
         {
             using var stream = File.OpenRead(path);

@@ -1,5 +1,6 @@
 using OpenCvSharp;
 using Pipelines.Video.Decoding;
+using Rnn.Core.Serialization;
 
 namespace Pipelines.Video.Emotion;
 
@@ -102,6 +103,11 @@ public static class EmotionMedia
     /// </summary>
     internal static string? TruncatedJpeg(string path)
     {
+        if (FileKind.NotRegular(path) is { } kind)
+        {
+            return kind;   // opening a named pipe would wait for ever
+        }
+
         try
         {
             return Pipelines.Captioning.Images.JpegMarkers.IsTruncatedJpegFile(path)

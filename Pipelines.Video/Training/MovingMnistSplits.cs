@@ -37,6 +37,25 @@ public static class MovingMnistSplits
     public static IReadOnlyList<float[]> Test(MnistImages images, MovingMnistOptions options, int count) =>
         Fixed(Held(images, options, TestFirst), TestSeed, count);
 
+    /// <summary>
+    /// The same sequences as <see cref="Test"/>, made one at a time as they are enumerated, so a
+    /// long evaluation holds a batch in memory, not every sequence (100,000 took 24 GB).
+    /// </summary>
+    public static IEnumerable<float[]> TestStream(MnistImages images, MovingMnistOptions options, int count)
+    {
+        var generator = Held(images, options, TestFirst);   // checked here, not at the first MoveNext
+        return Stream(generator, TestSeed, count);
+
+        static IEnumerable<float[]> Stream(MovingMnist generator, ulong seed, int count)
+        {
+            var rng = new Rng(seed);
+            for (int i = 0; i < count; i++)
+            {
+                yield return generator.Sequence(rng);
+            }
+        }
+    }
+
     private static MovingMnist Held(MnistImages images, MovingMnistOptions options, int first)
     {
         if (images.Count < 10_000)

@@ -17,7 +17,7 @@ public static class PredictionEvaluator
     /// <param name="batchSize">Sequences per forward pass.</param>
     /// <param name="progress">Receives the number of sequences done.</param>
     public static (FrameScores Model, FrameScores Baseline) Evaluate(ConvLstmPredictor model,
-        IReadOnlyList<float[]> sequences, int batchSize = 16, IProgress<int>? progress = null)
+        IEnumerable<float[]> sequences, int batchSize = 16, IProgress<int>? progress = null)
     {
         var c = model.Config;
         int frame = c.Channels * c.FrameSize * c.FrameSize;
@@ -27,9 +27,9 @@ public static class PredictionEvaluator
         model.Eval();
         try
         {
-            for (int start = 0; start < sequences.Count; start += batchSize)
+            int start = 0;
+            foreach (var chunk in sequences.Chunk(batchSize))
             {
-                var chunk = sequences.Skip(start).Take(batchSize).ToList();
                 var batch = MovingMnistBatches.Split(chunk, c.ContextFrames, c.FutureFrames, Backends.Default,
                     c.Channels);
                 float[] predicted;
@@ -41,14 +41,15 @@ public static class PredictionEvaluator
                 var truth = batch.Future.ToArray();
                 var context = batch.Context.ToArray();
                 int future = c.FutureFrames * frame;
-                for (int b = 0; b < chunk.Count; b++)
+                for (int b = 0; b < chunk.Length; b++)
                 {
                     scores.Add(predicted.AsSpan(b * future, future), truth.AsSpan(b * future, future));
                     var last = context.AsSpan(((b + 1) * c.ContextFrames - 1) * frame, frame);
                     baseline.Add(Repeat(last, c.FutureFrames), truth.AsSpan(b * future, future));
                 }
 
-                progress?.Report(start + chunk.Count);
+                start += chunk.Length;
+                progress?.Report(start);
             }
         }
         finally

@@ -56,7 +56,7 @@ public static class EvalVideoPredictCommand
 
         var c = predictor.Config;
         var protocol = new MovingMnistOptions { Frames = c.ContextFrames + c.FutureFrames, CanvasSize = c.FrameSize };
-        var test = MovingMnistSplits.Test(images, protocol, count);
+        var test = MovingMnistSplits.TestStream(images, protocol, count);
         var eval = new EvalProgress(context, "eval video-predict", count, "sequences", ct);
         if (!eval.TryRun(parse,
             done => PredictionEvaluator.Evaluate(predictor, test, 16, new InlineProgress<int>(done)), out var scores))

@@ -27,6 +27,40 @@ public sealed class EvalSpeechCommandTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
+    // A named pipe as the manifest, or named by a row of it, is one error line; opening it would
+    // wait for a writer for ever (the readers ask what a path is before they open it).
+    [Test]
+    public void A_named_pipe_as_manifest_or_as_a_row_is_one_error_and_never_waited_on()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("named pipes are made with mkfifo on Linux");
+        }
+
+        string pipeManifest = System.IO.Path.Combine(_temp.Path, "pipe.tsv");
+        string pipeAudio = System.IO.Path.Combine(_temp.Path, "audio", "pipe.wav");
+        foreach (string p in new[] { pipeManifest, pipeAudio })
+        {
+            using var mkfifo = System.Diagnostics.Process.Start("mkfifo", p);
+            mkfifo.WaitForExit();
+        }
+
+        File.AppendAllText(_manifest, "audio/pipe.wav\tone\n");
+        var runs = Task.Run(() => new[]
+        {
+            CliRun.Invoke(["eval", "speech", "--model", SpeechFiles.Model, "--manifest", pipeManifest]),
+            CliRun.Invoke(["eval", "speech", "--model", SpeechFiles.Model, "--manifest", _manifest, "--json"]),
+        });
+        Assert.That(runs.Wait(TimeSpan.FromSeconds(120)), Is.True, "a pipe was opened and waited on");
+
+        const string reason = "a named pipe, not a file: inputs are read from files (save the stream to one first)";
+        var (manifest, row) = (runs.Result[0], runs.Result[1]);
+        Assert.That(manifest.ExitCode, Is.EqualTo(ExitCodes.Failure), manifest.Error);
+        Assert.That(manifest.Error.Trim(), Is.EqualTo($"error: {pipeManifest}: {reason}"));
+        Assert.That(row.Error, Does.Contain($"{pipeAudio}: {reason}"), row.Error);
+        Assert.That(JsonNode.Parse(row.Out)!["utterances"]!.GetValue<int>(), Is.EqualTo(2), "the other rows scored");
+    }
+
     [Test]
     public void Json_prints_one_object_with_wer_cer_rtf_and_utterances()
     {

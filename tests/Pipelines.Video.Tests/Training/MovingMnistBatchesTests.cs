@@ -36,6 +36,26 @@ public sealed class MovingMnistBatchesTests
         Assert.That(validation[0], Is.Not.EqualTo(test[0]));
     }
 
+    // The streamed test split (eval video-predict, which may score 100,000 sequences) is the
+    // fixed one, sequence for sequence, and is made only as far as it is read.
+    [Test]
+    public void TestStream_IsTheFixedTestSplitMadeOneAtATime()
+    {
+        var options = new MovingMnistOptions();
+
+        var test = MovingMnistSplits.Test(TestData.Images, options, 3);
+        var stream = MovingMnistSplits.TestStream(TestData.Images, options, 3).ToList();
+        var first = MovingMnistSplits.TestStream(TestData.Images, options, int.MaxValue).First();
+
+        Assert.That(stream, Has.Count.EqualTo(3));
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.That(stream[i], Is.EqualTo(test[i]), $"sequence {i}");
+        }
+
+        Assert.That(first, Is.EqualTo(test[0]));
+    }
+
     [Test]
     public void Split_KeepsFrameOrder()
     {

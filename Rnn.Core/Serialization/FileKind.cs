@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+
+namespace Rnn.Core.Serialization;
+
+/// <summary>
+/// Whether a path that exists names a regular file. Opening a named pipe with no writer waits for
+/// ever (and one with a writer cannot seek, which every decoder here does); a device or a socket
+/// is no data file either. Every reader of this project's pipelines asks before it opens a file.
+/// </summary>
+public static class FileKind
+{
+    /// <summary>
+    /// Why <paramref name="path"/> cannot be read as a file: a named pipe, a device or a socket;
+    /// null for a regular file, a path that does not exist, and wherever the kind cannot be told
+    /// (it is asked of the C library's stat, on Linux x64 and Arm64 only).
+    /// </summary>
+    public static string? NotRegular(string path) => UnixFileType(path) switch
+    {
+        0x1000 => "a named pipe, not a file: inputs are read from files (save the stream to one first)",
+        0x2000 or 0x6000 => "a device, not a file",
+        0xC000 => "a socket, not a file",
+        _ => null,
+    };
+
+    // The S_IFMT bits of stat's st_mode, or null when they cannot be had.
+    private static int? UnixFileType(string path)
+    {
+        int modeOffset = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => 24,
+            Architecture.Arm64 => 16,
+            _ => -1,
+        };
+        if (!OperatingSystem.IsLinux() || modeOffset < 0 || path.Length == 0 || path.Contains('\0'))
+        {
+            return null;
+        }
+
+        var buffer = new byte[256];   // struct stat is 144 bytes on x64, 128 on Arm64
+        try
+        {
+            return Stat(path, buffer) == 0 ? BitConverter.ToInt32(buffer, modeOffset) & 0xF000 : null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;   // a C library without a plain stat symbol (glibc before 2.33)
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
+    private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] buffer);
+}
