@@ -185,8 +185,8 @@ public static class SpeechTrainingRun
         ["--seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
         ["--batch"] = s.Batch.ToString(CultureInfo.InvariantCulture),
         ["--valid-fraction"] = s.Valid is null ? s.ValidFraction.ToString("R", CultureInfo.InvariantCulture) : "unused",
-        ["the manifest's contents"] = Fingerprint(s.Manifest),
-        ["the --valid manifest's contents"] = s.Valid is null ? "none" : Fingerprint(s.Valid),
+        ["the manifest's contents"] = FileFingerprint.Of(s.Manifest),
+        ["the --valid manifest's contents"] = s.Valid is null ? "none" : FileFingerprint.Of(s.Valid),
         ["--hidden"] = s.Hidden.ToString(CultureInfo.InvariantCulture),
         ["--layers"] = s.Layers.ToString(CultureInfo.InvariantCulture),
         ["--cell"] = s.Cell,
@@ -195,20 +195,6 @@ public static class SpeechTrainingRun
         ["--speed-percent"] = s.SpeedPercent.ToString(CultureInfo.InvariantCulture),
         ["--wave"] = s.Wave ? "on" : "off",
     };
-
-    // A short SHA-256 of a file's bytes, to tell whether a manifest changed between runs.
-    private static string Fingerprint(string path)
-    {
-        try
-        {
-            return "sha256:" + Convert.ToHexStringLower(
-                System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)))[..12];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "unreadable";   // the manifest's reading reports why, with the file's name
-        }
-    }
 
     // Extra training versions of one recording (row index, samples at the feature rate); the
     // recording itself is always kept. Null when no augmentation is asked for.

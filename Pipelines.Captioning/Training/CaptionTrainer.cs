@@ -81,6 +81,7 @@ public sealed class CaptionTrainer
                 CheckpointDirectory = o.CheckpointDirectory,
                 CheckpointEverySteps = o.CheckpointEverySteps,
                 Resume = o.Resume,
+                RunSettings = o.RunSettings,
                 ReportEverySteps = o.ReportEverySteps,
                 SkipNonFiniteSteps = true,
             });

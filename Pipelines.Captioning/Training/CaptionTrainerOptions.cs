@@ -38,6 +38,13 @@ public sealed record CaptionTrainerOptions
     /// <summary>Continue from the newest checkpoint.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>
+    /// Settings recorded in each checkpoint and compared on resume (see
+    /// <see cref="Rnn.Core.Training.TrainerOptions.RunSettings"/>): a resume with another value is
+    /// refused naming it, before the weights are restored.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? RunSettings { get; init; }
+
     /// <summary>Checkpoint every this many steps as well as at epoch ends.</summary>
     public int CheckpointEverySteps { get; init; } = 500;
 

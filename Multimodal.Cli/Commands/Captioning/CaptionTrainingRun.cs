@@ -91,6 +91,7 @@ internal static class CaptionTrainingRun
             Seed = s.Seed,
             CheckpointDirectory = s.CheckpointDirectory,
             Resume = s.Resume,
+            RunSettings = ResumeSettings(s),
         });
         CaptionTrainingResult result;
         using (var reporter = context.Progress(parse))
@@ -111,6 +112,26 @@ internal static class CaptionTrainingRun
         TrainingSkips.Summary(context, "train caption", store.Failures.Count, all.Count, "images");
         return ExitCodes.Success;
     }
+
+    // What a resumed run must share with the checkpoint's: the model's sizes, the split and the
+    // vocabulary (seed, held-out images, minimum count, the caption file's contents) and the
+    // batches. Another --hidden used to surface as a weight-shape error naming no option, and a
+    // change that left the vocabulary's size alone resumed on another split without a word.
+    private static Dictionary<string, string> ResumeSettings(TrainCaptionSettings s) => new()
+    {
+        ["--seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
+        ["--hidden"] = s.Hidden.ToString(CultureInfo.InvariantCulture),
+        ["--embed"] = s.Embed.ToString(CultureInfo.InvariantCulture),
+        ["--layers"] = s.Layers.ToString(CultureInfo.InvariantCulture),
+        ["--batch"] = s.Batch.ToString(CultureInfo.InvariantCulture),
+        ["--valid-images"] = s.ValidImages.ToString(CultureInfo.InvariantCulture),
+        ["--min-count"] = s.MinCount.ToString(CultureInfo.InvariantCulture),
+        ["--encoder"] = s.Encoder,
+        ["--image-size"] = s.ImageSize.ToString(CultureInfo.InvariantCulture),
+        ["--cnn-channels"] = string.Join(",", s.CnnChannels),
+        ["--split"] = s.Split ?? "none",
+        ["the caption file's contents"] = FileFingerprint.Of(s.Captions),
+    };
 
     // The held-out images as an "image<TAB>caption" TSV, so `eval caption --captions OUT/validation.tsv`
     // scores exactly the images that chose the epoch (and not the dev split).

@@ -80,6 +80,37 @@ public sealed class CaptionCommandTests
         Assert.That(again.Out, Does.Not.Contain("training from scratch"));
     }
 
+    // A resume with another model size or split is refused naming the option (another --hidden
+    // used to surface as a weight-shape error naming none), and the model folder is left alone.
+    [TestCase("--hidden", "24", "--hidden is 16 in the checkpoint, 24 now")]
+    [TestCase("--seed", "5", "--seed is 1 in the checkpoint, 5 now")]
+    public void ResumeWithAChangedOptionIsRefusedNamingIt(string option, string value, string expected)
+    {
+        var weights = File.ReadAllBytes(Path.Combine(model, "weights.safetensors"));
+        string[] args =
+        [
+            "train", "caption", "--images", images, "--captions", captions, "--out", model, "--encoder", "small-cnn",
+            "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16", "--epochs", "40",
+            "--batch", "1", "--dropout", "0", "--lr", "0.01", "--min-count", "1", "--valid-images", "0",
+            "--patience", "0", "--beam", "1", "--quiet", "--resume",
+        ];
+        int at = Array.IndexOf(args, option);
+        if (at >= 0)
+        {
+            args[at + 1] = value;
+        }
+        else
+        {
+            args = [.. args, option, value];
+        }
+
+        var run = CliRun.Invoke(args);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Error, Does.Contain("cannot resume from").And.Contain(expected));
+        Assert.That(File.ReadAllBytes(Path.Combine(model, "weights.safetensors")), Is.EqualTo(weights));
+    }
+
     // Like the other train verbs: --resume with nothing to resume says so before the images are encoded.
     [Test]
     public void ResumeInAnEmptyFolderSaysItTrainsFromScratchBeforeEncoding()
