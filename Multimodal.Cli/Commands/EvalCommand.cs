@@ -91,6 +91,14 @@ public sealed class EvalCommand : ICommandModule
         {
             context.Environment.Out.WriteLine(json ? Json(scores) : Text(scores));
         }
+        else if (json)
+        {
+            // A script still gets its one object: nothing scored, every row failed.
+            context.Environment.Out.WriteLine(new JsonObject
+            {
+                ["wer"] = null, ["cer"] = null, ["rtf"] = null, ["utterances"] = 0, ["failed"] = failures.Count,
+            }.ToJsonString());
+        }
 
         if (failures.Count == 0)
         {

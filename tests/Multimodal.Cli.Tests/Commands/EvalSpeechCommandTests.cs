@@ -61,6 +61,25 @@ public sealed class EvalSpeechCommandTests
         Assert.That(JsonNode.Parse(row.Out)!["utterances"]!.GetValue<int>(), Is.EqualTo(2), "the other rows scored");
     }
 
+    // Every row failing still prints the one JSON object --json promises (scores null), so a
+    // script reads "failed" instead of finding nothing on stdout.
+    [Test]
+    public void Json_when_every_row_fails_is_still_one_object()
+    {
+        string bad = System.IO.Path.Combine(_temp.Path, "bad.tsv");
+        File.WriteAllText(System.IO.Path.Combine(_temp.Path, "audio", "junk.wav"), "not audio");
+        File.WriteAllText(bad, "audio/junk.wav\tone\n");
+
+        var run = CliRun.Invoke(["eval", "speech", "--model", SpeechFiles.Model, "--manifest", bad, "--json"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        Assert.That(json["failed"]!.GetValue<int>(), Is.EqualTo(1));
+        Assert.That(json["utterances"]!.GetValue<int>(), Is.Zero);
+        Assert.That(json["wer"], Is.Null);
+        Assert.That(run.Error, Does.Contain("all 1 utterances failed; nothing scored"));
+    }
+
     [Test]
     public void Json_prints_one_object_with_wer_cer_rtf_and_utterances()
     {
