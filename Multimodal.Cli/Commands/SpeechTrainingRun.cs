@@ -73,9 +73,21 @@ public static class SpeechTrainingRun
         };
         var model = new AcousticModel(config, new Rng(s.Seed));
         // Counted after the files that failed to decode are dropped: what really trains.
+        // The validation files skipped are said here too, so this line and the closing summary
+        // (which counts both sets) add up.
         string copies = train.Count > recordings ? " with their augmented copies" : "";
-        string used = copies.Length > 0 || skipped > 0
-            ? $" ({recordings} recordings{copies}{(skipped > 0 ? $", {skipped} skipped" : "")})" : "";
+        var notes = new List<string>();
+        if (copies.Length > 0 || skipped > 0)
+        {
+            notes.Add($"{recordings} recordings{copies}{(skipped > 0 ? $", {skipped} skipped" : "")}");
+        }
+
+        if (validSkipped > 0)
+        {
+            notes.Add($"{validSkipped} validation file{(validSkipped == 1 ? "" : "s")} skipped");
+        }
+
+        string used = notes.Count > 0 ? $" ({string.Join("; ", notes)})" : "";
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train speech: {train.Count} training, {valid.Count} validation utterances; {vocab.Count} tokens " +
             $"({(s.CharVocabulary ? "chars" : "words")}); {config.Layers}x{config.Cell} {config.Hidden}, " +

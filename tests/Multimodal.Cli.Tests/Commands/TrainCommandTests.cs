@@ -353,6 +353,23 @@ public sealed class TrainCommandTests
         Assert.That(run.Out.Split('\n').Count(l => l.Contains("1 of 7", StringComparison.Ordinal)), Is.EqualTo(1));
     }
 
+    // A bad file in the --valid manifest is counted on the start-up line too, so that line and
+    // the closing summary, which counts both sets, add up.
+    [Test]
+    public void Skipped_validation_files_are_counted_where_the_training_ones_are()
+    {
+        File.WriteAllText(Path.Combine(_temp.Path, "audio", "junk.wav"), "not audio at all");
+        string valid = Path.Combine(_temp.Path, "valid.tsv");
+        File.WriteAllLines(valid, File.ReadAllLines(_manifest).Take(2).Append("audio/junk.wav\tsix"));
+
+        var run = Train("--valid", valid);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain("(1 validation file skipped)"));
+        int rows = File.ReadAllLines(_manifest).Length + 3;
+        Assert.That(run.Out, Does.Contain($"train speech: 1 of {rows} files skipped"));
+    }
+
     [Test]
     public void Undecodable_files_are_warnings_not_errors_and_summed_up_at_the_end()
     {
