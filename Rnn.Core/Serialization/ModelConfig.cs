@@ -109,7 +109,7 @@ public sealed class ModelConfig
     public T Get<T>(string path) =>
         TryGetNode(path, out var node) && node is not null
             ? Convert<T>(node, path)
-            : throw new InvalidDataException($"{Source}: missing \"{path}\" (expected {typeof(T).Name})");
+            : throw new InvalidDataException($"{Source}: missing \"{path}\" (expected {Kind<T>()})");
 
     /// <summary>Like <see cref="Get{T}(string)"/>, but <paramref name="fallback"/> when the path is absent.</summary>
     public T Get<T>(string path, T fallback) =>
@@ -168,7 +168,7 @@ public sealed class ModelConfig
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             throw new InvalidDataException(
-                $"{Source}: \"{path}\" is {Describe(node)}, expected {typeof(T).Name}", e);
+                $"{Source}: \"{path}\" is {Describe(node)}, expected {Kind<T>()}", e);
         }
     }
 
@@ -181,12 +181,15 @@ public sealed class ModelConfig
         }
         catch (JsonException e)
         {
-            string line = e.Message.Split('\n')[0].TrimEnd('\r');
-            throw new InvalidDataException($"{source}: not valid JSON ({line})", e);
+            // Where, in the file's terms (1-based), not the parser's own sentence about depths and tokens.
+            string where = e.LineNumber is { } line
+                ? $" at line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1}"
+                : "";
+            throw new InvalidDataException($"{source}: not valid JSON{where}", e);
         }
 
-        return root as JsonObject
-            ?? throw new InvalidDataException($"{source}: top level is {Describe(root)}, expected an object");
+        return root as JsonObject ?? throw new InvalidDataException(
+            $"{source}: top level is {(root is null ? "null" : Describe(root))}, expected an object");
     }
 
     private static int RequireVersion(JsonObject root, string source)
@@ -217,6 +220,16 @@ public sealed class ModelConfig
         throw new InvalidDataException(
             $"{source}: \"{prefix}{key}\" is {Describe(obj[key])}, expected a non-empty string");
     }
+
+    // A value's kind as a config's reader would say it, not as .NET names the type ("Int32").
+    private static string Kind<T>() => typeof(T) switch
+    {
+        var t when t == typeof(int) || t == typeof(long) => "a whole number",
+        var t when t == typeof(double) || t == typeof(float) => "a number",
+        var t when t == typeof(string) => "a string",
+        var t when t == typeof(bool) => "true or false",
+        var t => t.Name,
+    };
 
     private static string Describe(JsonNode? node) => node switch
     {

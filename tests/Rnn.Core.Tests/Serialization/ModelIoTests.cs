@@ -153,6 +153,8 @@ public sealed class ModelIoTests
     [TestCase("{\"format\": \"keras\", \"version\": 1, \"architecture\": {\"type\": \"x\"}}",
         "\"format\" is 'keras', expected 'multimodal-model'")]
     [TestCase("{\"format\": \"multimodal-model\", \"architecture\": {\"type\": \"x\"}}", "\"version\" is missing")]
+    [TestCase("{ not json", "not valid JSON at line 1, byte 3")]
+    [TestCase("null", "top level is null, expected an object")]
     [TestCase("{\"format\": \"multimodal-model\", \"version\": \"1\", \"architecture\": {\"type\": \"x\"}}",
         "\"version\" is \"1\", expected an integer >= 1")]
     [TestCase("{\"format\": \"multimodal-model\", \"version\": 99, \"architecture\": {\"type\": \"x\"}}",
@@ -176,9 +178,9 @@ public sealed class ModelIoTests
             "\"architecture\": {\"type\": \"x\", \"hidden\": \"big\"}}",
             "m/config.json");
         var error = Assert.Throws<InvalidDataException>(() => config.Get<int>("architecture.hidden"));
-        Assert.That(error!.Message, Is.EqualTo("m/config.json: \"architecture.hidden\" is \"big\", expected Int32"));
+        Assert.That(error!.Message, Is.EqualTo("m/config.json: \"architecture.hidden\" is \"big\", expected a whole number"));
         error = Assert.Throws<InvalidDataException>(() => config.Get<int>("architecture.layers"));
-        Assert.That(error!.Message, Is.EqualTo("m/config.json: missing \"architecture.layers\" (expected Int32)"));
+        Assert.That(error!.Message, Is.EqualTo("m/config.json: missing \"architecture.layers\" (expected a whole number)"));
     }
 
     // Nested modules so that dotted paths have more than one level.
