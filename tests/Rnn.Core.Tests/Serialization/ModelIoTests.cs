@@ -178,9 +178,11 @@ public sealed class ModelIoTests
             "\"architecture\": {\"type\": \"x\", \"hidden\": \"big\"}}",
             "m/config.json");
         var error = Assert.Throws<InvalidDataException>(() => config.Get<int>("architecture.hidden"));
-        Assert.That(error!.Message, Is.EqualTo("m/config.json: \"architecture.hidden\" is \"big\", expected a whole number"));
+        Assert.That(error!.Message,
+            Is.EqualTo("m/config.json: \"architecture.hidden\" is \"big\", expected a whole number"));
         error = Assert.Throws<InvalidDataException>(() => config.Get<int>("architecture.layers"));
-        Assert.That(error!.Message, Is.EqualTo("m/config.json: missing \"architecture.layers\" (expected a whole number)"));
+        Assert.That(error!.Message,
+            Is.EqualTo("m/config.json: missing \"architecture.layers\" (expected a whole number)"));
     }
 
     // Nested modules so that dotted paths have more than one level.
