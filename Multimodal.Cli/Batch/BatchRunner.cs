@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Multimodal.Cli.Output;
+using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Progress;
 
 namespace Multimodal.Cli.Batch;
@@ -119,7 +120,7 @@ public static class BatchRunner
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Any exception is this item's failure: the point of a batch is to finish the others.
-            return (false, new BatchFailure(name, ex.Message), false);
+            return (false, new BatchFailure(name, ErrorLine.OutOfSpace(ex) ?? ex.Message), false);
         }
         catch (OperationCanceledException)
         {

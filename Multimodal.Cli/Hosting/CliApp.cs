@@ -108,6 +108,11 @@ public static class CliApp
             environment.Error.WriteLine("interrupted");
             return ExitCodes.Interrupted;
         }
+        catch (IOException ex) when (ErrorLine.OutOfSpace(ex) is { } full)
+        {
+            ErrorLine.Write(environment.Error, null, full);
+            return ExitCodes.Failure;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             // File-system and format errors carry the path in their message; that is the fix.

@@ -29,6 +29,24 @@ public static class ErrorLine
             : $"{level}: {TerminalText.Name(subject)}: {oneLine}";
     }
 
+    /// <summary>
+    /// The reason for a full disk or an exceeded quota (ENOSPC, EDQUOT, which the system sets as
+    /// an IOException's HResult on Linux), naming the folder: .NET's own "No space left on device :
+    /// '&lt;dir&gt;/.x.tmp'" names a temporary file, already removed since every output is written
+    /// through one. Null for any other error.
+    /// </summary>
+    public static string? OutOfSpace(Exception e)
+    {
+        if (e is not IOException { HResult: 28 or 122 } io)
+        {
+            return null;
+        }
+
+        string path = System.Text.RegularExpressions.Regex.Match(io.Message, "'(?<p>[^']+)'").Groups["p"].Value;
+        string what = io.HResult == 28 ? "no space left on the device" : "disk quota exceeded";
+        return path.Length > 0 ? $"cannot write in {TerminalText.Name(Path.GetDirectoryName(path)!)}: {what}" : what;
+    }
+
     /// <summary>Writes the line to <paramref name="error"/>.</summary>
     public static void Write(TextWriter error, string? subject, string reason) =>
         error.WriteLine(Format(subject, reason));
