@@ -18,6 +18,11 @@ public sealed class EmotionCommandsTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
+    // A real 48x48 face of the shared FER-2013 test set, the same one every time.
+    private static string FirstSadFace() =>
+        Directory.GetFiles(Path.Combine(EmotionCliFiles.SharedData, "fer2013", "test", "sad"))
+            .Order(StringComparer.Ordinal).First();
+
     [Test]
     public void Eval_json_has_accuracy_recall_and_a_confusion_matrix_that_counts_every_face()
     {
@@ -254,8 +259,7 @@ public sealed class EmotionCommandsTests
     {
         string model = EmotionCliFiles.TinyModel(_temp.Path);
         string inputs = _temp.Sub("in");
-        string source = Directory.GetFiles(Path.Combine(EmotionCliFiles.SharedData, "fer2013", "test", "sad"))
-            .Order(StringComparer.Ordinal).First();
+        string source = FirstSadFace();
         File.Copy(source, Path.Combine(inputs, "whole.jpg"));
         byte[] face = File.ReadAllBytes(source);
         string cut = Path.Combine(inputs, "cut.jpg");
@@ -281,8 +285,7 @@ public sealed class EmotionCommandsTests
     {
         string model = EmotionCliFiles.TinyModel(_temp.Path);
         string inputs = _temp.Sub("in");
-        string source = Directory.GetFiles(Path.Combine(EmotionCliFiles.SharedData, "fer2013", "test", "sad"))
-            .Order(StringComparer.Ordinal).First();
+        string source = FirstSadFace();
         byte[] face = File.ReadAllBytes(source);
         string cut = Path.Combine(inputs, "cut.jpg");
         File.WriteAllBytes(cut, face[..(face.Length / 2)]);
@@ -316,8 +319,7 @@ public sealed class EmotionCommandsTests
     {
         string model = EmotionCliFiles.TinyModel(_temp.Path);
         string inputs = _temp.Sub("in");
-        string source = Directory.GetFiles(Path.Combine(EmotionCliFiles.SharedData, "fer2013", "test", "sad"))
-            .Order(StringComparer.Ordinal).First();
+        string source = FirstSadFace();
         string x = Path.Combine(inputs, "x.jpg");
         File.Copy(source, x);
         string annotated = Path.Combine(inputs, "x.annotated.png");
@@ -377,8 +379,7 @@ public sealed class EmotionCommandsTests
         string model = EmotionCliFiles.TinyModel(_temp.Path);
         string inputs = _temp.Sub("in");
         string face = Path.Combine(inputs, "face.png");
-        File.Copy(Directory.GetFiles(Path.Combine(EmotionCliFiles.SharedData, "fer2013", "test", "sad"))
-            .Order(StringComparer.Ordinal).First(), face);
+        File.Copy(FirstSadFace(), face);
         string output = Path.Combine(_temp.Path, "out");
 
         // Before, the second spelling failed: its face.json would overwrite the first one's.
