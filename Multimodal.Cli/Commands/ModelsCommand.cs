@@ -25,10 +25,20 @@ public sealed class ModelsCommand : ICommandModule
         // The parser binds an unknown "--flag" to a free string argument; call it what it is.
         name.Validators.Add(result =>
         {
-            var token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (result.Tokens.Count == 0)
+            {
+                return;
+            }
+
+            var token = result.Tokens[0].Value;
             if (token.StartsWith('-'))
             {
                 result.AddError($"Unrecognized option '{token}' for 'models'.");
+            }
+            else if (token.Trim().Length == 0)
+            {
+                // Often an unset shell variable: it named the models folder itself ("not a model folder").
+                result.AddError("the model name is empty; run 'multimodal models' for the names");
             }
         });
         var folder = OptionBuilders.PathOption("--models-dir",

@@ -32,6 +32,18 @@ public sealed class ModelsCommandTests
             card: "# caption-tiny\n\n- **Key metric:** BLEU-4 0.11 on Flickr8k test\n");
     }
 
+    // An empty name (an unset shell variable) named the models folder itself, "not a model folder".
+    [Test]
+    public void An_empty_model_name_is_a_usage_error()
+    {
+        WriteTwoModels();
+
+        var run = CliRun.Invoke(["models", "", "--models-dir", _models]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.Error);
+        Assert.That(run.Error, Does.StartWith("error: the model name is empty"));
+    }
+
     [Test]
     public void Lists_every_model_with_task_parameters_size_and_metric()
     {
