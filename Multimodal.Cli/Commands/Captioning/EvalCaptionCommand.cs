@@ -56,7 +56,15 @@ public static class EvalCaptionCommand
             throw new CliException(imagesDir, "image folder does not exist");
         }
 
-        var entries = CaptionInputs.OfSplit(CaptionInputs.Read(captionFile), split, captionFile);
+        var all = CaptionInputs.Read(captionFile);
+        if (split is not null && all.Count > 0 && all.All(i => i.Split is null))
+        {
+            // --split applies to files with a split column; without one every image is scored, said once.
+            context.Environment.Error.WriteLine(ErrorLine.FormatWarning(captionFile,
+                $"has no split column; --split {split} is ignored and every image is scored"));
+        }
+
+        var entries = CaptionInputs.OfSplit(all, split, captionFile);
         var env = context.Environment;
         using var captioner = CaptionModelLocator.Load(CaptionModelLocator.Resolve(modelDir, env), env, jobs);
         var paths = entries.Select(e => CaptionInputs.PathOf(imagesDir, e)).ToArray();

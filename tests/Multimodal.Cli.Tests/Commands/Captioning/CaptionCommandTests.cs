@@ -367,6 +367,23 @@ public sealed class CaptionCommandTests
         Assert.That(json["images_per_second"]!.GetValue<double>(), Is.GreaterThan(0));
     }
 
+    // --split on a caption file without a split column scores every image, and says so once.
+    [Test]
+    public void EvalWithASplitOnAFileWithoutSplitsSaysItScoresEverything()
+    {
+        using var dir = new TempFolder();
+        string plain = Path.Combine(dir.Path, "plain.tsv");
+        File.WriteAllLines(plain, Dev.Select(p => $"{p.Name}\t{p.Caption} ."));
+
+        var run = CliRun.Invoke(["eval", "caption", "--model", model, "--images", images, "--captions", plain,
+            "--split", "dev", "--json", "--quiet"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error.Trim(), Is.EqualTo(
+            $"warning: {plain}: has no split column; --split dev is ignored and every image is scored"));
+        Assert.That(JsonNode.Parse(run.Out)!["images"]!.GetValue<int>(), Is.EqualTo(2));
+    }
+
     // A tiny small-CNN training run into outDir; extra sets epochs, validation and selection.
     private CliRun TrainTiny(string outDir, params string[] extra) => CliRun.Invoke([
         "train", "caption", "--images", images, "--captions", captions, "--out", outDir, "--encoder", "small-cnn",
