@@ -52,11 +52,22 @@ public sealed class EmotionTrainer
             skipped(file, reason);
         }
 
+        foreach (string folder in data.OtherFolders)
+        {
+            skipped(folder, $"not a class folder (the classes are {string.Join(", ", EmotionLabels.All)})");
+        }
+
         var (train, validation) = FerDataset.Split(data.Samples, options.ValidationEveryNth, options.Seed);
         var counts = CountClasses(train);
         var weights = EmotionLoss.ClassWeights(counts, options.ClassWeightPower);
         log($"{train.Count} training faces, {validation.Count} validation faces; per class " +
             string.Join(", ", EmotionLabels.All.Select((l, c) => $"{l} {counts[c]} (w {weights[c]:0.00})")));
+        var absent = EmotionLabels.All.Where((_, c) => counts[c] == 0).ToArray();
+        if (absent.Length > 0)
+        {
+            log($"no training faces of {string.Join(", ", absent)}: the model cannot learn to predict " +
+                (absent.Length == 1 ? "it" : "them"));
+        }
 
         var model = new EmotionModel(new EmotionNet(net, new Rng(options.Seed)));
         var source = new EmotionBatchSource(

@@ -12,12 +12,20 @@ public sealed class FerDataset
 {
     private static readonly string[] ImageExtensions = { ".jpg", ".jpeg", ".png", ".bmp", ".pgm" };
 
-    private FerDataset(IReadOnlyList<FaceSample> samples, IReadOnlyList<(string File, string Reason)> skipped)
+    private FerDataset(IReadOnlyList<FaceSample> samples, IReadOnlyList<(string File, string Reason)> skipped,
+        IReadOnlyList<string> otherFolders)
     {
         Samples = samples;
         SkippedFiles = skipped;
         Skipped = skipped.Select(f => $"{f.File}: {f.Reason}").ToArray();
+        OtherFolders = otherFolders;
     }
+
+    /// <summary>
+    /// Sub-folders of the data folder that are no class (a "contempt" folder, a typo like
+    /// "happpy"): their faces are not read, which a user should hear of.
+    /// </summary>
+    public IReadOnlyList<string> OtherFolders { get; }
 
     /// <summary>Every readable face, ordered by class then file name (deterministic).</summary>
     public IReadOnlyList<FaceSample> Samples { get; }
@@ -91,7 +99,10 @@ public sealed class FerDataset
                 $"data folder '{root}' has none of the class folders {string.Join(", ", EmotionLabels.All)}");
         }
 
-        return new FerDataset(samples, skipped);
+        var others = Directory.GetDirectories(root)
+            .Where(d => !EmotionLabels.All.Contains(Path.GetFileName(d), StringComparer.Ordinal))
+            .Order(StringComparer.Ordinal).ToArray();
+        return new FerDataset(samples, skipped, others);
     }
 
     /// <summary>Reads one image as size x size grayscale bytes.</summary>

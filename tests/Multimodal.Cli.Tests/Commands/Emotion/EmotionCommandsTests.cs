@@ -229,6 +229,29 @@ public sealed class EmotionCommandsTests
             Is.EqualTo("train emotion: 1 of 29 face images skipped (see the warnings above)"));
     }
 
+    // A folder that is no class is left out with a warning (it used to be ignored without a word),
+    // and a class with no face is named: the model cannot learn to predict it.
+    [Test]
+    public void Train_names_a_folder_that_is_no_class_and_a_class_without_faces()
+    {
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+        foreach (var face in Directory.GetFiles(Path.Combine(data, "disgust")))
+        {
+            File.Delete(face);
+        }
+
+        string contempt = Directory.CreateDirectory(Path.Combine(data, "contempt")).FullName;
+        File.Copy(FirstSadFace(), Path.Combine(contempt, "x.jpg"));
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(["train", "emotion", "--data", data, "--out", output, "--batch", "8",
+            "--valid-every", "4", "--epochs", "1"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error, Does.Contain($"warning: {contempt}: skipped: not a class folder (the classes are "));
+        Assert.That(run.Out, Does.Contain("no training faces of disgust: the model cannot learn to predict it"));
+    }
+
     [Test]
     public void Train_skips_a_truncated_jpeg_face_with_a_warning_and_counts_it()
     {
