@@ -100,7 +100,8 @@ public sealed class ModelsCommand : ICommandModule
         var path = Path.Combine(folder, model);
         if (!Directory.Exists(path))
         {
-            var known = ModelCatalog.Scan(folder).Models.Select(m => m.Name).ToList();
+            // Folder names as the user must type them: a tab or an escape character shown escaped.
+            var known = ModelCatalog.Scan(folder).Models.Select(m => TerminalText.Name(m.Name)).ToList();
             var hint = known.Count == 0 ? "there are no models" : $"available: {string.Join(", ", known)}";
             throw new CliException(path, $"no such model; {hint}");
         }
@@ -133,7 +134,7 @@ public sealed class ModelsCommand : ICommandModule
         foreach (var m in models)
         {
             table.AddRow(
-                Cell(m.Name), Cell(m.Task), Cell(m.Architecture),
+                Markup.Escape(TerminalText.Name(m.Name)), Cell(m.Task), Cell(m.Architecture),
                 Count(m.ParameterCount), Bytes(m.SizeBytes), Cell(m.KeyMetric ?? "-"));
         }
 

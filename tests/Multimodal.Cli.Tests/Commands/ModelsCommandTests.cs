@@ -256,6 +256,21 @@ public sealed class ModelsCommandTests
         Assert.That(run.Out, Does.Contain("second line"), "the newline collapses into the same cell line");
     }
 
+    // A folder name is what the user types to show the card: its tab and escape character are
+    // shown escaped (as error lines show file names), not turned into a space and a '?'.
+    [Test]
+    public void Folder_names_are_shown_escaped_in_the_table_and_the_hint()
+    {
+        using var temp = new TempFolder();
+        FakeModels.Write(temp.Path, "evil\tname\u001b[31m", "t", new Dictionary<string, int[]> { ["a"] = [2] });
+
+        var list = CliRun.Invoke(["models", "--models-dir", temp.Path]);
+        var missing = CliRun.Invoke(["models", "nope", "--models-dir", temp.Path]);
+
+        Assert.That(list.Out, Does.Contain("evil\\tname\\x1b[31m").And.Not.Contain("\u001b"));
+        Assert.That(missing.Error, Does.EndWith("available: evil\\tname\\x1b[31m\n"));
+    }
+
     [Test]
     public void A_long_task_is_cut_to_one_cell_with_an_ellipsis()
     {
