@@ -111,7 +111,7 @@ public sealed class TranscribeCommand : ICommandModule
         }
 
         var lines = settings.OutDir is null ? new OrderedLines(context.Environment.Out, inputs.Count) : null;
-        var reporter = context.Progress(parse);
+        var reporter = context.Progress(parse, linesOnStdout: lines is not null);
         var options = new BatchOptions<AudioInput>
         {
             Jobs = jobs,

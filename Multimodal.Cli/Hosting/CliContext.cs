@@ -31,8 +31,18 @@ public sealed class CliContext
         DeviceResolver.Resolve(DeviceResolver.Parse(parse.GetValue(Options.Device) ?? "auto"));
 
     /// <summary>A progress reporter fitting the terminal and <c>--quiet</c>; dispose it when done.</summary>
-    public IProgressReporter Progress(ParseResult parse) =>
-        ProgressReporters.Create(ProgressReporters.ChooseMode(Environment, IsQuiet(parse)), Environment);
+    /// <param name="parse">The command line (for <c>--quiet</c>).</param>
+    /// <param name="linesOnStdout">
+    /// True when the verb prints result lines on stdout while it works (transcribe or caption
+    /// without --out). On a terminal those lines share the screen with the live bar, which redraws
+    /// itself by moving the cursor up over them; the progress is then plain lines instead.
+    /// </param>
+    public IProgressReporter Progress(ParseResult parse, bool linesOnStdout = false)
+    {
+        var mode = ProgressReporters.ChooseMode(Environment, IsQuiet(parse));
+        return ProgressReporters.Create(
+            linesOnStdout && mode == ProgressMode.Live ? ProgressMode.Plain : mode, Environment);
+    }
 
     /// <summary>Writes "error: subject: reason" to stderr.</summary>
     public void Error(string? subject, string reason) => ErrorLine.Write(Environment.Error, subject, reason);

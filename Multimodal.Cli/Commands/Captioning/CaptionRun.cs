@@ -50,7 +50,7 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
         var failures = missing.Select(m => new BatchFailure(m.Path, m.Reason)).ToList();
         var fresh = new List<CaptionLine>();
         bool interrupted = false;
-        using (var reporter = context.Progress(parse))
+        using (var reporter = context.Progress(parse, linesOnStdout: writer is null))
         using (var task = reporter.Start("caption", todo.Length))
         {
             for (int start = 0; start < todo.Length; start += captioner.BatchSize)

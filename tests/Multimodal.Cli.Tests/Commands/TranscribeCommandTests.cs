@@ -269,6 +269,29 @@ public sealed class TranscribeCommandTests
         Assert.That(ErrorLines(given), Is.EqualTo(new[] { expected }), given.Error);
     }
 
+    // On a terminal the result lines share the screen with the progress display: a live bar
+    // redraws itself by moving the cursor up, over the lines printed since, so without --out the
+    // progress is plain lines (no cursor movement) and every result stays; with --out (nothing on
+    // stdout) the live bar is kept.
+    [Test]
+    public void On_a_terminal_result_lines_are_not_drawn_over_by_the_progress_bar()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        var seven = SpeechFiles.CopyClip("7_george_0", _in);
+        var term = new Dictionary<string, string> { ["TERM"] = "xterm-256color" };
+
+        var lines = CliRun.Invoke(["transcribe", "--model", SpeechFiles.Model, four, seven], term, terminal: true);
+        var files = CliRun.Invoke(["transcribe", "--model", SpeechFiles.Model, four, seven, "--out", _out], term,
+            terminal: true);
+
+        Assert.That(lines.ExitCode, Is.EqualTo(ExitCodes.Success), lines.Error);
+        Assert.That(lines.Out, Is.EqualTo($"{four}\tfour\n{seven}\tseven\n").Using(StringComparer.Ordinal)
+            .Or.EqualTo($"{four}\tfour\r\n{seven}\tseven\r\n"));
+        Assert.That(lines.Error, Does.Not.Contain("\u001b["), "no cursor movement while results print");
+        Assert.That(files.ExitCode, Is.EqualTo(ExitCodes.Success), files.Error);
+        Assert.That(files.Error, Does.Contain("\u001b["), "the live bar, when stdout takes no results");
+    }
+
     // A folder where an output file would go is said before that file is transcribed, in the
     // error line's form, not as the system's "Is a directory" after the work; the others are written.
     [Test]
