@@ -125,7 +125,17 @@ public sealed class EmotionRecognizer
                 sum[c] += probs[c] * n;
             }
 
-            segments.Add(Segment(faces[start].TimeSeconds, faces[end - 1].TimeSeconds + step, probs, n));
+            // The segment runs to its last face's end, but never past its window nor into the next
+            // segment (a face one frame before a window's end reached a frame into the next one).
+            double last = faces[end - 1].TimeSeconds + step;
+            double next = end < faces.Count ? faces[end].TimeSeconds : double.PositiveInfinity;
+            double until = Math.Min(last, next);
+            if (windowEnd > faces[start].TimeSeconds)
+            {
+                until = Math.Min(until, windowEnd);
+            }
+
+            segments.Add(Segment(faces[start].TimeSeconds, until, probs, n));
             start = end;
         }
 

@@ -367,6 +367,34 @@ public sealed class EmotionCommandsTests
         Assert.That(File.Exists(Path.Combine(inputs, "x.json")), Is.False);
     }
 
+    // A segment lasts at most its window and ends where the next one starts at the latest: with
+    // frames 0.1 s apart and 0.25 s windows, the first window's faces (0, 0.1, 0.2) made a segment
+    // (0, 0.3), longer than its window.
+    [Test]
+    public void Video_emotion_segments_stay_inside_their_windows()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string clip = EmotionCliFiles.Clip(Path.Combine(_temp.Sub("in"), "face.mp4"), frames: 12);
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(["video", "emotion", clip, "--model", model, "--cascade", EmotionCliFiles.Cascade,
+            "--out", output, "--window", "0.25"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "face.json")))!;
+        var segments = json["tracks"]!.AsArray().Single()!["segments"]!.AsArray();
+        Assert.That(segments, Has.Count.GreaterThan(2));
+        for (int i = 0; i < segments.Count; i++)
+        {
+            double start = segments[i]!["start"]!.GetValue<double>(), end = segments[i]!["end"]!.GetValue<double>();
+            Assert.That(end - start, Is.GreaterThan(0).And.LessThanOrEqualTo(0.25 + 1e-9), $"segment {i}");
+            if (i + 1 < segments.Count)
+            {
+                Assert.That(end, Is.LessThanOrEqualTo(segments[i + 1]!["start"]!.GetValue<double>()), $"segment {i}");
+            }
+        }
+    }
+
     [Test]
     public void Video_emotion_writes_json_and_an_annotated_video_and_goes_on_after_a_bad_file()
     {
