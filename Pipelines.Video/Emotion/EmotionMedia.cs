@@ -170,20 +170,31 @@ public static class EmotionMedia
                 if (writer is null)
                 {
                     // mp4v wants even sizes; an odd last row or column is dropped rather than
-                    // letting the encoder pick a size of its own.
-                    size = new Size(bgr.Width & ~1, bgr.Height & ~1);
+                    // letting the encoder pick a size of its own. A frame 1 pixel wide or high
+                    // (0 after that) is stretched to 2 instead.
+                    size = new Size(Math.Max(2, bgr.Width & ~1), Math.Max(2, bgr.Height & ~1));
                     // Lower-case 'mp4v' is the tag FFmpeg's MP4 muxer takes without a warning.
                     writer = new VideoWriter(temp, FourCC.FromString("mp4v"), rate, size, isColor: true);
                     if (!writer.IsOpened())
                     {
+                        // The caller's error line names the input; the temporary file is no one's business.
                         throw new IOException(
-                            $"'{temp}': OpenCV could not open an mp4v writer for {size.Width}x{size.Height}");
+                            $"OpenCV could not open an mp4v writer for {size.Width}x{size.Height}");
                     }
                 }
 
                 annotator.Draw(bgr, frame.Index);
-                using var even = new Mat(bgr, new Rect(0, 0, size.Width, size.Height));
-                writer.Write(even);
+                if (bgr.Width >= size.Width && bgr.Height >= size.Height)
+                {
+                    using var even = new Mat(bgr, new Rect(0, 0, size.Width, size.Height));
+                    writer.Write(even);
+                }
+                else
+                {
+                    using var stretched = new Mat();
+                    Cv2.Resize(bgr, stretched, size, 0, 0, InterpolationFlags.Nearest);
+                    writer.Write(stretched);
+                }
             }
         }
         finally

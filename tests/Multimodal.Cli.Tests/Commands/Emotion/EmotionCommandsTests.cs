@@ -395,6 +395,37 @@ public sealed class EmotionCommandsTests
         }
     }
 
+    // A clip one pixel wide: the annotated video's even size was 0 wide, and the whole file failed
+    // naming a temporary file; its frames are stretched to 2 pixels now.
+    [Test]
+    public void Video_emotion_annotates_a_clip_one_pixel_wide()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string clip = Path.Combine(_temp.Sub("in"), "thin.avi");
+        using (var writer = new OpenCvSharp.VideoWriter(clip, OpenCvSharp.FourCC.MJPG, 10, new OpenCvSharp.Size(1, 8)))
+        {
+            for (int n = 0; n < 6; n++)
+            {
+                var grey = OpenCvSharp.Scalar.All(40 * n);
+                using var frame = new OpenCvSharp.Mat(8, 1, OpenCvSharp.MatType.CV_8UC3, grey);
+                writer.Write(frame);
+            }
+        }
+
+        if (!File.Exists(clip) || new FileInfo(clip).Length == 0)
+        {
+            Assert.Inconclusive("this OpenCV build writes no 1-pixel-wide MJPG clip");
+        }
+
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(["video", "emotion", clip, "--model", model, "--no-detect", "--out", output,
+            "--annotate"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(new FileInfo(Path.Combine(output, "thin.annotated.mp4")).Length, Is.GreaterThan(0));
+    }
+
     [Test]
     public void Video_emotion_writes_json_and_an_annotated_video_and_goes_on_after_a_bad_file()
     {
