@@ -223,7 +223,7 @@ internal static class WavParser
             _ => bits == 8,
         };
         if (!bitsOk)
-            throw new AudioFormatException(path, $"{bits} bits per sample is not valid for {encoding} " +
+            throw new AudioFormatException(path, $"{bits} bits per sample is not valid for {EncodingName(encoding)} " +
                 "(PCM: 8/16/24/32, float: 32/64, A-law/mu-law: 8)");
         int expected = channels * bits / 8;
         if (blockAlign != expected)
@@ -258,4 +258,12 @@ internal static class WavParser
     private static string Ascii(ReadOnlySpan<byte> bytes) => Encoding.ASCII.GetString(bytes);
 
     internal static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes);
+
+    // The encoding as a WAV's reader would name it, not as the enum member is spelled ("Pcm").
+    private static string EncodingName(SampleEncoding encoding) => encoding switch
+    {
+        SampleEncoding.Pcm => "PCM",
+        SampleEncoding.IeeeFloat => "IEEE float",
+        _ => encoding.ToString(),
+    };
 }

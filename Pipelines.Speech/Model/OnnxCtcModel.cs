@@ -206,12 +206,23 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
                 ? "float [batch, samples] or [batch, 1, samples] with any number of samples"
                 : $"float [batch, time, {features.FeatureCount}]";
             throw new InvalidDataException(
-                $"'{path}': input '{name}' is {meta.ElementType.Name} [{string.Join(", ", dims)}], "
+                $"'{path}': input '{name}' is {ElementName(meta.ElementType)} [{string.Join(", ", dims)}], "
                 + $"expected {expected}");
         }
 
         return dims.Length;
     }
+
+    // A tensor's element type in ONNX's words ("float", "int64"), not .NET's ("Single", "Int64").
+    private static string ElementName(Type type) => type == typeof(float) ? "float"
+        : type == typeof(double) ? "double"
+        : type == typeof(long) ? "int64"
+        : type == typeof(int) ? "int32"
+        : type == typeof(Half) ? "float16"
+        : type == typeof(byte) ? "uint8"
+        : type == typeof(bool) ? "bool"
+        : type == typeof(string) ? "string"
+        : type.Name.ToLowerInvariant();
 
     private static void CheckOutput(InferenceSession session, string name, int vocab, string path)
     {
@@ -225,7 +236,8 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
         if (meta.ElementType != typeof(float) || dims.Length is not (2 or 3) || (dims[^1] != -1 && dims[^1] != vocab))
         {
             throw new InvalidDataException(
-                $"'{path}': output '{name}' is {meta.ElementType.Name} [{string.Join(", ", dims)}], expected float " +
+                $"'{path}': output '{name}' is {ElementName(meta.ElementType)} [{string.Join(", ", dims)}], " +
+                "expected float " +
                 $"[batch, time, {vocab}] (the vocabulary has {vocab} tokens)");
         }
     }

@@ -31,7 +31,7 @@ public sealed class VideoPredictCommand : ICommandModule
         var n = Positive("--frames", "Frames to predict N (default: the model's)");
         var at = OptionBuilders.RealNumber(
             new Option<double>("--at") { Description = "Start of the context in seconds", HelpName = "seconds" },
-            0, double.MaxValue, ">= 0 seconds");
+            0, 1e7, "between 0 and 10000000 seconds");   // 1e308 s printed 309 digits in the clip's error
         var stride = Positive("--stride", "Take every n-th frame of the clip");
         var fps = OptionBuilders.RealNumber(
             new Option<double?>("--fps") { Description = "Sample the clip at this rate instead", HelpName = "rate" },

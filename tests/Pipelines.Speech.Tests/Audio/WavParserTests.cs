@@ -32,6 +32,15 @@ public sealed class WavParserTests
         Assert.That(warned[0], Does.Contain("size 0").And.Contain(path));
     }
 
+    // The encoding as a WAV's reader names it ("PCM"), not as the enum member is spelled ("Pcm").
+    [Test]
+    public void ImpossibleBitDepthNamesTheEncodingInItsOwnWords()
+    {
+        string path = temp.Write("twelve.wav", new WavBuilder { Bits = 12 }.Build(new byte[64]));
+        var e = Assert.Throws<AudioFormatException>(() => AudioReader.Open(path).Dispose());
+        Assert.That(e!.Reason, Does.StartWith("12 bits per sample is not valid for PCM ("));
+    }
+
     [Test]
     public void PlaceholderDataSizeIsTakenFromTheBytesPresent()
     {
