@@ -154,7 +154,16 @@ public static class CliApp
         }
         else
         {
-            environment.Error.WriteLine("Run 'multimodal --help' to see the verbs and their options.");
+            // The help of the verb the mistake was made in ("multimodal train speech --help").
+            var path = new List<string>();
+            for (var command = parse.CommandResult; command.Command != root; command = (CommandResult)command.Parent!)
+            {
+                path.Insert(0, command.Command.Name);
+            }
+
+            environment.Error.WriteLine(path.Count == 0
+                ? "Run 'multimodal --help' to see the verbs and their options."
+                : $"Run 'multimodal {string.Join(' ', path)} --help' to see its options.");
         }
 
         return ExitCodes.Usage;

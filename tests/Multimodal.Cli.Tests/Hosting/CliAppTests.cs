@@ -93,16 +93,18 @@ public sealed class CliAppTests
         Assert.That(run.Out.Trim(), Is.Not.EqualTo(host));
     }
 
-    [TestCase("frob", "frob")]
-    [TestCase("models --no-such-option", "--no-such-option")]
-    [TestCase("--device gpu models", "gpu")]
-    public void Bad_arguments_are_a_usage_error_naming_the_bad_token(string line, string token)
+    // The hint names the help of the verb the mistake was made in, or the root's without one.
+    [TestCase("frob", "frob", "multimodal --help")]
+    [TestCase("models --no-such-option", "--no-such-option", "multimodal models --help")]
+    [TestCase("--device gpu models", "gpu", "multimodal models --help")]
+    [TestCase("train speech --manifest m --out o --lr x", "--lr", "multimodal train speech --help")]
+    public void Bad_arguments_are_a_usage_error_naming_the_bad_token(string line, string token, string help)
     {
         var run = CliRun.Invoke(line.Split(' '));
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
         Assert.That(run.Error, Does.Contain("error: ").And.Contain(token));
-        Assert.That(run.Error, Does.Contain("multimodal --help"));
+        Assert.That(run.Error, Does.Contain($"Run '{help}'"));
         Assert.That(run.Out, Is.Empty, "errors go to stderr only");
     }
 
