@@ -15,7 +15,7 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
 {
     public int Execute(string[] arguments, string? modelDir, CancellationToken ct)
     {
-        var (given, missing) = ImageInputs.Expand(arguments);
+        var (given, missing, order) = ImageInputs.Expand(arguments);
         var inputs = InputPaths.Once(given, p => p.Path, (again, first) => context.Environment.Error.WriteLine(
             ErrorLine.FormatWarning(again.Path,
                 InputPaths.GivenAgain(again.Path, again.Folder, first.Path, first.Folder, "captioned once"))))
@@ -99,6 +99,8 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
             CaptionGallery.Write(htmlFile, captioned, captioner.Loader);
         }
 
+        // In the order the inputs were given (the ones known bad before any work came first).
+        failures = failures.OrderBy(f => order.TryGetValue(f.Item, out int at) ? at : int.MaxValue).ToList();
         var result = new BatchResult(inputs.Count + missing.Count, fresh.Count, skipped, failures, interrupted);
         if (failures.Count > 0 || skipped > 0 || interrupted || !context.IsQuiet(parse))
         {

@@ -14,21 +14,24 @@ internal static class ImageInputs
 {
     /// <summary>
     /// The files, in argument order, each with the folder argument it came from (null when given
-    /// directly); and the paths that cannot be read: missing ones and folders with no files in them,
-    /// each with its reason.
+    /// directly); the paths that cannot be read: missing ones and folders with no files in them,
+    /// each with its reason; and every path's place in argument order, good or bad (the first
+    /// time it is met), so the errors can be reported in the order the inputs were given.
     /// </summary>
     public static (IReadOnlyList<(string Path, string? Folder)> Files,
-        IReadOnlyList<(string Path, string Reason)> Bad) Expand(IEnumerable<string> paths)
+        IReadOnlyList<(string Path, string Reason)> Bad, IReadOnlyDictionary<string, int> Order)
+        Expand(IEnumerable<string> paths)
     {
         var result = new List<(string, string?)>();
         var missing = new List<(string, string)>();
+        var order = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
             if (Directory.Exists(path))
             {
                 if (InputPaths.FilesIn(path, out var unreadable) is not { } all)
                 {
-                    missing.Add((path, unreadable!));
+                    Bad(path, unreadable!);
                     continue;
                 }
 
@@ -37,7 +40,7 @@ internal static class ImageInputs
                 if (files.Count == 0)
                 {
                     // As transcribe and video emotion do: an empty folder is most likely the wrong one.
-                    missing.Add((path, "folder has no files (subfolders are not searched)"));
+                    Bad(path, "folder has no files (subfolders are not searched)");
                 }
 
                 foreach (string f in files)
@@ -51,23 +54,30 @@ internal static class ImageInputs
             }
             else
             {
-                missing.Add((path, InputPaths.Missing(path)));
+                Bad(path, InputPaths.Missing(path));
             }
         }
 
-        return (result, missing);
+        return (result, missing, order);
 
         // A file to caption, or a bad input when it is a pipe, device or socket.
         void Add(string file, string? folder)
         {
             if (InputPaths.NotRegular(file) is { } odd)
             {
-                missing.Add((file, odd));
+                Bad(file, odd);
             }
             else
             {
+                order.TryAdd(file, order.Count);
                 result.Add((file, folder));
             }
+        }
+
+        void Bad(string file, string reason)
+        {
+            order.TryAdd(file, order.Count);
+            missing.Add((file, reason));
         }
     }
 }

@@ -341,6 +341,26 @@ public sealed class CaptionCommandTests
         Assert.That(old.Error, Does.Contain("0 succeeded, 0 failed, 1 skipped"), old.Error);
     }
 
+    // Error lines come in the order the inputs were given: a path known bad before any work (a
+    // missing file) used to be listed before every image that failed to decode.
+    [Test]
+    public void ErrorsAreReportedInInputOrder()
+    {
+        using var dir = new TempFolder();
+        string corrupt = Path.Combine(dir.Path, "corrupt.png");
+        File.WriteAllText(corrupt, "not a picture");
+        string missing = Path.Combine(dir.Path, "missing.png");
+        string good = Path.Combine(images, "red1.png");
+
+        var run = CliRun.Invoke(["caption", corrupt, good, missing, "--model", model, "--quiet"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var errors = run.Error.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(errors, Has.Length.EqualTo(2), run.Error);
+        Assert.That(errors[0], Does.StartWith($"error: {corrupt}: "));
+        Assert.That(errors[1], Does.StartWith($"error: {missing}: "));
+    }
+
     // An empty caption file is said of that file, not of the image folder ("none of the 0 images").
     [Test]
     public void AnEmptyCaptionFileIsOneLineNamingIt()
