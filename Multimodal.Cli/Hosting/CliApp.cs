@@ -59,6 +59,11 @@ public static class CliApp
     {
         var context = new CliContext(environment, new GlobalOptions());
         var root = BuildRoot(context, modules);
+        // After "--" every word is a path, even one that looks like an option (the parser's tokens
+        // do not say which side of "--" they came from).
+        int literal = Array.IndexOf(args, "--");
+        OptionBuilders.LiteralArguments.Value = literal >= 0 ? args[(literal + 1)..].ToHashSet(StringComparer.Ordinal)
+            : null;
         var parse = root.Parse(args);
 
         // --help and --version answer even when the rest of the line is incomplete ("transcribe

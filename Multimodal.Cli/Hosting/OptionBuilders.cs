@@ -133,7 +133,8 @@ internal static class OptionBuilders
                 result.AddError($"{argument.Name}: an empty string is not a file or folder");
             }
 
-            if (result.Tokens.FirstOrDefault(t => LooksLikeUnknownOption(t.Value)) is { } unknown)
+            if (result.Tokens.FirstOrDefault(t => LooksLikeUnknownOption(t.Value)
+                    && LiteralArguments.Value?.Contains(t.Value) != true) is { } unknown)
             {
                 result.AddError($"unknown option '{unknown.Value}' (a file of that name is given as "
                     + $"./{unknown.Value})");
@@ -141,6 +142,12 @@ internal static class OptionBuilders
         });
         return argument;
     }
+
+    /// <summary>
+    /// The words after "--" on the command line being parsed (set by <see cref="CliApp"/>): paths,
+    /// never taken for mistyped options.
+    /// </summary>
+    internal static readonly AsyncLocal<HashSet<string>?> LiteralArguments = new();
 
     // "-" alone is a file name to some tools, never an option; anything else starting with '-'
     // that the parser left over and that names nothing on disk is a mistyped option.

@@ -45,6 +45,17 @@ public sealed class UnknownOptionTests
         Assert.That(Directory.Exists(_missing), Is.False, "nothing ran");
     }
 
+    // After "--" a word is a path even when no such file exists: the error is the missing file's,
+    // not "unknown option" (the parser's tokens do not say they came after "--").
+    [Test]
+    public void After_a_double_dash_a_missing_path_is_a_missing_file_not_an_unknown_option()
+    {
+        var run = CliRun.Invoke(["transcribe", "--model", _missing, "--", "--gone-nowhere.wav"]);
+
+        Assert.That(run.Error, Does.Not.Contain("unknown option"), run.Error);
+        Assert.That(run.ExitCode, Is.Not.EqualTo(ExitCodes.Usage), run.Error);
+    }
+
     [TestCase("./--odd.wav")]
     [TestCase("--", "--odd.wav")]
     public void A_file_named_like_an_option_can_still_be_given(params string[] spelling)
