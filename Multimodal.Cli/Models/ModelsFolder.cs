@@ -1,4 +1,5 @@
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Output;
 
 namespace Multimodal.Cli.Models;
 
@@ -23,7 +24,8 @@ public static class ModelsFolder
             var source = explicitFolder is not null ? "--models-dir" : $"${Variable}";
             if (File.Exists(named))
             {
-                throw new CliException(named, $"is a file, not a folder (from {source})");
+                // File.Exists is true for a symbolic link that leads nowhere or in a circle too.
+                throw new CliException(named, $"{BrokenLink(named) ?? "is a file, not a folder"} (from {source})");
             }
 
             return Directory.Exists(named)
@@ -57,4 +59,25 @@ public static class ModelsFolder
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    // Why a symbolic link cannot be followed, or null when it is none or can be.
+    private static string? BrokenLink(string path)
+    {
+        var link = new FileInfo(path);
+        if (link.LinkTarget is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return link.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true }
+                ? null
+                : $"is a link to {TerminalText.Name(link.LinkTarget)}, which does not exist";
+        }
+        catch (IOException)
+        {
+            return "is a symbolic link that leads back to itself";   // ELOOP
+        }
+    }
 }

@@ -20,6 +20,25 @@ public sealed class ModelsFolderTests
         Assert.That(run.Error.Trim(), Is.EqualTo($"error: {file}: is a file, not a folder (from --models-dir)"));
     }
 
+    // File.Exists is true for a link that leads in a circle or nowhere; it was called a file.
+    [Test]
+    public void Models_dir_naming_a_broken_link_says_what_is_wrong_with_it()
+    {
+        using var temp = new TempFolder();
+        string loop = Path.Combine(temp.Path, "loop"), gone = Path.Combine(temp.Path, "gone");
+        File.CreateSymbolicLink(loop, loop);
+        File.CreateSymbolicLink(gone, Path.Combine(temp.Path, "nowhere"));
+
+        var looped = CliRun.Invoke(["models", "--models-dir", loop]);
+        var missing = CliRun.Invoke(["models", "--models-dir", gone]);
+
+        Assert.That(looped.Error.Trim(), Is.EqualTo(
+            $"error: {loop}: is a symbolic link that leads back to itself (from --models-dir)"));
+        string nowhere = Path.Combine(temp.Path, "nowhere");
+        Assert.That(missing.Error.Trim(), Is.EqualTo(
+            $"error: {gone}: is a link to {nowhere}, which does not exist (from --models-dir)"));
+    }
+
     [Test]
     public void The_environment_variable_naming_a_file_says_so()
     {
