@@ -149,7 +149,7 @@ public sealed partial class CpuBackend
             var src = wT.Source;
             step.InputArgs = new GemmArgs(false, true, batch, n, wT.K, 1f, Raw(xs), xs.Offset, wT.K, Raw(src),
                 src.Offset + wT.SourceOffset, wT.Ldb, 0f, pre, origin, n, Raw(bias), bias.Offset);
-            (step.Simd, step.Packed, step.Input, step.Pre, step.Y) = (Simd, uT, wT, pre, y);
+            (step.Simd, step.Packed, step.Input, step.Y) = (Simd, uT, wT, y);
             (step.Batch, step.Hidden, step.Gates) = (batch, hidden, 4);
             (step.A, step.AOffset, step.B, step.BOffset) = (gates, 0, cs, 0);
             (step.C, step.COffset, step.D, step.DOffset) = (hs, 0, cs, batch * hidden);
@@ -290,9 +290,8 @@ public sealed partial class CpuBackend
 
         public GemmArgs Args;
         public PackedB? Packed;
-        public GemmArgs InputArgs;   // with Input: bias + x_t W_ih^T into Pre, step 0's rows of x
+        public GemmArgs InputArgs;   // with Input: bias + x_t W_ih^T into Args.C (one step's scratch), step 0's x
         public PackedB? Input;       // W_ih^T packed, when the steps project their own inputs
-        public float[]? Pre;         // with Input: one step's pre-activations, the GEMMs' C
         public Tensor? Y;            // with Input: the output sequence [batch, time, hidden], or null
         public CpuSimd Simd;
         public int Batch, Hidden, Gates, Tasks;
@@ -311,7 +310,7 @@ public sealed partial class CpuBackend
         public void Return()
         {
             (Args, Packed, A, B, C, D, E, Mask) = (default, null, null, null, null, null, null, null);
-            (InputArgs, Input, Pre, Y) = (default, null, null, null);
+            (InputArgs, Input, Y) = (default, null, null);
             cached = this;
         }
 
@@ -351,7 +350,7 @@ public sealed partial class CpuBackend
             PackedGemm.RunColumns(s.Simd, x, input, starts[..s.Gates], u1 - u0);
             PackedGemm.RunColumns(s.Simd, args, s.Packed!, starts[..s.Gates], u1 - u0, packedA);
             var output = s.Y is { } y ? new OutputRows(y, t * h, y.Dim(1) * h) : default;
-            LstmGatesFromScratch(s.Simd, u0, u1, s.Batch, h, s.Pre!, args.COff, s.A, aOffset, s.B!, bOffset,
+            LstmGatesFromScratch(s.Simd, u0, u1, s.Batch, h, args.C, args.COff, s.A, aOffset, s.B!, bOffset,
                 s.C!, cOffset, s.D!, dOffset, s.E!, eOffset, s.Mask, maskOffset, output);
             return;
         }
@@ -475,7 +474,7 @@ public sealed partial class CpuBackend
                     // batch of gate rows. Rows of h_{t-1} are packed by each participant itself.
                     // A step that projects its own inputs writes one scratch step instead of rows t of C.
                     int state = t * s.Batch * h;
-                    int cStep = s.Pre is null ? t * s.Batch * s.Args.N : 0;
+                    int cStep = s.Input is null ? t * s.Batch * s.Args.N : 0;
                     var args = s.Args with { AOff = s.Args.AOff + state, COff = s.Args.COff + cStep };
                     StepUnits(s, args, u0, u1, null, s.AOffset + t * aStride, s.BOffset + t * bStride,
                         s.COffset + state, s.DOffset + state, s.EOffset + state, s.MaskOffset + t * s.Batch, t);

@@ -44,11 +44,10 @@ internal static class LstmSequence
         {
             // Every step in one parallel region, each thread on the same units (see CpuBackend.SequenceTasks),
             // projecting its own inputs where the batch allows (CpuBackend.LstmSequenceForwardProjecting).
+            // W_ih^T, for steps that project their own inputs; packed only if a step uses it.
             int inputs = cell.InputSize;
-            using var wT = batch > Cpu.SmallGemm.MaxRows   // W_ih^T, for steps that project their own inputs
-                ? new RecurrentWeight(w, transB: true, n: g4, k: inputs, offset: 0, ld: inputs)
-                : null;
-            if (wT?.Packed is { } packedW && whole.Cpu.CanProjectInSteps(packedW, batch, hd, 4))
+            using var wT = new RecurrentWeight(w, transB: true, n: g4, k: inputs, offset: 0, ld: inputs);
+            if (wT.Packed is { } packedW && whole.Cpu.CanProjectInSteps(packedW, batch, hd, 4))
             {
                 gates = training ? ws.Take(be, time * batch, g4) : null;
                 output = returnSequences ? be.Allocate(new[] { batch, time, hd }) : null;   // [batch, time, hidden]
