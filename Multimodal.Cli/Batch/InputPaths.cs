@@ -115,14 +115,33 @@ public static class InputPaths
 
     // Why a symbolic link whose target is not there cannot be read. File.Exists is true for such
     // a link on Unix, so it passes for a file until a decoder fails to open it.
-    private static string? DanglingLink(string path)
+    private static string? DanglingLink(string path) => BrokenLink(path) is { Loops: false } link
+        ? $"a link to {TerminalText.Name(link.Target)}, which does not exist"
+        : null;
+
+    /// <summary>
+    /// A symbolic link that cannot be followed: its target as written, and whether it leads back
+    /// to itself (ELOOP) rather than to nothing. Null for a path that is no link, a link that can
+    /// be followed, or one that cannot be looked at.
+    /// </summary>
+    public static (string Target, bool Loops)? BrokenLink(string path)
     {
         try
         {
             var link = new FileInfo(path);
-            bool dangling = link.LinkTarget is not null &&
-                link.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true };
-            return dangling ? $"a link to {TerminalText.Name(link.LinkTarget!)}, which does not exist" : null;
+            if (link.LinkTarget is not { } target)
+            {
+                return null;
+            }
+
+            try
+            {
+                return link.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true } ? null : (target, false);
+            }
+            catch (IOException)
+            {
+                return (target, true);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {

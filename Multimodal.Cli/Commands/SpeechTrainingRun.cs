@@ -29,9 +29,10 @@ public static class SpeechTrainingRun
         using var folder = OutputFolder.Reserve(s.OutDir, "--out");
         using var checkpoints = OutputFolder.Reserve(s.CheckpointDirectory, "--out");
         var output = context.Environment.Out;
+        var settings = ResumeSettings(s);   // hashes the manifests once for the check and the checkpoints
         if (s.Resume)
         {
-            RefuseChangedSettings(s);
+            RefuseChangedSettings(s, settings);
         }
 
         // Before the audio is decoded (seconds to minutes on a large manifest).
@@ -104,7 +105,7 @@ public static class SpeechTrainingRun
             Seed = s.Seed,
             CheckpointDirectory = s.CheckpointDirectory,
             Resume = s.Resume,
-            RunSettings = ResumeSettings(s),
+            RunSettings = settings,
             ReportEverySteps = 1,
         });
 
@@ -174,12 +175,12 @@ public static class SpeechTrainingRun
 
     // The trainer checks these again when it restores the checkpoint; checking here first spares
     // the user the decoding of every file, which takes most of the start-up, before the refusal.
-    private static void RefuseChangedSettings(TrainSpeechSettings s)
+    private static void RefuseChangedSettings(TrainSpeechSettings s, IReadOnlyDictionary<string, string> settings)
     {
         // An unreadable newest checkpoint is skipped for an older one, as the trainer does (and reports).
         if (new CheckpointStore(s.CheckpointDirectory).LoadLatest() is { } latest)
         {
-            latest.Checkpoint.CheckSettings(ResumeSettings(s), latest.Path);
+            latest.Checkpoint.CheckSettings(settings, latest.Path);
         }
     }
 

@@ -1,3 +1,4 @@
+using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Output;
 
@@ -61,23 +62,10 @@ public static class ModelsFolder
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     // Why a symbolic link cannot be followed, or null when it is none or can be.
-    private static string? BrokenLink(string path)
+    private static string? BrokenLink(string path) => InputPaths.BrokenLink(path) switch
     {
-        var link = new FileInfo(path);
-        if (link.LinkTarget is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return link.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true }
-                ? null
-                : $"is a link to {TerminalText.Name(link.LinkTarget)}, which does not exist";
-        }
-        catch (IOException)
-        {
-            return "is a symbolic link that leads back to itself";   // ELOOP
-        }
-    }
+        { Loops: true } => "is a symbolic link that leads back to itself",
+        { } link => $"is a link to {TerminalText.Name(link.Target)}, which does not exist",
+        null => null,
+    };
 }
