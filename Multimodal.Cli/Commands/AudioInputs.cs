@@ -85,12 +85,14 @@ public static class AudioInputs
     public static IReadOnlyList<AudioInput> CheckOutputNames(
         IReadOnlyList<AudioInput> inputs, Func<AudioInput, string> output)
     {
-        // Said before the file is transcribed, not as the system's "Is a directory" after.
         var checkedInputs = inputs.Select(input =>
-            input.Problem is null && Directory.Exists(Path.GetFullPath(output(input)))
-                ? input with { Problem = $"cannot write {TerminalText.Name(Path.GetFullPath(output(input)))}: " +
-                    "a folder is in the way" }
-                : input).ToList();
+        {
+            string target = Path.GetFullPath(output(input));
+            // Said before the file is transcribed, not as the system's "Is a directory" after.
+            return input.Problem is null && Directory.Exists(target)
+                ? input with { Problem = $"cannot write {TerminalText.Name(target)}: a folder is in the way" }
+                : input;
+        }).ToList();
         var clashes = InputPaths.OutputClashes(checkedInputs.Select(i => i.Problem is null ? i.Path : null).ToList(),
             i => [output(checkedInputs[i])]);
         return checkedInputs.Select((input, i) => clashes[i] is { } clash ? input with { Clash = clash } : input)

@@ -147,11 +147,7 @@ public static class CliApp
         if (UsageErrors.OnlyMissingVerb(parse, args))
         {
             // Help for the command that lacks its verb: its path from the root, then --help.
-            var help = new List<string> { "--help" };
-            for (var command = parse.CommandResult; command.Command != root; command = (CommandResult)command.Parent!)
-            {
-                help.Insert(0, command.Command.Name);
-            }
+            var help = CommandPath(root, parse).Append("--help").ToList();
 
             var invocation = new InvocationConfiguration { Output = environment.Error, Error = environment.Error };
             environment.Error.WriteLine();
@@ -160,17 +156,24 @@ public static class CliApp
         else
         {
             // The help of the verb the mistake was made in ("multimodal train speech --help").
-            var path = new List<string>();
-            for (var command = parse.CommandResult; command.Command != root; command = (CommandResult)command.Parent!)
-            {
-                path.Insert(0, command.Command.Name);
-            }
-
+            var path = CommandPath(root, parse);
             environment.Error.WriteLine(path.Count == 0
                 ? "Run 'multimodal --help' to see the verbs and their options."
                 : $"Run 'multimodal {string.Join(' ', path)} --help' to see its options.");
         }
 
         return ExitCodes.Usage;
+    }
+
+    // The names of the commands from the root down to the one parsed, e.g. ["train", "speech"].
+    private static List<string> CommandPath(RootCommand root, ParseResult parse)
+    {
+        var path = new List<string>();
+        for (var command = parse.CommandResult; command.Command != root; command = (CommandResult)command.Parent!)
+        {
+            path.Insert(0, command.Command.Name);
+        }
+
+        return path;
     }
 }
