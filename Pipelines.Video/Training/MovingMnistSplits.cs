@@ -41,20 +41,8 @@ public static class MovingMnistSplits
     /// The same sequences as <see cref="Test"/>, made one at a time as they are enumerated, so a
     /// long evaluation holds a batch in memory, not every sequence (100,000 took 24 GB).
     /// </summary>
-    public static IEnumerable<float[]> TestStream(MnistImages images, MovingMnistOptions options, int count)
-    {
-        var generator = Held(images, options, TestFirst);   // checked here, not at the first MoveNext
-        return Stream(generator, TestSeed, count);
-
-        static IEnumerable<float[]> Stream(MovingMnist generator, ulong seed, int count)
-        {
-            var rng = new Rng(seed);
-            for (int i = 0; i < count; i++)
-            {
-                yield return generator.Sequence(rng);
-            }
-        }
-    }
+    public static IEnumerable<float[]> TestStream(MnistImages images, MovingMnistOptions options, int count) =>
+        Stream(Held(images, options, TestFirst), TestSeed, count);   // Held checks here, not at the first MoveNext
 
     private static MovingMnist Held(MnistImages images, MovingMnistOptions options, int first)
     {
@@ -67,9 +55,16 @@ public static class MovingMnistSplits
         return new MovingMnist(images, options, first, 1000);
     }
 
-    private static IReadOnlyList<float[]> Fixed(MovingMnist generator, ulong seed, int count)
+    private static IReadOnlyList<float[]> Fixed(MovingMnist generator, ulong seed, int count) =>
+        Stream(generator, seed, count).ToArray();
+
+    // The fixed set of a seed, one sequence at a time.
+    private static IEnumerable<float[]> Stream(MovingMnist generator, ulong seed, int count)
     {
         var rng = new Rng(seed);
-        return Enumerable.Range(0, count).Select(_ => generator.Sequence(rng)).ToArray();
+        for (int i = 0; i < count; i++)
+        {
+            yield return generator.Sequence(rng);
+        }
     }
 }
