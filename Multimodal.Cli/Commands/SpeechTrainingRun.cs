@@ -50,7 +50,7 @@ public static class SpeechTrainingRun
             (trainRows, validRows) = Split(trainRows, s.ValidFraction, s.Seed);
         }
 
-        var features = new AcousticFeatures { SampleRate = s.SampleRate };
+        var features = new AcousticFeatures { SampleRate = s.SampleRate, Mfcc = s.Mfcc };
         var (train, recordings, skipped) = Load(context, trainRows, features, "training", TrainingCopies(s));
         var (valid, _, validSkipped) = Load(context, validRows, features, "validation", null);
         AcousticVocabulary vocab;
@@ -207,6 +207,7 @@ public static class SpeechTrainingRun
         ["--dropout-percent"] = s.DropoutPercent.ToString(CultureInfo.InvariantCulture),
         ["--speed-percent"] = s.SpeedPercent.ToString(CultureInfo.InvariantCulture),
         ["--wave"] = s.Wave ? "on" : "off",
+        ["--mfcc"] = s.Mfcc.ToString(CultureInfo.InvariantCulture),
     };
 
     // Extra training versions of one recording (row index, samples at the feature rate); the

@@ -64,6 +64,28 @@ public sealed class AcousticModel : Module
     public AcousticModelConfig Config { get; }
 
     /// <summary>
+    /// Starts this model from another one's weights (pretraining, fine-tuning): every parameter
+    /// whose name and shape match is copied; the rest (an output layer over another vocabulary,
+    /// layers the source lacks) keep their own values. Returns the names copied.
+    /// </summary>
+    public IReadOnlyList<string> CopyWeightsFrom(AcousticModel source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var theirs = source.NamedParameters().ToDictionary(p => p.Path, p => p.Parameter);
+        var copied = new List<string>();
+        foreach (var (name, mine) in NamedParameters())
+        {
+            if (theirs.TryGetValue(name, out var other) && other.Shape.SequenceEqual(mine.Shape))
+            {
+                mine.Load(other.Value.ToArray());
+                copied.Add(name);
+            }
+        }
+
+        return copied;
+    }
+
+    /// <summary>
     /// Runs a padded batch. <paramref name="features"/> is [batch, time, mels] (normalised);
     /// <paramref name="lengths"/> holds each sample's real frames (1..time).
     /// </summary>

@@ -61,6 +61,22 @@ public static class DigitsRecipe
             $"test: {(options.HeldOutSpeaker is null ? "standard split (recordings 0-4)" : options.HeldOutSpeaker)}");
 
         var model = new AcousticModel(options.Model, rng.Fork());
+        if (options.Initial is { } initial)
+        {
+            var (theirs, ours) = (initial.Config.Features, options.Model.Features);
+            if (theirs.SampleRate != ours.SampleRate || theirs.FeatureCount != ours.FeatureCount
+                || theirs.Mfcc != ours.Mfcc)
+            {
+                throw new ArgumentException(
+                    $"the initial model reads {theirs.FeatureCount} features at {theirs.SampleRate} Hz " +
+                    $"(MFCC {theirs.Mfcc}); this recipe reads {ours.FeatureCount} at {ours.SampleRate} Hz (MFCC {ours.Mfcc})");
+            }
+
+            var copied = model.CopyWeightsFrom(initial);
+            log($"initial weights: {copied.Count} of {model.NamedParameters().Count()} parameters from the given model " +
+                $"({string.Join(", ", model.NamedParameters().Select(p => p.Path).Except(copied))} kept random)");
+        }
+
         log($"model: {options.Model.FrontEnd} front end, {options.Model.Layers}x" +
             $"{(options.Model.Bidirectional ? "Bi" : "")}{options.Model.Cell} {options.Model.Hidden}, " +
             $"{model.ParameterCount()} parameters, output frame {options.Model.OutputFrameSeconds * 1000:F0} ms");

@@ -96,6 +96,12 @@ public sealed record DigitsRecipeOptions
     /// </summary>
     public int AverageLastEpochs { get; init; }
 
+    /// <summary>
+    /// A model to start from (pretrained on other speech): its weights replace the random ones
+    /// wherever name and shape match (<see cref="AcousticModel.CopyWeightsFrom"/>); null: random.
+    /// </summary>
+    public AcousticModel? Initial { get; init; }
+
     /// <summary>Seeds data generation and initialisation.</summary>
     public ulong Seed { get; init; } = 20261204;
 

@@ -7,7 +7,10 @@
 //       [--tts N] [--tts-takes N] [--real-share-percent N] [--copies N] [--wave] [--layers N]
 //       [--lr-milli N] [--trim-ms N] [--mels N] [--mfcc N] [--vtlp-percent N] [--average N] [--gate-percent N]
 //       [--pad-ms N] [--norm utterance|global] [--seed N] [--ensemble DIR2[,DIR3]] [--tta-ms MS[,MS]] [--combine RULE]
-//       [--checkpoints DIR] [--resume] [--eval DIR] [--write-long DIR]
+//       [--init DIR] [--checkpoints DIR] [--resume] [--eval DIR] [--write-long DIR]
+// --init DIR starts from the weights of the model directory DIR (for example one trained by
+// `multimodal train speech` on other English speech with the same features and layers): every
+// parameter whose name and shape match is copied, the rest (the output layer) start random.
 // --synth N adds N espeak-ng speakers (clips in out/espeak-digits); --tts N adds N speakers made
 // from the installed flite/festival voices with sox pitch and tempo shifts (clips in
 // out/tts-digits; needs sox and flite and/or festival + festvox voices). Both are reused on reruns.
@@ -143,6 +146,7 @@ var options = defaults with
     RealSequenceShare = GetInt("real-share-percent", 60) / 100.0,
     AugmentedCopies = GetInt("copies", 1),
     AverageLastEpochs = GetInt("average", 0),
+    Initial = arguments.TryGetValue("init", out var initDir) ? AcousticModelDirectory.Load(initDir) : null,
     Wave = arguments.ContainsKey("wave")
         ? new WaveAugment { GateProbability = GetInt("gate-percent", 0) / 100.0 }
         : null,

@@ -286,6 +286,28 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public void Mfcc_makes_a_model_that_reads_cepstra_and_transcribe_computes_the_same()
+    {
+        var run = Train("--mfcc", "13");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var model = AcousticModelDirectory.Load(_out);
+        Assert.That(model.Config.Features.Mfcc, Is.EqualTo(13));
+        Assert.That(model.Config.Features.FeatureCount, Is.EqualTo(13));
+        var transcribe = CliRun.Invoke(["transcribe", "--model", _out, Path.Combine(_temp.Path, "audio")]);
+        Assert.That(transcribe.ExitCode, Is.EqualTo(ExitCodes.Success), transcribe.Error);
+    }
+
+    [Test]
+    public void Mfcc_above_the_band_count_is_refused()
+    {
+        var run = Train("--mfcc", "41");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(run.Error, Does.Contain("--mfcc"));
+    }
+
+    [Test]
     public void Speed_percent_adds_a_slower_and_a_faster_copy_of_each_training_recording()
     {
         var run = Train("--speed-percent", "10", "--dropout-percent", "30");

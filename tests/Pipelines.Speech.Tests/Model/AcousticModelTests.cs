@@ -23,6 +23,29 @@ public sealed class AcousticModelTests
         Assert.That(fwd.Lengths, Is.EqualTo(new[] { expected }));
     }
 
+    [Test]
+    public void CopyWeightsFromTakesMatchingLayersAndLeavesAnOutputOverAnotherVocabulary()
+    {
+        var source = new AcousticModel(ToneDigits.TinyConfig(FrontEndKind.Conv), new Rng(5));
+        var wider = ToneDigits.TinyConfig(FrontEndKind.Conv) with
+        {
+            Vocabulary = new AcousticVocabulary(new[] { "_", "a", "b", "c", "d", "e" }),
+        };
+        var target = new AcousticModel(wider, new Rng(6));
+        var before = target.NamedParameters().ToDictionary(p => p.Path, p => p.Parameter.Value.ToArray());
+
+        var copied = target.CopyWeightsFrom(source);
+
+        var theirs = source.NamedParameters().ToDictionary(p => p.Path, p => p.Parameter.Value.ToArray());
+        Assert.That(copied, Does.Contain("conv1.weight").And.Not.Empty);
+        foreach (var (path, parameter) in target.NamedParameters())
+        {
+            bool output = path.StartsWith("output.", StringComparison.Ordinal);
+            Assert.That(copied.Contains(path), Is.EqualTo(!output), path);
+            Assert.That(parameter.Value.ToArray(), Is.EqualTo(output ? before[path] : theirs[path]), path);
+        }
+    }
+
     [TestCase(FrontEndKind.Conv)]
     [TestCase(FrontEndKind.Stack)]
     public void PaddingInABatchDoesNotChangeAShortSamplesOutput(FrontEndKind frontEnd)
