@@ -35,14 +35,39 @@ public static class EspeakDigits
     };
 
     /// <summary>
+    /// Pronunciations of each digit word (espeak-ng's English phoneme mnemonics), the first as
+    /// espeak-ng says the word in US English and the rest as speakers of other first languages
+    /// often do: full vowels for reduced ones ("zero" as z'Eru, ending in /u/ as in Portuguese or
+    /// Italian), /t/, /s/ or /f/ for the "th" of "three", final devoicing ("five" as f'aIf),
+    /// monophthongs for diphthongs ("eight" as 'et), a pronounced final r. Accented speakers
+    /// (<see cref="Synthesize"/> with accented: true) read each digit with one of them.
+    /// </summary>
+    public static readonly IReadOnlyList<IReadOnlyList<string>> Pronunciations = new[]
+    {
+        new[] { "z'i@roU", "z'Eru", "z'Ero", "z'i:ro", "s'i@roU", "z'eIroU", "z'i:ru" },
+        new[] { "w'Vn", "w'0n", "w'an", "w'On", "v'Vn" },
+        new[] { "t'u:", "t'U", "t'u:u" },
+        new[] { "Tr'i:", "tr'i:", "sr'i:", "fr'i:", "tr'I", "T@r'i:" },
+        new[] { "f'o@", "f'o:r", "f'O:r", "f'o:", "f'Or" },
+        new[] { "f'aIv", "f'aIf", "f'a:v", "f'aIb", "f'aIve" },
+        new[] { "s'Iks", "s'i:ks", "s'Eks", "s'Ikis" },
+        new[] { "s'Ev@n", "s'Even", "s'Ef@n", "s'eIven", "s'Evn" },
+        new[] { "'eIt", "'et", "'eIS", "'Et", "'eIti" },
+        new[] { "n'aIn", "n'a:n", "n'aIne", "n'ajn" },
+    };
+
+    /// <summary>
     /// Writes <paramref name="speakers"/> synthetic speakers, each saying every digit
     /// <paramref name="takes"/> times (each take at its own speed and pitch around the speaker's),
     /// into <paramref name="folder"/>. Existing files are kept, so a rerun only adds what is
-    /// missing. The same seed gives the same voices.
+    /// missing. The same seed gives the same voices. An <paramref name="accented"/> speaker reads
+    /// each digit with a pronunciation of <see cref="Pronunciations"/> of its own (the first,
+    /// espeak-ng's own, two times in five), the same in each take; accented speakers are named
+    /// apart (<see cref="SpeakerName(int, bool)"/>), so both kinds can share a folder.
     /// </summary>
     /// <returns>The folder's clips, opened with <see cref="FsddDigits.Open"/>.</returns>
     /// <exception cref="InvalidOperationException">espeak-ng is missing or fails, with its message.</exception>
-    public static FsddDigits Synthesize(string folder, int speakers, int takes, ulong seed)
+    public static FsddDigits Synthesize(string folder, int speakers, int takes, ulong seed, bool accented = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(speakers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(takes);
@@ -52,7 +77,13 @@ public static class EspeakDigits
         {
             string voice = $"{Languages[rng.NextInt(Languages.Count)]}+{Variants[rng.NextInt(Variants.Count)]}";
             int wpm = rng.NextInt(110, 200), pitch = rng.NextInt(15, 85);
-            string name = SpeakerName(s);
+            string name = SpeakerName(s, accented);
+            // Drawn after the voice, so the plain speakers' voices are those of earlier runs.
+            string[] words = FsddDigits.Words.Select((word, digit) => !accented
+                ? word
+                : rng.NextDouble() < 0.4
+                    ? $"[[{Pronunciations[digit][0]}]]"
+                    : $"[[{Pronunciations[digit][1 + rng.NextInt(Pronunciations[digit].Count - 1)]}]]").ToArray();
             for (int t = 0; t < takes; t++)
             {
                 for (int digit = 0; digit < FsddDigits.Words.Count; digit++)
@@ -62,7 +93,7 @@ public static class EspeakDigits
                     string path = Path.Combine(folder, $"{digit}_{name}_{t}.wav");
                     if (!File.Exists(path))
                     {
-                        Speak(voice, takeWpm, takePitch, FsddDigits.Words[digit], path);
+                        Speak(voice, takeWpm, takePitch, words[digit], path);
                     }
                 }
             }
@@ -71,9 +102,12 @@ public static class EspeakDigits
         return FsddDigits.Open(folder);
     }
 
-    /// <summary>Letters-only speaker name of synthetic speaker <paramref name="index"/> ("espeakaa", ...).</summary>
-    public static string SpeakerName(int index) =>
-        "espeak" + (char)('a' + index / 26 % 26) + (char)('a' + index % 26);
+    /// <summary>
+    /// Letters-only speaker name of synthetic speaker <paramref name="index"/> ("espeakaa", ...;
+    /// accented ones "accentaa", ...).
+    /// </summary>
+    public static string SpeakerName(int index, bool accented = false) =>
+        (accented ? "accent" : "espeak") + (char)('a' + index / 26 % 26) + (char)('a' + index % 26);
 
     private static void Speak(string voice, int wpm, int pitch, string text, string path)
     {

@@ -31,9 +31,10 @@ public static class DigitsRecipe
         var features = options.Model.Features;
         var espeak = options.SyntheticSpeakers > 0 ? EspeakClips(options) : Array.Empty<FsddClip>();
         var natural = options.NaturalSpeakers > 0 ? NaturalClips(options) : Array.Empty<FsddClip>();
-        // The two sources' speaker names never collide ("espeak.." and "tts.."), so one list
-        // serves both: BuildTraining groups it by speaker.
-        var synthetic = espeak.Concat(natural).ToArray();
+        var accented = options.AccentedSpeakers > 0 ? AccentedClips(options) : Array.Empty<FsddClip>();
+        // The sources' speaker names never collide ("espeak..", "accent.." and "tts.."), so one
+        // list serves them all: BuildTraining groups it by speaker.
+        var synthetic = espeak.Concat(natural).Concat(accented).ToArray();
         var train = BuildTraining(fsdd, trainClips, synthetic, options, rng);
         if (features.Normalization == NormalizationMode.Global && features.Stats is null)
         {
@@ -56,7 +57,8 @@ public static class DigitsRecipe
         var validationExamples = Featurize(validation, features, vocab);
         log($"data: {trainExamples.Count} training utterances ({train.Sum(u => u.Seconds) / 60:F1} min) from " +
             $"{string.Join(", ", trainClips.Select(c => c.Speaker).Distinct())} " +
-            $"and {espeak.Count} espeak-ng + {natural.Count} flite/festival synthetic clips; " +
+            $"and {espeak.Count} espeak-ng + {accented.Count} accented espeak-ng + {natural.Count} flite/festival " +
+            "synthetic clips; " +
             $"{validationExamples.Count} validation; " +
             $"test: {(options.HeldOutSpeaker is null ? "standard split (recordings 0-4)" : options.HeldOutSpeaker)}");
 
@@ -118,7 +120,17 @@ public static class DigitsRecipe
     {
         var espeak = EspeakDigits.Synthesize(options.SyntheticFolder, options.SyntheticSpeakers,
             options.SyntheticTakes, options.Seed ^ 0xE5EA4UL);
-        return FirstSpeakers(espeak.Clips, options.SyntheticSpeakers, options.SyntheticTakes, EspeakDigits.SpeakerName);
+        return FirstSpeakers(espeak.Clips, options.SyntheticSpeakers, options.SyntheticTakes,
+            i => EspeakDigits.SpeakerName(i));
+    }
+
+    // The accented espeak-ng speakers asked for (their own folder and seed), filtered the same way.
+    private static IReadOnlyList<FsddClip> AccentedClips(DigitsRecipeOptions options)
+    {
+        var accented = EspeakDigits.Synthesize(options.AccentedFolder, options.AccentedSpeakers,
+            options.SyntheticTakes, options.Seed ^ 0xACCE47UL, accented: true);
+        return FirstSpeakers(accented.Clips, options.AccentedSpeakers, options.SyntheticTakes,
+            i => EspeakDigits.SpeakerName(i, accented: true));
     }
 
     // The flite/festival speakers and takes asked for, filtered the same way.

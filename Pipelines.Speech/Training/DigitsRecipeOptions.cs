@@ -35,6 +35,16 @@ public sealed record DigitsRecipeOptions
     public string SyntheticFolder { get; init; } = "out/espeak-digits";
 
     /// <summary>
+    /// Accented espeak-ng speakers added to training (0: none): voices drawn like the synthetic
+    /// ones, each digit read with a pronunciation of its own (<see cref="EspeakDigits.Pronunciations"/>),
+    /// <see cref="SyntheticTakes"/> takes each, used exactly like the other synthetic speakers.
+    /// </summary>
+    public int AccentedSpeakers { get; init; }
+
+    /// <summary>Folder the accented clips are written to (and reused from).</summary>
+    public string AccentedFolder { get; init; } = "out/espeak-accented-digits";
+
+    /// <summary>
     /// Synthetic flite/festival speakers added to training (0: none); see <see cref="NaturalTtsDigits"/>.
     /// They are used exactly like the espeak-ng ones: every clip augmented once, and one speaker
     /// pool with them for the synthetic share of joined utterances.

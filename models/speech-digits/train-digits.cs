@@ -4,14 +4,17 @@
 //   dotnet run models/speech-digits/train-digits.cs -- [--out DIR] [--epochs N] [--sequences N]
 //       [--hidden N] [--held-out SPEAKER|none] [--speed-percent N] [--dropout-percent N]
 //       [--freq-mask N] [--time-mask N] [--warp-percent N] [--synth N] [--synth-takes N]
-//       [--tts N] [--tts-takes N] [--real-share-percent N] [--copies N] [--wave] [--layers N]
+//       [--accented N] [--tts N] [--tts-takes N] [--real-share-percent N] [--copies N] [--wave] [--layers N]
 //       [--lr-milli N] [--trim-ms N] [--mels N] [--mfcc N] [--vtlp-percent N] [--average N] [--gate-percent N]
 //       [--pad-ms N] [--norm utterance|global] [--seed N] [--ensemble DIR2[,DIR3]] [--tta-ms MS[,MS]] [--combine RULE]
+//       [--front-end conv|stack|none] [--conv-channels N] [--stack-projection N]
 //       [--init DIR] [--checkpoints DIR] [--resume] [--eval DIR] [--write-long DIR]
 // --init DIR starts from the weights of the model directory DIR (for example one trained by
 // `multimodal train speech` on other English speech with the same features and layers): every
 // parameter whose name and shape match is copied, the rest (the output layer) start random.
-// --synth N adds N espeak-ng speakers (clips in out/espeak-digits); --tts N adds N speakers made
+// --synth N adds N espeak-ng speakers (clips in out/espeak-digits); --accented N adds N espeak-ng
+// speakers who read each digit with a pronunciation of their own, as speakers of other first
+// languages do (EspeakDigits.Pronunciations; clips in out/espeak-accented-digits); --tts N adds N speakers made
 // from the installed flite/festival voices with sox pitch and tempo shifts (clips in
 // out/tts-digits; needs sox and flite and/or festival + festvox voices). Both are reused on reruns.
 // --mels N sets the mel band count (default 40); --mfcc N makes the model read N MFCCs of those
@@ -140,6 +143,7 @@ var options = defaults with
     Seed = ulong.Parse(Get("seed", defaults.Seed.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
     TrainSequences = GetInt("sequences", defaults.TrainSequences),
     SyntheticSpeakers = GetInt("synth", 0),
+    AccentedSpeakers = GetInt("accented", 0),
     SyntheticTakes = GetInt("synth-takes", defaults.SyntheticTakes),
     NaturalSpeakers = GetInt("tts", 0),
     NaturalTakes = GetInt("tts-takes", defaults.NaturalTakes),
@@ -165,6 +169,9 @@ var options = defaults with
             },
         },
         Hidden = GetInt("hidden", defaults.Model.Hidden),
+        FrontEnd = Enum.Parse<FrontEndKind>(Get("front-end", "conv"), ignoreCase: true),
+        ConvChannels = GetInt("conv-channels", defaults.Model.ConvChannels),
+        StackProjection = GetInt("stack-projection", defaults.Model.StackProjection),
         Layers = GetInt("layers", defaults.Model.Layers),
         Dropout = GetInt("dropout-percent", 10) / 100f,
     },
