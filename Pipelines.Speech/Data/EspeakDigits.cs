@@ -47,7 +47,7 @@ public static class EspeakDigits
         new[] { "z'i@roU", "z'Eru", "z'Ero", "z'i:ro", "s'i@roU", "z'eIroU", "z'i:ru" },
         new[] { "w'Vn", "w'0n", "w'an", "w'On", "v'Vn" },
         new[] { "t'u:", "t'U", "t'u:u" },
-        new[] { "Tr'i:", "tr'i:", "sr'i:", "fr'i:", "tr'I", "T@r'i:" },
+        new[] { "Tr'i:", "tr'i:", "sr'i:", "fr'i:", "tr'I", "T3r'i:" },
         new[] { "f'o@", "f'o:r", "f'O:r", "f'o:", "f'Or" },
         new[] { "f'aIv", "f'aIf", "f'a:v", "f'aIb", "f'aIve" },
         new[] { "s'Iks", "s'i:ks", "s'Eks", "s'Ikis" },
@@ -102,11 +102,14 @@ public static class EspeakDigits
         return FsddDigits.Open(folder);
     }
 
+    /// <summary>Letters-only speaker name of synthetic speaker <paramref name="index"/> ("espeakaa", ...).</summary>
+    public static string SpeakerName(int index) => SpeakerName(index, accented: false);
+
     /// <summary>
-    /// Letters-only speaker name of synthetic speaker <paramref name="index"/> ("espeakaa", ...;
-    /// accented ones "accentaa", ...).
+    /// Letters-only speaker name of synthetic speaker <paramref name="index"/>: "espeakaa", ...,
+    /// or for accented ones "accentaa", ....
     /// </summary>
-    public static string SpeakerName(int index, bool accented = false) =>
+    public static string SpeakerName(int index, bool accented) =>
         (accented ? "accent" : "espeak") + (char)('a' + index / 26 % 26) + (char)('a' + index % 26);
 
     private static void Speak(string voice, int wpm, int pitch, string text, string path)

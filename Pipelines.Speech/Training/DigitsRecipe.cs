@@ -120,8 +120,7 @@ public static class DigitsRecipe
     {
         var espeak = EspeakDigits.Synthesize(options.SyntheticFolder, options.SyntheticSpeakers,
             options.SyntheticTakes, options.Seed ^ 0xE5EA4UL);
-        return FirstSpeakers(espeak.Clips, options.SyntheticSpeakers, options.SyntheticTakes,
-            i => EspeakDigits.SpeakerName(i));
+        return FirstSpeakers(espeak.Clips, options.SyntheticSpeakers, options.SyntheticTakes, EspeakDigits.SpeakerName);
     }
 
     // The accented espeak-ng speakers asked for (their own folder and seed), filtered the same way.
