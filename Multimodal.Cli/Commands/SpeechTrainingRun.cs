@@ -1,6 +1,7 @@
 using System.Globalization;
 using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Models;
 using Pipelines.Speech.Audio;
 using Pipelines.Speech.Data;
 using Pipelines.Speech.Features;
@@ -37,6 +38,9 @@ public static class SpeechTrainingRun
 
         // Before the audio is decoded (seconds to minutes on a large manifest).
         ResumeNotice.Before(output, "", s.CheckpointDirectory, s.Resume);
+        // A resumed run takes its weights from the checkpoint; --init only starts a run.
+        bool fromCheckpoint = s.Resume && new CheckpointStore(s.CheckpointDirectory).List().Count > 0;
+        var initial = s.Init is null || fromCheckpoint ? null : InitialModel(s);
 
         var trainRows = ReadManifest(context, s.Manifest);
         var validRows = s.Valid is null ? null : ReadManifest(context, s.Valid);
@@ -73,6 +77,23 @@ public static class SpeechTrainingRun
             Dropout = s.DropoutPercent / 100f,
         };
         var model = new AcousticModel(config, new Rng(s.Seed));
+        if (initial is not null)
+        {
+            var copied = model.CopyWeightsFrom(initial);
+            static bool Layer(string name) => !name.StartsWith("output.", StringComparison.Ordinal);
+            int layers = model.NamedParameters().Count(p => Layer(p.Path));
+            int body = copied.Copied.Count(Layer);
+            if (body == 0)
+            {
+                throw new CliException(s.Init, "none of its layers has this run's shape (--hidden, --layers, --cell)");
+            }
+
+            string tokens = copied.TokensKept == copied.Tokens
+                ? "every output token"
+                : $"{copied.TokensKept} of {copied.Tokens} output tokens (the others start afresh)";
+            output.WriteLine($"train speech: starting from {s.Init}: {body} of {layers} layer weight tensors, {tokens}");
+        }
+
         // Counted after the files that failed to decode are dropped: what really trains.
         // The validation files skipped are said here too, so this line and the closing summary
         // (which counts both sets) add up.
@@ -192,6 +213,24 @@ public static class SpeechTrainingRun
     // would refuse it anyway, but only after decoding, with every mismatched tensor listed).
     // The split's share, the batch (steps per epoch, so where an epoch ends) and the manifests'
     // contents (a row added or removed moves others between the sets) are compared the same way.
+    // The --init model, loaded and checked against this run's features before any audio is decoded.
+    private static AcousticModel InitialModel(TrainSpeechSettings s)
+    {
+        var initial = BundledModel.Load(s.Init!, "speech", AcousticModelDirectory.Load);
+        var theirs = initial.Config.Features;
+        if (theirs.SampleRate != s.SampleRate || theirs.Mfcc != s.Mfcc || (s.Mfcc == 0 && theirs.MelBands != 40))
+        {
+            string reads(int rate, int mfcc, int bands) => mfcc > 0
+                ? $"{mfcc} MFCCs at {rate} Hz"
+                : $"{bands} log-mel bands at {rate} Hz";
+            throw new CliException(s.Init, $"its model reads {reads(theirs.SampleRate, theirs.Mfcc, theirs.MelBands)}, " +
+                $"this run {reads(s.SampleRate, s.Mfcc, 40)}: give --sample-rate {theirs.SampleRate}" +
+                (theirs.Mfcc > 0 ? $" --mfcc {theirs.Mfcc}" : "") + " to start from it");
+        }
+
+        return initial;
+    }
+
     // Checkpoints of earlier versions lack some keys; those are not compared.
     private static Dictionary<string, string> ResumeSettings(TrainSpeechSettings s) => new()
     {

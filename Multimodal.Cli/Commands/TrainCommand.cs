@@ -38,6 +38,8 @@ public sealed class TrainCommand : ICommandModule
         var lr = Number("--lr", "Peak learning rate (AdamW, warm-up then cosine)", 2e-3, 1e-7, 1);
         var vocab = Choice("--vocab", "Output tokens: whole words or characters", "words", "words", "chars");
         var rate = Count("--sample-rate", "Sample rate the audio is resampled to (Hz)", 16000, 1000, 192_000);
+        var init = Folder("--init", "Start from the model in this directory: its layers of the same shape " +
+            "(fine-tuning; the output layer too when the transcripts give the same tokens)");
         var mfcc = Count("--mfcc", "Read N MFCCs of the 40 log-mel bands instead of the bands (0: the bands)", 0, 0, 40);
         var seed = Count("--seed",
             "Seed of the split, weights, batch order and masks (--resume needs the checkpoint's seed)", 1, 0,
@@ -58,7 +60,7 @@ public sealed class TrainCommand : ICommandModule
         var command = new Command("speech", "Train a CTC speech model on a manifest")
         {
             manifest, outDir, valid, fraction, epochs, batch, hidden, layers, cell, lr, vocab, rate, seed, resume,
-            speed, wave, dropout, mfcc,
+            speed, wave, dropout, mfcc, init,
         };
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train speech",
             Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct,
@@ -67,7 +69,7 @@ public sealed class TrainCommand : ICommandModule
             parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(hidden), parse.GetValue(layers),
             parse.GetValue(cell)!, (float)parse.GetValue(lr), parse.GetValue(vocab) == "chars",
             parse.GetValue(rate), (ulong)parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(speed),
-            parse.GetValue(wave), parse.GetValue(dropout), parse.GetValue(mfcc)), ct))));
+            parse.GetValue(wave), parse.GetValue(dropout), parse.GetValue(mfcc), parse.GetValue(init)), ct))));
         return command;
     }
 }

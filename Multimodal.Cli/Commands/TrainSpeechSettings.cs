@@ -21,10 +21,11 @@ namespace Multimodal.Cli.Commands;
 /// noise); without <paramref name="SpeedPercent"/> one such copy at the original speed is added.</param>
 /// <param name="DropoutPercent">Dropout between the recurrent layers, in percent.</param>
 /// <param name="Mfcc">When above 0, the model reads this many MFCCs of the log-mel bands instead of the bands.</param>
+/// <param name="Init">A model directory to start from (its layers of the same shape), or null.</param>
 public sealed record TrainSpeechSettings(
     string Manifest, string OutDir, string? Valid, double ValidFraction, int Epochs, int Batch, int Hidden,
     int Layers, string Cell, float LearningRate, bool CharVocabulary, int SampleRate, ulong Seed, bool Resume,
-    int SpeedPercent = 0, bool Wave = false, int DropoutPercent = 10, int Mfcc = 0)
+    int SpeedPercent = 0, bool Wave = false, int DropoutPercent = 10, int Mfcc = 0, string? Init = null)
 {
     /// <summary>Folder of the training checkpoints.</summary>
     public string CheckpointDirectory => Path.Combine(OutDir, "checkpoints");

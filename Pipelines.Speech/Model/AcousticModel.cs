@@ -65,24 +65,78 @@ public sealed class AcousticModel : Module
 
     /// <summary>
     /// Starts this model from another one's weights (pretraining, fine-tuning): every parameter
-    /// whose name and shape match is copied; the rest (an output layer over another vocabulary,
-    /// layers the source lacks) keep their own values. Returns the names copied.
+    /// whose name and shape match is copied, except the output layer, which is copied token by
+    /// token: the row (and bias) of each of this vocabulary's tokens that the source has too,
+    /// found by name (the blank by its index), so vocabularies in another order or with tokens
+    /// added still keep what the source learnt; new tokens keep their own values, as does every
+    /// parameter without a match.
     /// </summary>
-    public IReadOnlyList<string> CopyWeightsFrom(AcousticModel source)
+    public WeightTransfer CopyWeightsFrom(AcousticModel source)
     {
         ArgumentNullException.ThrowIfNull(source);
         var theirs = source.NamedParameters().ToDictionary(p => p.Path, p => p.Parameter);
         var copied = new List<string>();
         foreach (var (name, mine) in NamedParameters())
         {
-            if (theirs.TryGetValue(name, out var other) && other.Shape.SequenceEqual(mine.Shape))
+            if (!name.StartsWith("output.", StringComparison.Ordinal) && theirs.TryGetValue(name, out var other)
+                && other.Shape.SequenceEqual(mine.Shape))
             {
                 mine.Load(other.Value.ToArray());
                 copied.Add(name);
             }
         }
 
-        return copied;
+        int kept = CopyOutputRows(source);
+        if (kept == Config.Vocabulary.Count)
+        {
+            copied.AddRange(new[] { "output.weight", "output.bias" });
+        }
+
+        return new WeightTransfer(copied, kept, Config.Vocabulary.Count);
+    }
+
+    // The output layer's row and bias of each token both vocabularies have; 0 when the layers'
+    // input widths differ. Returns the tokens copied.
+    private int CopyOutputRows(AcousticModel source)
+    {
+        if (output.Weight.Shape[1] != source.output.Weight.Shape[1] || (output.Bias is null) != (source.output.Bias is null))
+        {
+            return 0;
+        }
+
+        var (mine, theirs) = (Config.Vocabulary, source.Config.Vocabulary);
+        int width = output.Weight.Shape[1];
+        float[] weight = output.Weight.Value.ToArray(), theirWeight = source.output.Weight.Value.ToArray();
+        float[]? bias = output.Bias?.Value.ToArray(), theirBias = source.output.Bias?.Value.ToArray();
+        int kept = 0;
+        for (int token = 0; token < mine.Count; token++)
+        {
+            int from = token == mine.BlankIndex
+                ? theirs.BlankIndex
+                : Enumerable.Range(0, theirs.Count).FirstOrDefault(
+                    t => t != theirs.BlankIndex && string.Equals(theirs.Tokens[t], mine.Tokens[token], StringComparison.Ordinal),
+                    -1);
+            if (from < 0)
+            {
+                continue;
+            }
+
+            Array.Copy(theirWeight, from * width, weight, token * width, width);
+            if (bias is not null)
+            {
+                bias[token] = theirBias![from];
+            }
+
+            kept++;
+        }
+
+        output.Weight.Load(weight);
+        if (bias is not null)
+        {
+            output.Bias!.Load(bias);
+        }
+
+        return kept;
     }
 
     /// <summary>

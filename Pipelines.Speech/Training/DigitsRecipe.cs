@@ -75,8 +75,8 @@ public static class DigitsRecipe
             }
 
             var copied = model.CopyWeightsFrom(initial);
-            log($"initial weights: {copied.Count} of {model.NamedParameters().Count()} parameters from the given model " +
-                $"({string.Join(", ", model.NamedParameters().Select(p => p.Path).Except(copied))} kept random)");
+            log($"initial weights: {copied.Copied.Count} of {model.NamedParameters().Count()} parameters whole and " +
+                $"{copied.TokensKept} of {copied.Tokens} output tokens from the given model");
         }
 
         log($"model: {options.Model.FrontEnd} front end, {options.Model.Layers}x" +

@@ -299,6 +299,75 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public void Init_starts_from_a_trained_model_and_keeps_its_output_layer_over_the_same_tokens()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        string first = Path.Combine(_temp.Path, "first");
+        Directory.Move(_out, first);
+
+        var run = Train("--init", first, "--epochs", "1");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        int layers = AcousticModelDirectory.Load(first).NamedParameters().Count(p => !p.Path.StartsWith("output."));
+        Assert.That(run.Out, Does.Contain($"starting from {first}: {layers} of {layers} layer weight tensors, " +
+            "every output token"));
+    }
+
+    [Test]
+    public void Init_over_other_tokens_keeps_none_of_the_output_layer()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        string first = Path.Combine(_temp.Path, "first");
+        Directory.Move(_out, first);
+
+        var run = Train("--init", first, "--vocab", "chars");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        // Characters share no token with the first model's words but the blank.
+        Assert.That(run.Out, Does.Contain("1 of 11 output tokens (the others start afresh)"));
+    }
+
+    [Test]
+    public void Init_with_other_features_is_one_line_saying_which_options_match_it()
+    {
+        Assert.That(Train("--mfcc", "13").ExitCode, Is.EqualTo(ExitCodes.Success));
+        string first = Path.Combine(_temp.Path, "first");
+        Directory.Move(_out, first);
+
+        var run = Train("--init", first);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(run.Error, Does.Contain(first).And.Contain("13 MFCCs at 8000 Hz")
+            .And.Contain("--sample-rate 8000 --mfcc 13"));
+        Assert.That(Directory.Exists(_out), Is.False, "nothing is written when the run is refused");
+    }
+
+    [Test]
+    public void Resume_with_init_continues_from_the_checkpoint_and_does_not_say_it_starts_from_the_model()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        string first = Path.Combine(_temp.Path, "first");
+        Directory.Move(_out, first);
+        Assert.That(Train("--init", first).ExitCode, Is.EqualTo(ExitCodes.Success));
+
+        var run = Train("--init", first, "--resume", "--epochs", "2");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain("at step 2 (epoch 2/2, batch 0)").And.Not.Contain("starting from"));
+    }
+
+    [Test]
+    public void Init_naming_a_missing_folder_is_refused_before_training()
+    {
+        var run = Train("--init", Path.Combine(_temp.Path, "nowhere"));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error, Does.Contain("nowhere").And.Contain("model directory does not exist"));
+        Assert.That(run.Out, Does.Not.Contain("epoch 1/1"));
+    }
+
+    [Test]
     public void Mfcc_above_the_band_count_is_refused()
     {
         var run = Train("--mfcc", "41");

@@ -24,27 +24,55 @@ public sealed class AcousticModelTests
     }
 
     [Test]
-    public void CopyWeightsFromTakesMatchingLayersAndLeavesAnOutputOverAnotherVocabulary()
+    public void CopyWeightsFromTakesMatchingLayersAndTheOutputRowsOfTokensBothVocabulariesHave()
     {
-        var source = new AcousticModel(ToneDigits.TinyConfig(FrontEndKind.Conv), new Rng(5));
+        var source = new AcousticModel(ToneDigits.TinyConfig(FrontEndKind.Conv), new Rng(5));   // _, a, b, c
         var wider = ToneDigits.TinyConfig(FrontEndKind.Conv) with
         {
-            Vocabulary = new AcousticVocabulary(new[] { "_", "a", "b", "c", "d", "e" }),
+            Vocabulary = new AcousticVocabulary(new[] { "_", "d", "c", "b", "a", "e" }),
         };
         var target = new AcousticModel(wider, new Rng(6));
-        var before = target.NamedParameters().ToDictionary(p => p.Path, p => p.Parameter.Value.ToArray());
+        var before = Values(target);
 
-        var copied = target.CopyWeightsFrom(source);
+        var transfer = target.CopyWeightsFrom(source);
 
-        var theirs = source.NamedParameters().ToDictionary(p => p.Path, p => p.Parameter.Value.ToArray());
-        Assert.That(copied, Does.Contain("conv1.weight").And.Not.Empty);
-        foreach (var (path, parameter) in target.NamedParameters())
+        var theirs = Values(source);
+        Assert.That(transfer.TokensKept, Is.EqualTo(4));
+        Assert.That(transfer.Tokens, Is.EqualTo(6));
+        Assert.That(transfer.Copied, Does.Contain("conv1.weight").And.Not.Contain("output.weight"));
+        foreach (var (path, parameter) in target.NamedParameters().Where(p => !p.Path.StartsWith("output.")))
         {
-            bool output = path.StartsWith("output.", StringComparison.Ordinal);
-            Assert.That(copied.Contains(path), Is.EqualTo(!output), path);
-            Assert.That(parameter.Value.ToArray(), Is.EqualTo(output ? before[path] : theirs[path]), path);
+            Assert.That(parameter.Value.ToArray(), Is.EqualTo(theirs[path]), path);
         }
+
+        // Rows by token name: target row 2 is "c", source row 3; "d" and "e" keep their own.
+        int width = target.NamedParameters().Single(p => p.Path == "output.weight").Parameter.Shape[1];
+        float[] Row(Dictionary<string, float[]> values, int row) =>
+            values["output.weight"].Skip(row * width).Take(width).ToArray();
+        var after = Values(target);
+        Assert.That(Row(after, 0), Is.EqualTo(Row(theirs, 0)), "blank");
+        Assert.That(Row(after, 2), Is.EqualTo(Row(theirs, 3)), "c");
+        Assert.That(Row(after, 4), Is.EqualTo(Row(theirs, 1)), "a");
+        Assert.That(Row(after, 1), Is.EqualTo(Row(before, 1)), "d is new");
+        Assert.That(Row(after, 5), Is.EqualTo(Row(before, 5)), "e is new");
+        Assert.That(after["output.bias"][3], Is.EqualTo(theirs["output.bias"][2]), "b's bias");
     }
+
+    [Test]
+    public void CopyWeightsFromOverTheSameTokensCopiesEverything()
+    {
+        var source = new AcousticModel(ToneDigits.TinyConfig(FrontEndKind.Conv), new Rng(5));
+        var same = new AcousticModel(ToneDigits.TinyConfig(FrontEndKind.Conv), new Rng(6));
+
+        var transfer = same.CopyWeightsFrom(source);
+
+        Assert.That(transfer.Copied, Is.EquivalentTo(source.NamedParameters().Select(p => p.Path)));
+        Assert.That(transfer.TokensKept, Is.EqualTo(transfer.Tokens));
+        Assert.That(Values(same), Is.EqualTo(Values(source)));
+    }
+
+    private static Dictionary<string, float[]> Values(AcousticModel model) =>
+        model.NamedParameters().ToDictionary(p => p.Path, p => p.Parameter.Value.ToArray());
 
     [TestCase(FrontEndKind.Conv)]
     [TestCase(FrontEndKind.Stack)]
