@@ -34,14 +34,15 @@ public sealed class CliContext
     /// <param name="parse">The command line (for <c>--quiet</c>).</param>
     /// <param name="linesOnStdout">
     /// True when the verb prints result lines on stdout while it works (transcribe or caption
-    /// without --out). On a terminal those lines share the screen with the live bar, which redraws
-    /// itself by moving the cursor up over them; the progress is then plain lines instead.
+    /// without --out). When stdout is the same terminal, those lines share the screen with the
+    /// live bar, which redraws itself by moving the cursor up over them; the progress is then
+    /// plain lines instead. Redirected to a file or a pipe, they do not, and the bar stays.
     /// </param>
     public IProgressReporter Progress(ParseResult parse, bool linesOnStdout = false)
     {
         var mode = ProgressReporters.ChooseMode(Environment, IsQuiet(parse));
-        return ProgressReporters.Create(
-            linesOnStdout && mode == ProgressMode.Live ? ProgressMode.Plain : mode, Environment);
+        bool shared = linesOnStdout && !Environment.IsOutputRedirected;
+        return ProgressReporters.Create(shared && mode == ProgressMode.Live ? ProgressMode.Plain : mode, Environment);
     }
 
     /// <summary>Writes "error: subject: reason" to stderr.</summary>

@@ -29,12 +29,14 @@ public sealed class CliEnvironment
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>
-    /// A live progress bar needs both streams on a terminal that understands cursor movement;
-    /// anything else (pipes, CI logs, TERM=dumb) gets plain periodic lines instead.
+    /// True when stderr, where progress goes, is a terminal that understands cursor movement, so
+    /// a live progress bar can redraw itself there; anything else (pipes, files, CI logs,
+    /// TERM=dumb) gets plain periodic lines instead. Where stdout goes does not matter here:
+    /// `transcribe DIR &gt; out.txt` in a terminal shows the live bar (see
+    /// <see cref="CliContext.Progress"/> for results printed on a terminal stdout meanwhile).
     /// </summary>
     public bool IsInteractive =>
-        !IsOutputRedirected && !IsErrorRedirected
-        && !string.Equals(GetVariable("TERM"), "dumb", StringComparison.Ordinal);
+        !IsErrorRedirected && !string.Equals(GetVariable("TERM"), "dumb", StringComparison.Ordinal);
 
     /// <summary>The environment of the current process.</summary>
     public static CliEnvironment FromProcess() => new()

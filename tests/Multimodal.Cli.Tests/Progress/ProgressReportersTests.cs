@@ -18,8 +18,9 @@ public sealed class ProgressReportersTests
     };
 
     [TestCase(false, false, null, false, ProgressMode.Live)]
-    [TestCase(true, false, null, false, ProgressMode.Plain)]
+    [TestCase(true, false, null, false, ProgressMode.Live)]   // stdout to a file, stderr on the terminal
     [TestCase(false, true, null, false, ProgressMode.Plain)]
+    [TestCase(true, true, null, false, ProgressMode.Plain)]
     [TestCase(false, false, "dumb", false, ProgressMode.Plain)]
     [TestCase(false, false, null, true, ProgressMode.Quiet)]
     [TestCase(true, true, null, true, ProgressMode.Quiet)]
@@ -73,6 +74,20 @@ public sealed class ProgressReportersTests
         }
 
         Assert.That(environment.Error.ToString(), Does.Not.Contain("work").And.Contain("loud: done"));
+    }
+
+    [TestCase(false, typeof(PlainProgressReporter))]   // result lines on the same terminal: plain lines
+    [TestCase(true, typeof(SpectreProgressReporter))]   // results to a file: the live bar stays
+    public void Result_lines_on_stdout_give_plain_progress_only_when_stdout_is_the_terminal(
+        bool outRedirected, Type expected)
+    {
+        var environment = Environment(outRedirected, errRedirected: false);
+        var context = new CliContext(environment, new GlobalOptions());
+        var root = Multimodal.Cli.Hosting.CliApp.BuildRoot(context);
+
+        using var reporter = context.Progress(root.Parse(["models"]), linesOnStdout: true);
+
+        Assert.That(reporter, Is.InstanceOf(expected));
     }
 
     [Test]
