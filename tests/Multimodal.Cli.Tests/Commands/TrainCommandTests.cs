@@ -49,6 +49,15 @@ public sealed class TrainCommandTests
         return CliRun.Invoke([.. args]);
     }
 
+    // A first tiny model, moved out of the way to <temp>/first for a second run's --init.
+    private string TrainFirst(params string[] extra)
+    {
+        Assert.That(Train(extra).ExitCode, Is.EqualTo(ExitCodes.Success));
+        string first = Path.Combine(_temp.Path, "first");
+        Directory.Move(_out, first);
+        return first;
+    }
+
     [Test]
     public void Writes_a_model_directory_that_transcribe_runs()
     {
@@ -301,9 +310,7 @@ public sealed class TrainCommandTests
     [Test]
     public void Init_starts_from_a_trained_model_and_keeps_its_output_layer_over_the_same_tokens()
     {
-        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
-        string first = Path.Combine(_temp.Path, "first");
-        Directory.Move(_out, first);
+        string first = TrainFirst();
 
         var run = Train("--init", first, "--epochs", "1");
 
@@ -316,9 +323,7 @@ public sealed class TrainCommandTests
     [Test]
     public void Init_over_other_tokens_keeps_none_of_the_output_layer()
     {
-        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
-        string first = Path.Combine(_temp.Path, "first");
-        Directory.Move(_out, first);
+        string first = TrainFirst();
 
         var run = Train("--init", first, "--vocab", "chars");
 
@@ -330,9 +335,7 @@ public sealed class TrainCommandTests
     [Test]
     public void Init_with_other_features_is_one_line_saying_which_options_match_it()
     {
-        Assert.That(Train("--mfcc", "13").ExitCode, Is.EqualTo(ExitCodes.Success));
-        string first = Path.Combine(_temp.Path, "first");
-        Directory.Move(_out, first);
+        string first = TrainFirst("--mfcc", "13");
 
         var run = Train("--init", first);
 
@@ -346,9 +349,7 @@ public sealed class TrainCommandTests
     [Test]
     public void Resume_with_init_continues_from_the_checkpoint_and_does_not_say_it_starts_from_the_model()
     {
-        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
-        string first = Path.Combine(_temp.Path, "first");
-        Directory.Move(_out, first);
+        string first = TrainFirst();
         Assert.That(Train("--init", first).ExitCode, Is.EqualTo(ExitCodes.Success));
 
         var run = Train("--init", first, "--resume", "--epochs", "2");
