@@ -22,10 +22,17 @@ namespace Multimodal.Cli.Commands;
 public static class SpeechTrainingRun
 {
     /// <summary>Runs the training; returns the exit code.</summary>
-    /// <exception cref="CliException">A missing manifest, no usable audio, or an unusable setting.</exception>
+    /// <param name="context">The CLI context.</param>
+    /// <param name="parse">The command line.</param>
+    /// <param name="s">The run's settings.</param>
+    /// <param name="force">Start over in an --out folder that holds an earlier run (see EarlierRun).</param>
+    /// <param name="cancellation">Stops the run at the next step.</param>
+    /// <exception cref="CliException">A missing manifest, no usable audio, an unusable setting, or an earlier
+    /// run in --out without --force or --resume.</exception>
     public static int Run(CliContext context, System.CommandLine.ParseResult parse, TrainSpeechSettings s,
-        CancellationToken cancellation)
+        bool force, CancellationToken cancellation)
     {
+        EarlierRun.Check(s.OutDir, s.CheckpointDirectory, s.Resume, force);
         // Before any audio is decoded; a run that fails before its first checkpoint leaves no folder.
         using var folder = OutputFolder.Reserve(s.OutDir, "--out");
         using var checkpoints = OutputFolder.Reserve(s.CheckpointDirectory, "--out");
@@ -247,6 +254,7 @@ public static class SpeechTrainingRun
         ["--speed-percent"] = s.SpeedPercent.ToString(CultureInfo.InvariantCulture),
         ["--wave"] = s.Wave ? "on" : "off",
         ["--mfcc"] = s.Mfcc.ToString(CultureInfo.InvariantCulture),
+        ["--vocab"] = s.CharVocabulary ? "chars" : "words",
     };
 
     // Extra training versions of one recording (row index, samples at the feature rate); the

@@ -40,6 +40,7 @@ public sealed class TrainCommand : ICommandModule
         var rate = Count("--sample-rate", "Sample rate the audio is resampled to (Hz)", 16000, 1000, 192_000);
         var init = Folder("--init", "Start from the model in this directory: its layers of the same shape " +
             "(fine-tuning; the output layer too when the transcripts give the same tokens)");
+        var force = EarlierRun.ForceOption();
         var mfcc = Count("--mfcc", "Read N MFCCs of the 40 log-mel bands instead of the bands (0: the bands)", 0, 0, 40);
         var seed = Count("--seed",
             "Seed of the split, weights, batch order and masks (--resume needs the checkpoint's seed)", 1, 0,
@@ -47,7 +48,8 @@ public sealed class TrainCommand : ICommandModule
         var resume = new Option<bool>("--resume")
         {
             Description = "Continue from the newest checkpoint in DIR (refused, before any audio is decoded, when " +
-                "--seed, --dropout-percent, --speed-percent or --wave differ from the checkpoint's)",
+                "a manifest or --seed, --batch, --valid-fraction, --hidden, --layers, --cell, --vocab, " +
+                "--sample-rate, --mfcc, --dropout-percent, --speed-percent or --wave differ from the checkpoint's)",
         };
         var speed = Count("--speed-percent",
             "Also train on each utterance played P% slower and P% faster (0: off)", 0, 0, 50);
@@ -60,7 +62,7 @@ public sealed class TrainCommand : ICommandModule
         var command = new Command("speech", "Train a CTC speech model on a manifest")
         {
             manifest, outDir, valid, fraction, epochs, batch, hidden, layers, cell, lr, vocab, rate, seed, resume,
-            speed, wave, dropout, mfcc, init,
+            speed, wave, dropout, mfcc, init, force,
         };
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train speech",
             Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct,
@@ -69,7 +71,8 @@ public sealed class TrainCommand : ICommandModule
             parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(hidden), parse.GetValue(layers),
             parse.GetValue(cell)!, (float)parse.GetValue(lr), parse.GetValue(vocab) == "chars",
             parse.GetValue(rate), (ulong)parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(speed),
-            parse.GetValue(wave), parse.GetValue(dropout), parse.GetValue(mfcc), parse.GetValue(init)), ct))));
+            parse.GetValue(wave), parse.GetValue(dropout), parse.GetValue(mfcc), parse.GetValue(init)),
+            parse.GetValue(force), ct))));
         return command;
     }
 }

@@ -25,8 +25,9 @@ namespace Multimodal.Cli.Commands.Captioning;
 internal static class CaptionTrainingRun
 {
     public static int Run(CliContext context, System.CommandLine.ParseResult parse, TrainCaptionSettings s,
-        CancellationToken cancellation)
+        bool force, CancellationToken cancellation)
     {
+        EarlierRun.Check(s.OutDir, s.CheckpointDirectory, s.Resume, force);
         // Before any image is read; a run that fails before writing leaves no folder behind.
         using var outFolder = OutputFolder.Reserve(s.OutDir, "--out");
         using var checkpoints = OutputFolder.Reserve(s.CheckpointDirectory, "--out");

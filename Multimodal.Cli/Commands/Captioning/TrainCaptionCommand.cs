@@ -49,10 +49,11 @@ public static class TrainCaptionCommand
         var cache = Folder("--cache", "Feature cache folder (default: OUT/cache)");
         var seed = Count("--seed", "Seed of the split, weights and batch order", 1, 0, int.MaxValue);
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in OUT" };
+        var force = EarlierRun.ForceOption();
         var command = new Command("caption", "Train an image caption model (CNN encoder + LSTM decoder)")
         {
             images, captions, outDir, encoder, split, valid, epochs, batch, embed, hidden, layers, dropout, lr,
-            minCount, patience, select, beam, size, channels, cache, seed, resume,
+            minCount, patience, select, beam, size, channels, cache, seed, resume, force,
         };
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train caption",
             Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct,
@@ -65,7 +66,8 @@ public static class TrainCaptionCommand
             parse.GetValue(minCount), parse.GetValue(patience), BeamWidth(parse.GetValue(beam)), parse.GetValue(size),
             Channels(parse.GetValue(channels)),
             parse.GetValue(cache), (ulong)parse.GetValue(seed), parse.GetValue(resume),
-            parse.GetValue(select) == "bleu-mean" ? CaptionSelection.BleuMean : CaptionSelection.Bleu4), ct))));
+            parse.GetValue(select) == "bleu-mean" ? CaptionSelection.BleuMean : CaptionSelection.Bleu4),
+            parse.GetValue(force), ct))));
         return command;
     }
 

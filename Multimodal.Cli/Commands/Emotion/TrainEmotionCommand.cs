@@ -34,9 +34,10 @@ public static class TrainEmotionCommand
         var seed = Count("--seed", "Seed of weights, split, batch order and augmentation", (int)defaults.Seed, 0,
             int.MaxValue);
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in OUT" };
+        var force = EarlierRun.ForceOption();
         var command = new Command("emotion", "Train the ConvLSTM face-emotion model on FER-2013-style folders")
         {
-            data, outDir, epochs, batch, lr, nth, limit, seed, resume,
+            data, outDir, epochs, batch, lr, nth, limit, seed, resume, force,
         };
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train emotion",
             Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct,
@@ -51,15 +52,17 @@ public static class TrainEmotionCommand
             LimitPerClass = parse.GetValue(limit),
             Seed = (ulong)parse.GetValue(seed),
             Resume = parse.GetValue(resume),
-        }, ct))));
+        }, parse.GetValue(force), ct))));
         return command;
     }
 
-    private static int Run(CliContext context, ParseResult parse, EmotionTrainingOptions options, CancellationToken ct)
+    private static int Run(
+        CliContext context, ParseResult parse, EmotionTrainingOptions options, bool force, CancellationToken ct)
     {
         // Before any face is read; a run that fails before its first save leaves no folder behind.
         using var folder = OutputFolder.Reserve(options.OutputDirectory, "--out");
         string checkpoints = options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints");
+        EarlierRun.Check(options.OutputDirectory, checkpoints, options.Resume, force);
         using var checkpointFolder = OutputFolder.Reserve(checkpoints, "--out");
         if (!Directory.Exists(options.DataDirectory))
         {

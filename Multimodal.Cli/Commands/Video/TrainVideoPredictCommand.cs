@@ -49,13 +49,16 @@ public static class TrainVideoPredictCommand
         teacher.HelpName = "fraction";
         var seed = OptionBuilders.Count("--seed", "Seed of the weights and the training sequences", 1, 0, int.MaxValue);
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in DIR" };
+        var force = EarlierRun.ForceOption();
         var command = new Command("video-predict", "Train the ConvLSTM next-frame model on Moving-MNIST")
         {
-            outDir, mnist, epochs, batches, batch, hidden, patch, lr, teacher, seed, resume,
+            outDir, mnist, epochs, batches, batch, hidden, patch, lr, teacher, seed, resume, force,
         };
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train video-predict",
             Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct, () =>
         {
+            EarlierRun.Check(parse.GetValue(outDir)!, Path.Combine(parse.GetValue(outDir)!, "checkpoints"),
+                parse.GetValue(resume), parse.GetValue(force));
             // Before the digits are read; a run that fails before its first save leaves no folder.
             using var folder = OutputFolder.Reserve(parse.GetValue(outDir)!, "--out");
             using var checkpoints = OutputFolder.Reserve(Path.Combine(parse.GetValue(outDir)!, "checkpoints"), "--out");

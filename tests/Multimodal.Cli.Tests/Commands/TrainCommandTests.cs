@@ -185,6 +185,19 @@ public sealed class TrainCommandTests
         Assert.That(run.Out, Is.Empty);
     }
 
+    [TestCase("--vocab", "chars", "words")]
+    [TestCase("--mfcc", "13", "0")]
+    public void Resume_names_a_changed_vocabulary_or_feature_option(string option, string now, string before)
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+
+        var run = Train("--resume", "--epochs", "2", option, now);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error, Does.Contain($"{option} is {before} in the checkpoint, {now} now"));
+        Assert.That(run.Out, Is.Empty);
+    }
+
     [Test]
     public void Resume_with_another_seed_is_refused_since_it_would_change_the_validation_rows()
     {
@@ -356,6 +369,38 @@ public sealed class TrainCommandTests
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         Assert.That(run.Out, Does.Contain("at step 2 (epoch 2/2, batch 0)").And.Not.Contain("starting from"));
+    }
+
+    [Test]
+    public void A_plain_rerun_into_a_folder_with_a_model_is_refused_and_force_starts_over()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        var weights = File.ReadAllBytes(Path.Combine(_out, "weights.safetensors"));
+
+        var refused = Train("--seed", "4");
+
+        Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(refused.Error.Trim(), Is.EqualTo($"error: {_out}: already holds a model: --force replaces it, " +
+            "--resume continues its run, or give another --out"));
+        Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(weights));
+
+        var forced = Train("--seed", "4", "--force");
+
+        Assert.That(forced.ExitCode, Is.EqualTo(ExitCodes.Success), forced.Error);
+        Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.Not.EqualTo(weights));
+    }
+
+    [Test]
+    public void A_plain_rerun_into_a_folder_with_checkpoints_only_is_refused_naming_them()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        File.Delete(Path.Combine(_out, "config.json"));
+        File.Delete(Path.Combine(_out, "weights.safetensors"));
+
+        var refused = Train();
+
+        Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(refused.Error, Does.Contain("holds 1 checkpoint of an earlier run: --resume continues it"));
     }
 
     [Test]

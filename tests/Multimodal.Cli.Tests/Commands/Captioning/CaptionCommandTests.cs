@@ -483,7 +483,7 @@ public sealed class CaptionCommandTests
         Assert.That(bad.ExitCode, Is.EqualTo(ExitCodes.Usage));
 
         // A later run with no validation images must not leave the old list naming images it trains on.
-        var none = TrainTiny(other, "--epochs", "1", "--valid-images", "0", "--seed", "2");
+        var none = TrainTiny(other, "--epochs", "1", "--valid-images", "0", "--seed", "2", "--force");
         Assert.That(none.ExitCode, Is.EqualTo(ExitCodes.Success), none.Error + none.Out);
         Assert.That(File.Exists(list), Is.False);
     }

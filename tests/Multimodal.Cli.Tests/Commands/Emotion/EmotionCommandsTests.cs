@@ -102,10 +102,10 @@ public sealed class EmotionCommandsTests
         }
     }
 
-    // As in the other train verbs: --resume continues, a rerun without it starts over. (train emotion
-    // resumed by default and took --restart before.)
+    // As in the other train verbs: --resume continues, a rerun with --force starts over, and a plain
+    // rerun into the same folder is refused. (train emotion resumed by default and took --restart before.)
     [Test]
-    public void Train_writes_a_model_directory_that_resume_continues_and_a_plain_rerun_starts_over()
+    public void Train_writes_a_model_directory_that_resume_continues_and_a_forced_rerun_starts_over()
     {
         string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
         string output = Path.Combine(_temp.Path, "out");
@@ -114,7 +114,8 @@ public sealed class EmotionCommandsTests
         var first = CliRun.Invoke([.. args, "--epochs", "1"]);
         var reseeded = CliRun.Invoke([.. args, "--epochs", "2", "--resume", "--lr", "0.001"]);
         var resumed = CliRun.Invoke([.. args, "--epochs", "2", "--resume"]);
-        var again = CliRun.Invoke([.. args, "--epochs", "1"]);
+        var refused = CliRun.Invoke([.. args, "--epochs", "1"]);
+        var again = CliRun.Invoke([.. args, "--epochs", "1", "--force"]);
         var restart = CliRun.Invoke([.. args, "--epochs", "1", "--restart"]);
         string elsewhere = Path.Combine(_temp.Path, "new");
         var nothing = CliRun.Invoke(["train", "emotion", "--data", data, "--out", elsewhere, "--batch", "8",
@@ -135,6 +136,9 @@ public sealed class EmotionCommandsTests
             .And.Contain("--lr is 0.002 in the checkpoint, 0.001 now"));
         Assert.That(resumed.ExitCode, Is.EqualTo(ExitCodes.Success), resumed.Error);
         Assert.That(resumed.Out, Does.Contain("resuming from").And.Contain("epoch 2/2"));
+        Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Failure), refused.Out);
+        Assert.That(refused.Error, Does.Contain($"{output}: already holds a model: --force replaces it"));
+        Assert.That(refused.Out, Does.Not.Contain("epoch 1/1"));
         Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
         Assert.That(again.Out, Does.Not.Contain("resuming from").And.Contain("epoch 1/1"));
         // The 2-epoch run's later checkpoints are gone, so a --resume now continues this run, not that one.

@@ -1,0 +1,48 @@
+using Multimodal.Cli.Hosting;
+using Rnn.Core.Training;
+
+namespace Multimodal.Cli.Commands;
+
+/// <summary>
+/// What a train verb does when its output folder already holds an earlier run. Without
+/// <c>--resume</c> a run starts over, and starting over replaces the model there and deletes its
+/// checkpoints (<see cref="CheckpointStore.Clear"/>): a mistyped <c>--out</c>, or a rerun that
+/// forgot <c>--resume</c>, would lose a trained model or hours of training without a word. So a
+/// fresh run into such a folder is refused unless <c>--force</c> says to replace it.
+/// </summary>
+internal static class EarlierRun
+{
+    /// <summary>The <c>--force</c> option of the train verbs.</summary>
+    public static System.CommandLine.Option<bool> ForceOption() => new("--force")
+    {
+        Description = "Start over in an --out folder that holds an earlier run: replace its model and delete " +
+            "its checkpoints (without --force such a run is refused; --resume continues it)",
+    };
+
+    /// <summary>Refuses a fresh run into a folder with a model or checkpoints, unless forced.</summary>
+    /// <param name="outDir">The model folder (<c>--out</c>).</param>
+    /// <param name="checkpoints">Its checkpoint folder.</param>
+    /// <param name="resume">Whether <c>--resume</c> was given (then the earlier run is continued).</param>
+    /// <param name="force">Whether <c>--force</c> was given.</param>
+    /// <exception cref="CliException">The folder holds an earlier run and neither option was given.</exception>
+    public static void Check(string outDir, string checkpoints, bool resume, bool force)
+    {
+        if (resume || force)
+        {
+            return;
+        }
+
+        if (File.Exists(Path.Combine(outDir, "config.json")))
+        {
+            throw new CliException(outDir, "already holds a model: --force replaces it, --resume continues its " +
+                "run, or give another --out");
+        }
+
+        int saved = Directory.Exists(checkpoints) ? new CheckpointStore(checkpoints).List().Count : 0;
+        if (saved > 0)
+        {
+            throw new CliException(outDir, $"holds {saved} checkpoint{(saved == 1 ? "" : "s")} of an earlier run: " +
+                "--resume continues it, --force starts over (deleting them), or give another --out");
+        }
+    }
+}
