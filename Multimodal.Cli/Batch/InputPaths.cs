@@ -158,13 +158,10 @@ public static class InputPaths
     /// </summary>
     public static string? NotRegular(string path)
     {
-        // A link whose target is gone; the decoders would say "Could not find file".
-        if (DanglingLink(path) is { } dangling)
-        {
-            return dangling;
-        }
-
-        return FileKind.NotRegular(path);
+        // The kind first: stat follows links, so /dev/fd/63 of a shell's <(cmd) and /dev/stdin are
+        // the pipes they lead to, although their link targets ("pipe:[569499]") name no file.
+        // Then a link whose target is gone; the decoders would say "Could not find file".
+        return FileKind.NotRegular(path) ?? DanglingLink(path);
     }
 
     /// <summary>

@@ -62,6 +62,25 @@ public sealed class InputPathsTests
         Assert.That(InputPaths.NotRegular("/dev/null"), Is.EqualTo("a device, not a file"));
     }
 
+    // What a shell's <(cmd) or /dev/stdin hands over: a link whose target ("pipe:[569499]") names no
+    // file, leading to a pipe. It is a pipe to the reader, not a link to nothing.
+    [Test]
+    public void A_link_to_an_anonymous_pipe_is_a_pipe_not_a_dangling_link()
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh",
+            ["-c", "ls -l /proc/self/fd/0 >/dev/null; sleep 5"]) { RedirectStandardInput = true })!;
+        string stdin = $"/proc/{process.Id}/fd/0";   // the child's stdin: a link to pipe:[...]
+        try
+        {
+            Assert.That(new FileInfo(stdin).LinkTarget, Does.StartWith("pipe:["));
+            Assert.That(InputPaths.NotRegular(stdin), Does.StartWith("a named pipe, not a file"));
+        }
+        finally
+        {
+            process.Kill();
+        }
+    }
+
     // As a user other than root, an unreadable folder among the inputs is one failed input
     // with its reason, not an exception that ends the batch. Root reads any folder, so there
     // the test cannot make one and says so.
