@@ -192,6 +192,7 @@ public sealed class AudioReader : IDisposable
         if (Directory.Exists(path)) throw new AudioFormatException(path, "is a directory, not an audio file");
         if (!File.Exists(path)) throw new AudioFormatException(path, "file not found");
         if (FileKind.NotRegular(path) is { } kind) throw new AudioFormatException(path, kind);   // a FIFO would block
+        if (UnfollowableLink(path) is { } link) throw new AudioFormatException(path, link);
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
@@ -202,12 +203,44 @@ public sealed class AudioReader : IDisposable
         }
     }
 
+    // Why a symbolic link cannot be followed (File.Exists is true for it on Unix, and opening it says
+    // "Could not find file" or "Too many levels of symbolic links" in .NET's words); null otherwise.
+    private static string? UnfollowableLink(string path)
+    {
+        try
+        {
+            if (new FileInfo(path).LinkTarget is not { } target)
+            {
+                return null;
+            }
+
+            try
+            {
+                return File.ResolveLinkTarget(path, returnFinalTarget: true) is { Exists: true }
+                    ? null
+                    : $"a link to {target}, which does not exist";
+            }
+            catch (IOException)
+            {
+                return $"a link to {target} that leads back to itself (a loop of links)";
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;   // the open below says what is wrong
+        }
+    }
+
     private static AudioReader OpenDecoder(string path, Stream file, AudioReadOptions options)
     {
         Span<byte> magic = stackalloc byte[4];
         int got = file.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
         if (got == 0) throw new AudioFormatException(path, "file is empty (0 bytes)");
-        if (got < 4) throw new AudioFormatException(path, $"file is only {got} bytes: too short for any audio header");
+        if (got < 4)
+        {
+            throw new AudioFormatException(path,
+                $"file is only {got} byte{(got == 1 ? "" : "s")}: too short for any audio header");
+        }
 
         string tag = System.Text.Encoding.ASCII.GetString(magic);
         if (tag is "RIFF" or "RF64") return OpenWav(path, file, options);

@@ -161,6 +161,11 @@ public static class SpeechManifest
         }
 
         string full = Path.IsPathRooted(file) ? file : Path.GetFullPath(Path.Combine(folder, file));
+        if (requireAudio && Directory.Exists(full))
+        {
+            return $"'{file}' is a folder, not an audio file";
+        }
+
         if (requireAudio && !File.Exists(full))
         {
             return $"audio file '{file}' not found (looked at '{full}')";
@@ -170,5 +175,11 @@ public static class SpeechManifest
         return null;
     }
 
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+    // The row as quoted in a message: at most 60 characters, tabs shown as \t (a message about the
+    // tabs in a row must show where they are; a terminal shows a tab as spaces).
+    private static string Shorten(string text)
+    {
+        string shown = text.Length <= 60 ? text : text[..57] + "...";
+        return shown.Replace("\t", "\\t", StringComparison.Ordinal);
+    }
 }

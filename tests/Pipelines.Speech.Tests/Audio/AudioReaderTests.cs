@@ -193,6 +193,20 @@ public sealed class AudioReaderTests
     }
 
     [Test]
+    public void LinksThatCannotBeFollowedSayWhy()
+    {
+        string dangling = Path.Combine(temp.Folder, "dangling.wav");
+        File.CreateSymbolicLink(dangling, "/nonexistent/x.wav");
+        string loop = Path.Combine(temp.Folder, "loop.wav");
+        File.CreateSymbolicLink(loop, loop);
+
+        Assert.That(() => AudioReader.Open(dangling), Throws.TypeOf<AudioFormatException>().With.Message
+            .EqualTo($"'{dangling}': a link to /nonexistent/x.wav, which does not exist"));
+        Assert.That(() => AudioReader.Open(loop), Throws.TypeOf<AudioFormatException>().With.Message
+            .EqualTo($"'{loop}': a link to {loop} that leads back to itself (a loop of links)"));
+    }
+
+    [Test]
     public void RealFsddRecordingReadsAtItsRate()
     {
         string path = TestData.Require("fsdd/0_george_0.wav");

@@ -28,20 +28,23 @@ public sealed class SpeechManifestTests
         var lines = new[]
         {
             "good.wav\tone", "no tab here", "two\ttabs\there", "\tno path", "empty.wav\t  ", "missing.wav\tsix",
+            "clips\tseven",
         };
         using var temp = new TempFiles();
+        Directory.CreateDirectory(Path.Combine(temp.Folder, "clips"));
         temp.Write("good.wav", new byte[] { 0 });
         temp.Write("empty.wav", new byte[] { 0 });
         var ex = Assert.Throws<InvalidDataException>(
             () => SpeechManifest.Parse(lines, temp.Folder, "m.tsv", requireAudio: true));
         string[] reported = ex!.Message.Split('\n')[1..];
-        Assert.That(ex.Message, Does.StartWith("5 bad row(s) in m.tsv"));
-        Assert.That(reported, Has.Length.EqualTo(5));
+        Assert.That(ex.Message, Does.StartWith("6 bad row(s) in m.tsv"));
+        Assert.That(reported, Has.Length.EqualTo(6));
         Assert.That(reported[0], Does.StartWith("m.tsv:2: no tab").And.Contain("no tab here"));
-        Assert.That(reported[1], Does.StartWith("m.tsv:3: 2 tabs"));
+        Assert.That(reported[1], Is.EqualTo("m.tsv:3: 2 tabs, expected exactly 1, in 'two\\ttabs\\there'"));
         Assert.That(reported[2], Does.StartWith("m.tsv:4: empty audio path"));
         Assert.That(reported[3], Does.StartWith("m.tsv:5: empty transcript for 'empty.wav'"));
         Assert.That(reported[4], Does.StartWith("m.tsv:6: audio file 'missing.wav' not found"));
+        Assert.That(reported[5], Is.EqualTo("m.tsv:7: 'clips' is a folder, not an audio file"));
     }
 
     [Test]
