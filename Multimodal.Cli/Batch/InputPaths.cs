@@ -291,7 +291,7 @@ public static class InputPaths
             foreach (string output in outputs(i))
             {
                 string target = Path.GetFullPath(output);
-                if (sources.Contains(Canonical(target)))
+                if (sources.Contains(Target(output)))
                 {
                     clashes[i] ??= $"would write {TerminalText.Name(target)}, which is an input of this run; " +
                         "write to another --out folder";
@@ -304,6 +304,29 @@ public static class InputPaths
         }
 
         return clashes;
+    }
+
+    /// <summary>
+    /// The file that writing <paramref name="output"/> replaces, in the form <see cref="OutputClashes"/>
+    /// compares (full, then <see cref="Canonical"/>), so two outputs, or an output and an input, that
+    /// give the same text here are one file. An empty path, or one with a NUL in it, is returned unchanged.
+    /// </summary>
+    public static string Target(string output) =>
+        output.Length == 0 || output.Contains('\0', StringComparison.Ordinal)
+            ? output
+            : Canonical(Path.GetFullPath(output));
+
+    /// <summary>
+    /// The input among <paramref name="inputs"/> that writing <paramref name="output"/>, one file for
+    /// the whole run (<c>caption --html</c>), would replace, or null; compared as
+    /// <see cref="OutputClashes"/> compares an output with the inputs (<see cref="Target"/>, ignoring case).
+    /// </summary>
+    /// <param name="inputs">The inputs' paths as given.</param>
+    /// <param name="output">The output file as given.</param>
+    public static string? InputAt(IEnumerable<string> inputs, string output)
+    {
+        string target = Target(output);
+        return inputs.FirstOrDefault(p => string.Equals(Canonical(p), target, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>

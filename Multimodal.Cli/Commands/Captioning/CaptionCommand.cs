@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Output;
 using Pipelines.Captioning.Captioning;
 using Pipelines.Captioning.Decoding;
 using static Multimodal.Cli.Commands.Captioning.CaptionOptions;
@@ -13,7 +14,8 @@ namespace Multimodal.Cli.Commands.Captioning;
 /// [--jobs N]</c>: captions image files and folders. Without <c>--out</c> it prints
 /// <c>path&lt;TAB&gt;caption</c> per image in input order; with it, the file is rewritten atomically
 /// after each batch and a rerun skips the images already in it. A bad file costs one error line,
-/// the others are still done, and the exit code is 1 at the end.
+/// the others are still done, and the exit code is 1 at the end. Before any work, <c>--html</c> is
+/// refused when it names an input (exit 1) or the <c>--out</c> file (a usage error, exit 2).
 /// </summary>
 public sealed class CaptionCommand : ICommandModule
 {
@@ -40,6 +42,20 @@ public sealed class CaptionCommand : ICommandModule
         {
             paths, model, outFile, html, beam, alpha, trigrams, jobs,
         };
+        // The gallery, written last, would replace the captions. Compared as the clash checks
+        // compare paths (InputPaths.Target); an empty path has its own error.
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(outFile) is { Length: > 0 } captions && result.GetValue(html) is { } gallery
+                && string.Equals(InputPaths.Target(captions), InputPaths.Target(gallery),
+                    StringComparison.OrdinalIgnoreCase))
+            {
+                string names = captions == gallery
+                    ? $"'{TerminalText.Name(captions)}'"
+                    : $"'{TerminalText.Name(captions)}', '{TerminalText.Name(gallery)}'";
+                result.AddError($"--out and --html name the same file ({names}); write the gallery to another file");
+            }
+        });
         command.SetAction((parse, ct) =>
         {
             var options = new BeamSearchOptions

@@ -20,6 +20,11 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
             ErrorLine.FormatWarning(again.Path,
                 InputPaths.GivenAgain(again.Path, again.Folder, first.Path, first.Folder, "captioned once"))))
             .Select(i => i.Path).ToList();
+        if (htmlFile is not null)
+        {
+            RefuseInput(inputs, htmlFile);
+        }
+
         CaptionWriter? writer = null;
         if (outFile is not null)
         {
@@ -108,5 +113,17 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
         }
 
         return result.ExitCode;
+    }
+
+    // The gallery is renamed over its name at the end, so "caption x.jpg --html x.jpg" replaced the
+    // image; refused before any work, as transcribe refuses an output that is one of its inputs.
+    private static void RefuseInput(IReadOnlyList<string> inputs, string htmlFile)
+    {
+        if (InputPaths.InputAt(inputs, htmlFile) is { } input)
+        {
+            string which = input == htmlFile ? "" : $" ({TerminalText.Name(input)})";
+            throw new CliException(htmlFile,
+                $"--html would write over an input of this run{which}; write the gallery to another file");
+        }
     }
 }

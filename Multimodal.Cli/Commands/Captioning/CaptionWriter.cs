@@ -37,7 +37,10 @@ internal sealed class CaptionWriter
     public IReadOnlyList<CaptionLine> Lines => lines;
 
     /// <summary>Opens <paramref name="path"/>, reading the captions an earlier run left there.</summary>
-    /// <exception cref="InvalidDataException">The extension is not .jsonl/.csv, or the file is not ours.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The extension is not .jsonl/.csv, or the file is not ours; the message says why without naming
+    /// the file, which the caller's error line names.
+    /// </exception>
     public static CaptionWriter Open(string path)
     {
         string ext = Path.GetExtension(path).ToLowerInvariant();
@@ -105,11 +108,11 @@ internal sealed class CaptionWriter
                 continue;
             }
 
-            yield return ParseJson(raw, path, number);
+            yield return ParseJson(raw, number);
         }
     }
 
-    private static CaptionLine ParseJson(string raw, string path, int number)
+    private static CaptionLine ParseJson(string raw, int number)
     {
         try
         {
@@ -119,7 +122,7 @@ internal sealed class CaptionWriter
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException)
         {
-            throw new InvalidDataException($"{path}: line {number} is not a caption record {{file, caption, score}}");
+            throw new InvalidDataException($"line {number} is not a caption record {{file, caption, score}}");
         }
     }
 
@@ -133,14 +136,14 @@ internal sealed class CaptionWriter
 
         if (rows[0] is not ["file", "caption", "score"])
         {
-            throw new InvalidDataException($"{path}: not a caption CSV (first line must be file,caption,score)");
+            throw new InvalidDataException("not a caption CSV (first line must be file,caption,score)");
         }
 
         foreach (var row in rows.Skip(1))
         {
             if (row.Count != 3 || !double.TryParse(row[2], CultureInfo.InvariantCulture, out double score))
             {
-                throw new InvalidDataException($"{path}: row '{string.Join(",", row)}' is not file,caption,score");
+                throw new InvalidDataException($"row '{string.Join(",", row)}' is not file,caption,score");
             }
 
             yield return new CaptionLine(FromText(row[0]), FromText(row[1]), score);

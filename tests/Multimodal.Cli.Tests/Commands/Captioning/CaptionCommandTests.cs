@@ -286,6 +286,71 @@ public sealed class CaptionCommandTests
         Assert.That(blocked.Out + tooLong.Out, Is.Empty, "nothing captioned");
     }
 
+    // The gallery was written over the image it was given ("caption x.bmp --html x.bmp", exit 0).
+    // Now it is one error line before the model loads, exit 1 as for an --out file that cannot be
+    // used; paths compare as the other clash checks do: another spelling, a file found in a folder.
+    [Test]
+    public void AnHtmlFileThatIsAnInputIsRefusedBeforeAnyWork()
+    {
+        using var dir = new TempFolder();
+        string image = Path.Combine(dir.Path, "cap_in.png");
+        File.Copy(Path.Combine(images, "red1.png"), image);
+        byte[] picture = File.ReadAllBytes(image);
+        string dotted = Path.Combine(dir.Path, ".", "cap_in.png");
+
+        var direct = CliRun.Invoke(["caption", image, "--model", model, "--html", image]);
+        var inFolder = CliRun.Invoke(["caption", dir.Path, "--model", model, "--html", dotted]);
+
+        Assert.That(direct.ExitCode, Is.EqualTo(ExitCodes.Failure), direct.Error);
+        Assert.That(direct.Error.Trim(), Is.EqualTo(
+            $"error: {image}: --html would write over an input of this run; write the gallery to another file"));
+        Assert.That(inFolder.ExitCode, Is.EqualTo(ExitCodes.Failure), inFolder.Error);
+        Assert.That(inFolder.Error.Trim(), Is.EqualTo($"error: {dotted}: --html would write over an input of " +
+            $"this run ({image}); write the gallery to another file"));
+        Assert.That(direct.Out + inFolder.Out, Is.Empty, "nothing captioned");
+        Assert.That(File.ReadAllBytes(image), Is.EqualTo(picture), "the input is untouched");
+    }
+
+    // The gallery, written last, replaced the captions file (exit 0). The two options naming one
+    // file, spelled alike or not, is a command-line mistake, said before any work.
+    [Test]
+    public void OutAndHtmlNamingOneFileIsAUsageError()
+    {
+        using var dir = new TempFolder();
+        string outFile = Path.Combine(dir.Path, "gal.jsonl");
+        string dotted = Path.Combine(dir.Path, ".", "gal.jsonl");
+        string image = Path.Combine(images, "red1.png");
+
+        var same = CliRun.Invoke(["caption", image, "--model", model, "--out", outFile, "--html", outFile]);
+        var spelled = CliRun.Invoke(["caption", image, "--model", model, "--out", outFile, "--html", dotted]);
+
+        Assert.That(same.ExitCode, Is.EqualTo(ExitCodes.Usage), same.Error);
+        Assert.That(same.Error.Split('\n')[0], Is.EqualTo(
+            $"error: --out and --html name the same file ('{outFile}'); write the gallery to another file"));
+        Assert.That(spelled.ExitCode, Is.EqualTo(ExitCodes.Usage), spelled.Error);
+        Assert.That(spelled.Error.Split('\n')[0], Is.EqualTo($"error: --out and --html name the same file " +
+            $"('{outFile}', '{dotted}'); write the gallery to another file"));
+        Assert.That(same.Out + spelled.Out, Is.Empty, "nothing captioned");
+        Assert.That(File.Exists(outFile), Is.False, "nothing written");
+    }
+
+    // The reason repeated the file the line already names: "error: gal.jsonl: gal.jsonl: line 1 ...".
+    [TestCase("gal.jsonl", "<!DOCTYPE html>\n", "line 1 is not a caption record {file, caption, score}")]
+    [TestCase("gal.csv", "a,b\n", "not a caption CSV (first line must be file,caption,score)")]
+    [TestCase("gal.csv", "file,caption,score\nx.png,red\n", "row 'x.png,red' is not file,caption,score")]
+    public void AnOutFileThatIsNotOursIsNamedOnce(string name, string content, string reason)
+    {
+        using var dir = new TempFolder();
+        string outFile = Path.Combine(dir.Path, name);
+        File.WriteAllText(outFile, content);
+
+        var run = CliRun.Invoke(["caption", Path.Combine(images, "red1.png"), "--model", model, "--out", outFile]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Error.Trim(), Is.EqualTo($"error: {outFile}: {reason}"));
+        Assert.That(File.ReadAllText(outFile), Is.EqualTo(content), "left as it was");
+    }
+
     [Test]
     public void ARerunThroughASymbolicLinkSkipsTheFileAlreadyDone()
     {
