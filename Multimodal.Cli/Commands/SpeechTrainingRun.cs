@@ -153,7 +153,7 @@ public static class SpeechTrainingRun
         }
 
         AcousticModelDirectory.Save(s.OutDir, model);
-        output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors) after {result.Steps} steps");
+        output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors) after {result.Steps} step{(result.Steps == 1 ? "" : "s")}");
         TrainingSkips.Summary(context, "train speech", skipped + validSkipped, trainRows.Count + validRows.Count,
             "files");
         return ExitCodes.Success;
@@ -244,8 +244,8 @@ public static class SpeechTrainingRun
         ["--seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
         ["--batch"] = s.Batch.ToString(CultureInfo.InvariantCulture),
         ["--valid-fraction"] = s.Valid is null ? s.ValidFraction.ToString("R", CultureInfo.InvariantCulture) : "unused",
-        ["the manifest's contents"] = FileFingerprint.Of(s.Manifest),
-        ["the --valid manifest's contents"] = s.Valid is null ? "none" : FileFingerprint.Of(s.Valid),
+        ["the manifest's hash"] = FileFingerprint.Of(s.Manifest),
+        ["the --valid manifest's hash"] = s.Valid is null ? "none" : FileFingerprint.Of(s.Valid),
         ["--hidden"] = s.Hidden.ToString(CultureInfo.InvariantCulture),
         ["--layers"] = s.Layers.ToString(CultureInfo.InvariantCulture),
         ["--cell"] = s.Cell,

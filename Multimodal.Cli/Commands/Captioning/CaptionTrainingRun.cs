@@ -131,7 +131,7 @@ internal static class CaptionTrainingRun
         ["--image-size"] = s.ImageSize.ToString(CultureInfo.InvariantCulture),
         ["--cnn-channels"] = string.Join(",", s.CnnChannels),
         ["--split"] = s.Split ?? "none",
-        ["the caption file's contents"] = FileFingerprint.Of(s.Captions),
+        ["the caption file's hash"] = FileFingerprint.Of(s.Captions),
     };
 
     // The held-out images as an "image<TAB>caption" TSV, so `eval caption --captions OUT/validation.tsv`

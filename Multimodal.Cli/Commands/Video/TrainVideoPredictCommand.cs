@@ -122,7 +122,7 @@ public static class TrainVideoPredictCommand
         }
 
         output.WriteLine(
-            $"saved {options.OutputDirectory} (config.json, weights.safetensors) after {result.Steps} steps");
+            $"saved {options.OutputDirectory} (config.json, weights.safetensors) after {result.Steps} step{(result.Steps == 1 ? "" : "s")}");
         return ExitCodes.Success;
     }
 

@@ -149,7 +149,7 @@ public sealed class TrainCommandTests
     // run would mix two splits (or count steps against another batch) without a word.
     [TestCase("--valid-fraction", "0.3", "--valid-fraction is 0.34 in the checkpoint, 0.3 now")]
     [TestCase("--batch", "8", "--batch is 2 in the checkpoint, 8 now")]
-    [TestCase("manifest", null, "the manifest's contents is sha256:")]
+    [TestCase("manifest", null, "the manifest's hash is sha256:")]
     public void Resume_refuses_a_changed_split_batch_or_manifest(string what, string? value, string expected)
     {
         Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
