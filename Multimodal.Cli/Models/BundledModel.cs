@@ -8,13 +8,20 @@ namespace Multimodal.Cli.Models;
 /// </summary>
 public static class BundledModel
 {
-    /// <summary><paramref name="explicitDirectory"/> when given, else models/<paramref name="defaultModel"/>.</summary>
+    /// <summary>
+    /// <paramref name="explicitDirectory"/> when given, else models/<paramref name="defaultModel"/>.
+    /// A bare name that is no folder here but names a bundled model (<c>--model speech-en</c>, as
+    /// the <c>models</c> verb lists them) is that model's folder.
+    /// </summary>
     /// <exception cref="CliException">No directory was given and the bundled model was not found.</exception>
     public static string Resolve(string? explicitDirectory, string defaultModel, CliEnvironment environment)
     {
         if (explicitDirectory is not null)
         {
-            return explicitDirectory;
+            bool bareName = explicitDirectory.IndexOfAny(['/', '\\']) < 0 && explicitDirectory is not ("." or "..");
+            return bareName && !Directory.Exists(explicitDirectory) && Bundled(explicitDirectory, environment) is { } found
+                ? found
+                : explicitDirectory;
         }
 
         var folder = ModelsFolder.Locate(null, environment);
@@ -23,6 +30,22 @@ public static class BundledModel
             ? path
             : throw new CliException(null, $"no --model given and the bundled {defaultModel} model was not found "
                 + $"(looked in models/ beside the executable, in the repository root and ${ModelsFolder.Variable})");
+    }
+
+    // The bundled model of that name, if the models folder has one; a models folder that cannot be
+    // found or used leaves the name as it was given (its own error would be about something else).
+    private static string? Bundled(string name, CliEnvironment environment)
+    {
+        try
+        {
+            return ModelsFolder.Locate(null, environment) is { } models && Directory.Exists(Path.Combine(models, name))
+                ? Path.Combine(models, name)
+                : null;
+        }
+        catch (CliException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

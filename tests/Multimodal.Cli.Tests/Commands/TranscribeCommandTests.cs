@@ -48,6 +48,23 @@ public sealed class TranscribeCommandTests
     }
 
     [Test]
+    public void Model_may_be_the_bare_name_of_a_bundled_model()
+    {
+        string models = _temp.Sub("models");
+        Directory.CreateSymbolicLink(System.IO.Path.Combine(models, "digits-copy"), SpeechFiles.Model);
+        var seven = SpeechFiles.CopyClip("7_george_0", _in);
+        var env = new Dictionary<string, string> { ["MULTIMODAL_MODELS"] = models };
+
+        var run = CliRun.Invoke(["transcribe", "--model", "digits-copy", seven], env);
+        var missing = CliRun.Invoke(["transcribe", "--model", "no-such-model", seven], env);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Is.EqualTo($"{seven}\tseven\n"));
+        Assert.That(missing.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(missing.Error, Does.Contain("no-such-model: model directory does not exist"));
+    }
+
+    [Test]
     public void Digits_option_prints_numerals()
     {
         var four = SpeechFiles.CopyClip("4_george_0", _in);
