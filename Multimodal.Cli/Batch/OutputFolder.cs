@@ -169,4 +169,10 @@ public static class OutputFolder
             }
         }
     }
+
+    /// <summary>
+    /// True when an output file of an earlier run is there to skip: a file, or a link to one. A link
+    /// to nothing is not a finished output (File.Exists is true for it on Unix), so it is written again.
+    /// </summary>
+    public static bool Finished(string path) => File.Exists(path) && InputPaths.BrokenLink(path) is null;
 }

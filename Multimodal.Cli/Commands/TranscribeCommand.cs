@@ -118,7 +118,7 @@ public sealed class TranscribeCommand : ICommandModule
             Label = "transcribe",
             IsDone = settings.OutDir is null || force
                 ? null
-                : i => i.Problem is null && i.Clash is null && File.Exists(OutputPath(settings, i)),
+                : i => i.Problem is null && i.Clash is null && OutputFolder.Finished(OutputPath(settings, i)),
         };
         // One file: its segments drive a bar of their own, since the batch bar would sit at 0 of 1.
         IProgressReporter? fileProgress = inputs.Count == 1 ? reporter : null;

@@ -105,8 +105,8 @@ public sealed class VideoEmotionCommand : ICommandModule
                 Label = "video emotion",
                 IsDone = s.Force
                     ? null
-                    : i => i.Problem is null && i.Clash is null && File.Exists(JsonPath(s, i)) &&
-                        (!s.Annotate || File.Exists(AnnotatedPath(s, i))),
+                    : i => i.Problem is null && i.Clash is null && OutputFolder.Finished(JsonPath(s, i)) &&
+                        (!s.Annotate || OutputFolder.Finished(AnnotatedPath(s, i))),
             };
             result = await BatchRunner.RunAsync(inputs, i => i.Path,
                 (input, token) => Task.Run(() => rows[input.Index] = One(context, s, recognizer, input, token), token),

@@ -148,6 +148,21 @@ public sealed class TranscribeCommandTests
     }
 
     [Test]
+    public void An_output_that_is_a_link_to_nothing_is_written_not_counted_as_done()
+    {
+        SpeechFiles.CopyClip("4_george_0", _in, "a");
+        Directory.CreateDirectory(_out);
+        var dangling = System.IO.Path.Combine(_out, "a.txt");
+        File.CreateSymbolicLink(dangling, "/nonexistent/a.txt");
+
+        var run = Transcribe(_in, "--out", _out);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error, Does.Contain("1 succeeded, 0 failed, 0 skipped"));
+        Assert.That(File.ReadAllText(dangling).Trim(), Is.EqualTo("four"));
+    }
+
+    [Test]
     public void Existing_outputs_are_skipped_unless_forced()
     {
         SpeechFiles.CopyClip("4_george_0", _in, "a");
