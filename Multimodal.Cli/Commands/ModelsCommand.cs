@@ -68,7 +68,11 @@ public sealed class ModelsCommand : ICommandModule
         var (models, problems) = ModelCatalog.Scan(folder);
         if (models.Count == 0)
         {
-            output.WriteLine($"No models in {folder}.");
+            // Folders that were looked at and refused are named below; this line must not say there are none.
+            output.WriteLine(problems.Count == 0
+                ? $"No models in {folder}."
+                : $"No usable models in {folder}: {problems.Count} folder{(problems.Count == 1 ? "" : "s")} " +
+                  $"with problems, listed below.");
         }
         else
         {

@@ -139,6 +139,19 @@ public sealed class ModelsCommandTests
     }
 
     [Test]
+    public void A_folder_with_only_broken_models_does_not_say_it_has_none()
+    {
+        Directory.CreateDirectory(Path.Combine(_models, "half"));
+        File.WriteAllText(Path.Combine(_models, "half", "config.json"), "{}");
+
+        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Out.Trim(), Is.EqualTo($"No usable models in {_models}: 1 folder with problems, listed below."));
+        Assert.That(run.Error, Does.Contain("half").And.Contain("not a model folder"));
+    }
+
+    [Test]
     public void Missing_models_folder_is_an_error_naming_it()
     {
         var missing = Path.Combine(_temp.Path, "nope");
