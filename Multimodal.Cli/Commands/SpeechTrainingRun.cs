@@ -60,6 +60,14 @@ public static class SpeechTrainingRun
         {
             (trainRows, validRows) = Split(trainRows, s.ValidFraction, s.Seed);
         }
+        else if (trainRows.Select(r => r.AudioPath).Intersect(validRows.Select(r => r.AudioPath)).Count()
+            is > 0 and var both)
+        {
+            // Validation on recordings it trains on measures memory, not how it does on new audio.
+            context.Environment.Error.WriteLine(ErrorLine.FormatWarning(s.Valid,
+                $"{both} of its {validRows.Count} recordings are also in the training manifest, so the validation " +
+                "figures flatter the model"));
+        }
 
         var features = new AcousticFeatures { SampleRate = s.SampleRate, Mfcc = s.Mfcc };
         var (train, recordings, skipped) = Load(context, trainRows, features, "training", TrainingCopies(s));

@@ -404,6 +404,16 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public void A_validation_manifest_sharing_recordings_with_training_is_a_warning()
+    {
+        var run = Train("--valid", _manifest);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error, Does.Contain($"warning: {_manifest}: 6 of its 6 recordings are also in the training " +
+            "manifest, so the validation figures flatter the model"));
+    }
+
+    [Test]
     public void Init_naming_a_missing_folder_is_refused_before_training()
     {
         var run = Train("--init", Path.Combine(_temp.Path, "nowhere"));
