@@ -106,7 +106,9 @@ public sealed class EvalCommand : ICommandModule
         }
 
         context.Environment.Error.WriteLine(scores is null
-            ? entries.Count == 1 ? "the utterance failed; nothing scored" : $"all {entries.Count} utterances failed; nothing scored"
+            ? entries.Count == 1
+                ? "the utterance failed; nothing scored"
+                : $"all {entries.Count} utterances failed; nothing scored"
             : $"{failures.Count} of {entries.Count} utterances failed and are not in the scores");
         return ExitCodes.Failure;
     }

@@ -106,7 +106,8 @@ public static class SpeechTrainingRun
             string tokens = copied.TokensKept == copied.Tokens
                 ? "every output token"
                 : $"{copied.TokensKept} of {copied.Tokens} output tokens (the others start afresh)";
-            output.WriteLine($"train speech: starting from {s.Init}: {body} of {layers} layer weight tensors, {tokens}");
+            output.WriteLine(
+                $"train speech: starting from {s.Init}: {body} of {layers} layer weight tensors, {tokens}");
         }
 
         // Counted after the files that failed to decode are dropped: what really trains.
@@ -161,7 +162,8 @@ public static class SpeechTrainingRun
         }
 
         AcousticModelDirectory.Save(s.OutDir, model);
-        output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors) after {result.Steps} step{(result.Steps == 1 ? "" : "s")}");
+        string steps = result.Steps == 1 ? "1 step" : $"{result.Steps} steps";
+        output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors) after {steps}");
         TrainingSkips.Summary(context, "train speech", skipped + validSkipped, trainRows.Count + validRows.Count,
             "files");
         return ExitCodes.Success;
@@ -238,7 +240,8 @@ public static class SpeechTrainingRun
             string reads(int rate, int mfcc, int bands) => mfcc > 0
                 ? $"{mfcc} MFCCs at {rate} Hz"
                 : $"{bands} log-mel bands at {rate} Hz";
-            throw new CliException(s.Init, $"its model reads {reads(theirs.SampleRate, theirs.Mfcc, theirs.MelBands)}, " +
+            string theirReading = reads(theirs.SampleRate, theirs.Mfcc, theirs.MelBands);
+            throw new CliException(s.Init, $"its model reads {theirReading}, " +
                 $"this run {reads(s.SampleRate, s.Mfcc, 40)}: give --sample-rate {theirs.SampleRate}" +
                 (theirs.Mfcc > 0 ? $" --mfcc {theirs.Mfcc}" : "") + " to start from it");
         }

@@ -41,7 +41,8 @@ public sealed class TrainCommand : ICommandModule
         var init = Folder("--init", "Start from the model in this directory: its layers of the same shape " +
             "(fine-tuning; the output layer too when the transcripts give the same tokens)");
         var force = EarlierRun.ForceOption();
-        var mfcc = Count("--mfcc", "Read N MFCCs of the 40 log-mel bands instead of the bands (0: the bands)", 0, 0, 40);
+        var mfcc = Count("--mfcc", "Read N MFCCs of the 40 log-mel bands instead of the bands (0: the bands)",
+            0, 0, 40);
         var seed = Count("--seed",
             "Seed of the split, weights, batch order and masks (--resume needs the checkpoint's seed)", 1, 0,
             int.MaxValue);

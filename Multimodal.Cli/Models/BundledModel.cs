@@ -19,7 +19,8 @@ public static class BundledModel
         if (explicitDirectory is not null)
         {
             bool bareName = explicitDirectory.IndexOfAny(['/', '\\']) < 0 && explicitDirectory is not ("." or "..");
-            return bareName && !Directory.Exists(explicitDirectory) && Bundled(explicitDirectory, environment) is { } found
+            return bareName && !Directory.Exists(explicitDirectory)
+                && Bundled(explicitDirectory, environment) is { } found
                 ? found
                 : explicitDirectory;
         }

@@ -99,7 +99,8 @@ public sealed class AcousticModel : Module
     // input widths differ. Returns the tokens copied.
     private int CopyOutputRows(AcousticModel source)
     {
-        if (output.Weight.Shape[1] != source.output.Weight.Shape[1] || (output.Bias is null) != (source.output.Bias is null))
+        if (output.Weight.Shape[1] != source.output.Weight.Shape[1]
+            || (output.Bias is null) != (source.output.Bias is null))
         {
             return 0;
         }
@@ -114,7 +115,8 @@ public sealed class AcousticModel : Module
             int from = token == mine.BlankIndex
                 ? theirs.BlankIndex
                 : Enumerable.Range(0, theirs.Count).FirstOrDefault(
-                    t => t != theirs.BlankIndex && string.Equals(theirs.Tokens[t], mine.Tokens[token], StringComparison.Ordinal),
+                    t => t != theirs.BlankIndex
+                        && string.Equals(theirs.Tokens[t], mine.Tokens[token], StringComparison.Ordinal),
                     -1);
             if (from < 0)
             {

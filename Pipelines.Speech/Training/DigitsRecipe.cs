@@ -71,7 +71,8 @@ public static class DigitsRecipe
             {
                 throw new ArgumentException(
                     $"the initial model reads {theirs.FeatureCount} features at {theirs.SampleRate} Hz " +
-                    $"(MFCC {theirs.Mfcc}); this recipe reads {ours.FeatureCount} at {ours.SampleRate} Hz (MFCC {ours.Mfcc})");
+                    $"(MFCC {theirs.Mfcc}); this recipe reads {ours.FeatureCount} at {ours.SampleRate} Hz " +
+                    $"(MFCC {ours.Mfcc})");
             }
 
             var copied = model.CopyWeightsFrom(initial);

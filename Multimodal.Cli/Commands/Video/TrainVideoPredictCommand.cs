@@ -122,7 +122,8 @@ public static class TrainVideoPredictCommand
         }
 
         output.WriteLine(
-            $"saved {options.OutputDirectory} (config.json, weights.safetensors) after {result.Steps} step{(result.Steps == 1 ? "" : "s")}");
+            $"saved {options.OutputDirectory} (config.json, weights.safetensors) after {result.Steps} " +
+            (result.Steps == 1 ? "step" : "steps"));
         return ExitCodes.Success;
     }
 

@@ -147,7 +147,8 @@ public sealed class ModelsCommandTests
         var run = CliRun.Invoke(["models", "--models-dir", _models]);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
-        Assert.That(run.Out.Trim(), Is.EqualTo($"No usable models in {_models}: 1 folder with problems, listed below."));
+        Assert.That(run.Out.Trim(),
+            Is.EqualTo($"No usable models in {_models}: 1 folder with problems, listed below."));
         Assert.That(run.Error, Does.Contain("half").And.Contain("not a model folder"));
     }
 
