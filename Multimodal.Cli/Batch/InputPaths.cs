@@ -113,11 +113,16 @@ public static class InputPaths
         return DanglingLink(path) ?? "no such file or folder";
     }
 
-    // Why a symbolic link whose target is not there cannot be read. File.Exists is true for such
-    // a link on Unix, so it passes for a file until a decoder fails to open it.
-    private static string? DanglingLink(string path) => BrokenLink(path) is { Loops: false } link
-        ? $"a link to {TerminalText.Name(link.Target)}, which does not exist"
-        : null;
+    // Why a symbolic link cannot be followed: its target is not there, or the links lead round in
+    // a loop. File.Exists is true for such a link on Unix, so it passes for a file until a decoder
+    // fails to open it with the system's words ("Too many levels of symbolic links : '...'").
+    private static string? DanglingLink(string path) => BrokenLink(path) switch
+    {
+        { Loops: true } link =>
+            $"a link to {TerminalText.Name(link.Target)} that leads back to itself (a loop of links)",
+        { } link => $"a link to {TerminalText.Name(link.Target)}, which does not exist",
+        null => null,
+    };
 
     /// <summary>
     /// A symbolic link that cannot be followed: its target as written, and whether it leads back

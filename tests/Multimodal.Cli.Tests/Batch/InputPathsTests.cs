@@ -153,6 +153,7 @@ public sealed class InputPathsTests
         File.CreateSymbolicLink(b, a);
 
         Assert.That(InputPaths.Canonical(a), Is.EqualTo(a));
+        Assert.That(InputPaths.NotRegular(a), Is.EqualTo($"a link to {b} that leads back to itself (a loop of links)"));
         Assert.That(InputPaths.Canonical(""), Is.EqualTo(""));
         Assert.That(InputPaths.Canonical(Path.Combine(_temp.Path, "missing", "z.png")),
             Is.EqualTo(Path.Combine(_real, "missing", "z.png")));
