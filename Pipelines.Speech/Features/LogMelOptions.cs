@@ -46,21 +46,22 @@ public sealed record LogMelOptions
     public int FeatureCount => Mfcc > 0 ? Mfcc : MelBands;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
-    public void Validate()
+    public void Validate() => Validate(SettingErrors.Argument);
+
+    /// <summary>Throws what <paramref name="bad"/> makes of the first bad value.</summary>
+    internal void Validate(SettingError bad)
     {
         double nyquist = SampleRate / 2.0, fmax = MaxFrequency > 0 ? MaxFrequency : nyquist;
-        if (SampleRate < 1000) throw Bad(nameof(SampleRate), SampleRate, "at least 1000 Hz");
-        if (FrameSize < 8) throw Bad(nameof(FrameSeconds), FrameSeconds, "at least 8 samples long");
-        if (HopSize < 1 || HopSize > FrameSize) throw Bad(nameof(HopSeconds), HopSeconds, "1 sample .. one frame");
+        if (SampleRate < 1000) throw bad(nameof(SampleRate), SampleRate, "at least 1000 Hz");
+        if (FrameSize < 8) throw bad(nameof(FrameSeconds), FrameSeconds, "at least 8 samples long");
+        if (HopSize < 1 || HopSize > FrameSize)
+            throw bad(nameof(HopSeconds), HopSeconds, $"1 sample .. one window ({FrameSeconds} s)");
         if (FftSize != 0 && (FftSize < FrameSize || (FftSize & (FftSize - 1)) != 0))
-            throw Bad(nameof(FftSize), FftSize, "0 or a power of two >= the frame length");
-        if (MelBands < 1) throw Bad(nameof(MelBands), MelBands, "at least 1");
-        if (MinFrequency < 0 || MinFrequency >= fmax) throw Bad(nameof(MinFrequency), MinFrequency, $"in [0, {fmax})");
-        if (fmax > nyquist) throw Bad(nameof(MaxFrequency), MaxFrequency, $"at most the Nyquist rate {nyquist} Hz");
-        if (!(LogFloor > 0)) throw Bad(nameof(LogFloor), LogFloor, "positive");
-        if (Mfcc < 0 || Mfcc > MelBands) throw Bad(nameof(Mfcc), Mfcc, $"0..{MelBands} (the mel band count)");
+            throw bad(nameof(FftSize), FftSize, "0 or a power of two >= the frame length");
+        if (MelBands < 1) throw bad(nameof(MelBands), MelBands, "at least 1");
+        if (MinFrequency < 0 || MinFrequency >= fmax) throw bad(nameof(MinFrequency), MinFrequency, $"in [0, {fmax})");
+        if (fmax > nyquist) throw bad(nameof(MaxFrequency), MaxFrequency, $"at most the Nyquist rate {nyquist} Hz");
+        if (!(LogFloor > 0)) throw bad(nameof(LogFloor), LogFloor, "positive");
+        if (Mfcc < 0 || Mfcc > MelBands) throw bad(nameof(Mfcc), Mfcc, $"0..{MelBands} (the mel band count)");
     }
-
-    private static ArgumentException Bad(string name, object value, string expected) =>
-        new($"{name} must be {expected}; got {value}", name);
 }

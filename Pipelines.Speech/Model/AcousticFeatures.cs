@@ -102,24 +102,26 @@ public sealed record AcousticFeatures
         Normalize(extractor.FromBands(bands));
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
-    public void Validate()
+    public void Validate() => Validate(SettingErrors.Argument);
+
+    /// <summary>Throws what <paramref name="bad"/> makes of the first bad value.</summary>
+    internal void Validate(SettingError bad)
     {
-        ToLogMelOptions().Validate();
+        ToLogMelOptions().Validate(bad);
         if (!(PadSeconds >= 0 && PadSeconds <= 2))
         {
-            throw new ArgumentException($"PadSeconds must be in [0, 2] s; got {PadSeconds}");
+            throw bad(nameof(PadSeconds), PadSeconds, "in [0, 2] s");
         }
 
         if (Normalization == NormalizationMode.Global && Stats is null)
         {
-            throw new ArgumentException("Global normalisation needs Stats (the training-set mean and std)");
+            throw bad(nameof(Stats), "none", "given for global normalisation (the training-set mean and std)");
         }
 
         if (Stats is not null && Stats.Mean.Length != FeatureCount)
         {
-            throw new ArgumentException(
-                $"normalisation stats have {Stats.Mean.Length} features but the model reads {FeatureCount} " +
-                (Mfcc > 0 ? "MFCCs" : "mel bands"));
+            throw bad(nameof(Stats), $"{Stats.Mean.Length} features",
+                $"of {FeatureCount} features, one per {(Mfcc > 0 ? "MFCC" : "mel band")}");
         }
     }
 }

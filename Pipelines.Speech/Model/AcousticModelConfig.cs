@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Pipelines.Speech.Features;
 using Rnn.Core.Serialization;
@@ -24,6 +25,29 @@ public sealed record AcousticModelConfig
 {
     /// <summary>The architecture.type of acoustic model configs.</summary>
     public const string ArchitectureType = "ctc-rnn-acoustic";
+
+    // The config.json key of each validated setting (JsonKeys[nameof(Hidden)] is "architecture.hidden").
+    private static readonly Dictionary<string, string> JsonKeys = new()
+    {
+        [nameof(FrontEnd)] = "architecture.front_end",
+        [nameof(ConvChannels)] = "architecture.conv_channels",
+        [nameof(StackFrames)] = "architecture.stack_frames",
+        [nameof(StackProjection)] = "architecture.stack_projection",
+        [nameof(Cell)] = "architecture.cell",
+        [nameof(Hidden)] = "architecture.hidden",
+        [nameof(Layers)] = "architecture.layers",
+        [nameof(Dropout)] = "architecture.dropout",
+        [nameof(LogMelOptions.SampleRate)] = "preprocessing.sample_rate",
+        [nameof(LogMelOptions.MelBands)] = "preprocessing.n_mels",
+        [nameof(LogMelOptions.Mfcc)] = "preprocessing.n_mfcc",
+        [nameof(LogMelOptions.FrameSeconds)] = "preprocessing.window_seconds",
+        [nameof(LogMelOptions.HopSeconds)] = "preprocessing.hop_seconds",
+        [nameof(AcousticFeatures.PadSeconds)] = "preprocessing.pad_seconds",
+        [nameof(AcousticFeatures.Stats)] = "preprocessing.normalization_stats",
+        ["tokens"] = "vocabulary.tokens",
+        ["blank index"] = "vocabulary.blank_index",
+        ["word separator"] = "vocabulary.word_separator",
+    };
 
     /// <summary>Time subsampling front end.</summary>
     public FrontEndKind FrontEnd { get; init; } = FrontEndKind.Conv;
@@ -79,17 +103,20 @@ public sealed record AcousticModelConfig
     };
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
-    public void Validate()
+    public void Validate() => Validate(SettingErrors.Argument);
+
+    /// <summary>Throws what <paramref name="bad"/> makes of the first bad value.</summary>
+    internal void Validate(SettingError bad)
     {
-        Features.Validate();
-        Check(Hidden >= 1, nameof(Hidden), Hidden, "at least 1");
-        Check(Layers >= 1, nameof(Layers), Layers, "at least 1");
-        Check(Dropout >= 0f && Dropout < 1f, nameof(Dropout), Dropout, "in [0, 1)");
-        Check(ConvChannels >= 1, nameof(ConvChannels), ConvChannels, "at least 1");
-        Check(StackFrames >= 1, nameof(StackFrames), StackFrames, "at least 1");
-        Check(StackProjection >= 1, nameof(StackProjection), StackProjection, "at least 1");
-        Check(Enum.IsDefined(FrontEnd), nameof(FrontEnd), FrontEnd, "None, Conv or Stack");
-        Check(Enum.IsDefined(Cell), nameof(Cell), Cell, "Gru or Lstm");
+        Features.Validate(bad);
+        Check(Hidden >= 1, bad, nameof(Hidden), Hidden, "at least 1");
+        Check(Layers >= 1, bad, nameof(Layers), Layers, "at least 1");
+        Check(Dropout >= 0f && Dropout < 1f, bad, nameof(Dropout), Dropout, "in [0, 1)");
+        Check(ConvChannels >= 1, bad, nameof(ConvChannels), ConvChannels, "at least 1");
+        Check(StackFrames >= 1, bad, nameof(StackFrames), StackFrames, "at least 1");
+        Check(StackProjection >= 1, bad, nameof(StackProjection), StackProjection, "at least 1");
+        Check(Enum.IsDefined(FrontEnd), bad, nameof(FrontEnd), FrontEnd, "None, Conv or Stack");
+        Check(Enum.IsDefined(Cell), bad, nameof(Cell), Cell, "Gru or Lstm");
     }
 
     /// <summary>The config as a <see cref="ModelConfig"/> (config.json content).</summary>
@@ -173,14 +200,7 @@ public sealed record AcousticModelConfig
             Features = ReadFeatures(config),
             Vocabulary = ReadVocabulary(config),
         };
-        try
-        {
-            result.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{config.Source}: {e.Message}", e);
-        }
+        result.Validate(InConfig(config));
 
         double recorded = config.Get("architecture.output_frame_seconds", result.OutputFrameSeconds);
         if (Math.Abs(recorded - result.OutputFrameSeconds) > 1e-9)
@@ -193,23 +213,26 @@ public sealed record AcousticModelConfig
         return result;
     }
 
+    /// <summary>The "preprocessing" section, validated; errors name the file, the key and the value.</summary>
     internal static AcousticFeatures ReadFeatures(ModelConfig config)
     {
-        var node = config.Preprocessing["normalization_stats"];
+        // Read field by field, so a value of the wrong type is named by its key and not by System.Text.Json.
+        const string statsKey = "preprocessing.normalization_stats";
         NormalizationStats? stats = null;
-        if (node is not null)
+        if (config.Preprocessing["normalization_stats"] is not null)
         {
+            float[] mean = config.Get<float[]>(statsKey + ".mean"), std = config.Get<float[]>(statsKey + ".std");
             try
             {
-                stats = NormalizationStats.FromJson(node.ToJsonString());
+                stats = new NormalizationStats(mean, std, config.Get(statsKey + ".frames", 0L));
             }
-            catch (FormatException e)
+            catch (ArgumentException e)
             {
-                throw new InvalidDataException($"{config.Source}: preprocessing.normalization_stats: {e.Message}", e);
+                throw new InvalidDataException($"{config.Source}: \"{statsKey}\": {e.Message}", e);
             }
         }
 
-        return new AcousticFeatures
+        var features = new AcousticFeatures
         {
             SampleRate = config.Get<int>("preprocessing.sample_rate"),
             MelBands = config.Get<int>("preprocessing.n_mels"),
@@ -220,22 +243,28 @@ public sealed record AcousticModelConfig
             Normalization = ParseEnum<NormalizationMode>(config, "preprocessing.normalization"),
             Stats = stats,
         };
+        features.Validate(InConfig(config));
+        return features;
     }
 
+    /// <summary>The "vocabulary" section; errors name the file, the key and the value.</summary>
     internal static AcousticVocabulary ReadVocabulary(ModelConfig config)
     {
         string[] tokens = config.Get<string[]>("vocabulary.tokens");
-        try
-        {
-            return new AcousticVocabulary(
-                tokens, config.Get<int>("vocabulary.blank_index"),
-                config.Get<string?>("vocabulary.word_separator", null));
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{config.Source}: vocabulary: {e.Message}", e);
-        }
+        int blankIndex = config.Get<int>("vocabulary.blank_index");
+        string? wordSeparator = config.Get<string?>("vocabulary.word_separator", null);
+        AcousticVocabulary.Validate(tokens, blankIndex, wordSeparator, InConfig(config));
+        return new AcousticVocabulary(tokens, blankIndex, wordSeparator);
     }
+
+    /// <summary>
+    /// The <see cref="SettingError"/> for values read from <paramref name="config"/>: an
+    /// <see cref="InvalidDataException"/> naming the file and the key as config.json spells it,
+    /// <c>config.json: "architecture.hidden" must be at least 1; got -5</c>, not the C# property.
+    /// </summary>
+    internal static SettingError InConfig(ModelConfig config) => (name, value, expected) =>
+        new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+            $"{config.Source}: \"{JsonKeys.GetValueOrDefault(name, name)}\" must be {expected}; got {value}"));
 
     internal static T ParseEnum<T>(ModelConfig config, string path)
         where T : struct, Enum
@@ -251,11 +280,11 @@ public sealed record AcousticModelConfig
             $"{config.Source}: \"{path}\" is '{text}', expected one of {string.Join(", ", Enum.GetNames<T>())}");
     }
 
-    private static void Check(bool ok, string name, object value, string expected)
+    private static void Check(bool ok, SettingError bad, string name, object value, string expected)
     {
         if (!ok)
         {
-            throw new ArgumentException($"{name} must be {expected}; got {value}", name);
+            throw bad(name, value, expected);
         }
     }
 

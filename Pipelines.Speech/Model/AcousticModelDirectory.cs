@@ -1,3 +1,4 @@
+using System.Globalization;
 using Rnn.Core;
 using Rnn.Core.Serialization;
 
@@ -43,20 +44,24 @@ public static class AcousticModelDirectory
         }
 
         var config = AcousticModelConfig.FromModelConfig(modelConfig);
+        foreach (double pad in testTime.PadSeconds)
+        {
+            // Checked here, as the key config.json names, rather than as WithPadding's argument.
+            if (NativeCtcModel.PaddingOffGrid(config, pad) is { } expected)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{modelConfig.Source}: \"{TestTimeConfig.SectionName}\": pad_seconds must each be {expected}; " +
+                    $"got {pad} ({pad * 1000:0.###} ms)"));
+            }
+        }
+
         var natives = testTime.Weights.Select(w => new NativeCtcModel(LoadWeights(directory, config, w))).ToArray();
         var members = new List<ICtcAcousticModel>();
         foreach (var native in natives)
         {
-            try
-            {
-                var padded = testTime.PadSeconds.Count == 0 ? [native] : testTime.PadSeconds.Select(native.WithPadding);
-                members.AddRange(padded.SelectMany(p => testTime.Speeds.Select(v => v == 1 ? p : p.WithSpeed(v))));
-            }
-            catch (ArgumentException e)
-            {
-                throw new InvalidDataException(
-                    $"model directory '{directory}': {TestTimeConfig.SectionName}: {e.Message}", e);
-            }
+            // TestTimeConfig has checked the speeds and the range of the paddings, and the loop above their grid.
+            var padded = testTime.PadSeconds.Count == 0 ? [native] : testTime.PadSeconds.Select(native.WithPadding);
+            members.AddRange(padded.SelectMany(p => testTime.Speeds.Select(v => v == 1 ? p : p.WithSpeed(v))));
         }
 
         return new CtcEnsemble(members, testTime.Combination, owned: natives)

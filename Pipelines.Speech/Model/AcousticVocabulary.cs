@@ -1,3 +1,5 @@
+using Pipelines.Speech.Features;
+
 namespace Pipelines.Speech.Model;
 
 /// <summary>
@@ -11,32 +13,50 @@ public sealed record AcousticVocabulary
     public AcousticVocabulary(IReadOnlyList<string> tokens, int blankIndex = 0, string? wordSeparator = null)
     {
         ArgumentNullException.ThrowIfNull(tokens);
+        Validate(tokens, blankIndex, wordSeparator, Plain);
+        Tokens = tokens.ToArray();
+        BlankIndex = blankIndex;
+        WordSeparator = wordSeparator;
+    }
+
+    /// <summary>Throws what <paramref name="bad"/> makes of the first argument a vocabulary cannot have.</summary>
+    internal static void Validate(IReadOnlyList<string> tokens, int blankIndex, string? wordSeparator, SettingError bad)
+    {
         if (tokens.Count < 2)
         {
-            throw new ArgumentException($"a CTC vocabulary needs a blank and at least one token; got {tokens.Count}");
+            string got = tokens.Count == 1 ? "1 token" : $"{tokens.Count} tokens";
+            throw bad(nameof(tokens), got, "a blank and at least one token");
+        }
+
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i] is null)
+            {
+                throw bad(nameof(tokens), $"null at index {i}", "strings");
+            }
         }
 
         if (blankIndex < 0 || blankIndex >= tokens.Count)
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(blankIndex), $"blank index must be in [0, {tokens.Count}); got {blankIndex}");
+            throw bad("blank index", blankIndex, $"in [0, {tokens.Count}) (an index into the tokens)");
         }
 
         var duplicate = tokens.GroupBy(t => t, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new ArgumentException($"token '{duplicate.Key}' appears {duplicate.Count()} times in the vocabulary");
+            throw bad(nameof(tokens), $"'{duplicate.Key}' {duplicate.Count()} times", "distinct");
         }
 
         if (wordSeparator is not null && !tokens.Contains(wordSeparator, StringComparer.Ordinal))
         {
-            throw new ArgumentException($"word separator '{wordSeparator}' is not one of the tokens");
+            throw bad("word separator", $"'{wordSeparator}'", "one of the tokens");
         }
-
-        Tokens = tokens.ToArray();
-        BlankIndex = blankIndex;
-        WordSeparator = wordSeparator;
     }
+
+    // Code callers get the rule in words without .NET's "(Parameter 'tokens')": the errors of
+    // vocabularies built from transcripts reach the CLI as they are.
+    private static ArgumentException Plain(string name, object value, string expected) =>
+        new($"{name} must be {expected}; got {value}");
 
     /// <summary>All tokens, the blank included, in logit order.</summary>
     public IReadOnlyList<string> Tokens { get; }

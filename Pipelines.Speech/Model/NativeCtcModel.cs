@@ -58,20 +58,30 @@ public sealed class NativeCtcModel : ICtcAcousticModel, IDisposable
     /// output frames (40 ms for the digits model).</exception>
     public NativeCtcModel WithPadding(double padSeconds)
     {
-        double frame = Model.Config.OutputFrameSeconds;
-        double frames = padSeconds / frame;
         var padded = features with { PadSeconds = padSeconds };
         padded.Validate();
-        if (Math.Abs(frames - Math.Round(frames)) > 1e-6 ||
-            Math.Abs(padded.PadSamples - padSeconds * features.SampleRate) > 1e-6)
+        if (PaddingOffGrid(Model.Config, padSeconds) is { } expected)
         {
             throw new ArgumentException(
-                $"test-time padding must be a whole number of {frame * 1000:F0} ms output frames (and of " +
-                $"samples at {features.SampleRate} Hz), so frames stay in register; got {padSeconds * 1000} ms",
-                nameof(padSeconds));
+                $"test-time padding must be {expected}; got {padSeconds * 1000:0.###} ms", nameof(padSeconds));
         }
 
         return new NativeCtcModel(this, padded, Speed);
+    }
+
+    /// <summary>
+    /// What a padding must be when <paramref name="padSeconds"/> is not a whole number of output frames
+    /// and of samples of a model of <paramref name="config"/> (<see cref="WithPadding"/> refuses it);
+    /// null when it is.
+    /// </summary>
+    internal static string? PaddingOffGrid(AcousticModelConfig config, double padSeconds)
+    {
+        double frame = config.OutputFrameSeconds, frames = padSeconds / frame;
+        double samples = padSeconds * config.Features.SampleRate;
+        return Math.Abs(frames - Math.Round(frames)) > 1e-6 || Math.Abs(samples - Math.Round(samples)) > 1e-6
+            ? $"a whole number of {frame * 1000:F0} ms output frames (and of samples at " +
+              $"{config.Features.SampleRate} Hz), so frames stay in register"
+            : null;
     }
 
     /// <summary>How fast this view plays the audio to the model (1: as it is).</summary>

@@ -98,7 +98,6 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
             _ => throw new InvalidDataException(
                 $"{config.Source}: architecture.input is '{input}', expected 'waveform' or 'log-mel'"),
         };
-        features?.Validate();
         if (features is { PadSeconds: > 0 })
         {
             // Limit: the lead-in frames would need dropping, and the graph's frame length may be unknown.

@@ -69,43 +69,28 @@ public sealed record TestTimeConfig
                 $"{where} has an unknown field \"{unknown}\"; expected {string.Join(", ", known)}");
         }
 
-        var result = new TestTimeConfig();
+        // Get names the key and the value when a field has the wrong type ("test_time.speeds" is
+        // ["fast"], expected a list of numbers); Validate and ParseCombination check the values.
+        var defaults = new TestTimeConfig();
+        string key = SectionName + ".";
+        string? combination = config.Get<string?>(key + "combination", null);
         try
         {
-            if (section["weights"] is { } weights)
+            var result = new TestTimeConfig
             {
-                result = result with { Weights = weights.AsArray().Select(w => w!.GetValue<string>()).ToArray() };
-            }
-
-            if (section["pad_seconds"] is { } pads)
-            {
-                result = result with { PadSeconds = pads.AsArray().Select(p => p!.GetValue<double>()).ToArray() };
-            }
-
-            if (section["speeds"] is { } speeds)
-            {
-                result = result with { Speeds = speeds.AsArray().Select(p => p!.GetValue<double>()).ToArray() };
-            }
-
-            if (section["pad_only_at_start"] is { } padOnlyAtStart)
-            {
-                result = result with { PadOnlyAtStart = padOnlyAtStart.GetValue<bool>() };
-            }
-
-            if (section["combination"] is { } combination)
-            {
-                result = result with { Combination = ParseCombination(combination.GetValue<string>()) };
-            }
-
+                Weights = config.Get(key + "weights", defaults.Weights.ToArray()),
+                PadSeconds = config.Get(key + "pad_seconds", defaults.PadSeconds.ToArray()),
+                Speeds = config.Get(key + "speeds", defaults.Speeds.ToArray()),
+                PadOnlyAtStart = config.Get(key + "pad_only_at_start", defaults.PadOnlyAtStart),
+                Combination = combination is null ? defaults.Combination : ParseCombination(combination),
+            };
             result.Validate();
+            return result;
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException
-                                      or NullReferenceException)
+        catch (ArgumentException e)
         {
             throw new InvalidDataException($"{where}: {e.Message}", e);
         }
-
-        return result;
     }
 
     /// <summary>The combination named in snake case ("mean_probability", "rescore", ...).</summary>

@@ -221,13 +221,18 @@ public sealed class ModelConfig
             $"{source}: \"{prefix}{key}\" is {Describe(obj[key])}, expected a non-empty string");
     }
 
-    // A value's kind as a config's reader would say it, not as .NET names the type ("Int32").
-    private static string Kind<T>() => typeof(T) switch
+    // A value's kind as a config's reader would say it, not as .NET names the type ("Int32",
+    // "Double[]", "Nullable`1").
+    private static string Kind<T>() => Kind(typeof(T), plural: false);
+
+    private static string Kind(Type type, bool plural) => type switch
     {
-        var t when t == typeof(int) || t == typeof(long) => "a whole number",
-        var t when t == typeof(double) || t == typeof(float) => "a number",
-        var t when t == typeof(string) => "a string",
-        var t when t == typeof(bool) => "true or false",
+        var t when Nullable.GetUnderlyingType(t) is { } inner => Kind(inner, plural),
+        var t when t.IsArray => "a list of " + Kind(t.GetElementType()!, plural: true),
+        var t when t == typeof(int) || t == typeof(long) => plural ? "whole numbers" : "a whole number",
+        var t when t == typeof(double) || t == typeof(float) => plural ? "numbers" : "a number",
+        var t when t == typeof(string) => plural ? "strings" : "a string",
+        var t when t == typeof(bool) => plural ? "true or false values" : "true or false",
         var t => t.Name,
     };
 

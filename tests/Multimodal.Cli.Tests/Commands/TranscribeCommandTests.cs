@@ -410,6 +410,28 @@ public sealed class TranscribeCommandTests
         Assert.That(ErrorLines(run), Is.EqualTo(new[] { $"error: {nowhere}: model directory does not exist" }));
     }
 
+    // A value config.json holds but the model cannot use is named as the user wrote it, like a
+    // type error ("is 13.5, expected a whole number"), not as a C# property with "(Parameter ...)".
+    [TestCase("architecture", "hidden", -5, "\"architecture.hidden\" must be at least 1; got -5")]
+    [TestCase("preprocessing", "hop_seconds", 0,
+        "\"preprocessing.hop_seconds\" must be 1 sample .. one window (0.025 s); got 0")]
+    public void A_model_config_value_out_of_range_is_one_error_line_naming_its_key(
+        string section, string key, double value, string reason)
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        var model = _temp.Sub("cfgmod");
+        var config = JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(SpeechFiles.Model, "config.json")))!;
+        config[section]![key] = value;
+        string configPath = System.IO.Path.Combine(model, "config.json");
+        File.WriteAllText(configPath, config.ToJsonString());
+
+        var run = CliRun.Invoke(["transcribe", four, "--model", model]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(ErrorLines(run),
+            Is.EqualTo(new[] { $"error: {model}: not a usable speech model: {configPath}: {reason}" }));
+    }
+
     [Test]
     public void Format_without_out_is_a_usage_error_not_ignored()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Pipelines.Speech.Features;
 using Pipelines.Speech.Model;
 using Rnn.Core.Serialization;
@@ -114,7 +115,7 @@ public sealed class AcousticModelConfigTests
 
     [TestCase("\"front_end\": \"stack\"", "\"front_end\": \"lstm\"", "architecture.front_end")]
     [TestCase("\"hidden\": 33,", "", "architecture.hidden")]
-    [TestCase("\"blank_index\": 3", "\"blank_index\": 9", "blank index")]
+    [TestCase("\"blank_index\": 3", "\"blank_index\": 9", "vocabulary.blank_index")]
     [TestCase("\"n_mels\": 2", "\"n_mels\": \"forty\"", "preprocessing.n_mels")]
     [TestCase("\"output_frame_seconds\": 0.03", "\"output_frame_seconds\": 0.04", "output_frame_seconds")]
     [TestCase("\"ctc-rnn-acoustic\"", "\"image-captioner\"", "image-captioner")]
@@ -125,6 +126,58 @@ public sealed class AcousticModelConfigTests
         var config = ModelConfig.Parse(json.Replace(find, replace), "bad/config.json");
         var ex = Assert.Throws<InvalidDataException>(() => AcousticModelConfig.FromModelConfig(config));
         Assert.That(ex!.Message, Does.Contain("bad/config.json").And.Contain(expected));
+    }
+
+    // A value config.json holds but the model cannot use is named by the key the user wrote and the
+    // value found, as a type error is ("is 13.5, expected a whole number"), not by the C# property
+    // with .NET's "(Parameter 'Hidden')" after it. One case for each validated key.
+    [TestCase("architecture.hidden", "-5", "\"architecture.hidden\" must be at least 1; got -5")]
+    [TestCase("architecture.layers", "0", "\"architecture.layers\" must be at least 1; got 0")]
+    [TestCase("architecture.dropout", "1.5", "\"architecture.dropout\" must be in [0, 1); got 1.5")]
+    [TestCase("architecture.conv_channels", "0", "\"architecture.conv_channels\" must be at least 1; got 0")]
+    [TestCase("architecture.stack_frames", "0", "\"architecture.stack_frames\" must be at least 1; got 0")]
+    [TestCase("architecture.stack_projection", "-1",
+        "\"architecture.stack_projection\" must be at least 1; got -1")]
+    [TestCase("preprocessing.sample_rate", "500",
+        "\"preprocessing.sample_rate\" must be at least 1000 Hz; got 500")]
+    [TestCase("preprocessing.n_mels", "0", "\"preprocessing.n_mels\" must be at least 1; got 0")]
+    [TestCase("preprocessing.n_mfcc", "3", "\"preprocessing.n_mfcc\" must be 0..2 (the mel band count); got 3")]
+    [TestCase("preprocessing.window_seconds", "0.0001",
+        "\"preprocessing.window_seconds\" must be at least 8 samples long; got 0.0001")]
+    [TestCase("preprocessing.hop_seconds", "0",
+        "\"preprocessing.hop_seconds\" must be 1 sample .. one window (0.02 s); got 0")]
+    [TestCase("preprocessing.hop_seconds", "0.03",
+        "\"preprocessing.hop_seconds\" must be 1 sample .. one window (0.02 s); got 0.03")]
+    [TestCase("preprocessing.pad_seconds", "3", "\"preprocessing.pad_seconds\" must be in [0, 2] s; got 3")]
+    [TestCase("preprocessing.normalization_stats", null, "\"preprocessing.normalization_stats\" must be given " +
+        "for global normalisation (the training-set mean and std); got none")]
+    [TestCase("preprocessing.normalization_stats", """{"mean": [0, 0, 0], "std": [1, 1, 1], "frames": 5}""",
+        "\"preprocessing.normalization_stats\" must be of 2 features, one per mel band; got 3 features")]
+    [TestCase("preprocessing.normalization_stats", """{"mean": [0, 0], "std": [1, 0], "frames": 5}""",
+        "\"preprocessing.normalization_stats\": feature 1: mean 0, std 0; need finite values and std > 0")]
+    [TestCase("preprocessing.normalization_stats", """{"mean": [0, "x"], "std": [1, 1]}""",
+        "\"preprocessing.normalization_stats.mean\" is an array, expected a list of numbers")]
+    [TestCase("vocabulary.tokens", """["_"]""",
+        "\"vocabulary.tokens\" must be a blank and at least one token; got 1 token")]
+    [TestCase("vocabulary.tokens", """["|", "a", "a", "_"]""",
+        "\"vocabulary.tokens\" must be distinct; got 'a' 2 times")]
+    [TestCase("vocabulary.tokens", """["|", "a", null, "_"]""",
+        "\"vocabulary.tokens\" must be strings; got null at index 2")]
+    [TestCase("vocabulary.blank_index", "4",
+        "\"vocabulary.blank_index\" must be in [0, 4) (an index into the tokens); got 4")]
+    [TestCase("vocabulary.word_separator", "\"#\"",
+        "\"vocabulary.word_separator\" must be one of the tokens; got '#'")]
+    public void InvalidValuesAreNamedByTheirConfigKey(string key, string? value, string expected)
+    {
+        var json = JsonNode.Parse(Sample().ToModelConfig().ToJson())!.AsObject();
+        string[] path = key.Split('.');
+        var section = json[path[0]]!.AsObject();
+        section.Remove(path[1]);
+        if (value is not null) section[path[1]] = JsonNode.Parse(value);
+        var config = ModelConfig.Parse(json.ToJsonString(), "md/cfg/config.json");
+
+        var ex = Assert.Throws<InvalidDataException>(() => AcousticModelConfig.FromModelConfig(config));
+        Assert.That(ex!.Message, Is.EqualTo("md/cfg/config.json: " + expected));
     }
 
     [Test]

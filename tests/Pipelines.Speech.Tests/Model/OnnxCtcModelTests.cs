@@ -195,4 +195,28 @@ public sealed class OnnxCtcModelTests
         var missing = Assert.Throws<FileNotFoundException>(() => SpeechTranscriber.Load(dir));
         Assert.That(missing!.Message, Does.Contain("no ONNX file 'model.onnx'"));
     }
+
+    [Test]
+    public void ABadPreprocessingValueIsNamedByItsConfigKey()
+    {
+        // The features of an ONNX graph are validated as our own models' are: by the key config.json
+        // holds, not as an ArgumentException about HopSeconds with "(Parameter 'HopSeconds')".
+        using var temp = new TempFiles();
+        string dir = Path.Combine(temp.Folder, "model");
+        var mel = new JsonObject
+        {
+            ["sample_rate"] = Rate, ["n_mels"] = 8, ["window_seconds"] = 0.025, ["hop_seconds"] = 0,
+            ["normalization"] = "none",
+        };
+        new TinyOnnx()
+            .Input("features", "batch", "time", 8)
+            .Floats("W", [8, 3], new float[24])
+            .Node("MatMul", ["features", "W"], "logits")
+            .Output("logits", "batch", "time", 3)
+            .Save(dir, new JsonObject { ["input"] = "log-mel" }, mel, ["<blank>", "a", "b"]);
+
+        var hop = Assert.Throws<InvalidDataException>(() => SpeechTranscriber.Load(dir));
+        Assert.That(hop!.Message, Is.EqualTo(Path.Combine(dir, "config.json") +
+            ": \"preprocessing.hop_seconds\" must be 1 sample .. one window (0.025 s); got 0"));
+    }
 }

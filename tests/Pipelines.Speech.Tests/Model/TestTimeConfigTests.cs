@@ -85,10 +85,17 @@ public sealed class TestTimeConfigTests
     [TestCase("""{"speeds": [0.9, 1], "combination": "max"}""", "need combination \"rescore\"")]
     [TestCase("""{"speeds": [3]}""", "[0.5, 2]")]
     [TestCase("""{"speeds": []}""", "at least one")]
+    [TestCase("""{"speeds": ["fast"]}""", "\"test_time.speeds\" is an array, expected a list of numbers")]
+    [TestCase("""{"speeds": [1, null]}""", "\"test_time.speeds\" is an array, expected a list of numbers")]
+    [TestCase("""{"weights": [3]}""", "\"test_time.weights\" is an array, expected a list of strings")]
+    [TestCase("""{"pad_only_at_start": 1}""", "\"test_time.pad_only_at_start\" is 1, expected true or false")]
+    [TestCase("""{"combination": 3}""", "\"test_time.combination\" is 3, expected a string")]
     public void MalformedSectionsAreRefusedNamingTheField(string section, string expected)
     {
+        // A field of the wrong type is named by its key, not by .NET ("cannot be converted to a
+        // 'System.Double'", "Object reference not set to an instance of an object").
         var e = Assert.Throws<InvalidDataException>(() => Parse(section));
-        Assert.That(e!.Message, Does.Contain(expected).And.Contain("test_time"));
+        Assert.That(e!.Message, Does.Contain(expected).And.Contain("test_time").And.Not.Contain("System."));
     }
 
     [Test]
@@ -104,7 +111,9 @@ public sealed class TestTimeConfigTests
 
         AddSection(dir, """{"pad_seconds": [0, 0.05]}""");
         var grid = Assert.Throws<InvalidDataException>(() => AcousticModelDirectory.LoadCtc(dir));
-        Assert.That(grid!.Message, Does.Contain(dir).And.Contain("50 ms"));
+        Assert.That(grid!.Message, Is.EqualTo(Path.Combine(dir, "config.json") + ": \"test_time\": pad_seconds " +
+            "must each be a whole number of 40 ms output frames (and of samples at 8000 Hz), so frames stay in " +
+            "register; got 0.05 (50 ms)"), "the key and value config.json holds, not WithPadding's (Parameter ...)");
     }
 
     private static TestTimeConfig? Parse(string? section)

@@ -183,6 +183,17 @@ public sealed class ModelIoTests
         error = Assert.Throws<InvalidDataException>(() => config.Get<int>("architecture.layers"));
         Assert.That(error!.Message,
             Is.EqualTo("m/config.json: missing \"architecture.layers\" (expected a whole number)"));
+
+        // Lists and optional values are named in words too, not as "Double[]" or "Nullable`1".
+        error = Assert.Throws<InvalidDataException>(() => config.Get<double[]>("architecture.hidden"));
+        Assert.That(error!.Message,
+            Is.EqualTo("m/config.json: \"architecture.hidden\" is \"big\", expected a list of numbers"));
+        error = Assert.Throws<InvalidDataException>(() => config.Get<int?>("architecture.hidden", null));
+        Assert.That(error!.Message,
+            Is.EqualTo("m/config.json: \"architecture.hidden\" is \"big\", expected a whole number"));
+        error = Assert.Throws<InvalidDataException>(() => config.Get<string[]>("architecture.layers"));
+        Assert.That(error!.Message,
+            Is.EqualTo("m/config.json: missing \"architecture.layers\" (expected a list of strings)"));
     }
 
     // Nested modules so that dotted paths have more than one level.
