@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics.Tensors;
 using NAudio.Wave;
 using Rnn.Core.Serialization;
 
@@ -128,30 +130,45 @@ public sealed class AudioReader : IDisposable
         {
             throw new AudioFormatException(Path, $"decoding failed after {SamplesRead} samples: {e.Message}", e);
         }
-        CheckFinite(buffer[..total]);
+        CheckSamples(buffer[..total]);
         SamplesRead += total;
         return total;
     }
 
-    // A float WAV can hold NaN or infinite samples; they would reach the features as NaN and fail
-    // far from the cause ("feature 0: mean NaN"), so they are refused here with where they are.
-    // The vectorised sum is finite for any block of finite audio (samples are near [-1, 1]); only
-    // when it is not is the block searched.
-    private void CheckFinite(ReadOnlySpan<float> block)
+    // Largest sample magnitude read. The features sum squared magnitudes: a power-spectrum bin of an
+    // n-sample frame is at most (n * peak)^2, and a mel band (weights at most 1) at most the whole
+    // spectrum, which Parseval bounds by fft * n * peak^2 <= 2 (n * peak)^2. Float overflows past
+    // 3.4e38, so a peak of 1e12 (240 dB above full scale, ~500 times the int32 range that unscaled
+    // float exports can reach) keeps frames of up to 1.3e7 samples finite, while audio even
+    // thousands of times full scale is still read.
+    private const float MaxSampleMagnitude = 1e12f;
+
+    // A float WAV can hold NaN, infinite or absurdly large (1e18) samples; they would reach the
+    // features as NaN and fail far from the cause ("feature 0: mean NaN"), so they are refused here
+    // with where they are. One vectorised pass finds the largest magnitude (NaN if there is a NaN);
+    // only a block that fails is searched.
+    private void CheckSamples(ReadOnlySpan<float> block)
     {
-        if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(block)))
+        if (block.IsEmpty || Math.Abs(TensorPrimitives.MaxMagnitude(block)) <= MaxSampleMagnitude)
         {
             return;
         }
 
         for (int i = 0; i < block.Length; i++)
         {
-            if (!float.IsFinite(block[i]))
+            float x = block[i];
+            if (Math.Abs(x) <= MaxSampleMagnitude)
             {
-                double seconds = (SamplesRead + i) / (double)SampleRate;
-                throw new AudioFormatException(Path, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"sample at {seconds:0.###} s is not a finite number ({block[i]}): the audio is corrupt"));
+                continue;
             }
+
+            double seconds = (SamplesRead + i) / (double)SampleRate;
+            string what = float.IsFinite(x)
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"{x:g3}, far outside [-1, 1] (past {MaxSampleMagnitude:g0} the features overflow)")
+                : string.Create(CultureInfo.InvariantCulture, $"not a finite number ({x})");
+            throw new AudioFormatException(Path, string.Create(CultureInfo.InvariantCulture,
+                $"sample at {seconds:0.###} s is {what}: the audio is corrupt"));
         }
     }
 

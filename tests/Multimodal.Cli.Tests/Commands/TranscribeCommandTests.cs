@@ -433,6 +433,38 @@ public sealed class TranscribeCommandTests
     }
 
     [Test]
+    public void A_float_wav_with_samples_far_outside_full_scale_is_one_error_line_with_the_reason()
+    {
+        // 32-bit float mono at 8 kHz, 1 s at 1e18: its power spectrum would overflow to "mean NaN".
+        string huge = System.IO.Path.Combine(_in, "huge.wav");
+        using (var w = new BinaryWriter(File.Create(huge)))
+        {
+            w.Write("RIFF"u8);
+            w.Write(36 + 4 * 8000);
+            w.Write("WAVEfmt "u8);
+            w.Write(16);
+            w.Write((short)3);
+            w.Write((short)1);
+            w.Write(8000);
+            w.Write(4 * 8000);
+            w.Write((short)4);
+            w.Write((short)32);
+            w.Write("data"u8);
+            w.Write(4 * 8000);
+            for (int i = 0; i < 8000; i++) w.Write(1e18f);
+        }
+
+        var run = Transcribe(huge);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(ErrorLines(run), Is.EqualTo(new[]
+        {
+            $"error: {huge}: sample at 0 s is 1e+18, far outside [-1, 1] (past 1e+12 the features overflow): " +
+            "the audio is corrupt",
+        }));
+    }
+
+    [Test]
     public void Format_without_out_is_a_usage_error_not_ignored()
     {
         var four = SpeechFiles.CopyClip("4_george_0", _in);

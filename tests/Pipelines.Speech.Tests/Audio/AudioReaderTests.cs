@@ -43,33 +43,74 @@ public sealed class AudioReaderTests
     }
 
     // A float WAV holding NaN or an infinity is refused where it is read, naming the time, not
-    // later by the features as "mean NaN"; finite audio, even far outside [-1, 1], is read.
+    // later by the features as "mean NaN"; loud finite audio is read.
     [TestCase(float.NaN)]
     [TestCase(float.PositiveInfinity)]
     [TestCase(float.NegativeInfinity)]
     public void NonFiniteFloatSamplesAreRefusedWithTheirTime(float bad)
     {
-        // WavBuilder clamps to [-1, 1], so the values are written into its output directly.
-        byte[] Float32Wav(Func<int, float> sample)
-        {
-            byte[] wav = new WavBuilder { Tag = 3, Bits = 32, SampleRate = 8000 }
-                .Build(WavBuilder.Encode(new float[8000], 3, 32));
-            int data = Encoding.ASCII.GetString(wav).IndexOf("data", StringComparison.Ordinal) + 8;
-            for (int i = 0; i < 8000; i++)
-            {
-                BitConverter.TryWriteBytes(wav.AsSpan(data + 4 * i), sample(i));
-            }
-
-            return wav;
-        }
-
         float[] tone = Signals.Sine(440, 8000, 1.0);
-        string path = temp.Write("bad.wav", Float32Wav(i => i == 4000 ? bad : tone[i]));
+        string path = temp.Write("bad.wav", Float32Wav(8000, i => i == 4000 ? bad : tone[i]));
         var e = Assert.Throws<AudioFormatException>(() => AudioReader.ReadAll(path));
         Assert.That(e!.Reason, Does.Contain("sample at 0.5 s is not a finite number"));
+    }
 
-        string loud = temp.Write("loud.wav", Float32Wav(i => tone[i] * 1e30f));
-        Assert.That(AudioReader.ReadAll(loud), Has.Length.EqualTo(8000));
+    // Finite samples so large that the power spectrum overflows float (1e18 squared, summed over a
+    // frame) used to fail in the features as "feature 0: mean NaN, std NaN"; they are refused where
+    // they are read. Audio a thousand times full scale, and even at the bound of 1e12, is read and
+    // gives finite features.
+    [TestCase(1e18f, "1e+18")]
+    [TestCase(-3e15f, "-3e+15")]
+    [TestCase(2e12f, "2e+12")]
+    public void FloatSamplesFarOutsideFullScaleAreRefusedWithTheirTime(float bad, string shown)
+    {
+        float[] tone = Signals.Sine(440, 8000, 1.0);
+        string path = temp.Write("huge.wav", Float32Wav(8000, i => i == 4000 ? bad : tone[i]));
+        var e = Assert.Throws<AudioFormatException>(() => AudioReader.ReadAll(path));
+        Assert.That(e!.Reason, Is.EqualTo($"sample at 0.5 s is {shown}, far outside [-1, 1] " +
+            "(past 1e+12 the features overflow): the audio is corrupt"));
+
+        var features = new Pipelines.Speech.Model.AcousticFeatures { SampleRate = 8000 };
+        foreach (float gain in new[] { 1000f, 1e12f })
+        {
+            string loud = temp.Write("loud.wav", Float32Wav(8000, i => tone[i] * gain));
+            float[] read = AudioReader.ReadAll(loud);
+            Assert.That(read, Is.EqualTo(tone.Select(x => x * gain).ToArray()), $"gain {gain}");
+            var m = features.Compute(features.CreateExtractor(), read);
+            Assert.That(m.Data.All(float.IsFinite), Is.True, $"features at gain {gain}");
+        }
+    }
+
+    [Test]
+    public void AHugeSampleInALaterBlockOfAStreamedFileIsRefusedAtItsTime()
+    {
+        // 3 s read in 0.5 s blocks: the blocks before the bad one are delivered, then the error
+        // names the time in the whole file, not in the block.
+        float[] tone = Signals.Sine(440, 8000, 3.0);
+        string path = temp.Write("long.wav", Float32Wav(tone.Length, i => i == 20_000 ? 1e18f : tone[i]));
+        using var reader = AudioReader.Open(path);
+        int blocks = 0;
+        var e = Assert.Throws<AudioFormatException>(() =>
+        {
+            foreach (float[] _ in reader.ReadBlocks(4000)) blocks++;
+        });
+        Assert.That(blocks, Is.EqualTo(5));
+        Assert.That(e!.Reason, Does.StartWith("sample at 2.5 s is 1e+18, far outside [-1, 1]"));
+    }
+
+    // A mono 32-bit float WAV at 8 kHz of `sample(i)`. WavBuilder clamps to [-1, 1], so the values
+    // are written into its output directly.
+    private static byte[] Float32Wav(int count, Func<int, float> sample)
+    {
+        byte[] wav = new WavBuilder { Tag = 3, Bits = 32, SampleRate = 8000 }
+            .Build(WavBuilder.Encode(new float[count], 3, 32));
+        int data = Encoding.ASCII.GetString(wav).IndexOf("data", StringComparison.Ordinal) + 8;
+        for (int i = 0; i < count; i++)
+        {
+            BitConverter.TryWriteBytes(wav.AsSpan(data + 4 * i), sample(i));
+        }
+
+        return wav;
     }
 
     [Test]
