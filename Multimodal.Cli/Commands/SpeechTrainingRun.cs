@@ -147,10 +147,11 @@ public static class SpeechTrainingRun
         });
 
         TrainingResult result;
+        string? scores = null;   // the last epoch line's validation figures, for the model card
         using (var reporter = context.Progress(parse))
         {
             var progress = new TrainingProgressSink(context, reporter, "train speech",
-                _ => WerCer(Validate(model, valid, validExamples)), cancellation);
+                _ => scores = WerCer(Validate(model, valid, validExamples)), cancellation);
             try
             {
                 result = trainer.Fit(trainExamples, null, progress, cancellation);
@@ -162,8 +163,19 @@ public static class SpeechTrainingRun
         }
 
         AcousticModelDirectory.Save(s.OutDir, model);
+        bool card = new TrainedModelCard("speech", s.OutDir)
+        {
+            Data = s.Valid is null
+                ? $"manifest `{s.Manifest}` (validation rows held out of it)"
+                : $"manifest `{s.Manifest}`, validation manifest `{s.Valid}`",
+            Items = $"{train.Count} training, {valid.Count} validation utterances{used}",
+            Epochs = TrainedModelCard.Progress(result, s.Epochs),
+            KeyMetric = valid.Count > 0 ? scores?.Trim() : null,
+            NewWeights = result.Epochs.Count > 0,
+        }.Write(context, parse);
         string steps = result.Steps == 1 ? "1 step" : $"{result.Steps} steps";
-        output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors) after {steps}");
+        output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors{(card ? ", MODEL_CARD.md" : "")}) " +
+            $"after {steps}");
         TrainingSkips.Summary(context, "train speech", skipped + validSkipped, trainRows.Count + validRows.Count,
             "files");
         return ExitCodes.Success;

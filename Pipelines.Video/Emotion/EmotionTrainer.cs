@@ -42,6 +42,12 @@ public sealed class EmotionTrainer
     /// </summary>
     public bool LogsEpochScores { get; init; } = true;
 
+    /// <summary>Faces trained on, once <see cref="Run"/> has split the data (0 before).</summary>
+    public int TrainFaces { get; private set; }
+
+    /// <summary>Faces held out for validation, once <see cref="Run"/> has split the data (0 before).</summary>
+    public int ValidationFaces { get; private set; }
+
     /// <summary>Runs the training; returns the best validation figures.</summary>
     public EmotionTrainingResult Run(IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
@@ -58,6 +64,7 @@ public sealed class EmotionTrainer
         }
 
         var (train, validation) = FerDataset.Split(data.Samples, options.ValidationEveryNth, options.Seed);
+        (TrainFaces, ValidationFaces) = (train.Count, validation.Count);
         var counts = CountClasses(train);
         var weights = EmotionLoss.ClassWeights(counts, options.ClassWeightPower);
         log($"{train.Count} training faces, {validation.Count} validation faces; per class " +

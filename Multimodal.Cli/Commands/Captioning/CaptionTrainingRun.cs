@@ -108,8 +108,21 @@ internal static class CaptionTrainingRun
                 $"best epoch {result.BestEpoch + 1}: validation BLEU-1 {b.Bleu1:F3} BLEU-4 {b.Bleu4:F3} "
                 + $"CIDEr-D {b.CiderD:F3}")
             : "no validation set";
-        output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors); {best}"
-            + (result.StoppedEarly ? "; stopped early" : ""));
+        string epochs = result.Training is null
+            ? "stopped early before this run resumed"
+            : TrainedModelCard.Progress(result.Training, s.Epochs) + (result.StoppedEarly ? ", stopped early" : "");
+        bool card = new TrainedModelCard("caption", s.OutDir)
+        {
+            Data = $"images `{s.Images}`, captions `{s.Captions}`" + (s.Split is null ? "" : $" (split {s.Split})")
+                + (valid.Count > 0 ? "; the validation images held out of them are listed in validation.tsv" : ""),
+            Items = $"{train.Count} training, {valid.Count} validation images",
+            Epochs = epochs + (result.BestEpoch >= 0
+                ? $"; the weights are epoch {result.BestEpoch + 1}'s, the best on validation" : ""),
+            KeyMetric = result.Best is null ? null : best,
+            NewWeights = result.Training is { Epochs.Count: > 0 },
+        }.Write(context, parse);
+        output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors{(card ? ", MODEL_CARD.md" : "")}); "
+            + best + (result.StoppedEarly ? "; stopped early" : ""));
         TrainingSkips.Summary(context, "train caption", store.Failures.Count, all.Count, "images");
         return ExitCodes.Success;
     }

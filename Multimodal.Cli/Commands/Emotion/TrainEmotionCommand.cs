@@ -77,8 +77,21 @@ public static class TrainEmotionCommand
         };
         ResumeNotice.Before(output, "train emotion: ", checkpoints, options.Resume);
         EmotionTrainingResult result;
+        bool saved = false;   // whether this run saved weights (an epoch better than the model there)
         using (var reporter = context.Progress(parse))
-        using (var sink = new TrainingProgressSink(context, reporter, "train emotion", AccuracyScores, ct))
+        using (var sink = new TrainingProgressSink(context, reporter, "train emotion", value =>
+        {
+            // The trainer has just rewritten the model directory with a better epoch: the card goes with it.
+            if (value.Validation?.GetValueOrDefault("saved_best") > 0)
+            {
+                saved = true;
+                string epochs = TrainedModelCard.Progress(value.Epoch + 1, value.Epochs, value.Step) +
+                    $"; the weights are epoch {value.Epoch + 1}'s, the best on validation";
+                Card(options, trainer, epochs, Scores(value).Trim(), newWeights: true).Write(context, parse);
+            }
+
+            return AccuracyScores(value);
+        }, ct))
         {
             try
             {
@@ -96,22 +109,45 @@ public static class TrainEmotionCommand
             return ExitCodes.Failure;
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"train emotion: best validation accuracy {result.BestValidationAccuracy * 100:F2}% " +
-            $"({result.ValidationFaces} held-out faces); model in {options.OutputDirectory}"));
+        string best = string.Create(CultureInfo.InvariantCulture,
+            $"best validation accuracy {result.BestValidationAccuracy * 100:F2}% ({result.ValidationFaces} " +
+            $"held-out faces)");
+        if (!saved)
+        {
+            // The model there is an earlier run's; a card is written only if none is there.
+            string epochs = TrainedModelCard.Progress(result.Training, options.Epochs) +
+                "; the weights are an earlier run's, the best on validation";
+            Card(options, trainer, epochs, best, newWeights: false).Write(context, parse);
+        }
+
+        output.WriteLine($"train emotion: {best}; model in {options.OutputDirectory}");
         int seen = result.TrainFaces + result.ValidationFaces + result.SkippedFiles;
         TrainingSkips.Summary(context, "train emotion", result.SkippedFiles, seen, "face images");
         return ExitCodes.Success;
     }
 
+    private static TrainedModelCard Card(EmotionTrainingOptions options, EmotionTrainer trainer, string epochs,
+        string metric, bool newWeights) => new("emotion", options.OutputDirectory)
+    {
+        Data = string.Create(CultureInfo.InvariantCulture, $"data folder `{options.DataDirectory}`; 1 face in " +
+            $"{options.ValidationEveryNth} of each class held out for validation"),
+        Items = $"{trainer.TrainFaces} training, {trainer.ValidationFaces} validation faces",
+        Epochs = epochs,
+        KeyMetric = metric,
+        NewWeights = newWeights,
+    };
+
     /// <summary>
-    /// The epoch-end suffix: validation accuracy and mean per-class recall when scored, and
-    /// "; saved as the best so far" when that epoch's model was written to OUT.
+    /// The epoch-end suffix: the validation <see cref="Scores"/>, and "; saved as the best so far"
+    /// when that epoch's model was written to OUT.
     /// </summary>
     private static string AccuracyScores(TrainingProgress value) =>
+        Scores(value) + (value.Validation?.GetValueOrDefault("saved_best") > 0 ? "; saved as the best so far" : "");
+
+    /// <summary>Validation accuracy and mean per-class recall when the epoch was scored, else "".</summary>
+    private static string Scores(TrainingProgress value) =>
         value.Validation is { } v && v.TryGetValue("val_acc", out double acc)
             ? string.Create(CultureInfo.InvariantCulture,
                 $" valid accuracy {acc * 100:F2}% mean recall {v["val_mean_recall"] * 100:F2}%")
-                + (v.TryGetValue("saved_best", out double saved) && saved > 0 ? "; saved as the best so far" : "")
             : "";
 }

@@ -107,8 +107,14 @@ public static class TrainVideoPredictCommand
             options.Resume);
         TrainingResult result;
         using (var reporter = context.Progress(parse))
-        using (var sink = new TrainingProgressSink(context, reporter, "train video-predict", MseScores,
-            cancellation))
+        using (var sink = new TrainingProgressSink(context, reporter, "train video-predict", value =>
+        {
+            // PredictorTraining has just rewritten the model directory (its validator): the card goes with it.
+            string scores = MseScores(value);
+            Card(options, TrainedModelCard.Progress(value.Epoch + 1, value.Epochs, value.Step),
+                scores.Length > 0 ? scores.Trim() : null, newWeights: true).Write(context, parse);
+            return scores;
+        }, cancellation))
         {
             try
             {
@@ -121,11 +127,28 @@ public static class TrainVideoPredictCommand
             }
         }
 
-        output.WriteLine(
-            $"saved {options.OutputDirectory} (config.json, weights.safetensors) after {result.Steps} " +
-            (result.Steps == 1 ? "step" : "steps"));
+        // A resume that found every epoch done wrote the same weights again; a card is written only if none
+        // is there.
+        bool card = result.Epochs.Count > 0
+            ? TrainedModelCard.IsGenerated(Path.Combine(options.OutputDirectory, TrainedModelCard.FileName))
+            : Card(options, TrainedModelCard.Progress(result, options.Epochs), null, newWeights: false)
+                .Write(context, parse);
+        output.WriteLine($"saved {options.OutputDirectory} (config.json, weights.safetensors" +
+            $"{(card ? ", MODEL_CARD.md" : "")}) after {result.Steps} {(result.Steps == 1 ? "step" : "steps")}");
         return ExitCodes.Success;
     }
+
+    private static TrainedModelCard Card(PredictorTrainingOptions options, string epochs, string? metric,
+        bool newWeights) => new("video-predict", options.OutputDirectory)
+    {
+        Data = $"MNIST images `{options.MnistImagesPath}`, made into Moving-MNIST sequences on the fly",
+        Items = string.Create(CultureInfo.InvariantCulture,
+            $"{options.BatchesPerEpoch * options.BatchSize} training sequences an epoch, " +
+            $"{options.ValidationSequences} validation sequences"),
+        Epochs = epochs,
+        KeyMetric = metric,
+        NewWeights = newWeights,
+    };
 
     private static int[] ParseHidden(string text)
     {

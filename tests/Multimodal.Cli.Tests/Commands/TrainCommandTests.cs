@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Multimodal.Cli.Commands;
 using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Tests.Support;
 using Pipelines.Speech.Model;
@@ -77,6 +80,65 @@ public sealed class TrainCommandTests
         var transcribe = CliRun.Invoke(["transcribe", "--model", _out, Path.Combine(_temp.Path, "audio")]);
         Assert.That(transcribe.ExitCode, Is.EqualTo(ExitCodes.Success), transcribe.Error);
         Assert.That(transcribe.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(6));
+    }
+
+    // `models` lists only folders with a MODEL_CARD.md: a trained model was "not a model folder".
+    [Test]
+    public void Writes_a_model_card_so_that_models_lists_the_folder_with_its_key_metric()
+    {
+        string parent = _temp.Sub("models");
+        _out = Path.Combine(parent, "tiny");
+
+        var run = Train();
+        var listed = ListedModel.Of(parent, "tiny");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain($"saved {_out} (config.json, weights.safetensors, MODEL_CARD.md)"));
+        string scores = Regex.Match(run.Out, @"valid WER \S+ CER \S+%").Value;
+        Assert.That(listed.Name, Is.EqualTo("tiny"));
+        Assert.That(listed.KeyMetric, Is.EqualTo(scores));
+        Assert.That(listed.Card, Does.StartWith(TrainedModelCard.Marker)
+            .And.Contain("# tiny: trained by `multimodal train speech`")
+            .And.Contain($"Key metric: {scores}\n")
+            .And.Contain($"multimodal train speech --manifest {_manifest} --out {_out} --epochs 1 --hidden 8")
+            .And.Contain($"- data: manifest `{_manifest}` (validation rows held out of it)")
+            .And.Contain("- items: 4 training, 2 validation utterances\n")
+            .And.Contain("- trained: 1 of 1 epochs, 2 steps\n"));
+    }
+
+    // The bundled models' cards are written by hand: `train ... --out models/X --force` keeps them.
+    [Test]
+    public void A_card_written_by_hand_is_kept_byte_for_byte_and_a_generated_one_is_replaced()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        string card = Path.Combine(_out, "MODEL_CARD.md");
+        string generated = File.ReadAllText(card);
+
+        var again = Train("--seed", "4", "--force");
+        string regenerated = File.ReadAllText(card);
+        byte[] byHand = Encoding.UTF8.GetBytes("# tiny\r\n\nWritten by hand.\nKey metric: WER 1%");
+        File.WriteAllBytes(card, byHand);
+        var forced = Train("--seed", "5", "--force");
+
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(regenerated, Does.StartWith(TrainedModelCard.Marker).And.Contain("--seed 4 --force"));
+        Assert.That(generated, Does.Not.Contain("--seed 4"));
+        Assert.That(forced.ExitCode, Is.EqualTo(ExitCodes.Success), forced.Error);
+        Assert.That(forced.Out, Does.Contain($"saved {_out} (config.json, weights.safetensors) after"));
+        Assert.That(File.ReadAllBytes(card), Is.EqualTo(byHand));
+    }
+
+    // A resume that trains nothing more leaves the card of the run that trained the weights.
+    [Test]
+    public void Resume_after_a_finished_run_keeps_its_card()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        string card = File.ReadAllText(Path.Combine(_out, "MODEL_CARD.md"));
+
+        var run = Train("--resume");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(File.ReadAllText(Path.Combine(_out, "MODEL_CARD.md")), Is.EqualTo(card));
     }
 
     [Test]

@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
+using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Multimodal.Cli.Commands;
 using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Tests.Support;
 using SixLabors.ImageSharp;
@@ -475,6 +478,40 @@ public sealed class CaptionCommandTests
         "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16", "--batch", "1",
         "--dropout", "0", "--lr", "0.01", "--min-count", "1",
         .. extra.Contains("--beam") ? Array.Empty<string>() : ["--beam", "1"], "--quiet", .. extra]);
+
+    // `models` lists only folders with a MODEL_CARD.md: a trained model was "not a model folder".
+    // A forced rerun replaces a generated card, never one written by hand.
+    [Test]
+    public void TrainWritesAModelCardThatModelsListsAndAForcedRerunReplacesUnlessWrittenByHand()
+    {
+        using var dir = new TempFolder();
+        string parent = dir.Sub("models");
+        string tiny = Path.Combine(parent, "tiny");
+        string card = Path.Combine(tiny, "MODEL_CARD.md");
+        byte[] byHand = Encoding.UTF8.GetBytes("# tiny\n\nWritten by hand.\n");
+
+        var first = TrainTiny(tiny, "--epochs", "2", "--valid-images", "3");
+        var listed = ListedModel.Of(parent, "tiny");
+        var again = TrainTiny(tiny, "--epochs", "1", "--valid-images", "3", "--force");
+        string regenerated = File.ReadAllText(card);
+        File.WriteAllBytes(card, byHand);
+        var forced = TrainTiny(tiny, "--epochs", "1", "--valid-images", "3", "--seed", "2", "--force");
+
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        string best = Regex.Match(first.Out, @"best epoch \d: validation BLEU-1 [\d.]+ BLEU-4 [\d.]+ CIDEr-D [\d.]+")
+            .Value;
+        Assert.That(best, Is.Not.Empty, first.Out);
+        Assert.That(listed.KeyMetric, Is.EqualTo(best));
+        Assert.That(listed.Card, Does.Contain("# tiny: trained by `multimodal train caption`")
+            .And.Contain($"Key metric: {best}\n")
+            .And.Contain($"- data: images `{images}`, captions `{captions}`; the validation images")
+            .And.Contain("- items: 6 training, 3 validation images\n")
+            .And.Contain("- trained: 2 of 2 epochs, "));
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(regenerated, Does.StartWith(TrainedModelCard.Marker).And.Contain("- trained: 1 of 1 epochs, "));
+        Assert.That(forced.ExitCode, Is.EqualTo(ExitCodes.Success), forced.Error);
+        Assert.That(File.ReadAllBytes(card), Is.EqualTo(byHand));
+    }
 
     // transcribe took --beam 0 as greedy while the caption verbs refused it; now 0 is the decoder's
     // greedy width 1 in all three (train caption decodes its validation image with it).

@@ -1,4 +1,7 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Multimodal.Cli.Commands;
 using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Tests.Commands.Video;
 using Multimodal.Cli.Tests.Support;
@@ -155,6 +158,42 @@ public sealed class EmotionCommandsTests
         Assert.That(nothing.Out.IndexOf(notice, StringComparison.Ordinal),
             Is.LessThan(nothing.Out.IndexOf("epoch 1/", StringComparison.Ordinal)), nothing.Out);
         Assert.That(EmotionModel.Load(output).Labels, Is.EqualTo(EmotionLabels.All));
+    }
+
+    // `models` lists only folders with a MODEL_CARD.md: a trained model was "not a model folder". The
+    // card is written with the model each time it is saved; a forced rerun replaces it unless written by hand.
+    [Test]
+    public void Train_writes_a_model_card_that_models_lists_and_a_forced_rerun_replaces_unless_written_by_hand()
+    {
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+        string parent = _temp.Sub("models");
+        string output = Path.Combine(parent, "tiny");
+        string card = Path.Combine(output, "MODEL_CARD.md");
+        string[] args = ["train", "emotion", "--data", data, "--out", output, "--batch", "8", "--valid-every", "4",
+            "--epochs", "1"];
+        byte[] byHand = Encoding.UTF8.GetBytes("# tiny\n\nWritten by hand.\n");
+
+        var first = CliRun.Invoke(args);
+        var listed = ListedModel.Of(parent, "tiny");
+        var again = CliRun.Invoke([.. args, "--seed", "2", "--force"]);
+        string regenerated = File.ReadAllText(card);
+        File.WriteAllBytes(card, byHand);
+        var forced = CliRun.Invoke([.. args, "--force"]);
+
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        string scores = Regex.Match(first.Out, @"valid accuracy [\d.]+% mean recall [\d.]+%").Value;
+        Assert.That(scores, Is.Not.Empty, first.Out);
+        Assert.That(listed.KeyMetric, Is.EqualTo(scores));
+        Assert.That(first.Out, Does.Contain("train emotion: 21 training faces, 7 validation faces"));
+        Assert.That(listed.Card, Does.Contain("# tiny: trained by `multimodal train emotion`")
+            .And.Contain($"Key metric: {scores}\n")
+            .And.Contain($"- data: data folder `{data}`; 1 face in 4 of each class held out for validation\n")
+            .And.Contain("- items: 21 training, 7 validation faces\n")
+            .And.Contain("- trained: 1 of 1 epochs, 2 steps; the weights are epoch 1's, the best on validation\n"));
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(regenerated, Does.StartWith(TrainedModelCard.Marker).And.Contain("--seed 2 --force"));
+        Assert.That(forced.ExitCode, Is.EqualTo(ExitCodes.Success), forced.Error);
+        Assert.That(File.ReadAllBytes(card), Is.EqualTo(byHand));
     }
 
     [Test]

@@ -1,4 +1,7 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Multimodal.Cli.Commands;
 using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Tests.Support;
 
@@ -48,6 +51,43 @@ public sealed class VideoPredictTrainEvalTests
         Assert.That(json.Select(p => p.Key), Is.SupersetOf(new[] { "mse", "ssim", "baseline_mse", "mse_mean" }));
         Assert.That((double)json["baseline_mse"]!, Is.GreaterThan(100), "two moving digits: copying errs");
         Assert.That((int)json["sequences"]!, Is.EqualTo(3));
+    }
+
+    // `models` lists only folders with a MODEL_CARD.md: a trained model was "not a model folder". The
+    // card is written with the model at each epoch end; a forced rerun replaces it unless written by hand.
+    [Test]
+    public void Train_WritesAModelCardThatModelsLists_AForcedRerunReplacesItUnlessWrittenByHand()
+    {
+        string parent = temp.Sub("models");
+        string dir = Path.Combine(parent, "tiny");
+        string card = Path.Combine(dir, "MODEL_CARD.md");
+        string[] args = ["train", "video-predict", "--out", dir, "--mnist", VideoFiles.Mnist, "--batches", "2",
+            "--batch", "1", "--hidden", "4", "--patch", "16"];
+        byte[] byHand = Encoding.UTF8.GetBytes("# tiny\n\nWritten by hand.\n");
+
+        var first = CliRun.Invoke([.. args, "--epochs", "2"]);
+        var listed = ListedModel.Of(parent, "tiny");
+        var again = CliRun.Invoke([.. args, "--epochs", "1", "--force"]);
+        string regenerated = File.ReadAllText(card);
+        File.WriteAllBytes(card, byHand);
+        var forced = CliRun.Invoke([.. args, "--epochs", "1", "--force"]);
+
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        Assert.That(first.Out, Does.Contain($"saved {dir} (config.json, weights.safetensors, MODEL_CARD.md)"));
+        string last = first.Out.Split('\n').Last(l => l.StartsWith("epoch 2/2", StringComparison.Ordinal));
+        string scores = Regex.Match(last, @"valid MSE .* SSIM [\d.]+").Value;
+        Assert.That(scores, Is.Not.Empty, first.Out);
+        Assert.That(listed.KeyMetric, Is.EqualTo(scores));
+        Assert.That(listed.Card, Does.Contain("# tiny: trained by `multimodal train video-predict`")
+            .And.Contain($"Key metric: {scores}\n")
+            .And.Contain($"- data: MNIST images `{VideoFiles.Mnist}`")
+            .And.Contain("- items: 2 training sequences an epoch, 48 validation sequences\n")
+            .And.Contain("- trained: 2 of 2 epochs, 4 steps\n"));
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(regenerated, Does.StartWith(TrainedModelCard.Marker).And.Contain("- trained: 1 of 1 epochs, "));
+        Assert.That(forced.ExitCode, Is.EqualTo(ExitCodes.Success), forced.Error);
+        Assert.That(forced.Out, Does.Contain($"saved {dir} (config.json, weights.safetensors) after"));
+        Assert.That(File.ReadAllBytes(card), Is.EqualTo(byHand));
     }
 
     [Test]

@@ -1,0 +1,154 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Multimodal.Cli.Hosting;
+using Rnn.Core.Serialization;
+using Rnn.Core.Training;
+
+namespace Multimodal.Cli.Commands;
+
+/// <summary>
+/// The MODEL_CARD.md a <c>train</c> verb writes beside config.json and weights.safetensors when it
+/// saves its model: <c>multimodal models</c> needs the card to list a folder, and shows its
+/// "Key metric:" line (see <see cref="Models.ModelCatalog.KeyMetric"/>). The card names the folder
+/// and the verb, gives the run's validation figures as the run printed them, and says how the model
+/// was trained. A generated card opens with <see cref="Marker"/>; a card without it was written by
+/// a person (the bundled models' cards, or a generated one whose first line was deleted) and is
+/// never replaced, not even by <c>--force</c>.
+/// </summary>
+/// <param name="Verb">The <c>train</c> subcommand, e.g. "speech".</param>
+/// <param name="OutDir">The model folder (<c>--out</c>), as given.</param>
+/// <example>
+/// <code>
+/// bool written = new TrainedModelCard("speech", outDir)
+/// {
+///     Data = "manifest `train.tsv` (validation rows held out of it)",
+///     Items = "4 training, 2 validation utterances",
+///     Epochs = TrainedModelCard.Progress(result, epochs),
+///     KeyMetric = "valid WER 50.00% CER 25.00%",
+/// }.Write(context, parse);
+/// </code>
+/// </example>
+public sealed partial record TrainedModelCard(string Verb, string OutDir)
+{
+    /// <summary>The card's file name in a model folder.</summary>
+    public const string FileName = "MODEL_CARD.md";
+
+    /// <summary>How a generated card's first line starts (an HTML comment: Markdown viewers hide it).</summary>
+    public const string Marker = "<!-- written by multimodal train";
+
+    /// <summary>What the run read, with the paths as given, e.g. "manifest `train.tsv`".</summary>
+    public required string Data { get; init; }
+
+    /// <summary>The training and validation counts, e.g. "4 training, 2 validation utterances".</summary>
+    public required string Items { get; init; }
+
+    /// <summary>
+    /// Epochs and steps done (see <see cref="Progress(TrainingResult, int)"/>), with any note on which
+    /// epoch's weights were kept.
+    /// </summary>
+    public required string Epochs { get; init; }
+
+    /// <summary>The final (or best) validation figures exactly as the run printed them; null for none.</summary>
+    public string? KeyMetric { get; init; }
+
+    /// <summary>
+    /// False when the weights saved are ones an earlier run trained (a resume that found every epoch
+    /// done, or no epoch better than the saved one): a card already there then stays as it is.
+    /// </summary>
+    public bool NewWeights { get; init; } = true;
+
+    /// <summary>Path of the card.</summary>
+    public string CardPath => Path.Combine(OutDir, FileName);
+
+    /// <summary>
+    /// Writes the card atomically, after the model's weights (their header gives the parameter count),
+    /// unless the folder holds a card a person wrote, or holds one and <see cref="NewWeights"/> is false.
+    /// </summary>
+    /// <param name="context">The run's environment (its clock dates the card).</param>
+    /// <param name="parse">The command line, quoted back into the card.</param>
+    /// <returns>True when the card was written.</returns>
+    public bool Write(CliContext context, ParseResult parse)
+    {
+        if (File.Exists(CardPath) && (!NewWeights || !IsGenerated(CardPath)))
+        {
+            return false;
+        }
+
+        var weights = SafeTensorsFile.ReadHeader(Path.Combine(OutDir, "weights.safetensors"), "weights.safetensors");
+        string command = CommandLine(parse.Tokens.Select(t => t.Value));
+        AtomicFile.WriteAllText(CardPath, Text(command, weights.ElementCount, context.Environment.Clock.GetUtcNow()));
+        return true;
+    }
+
+    /// <summary>The card's Markdown.</summary>
+    /// <param name="commandLine">The command as <see cref="CommandLine"/> writes it.</param>
+    /// <param name="parameters">Elements over all tensors of the weights.</param>
+    /// <param name="now">When the model was saved.</param>
+    public string Text(string commandLine, long parameters, DateTimeOffset now)
+    {
+        string folder = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(OutDir)));
+        string verb = $"multimodal train {Verb}";
+        string metric = KeyMetric is not null
+            ? $"Key metric: {KeyMetric}"
+            : "No key metric: " + (NewWeights ? "the run had no validation set"
+                : "this run resumed a finished run and printed no validation figures");
+        var c = CultureInfo.InvariantCulture;
+        return $"""
+            {Marker} {Verb}: a later run into this folder replaces this card unless this line is deleted -->
+            # {folder}: trained by `{verb}`
+
+            Written by `{verb}` when it saved the model. You may edit it; delete the first line and later runs keep it.
+
+            {metric}
+
+            ## Training
+
+            ```sh
+            {commandLine}
+            ```
+
+            - data: {Data}
+            - items: {Items}
+            - trained: {Epochs}
+            - parameters: {parameters.ToString("N0", c)}
+            - date: {now.UtcDateTime.ToString("yyyy-MM-dd HH:mm", c)} UTC
+
+            """;
+    }
+
+    /// <summary>Whether the card at <paramref name="path"/> was written by a train verb (its first line).</summary>
+    public static bool IsGenerated(string path)
+    {
+        try
+        {
+            return File.ReadLines(path).FirstOrDefault()?.StartsWith(Marker, StringComparison.Ordinal) == true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;   // a card that cannot be read is not known to be ours: it is left alone
+        }
+    }
+
+    /// <summary>
+    /// "3 of 20 epochs, 120 steps": the last epoch a trainer finished and its steps (those before a
+    /// resume included); a resume that found every epoch done finished them all before.
+    /// </summary>
+    public static string Progress(TrainingResult result, int planned) =>
+        Progress(result.Epochs.Count > 0 ? result.Epochs[^1].Epoch + 1 : planned, planned, result.Steps);
+
+    /// <summary>"3 of 20 epochs, 120 steps".</summary>
+    public static string Progress(int done, int planned, long steps) => string.Create(CultureInfo.InvariantCulture,
+        $"{done} of {planned} epochs, {steps} step{(steps == 1 ? "" : "s")}");
+
+    /// <summary>
+    /// "multimodal" and the arguments as a POSIX shell takes them back: an argument with anything but
+    /// letters, digits and <c>_@%+=:,./-</c> in it is single-quoted.
+    /// </summary>
+    public static string CommandLine(IEnumerable<string> args) =>
+        string.Join(' ', args.Select(a => a.Length > 0 && PlainArgument().IsMatch(a) ? a
+            : "'" + a.Replace("'", @"'\''", StringComparison.Ordinal) + "'").Prepend("multimodal"));
+
+    [GeneratedRegex("^[A-Za-z0-9_@%+=:,./-]+$")]
+    private static partial Regex PlainArgument();
+}
