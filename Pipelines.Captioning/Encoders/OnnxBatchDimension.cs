@@ -26,36 +26,45 @@ internal static class OnnxBatchDimension
     public static byte[] MakeDynamic(byte[] model, string name = "batch")
     {
         var dim = Field(ShapeDim, Field(DimParam, Encoding.UTF8.GetBytes(name)));
-        return Rewrite(model, ModelGraph, graph => Rewrite(graph, f => f is GraphInput or GraphOutput or GraphValueInfo,
+        var rewritten = Rewrite(model, ModelGraph, graph => Rewrite(graph,
+            f => f is GraphInput or GraphOutput or GraphValueInfo,
             info => Rewrite(info, ValueInfoType, type => Rewrite(type, TypeTensor, tensor =>
                 Rewrite(tensor, TensorShape, shape => ReplaceFirst(shape, ShapeDim, dim))))));
+        return rewritten.Count == rewritten.Array!.Length ? rewritten.Array : rewritten.ToArray();
     }
 
-    private static byte[] Rewrite(byte[] message, int field, Func<byte[], byte[]> change) =>
+    private static ArraySegment<byte> Rewrite(
+        ArraySegment<byte> message, int field, Func<ArraySegment<byte>, ArraySegment<byte>> change) =>
         Rewrite(message, f => f == field, change);
 
     // Copies a message, passing the payload of each matching length-delimited field through change.
-    private static byte[] Rewrite(byte[] message, Func<int, bool> match, Func<byte[], byte[]> change)
+    // Payloads go in and out as segments of the buffers they are in, not as copies: the graph of
+    // ResNet18.onnx is 64 MB of weights, and copying it at every level (a slice in, an array out,
+    // a field around it, the stream's own array) took the managed heap past 500 MB for one model.
+    // Every field written here is copied once, into the stream of its parent, whose buffer has the
+    // room for the few bytes the new dimensions add.
+    private static ArraySegment<byte> Rewrite(
+        ArraySegment<byte> message, Func<int, bool> match, Func<ArraySegment<byte>, ArraySegment<byte>> change)
     {
-        var output = new MemoryStream(message.Length + 64);
+        var output = new MemoryStream(message.Count + 64 * 1024);
         foreach (var (number, wire, start, payloadStart, end) in Fields(message))
         {
             if (wire == 2 && match(number))
             {
-                output.Write(Field(number, change(message[payloadStart..end])));
+                WriteField(output, number, change(message.Slice(payloadStart, end - payloadStart)));
             }
             else
             {
-                output.Write(message, start, end - start);
+                output.Write(message.AsSpan(start, end - start));
             }
         }
 
-        return output.ToArray();
+        return new ArraySegment<byte>(output.GetBuffer(), 0, (int)output.Length);
     }
 
-    private static byte[] ReplaceFirst(byte[] message, int field, byte[] replacement)
+    private static ArraySegment<byte> ReplaceFirst(ArraySegment<byte> message, int field, byte[] replacement)
     {
-        var output = new MemoryStream(message.Length + 16);
+        var output = new MemoryStream(message.Count + 16);
         bool done = false;
         foreach (var (number, wire, start, _, end) in Fields(message))
         {
@@ -66,17 +75,19 @@ internal static class OnnxBatchDimension
             }
             else
             {
-                output.Write(message, start, end - start);
+                output.Write(message.AsSpan(start, end - start));
             }
         }
 
-        return output.ToArray();
+        return new ArraySegment<byte>(output.GetBuffer(), 0, (int)output.Length);
     }
 
-    private static IEnumerable<(int Number, int Wire, int Start, int PayloadStart, int End)> Fields(byte[] message)
+    // The fields of a message: positions relative to the segment's start.
+    private static IEnumerable<(int Number, int Wire, int Start, int PayloadStart, int End)> Fields(
+        ArraySegment<byte> message)
     {
         int pos = 0;
-        while (pos < message.Length)
+        while (pos < message.Count)
         {
             int start = pos;
             ulong tag = ReadVarint(message, ref pos);
@@ -93,7 +104,7 @@ internal static class OnnxBatchDimension
                     break;
                 case 2:
                     ulong length = ReadVarint(message, ref pos);
-                    if (length > (ulong)(message.Length - pos))
+                    if (length > (ulong)(message.Count - pos))
                     {
                         throw new InvalidDataException($"ONNX field {number} at byte {start} runs past the end");
                     }
@@ -108,7 +119,7 @@ internal static class OnnxBatchDimension
                     throw new InvalidDataException($"ONNX field {number} at byte {start} has wire type {wire}");
             }
 
-            if (pos > message.Length)
+            if (pos > message.Count)
             {
                 throw new InvalidDataException($"ONNX field {number} at byte {start} runs past the end");
             }
@@ -117,12 +128,12 @@ internal static class OnnxBatchDimension
         }
     }
 
-    private static ulong ReadVarint(byte[] data, ref int pos)
+    private static ulong ReadVarint(ArraySegment<byte> data, ref int pos)
     {
         ulong value = 0;
         for (int shift = 0; shift < 64; shift += 7)
         {
-            if (pos >= data.Length)
+            if (pos >= data.Count)
             {
                 throw new InvalidDataException("ONNX varint runs past the end");
             }
@@ -141,10 +152,15 @@ internal static class OnnxBatchDimension
     private static byte[] Field(int number, byte[] payload)
     {
         var output = new MemoryStream(payload.Length + 8);
+        WriteField(output, number, payload);
+        return output.ToArray();
+    }
+
+    private static void WriteField(Stream output, int number, ReadOnlySpan<byte> payload)
+    {
         WriteVarint(output, ((ulong)number << 3) | 2);
         WriteVarint(output, (ulong)payload.Length);
         output.Write(payload);
-        return output.ToArray();
     }
 
     private static void WriteVarint(Stream output, ulong value)
