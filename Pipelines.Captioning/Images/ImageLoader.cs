@@ -105,6 +105,25 @@ public sealed class ImageLoader
         return Decode(bytes, path);
     }
 
+    /// <summary>
+    /// True when the file starts like an image format this program reads (by its first bytes, not
+    /// its name); false for anything else, a file that cannot be read included.
+    /// </summary>
+    public static bool StartsLikeImage(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            var head = new byte[64];
+            int read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            return read > 0 && Image.DetectFormat(head.AsSpan(0, read)) is not null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Decodes an image held in memory; <paramref name="name"/> is used in error messages.</summary>
     /// <exception cref="ImageLoadException">Not an image, too large or damaged.</exception>
     public LoadedImage Decode(byte[] bytes, string name)

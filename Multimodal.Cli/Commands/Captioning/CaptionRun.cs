@@ -16,13 +16,24 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
     public int Execute(string[] arguments, string? modelDir, CancellationToken ct)
     {
         var (given, missing, order) = ImageInputs.Expand(arguments);
-        var inputs = InputPaths.Once(given, p => p.Path, (again, first) => context.Environment.Error.WriteLine(
+        var once = InputPaths.Once(given, p => p.Path, (again, first) => context.Environment.Error.WriteLine(
             ErrorLine.FormatWarning(again.Path,
-                InputPaths.GivenAgain(again.Path, again.Folder, first.Path, first.Folder, "captioned once"))))
+                InputPaths.GivenAgain(again.Path, again.Folder, first.Path, first.Folder, "captioned once"))));
+        // This run's own outputs found in an input folder ("caption photos/ --out photos/captions.jsonl",
+        // or a rerun with the gallery in photos/) are not images to caption, so they are left out; an
+        // image there, or an output named directly as an input, is refused below, since writing the
+        // output would replace it.
+        string?[] outputs = [outFile, htmlFile];
+        var inputs = once.Where(i => i.Folder is null || ImageLoader.StartsLikeImage(i.Path)
+                || !outputs.Any(o => o is not null && InputPaths.InputAt([i.Path], o) is not null))
             .Select(i => i.Path).ToList();
-        if (htmlFile is not null)
+        foreach (var (file, option, what) in
+            new[] { (outFile, "--out", "the captions"), (htmlFile, "--html", "the gallery") })
         {
-            RefuseInput(inputs, htmlFile);
+            if (file is not null)
+            {
+                RefuseInput(inputs, file, option, what);
+            }
         }
 
         CaptionWriter? writer = null;
@@ -115,15 +126,16 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
         return result.ExitCode;
     }
 
-    // The gallery is renamed over its name at the end, so "caption x.jpg --html x.jpg" replaced the
-    // image; refused before any work, as transcribe refuses an output that is one of its inputs.
-    private static void RefuseInput(IReadOnlyList<string> inputs, string htmlFile)
+    // The gallery and the captions file are renamed over their names at the end, so
+    // "caption x.jpg --html x.jpg" replaced the image; refused before any work, as transcribe refuses
+    // an output that is one of its inputs.
+    private static void RefuseInput(IReadOnlyList<string> inputs, string file, string option, string what)
     {
-        if (InputPaths.InputAt(inputs, htmlFile) is { } input)
+        if (InputPaths.InputAt(inputs, file) is { } input)
         {
-            string which = input == htmlFile ? "" : $" ({TerminalText.Name(input)})";
-            throw new CliException(htmlFile,
-                $"--html would write over an input of this run{which}; write the gallery to another file");
+            string which = input == file ? "" : $" ({TerminalText.Name(input)})";
+            throw new CliException(file,
+                $"{option} would write over an input of this run{which}; write {what} to another file");
         }
     }
 }

@@ -314,6 +314,34 @@ public sealed class CaptionCommandTests
         Assert.That(File.ReadAllBytes(image), Is.EqualTo(picture), "the input is untouched");
     }
 
+    // "caption photos/ --out photos/captions.jsonl" (or --html photos/gallery.html): a rerun found its
+    // own output among the photos, tried it as an image (an error line, exit 1) and then, for --html,
+    // was refused. Outputs that are not images are left out of a folder's inputs; one named directly
+    // is refused like the gallery above, and the file it names is left as it was.
+    [Test]
+    public void OwnOutputsInAnInputFolderAreLeftOutAndOneNamedDirectlyIsRefused()
+    {
+        using var dir = new TempFolder();
+        string photos = dir.Sub("photos");
+        File.Copy(Path.Combine(images, "red1.png"), Path.Combine(photos, "red1.png"));
+        string captions = Path.Combine(photos, "captions.jsonl");
+        string gallery = Path.Combine(photos, "gallery.html");
+
+        var first = CliRun.Invoke(["caption", photos, "--model", model, "--out", captions, "--html", gallery]);
+        var again = CliRun.Invoke(["caption", photos, "--model", model, "--out", captions, "--html", gallery]);
+        byte[] before = File.ReadAllBytes(captions);
+        var direct = CliRun.Invoke(["caption", Path.Combine(photos, "red1.png"), captions, "--model", model,
+            "--out", captions]);
+
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(again.Error, Does.Not.Contain("error:").And.Contain("0 succeeded, 0 failed, 1 skipped"));
+        Assert.That(direct.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(direct.Error.Trim(), Is.EqualTo(
+            $"error: {captions}: --out would write over an input of this run; write the captions to another file"));
+        Assert.That(File.ReadAllBytes(captions), Is.EqualTo(before));
+    }
+
     // The gallery, written last, replaced the captions file (exit 0). The two options naming one
     // file, spelled alike or not, is a command-line mistake, said before any work.
     [Test]
