@@ -76,10 +76,22 @@ public static partial class ModelCatalog
         var size = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.TopDirectoryOnly)
             .Where(f => ModelFileKinds.Contains(f.Extension)).Sum(f => f.Length);
         return new ModelInfo(
-            Path.GetFileName(folder), Path.GetFullPath(folder), Text(config.Extra["task"]) ?? "?",
+            Path.GetFileName(folder), Path.GetFullPath(folder),
+            Text(config.Extra["task"]) ?? TaskOf(config.ArchitectureType) ?? "?",
             config.ArchitectureType, size, weights.ElementCount,
             KeyMetric(config.Extra, card));
     }
+
+    // What a model of this architecture does, for a config.json without "task" (the train verbs
+    // write none; the bundled models' configs say more, e.g. "transcribe (digits)").
+    private static string? TaskOf(string? architecture) => architecture switch
+    {
+        "ctc-rnn-acoustic" => "transcribe",
+        "show-and-tell-lstm" => "image captioning",
+        "emotion-convlstm" => "video emotion",
+        "convlstm-encoder-forecaster" => "video next-frame prediction",
+        _ => null,
+    };
 
     // One unreadable file (no permission, an I/O error) is its model's problem line, not the
     // listing's end: the message names the file, not .NET's "Access to the path ... is denied".

@@ -96,6 +96,7 @@ public sealed class TrainCommandTests
         Assert.That(run.Out, Does.Contain($"saved {_out} (config.json, weights.safetensors, MODEL_CARD.md)"));
         string scores = Regex.Match(run.Out, @"valid WER \S+ CER \S+%").Value;
         Assert.That(listed.Name, Is.EqualTo("tiny"));
+        Assert.That(listed.Task, Is.EqualTo("transcribe"), "from the architecture: config.json has no task");
         Assert.That(listed.KeyMetric, Is.EqualTo(scores));
         Assert.That(listed.Card, Does.StartWith(TrainedModelCard.Marker)
             .And.Contain("# tiny: trained by `multimodal train speech`")

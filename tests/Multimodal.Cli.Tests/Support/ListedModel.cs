@@ -4,9 +4,10 @@ namespace Multimodal.Cli.Tests.Support;
 
 /// <summary>What <c>multimodal models</c> says of a models folder holding one model a train verb wrote.</summary>
 /// <param name="Name">The Name cell.</param>
+/// <param name="Task">The Task cell.</param>
 /// <param name="KeyMetric">The Key metric cell, its wrapped lines joined by spaces.</param>
 /// <param name="Card">What <c>models NAME</c> printed.</param>
-internal sealed record ListedModel(string Name, string KeyMetric, string Card)
+internal sealed record ListedModel(string Name, string Task, string KeyMetric, string Card)
 {
     /// <summary>
     /// Runs <c>models --models-dir PARENT</c> and <c>models NAME --models-dir PARENT</c>, asserting both
@@ -26,6 +27,6 @@ internal sealed record ListedModel(string Name, string KeyMetric, string Card)
         Assert.That(rows, Is.Not.Empty, list.Out);
         Assert.That(rows.Skip(1).All(r => r[1].Trim().Length == 0), Is.True, "one model: " + list.Out);
         string metric = string.Join(" ", rows.Select(r => r[^2].Trim()).Where(t => t.Length > 0));
-        return new ListedModel(rows[0][1].Trim(), metric, show.Out);
+        return new ListedModel(rows[0][1].Trim(), rows[0][2].Trim(), metric, show.Out);
     }
 }
