@@ -165,14 +165,23 @@ public sealed class EmotionTrainer
     // The options that change what a resumed run would train on (the split, the batches, the
     // schedule) without changing the weights' shapes; recorded in each checkpoint and compared on
     // resume, named as `train emotion` names them. Older checkpoints lack them and are not compared.
-    private static Dictionary<string, string> RunSettings(EmotionTrainingOptions o) => new()
+    private static Dictionary<string, string> RunSettings(EmotionTrainingOptions o)
     {
-        ["--seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
-        ["--batch"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
-        ["--lr"] = o.LearningRate.ToString("R", CultureInfo.InvariantCulture),
-        ["--valid-every"] = o.ValidationEveryNth.ToString(CultureInfo.InvariantCulture),
-        ["--limit-per-class"] = o.LimitPerClass.ToString(CultureInfo.InvariantCulture),
-    };
+        var settings = new Dictionary<string, string>
+        {
+            ["--seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
+            ["--batch"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["--lr"] = o.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+            ["--valid-every"] = o.ValidationEveryNth.ToString(CultureInfo.InvariantCulture),
+            ["--limit-per-class"] = o.LimitPerClass.ToString(CultureInfo.InvariantCulture),
+        };
+        if (o.DataFingerprint is { } data)
+        {
+            settings["the data folder's listing"] = data;
+        }
+
+        return settings;
+    }
 
     private static int[] CountClasses(IEnumerable<FaceSample> faces)
     {

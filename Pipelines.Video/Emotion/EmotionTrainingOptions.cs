@@ -6,6 +6,13 @@ public sealed record EmotionTrainingOptions
     /// <summary>The FER-2013-style train folder (one sub-folder per class).</summary>
     public required string DataDirectory { get; init; }
 
+    /// <summary>
+    /// A fingerprint of the data folder (a hash of its file list and sizes, say), recorded in each
+    /// checkpoint: a resume whose folder gives another one is refused, since it would keep "the
+    /// best" weights by validation on other faces. Null: not recorded or compared.
+    /// </summary>
+    public string? DataFingerprint { get; init; }
+
     /// <summary>Where the model directory (best on validation) is written.</summary>
     public required string OutputDirectory { get; init; }
 

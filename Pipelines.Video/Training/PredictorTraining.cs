@@ -77,16 +77,25 @@ public static class PredictorTraining
     // named rather than shown as every weight's shape); recorded in each checkpoint and compared
     // on resume, named as `train video-predict` names them. Older checkpoints lack them and are not
     // compared.
-    private static Dictionary<string, string> RunSettings(PredictorTrainingOptions o) => new()
+    private static Dictionary<string, string> RunSettings(PredictorTrainingOptions o)
     {
-        ["--hidden"] = string.Join(",", o.Model.Hidden),
-        ["--patch"] = o.Model.Patch.ToString(CultureInfo.InvariantCulture),
-        ["--seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
-        ["--batch"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
-        ["--batches"] = o.BatchesPerEpoch.ToString(CultureInfo.InvariantCulture),
-        ["--lr"] = o.LearningRate.ToString("R", CultureInfo.InvariantCulture),
-        ["--teacher-forcing"] = o.TeacherForcingFraction.ToString("R", CultureInfo.InvariantCulture),
-    };
+        var settings = new Dictionary<string, string>
+        {
+            ["--hidden"] = string.Join(",", o.Model.Hidden),
+            ["--patch"] = o.Model.Patch.ToString(CultureInfo.InvariantCulture),
+            ["--seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
+            ["--batch"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["--batches"] = o.BatchesPerEpoch.ToString(CultureInfo.InvariantCulture),
+            ["--lr"] = o.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+            ["--teacher-forcing"] = o.TeacherForcingFraction.ToString("R", CultureInfo.InvariantCulture),
+        };
+        if (o.DataFingerprint is { } data)
+        {
+            settings["the MNIST file's hash"] = data;
+        }
+
+        return settings;
+    }
 
     /// <summary>Validation metrics by name: val_mse (summed per frame), val_mse_mean, val_ssim, baseline, ratio.
     /// </summary>

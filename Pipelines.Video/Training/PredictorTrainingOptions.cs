@@ -9,6 +9,13 @@ public sealed record PredictorTrainingOptions
     /// <summary>The MNIST idx3 images (the 10,000 test digits), gzip or not.</summary>
     public required string MnistImagesPath { get; init; }
 
+    /// <summary>
+    /// A fingerprint of the MNIST file (a hash of its bytes, say), recorded in each checkpoint: a
+    /// resume whose file gives another one is refused, since it would train the rest of the run on
+    /// other digits against a validation baseline of those. Null: not recorded or compared.
+    /// </summary>
+    public string? DataFingerprint { get; init; }
+
     /// <summary>Model directory written at every epoch end; checkpoints go to its "checkpoints" folder.</summary>
     public required string OutputDirectory { get; init; }
 

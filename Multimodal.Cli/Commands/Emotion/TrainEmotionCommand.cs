@@ -44,6 +44,7 @@ public static class TrainEmotionCommand
             () => Run(context, parse, defaults with
         {
             DataDirectory = parse.GetValue(data)!,
+            DataFingerprint = FileFingerprint.OfFolder(parse.GetValue(data)!),
             OutputDirectory = parse.GetValue(outDir)!,
             Epochs = parse.GetValue(epochs),
             BatchSize = parse.GetValue(batch),

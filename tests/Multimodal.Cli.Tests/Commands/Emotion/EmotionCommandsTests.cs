@@ -116,6 +116,8 @@ public sealed class EmotionCommandsTests
 
         var first = CliRun.Invoke([.. args, "--epochs", "1"]);
         var reseeded = CliRun.Invoke([.. args, "--epochs", "2", "--resume", "--lr", "0.001"]);
+        string otherData = EmotionCliFiles.FerFolder(_temp.Sub("other"), perClass: 5);
+        var otherFaces = CliRun.Invoke([.. args.Select(a => a == data ? otherData : a), "--epochs", "2", "--resume"]);
         var resumed = CliRun.Invoke([.. args, "--epochs", "2", "--resume"]);
         var refused = CliRun.Invoke([.. args, "--epochs", "1"]);
         var again = CliRun.Invoke([.. args, "--epochs", "1", "--force"]);
@@ -137,6 +139,9 @@ public sealed class EmotionCommandsTests
         Assert.That(reseeded.ExitCode, Is.EqualTo(ExitCodes.Failure), reseeded.Out);
         Assert.That(reseeded.Error, Does.Contain("cannot resume from ")
             .And.Contain("--lr is 0.002 in the checkpoint, 0.001 now"));
+        // Other faces would pick "the best" weights by validation on another set: refused by the listing.
+        Assert.That(otherFaces.ExitCode, Is.EqualTo(ExitCodes.Failure), otherFaces.Out);
+        Assert.That(otherFaces.Error, Does.Contain("the data folder's listing is listing:"));
         Assert.That(resumed.ExitCode, Is.EqualTo(ExitCodes.Success), resumed.Error);
         Assert.That(resumed.Out, Does.Contain("resuming from").And.Contain("epoch 2/2"));
         Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Failure), refused.Out);

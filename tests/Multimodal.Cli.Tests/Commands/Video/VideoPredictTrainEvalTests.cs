@@ -30,6 +30,26 @@ public sealed class VideoPredictTrainEvalTests
         var reseeded = CliRun.Invoke([.. common, "--epochs", "2", "--resume", "--seed", "5"]);
         string[] wider = [.. common.Take(common.Length - 4), "--hidden", "6", "--patch", "16"];
         var resized = CliRun.Invoke([.. wider, "--epochs", "2", "--resume"]);
+        // Other digits (the MNIST file with its last pixel changed, compressed again): refused, not trained on.
+        string otherMnist = Path.Combine(temp.Path, "other-mnist.gz");
+        using (var raw = new MemoryStream())
+        {
+            using (var unzip = new System.IO.Compression.GZipStream(File.OpenRead(VideoFiles.Mnist),
+                System.IO.Compression.CompressionMode.Decompress))
+            {
+                unzip.CopyTo(raw);
+            }
+
+            byte[] digits = raw.ToArray();
+            digits[^1] ^= 0x40;
+            using var zip = new System.IO.Compression.GZipStream(File.Create(otherMnist),
+                System.IO.Compression.CompressionLevel.Fastest);
+            zip.Write(digits);
+        }
+
+        var otherData = CliRun.Invoke([.. common.Select(a => a == VideoFiles.Mnist ? otherMnist : a), "--epochs", "2",
+            "--resume"]);
+        var tooMany = CliRun.Invoke([.. common.Select(a => a == "1" ? "257" : a), "--epochs", "2", "--resume"]);
         var second = CliRun.Invoke([.. common, "--epochs", "2", "--resume"]);
         var eval = CliRun.Invoke(["eval", "video-predict", "--model", dir, "--mnist", VideoFiles.Mnist,
             "--sequences", "3", "--json"]);
@@ -44,6 +64,10 @@ public sealed class VideoPredictTrainEvalTests
         Assert.That(resized.ExitCode, Is.EqualTo(ExitCodes.Failure), resized.Out);
         Assert.That(resized.Error.Trim(), Does.Contain("--hidden is 4 in the checkpoint, 6 now")
             .And.Not.Contain("weight"));
+        Assert.That(otherData.ExitCode, Is.EqualTo(ExitCodes.Failure), otherData.Out);
+        Assert.That(otherData.Error, Does.Contain("the MNIST file's hash is sha256:"));
+        Assert.That(tooMany.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(tooMany.Error, Does.Contain("--batch must be between 1 and 256"));
         Assert.That(second.ExitCode, Is.EqualTo(ExitCodes.Success), second.Error);
         Assert.That(second.Out, Does.Contain("resuming from").And.Contain("at step 2").And.Contain("after 4 steps"));
         Assert.That(eval.ExitCode, Is.EqualTo(ExitCodes.Success), eval.Error);
