@@ -55,6 +55,9 @@ public sealed class HaarFaceDetector : IDisposable
     /// <summary>Frames are shrunk so their longer side is at most this before detection.</summary>
     public int MaxSide { get; init; } = 640;
 
+    // The smallest face side looked for, in pixels of the (shrunk) frame.
+    private const int MinDetectableSide = 20;
+
     /// <summary>Window growth per scale step (OpenCV's scaleFactor).</summary>
     public double ScaleFactor { get; init; } = 1.1;
 
@@ -91,6 +94,13 @@ public sealed class HaarFaceDetector : IDisposable
     {
         using var gray = FaceCrop.ToGray(frame);
         double scale = Math.Min(1.0, MaxSide / (double)Math.Max(gray.Width, gray.Height));
+        if (Math.Min(gray.Width, gray.Height) * scale < MinDetectableSide)
+        {
+            // Thinner than the smallest face looked for (a 4000x1 frame would also scale to zero
+            // rows, which OpenCV refuses with "!dsize.empty()"): no face can be in it.
+            return Array.Empty<FaceBox>();
+        }
+
         using var small = new Mat();
         if (scale < 1.0)
         {
@@ -102,7 +112,7 @@ public sealed class HaarFaceDetector : IDisposable
         }
 
         Cv2.EqualizeHist(small, small);
-        int minSide = Math.Max(20, (int)(Math.Min(small.Width, small.Height) * MinFaceFraction));
+        int minSide = Math.Max(MinDetectableSide, (int)(Math.Min(small.Width, small.Height) * MinFaceFraction));
         var found = cascade.DetectMultiScale(small, ScaleFactor, MinNeighbors, HaarDetectionTypes.ScaleImage,
             new Size(minSide, minSide));
         return found

@@ -37,6 +37,18 @@ public sealed class HaarFaceDetectorTests
         Assert.That(detector.Detect(frame), Is.Empty);
     }
 
+    // A 4000x1 frame shrunk to 640 wide had zero rows, and OpenCV refused it ("!dsize.empty()").
+    [TestCase(4000, 1)]
+    [TestCase(1, 4000)]
+    [TestCase(19, 300)]
+    public void A_frame_thinner_than_a_face_has_no_face(int width, int height)
+    {
+        using var detector = new HaarFaceDetector(EmotionTestData.FaceCascade);
+        using var frame = new Mat(height, width, MatType.CV_8UC3, new Scalar(30, 90, 160));
+
+        Assert.That(detector.Detect(frame), Is.Empty);
+    }
+
     [Test]
     public void Large_frames_are_shrunk_and_boxes_scaled_back()
     {
