@@ -86,6 +86,15 @@ public static class CaptionFile
                     splitCol = names.IndexOf("split");
                     continue;
                 }
+
+                // A first line naming one of the two columns is a header that lacks the other (read as
+                // a row, "image<TAB>split" became an image called "image" captioned "split").
+                if (names.Contains("image") || names.Contains("caption"))
+                {
+                    string missing = names.Contains("image") ? "caption" : "image";
+                    throw new InvalidDataException($"{source}: line {number}: the header has no '{missing}' " +
+                        $"column (it names {string.Join(", ", cells.Select(c => $"'{c.Trim()}'"))})");
+                }
             }
 
             int need = Math.Max(imageCol, Math.Max(captionCol, splitCol)) + 1;

@@ -53,4 +53,18 @@ public sealed class CaptionFileTests
         Assert.Throws<InvalidDataException>(() => CaptionFile.Read(dir.File("bad.json")));
         Assert.Throws<FileNotFoundException>(() => CaptionFile.Read(dir.File("none.tsv")));
     }
+
+    // "image<TAB>split" was read as a row: an image called "image", captioned "split", and every
+    // caption of the file its split name.
+    [TestCase("image\tsplit\na.jpg\tdev\n", "the header has no 'caption' column (it names 'image', 'split')")]
+    [TestCase("file\tcaption\na.jpg\tA dog\n", "the header has no 'image' column (it names 'file', 'caption')")]
+    public void AHeaderWithoutBothColumnsIsRefused(string text, string reason)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("h.tsv"), text);
+
+        var e = Assert.Throws<InvalidDataException>(() => CaptionFile.Read(dir.File("h.tsv")));
+
+        Assert.That(e!.Message, Does.Contain("line 1: " + reason));
+    }
 }
