@@ -19,6 +19,21 @@ internal static class EarlierRun
             "its checkpoints (without --force such a run is refused; --resume continues it)",
     };
 
+    /// <summary>
+    /// Makes <c>--resume</c> with <c>--force</c> a command-line error: one continues the earlier run,
+    /// the other deletes it, and taking either silently would surprise half the users who type both.
+    /// </summary>
+    public static void RefuseBoth(System.CommandLine.Command command, System.CommandLine.Option<bool> resume,
+        System.CommandLine.Option<bool> force) =>
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(resume) && result.GetValue(force))
+            {
+                result.AddError("--resume and --force contradict each other: --resume continues the earlier run " +
+                    "in --out, --force deletes it and starts over");
+            }
+        });
+
     /// <summary>Refuses a fresh run into a folder with a model or checkpoints, unless forced.</summary>
     /// <param name="outDir">The model folder (<c>--out</c>).</param>
     /// <param name="checkpoints">Its checkpoint folder.</param>

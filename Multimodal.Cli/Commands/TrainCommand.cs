@@ -65,6 +65,7 @@ public sealed class TrainCommand : ICommandModule
             manifest, outDir, valid, fraction, epochs, batch, hidden, layers, cell, lr, vocab, rate, seed, resume,
             speed, wave, dropout, mfcc, init, force,
         };
+        EarlierRun.RefuseBoth(command, resume, force);
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train speech",
             Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct,
             () => SpeechTrainingRun.Run(context, parse, new TrainSpeechSettings(

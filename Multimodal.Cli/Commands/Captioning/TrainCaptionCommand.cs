@@ -55,6 +55,7 @@ public static class TrainCaptionCommand
             images, captions, outDir, encoder, split, valid, epochs, batch, embed, hidden, layers, dropout, lr,
             minCount, patience, select, beam, size, channels, cache, seed, resume, force,
         };
+        EarlierRun.RefuseBoth(command, resume, force);
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train caption",
             Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct,
             () => CaptionTrainingRun.Run(context, parse,

@@ -39,6 +39,7 @@ public static class TrainEmotionCommand
         {
             data, outDir, epochs, batch, lr, nth, limit, seed, resume, force,
         };
+        EarlierRun.RefuseBoth(command, resume, force);
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train emotion",
             Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct,
             () => Run(context, parse, defaults with

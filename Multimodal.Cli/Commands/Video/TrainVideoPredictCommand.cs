@@ -55,6 +55,7 @@ public static class TrainVideoPredictCommand
         {
             outDir, mnist, epochs, batches, batch, hidden, patch, lr, teacher, seed, resume, force,
         };
+        EarlierRun.RefuseBoth(command, resume, force);
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train video-predict",
             Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct, () =>
         {

@@ -454,6 +454,16 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public void Resume_with_force_is_a_usage_error()
+    {
+        var run = Train("--resume", "--force");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(run.Error, Does.Contain("--resume and --force contradict each other"));
+        Assert.That(Directory.Exists(_out), Is.False);
+    }
+
+    [Test]
     public void A_plain_rerun_into_a_folder_with_checkpoints_only_is_refused_naming_them()
     {
         Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
