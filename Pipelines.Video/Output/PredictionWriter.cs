@@ -12,7 +12,8 @@ namespace Pipelines.Video.Output;
 /// Writes the results of a <see cref="ClipPrediction"/> into a folder: predicted-NN.png per
 /// predicted frame, strip.png (context | truth | prediction), prediction.mp4 (context then
 /// prediction) and metrics.json. Everything is written into a hidden staging folder first and
-/// moved into place only when all of it succeeded, so a failure leaves no partial outputs.
+/// swapped in for the earlier prediction only when all of it succeeded, so a failure leaves no
+/// partial outputs and a rerun leaves none of the earlier run's files.
 /// </summary>
 public static class PredictionWriter
 {
@@ -43,36 +44,72 @@ public static class PredictionWriter
             fileName[prefix.Length..^suffix.Length].All(char.IsAsciiDigit);
     }
 
-    /// <summary>Writes everything; returns the files written (final paths) and the video size read back.</summary>
+    /// <summary>The names of the files a prediction of <paramref name="futureFrames"/> frames writes.</summary>
+    public static IReadOnlyList<string> FileNames(int futureFrames)
+    {
+        var names = Enumerable.Range(1, futureFrames).Select(FrameFile).ToList();
+        names.AddRange([StripFile, VideoFile, MetricsFile]);
+        return names;
+    }
+
+    /// <summary>
+    /// Throws when a folder in <paramref name="directory"/> has the name of one of the outputs: no file
+    /// can replace it. A caller checks this before the work; <see cref="Write"/> checks again before it
+    /// moves anything into place.
+    /// </summary>
+    /// <param name="directory">The output folder (need not exist).</param>
+    /// <param name="names">The outputs' names, e.g. <see cref="FileNames"/>.</param>
+    /// <exception cref="OutputInTheWayException">The first output with a folder in its place.</exception>
+    public static void CheckNothingInTheWay(string directory, IEnumerable<string> names)
+    {
+        foreach (var name in names)
+        {
+            string path = Path.GetFullPath(Path.Combine(directory, name));
+            if (IsFolder(path))
+            {
+                throw new OutputInTheWayException(path, $"a folder is in the way of {name}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes everything and replaces the earlier prediction in the folder whole: every file whose
+    /// name <see cref="MayWrite"/> (predicted-NN.png beyond this run's N included) goes, files of other
+    /// names stay. The outputs are staged in a hidden folder inside <paramref name="directory"/> and
+    /// swapped in only when all were written; a failure leaves the folder as it was.
+    /// </summary>
     /// <param name="prediction">What to write.</param>
-    /// <param name="directory">Created when missing; files of the same names are replaced.</param>
+    /// <param name="directory">Created when missing (and removed again, empty, on a failure).</param>
     /// <param name="clipName">How metrics.json names the clip.</param>
-    public static (IReadOnlyList<string> Files, (int Width, int Height, int Frames) Video) Write(
+    /// <returns>The files written (final paths), the video size read back, and how many files of an
+    /// earlier prediction were replaced or removed.</returns>
+    /// <exception cref="OutputInTheWayException">A folder has an output's name; nothing was changed.</exception>
+    public static (IReadOnlyList<string> Files, (int Width, int Height, int Frames) Video, int Replaced) Write(
         ClipPrediction prediction, string directory, string clipName)
     {
         bool created = !Directory.Exists(directory);
         Directory.CreateDirectory(directory);
         string staging = Path.Combine(directory, ".predict-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(staging);
+        string earlier = Path.Combine(staging, ".earlier");
+        Directory.CreateDirectory(earlier);
         bool done = false;
         try
         {
             var names = new List<string>();
             var video = WriteAll(prediction, staging, clipName, names);
-            var final = new List<string>();
-            foreach (var name in names)
-            {
-                string target = Path.Combine(directory, name);
-                File.Move(Path.Combine(staging, name), target, overwrite: true);
-                final.Add(target);
-            }
-
+            CheckNothingInTheWay(directory, names);
+            int replaced = Swap(directory, staging, earlier, names);
             done = true;
-            return (final, video);
+            return (names.Select(n => Path.Combine(directory, n)).ToList(), video, replaced);
         }
         finally
         {
-            Directory.Delete(staging, recursive: true);
+            // Earlier files still staged after a failure are those that could not be put back: kept.
+            if (done || !Directory.EnumerateFileSystemEntries(earlier).Any())
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
             if (!done && created && !Directory.EnumerateFileSystemEntries(directory).Any())
             {
                 Directory.Delete(directory);   // a failed first run leaves no empty folder behind
@@ -80,13 +117,69 @@ public static class PredictionWriter
         }
     }
 
+    // Moves the earlier prediction's files aside into the staging folder, then this run's into place.
+    // On a failure both moves are undone, so the folder holds one prediction, never a mix of two.
+    private static int Swap(string directory, string staging, string earlier, List<string> names)
+    {
+        var movedOut = new List<string>();
+        var movedIn = new List<string>();
+        try
+        {
+            foreach (var path in Directory.GetFileSystemEntries(directory))
+            {
+                string name = Path.GetFileName(path);
+                if (MayWrite(name) && !IsFolder(path))
+                {
+                    File.Move(path, Path.Combine(earlier, name));
+                    movedOut.Add(name);
+                }
+            }
+
+            foreach (var name in names)
+            {
+                File.Move(Path.Combine(staging, name), Path.Combine(directory, name));
+                movedIn.Add(name);
+            }
+
+            return movedOut.Count;
+        }
+        catch
+        {
+            movedIn.ForEach(name => TryMove(Path.Combine(directory, name), Path.Combine(staging, name)));
+            movedOut.ForEach(name => TryMove(Path.Combine(earlier, name), Path.Combine(directory, name)));
+            throw;
+        }
+    }
+
+    // Undoing a move must not hide the error that made it necessary; what stays staged is kept.
+    private static void TryMove(string from, string to)
+    {
+        try
+        {
+            File.Move(from, to);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    // A folder proper: a symbolic link (even to a folder) is replaced by the rename like a file.
+    private static bool IsFolder(string path)
+    {
+        var info = new DirectoryInfo(path);
+        return info.Exists && info.LinkTarget is null;
+    }
+
+    private static string FrameFile(int number) =>
+        string.Create(CultureInfo.InvariantCulture, $"predicted-{number:00}.png");
+
     private static (int, int, int) WriteAll(ClipPrediction p, string staging, string clipName, List<string> names)
     {
         int size = p.FrameSize;
         for (int i = 0; i < p.Predicted.Length; i++)
         {
             using var image = FrameImages.ToMat(p.Predicted[i], p.Channels, size);
-            string name = string.Create(CultureInfo.InvariantCulture, $"predicted-{i + 1:00}.png");
+            string name = FrameFile(i + 1);
             AtomicFile.WriteAllBytes(Path.Combine(staging, name), FrameImages.Png(image));
             names.Add(name);
         }

@@ -15,8 +15,9 @@ namespace Multimodal.Cli.Commands.Video;
 /// [--stride S | --fps F] [--out DIR]</c>: reads K + N frames of the clip from the start time
 /// (resized to the model's input, which the output says), predicts the N after the first K and
 /// writes predicted-NN.png, strip.png (context | truth | prediction), prediction.mp4 and
-/// metrics.json (MSE, SSIM, copy-last-frame baseline) to DIR. A bad clip is one error line, exit 1,
-/// and nothing written.
+/// metrics.json (MSE, SSIM, copy-last-frame baseline) to DIR, replacing an earlier prediction there
+/// whole (files of other names stay). A bad clip, or a folder in the way of an output, is one error
+/// line, exit 1, and nothing written.
 /// </summary>
 public sealed class VideoPredictCommand : ICommandModule
 {
@@ -81,6 +82,16 @@ public sealed class VideoPredictCommand : ICommandModule
         using var folder = OutputFolder.Reserve(target, "--out");
         VideoModelLocator.EnsureOpenCv();
         var model = VideoModelLocator.Load(VideoModelLocator.Resolve(modelDir, context.Environment));
+        int future = options.FutureFrames ?? model.Config.FutureFrames;
+        try
+        {
+            PredictionWriter.CheckNothingInTheWay(target, PredictionWriter.FileNames(future));
+        }
+        catch (OutputInTheWayException e)
+        {
+            throw InTheWay(e);
+        }
+
         ClipPrediction result;
         try
         {
@@ -106,10 +117,31 @@ public sealed class VideoPredictCommand : ICommandModule
             context.Error(null, "warning: " + warning);
         }
 
-        var (files, video) = PredictionWriter.Write(result, target, Path.GetFileName(clip));
-        Report(context.Environment.Out, clip, model.Config, result, target, files.Count, video);
+        (IReadOnlyList<string> Files, (int, int, int) Video, int Replaced) written;
+        try
+        {
+            // Checked again: the folder may have changed during the prediction.
+            written = PredictionWriter.Write(result, target, Path.GetFileName(clip));
+        }
+        catch (OutputInTheWayException e)
+        {
+            throw InTheWay(e);
+        }
+
+        Report(context.Environment.Out, clip, model.Config, result, target, written.Files.Count, written.Video);
+        if (written.Replaced > 0)
+        {
+            context.Environment.Out.WriteLine(
+                $"replaced the {written.Replaced} {(written.Replaced == 1 ? "file" : "files")} of an earlier " +
+                "prediction there (files of other names were kept)");
+        }
+
         return ExitCodes.Success;
     }
+
+    // A folder with an output's name: one line naming it instead of .NET's "Is a directory".
+    private static CliException InTheWay(OutputInTheWayException e) =>
+        new(e.Path, $"{e.Reason}, an output of video predict; move it away or choose another --out");
 
     private static void Report(TextWriter output, string clip, PredictorConfig config, ClipPrediction r,
         string target, int files, (int Width, int Height, int Frames) video)

@@ -30,7 +30,7 @@ public sealed class PredictionOutputTests
 
         var options = new ClipPredictionOptions { StartSeconds = 0.5 };
         var result = ClipPredictor.Predict(model, TestClips.H264Square, options);
-        var (files, video) = PredictionWriter.Write(result, Path.Combine(dir, "out"), "square.mp4");
+        var (files, video, _) = PredictionWriter.Write(result, Path.Combine(dir, "out"), "square.mp4");
 
         Assert.That(result.Resized, Is.True);
         Assert.That(result.Times[0], Is.EqualTo(0.5).Within(1e-3));
@@ -64,6 +64,29 @@ public sealed class PredictionOutputTests
         Assert.Throws<ArgumentException>(() => PredictionWriter.Write(nothing, target, "x.mp4"));
 
         Assert.That(Directory.Exists(target), Is.False);
+    }
+
+    // Checked again after the outputs are staged, as the folder may change during the prediction:
+    // the earlier files stay where they were, the staging folder goes.
+    [Test]
+    public void FolderInTheWayAtTheSwap_ThrowsAndLeavesTheEarlierPrediction()
+    {
+        var model = new ConvLstmPredictor(Small, new Rng(1));
+        var result = ClipPredictor.Predict(model, TestClips.H264Square, new ClipPredictionOptions());
+        string target = Path.Combine(dir, "out");
+        PredictionWriter.Write(result, target, "square.mp4");
+        File.Delete(Path.Combine(target, "metrics.json"));
+        Directory.CreateDirectory(Path.Combine(target, "metrics.json"));
+        var before = Directory.GetFileSystemEntries(target).Order(StringComparer.Ordinal)
+            .Select(p => (p, File.Exists(p) ? File.ReadAllBytes(p).Length : -1)).ToArray();
+
+        var e = Assert.Throws<OutputInTheWayException>(() => PredictionWriter.Write(result, target, "square.mp4"));
+
+        Assert.That(e!.Path, Is.EqualTo(Path.Combine(target, "metrics.json")));
+        Assert.That(e.Reason, Is.EqualTo("a folder is in the way of metrics.json"));
+        var after = Directory.GetFileSystemEntries(target).Order(StringComparer.Ordinal)
+            .Select(p => (p, File.Exists(p) ? File.ReadAllBytes(p).Length : -1)).ToArray();
+        Assert.That(after, Is.EqualTo(before));
     }
 
     [Test]

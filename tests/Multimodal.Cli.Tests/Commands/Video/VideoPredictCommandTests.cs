@@ -62,6 +62,75 @@ public sealed class VideoPredictCommandTests
         Assert.That(Directory.GetFiles(folder), Has.Length.EqualTo(1));
     }
 
+    // A rerun with fewer frames used to leave the first run's predicted-06..10.png beside the new
+    // files, so the folder mixed two runs. Now the earlier prediction is replaced whole, and files
+    // of other names (the user's) stay.
+    [Test]
+    public void RerunWithFewerFrames_ReplacesTheEarlierPredictionWholeAndKeepsOtherFiles()
+    {
+        string outDir = Path.Combine(temp.Path, "out");
+        string[] first = ["video", "predict", VideoFiles.ExampleClip, "--model", model, "--out", outDir];
+        Assert.That(CliRun.Invoke(first).ExitCode, Is.EqualTo(ExitCodes.Success));
+        File.WriteAllText(Path.Combine(outDir, "notes.txt"), "mine");
+
+        var run = CliRun.Invoke([.. first, "--frames", "5"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var names = Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.That(names, Is.EqualTo(new[]
+        {
+            "metrics.json", "notes.txt", "predicted-01.png", "predicted-02.png", "predicted-03.png",
+            "predicted-04.png", "predicted-05.png", "prediction.mp4", "strip.png",
+        }));
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!;
+        Assert.That(metrics["future_frames"]!.GetValue<int>(), Is.EqualTo(5));
+        Assert.That(run.Out, Does.Contain($"wrote 8 files to {outDir} ").And.Contain(
+            "replaced the 13 files of an earlier prediction there"));
+    }
+
+    // A folder where an output goes used to stop the run with .NET's "Is a directory" after the
+    // PNGs were moved in: now one line names it before any work, and the folder is left as it was.
+    [Test]
+    public void AFolderInTheWayOfAnOutput_IsOneLineAndLeavesTheOutFolderAsItWas()
+    {
+        string outDir = Path.Combine(temp.Path, "out");
+        string[] args = ["video", "predict", VideoFiles.ExampleClip, "--model", model, "--out", outDir];
+        Assert.That(CliRun.Invoke(args).ExitCode, Is.EqualTo(ExitCodes.Success));
+        File.Delete(Path.Combine(outDir, "strip.png"));
+        string blocking = Directory.CreateDirectory(Path.Combine(outDir, "strip.png")).FullName;
+        var before = Snapshot(outDir);
+
+        var run = CliRun.Invoke([.. args, "--frames", "5"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Error.Trim(), Is.EqualTo($"error: {blocking}: a folder is in the way of strip.png, " +
+            "an output of video predict; move it away or choose another --out"));
+        Assert.That(run.Out, Is.Empty);
+        Assert.That(Snapshot(outDir), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void AFolderInTheWayInANewOutFolder_LeavesOnlyThatFolder()
+    {
+        string outDir = Path.Combine(temp.Path, "out");
+        string blocking = Directory.CreateDirectory(Path.Combine(outDir, "predicted-03.png")).FullName;
+
+        var run = CliRun.Invoke(["video", "predict", VideoFiles.ExampleClip, "--model", model, "--out", outDir]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Error.Trim(), Does.StartWith($"error: {blocking}: a folder is in the way of predicted-03.png"));
+        Assert.That(Directory.GetFileSystemEntries(outDir), Is.EqualTo(new[] { blocking }));
+        Assert.That(Directory.GetFileSystemEntries(blocking), Is.Empty);
+    }
+
+    // Every entry under the folder: its relative path and, for a file, its bytes as base64.
+    private static string[] Snapshot(string folder) => Directory
+        .GetFileSystemEntries(folder, "*", SearchOption.AllDirectories)
+        .Order(StringComparer.Ordinal)
+        .Select(p => Path.GetRelativePath(folder, p) + "=" +
+            (File.Exists(p) ? Convert.ToBase64String(File.ReadAllBytes(p)) : "folder"))
+        .ToArray();
+
     [Test]
     public void MjpgAviOfAnotherSize_IsResizedAndSaysSo()
     {
