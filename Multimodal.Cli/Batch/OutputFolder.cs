@@ -171,8 +171,23 @@ public static class OutputFolder
     }
 
     /// <summary>
-    /// True when an output file of an earlier run is there to skip: a file, or a link to one. A link
-    /// to nothing is not a finished output (File.Exists is true for it on Unix), so it is written again.
+    /// True when an output file of an earlier run is there to skip: a file, or a link to one, that is
+    /// not empty. A link to nothing (File.Exists is true for it on Unix) and an empty file (every
+    /// output here has content; outputs are written through a temporary file, so an empty one was
+    /// not written by this program) are not finished outputs, so they are written again.
     /// </summary>
-    public static bool Finished(string path) => File.Exists(path) && InputPaths.BrokenLink(path) is null;
+    public static bool Finished(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            // A link's own FileInfo gives the link's size, not its target's.
+            var file = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
+            return file is { Exists: true, Length: > 0 };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false;   // a loop of links, or no permission: writing it says why
+        }
+    }
 }

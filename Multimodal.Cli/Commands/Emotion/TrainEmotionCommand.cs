@@ -113,7 +113,7 @@ public static class TrainEmotionCommand
 
         string best = string.Create(CultureInfo.InvariantCulture,
             $"best validation accuracy {result.BestValidationAccuracy * 100:F2}% ({result.ValidationFaces} " +
-            $"held-out faces)");
+            $"held-out face{(result.ValidationFaces == 1 ? "" : "s")})");
         if (!saved)
         {
             // The model there is an earlier run's; a card is written only if none is there.

@@ -51,7 +51,8 @@ public static class EvalVideoPredictCommand
         }
         catch (InvalidDataException e)
         {
-            throw new CliException(path, e.Message);
+            // MnistImages' messages start with the file's name already.
+            throw new CliException(null, e.Message);
         }
 
         var c = predictor.Config;

@@ -163,6 +163,24 @@ public sealed class TranscribeCommandTests
     }
 
     [Test]
+    public void An_empty_output_is_written_again_and_a_link_to_a_finished_one_is_skipped()
+    {
+        SpeechFiles.CopyClip("4_george_0", _in, "a");
+        SpeechFiles.CopyClip("7_george_0", _in, "b");
+        Directory.CreateDirectory(_out);
+        File.WriteAllText(System.IO.Path.Combine(_out, "a.txt"), "");
+        string kept = System.IO.Path.Combine(_temp.Path, "kept.txt");
+        File.WriteAllText(kept, "seven\n");
+        File.CreateSymbolicLink(System.IO.Path.Combine(_out, "b.txt"), kept);
+
+        var run = Transcribe(_in, "--out", _out);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error, Does.Contain("1 succeeded, 0 failed, 1 skipped"));
+        Assert.That(File.ReadAllText(System.IO.Path.Combine(_out, "a.txt")).Trim(), Is.EqualTo("four"));
+    }
+
+    [Test]
     public void Existing_outputs_are_skipped_unless_forced()
     {
         SpeechFiles.CopyClip("4_george_0", _in, "a");
