@@ -138,7 +138,7 @@ public static class ModelIo
         if (report.Count > 0)
         {
             throw new InvalidDataException(
-                $"{source}: does not match {module.GetType().Name} ({parameters.Count} parameters): " +
+                $"{source}: does not match the model its config describes ({parameters.Count} weight tensors): " +
                 string.Join("; ", report));
         }
 
