@@ -128,8 +128,8 @@ internal static class CaptionTrainingRun
     }
 
     // What a resumed run must share with the checkpoint's: the model's sizes, the split and the
-    // vocabulary (seed, held-out images, minimum count, the caption file's contents) and the
-    // batches. Another --hidden used to surface as a weight-shape error naming no option, and a
+    // vocabulary (seed, held-out images, minimum count, the caption file's contents), the batches
+    // and the schedule. Another --hidden used to surface as a weight-shape error naming no option, and a
     // change that left the vocabulary's size alone resumed on another split without a word.
     private static Dictionary<string, string> ResumeSettings(TrainCaptionSettings s) => new()
     {
@@ -145,6 +145,12 @@ internal static class CaptionTrainingRun
         ["--cnn-channels"] = string.Join(",", s.CnnChannels),
         ["--split"] = s.Split ?? "none",
         ["the caption file's hash"] = FileFingerprint.Of(s.Captions),
+        // The schedule and what picks the saved epoch: resumed with others, the run would be neither
+        // the one begun nor one started with the new values (train video-predict refuses --lr too).
+        ["--lr"] = s.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["--dropout"] = s.Dropout.ToString("R", CultureInfo.InvariantCulture),
+        ["--patience"] = s.Patience.ToString(CultureInfo.InvariantCulture),
+        ["--select"] = s.Selection == CaptionSelection.BleuMean ? "bleu-mean" : "bleu4",
     };
 
     // The held-out images as an "image<TAB>caption" TSV, so `eval caption --captions OUT/validation.tsv`

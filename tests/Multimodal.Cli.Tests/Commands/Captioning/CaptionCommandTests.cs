@@ -87,6 +87,8 @@ public sealed class CaptionCommandTests
     // used to surface as a weight-shape error naming none), and the model folder is left alone.
     [TestCase("--hidden", "24", "--hidden is 16 in the checkpoint, 24 now")]
     [TestCase("--seed", "5", "--seed is 1 in the checkpoint, 5 now")]
+    [TestCase("--lr", "0.02", "--lr is 0.01 in the checkpoint, 0.02 now")]
+    [TestCase("--patience", "2", "--patience is 0 in the checkpoint, 2 now")]
     public void ResumeWithAChangedOptionIsRefusedNamingIt(string option, string value, string expected)
     {
         var weights = File.ReadAllBytes(Path.Combine(model, "weights.safetensors"));
