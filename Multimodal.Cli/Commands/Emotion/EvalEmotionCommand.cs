@@ -77,6 +77,13 @@ public static class EvalEmotionCommand
             context.Error(file, reason);
         }
 
+        // As train emotion says: a folder of faces under another name (a typo, "HAPPY") is not scored.
+        foreach (string folder in data.OtherFolders)
+        {
+            context.Environment.Error.WriteLine(ErrorLine.FormatWarning(folder,
+                $"not a class folder, so not scored (the classes are {string.Join(", ", EmotionLabels.All)})"));
+        }
+
         if (data.Samples.Count == 0)
         {
             throw new CliException(dataDir, "no readable face images in the class folders");

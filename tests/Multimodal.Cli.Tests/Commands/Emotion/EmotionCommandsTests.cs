@@ -31,10 +31,14 @@ public sealed class EmotionCommandsTests
     {
         string model = EmotionCliFiles.TinyModel(_temp.Path);
         string data = EmotionCliFiles.FerFolder(_temp.Sub("test"), perClass: 2);
+        // A folder of faces under a name that is no class: not scored, and said (train emotion says it too).
+        string other = Directory.CreateDirectory(Path.Combine(data, "HAPPY")).FullName;
+        File.Copy(Directory.GetFiles(Path.Combine(data, "happy"))[0], Path.Combine(other, "face.jpg"));
 
         var run = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--json"]);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error, Does.Contain("warning: ").And.Contain("HAPPY: not a class folder, so not scored"));
         var json = JsonNode.Parse(run.Out)!.AsObject();
         Assert.That((int)json["faces"]!, Is.EqualTo(14));
         var confusion = json["confusion"]!.AsArray();
