@@ -65,6 +65,16 @@ public sealed class EmotionTrainer
 
         var (train, validation) = FerDataset.Split(data.Samples, options.ValidationEveryNth, options.Seed);
         (TrainFaces, ValidationFaces) = (train.Count, validation.Count);
+        if (train.Count < options.BatchSize)
+        {
+            // Said before the class weights (NaN for a class with no face) and in the data's terms: the
+            // batch source's "0 training faces make no batch of 4" did not say where the faces went.
+            throw new ArgumentException($"{train.Count} training face{(train.Count == 1 ? "" : "s")} after holding " +
+                $"out {validation.Count} for validation (the first face of each class and every " +
+                $"{options.ValidationEveryNth}th after it), fewer than one batch of {options.BatchSize}: give more " +
+                "faces, a smaller --batch or a larger --valid-every");
+        }
+
         var counts = CountClasses(train);
         var weights = EmotionLoss.ClassWeights(counts, options.ClassWeightPower);
         log($"{train.Count} training faces, {validation.Count} validation faces; per class " +

@@ -304,6 +304,22 @@ public sealed class EmotionCommandsTests
         Assert.That(run.Out, Does.Contain("no training faces of disgust: the model cannot learn to predict it"));
     }
 
+    // One face a class: every face was held out, the log showed NaN class weights, and the error
+    // said "0 training faces make no batch of 4" without saying where the faces went.
+    [Test]
+    public void Train_with_every_face_held_out_says_so_before_training()
+    {
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 1);
+
+        var run = CliRun.Invoke(["train", "emotion", "--data", data, "--out", Path.Combine(_temp.Path, "out"),
+            "--batch", "4", "--epochs", "1"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error, Does.Contain("0 training faces after holding out 7 for validation (the first face of " +
+            "each class and every 10th after it), fewer than one batch of 4"));
+        Assert.That(run.Out, Does.Not.Contain("NaN"));
+    }
+
     [Test]
     public void Train_skips_a_truncated_jpeg_face_with_a_warning_and_counts_it()
     {
