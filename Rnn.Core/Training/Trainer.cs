@@ -201,6 +201,7 @@ public sealed class Trainer<TBatch>
 
             stepsAtStart = Step;
             clock.Start();
+            Report(TrainingEvent.Started);
         }
 
         public void TrainBatch(int index)

@@ -6,6 +6,12 @@ public enum TrainingEvent
     /// <summary>An optimizer step finished.</summary>
     Step,
 
+    /// <summary>
+    /// The run is about to take its first step (after any resume): reported once, so that a
+    /// listener can time the run from its start rather than from its first reported step.
+    /// </summary>
+    Started,
+
     /// <summary>A step was skipped because its loss or gradient was not finite.</summary>
     SkippedStep,
 

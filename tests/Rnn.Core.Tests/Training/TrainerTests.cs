@@ -153,6 +153,11 @@ public sealed class TrainerTests
         var result = resumed.Trainer.Fit(resumed.Data, resumedProgress);
         Assert.That(resumedProgress.Items[0].Event, Is.EqualTo(TrainingEvent.Resumed));
         Assert.That(resumedProgress.Items[0].Step, Is.EqualTo(9));
+        // Started follows, before any step: listeners time the run from there.
+        Assert.That(resumedProgress.Items[1].Event, Is.EqualTo(TrainingEvent.Started));
+        Assert.That(resumedProgress.Items[1].Step, Is.EqualTo(9));
+        Assert.That(progress.Items[0].Event, Is.EqualTo(TrainingEvent.Started), "a fresh run starts with it");
+        Assert.That(progress.Items[0].Step, Is.Zero);
         Assert.That(TrainingTestUtil.Weights(resumed.Model), Is.EqualTo(TrainingTestUtil.Weights(straight.Model)));
         Assert.That(result.Epochs[0].MeanLoss, Is.EqualTo(straightResult.Epochs[1].MeanLoss));
     }
