@@ -32,8 +32,9 @@ public static class TrainVideoPredictCommand
             Description = "Filters of each ConvLSTM layer", DefaultValueFactory = _ => "16,16", HelpName = "f1,f2,..",
         };
         OptionBuilders.CheckedBy(hidden, text => ParseHidden(text));
-        var patch = Count("--patch", "Space-to-depth patch side (1: none)", 4);
         int frame = new PredictorConfig().FrameSize;
+        // At most the frame's side, so a value past it is told the divisors too, not "between 1 and 1000000".
+        var patch = OptionBuilders.Count("--patch", "Space-to-depth patch side (1: none)", 4, 1, frame);
         patch.Validators.Add(result =>
         {
             var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;

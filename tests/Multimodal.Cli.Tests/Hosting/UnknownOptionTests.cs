@@ -96,6 +96,8 @@ public sealed class UnknownOptionTests
     [TestCase("train video-predict --out {m} --teacher-forcing 1.5", "--teacher-forcing")]
     [TestCase("train video-predict --out {m} --hidden 0,4", "--hidden: expected filter counts")]
     [TestCase("train video-predict --out {m} --patch 3", "--patch must divide the 64-pixel frame")]
+    [TestCase("train video-predict --out {m} --patch 1000",
+        "--patch must divide the 64-pixel frame (1, 2, 4, 8, 16, 32, 64); got 1000")]
     [TestCase("train caption --images {t} --captions {f} --out {m} --cnn-channels 0,-1", "--cnn-channels: expected")]
     [TestCase("train caption --images {t} --captions {f} --out {m} --cnn-channels 8,,8", "--cnn-channels: expected")]
     [TestCase("train video-predict --out {m} --hidden 16,16,", "--hidden: expected filter counts")]
