@@ -128,6 +128,14 @@ public sealed class VideoPredictCommand : ICommandModule
             throw InTheWay(e);
         }
 
+        if (options.Fps is { } asked && result.Source.Fps > 0 && asked > result.Source.Fps * 1.001)
+        {
+            // One frame per 1/fps seconds can take no more frames than the clip has.
+            string reason = string.Create(CultureInfo.InvariantCulture,
+                $"--fps {asked:0.###} is above the clip's {result.Source.Fps:0.###} fps: every frame was taken");
+            context.Environment.Error.WriteLine(ErrorLine.FormatWarning(clip, reason));
+        }
+
         Report(context.Environment.Out, clip, model.Config, result, target, written.Files.Count, written.Video);
         if (written.Replaced > 0)
         {

@@ -41,6 +41,18 @@ public sealed class VideoPredictCommandTests
         Assert.That(metrics["per_frame"]!["mse"]!.AsArray(), Has.Count.EqualTo(10));
     }
 
+    // One frame per 1/fps seconds takes every frame of a 10 fps clip at any higher rate: said, not silent.
+    [Test]
+    public void FpsAboveTheClipsRate_IsAWarning()
+    {
+        var run = CliRun.Invoke(["video", "predict", VideoFiles.ExampleClip, "--model", model,
+            "--out", Path.Combine(temp.Path, "out"), "--fps", "1000"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error,
+            Does.Match(@"warning: .*: --fps 1000 is above the clip's [\d.]+ fps: every frame was taken"));
+    }
+
     // A clip named like one of the outputs, predicted into its own folder, would be replaced by
     // that output: refused before anything is read or written, the clip untouched.
     [TestCase("prediction.mp4")]
