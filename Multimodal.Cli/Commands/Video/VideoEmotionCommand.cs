@@ -92,7 +92,7 @@ public sealed class VideoEmotionCommand : ICommandModule
                     InputPaths.GivenAgain(again.Path, again.Folder, first.Path, first.Folder, "analysed once"))));
         var inputs = MediaInputs.CheckOutputNames(unique,
             i => s.Annotate ? [JsonPath(s, i), AnnotatedPath(s, i)] : [JsonPath(s, i)]);
-        using var detector = s.Options.NoDetect ? null : OpenDetector(s);
+        using var detector = s.Options.NoDetect ? null : OpenDetector(s, BundledCascadeFolder(context.Environment));
         using var aligner = detector is null ? null : OpenAligner(detector.CascadePath, s.ModelDir);
         var recognizer = new EmotionRecognizer(s.Model, detector, aligner, s.Options);
         var rows = new ConcurrentDictionary<int, Row>();
@@ -161,14 +161,30 @@ public sealed class VideoEmotionCommand : ICommandModule
         return new Row(input.Path, clip.Emotion, clip.Confidence, clip.Tracks.Count, clip.Frames, annotated);
     }
 
-    private static HaarFaceDetector OpenDetector(Settings s)
+    // The bundled emotion model's folder, which holds the face cascade: a model trained by `train
+    // emotion` has none beside it, and without Debian's opencv-data it could not be used at all.
+    private static string? BundledCascadeFolder(CliEnvironment environment)
     {
-        string? path = HaarFaceDetector.Locate(s.Cascade, s.ModelDir);
+        try
+        {
+            return EmotionModelLocator.Resolve(null, environment);
+        }
+        catch (CliException)
+        {
+            return null;   // no bundled model: the other places are looked at
+        }
+    }
+
+    private static HaarFaceDetector OpenDetector(Settings s, string? bundled)
+    {
+        string? path = HaarFaceDetector.Locate(s.Cascade, s.ModelDir)
+            ?? (bundled is null ? null : HaarFaceDetector.Locate(null, bundled));
         if (path is null)
         {
             throw new CliException(null,
                 $"no face cascade: pass --cascade FILE, put {HaarFaceDetector.DefaultCascadeName} " +
-                $"in the model directory, or install Debian's opencv-data ({HaarFaceDetector.DebianCascadeFolder})");
+                $"in the model directory, or install Debian's opencv-data ({HaarFaceDetector.DebianCascadeFolder}); " +
+                $"the bundled {EmotionModelLocator.DefaultModel} model's copy was not found either");
         }
 
         try

@@ -304,6 +304,33 @@ public sealed class EmotionCommandsTests
         Assert.That(run.Out, Does.Contain("no training faces of disgust: the model cannot learn to predict it"));
     }
 
+    // A model trained by `train emotion` has no face cascade beside it; without Debian's opencv-data it
+    // could not be used ("no face cascade"). The bundled model's copy is used then.
+    [Test]
+    public void Video_emotion_with_a_trained_model_takes_the_bundled_models_face_cascade()
+    {
+        if (Directory.Exists(Pipelines.Video.Faces.HaarFaceDetector.DebianCascadeFolder))
+        {
+            Assert.Ignore("Debian's opencv-data is installed here, so the fallback is not what finds the cascade");
+        }
+
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string models = _temp.Sub("models");
+        Directory.CreateSymbolicLink(Path.Combine(models, "emotion-fer2013"),
+            Path.Combine(SpeechFiles.RepositoryRoot, "models", "emotion-fer2013"));
+        string inputs = _temp.Sub("in");
+        File.Copy(FirstSadFace(), Path.Combine(inputs, "face.jpg"));
+
+        var run = CliRun.Invoke(["video", "emotion", inputs, "--model", model, "--out", _temp.Sub("out")],
+            new Dictionary<string, string> { ["MULTIMODAL_MODELS"] = models });
+        var without = CliRun.Invoke(["video", "emotion", inputs, "--model", model, "--out", _temp.Sub("out2")],
+            new Dictionary<string, string> { ["MULTIMODAL_MODELS"] = _temp.Sub("empty") });
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(without.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(without.Error, Does.Contain("no face cascade"));
+    }
+
     // One face a class: every face was held out, the log showed NaN class weights, and the error
     // said "0 training faces make no batch of 4" without saying where the faces went.
     [Test]
