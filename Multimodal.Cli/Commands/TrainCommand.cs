@@ -38,8 +38,8 @@ public sealed class TrainCommand : ICommandModule
         var lr = Number("--lr", "Peak learning rate (AdamW, warm-up then cosine)", 2e-3, 1e-7, 1);
         var vocab = Choice("--vocab", "Output tokens: whole words or characters", "words", "words", "chars");
         var rate = Count("--sample-rate", "Sample rate the audio is resampled to (Hz)", 16000, 1000, 192_000);
-        var init = Folder("--init", "Start from the model in this directory: its layers of the same shape " +
-            "(fine-tuning; the output layer too when the transcripts give the same tokens)");
+        var init = Folder("--init", "Start from the model in this directory: its layers of the same shape and " +
+            "the output weights of the tokens both have (fine-tuning)");
         var force = EarlierRun.ForceOption();
         var mfcc = Count("--mfcc", "Read N MFCCs of the 40 log-mel bands instead of the bands (0: the bands)",
             0, 0, 40);
