@@ -208,21 +208,4 @@ public sealed class TranscribeCommand : ICommandModule
 
     private static string OutputPath(Settings settings, AudioInput input) => Path.Combine(
         settings.OutDir!, Path.GetFileNameWithoutExtension(input.Path) + TranscriptWriter.Extension(settings.Format));
-
-    /// <summary>Turns the transcriber's fraction done into whole percent steps of a progress task.</summary>
-    private sealed class PercentProgress(IProgressTask task) : IProgress<double>
-    {
-        private long _reported;
-
-        // The transcriber reports from one thread, in order, so no locking is needed.
-        public void Report(double value)
-        {
-            long percent = (long)Math.Clamp(Math.Round(value * 100), 0, 100);
-            if (percent > _reported)
-            {
-                task.Advance(percent - _reported);
-                _reported = percent;
-            }
-        }
-    }
 }

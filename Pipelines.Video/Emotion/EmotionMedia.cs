@@ -32,7 +32,10 @@ public static class EmotionMedia
     /// <param name="path">An image or a video.</param>
     /// <param name="fps">Video sampling rate (by timestamp); null for every frame.</param>
     /// <param name="onWarning">Receives the reader's recoverable problems (one line each) after the last frame.</param>
-    public static IEnumerable<EmotionFrame> Frames(string path, double? fps, Action<string>? onWarning = null)
+    /// <param name="progress">Receives the share of a video read so far (by the header's duration; none
+    /// when the header gives none).</param>
+    public static IEnumerable<EmotionFrame> Frames(
+        string path, double? fps, Action<string>? onWarning = null, IProgress<double>? progress = null)
     {
         if (IsImage(path))
         {
@@ -42,8 +45,14 @@ public static class EmotionMedia
         }
 
         using var reader = VideoFrameReader.Open(path, new VideoReadOptions { Color = FrameColor.Rgb, Fps = fps });
+        double? duration = reader.Info.HeaderDurationSeconds;   // an estimate from the header, or none
         foreach (var frame in reader.ReadFrames())
         {
+            if (duration is > 0 and var seconds)
+            {
+                progress?.Report(Math.Min(1, frame.TimeSeconds / seconds));
+            }
+
             using var bgr = frame.ToBgrMat();
             yield return new EmotionFrame(frame.Index, frame.TimeSeconds, bgr);
         }

@@ -5,6 +5,7 @@ using Multimodal.Cli.Batch;
 using Multimodal.Cli.Commands.Emotion;
 using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Output;
+using Multimodal.Cli.Progress;
 using Pipelines.Video.Decoding;
 using Pipelines.Video.Emotion;
 using Pipelines.Video.Faces;
@@ -108,8 +109,11 @@ public sealed class VideoEmotionCommand : ICommandModule
                     : i => i.Problem is null && i.Clash is null && OutputFolder.Finished(JsonPath(s, i)) &&
                         (!s.Annotate || OutputFolder.Finished(AnnotatedPath(s, i))),
             };
+            // One video: its frames drive a bar of their own, since the batch bar would sit at 0 of 1.
+            var fileProgress = inputs.Count == 1 ? reporter : null;
             result = await BatchRunner.RunAsync(inputs, i => i.Path,
-                (input, token) => Task.Run(() => rows[input.Index] = One(context, s, recognizer, input, token), token),
+                (input, token) => Task.Run(
+                    () => rows[input.Index] = One(context, s, recognizer, input, fileProgress, token), token),
                 options, reporter, ct).ConfigureAwait(false);
         }
 
@@ -127,8 +131,8 @@ public sealed class VideoEmotionCommand : ICommandModule
         return result.ExitCode;
     }
 
-    private static Row One(
-        CliContext context, Settings s, EmotionRecognizer recognizer, MediaInput input, CancellationToken ct)
+    private static Row One(CliContext context, Settings s, EmotionRecognizer recognizer, MediaInput input,
+        IProgressReporter? reporter, CancellationToken ct)
     {
         if (input.Problem is not null)
         {
@@ -140,7 +144,9 @@ public sealed class VideoEmotionCommand : ICommandModule
         try
         {
             // Reader warnings name the file already ("'clip.mp4': ..."), as in video predict.
-            var frames = EmotionMedia.Frames(input.Path, fps, w => context.Error(null, "warning: " + w));
+            using var task = fps is null ? null : reporter?.Start(Path.GetFileName(input.Path) + " (% of video)", 100);
+            var frames = EmotionMedia.Frames(input.Path, fps, w => context.Error(null, "warning: " + w),
+                task is null ? null : new PercentProgress(task));
             clip = recognizer.Run(frames, ct);
         }
         catch (VideoFormatException e)

@@ -1,6 +1,7 @@
 using OpenCvSharp;
 using Pipelines.Video.Decoding;
 using Pipelines.Video.Emotion;
+using Pipelines.Video.Tests.Support;
 
 namespace Pipelines.Video.Tests.Emotion;
 
@@ -20,6 +21,27 @@ public sealed class EmotionMediaTests
         var frames = EmotionMedia.Frames(path, 10).Select(f => (f.Index, f.TimeSeconds, f.Image.Width)).ToList();
 
         Assert.That(frames, Is.EqualTo(new[] { (0, 0.0, 40) }));
+    }
+
+    [Test]
+    public void A_videos_frames_report_the_share_read_from_zero_to_near_one()
+    {
+        using var temp = new TempDir();
+        string path = TestClips.Write(Path.Combine(temp.Path, "clip.avi"), "MJPG", frames: 20, width: 32, height: 24);
+        var shares = new List<double>();
+
+        int count = EmotionMedia.Frames(path, null, progress: new Progress(shares.Add)).Count();
+
+        Assert.That(count, Is.EqualTo(20));
+        Assert.That(shares, Has.Count.EqualTo(20).And.Ordered);
+        Assert.That(shares[0], Is.Zero);
+        Assert.That(shares[^1], Is.EqualTo(0.95).Within(1e-6), "frame 19 of 20 at 10 fps: 1.9 s of 2 s");
+    }
+
+    // Reports synchronously (System.Progress posts to the thread pool).
+    private sealed class Progress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
     }
 
     [Test]
