@@ -4,7 +4,8 @@ namespace Multimodal.Cli.Models;
 
 /// <summary>
 /// The one way every verb finds and opens its model directory: <c>--model DIR</c> when given, else
-/// the bundled default in the models folder the <c>models</c> verb finds (<see cref="ModelsFolder.Locate"/>).
+/// the default model of that name in $MULTIMODAL_MODELS or the bundled models folders
+/// (<see cref="ModelsFolder.SearchOrder"/>).
 /// </summary>
 public static class BundledModel
 {
@@ -25,29 +26,19 @@ public static class BundledModel
                 : explicitDirectory;
         }
 
-        var folder = ModelsFolder.Locate(null, environment);
-        var path = folder is null ? null : Path.Combine(folder, defaultModel);
-        return path is not null && Directory.Exists(path)
-            ? path
-            : throw new CliException(null, $"no --model given and the bundled {defaultModel} model was not found "
-                + $"(looked in models/ beside the executable, in the repository root and ${ModelsFolder.Variable})");
+        return Bundled(defaultModel, environment)
+            ?? throw new CliException(null, $"no --model given and the bundled {defaultModel} model was not found "
+                + $"(looked in ${ModelsFolder.Variable}, models/ beside the executable and in the repository root)");
     }
 
-    // The bundled model of that name, if the models folder has one; a models folder that cannot be
-    // found or used leaves the name as it was given (its own error would be about something else).
-    private static string? Bundled(string name, CliEnvironment environment)
-    {
-        try
-        {
-            return ModelsFolder.Locate(null, environment) is { } models && Directory.Exists(Path.Combine(models, name))
-                ? Path.Combine(models, name)
-                : null;
-        }
-        catch (CliException)
-        {
-            return null;
-        }
-    }
+    /// <summary>
+    /// The folder of the model called <paramref name="name"/> in the first models folder that has one
+    /// (<see cref="ModelsFolder.SearchOrder"/>: $MULTIMODAL_MODELS, then the bundled ones); null when none
+    /// has.
+    /// </summary>
+    public static string? Bundled(string name, CliEnvironment environment) =>
+        ModelsFolder.SearchOrder(environment).Select(folder => Path.Combine(folder, name))
+            .FirstOrDefault(Directory.Exists);
 
     /// <summary>
     /// Opens the model at <paramref name="directory"/> with <paramref name="load"/>; a missing folder or a

@@ -11,6 +11,30 @@ public static class ModelsFolder
     public const string Variable = "MULTIMODAL_MODELS";
 
     /// <summary>
+    /// Every folder a model of a given name may be found in, in order: $MULTIMODAL_MODELS when it
+    /// names a folder, then the bundled ones (<c>models/</c> next to the executable, and in the
+    /// repository root). A user's own models folder in $MULTIMODAL_MODELS must not hide the bundled
+    /// defaults: with only models the user trained there, every verb's default model and the face
+    /// cascade of the bundled emotion model were "not found".
+    /// </summary>
+    public static IReadOnlyList<string> SearchOrder(CliEnvironment environment)
+    {
+        var folders = new List<string>();
+        if (NonEmpty(environment.GetVariable(Variable)) is { } named && Directory.Exists(named))
+        {
+            folders.Add(Path.GetFullPath(named));
+        }
+
+        folders.Add(Path.Combine(environment.BaseDirectory, "models"));
+        if (RepositoryRoot(environment.BaseDirectory) is { } root)
+        {
+            folders.Add(Path.Combine(root, "models"));
+        }
+
+        return folders.Where(Directory.Exists).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
     /// The models folder, by precedence: <paramref name="explicitFolder"/> (<c>--models-dir</c>),
     /// then $MULTIMODAL_MODELS (both must exist), then <c>models/</c> next to the executable, then
     /// <c>models/</c> in the repository root found by walking up to Multimodal.sln. Null when

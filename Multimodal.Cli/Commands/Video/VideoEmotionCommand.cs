@@ -4,6 +4,7 @@ using System.Globalization;
 using Multimodal.Cli.Batch;
 using Multimodal.Cli.Commands.Emotion;
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Models;
 using Multimodal.Cli.Output;
 using Multimodal.Cli.Progress;
 using Pipelines.Video.Decoding;
@@ -169,17 +170,9 @@ public sealed class VideoEmotionCommand : ICommandModule
 
     // The bundled emotion model's folder, which holds the face cascade: a model trained by `train
     // emotion` has none beside it, and without Debian's opencv-data it could not be used at all.
-    private static string? BundledCascadeFolder(CliEnvironment environment)
-    {
-        try
-        {
-            return EmotionModelLocator.Resolve(null, environment);
-        }
-        catch (CliException)
-        {
-            return null;   // no bundled model: the other places are looked at
-        }
-    }
+    private static string? BundledCascadeFolder(CliEnvironment environment) =>
+        ModelsFolder.SearchOrder(environment).Select(folder => Path.Combine(folder, EmotionModelLocator.DefaultModel))
+            .FirstOrDefault(dir => File.Exists(Path.Combine(dir, HaarFaceDetector.DefaultCascadeName)));
 
     private static HaarFaceDetector OpenDetector(Settings s, string? bundled)
     {

@@ -64,6 +64,28 @@ public sealed class TranscribeCommandTests
         Assert.That(missing.Error, Does.Contain("no-such-model: model directory does not exist"));
     }
 
+    // $MULTIMODAL_MODELS naming a user's own models folder hid the bundled ones: the default model
+    // (and --model NAME of a bundled one) was "not found". The bundled folders are looked in after it.
+    [Test]
+    public void A_users_models_folder_in_the_variable_does_not_hide_the_bundled_default()
+    {
+        string repo = _temp.Sub("repo");
+        File.WriteAllText(System.IO.Path.Combine(repo, "Multimodal.sln"), "");
+        Directory.CreateDirectory(System.IO.Path.Combine(repo, "models"));
+        Directory.CreateSymbolicLink(System.IO.Path.Combine(repo, "models", "speech-digits"), SpeechFiles.Model);
+        string exe = _temp.Sub(System.IO.Path.Combine("repo", "Multimodal.Cli", "bin"));
+        string mine = _temp.Sub("my-models");
+        var seven = SpeechFiles.CopyClip("7_george_0", _in);
+        var env = new Dictionary<string, string> { ["MULTIMODAL_MODELS"] = mine };
+
+        var byDefault = CliRun.Invoke(["transcribe", seven], env, baseDirectory: exe);
+        var byName = CliRun.Invoke(["transcribe", "--model", "speech-digits", seven], env, baseDirectory: exe);
+
+        Assert.That(byDefault.ExitCode, Is.EqualTo(ExitCodes.Success), byDefault.Error);
+        Assert.That(byDefault.Out, Is.EqualTo($"{seven}\tseven\n"));
+        Assert.That(byName.ExitCode, Is.EqualTo(ExitCodes.Success), byName.Error);
+    }
+
     [Test]
     public void Digits_option_prints_numerals()
     {
