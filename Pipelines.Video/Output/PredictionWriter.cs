@@ -73,8 +73,9 @@ public static class PredictionWriter
     }
 
     /// <summary>
-    /// Writes everything and replaces the earlier prediction in the folder whole: every file whose
-    /// name <see cref="MayWrite"/> (predicted-NN.png beyond this run's N included) goes, files of other
+    /// Writes everything and replaces the earlier prediction in the folder whole: when the folder holds
+    /// one (its metrics.json), every file whose name <see cref="MayWrite"/> (predicted-NN.png beyond this
+    /// run's N included) goes; otherwise only files of this run's names are replaced. Files of other
     /// names stay. The outputs are staged in a hidden folder inside <paramref name="directory"/> and
     /// swapped in only when all were written; a failure leaves the folder as it was.
     /// </summary>
@@ -125,10 +126,14 @@ public static class PredictionWriter
         var movedIn = new List<string>();
         try
         {
+            // Files named like outputs go only when an earlier prediction is there (its metrics.json
+            // marks one); in a folder without one, a user's predicted-10.png that this run does not
+            // write is not ours to remove. This run's own names are replaced either way.
+            bool earlierRun = File.Exists(Path.Combine(directory, MetricsFile));
             foreach (var path in Directory.GetFileSystemEntries(directory))
             {
                 string name = Path.GetFileName(path);
-                if (MayWrite(name) && !IsFolder(path))
+                if ((names.Contains(name) || (earlierRun && MayWrite(name))) && !IsFolder(path))
                 {
                     File.Move(path, Path.Combine(earlier, name));
                     movedOut.Add(name);

@@ -74,6 +74,24 @@ public sealed class VideoPredictCommandTests
         Assert.That(Directory.GetFiles(folder), Has.Length.EqualTo(1));
     }
 
+    // In a folder that holds no earlier prediction (no metrics.json), a file named like an output that
+    // this run does not write is the user's: it stays (it was removed as "an earlier prediction").
+    [Test]
+    public void AFileNamedLikeAnOutputInAFolderWithoutAPrediction_IsKept()
+    {
+        string outDir = Path.Combine(temp.Path, "mine");
+        Directory.CreateDirectory(outDir);
+        string theirs = Path.Combine(outDir, "predicted-10.png");
+        File.WriteAllText(theirs, "not ours");
+
+        var run = CliRun.Invoke(["video", "predict", VideoFiles.ExampleClip, "--model", model, "--out", outDir,
+            "--frames", "3"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(File.ReadAllText(theirs), Is.EqualTo("not ours"));
+        Assert.That(run.Out, Does.Not.Contain("replaced"));
+    }
+
     // A rerun with fewer frames used to leave the first run's predicted-06..10.png beside the new
     // files, so the folder mixed two runs. Now the earlier prediction is replaced whole, and files
     // of other names (the user's) stay.
