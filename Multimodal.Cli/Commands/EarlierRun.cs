@@ -47,7 +47,9 @@ internal static class EarlierRun
             return;
         }
 
-        if (File.Exists(Path.Combine(outDir, "config.json")))
+        // Either file of a model: a folder holding only weights (copied there, or a run stopped between
+        // the two writes) is as much an earlier model as a whole one.
+        if (new[] { "config.json", "weights.safetensors" }.Any(f => File.Exists(Path.Combine(outDir, f))))
         {
             throw new CliException(outDir, "already holds a model: --force replaces it, --resume continues its " +
                 "run, or give another --out");

@@ -464,6 +464,19 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public void A_folder_holding_only_weights_is_an_earlier_model_too()
+    {
+        Directory.CreateDirectory(_out);
+        File.WriteAllBytes(Path.Combine(_out, "weights.safetensors"), [1, 2, 3]);
+
+        var refused = Train();
+
+        Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(refused.Error, Does.Contain("already holds a model: --force replaces it"));
+        Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(new byte[] { 1, 2, 3 }));
+    }
+
+    [Test]
     public void A_plain_rerun_into_a_folder_with_checkpoints_only_is_refused_naming_them()
     {
         Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
