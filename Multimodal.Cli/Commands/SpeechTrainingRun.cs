@@ -108,6 +108,14 @@ public static class SpeechTrainingRun
                 : $"{copied.TokensKept} of {copied.Tokens} output tokens (the others start afresh)";
             output.WriteLine(
                 $"train speech: starting from {s.Init}: {body} of {layers} layer weight tensors, {tokens}");
+            if (body < layers)
+            {
+                // A layer that starts random between copied ones (another --hidden, --layers or --cell)
+                // makes the copied layers around it start from features they were not trained on.
+                context.Environment.Error.WriteLine(ErrorLine.FormatWarning(s.Init, $"only {body} of its {layers} " +
+                    "layer weight tensors fit this run (--hidden, --layers or --cell differ from its own), so the " +
+                    "rest start random"));
+            }
         }
 
         // Counted after the files that failed to decode are dropped: what really trains.

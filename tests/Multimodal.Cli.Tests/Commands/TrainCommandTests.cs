@@ -500,6 +500,18 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public void Init_with_layers_of_another_size_warns_that_the_rest_start_random()
+    {
+        string first = TrainFirst();
+
+        var run = Train("--init", first, "--hidden", "12");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error,
+            Does.Contain($"warning: {first}: only ").And.Contain("layer weight tensors fit this run"));
+    }
+
+    [Test]
     public void Init_naming_a_missing_folder_is_refused_before_training()
     {
         var run = Train("--init", Path.Combine(_temp.Path, "nowhere"));
