@@ -47,6 +47,11 @@ public static class SpeechTrainingRun
         ResumeNotice.Before(output, "", s.CheckpointDirectory, s.Resume);
         // A resumed run takes its weights from the checkpoint; --init only starts a run.
         bool fromCheckpoint = s.Resume && new CheckpointStore(s.CheckpointDirectory).List().Count > 0;
+        if (s.Init is not null && fromCheckpoint)
+        {
+            output.WriteLine($"train speech: --init {s.Init} is not used: the run continues from its checkpoint");
+        }
+
         var initial = s.Init is null || fromCheckpoint ? null : InitialModel(s);
 
         var trainRows = ReadManifest(context, s.Manifest);

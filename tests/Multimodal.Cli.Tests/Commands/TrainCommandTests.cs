@@ -432,6 +432,7 @@ public sealed class TrainCommandTests
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         Assert.That(run.Out, Does.Contain("at step 2 (epoch 2/2, batch 0)").And.Not.Contain("starting from"));
+        Assert.That(run.Out, Does.Contain($"--init {first} is not used: the run continues from its checkpoint"));
     }
 
     [Test]
