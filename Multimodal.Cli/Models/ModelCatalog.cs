@@ -31,6 +31,13 @@ public static partial class ModelCatalog
         var folders = Directory.GetDirectories(modelsFolder).Order(StringComparer.Ordinal);
         foreach (var folder in folders)
         {
+            // A folder with none of a model's files is no model at all (an empty folder, a training
+            // run in progress with only checkpoints/ so far): not listed, and not a problem either.
+            if (!ModelInfo.RequiredFiles.Any(f => File.Exists(Path.Combine(folder, f))))
+            {
+                continue;
+            }
+
             try
             {
                 models.Add(Load(folder));

@@ -139,6 +139,19 @@ public sealed class ModelsCommandTests
     }
 
     [Test]
+    public void Folders_with_none_of_a_models_files_are_not_listed_nor_problems()
+    {
+        Directory.CreateDirectory(Path.Combine(_models, "empty"));
+        Directory.CreateDirectory(Path.Combine(_models, "training", "checkpoints"));
+
+        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out.Trim(), Is.EqualTo($"No models in {_models}."));
+        Assert.That(run.Error, Is.Empty);
+    }
+
+    [Test]
     public void A_folder_with_only_broken_models_does_not_say_it_has_none()
     {
         Directory.CreateDirectory(Path.Combine(_models, "half"));
