@@ -112,13 +112,8 @@ public sealed class AcousticModel : Module
         int kept = 0;
         for (int token = 0; token < mine.Count; token++)
         {
-            int from = token == mine.BlankIndex
-                ? theirs.BlankIndex
-                : Enumerable.Range(0, theirs.Count).FirstOrDefault(
-                    t => t != theirs.BlankIndex
-                        && string.Equals(theirs.Tokens[t], mine.Tokens[token], StringComparison.Ordinal),
-                    -1);
-            if (from < 0)
+            int from = theirs.BlankIndex;
+            if (token != mine.BlankIndex && !theirs.TryIndexOf(mine.Tokens[token], out from))
             {
                 continue;
             }

@@ -78,17 +78,25 @@ public sealed record AcousticVocabulary
         new[] { "<blank>", "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine" });
 
     /// <summary>Index of <paramref name="token"/>; throws naming it when it is not in the vocabulary.</summary>
-    public int IndexOf(string token)
+    public int IndexOf(string token) => TryIndexOf(token, out int index)
+        ? index
+        : throw new ArgumentException($"token '{token}' is not in the vocabulary ({Count} tokens)");
+
+    /// <summary>
+    /// Index of <paramref name="token"/> (never the blank's); false when it is not in the vocabulary.
+    /// </summary>
+    public bool TryIndexOf(string token, out int index)
     {
-        for (int i = 0; i < Tokens.Count; i++)
+        for (index = 0; index < Tokens.Count; index++)
         {
-            if (i != BlankIndex && string.Equals(Tokens[i], token, StringComparison.Ordinal))
+            if (index != BlankIndex && string.Equals(Tokens[index], token, StringComparison.Ordinal))
             {
-                return i;
+                return true;
             }
         }
 
-        throw new ArgumentException($"token '{token}' is not in the vocabulary ({Count} tokens)");
+        index = -1;
+        return false;
     }
 
     /// <summary>
