@@ -93,10 +93,10 @@ public static partial class ModelCatalog
     // write none; the bundled models' configs say more, e.g. "transcribe (digits)").
     private static string? TaskOf(string? architecture) => architecture switch
     {
-        "ctc-rnn-acoustic" => "transcribe",
-        "show-and-tell-lstm" => "image captioning",
-        "emotion-convlstm" => "video emotion",
-        "convlstm-encoder-forecaster" => "video next-frame prediction",
+        AcousticModelConfig.ArchitectureType => "transcribe",
+        CaptionModelConfig.ArchitectureType => "image captioning",
+        EmotionModel.ArchitectureType => "video emotion",
+        PredictorConfig.ArchitectureType => "video next-frame prediction",
         _ => null,
     };
 
