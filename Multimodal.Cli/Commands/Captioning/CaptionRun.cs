@@ -23,9 +23,10 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
         // or a rerun with the gallery in photos/) are not images to caption, so they are left out; an
         // image there, or an output named directly as an input, is refused below, since writing the
         // output would replace it.
-        string?[] outputs = [outFile, htmlFile];
-        var inputs = once.Where(i => i.Folder is null || ImageLoader.StartsLikeImage(i.Path)
-                || !outputs.Any(o => o is not null && InputPaths.InputAt([i.Path], o) is not null))
+        var outputs = new[] { outFile, htmlFile }.OfType<string>().Select(InputPaths.Target).ToList();
+        bool IsOutput(string path) =>
+            outputs.Contains(InputPaths.Canonical(path), StringComparer.OrdinalIgnoreCase);
+        var inputs = once.Where(i => i.Folder is null || !IsOutput(i.Path) || ImageLoader.StartsLikeImage(i.Path))
             .Select(i => i.Path).ToList();
         foreach (var (file, option, what) in
             new[] { (outFile, "--out", "the captions"), (htmlFile, "--html", "the gallery") })
