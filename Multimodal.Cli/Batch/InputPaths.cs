@@ -116,43 +116,13 @@ public static class InputPaths
     // Why a symbolic link cannot be followed: its target is not there, or the links lead round in
     // a loop. File.Exists is true for such a link on Unix, so it passes for a file until a decoder
     // fails to open it with the system's words ("Too many levels of symbolic links : '...'").
-    private static string? DanglingLink(string path) => BrokenLink(path) switch
+    private static string? DanglingLink(string path) => FileKind.BrokenLink(path) switch
     {
         { Loops: true } link =>
             $"a link to {TerminalText.Name(link.Target)} that leads back to itself (a loop of links)",
         { } link => $"a link to {TerminalText.Name(link.Target)}, which does not exist",
         null => null,
     };
-
-    /// <summary>
-    /// A symbolic link that cannot be followed: its target as written, and whether it leads back
-    /// to itself (ELOOP) rather than to nothing. Null for a path that is no link, a link that can
-    /// be followed, or one that cannot be looked at.
-    /// </summary>
-    public static (string Target, bool Loops)? BrokenLink(string path)
-    {
-        try
-        {
-            var link = new FileInfo(path);
-            if (link.LinkTarget is not { } target)
-            {
-                return null;
-            }
-
-            try
-            {
-                return link.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true } ? null : (target, false);
-            }
-            catch (IOException)
-            {
-                return (target, true);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return null;
-        }
-    }
 
     /// <summary>
     /// Why <paramref name="path"/>, which exists as a file name, cannot be an input: a named pipe,

@@ -1,6 +1,6 @@
-using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Output;
+using Rnn.Core.Serialization;
 
 namespace Multimodal.Cli.Models;
 
@@ -86,7 +86,7 @@ public static class ModelsFolder
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     // Why a symbolic link cannot be followed, or null when it is none or can be.
-    private static string? BrokenLink(string path) => InputPaths.BrokenLink(path) switch
+    private static string? BrokenLink(string path) => FileKind.BrokenLink(path) switch
     {
         { Loops: true } => "is a symbolic link that leads back to itself",
         { } link => $"is a link to {TerminalText.Name(link.Target)}, which does not exist",

@@ -220,33 +220,14 @@ public sealed class AudioReader : IDisposable
         }
     }
 
-    // Why a symbolic link cannot be followed (File.Exists is true for it on Unix, and opening it says
-    // "Could not find file" or "Too many levels of symbolic links" in .NET's words); null otherwise.
-    private static string? UnfollowableLink(string path)
+    // Why a symbolic link cannot be followed (opening it says "Could not find file" or "Too many
+    // levels of symbolic links" in .NET's words); null otherwise.
+    private static string? UnfollowableLink(string path) => FileKind.BrokenLink(path) switch
     {
-        try
-        {
-            if (new FileInfo(path).LinkTarget is not { } target)
-            {
-                return null;
-            }
-
-            try
-            {
-                return File.ResolveLinkTarget(path, returnFinalTarget: true) is { Exists: true }
-                    ? null
-                    : $"a link to {target}, which does not exist";
-            }
-            catch (IOException)
-            {
-                return $"a link to {target} that leads back to itself (a loop of links)";
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;   // the open below says what is wrong
-        }
-    }
+        { Loops: true } link => $"a link to {link.Target} that leads back to itself (a loop of links)",
+        { } link => $"a link to {link.Target}, which does not exist",
+        null => null,
+    };
 
     private static AudioReader OpenDecoder(string path, Stream file, AudioReadOptions options)
     {

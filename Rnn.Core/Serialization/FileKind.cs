@@ -22,6 +22,37 @@ public static class FileKind
         _ => null,
     };
 
+    /// <summary>
+    /// A symbolic link that cannot be followed: its target as written, and whether it leads back
+    /// to itself (ELOOP) rather than to nothing. Null for a path that is no link, a link that can
+    /// be followed, or one that cannot be looked at. File.Exists is true for such a link on Unix,
+    /// so it passes for a file until a reader fails to open it in .NET's words.
+    /// </summary>
+    public static (string Target, bool Loops)? BrokenLink(string path)
+    {
+        try
+        {
+            var link = new FileInfo(path);
+            if (link.LinkTarget is not { } target)
+            {
+                return null;
+            }
+
+            try
+            {
+                return link.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true } ? null : (target, false);
+            }
+            catch (IOException)
+            {
+                return (target, true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     // The S_IFMT bits of stat's st_mode, or null when they cannot be had.
     private static int? UnixFileType(string path)
     {
