@@ -33,12 +33,12 @@ public static class BundledModel
 
     /// <summary>
     /// The folder of the model called <paramref name="name"/> in the first models folder that has one
-    /// (<see cref="ModelsFolder.SearchOrder"/>: $MULTIMODAL_MODELS, then the bundled ones); null when none
-    /// has.
+    /// (<see cref="ModelsFolder.SearchOrder"/>: $MULTIMODAL_MODELS, then the bundled ones) and, when
+    /// <paramref name="file"/> is given, holds that file; null when none has.
     /// </summary>
-    public static string? Bundled(string name, CliEnvironment environment) =>
+    public static string? Bundled(string name, CliEnvironment environment, string? file = null) =>
         ModelsFolder.SearchOrder(environment).Select(folder => Path.Combine(folder, name))
-            .FirstOrDefault(Directory.Exists);
+            .FirstOrDefault(dir => file is null ? Directory.Exists(dir) : File.Exists(Path.Combine(dir, file)));
 
     /// <summary>
     /// Opens the model at <paramref name="directory"/> with <paramref name="load"/>; a missing folder or a

@@ -171,8 +171,7 @@ public sealed class VideoEmotionCommand : ICommandModule
     // The bundled emotion model's folder, which holds the face cascade: a model trained by `train
     // emotion` has none beside it, and without Debian's opencv-data it could not be used at all.
     private static string? BundledCascadeFolder(CliEnvironment environment) =>
-        ModelsFolder.SearchOrder(environment).Select(folder => Path.Combine(folder, EmotionModelLocator.DefaultModel))
-            .FirstOrDefault(dir => File.Exists(Path.Combine(dir, HaarFaceDetector.DefaultCascadeName)));
+        BundledModel.Bundled(EmotionModelLocator.DefaultModel, environment, HaarFaceDetector.DefaultCascadeName);
 
     private static HaarFaceDetector OpenDetector(Settings s, string? bundled)
     {
