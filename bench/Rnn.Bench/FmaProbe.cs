@@ -17,13 +17,14 @@ internal static class FmaProbe
 {
     /// <summary>
     /// GFLOP/s of all threads together: each thread's own rate (its flops over its own running
-    /// time, so a thread that starts late does not count as slow), summed; the best of three
-    /// tries, so a moment of load from elsewhere does not lower the peak.
+    /// time, so a thread that starts late does not count as slow), summed; the best of
+    /// <paramref name="attempts"/> tries (three: a moment of load from elsewhere does not lower
+    /// the peak; one beside a timed block, where that load is what the block met too).
     /// </summary>
-    public static double Gflops(int threads, CpuSimd simd, int milliseconds = 300)
+    public static double Gflops(int threads, CpuSimd simd, int milliseconds = 300, int attempts = 3)
     {
         double best = 0;
-        for (int attempt = 0; attempt < 3; attempt++)
+        for (int attempt = 0; attempt < attempts; attempt++)
         {
             var rates = new double[threads];
             var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>

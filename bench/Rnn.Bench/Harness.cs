@@ -4,23 +4,40 @@ using Rnn.Bench.Cases;
 
 namespace Rnn.Bench;
 
-/// <summary>One contender of a case: a name and one run of the measured work.</summary>
-internal sealed record Contender(string Name, Action Run);
+/// <summary>
+/// One contender of a case: a name and one run of the measured work. With
+/// <paramref name="Alongside"/>, the phase also measures the machine's FMA peak (GFLOP/s) before
+/// its first timed block and after every block, on the same threads' cores in the same process,
+/// so each block can be set against the peak of its own minutes (see
+/// <see cref="Timing.AlongsidePeaks"/>).
+/// </summary>
+internal sealed record Contender(string Name, Action Run, Func<double>? Alongside = null);
 
 /// <summary>
 /// Median milliseconds per run of each contender, in the order given: wall-clock, and the CPU
 /// time the whole process used meanwhile (all threads), which shows what a kernel does with
 /// the cores it gets when other processes take the rest.
 /// </summary>
+/// Samples holds each contender's per-run milliseconds of every block, in the order timed;
+/// AlongsidePeaks, for a contender with an Alongside probe, the peak beside each block (the mean
+/// of the probes just before and just after it), else an empty list.
 internal sealed record Timing(IReadOnlyList<string> Names, IReadOnlyList<double> MedianMs,
-    IReadOnlyList<double> MedianCpuMs, int Repeats);
+    IReadOnlyList<double> MedianCpuMs, int Repeats, IReadOnlyList<IReadOnlyList<double>> Samples,
+    IReadOnlyList<IReadOnlyList<double>> AlongsidePeaks)
+{
+    /// <summary>The median over blocks of value(ms of a run, peak beside it), for contender i.</summary>
+    public double MedianAlongside(int i, Func<double, double, double> value) =>
+        Harness.Median(Samples[i].Zip(AlongsidePeaks[i], value).ToList());
+}
 
 /// <summary>
 /// The timing loop. Contenders take turns in phases: a phase is one contender alone, after its
 /// own untimed warm-up runs (at least <see cref="WarmMs"/>), timing its share of the repeats
 /// back to back. Every repeat is a block of runs lasting at least <see cref="BlockMs"/>, and
 /// its mean per run is one sample; a contender's figure is the median of its samples. The
-/// phases go A B C, then C B A, so a slow drift of the machine falls on all contenders alike.
+/// phases go A B C, then C B A (and, in a full run, A B C and C B A once more), so a slow drift
+/// of the machine falls on all contenders alike, and a burst of load from elsewhere on the host
+/// (which lasts tens of seconds here) falls on one phase of each contender, not on its only one.
 /// Each phase runs in a child process of its own (this program, started with --child), so no
 /// library's idle worker threads share the cores with another's phase: in one process, the
 /// OpenMP threads libtorch had left spinning took half of our second core, and our sgemm-1024
@@ -52,9 +69,10 @@ internal static class Harness
         {
             // A child times its one contender and reports; the case has nothing else to do here.
             var mine = contenders.Single(c => c.Name == child);
-            var (ms, cpuMs) = Phase(mine, ctx.Warmups, ctx.ChildRepeats);
+            var (ms, cpuMs, beside) = Phase(mine, ctx.Warmups, ctx.ChildRepeats);
+            string alongside = beside.Count > 0 ? string.Join(',', beside) : "-";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{ChildTag} {child} {string.Join(',', ms)} {string.Join(',', cpuMs)}"));
+                $"{ChildTag} {child} {string.Join(',', ms)} {string.Join(',', cpuMs)} {alongside}"));
             Console.Out.Flush();
             Environment.Exit(0);
         }
@@ -62,27 +80,32 @@ internal static class Harness
         int n = contenders.Count;
         var samples = contenders.Select(_ => new List<double>()).ToArray();
         var cpu = contenders.Select(_ => new List<double>()).ToArray();
-        int firstHalf = (ctx.Repeats + 1) / 2;
-        for (int pass = 0; pass < 2; pass++)
+        var peaks = contenders.Select(_ => new List<double>()).ToArray();
+        int passes = Math.Min(ctx.Passes, ctx.Repeats);
+        for (int pass = 0; pass < passes; pass++)
         {
-            int share = pass == 0 ? firstHalf : ctx.Repeats - firstHalf;
+            // The repeats spread over the passes as evenly as they go, earlier passes first.
+            int share = ctx.Repeats * (pass + 1) / passes - ctx.Repeats * pass / passes;
             for (int k = 0; k < n && share > 0; k++)
             {
-                int who = pass == 0 ? k : n - 1 - k;
-                var (ms, cpuMs) = ctx.Isolate
+                int who = pass % 2 == 0 ? k : n - 1 - k;
+                var (ms, cpuMs, alongside) = ctx.Isolate
                     ? ChildPhase(ctx, caseName, contenders[who].Name, share)
                     : Phase(contenders[who], ctx.Warmups, share);
                 samples[who].AddRange(ms);
                 cpu[who].AddRange(cpuMs);
+                peaks[who].AddRange(alongside);
             }
         }
 
         return new Timing(contenders.Select(c => c.Name).ToArray(), samples.Select(Median).ToArray(),
-            cpu.Select(Median).ToArray(), ctx.Repeats);
+            cpu.Select(Median).ToArray(), ctx.Repeats, samples, peaks);
     }
 
-    // One contender alone: warm-up, then `repeats` timed blocks; per-run wall and CPU ms of each.
-    private static (List<double> Ms, List<double> CpuMs) Phase(Contender c, int warmups, int repeats)
+    // One contender alone: warm-up, then `repeats` timed blocks; per-run wall and CPU ms of each,
+    // and with an Alongside probe the peak beside each block.
+    private static (List<double> Ms, List<double> CpuMs, List<double> Peaks) Phase(Contender c, int warmups,
+        int repeats)
     {
         Settle();
         double fastest = double.MaxValue;
@@ -97,6 +120,8 @@ internal static class Harness
         int block = (int)Math.Clamp(Math.Ceiling(BlockMs / Math.Max(fastest, 1e-3)), 1, 1000);
         var ms = new List<double>();
         var cpuMs = new List<double>();
+        var peaks = new List<double>();
+        double before = c.Alongside?.Invoke() ?? 0;
         for (int r = 0; r < repeats; r++)
         {
             var cpuStart = Environment.CpuUsage.TotalTime;
@@ -108,14 +133,20 @@ internal static class Harness
 
             ms.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / block);
             cpuMs.Add((Environment.CpuUsage.TotalTime - cpuStart).TotalMilliseconds / block);
+            if (c.Alongside is { } probe)
+            {
+                double after = probe();
+                peaks.Add((before + after) / 2);
+                before = after;
+            }
         }
 
-        return (ms, cpuMs);
+        return (ms, cpuMs, peaks);
     }
 
     // The same phase in a child process: this program with --child, which builds the case with
     // only that contender's library loaded and prints its samples on one line.
-    private static (List<double> Ms, List<double> CpuMs) ChildPhase(BenchContext ctx, string caseName, string who,
+    private static (List<double> Ms, List<double> CpuMs, List<double> Peaks) ChildPhase(BenchContext ctx, string caseName, string who,
         int repeats)
     {
         var start = SelfProcess.Start(new[] { "--case", caseName, "--child", who, "--child-repeats",
@@ -143,7 +174,7 @@ internal static class Harness
         var parts = line.Trim().Split(' ');
         static List<double> Parse(string list) =>
             list.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList();
-        return (Parse(parts[2]), Parse(parts[3]));
+        return (Parse(parts[2]), Parse(parts[3]), parts[4] == "-" ? new List<double>() : Parse(parts[4]));
     }
 
     /// <summary>Managed bytes allocated by all threads during one run (after the warm-ups).</summary>
@@ -161,7 +192,7 @@ internal static class Harness
 
     private static void Settle() => Thread.Sleep(GapMs);
 
-    private static double Median(List<double> xs)
+    internal static double Median(List<double> xs)
     {
         var s = xs.OrderBy(x => x).ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;

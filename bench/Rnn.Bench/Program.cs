@@ -75,9 +75,10 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     " (12 independent register-only FMA chains a thread, 0.3 s, best of 3: the clock the cores really ran)");
 if (!paired)
 {
-    Console.WriteLine($"repeats: {(quick ? 3 : 7)} timed blocks of >= 60 ms per contender after >= 1 s of warm-up, " +
-        $"in phases A B C then C B A, {(inProcess ? "all in this process" : "each phase in a child process")}; " +
-        "figures are medians");
+    Console.WriteLine($"repeats: {(quick ? 3 : 12)} timed blocks of >= 60 ms per contender, in " +
+        $"{(quick ? "phases A B C then C B A" : "phases A B C, C B A, A B C, C B A (3 blocks a phase)")}, each after " +
+        $">= 1 s of warm-up, {(inProcess ? "all in this process" : "each phase in a child process")}; " +
+        "figures are medians; sgemm phases also probe the FMA peak (100 ms) beside every block");
 }
 
 var ctx = new BenchContext(backend, machine, threads, quick, torchFailure, Isolate: !inProcess,

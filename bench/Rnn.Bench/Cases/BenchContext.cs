@@ -18,7 +18,15 @@ internal sealed record BenchContext(CpuBackend Backend, Machine Machine, int Thr
     public int Warmups => Quick ? 1 : 2;
 
     /// <summary>Timed runs of each contender; the figure is their median.</summary>
-    public int Repeats => Quick ? 3 : 7;
+    public int Repeats => Quick ? 3 : 12;
+
+    /// <summary>
+    /// Passes over the contenders, alternating in order (A B C, C B A, ...); each contender's
+    /// repeats are spread over them. A full run's four passes put each contender in four phases
+    /// at different minutes: with two, one burst of load from elsewhere on the host, which lasts
+    /// tens of seconds here, could fall on half of one contender's blocks.
+    /// </summary>
+    public int Passes => Quick ? 2 : 4;
 
     /// <summary>Random values in [-1, 1) from a fixed seed.</summary>
     public static float[] Random(int count, int seed)

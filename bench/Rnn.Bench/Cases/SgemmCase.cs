@@ -8,7 +8,9 @@ namespace Rnn.Bench.Cases;
 /// <summary>
 /// C = A B in float32, row-major, no transposes: ours through IBackend.Gemm, TorchSharp through
 /// torch.mm. Figures are per product; small products run several times per timed run so one
-/// run lasts long enough for the clock.
+/// run lasts long enough for the clock. Both contenders' phases also probe the FMA peak beside
+/// every timed block (<see cref="Contender.Alongside"/>), so a block's GFLOP/s is set against
+/// the peak of the same minutes as well as against the one measured at the start.
 /// </summary>
 internal static class SgemmCase
 {
@@ -28,7 +30,7 @@ internal static class SgemmCase
                 {
                     be.Gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
                 }
-            }),
+            }, () => PeakNow(ctx)),
         };
 
         torch.Tensor? ta = null, tb = null;
@@ -42,7 +44,7 @@ internal static class SgemmCase
                 {
                     using var tc = torch.mm(ta, tb);
                 }
-            }));
+            }, () => PeakNow(ctx)));
         }
 
         var timing = Harness.Measure(ctx, name, contenders);
@@ -52,13 +54,13 @@ internal static class SgemmCase
         double peak = ctx.Machine.PeakGflops(ctx.Threads);
         double measured = ctx.MeasuredPeak, measuredCore = ctx.MeasuredCorePeak;
         string notes = Describe("ours", flops, ours, peak, measured)
-            + PerCpu(flops, timing.MedianCpuMs[0] / calls, measuredCore);
+            + Beside(timing, 0, flops * calls) + PerCpu(flops, timing.MedianCpuMs[0] / calls, measuredCore);
         var peers = new List<PeerFigure>();
         if (ctx.TorchFailure is null)
         {
             double theirs = timing.MedianMs[1] / calls;
             notes += "; " + Describe("torch", flops, theirs, peak, measured)
-                + PerCpu(flops, timing.MedianCpuMs[1] / calls, measuredCore);
+                + Beside(timing, 1, flops * calls) + PerCpu(flops, timing.MedianCpuMs[1] / calls, measuredCore);
             peers.Add(new PeerFigure(TorchPeer.Name, theirs));
         }
         else
@@ -67,6 +69,29 @@ internal static class SgemmCase
         }
 
         return new CaseResult(name, ours, peers, notes);
+    }
+
+    // The FMA peak of this moment, for a block's neighbours: the contender's own worker threads
+    // (libtorch's OpenMP threads spin for a while after a product) are given 20 ms to go idle
+    // first, so the probe does not share the cores with them.
+    private static double PeakNow(BenchContext ctx)
+    {
+        Thread.Sleep(20);
+        return FmaProbe.Gflops(ctx.Threads, ctx.Backend.Simd, milliseconds: 100, attempts: 1);
+    }
+
+    // The median over timed blocks of the block's GFLOP/s against the peak probed beside it.
+    private static string Beside(Timing timing, int who, double flopsPerRun)
+    {
+        if (timing.AlongsidePeaks[who].Count == 0)
+        {
+            return "";
+        }
+
+        double pct = timing.MedianAlongside(who, (ms, peak) => 100 * flopsPerRun / (ms * 1e6) / peak);
+        double probe = Harness.Median(timing.AlongsidePeaks[who].ToList());
+        return string.Create(CultureInfo.InvariantCulture,
+            $", {pct:0.0}% of the peak probed beside each block (median over blocks; the probes' median {probe:0.0})");
     }
 
     // GFLOP per CPU-second against one core's measured peak: the kernel's efficiency while it
