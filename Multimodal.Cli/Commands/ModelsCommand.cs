@@ -139,7 +139,7 @@ public sealed class ModelsCommand : ICommandModule
         {
             table.AddRow(
                 Markup.Escape(TerminalText.Name(m.Name)), Cell(m.Task), Cell(m.Architecture),
-                Count(m.ParameterCount), Bytes(m.SizeBytes), Cell(m.KeyMetric ?? "-"));
+                m.ParameterCount is { } n ? Count(n) : "-", Bytes(m.SizeBytes), Cell(m.KeyMetric ?? "-"));
         }
 
         return table;

@@ -15,7 +15,8 @@ namespace Multimodal.Cli.Models;
 /// <summary>
 /// Reads the model directories of a models folder. A model directory holds config.json (checked by
 /// <see cref="ModelConfig"/>), weights.safetensors (checked by <see cref="SafeTensorsFile"/>) and
-/// MODEL_CARD.md; see <see cref="ModelInfo.RequiredFiles"/>.
+/// MODEL_CARD.md; see <see cref="ModelInfo.RequiredFiles"/>. An ONNX speech model
+/// (<see cref="OnnxCtcModel"/>) holds its .onnx graph instead of weights.safetensors.
 /// </summary>
 public static partial class ModelCatalog
 {
@@ -33,7 +34,8 @@ public static partial class ModelCatalog
         {
             // A folder with none of a model's files is no model at all (an empty folder, a training
             // run in progress with only checkpoints/ so far): not listed, and not a problem either.
-            if (!ModelInfo.RequiredFiles.Any(f => File.Exists(Path.Combine(folder, f))))
+            if (!ModelInfo.RequiredFiles.Any(f => File.Exists(Path.Combine(folder, f))) &&
+                !Directory.EnumerateFiles(folder, "*.onnx").Any())
             {
                 continue;
             }
@@ -61,8 +63,9 @@ public static partial class ModelCatalog
     /// <exception cref="InvalidDataException">A file is missing or malformed; the message says which.</exception>
     public static ModelInfo Load(string folder)
     {
+        // An ONNX graph stands where weights.safetensors would (checked below, with the config).
         var missing = ModelInfo.RequiredFiles.Where(f => !File.Exists(Path.Combine(folder, f))).ToList();
-        if (missing.Count > 0)
+        if (missing.Count > 0 && !(missing is ["weights.safetensors"] && DescribesOnnx(folder)))
         {
             throw new InvalidDataException($"not a model folder: missing {string.Join(", ", missing)}");
         }
@@ -70,30 +73,49 @@ public static partial class ModelCatalog
         // Short sources: the error line already names the folder.
         string configText = Readable("config.json", () => File.ReadAllText(Path.Combine(folder, "config.json")));
         var config = ModelConfig.Parse(configText, "config.json");
-        CheckArchitecture(config);
+        CheckArchitecture(config, folder);
+        long? parameters = null;
+        if (!OnnxCtcModel.Describes(config))
+        {
+            // The header alone is validated against the file length: listing must not read every weight.
+            var weightsPath = Path.Combine(folder, "weights.safetensors");
+            var weights = Readable("weights.safetensors",
+                () => SafeTensorsFile.ReadHeader(weightsPath, "weights.safetensors"));
+            CheckLoadable(weights, new FileInfo(weightsPath).Length);
+            CheckWeights(config, weights);
+            parameters = weights.ElementCount;
+        }
 
-        // The header alone is validated against the file length: listing must not read every weight.
-        var weightsPath = Path.Combine(folder, "weights.safetensors");
-        var weights = Readable("weights.safetensors",
-            () => SafeTensorsFile.ReadHeader(weightsPath, "weights.safetensors"));
-        CheckLoadable(weights, new FileInfo(weightsPath).Length);
-        CheckWeights(config, weights);
         var card = Readable("MODEL_CARD.md", () => File.ReadAllText(Path.Combine(folder, "MODEL_CARD.md")));
-
         var size = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.TopDirectoryOnly)
             .Where(f => ModelFileKinds.Contains(f.Extension)).Sum(f => f.Length);
         return new ModelInfo(
             Path.GetFileName(folder), Path.GetFullPath(folder),
             Text(config.Extra["task"]) ?? TaskOf(config.ArchitectureType) ?? "?",
-            config.ArchitectureType, size, weights.ElementCount,
+            config.ArchitectureType, size, parameters,
             KeyMetric(config.Extra, card));
+    }
+
+    // True when the folder's config.json parses and names an ONNX model; any problem with it is
+    // reported by the checks that follow.
+    private static bool DescribesOnnx(string folder)
+    {
+        try
+        {
+            return OnnxCtcModel.Describes(ModelConfig.Parse(File.ReadAllText(Path.Combine(folder, "config.json")),
+                "config.json"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return false;
+        }
     }
 
     // What a model of this architecture does, for a config.json without "task" (the train verbs
     // write none; the bundled models' configs say more, e.g. "transcribe (digits)").
     private static string? TaskOf(string? architecture) => architecture switch
     {
-        AcousticModelConfig.ArchitectureType => "transcribe",
+        AcousticModelConfig.ArchitectureType or OnnxCtcModel.ArchitectureType => "transcribe",
         CaptionModelConfig.ArchitectureType => "image captioning",
         EmotionModel.ArchitectureType => "video emotion",
         PredictorConfig.ArchitectureType => "video next-frame prediction",
@@ -121,10 +143,23 @@ public static partial class ModelCatalog
     // The architecture-specific fields, read as the verb that runs the model reads them, so a
     // config that `transcribe` or `caption` would refuse ("sample_rate" given as text) is listed
     // as a problem rather than as a model. Kinds this project does not know are left to their verbs.
-    private static void CheckArchitecture(ModelConfig config)
+    // An ONNX model's config is checked as `transcribe` checks it before it opens the graph (the
+    // graph itself is not read: a listing must stay quick).
+    private static void CheckArchitecture(ModelConfig config, string folder)
     {
         switch (config.ArchitectureType)
         {
+            case OnnxCtcModel.ArchitectureType:
+                try
+                {
+                    OnnxCtcModel.CheckDirectory(config, folder);
+                }
+                catch (FileNotFoundException e)
+                {
+                    throw new InvalidDataException($"not a model folder: missing {Path.GetFileName(e.FileName)}");
+                }
+
+                break;
             case AcousticModelConfig.ArchitectureType:
                 AcousticModelConfig.FromModelConfig(config);
                 TestTimeConfig.FromModelConfig(config);

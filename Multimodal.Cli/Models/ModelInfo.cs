@@ -7,7 +7,8 @@ namespace Multimodal.Cli.Models;
 /// <param name="Architecture">The config's architecture.type (e.g. "ctc-bilstm").</param>
 /// <param name="SizeBytes">Size of the files a verb loads: config, weights, ONNX graphs, cascades
 /// (not the card, scripts, checkpoints or caches beside them).</param>
-/// <param name="ParameterCount">Elements over all tensors of weights.safetensors.</param>
+/// <param name="ParameterCount">Elements over all tensors of weights.safetensors; null for an ONNX
+/// model, whose graph the listing does not read.</param>
 /// <param name="KeyMetric">The headline held-out metric, or null if neither file names one.</param>
 public sealed record ModelInfo(
     string Name,
@@ -15,10 +16,13 @@ public sealed record ModelInfo(
     string Task,
     string Architecture,
     long SizeBytes,
-    long ParameterCount,
+    long? ParameterCount,
     string? KeyMetric)
 {
-    /// <summary>The three files every model directory must hold.</summary>
+    /// <summary>
+    /// The three files every model directory must hold (an ONNX model holds its graph instead of
+    /// weights.safetensors).
+    /// </summary>
     public static readonly string[] RequiredFiles = ["config.json", "weights.safetensors", "MODEL_CARD.md"];
 
     /// <summary>Path of the model card.</summary>

@@ -73,6 +73,22 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var config = ModelIo.ReadConfig(directory);
+        var (path, features, vocabulary, rate, frame) = Check(config, directory);
+        return Open(path, config, features, vocabulary, rate, frame);
+    }
+
+    /// <summary>
+    /// What <see cref="Load"/> checks before it opens the graph: the config's fields and that the
+    /// ONNX file is there, without reading it (the models listing uses this).
+    /// </summary>
+    /// <returns>The full path of the ONNX file.</returns>
+    /// <exception cref="FileNotFoundException">The ONNX file is missing.</exception>
+    /// <exception cref="InvalidDataException">The config is wrong; the message names the field.</exception>
+    public static string CheckDirectory(ModelConfig config, string directory) => Check(config, directory).Path;
+
+    private static (string Path, AcousticFeatures? Features, AcousticVocabulary Vocabulary, int Rate, double? Frame)
+        Check(ModelConfig config, string directory)
+    {
         if (!Describes(config))
         {
             throw new InvalidDataException($"{config.Source}: architecture.type is not '{ArchitectureType}'");
@@ -114,7 +130,7 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
                 $"{config.Source}: need sample_rate in 1000..768000 and output_frame_seconds > 0; got {rate}, {frame}");
         }
 
-        return Open(path, config, features, vocabulary, rate, frame);
+        return (path, features, vocabulary, rate, frame);
     }
 
     /// <inheritdoc />

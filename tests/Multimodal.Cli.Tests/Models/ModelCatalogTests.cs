@@ -212,6 +212,60 @@ public sealed class ModelCatalogTests
             $"error: {ints}: weights.safetensors: tensor 'x' has dtype I64; expected F32, F16 or BF16"));
     }
 
+    // An ONNX speech model folder holds its graph instead of weights.safetensors: it lists (no
+    // parameter count, since the listing does not read the graph), and one whose config names a
+    // graph that is not there, or an input kind that does not exist, is a problem naming that.
+    [Test]
+    public void An_onnx_model_folder_lists_and_its_missing_graph_or_bad_config_is_a_problem()
+    {
+        string good = WriteOnnxModel("onnx-good", "waveform");
+        WriteOnnxModel("onnx-no-graph", "waveform", graph: false);
+        WriteOnnxModel("onnx-bad-input", "spectrogram");
+        FakeModels.Write(_temp.Path, "native", "asr", new Dictionary<string, int[]> { ["a"] = [2] });
+
+        var (models, problems) = ModelCatalog.Scan(_temp.Path);
+
+        Assert.That(models.Select(m => m.Name), Is.EqualTo(new[] { "native", "onnx-good" }));
+        var onnx = models.Single(m => m.Name == "onnx-good");
+        Assert.That((onnx.Task, onnx.Architecture, onnx.ParameterCount), Is.EqualTo(("transcribe", "onnx-ctc", (long?)null)));
+        Assert.That(onnx.SizeBytes, Is.EqualTo(new FileInfo(Path.Combine(good, "model.onnx")).Length
+            + new FileInfo(Path.Combine(good, "config.json")).Length));
+        Assert.That(problems.Select(p => (Path.GetFileName(p.Folder), p.Reason)), Is.EqualTo(new[]
+        {
+            ("onnx-bad-input", "config.json: architecture.input is 'spectrogram', expected 'waveform' or 'log-mel'"),
+            ("onnx-no-graph", "not a model folder: missing model.onnx"),
+        }));
+
+        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path]);
+        Assert.That(run.Out, Does.Match(@"onnx-good\s*\|\s*transcribe\s*\|\s*onnx-ctc\s*\|\s*-\s*\|"));
+    }
+
+    private string WriteOnnxModel(string name, string input, bool graph = true)
+    {
+        string folder = _temp.Sub(name);
+        var config = new JsonObject
+        {
+            ["format"] = "multimodal-model",
+            ["version"] = 1,
+            ["architecture"] = new JsonObject { ["type"] = "onnx-ctc", ["file"] = "model.onnx", ["input"] = input },
+            ["preprocessing"] = new JsonObject { ["sample_rate"] = 16000 },
+            ["vocabulary"] = new JsonObject
+            {
+                ["tokens"] = new JsonArray("<blank>", "a", "b", "|"),
+                ["blank_index"] = 0,
+                ["word_separator"] = "|",
+            },
+        };
+        File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString());
+        File.WriteAllText(Path.Combine(folder, "MODEL_CARD.md"), "# an ONNX model\n");
+        if (graph)
+        {
+            File.WriteAllBytes(Path.Combine(folder, "model.onnx"), new byte[123]);
+        }
+
+        return folder;
+    }
+
     private static void WriteWeights(string folder, byte[] header, byte[] data)
     {
         using var f = File.Create(Path.Combine(folder, "weights.safetensors"));
