@@ -94,7 +94,7 @@ public static class BatchRunner
             }
             else
             {
-                task.Finish();
+                task.Finish(failures.Count);
             }
         }
 

@@ -38,8 +38,14 @@ public interface IProgressTask : IDisposable
     void Finish();
 
     /// <summary>
+    /// Marks the task complete with <paramref name="failed"/> of its units failed: the last line or
+    /// frame says so (a live bar in red), where <see cref="Finish()"/> would show a plain full bar.
+    /// </summary>
+    void Finish(long failed);
+
+    /// <summary>
     /// Marks the task stopped before its end (Ctrl-C): its last line or frame says "interrupted at
-    /// N/M" where <see cref="Finish"/> would say "done", and later calls are ignored.
+    /// N/M" where <see cref="Finish()"/> would say "done", and later calls are ignored.
     /// </summary>
     void Interrupt();
 }

@@ -32,6 +32,10 @@ public sealed class NullProgressReporter : IProgressReporter
         {
         }
 
+        public void Finish(long failed)
+        {
+        }
+
         public void Interrupt()
         {
         }

@@ -67,10 +67,13 @@ internal sealed class PlainProgressTask : IProgressTask
 
     public void Finish() => End("done");
 
+    public void Finish(long failed) => End("done", failed);
+
     public void Interrupt() => End("interrupted at");
 
-    // The closing line, "NAME: done 7/10 in 2.0 s" or "NAME: interrupted at 3/10 in 1.2 s"; once only.
-    private void End(string state)
+    // The closing line, "NAME: done 7/10 in 2.0 s" (", 3 failed" before " in" when some failed) or
+    // "NAME: interrupted at 3/10 in 1.2 s"; once only.
+    private void End(string state, long failed = 0)
     {
         string line;
         lock (_lock)
@@ -83,7 +86,9 @@ internal sealed class PlainProgressTask : IProgressTask
             _finished = true;
             var seconds = _clock.GetElapsedTime(_startTicks).TotalSeconds;
             var count = _total > 0 ? $"{_done}/{_total}" : $"{_done}";
-            line = string.Create(CultureInfo.InvariantCulture, $"{_name}: {state} {count} in {seconds:0.0} s");
+            var failures = failed > 0 ? $", {failed} failed" : "";
+            line = string.Create(CultureInfo.InvariantCulture,
+                $"{_name}: {state} {count}{failures} in {seconds:0.0} s");
         }
 
         _owner.WriteLine(line);

@@ -96,7 +96,11 @@ public sealed class SpectreProgressReporter : IProgressReporter
             }
         }
 
-        public void Finish()
+        public void Finish() => Finish(0);
+
+        // A batch with failures ends with its name in red and the count: the full bar alone (green)
+        // would read as all done well.
+        public void Finish(long failed)
         {
             if (Interlocked.Exchange(ref _ended, 1) == 1)
             {
@@ -109,7 +113,9 @@ public sealed class SpectreProgressReporter : IProgressReporter
             }
 
             _task.Value = _task.MaxValue;
-            _task.Description = Markup.Escape(_name);
+            _task.Description = failed > 0
+                ? $"[red]{Markup.Escape($"{_name}: {failed} failed")}[/]"
+                : Markup.Escape(_name);
             _task.StopTask();
         }
 

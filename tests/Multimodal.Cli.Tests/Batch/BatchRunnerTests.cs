@@ -88,6 +88,21 @@ public sealed class BatchRunnerTests
             .And.Contain("transcribe: done 10/10"));
     }
 
+    // The closing line counts the failures: "done 10/10" alone would read as all done well (and a
+    // live bar ends red rather than in the full bar's green).
+    [Test]
+    public async Task The_last_progress_line_counts_the_failed_items()
+    {
+        var output = new StringWriter();
+        var reporter = new PlainProgressReporter(output, new FakeClock());
+
+        await BatchRunner.RunAsync(Enumerable.Range(0, 10).ToList(), i => $"f{i}",
+            (i, _) => i % 4 == 1 ? throw new InvalidDataException("bad") : Task.CompletedTask,
+            new BatchOptions<int> { Label = "transcribe" }, reporter);
+
+        Assert.That(output.ToString(), Does.Contain("transcribe: done 10/10, 3 failed in "));
+    }
+
     [Test]
     public async Task Cancelling_stops_new_items_and_says_how_many_were_done()
     {
