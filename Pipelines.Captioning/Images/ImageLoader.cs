@@ -32,6 +32,9 @@ public sealed class ImageLoader
 {
     private readonly Configuration configuration;
 
+    /// <summary>A loader with the default limits and background, for any thread.</summary>
+    public static ImageLoader Shared { get; } = new();
+
     /// <summary>Creates a loader.</summary>
     /// <param name="limits">Decoder limits; defaults when null.</param>
     /// <param name="background">Colour under transparent pixels; white when null (what a viewer shows).</param>
@@ -124,6 +127,32 @@ public sealed class ImageLoader
         }
     }
 
+    /// <summary>
+    /// Checks the size a file's header declares against <see cref="Limits"/> without decoding it,
+    /// for callers that decode with another library (OpenCV has a far higher limit of its own). A
+    /// file this program cannot identify passes: its decoder judges it.
+    /// </summary>
+    /// <exception cref="ImageLoadException">The header declares more pixels than the limits allow.</exception>
+    public void CheckDeclaredSize(string path)
+    {
+        IImageInfo? info;
+        IImageFormat? format;
+        try
+        {
+            using var file = File.OpenRead(path);
+            info = Image.Identify(configuration, file, out format);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException || IsDecoderFailure(e))
+        {
+            return;
+        }
+
+        if (info is not null && format is not null)
+        {
+            CheckLimits(info, path, format);
+        }
+    }
+
     /// <summary>Decodes an image held in memory; <paramref name="name"/> is used in error messages.</summary>
     /// <exception cref="ImageLoadException">Not an image, too large or damaged.</exception>
     public LoadedImage Decode(byte[] bytes, string name)
@@ -179,6 +208,11 @@ public sealed class ImageLoader
             throw new ImageLoadException(name, $"damaged {format.Name} header: size unreadable");
         }
 
+        CheckLimits(info, name, format);
+    }
+
+    private void CheckLimits(IImageInfo info, string name, IImageFormat format)
+    {
         long pixels = (long)info.Width * info.Height;
         if (info.Width <= 0 || info.Height <= 0)
         {

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -146,7 +145,7 @@ public sealed class CaptionCommandTests
         File.WriteAllText(Path.Combine(folder, "readme.txt"), "not a picture");
         File.WriteAllBytes(Path.Combine(folder, "cut.jpg"), TruncatedJpeg());
         File.WriteAllBytes(Path.Combine(folder, "corrupt.jpg"), [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4, 5, 0xFF, 0xD9]);
-        File.WriteAllBytes(Path.Combine(folder, "huge.png"), HugePngHeader());
+        File.WriteAllBytes(Path.Combine(folder, "huge.png"), TestPng.HugeHeader(1, 500_000_000));
 
         var run = CliRun.Invoke(["caption", folder, "--model", model, "--quiet"]);
 
@@ -761,31 +760,4 @@ public sealed class CaptionCommandTests
         return bytes[..(bytes.Length * 7 / 10)];
     }
 
-    // Signature and an IHDR chunk declaring 1 x 500,000,000 RGB pixels (a decompression-bomb header).
-    private static byte[] HugePngHeader()
-    {
-        var ihdr = new byte[17];
-        "IHDR"u8.CopyTo(ihdr);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), 1);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(8), 500_000_000);
-        ihdr[12] = 8;
-        ihdr[13] = 2;
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in ihdr)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
-            }
-        }
-
-        var png = new List<byte> { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13 };
-        png.AddRange(ihdr);
-        var tail = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(tail, ~crc);
-        png.AddRange(tail);
-        png.AddRange(new byte[] { 0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82 });
-        return [.. png];
-    }
 }

@@ -395,6 +395,27 @@ public sealed class EmotionCommandsTests
         Assert.That(File.Exists(Path.Combine(output, "cut.json")), Is.False, "no label for half a face");
     }
 
+    // OpenCV decodes a still of up to a gigapixel; one whose header declares more than the captioning
+    // limit (50 megapixels) is one error line from its header, and the batch goes on.
+    [Test]
+    public void Video_emotion_refuses_a_still_declaring_too_many_pixels_and_goes_on()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string inputs = _temp.Sub("in");
+        File.Copy(FirstSadFace(), Path.Combine(inputs, "whole.jpg"));
+        string huge = Path.Combine(inputs, "huge.png");
+        File.WriteAllBytes(huge, TestPng.HugeHeader(16_000, 16_000));
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(["video", "emotion", inputs, "--model", model, "--no-detect", "--out", output]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Error, Does.Contain($"error: {huge}: PNG header declares 16000 x 16000 = 256000000 pixels, " +
+            "over the limit of 50000000 pixels and 30000 per side"));
+        Assert.That(run.Error, Does.Contain("1 succeeded, 1 failed"));
+        Assert.That(File.Exists(Path.Combine(output, "whole.json")), Is.True);
+    }
+
     // Two inputs that make one result file (cut.jpg, cut.mp4): the later one is still read, so a
     // bad file says what is wrong with it rather than that it clashes; one that reads fine is
     // not written and names the file that writes its result.
