@@ -180,6 +180,15 @@ public sealed class VideoEmotionCommand : ICommandModule
         }
 
         EmotionJson.Write(JsonPath(s, input), Path.GetFileName(input.Path), clip);
+        if (!s.Annotate && AnnotatedPath(s, input) is var stale && File.Exists(stale))
+        {
+            // An earlier run's picture of an earlier result: said rather than deleted (it is a file
+            // this run did not make, and the user may want it).
+            context.Environment.Error.WriteLine(ErrorLine.FormatWarning(stale,
+                "left by an earlier run with --annotate: it does not show this run's result; " +
+                "rerun with --annotate --force to replace it"));
+        }
+
         return new Row(input.Path, clip.Emotion, clip.Confidence, clip.Tracks.Count, clip.Frames, annotated);
     }
 

@@ -653,4 +653,27 @@ public sealed class EmotionCommandsTests
         Assert.That((double)segment["end"]!, Is.EqualTo(0));
         Assert.That(File.Exists(Path.Combine(output, name + ".annotated.png")), Is.True);
     }
+
+    // A forced rerun without --annotate rewrites the JSON; the picture an earlier run drew of its own
+    // result is left (not this run's file to delete) but named as stale in a warning.
+    [Test]
+    public void A_forced_rerun_without_annotate_warns_of_the_earlier_annotated_file()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string face = FirstSadFace();
+        string output = Path.Combine(_temp.Path, "out");
+        string annotated = Path.Combine(output, Path.GetFileNameWithoutExtension(face) + ".annotated.png");
+        var first = CliRun.Invoke(["video", "emotion", face, "--model", model, "--no-detect", "--out", output,
+            "--annotate"]);
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        Assert.That(first.Error, Does.Not.Contain("warning"));
+
+        var again = CliRun.Invoke(["video", "emotion", face, "--model", model, "--no-detect", "--out", output,
+            "--force"]);
+
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(again.Error, Does.Contain($"warning: {annotated}: left by an earlier run with --annotate: " +
+            "it does not show this run's result; rerun with --annotate --force to replace it"));
+        Assert.That(File.Exists(annotated), Is.True);
+    }
 }
