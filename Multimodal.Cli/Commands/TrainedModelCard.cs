@@ -77,12 +77,23 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
 
         var weights = SafeTensorsFile.ReadHeader(Path.Combine(OutDir, "weights.safetensors"), "weights.safetensors");
         string command = CommandLine(parse.Tokens.Select(t => t.Value));
+        if (parse.Tokens.Any(t => t.Value == "--resume") && File.Exists(CardPath) &&
+            CommandsIn(File.ReadAllText(CardPath)) is [_, ..] earlier)
+        {
+            // A resume continues the run the card describes: its command goes under the ones before
+            // it, not in their place (a card saying only "--resume" would not say how to retrain).
+            command = string.Join('\n', earlier[^1] == command ? earlier : [.. earlier, command]);
+        }
+
         AtomicFile.WriteAllText(CardPath, Text(command, weights.ElementCount, context.Environment.Clock.GetUtcNow()));
         return true;
     }
 
     /// <summary>The card's Markdown.</summary>
-    /// <param name="commandLine">The command as <see cref="CommandLine"/> writes it.</param>
+    /// <param name="commandLine">
+    /// The command as <see cref="CommandLine"/> writes it; several lines when the run resumed earlier
+    /// ones (the first started the training).
+    /// </param>
     /// <param name="parameters">Elements over all tensors of the weights.</param>
     /// <param name="now">When the model was saved.</param>
     public string Text(string commandLine, long parameters, DateTimeOffset now)
@@ -93,6 +104,9 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
             ? $"Key metric: {KeyMetric}"
             : "No key metric: " + (NewWeights ? "the run had no validation set"
                 : "this run resumed a finished run and printed no validation figures");
+        string resumes = commandLine.Contains('\n')
+            ? "\n\nThe first command started the training; each one after it resumed it."
+            : "";
         var c = CultureInfo.InvariantCulture;
         return $"""
             {Marker} {Verb}: a later run into this folder replaces this card unless this line is deleted -->
@@ -106,7 +120,7 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
 
             ```sh
             {commandLine}
-            ```
+            ```{resumes}
 
             - data: {Data}
             - items: {Items}
@@ -115,6 +129,23 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
             - date: {now.UtcDateTime.ToString("yyyy-MM-dd HH:mm", c)} UTC
 
             """;
+    }
+
+    /// <summary>
+    /// The command lines in a generated card's Training block: the run that started training, then
+    /// each resume of it (a resume repeated with the same command is listed once).
+    /// </summary>
+    public static IReadOnlyList<string> CommandsIn(string card)
+    {
+        var lines = card.Split('\n');
+        int start = Array.FindIndex(lines, l => l.TrimEnd('\r') == "```sh");
+        if (start < 0)
+        {
+            return [];
+        }
+
+        int end = Array.FindIndex(lines, start + 1, l => l.TrimEnd('\r') == "```");
+        return end < 0 ? [] : lines[(start + 1)..end].Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
     }
 
     /// <summary>Whether the card at <paramref name="path"/> was written by a train verb (its first line).</summary>

@@ -162,10 +162,23 @@ public sealed class TrainCommandTests
         Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
 
         var run = Train("--resume", "--epochs", "2");
+        var again = Train("--resume", "--epochs", "2");
+        var card = TrainedModelCard.CommandsIn(File.ReadAllText(Path.Combine(_out, "MODEL_CARD.md")));
+        var forced = Train("--force");
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         Assert.That(run.Out, Does.Contain("at step 2 (epoch 2/2, batch 0)").And.Contain("epoch 2/2 step 4 loss")
             .And.Not.Contain("epoch 1/2"));
+        // The card keeps the command that started the run and adds the resume's under it (once, though
+        // it ran twice); a forced rerun starts the list over.
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(card, Has.Count.EqualTo(2));
+        Assert.That(card[0], Does.EndWith($"--out {_out} --epochs 1 --hidden 8 --layers 1 --batch 2 --sample-rate 8000 " +
+            "--seed 3 --valid-fraction 0.34"));
+        Assert.That(card[1], Does.EndWith("--valid-fraction 0.34 --resume --epochs 2"));
+        Assert.That(forced.ExitCode, Is.EqualTo(ExitCodes.Success), forced.Error);
+        Assert.That(TrainedModelCard.CommandsIn(File.ReadAllText(Path.Combine(_out, "MODEL_CARD.md"))),
+            Has.Count.EqualTo(1).And.All.EndWith("--force"));
     }
 
     [Test]

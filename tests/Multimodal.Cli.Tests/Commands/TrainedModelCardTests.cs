@@ -53,6 +53,23 @@ public sealed class TrainedModelCardTests
     }
 
     [Test]
+    public void The_commands_of_a_resumed_run_read_back_in_order()
+    {
+        string one = Card("x").Text("multimodal train speech --epochs 2", 1, Saved);
+        string two = Card("x").Text("multimodal train speech --epochs 2\nmultimodal train speech --epochs 4 --resume",
+            1, Saved);
+
+        Assert.That(TrainedModelCard.CommandsIn(one), Is.EqualTo(new[] { "multimodal train speech --epochs 2" }));
+        Assert.That(one, Does.Not.Contain("resumed it"));
+        Assert.That(TrainedModelCard.CommandsIn(two), Is.EqualTo(new[]
+        {
+            "multimodal train speech --epochs 2", "multimodal train speech --epochs 4 --resume",
+        }));
+        Assert.That(two, Does.Contain("```\n\nThe first command started the training; each one after it resumed it.\n"));
+        Assert.That(TrainedModelCard.CommandsIn("# a card by hand\n"), Is.Empty);
+    }
+
+    [Test]
     public void Only_a_card_opening_with_the_marker_counts_as_generated()
     {
         using var temp = new TempFolder();
