@@ -88,8 +88,18 @@ public sealed class VideoEmotionCommand : ICommandModule
     private static async Task<int> RunAsync(
         CliContext context, ParseResult parse, Settings s, string[] paths, CancellationToken ct)
     {
+        // Annotated pictures this verb writes, found in an input folder (--out is that folder, as when
+        // run in place), are this run's outputs or an earlier run's, not inputs: analysing them failed
+        // the rerun ("would write ..., which is an input of this run") and each later run added a
+        // *.annotated.annotated.png. Named directly, such a file is still an input.
+        var expanded = MediaInputs.Expand(paths);
+        var annotatedOutputs = expanded.Where(i => i.Problem is null)
+            .Select(i => InputPaths.Canonical(AnnotatedPath(s, i))).ToHashSet(StringComparer.Ordinal);
+        var analysed = expanded.Where(i => i.Folder is null || !annotatedOutputs.Contains(InputPaths.Canonical(i.Path)))
+            .ToList();
+
         // A file given twice is done once: otherwise its second result would clash with the first.
-        var unique = MediaInputs.WithoutDuplicates(MediaInputs.Expand(paths), (again, first) =>
+        var unique = MediaInputs.WithoutDuplicates(analysed, (again, first) =>
             context.Environment.Error.WriteLine(
                 ErrorLine.FormatWarning(again.Path,
                     InputPaths.GivenAgain(again.Path, again.Folder, first.Path, first.Folder, "analysed once"))));

@@ -483,6 +483,33 @@ public sealed class EmotionCommandsTests
         Assert.That(File.Exists(Path.Combine(inputs, "x.json")), Is.False);
     }
 
+    // Run in place (--out is the input folder), the annotated pictures of a first run are in the
+    // folder the second run expands: they are left out (not analysed, not refused), so the rerun
+    // skips the finished inputs, and no *.annotated.annotated.png appears.
+    [Test]
+    public void Video_emotion_run_in_place_leaves_its_own_annotated_pictures_out_of_a_rerun()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string inputs = _temp.Sub("in");
+        File.Copy(FirstSadFace(), Path.Combine(inputs, "pic.jpg"));
+        EmotionCliFiles.Clip(Path.Combine(inputs, "clip.mp4"), frames: 4);
+        string[] args = ["video", "emotion", inputs, "--model", model, "--no-detect", "--out", inputs, "--annotate"];
+
+        var first = CliRun.Invoke(args);
+        var second = CliRun.Invoke(args);
+        var forced = CliRun.Invoke([.. args, "--force"]);
+
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.Error);
+        Assert.That(second.ExitCode, Is.EqualTo(ExitCodes.Success), second.Error);
+        Assert.That(second.Error, Does.Contain("2 skipped"));
+        Assert.That(forced.ExitCode, Is.EqualTo(ExitCodes.Success), forced.Error);
+        Assert.That(forced.Error, Does.Contain("2 succeeded"));
+        Assert.That(Directory.GetFiles(inputs).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(new[]
+        {
+            "clip.annotated.mp4", "clip.json", "clip.mp4", "pic.annotated.png", "pic.jpg", "pic.json",
+        }));
+    }
+
     // A segment lasts at most its window and ends where the next one starts at the latest: with
     // frames 0.1 s apart and 0.25 s windows, the first window's faces (0, 0.1, 0.2) made a segment
     // (0, 0.3), longer than its window.
