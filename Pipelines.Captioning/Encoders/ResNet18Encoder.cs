@@ -83,6 +83,7 @@ public sealed class ResNet18Encoder : IImageEncoder
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             IntraOpNumThreads = threads,
             InterOpNumThreads = 1,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,   // failures come back as exceptions
         };
 
         // Between runs the caller decodes images and searches beams on the same cores; ORT's idle

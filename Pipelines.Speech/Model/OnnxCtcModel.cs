@@ -163,8 +163,20 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
 
         using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
         using var run = new RunOptions();
-        using var results = session.Run(run, new[] { inputName }, new[] { value }, new[] { outputName });
-        return LogSoftmax(results[0], seconds);
+        try
+        {
+            using var results = session.Run(run, new[] { inputName }, new[] { value }, new[] { outputName });
+            return LogSoftmax(results[0], seconds);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            // A graph that loads can still fail on an input (a size the config gets wrong): the
+            // file's error line, without ONNX Runtime's "[ErrorCode:Fail] " prefix.
+            string reason = e.Message.StartsWith('[') && e.Message.IndexOf("] ", StringComparison.Ordinal) is > 0 and var end
+                ? e.Message[(end + 2)..]
+                : e.Message;
+            throw new InvalidDataException($"ONNX Runtime could not run the model on it: {reason}", e);
+        }
     }
 
     /// <inheritdoc />
@@ -180,7 +192,13 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
         InferenceSession session;
         try
         {
-            using var options = new SessionOptions { InterOpNumThreads = 1 };
+            // Errors come back as exceptions, turned into one line per file; ONNX Runtime's own log
+            // would print them again on stderr, with terminal colour codes.
+            using var options = new SessionOptions
+            {
+                InterOpNumThreads = 1,
+                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
+            };
             session = new InferenceSession(path, options);
         }
         catch (OnnxRuntimeException e)

@@ -122,6 +122,33 @@ public sealed class OnnxCtcModelTests
         Assert.That(pad!.Message, Does.Contain("pad_seconds is not supported"));
     }
 
+    // A graph that loads but fails on an input (its feature size left open, its weights for 4 features,
+    // the config giving 6) is the file's one error line, without ONNX Runtime's "[ErrorCode:...]" prefix
+    // (and ONNX Runtime logs nothing of its own on stderr: the session logs fatal errors only).
+    [Test]
+    public void AGraphThatFailsOnAnInputIsOneClearError()
+    {
+        var preprocessing = new JsonObject
+        {
+            ["sample_rate"] = Rate, ["n_mels"] = 20, ["n_mfcc"] = 6, ["window_seconds"] = 0.025,
+            ["hop_seconds"] = 0.01, ["normalization"] = "none",
+        };
+        using var temp = new TempFiles();
+        string dir = Path.Combine(temp.Folder, "model");
+        new TinyOnnx()
+            .Input("features", "batch", "time", "features")
+            .Floats("W", [4, 4], new float[16])
+            .Node("MatMul", ["features", "W"], "logits")
+            .Output("logits", "batch", "time", 4)
+            .Save(dir, new JsonObject { ["input"] = "log-mel" }, preprocessing, ["<blank>", "a", "b", "c"]);
+        using var model = OnnxCtcModel.Load(dir);
+
+        var error = Assert.Throws<InvalidDataException>(() => model.Infer(TwoTones(300, 3200)));
+
+        Assert.That(error!.Message, Does.StartWith("ONNX Runtime could not run the model on it: ")
+            .And.Not.Contain("[ErrorCode").And.Not.Contain("\n"));
+    }
+
     [Test]
     public void WaveformModelReadsSamplesAndItsFrameLengthIsDerivedFromTheOutput()
     {
