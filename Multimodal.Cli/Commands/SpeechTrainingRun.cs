@@ -75,8 +75,9 @@ public static class SpeechTrainingRun
         }
 
         var features = new AcousticFeatures { SampleRate = s.SampleRate, Mfcc = s.Mfcc };
-        var (train, recordings, skipped) = Load(context, trainRows, features, "training", TrainingCopies(s));
-        var (valid, _, validSkipped) = Load(context, validRows, features, "validation", null);
+        var (train, recordings, skipped) = Load(context, trainRows, features, "training", TrainingCopies(s),
+            required: true);
+        var (valid, _, validSkipped) = Load(context, validRows, features, "validation", null, required: false);
         AcousticVocabulary vocab;
         try
         {
@@ -315,9 +316,10 @@ public static class SpeechTrainingRun
     }
 
     // The utterances (recordings and their copies), the recordings they came from, and the files skipped.
+    // None at all is an error for a required set (training), a warning for validation.
     private static (IReadOnlyList<LoadedUtterance> Utterances, int Recordings, int Skipped) Load(
         CliContext context, IReadOnlyList<ManifestEntry> rows, AcousticFeatures features, string what,
-        Func<int, float[], IEnumerable<float[]>>? copies)
+        Func<int, float[], IEnumerable<float[]>>? copies, bool required)
     {
         var loaded = new LoadedUtterance[]?[rows.Count];
         var errors = new string?[rows.Count];
@@ -358,6 +360,15 @@ public static class SpeechTrainingRun
 
         if (result.Length == 0 && rows.Count > 0)
         {
+            if (!required)
+            {
+                // Validation only (the training set has its own check): a run with training data
+                // trains, as with any other unreadable files, and says it has no figures to show.
+                context.Environment.Error.WriteLine(ErrorLine.FormatWarning(null,
+                    $"none of the {rows.Count} {what} files could be decoded: training without validation"));
+                return ([], 0, skipped);
+            }
+
             throw new CliException(null, $"none of the {rows.Count} {what} files could be decoded");
         }
 

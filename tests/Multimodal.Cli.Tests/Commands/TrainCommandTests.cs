@@ -612,6 +612,31 @@ public sealed class TrainCommandTests
         Assert.That(run.Out.Split('\n').Count(l => l.Contains("1 of 7", StringComparison.Ordinal)), Is.EqualTo(1));
     }
 
+    // A validation set whose every file fails to decode is a warning and a run without validation
+    // figures, like any other unreadable files of a run that has training data; no training file
+    // that decodes is still an error.
+    [Test]
+    public void A_validation_set_with_no_readable_file_trains_without_validation()
+    {
+        File.WriteAllText(Path.Combine(_temp.Path, "audio", "junk.wav"), "not audio at all");
+        string valid = Path.Combine(_temp.Path, "valid.tsv");
+        File.WriteAllLines(valid, ["audio/junk.wav\tsix"]);
+        string bad = Path.Combine(_temp.Path, "bad.tsv");
+        File.WriteAllLines(bad, ["audio/junk.wav\tsix"]);
+
+        var run = Train("--valid", valid);
+        var none = CliRun.Invoke(["train", "speech", "--manifest", bad, "--out", Path.Combine(_temp.Path, "none"),
+            "--epochs", "1", "--hidden", "8", "--layers", "1", "--sample-rate", "8000"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error, Does.Contain("junk.wav: skipped").And.Contain(
+            "warning: none of the 1 validation files could be decoded: training without validation"));
+        Assert.That(File.ReadAllText(Path.Combine(_out, "MODEL_CARD.md")),
+            Does.Contain("No key metric: the run had no validation set"));
+        Assert.That(none.ExitCode, Is.EqualTo(ExitCodes.Failure), none.Out);
+        Assert.That(none.Error, Does.Contain("none of the 1 training files could be decoded"));
+    }
+
     // A bad file in the --valid manifest is counted on the start-up line too, so that line and
     // the closing summary, which counts both sets, add up.
     [Test]
