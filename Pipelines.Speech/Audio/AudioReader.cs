@@ -40,6 +40,10 @@ public sealed class AudioReader : IDisposable
         SourceChannels = source.WaveFormat.Channels;
         SourceDuration = sourceFrames is { } n ? TimeSpan.FromSeconds((double)n / SourceSampleRate) : null;
 
+        // Samples are checked as the file holds them, before downmixing and resampling, which would
+        // spread one bad sample over its neighbours: +Inf came out as NaN, and 1e18 at 0.5 s of a
+        // 16 kHz file as 1.24e12 at 0.493 s of the 8 kHz stream.
+        source = new CheckedSamples(this, source);
         ISampleProvider mono = SourceChannels == 1 ? source : new MonoDownmixSampleProvider(source);
         SampleRate = options.TargetSampleRate ?? SourceSampleRate;
         output = SampleRate == SourceSampleRate ? mono : new SincResamplingSampleProvider(mono, SampleRate);
@@ -130,7 +134,6 @@ public sealed class AudioReader : IDisposable
         {
             throw new AudioFormatException(Path, $"decoding failed after {SamplesRead} samples: {e.Message}", e);
         }
-        CheckSamples(buffer[..total]);
         SamplesRead += total;
         return total;
     }
@@ -146,8 +149,9 @@ public sealed class AudioReader : IDisposable
     // A float WAV can hold NaN, infinite or absurdly large (1e18) samples; they would reach the
     // features as NaN and fail far from the cause ("feature 0: mean NaN"), so they are refused here
     // with where they are. One vectorised pass finds the largest magnitude (NaN if there is a NaN);
-    // only a block that fails is searched.
-    private void CheckSamples(ReadOnlySpan<float> block)
+    // only a block that fails is searched. The block is interleaved source samples from sample
+    // `first` of the file on.
+    private void CheckSamples(ReadOnlySpan<float> block, long first)
     {
         if (block.IsEmpty || Math.Abs(TensorPrimitives.MaxMagnitude(block)) <= MaxSampleMagnitude)
         {
@@ -162,13 +166,29 @@ public sealed class AudioReader : IDisposable
                 continue;
             }
 
-            double seconds = (SamplesRead + i) / (double)SampleRate;
+            double seconds = (first + i) / SourceChannels / (double)SourceSampleRate;
             string what = float.IsFinite(x)
                 ? string.Create(CultureInfo.InvariantCulture,
                     $"{x:g3}, far outside [-1, 1] (past {MaxSampleMagnitude:g0} the features overflow)")
                 : string.Create(CultureInfo.InvariantCulture, $"not a finite number ({x})");
             throw new AudioFormatException(Path, string.Create(CultureInfo.InvariantCulture,
                 $"sample at {seconds:0.###} s is {what}: the audio is corrupt"));
+        }
+    }
+
+    // The source as read, every block checked by CheckSamples on its way through.
+    private sealed class CheckedSamples(AudioReader owner, ISampleProvider source) : ISampleProvider
+    {
+        private long delivered;   // interleaved samples so far
+
+        public WaveFormat WaveFormat => source.WaveFormat;
+
+        public int Read(Span<float> buffer)
+        {
+            int n = source.Read(buffer);
+            owner.CheckSamples(buffer[..n], delivered);
+            delivered += n;
+            return n;
         }
     }
 

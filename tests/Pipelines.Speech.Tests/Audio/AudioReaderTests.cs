@@ -98,6 +98,33 @@ public sealed class AudioReaderTests
         Assert.That(e!.Reason, Does.StartWith("sample at 2.5 s is 1e+18, far outside [-1, 1]"));
     }
 
+    // The check runs on the file's own samples: read at another rate (a 16 kHz file for an 8 kHz
+    // model) or downmixed, a bad sample is still named with its own value and time, where the
+    // resampler's filter turned +Inf into NaN and 1e18 at 0.5 s into 1.24e12 at 0.493 s.
+    [TestCase(1, 1e18f, "1e+18, far outside [-1, 1]")]
+    [TestCase(1, float.PositiveInfinity, "not a finite number (Infinity)")]
+    [TestCase(2, float.NegativeInfinity, "not a finite number (-Infinity)")]
+    public void A_bad_sample_is_named_as_the_file_holds_it_whatever_the_rate_read(int channels, float bad,
+        string shown)
+    {
+        float[] tone = Signals.Sine(440, 16000, 1.0);
+        var b = new WavBuilder { Tag = 3, Bits = 32, SampleRate = 16000, Channels = channels };
+        byte[] wav = b.Build(WavBuilder.Encode(new float[tone.Length * channels], 3, 32));
+        int data = Encoding.ASCII.GetString(wav).IndexOf("data", StringComparison.Ordinal) + 8;
+        for (int i = 0; i < tone.Length * channels; i++)
+        {
+            int frame = i / channels;
+            float x = frame == 8000 && i % channels == channels - 1 ? bad : tone[frame];
+            BitConverter.TryWriteBytes(wav.AsSpan(data + 4 * i), x);
+        }
+
+        string path = temp.Write("at16k.wav", wav);
+        var e = Assert.Throws<AudioFormatException>(() =>
+            AudioReader.ReadAll(path, new AudioReadOptions { TargetSampleRate = 8000 }));
+
+        Assert.That(e!.Reason, Does.StartWith($"sample at 0.5 s is {shown}"));
+    }
+
     // A mono 32-bit float WAV at 8 kHz of `sample(i)`. WavBuilder clamps to [-1, 1], so the values
     // are written into its output directly.
     private static byte[] Float32Wav(int count, Func<int, float> sample)
