@@ -53,6 +53,33 @@ public sealed class VideoPredictCommandTests
             Does.Match(@"warning: .*: --fps 1000 is above the clip's [\d.]+ fps: every frame was taken"));
     }
 
+    // A clip where nothing moves leaves the copy-last-frame baseline no error: no ratio over ~0
+    // (it printed 973689 for a static clip), a dash and the reason; a moving clip keeps its ratio.
+    [Test]
+    public void AStaticClip_HasNoBaselineRatio()
+    {
+        string still = Path.Combine(temp.Path, "still.avi");
+        Pipelines.Video.Decoding.OpenCvRuntime.EnsureLoaded();
+        using (var writer = new OpenCvSharp.VideoWriter(still, OpenCvSharp.FourCC.MJPG, 10,
+            new OpenCvSharp.Size(64, 64), true))
+        using (var frame = new OpenCvSharp.Mat(64, 64, OpenCvSharp.MatType.CV_8UC3, new OpenCvSharp.Scalar(90, 90, 90)))
+        {
+            for (int n = 0; n < 20; n++)
+            {
+                writer.Write(frame);
+            }
+        }
+
+        var run = CliRun.Invoke(["video", "predict", still, "--model", model, "--out", Path.Combine(temp.Path, "s")]);
+        var moving = CliRun.Invoke(["video", "predict", VideoFiles.ExampleClip, "--model", model,
+            "--out", Path.Combine(temp.Path, "m")]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain(
+            "; ratio - (the last context frame already matches the predicted frames: nothing moves)"));
+        Assert.That(moving.Out, Does.Match(@"; ratio \d+\.\d{3}"));
+    }
+
     // A clip named like one of the outputs, predicted into its own folder, would be replaced by
     // that output: refused before anything is read or written, the clip untouched.
     [TestCase("prediction.mp4")]
