@@ -48,6 +48,13 @@ public static partial class ModelCatalog
             {
                 problems.Add(new ModelProblem(folder, ex.Message));
             }
+            catch (Exception ex) when (ex is ArgumentException or OutOfMemoryException or InvalidOperationException)
+            {
+                // Building the throwaway model for CheckWeights can still fail on sizes each under
+                // its cap that multiply past a tensor's 2^31-1 elements or past memory: that
+                // folder's problem line, not the end of the listing.
+                problems.Add(new ModelProblem(folder, $"cannot build the model config.json describes: {ex.Message}"));
+            }
         }
 
         return (models, problems);
@@ -63,16 +70,25 @@ public static partial class ModelCatalog
     /// <exception cref="InvalidDataException">A file is missing or malformed; the message says which.</exception>
     public static ModelInfo Load(string folder)
     {
-        // An ONNX graph stands where weights.safetensors would (checked below, with the config).
         var missing = ModelInfo.RequiredFiles.Where(f => !File.Exists(Path.Combine(folder, f))).ToList();
-        if (missing.Count > 0 && !(missing is ["weights.safetensors"] && DescribesOnnx(folder)))
+        ModelConfig? config = null;
+        if (missing.Contains("weights.safetensors") && !missing.Contains("config.json"))
+        {
+            // An ONNX graph stands where weights.safetensors would, and only the config says which
+            // kind this is: a config that does not parse is reported as itself, not as missing weights.
+            config = ReadConfig(folder);
+            if (OnnxCtcModel.Describes(config))
+            {
+                missing.Remove("weights.safetensors");
+            }
+        }
+
+        if (missing.Count > 0)
         {
             throw new InvalidDataException($"not a model folder: missing {string.Join(", ", missing)}");
         }
 
-        // Short sources: the error line already names the folder.
-        string configText = Readable("config.json", () => File.ReadAllText(Path.Combine(folder, "config.json")));
-        var config = ModelConfig.Parse(configText, "config.json");
+        config ??= ReadConfig(folder);
         CheckArchitecture(config, folder);
         long? parameters = null;
         if (!OnnxCtcModel.Describes(config))
@@ -96,20 +112,9 @@ public static partial class ModelCatalog
             KeyMetric(config.Extra, card));
     }
 
-    // True when the folder's config.json parses and names an ONNX model; any problem with it is
-    // reported by the checks that follow.
-    private static bool DescribesOnnx(string folder)
-    {
-        try
-        {
-            return OnnxCtcModel.Describes(ModelConfig.Parse(File.ReadAllText(Path.Combine(folder, "config.json")),
-                "config.json"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            return false;
-        }
-    }
+    // Short source: the error line already names the folder.
+    private static ModelConfig ReadConfig(string folder) => ModelConfig.Parse(
+        Readable("config.json", () => File.ReadAllText(Path.Combine(folder, "config.json"))), "config.json");
 
     // What a model of this architecture does, for a config.json without "task" (the train verbs
     // write none; the bundled models' configs say more, e.g. "transcribe (digits)").

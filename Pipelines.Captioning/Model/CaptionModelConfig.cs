@@ -47,6 +47,19 @@ public sealed record CaptionModelConfig
     /// <summary>Image features the decoder reads: 512 for ResNet-18, the last CNN width otherwise.</summary>
     public int FeatureSize => TrainableEncoder ? CnnChannels[^1] : ResNet18Encoder.Features;
 
+    // Caps far above any Show-and-Tell decoder (the paper used 512 units; ours 256 to 512), so a
+    // config.json typo ("hidden": 100000000) is refused where it is read rather than met as an
+    // out-of-memory error or a tensor over 2^31-1 elements while the model is built.
+
+    /// <summary>Most embedding and LSTM units <see cref="Validate"/> accepts.</summary>
+    public const int MaxUnits = 8192;
+
+    /// <summary>Largest image side, and most channels of a small-CNN layer, <see cref="Validate"/> accepts.</summary>
+    public const int MaxImageSize = 4096, MaxCnnChannels = 4096;
+
+    /// <summary>Most small-CNN layers: each halves the image, and 2^12 is already the largest image side.</summary>
+    public const int MaxCnnLayers = 12;
+
     /// <summary>Checks the values; throws with the bad one.</summary>
     public void Validate()
     {
@@ -61,18 +74,19 @@ public sealed record CaptionModelConfig
             throw new InvalidDataException($"ResNet-18 takes 224x224 images; config says {ImageSize}");
         }
 
-        Positive(ImageSize, "image_size");
-        Positive(Embed, "embed");
-        Positive(Hidden, "hidden");
+        InRange(ImageSize, "preprocessing.image_size", MaxImageSize);
+        InRange(Embed, "architecture.embed", MaxUnits);
+        InRange(Hidden, "architecture.hidden", MaxUnits);
         Positive(MaxLength, "max_length");
         if (Layers is < 1 or > 4)
         {
             throw new InvalidDataException($"layers must be 1..4; got {Layers}");
         }
 
-        if (CnnChannels.Count == 0 || CnnChannels.Any(c => c <= 0))
+        if (CnnChannels.Count is 0 or > MaxCnnLayers || CnnChannels.Any(c => c is <= 0 or > MaxCnnChannels))
         {
-            throw new InvalidDataException($"cnn_channels must be positive; got [{string.Join(", ", CnnChannels)}]");
+            throw new InvalidDataException($"architecture.cnn_channels must be 1..{MaxCnnLayers} layers of " +
+                $"1..{MaxCnnChannels} channels; got [{string.Join(", ", CnnChannels)}]");
         }
 
         if (!(Dropout >= 0f && Dropout < 1f))
@@ -137,6 +151,14 @@ public sealed record CaptionModelConfig
         }
 
         return result;
+    }
+
+    private static void InRange(int value, string key, int max)
+    {
+        if (value < 1 || value > max)
+        {
+            throw new InvalidDataException($"{key} must be 1..{max}; got {value}");
+        }
     }
 
     private static void Positive(int value, string name)

@@ -45,6 +45,21 @@ public sealed record LogMelOptions
     /// <summary>Values per output frame.</summary>
     public int FeatureCount => Mfcc > 0 ? Mfcc : MelBands;
 
+    // Caps on the sizes, far above any speech front end (Whisper reads 80 or 128 bands, Kaldi 23 to
+    // 80; 768 kHz is the highest rate audio interfaces record; a 25 ms window is 400 samples at
+    // 16 kHz). They refuse a config.json typo such as "n_mels": 100000000 where it is read; else the
+    // filter bank, n_mels x (fft / 2 + 1) floats, is allocated when the first audio arrives, and the
+    // process grows until it is killed.
+
+    /// <summary>Most mel bands <see cref="Validate()"/> accepts.</summary>
+    public const int MaxMelBands = 512;
+
+    /// <summary>Highest sample rate <see cref="Validate()"/> accepts, in Hz.</summary>
+    public const int MaxSampleRate = 768_000;
+
+    /// <summary>Longest analysis window (and FFT) <see cref="Validate()"/> accepts, in samples.</summary>
+    public const int MaxFrameSamples = 65_536;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate() => Validate(SettingErrors.Argument);
 
@@ -52,13 +67,21 @@ public sealed record LogMelOptions
     internal void Validate(SettingError bad)
     {
         double nyquist = SampleRate / 2.0, fmax = MaxFrequency > 0 ? MaxFrequency : nyquist;
-        if (SampleRate < 1000) throw bad(nameof(SampleRate), SampleRate, "at least 1000 Hz");
-        if (FrameSize < 8) throw bad(nameof(FrameSeconds), FrameSeconds, "at least 8 samples long");
+        if (SampleRate is < 1000 or > MaxSampleRate)
+            throw bad(nameof(SampleRate), SampleRate, $"1000..{MaxSampleRate} Hz");
+        // Compared in seconds: FrameSize would overflow int for a window of, say, 1e12 s.
+        if (!(FrameSeconds * SampleRate <= MaxFrameSamples) || FrameSize < 8)
+        {
+            double longest = (double)MaxFrameSamples / SampleRate;
+            throw bad(nameof(FrameSeconds), FrameSeconds, FormattableString.Invariant(
+                $"8..{MaxFrameSamples} samples long (at most {longest:0.###} s at {SampleRate} Hz)"));
+        }
+
         if (HopSize < 1 || HopSize > FrameSize)
             throw bad(nameof(HopSeconds), HopSeconds, $"1 sample .. one window ({FrameSeconds} s)");
-        if (FftSize != 0 && (FftSize < FrameSize || (FftSize & (FftSize - 1)) != 0))
-            throw bad(nameof(FftSize), FftSize, "0 or a power of two >= the frame length");
-        if (MelBands < 1) throw bad(nameof(MelBands), MelBands, "at least 1");
+        if (FftSize != 0 && (FftSize < FrameSize || FftSize > MaxFrameSamples || (FftSize & (FftSize - 1)) != 0))
+            throw bad(nameof(FftSize), FftSize, $"0 or a power of two from the frame length to {MaxFrameSamples}");
+        if (MelBands is < 1 or > MaxMelBands) throw bad(nameof(MelBands), MelBands, $"1..{MaxMelBands}");
         if (MinFrequency < 0 || MinFrequency >= fmax) throw bad(nameof(MinFrequency), MinFrequency, $"in [0, {fmax})");
         if (fmax > nyquist) throw bad(nameof(MaxFrequency), MaxFrequency, $"at most the Nyquist rate {nyquist} Hz");
         if (!(LogFloor > 0)) throw bad(nameof(LogFloor), LogFloor, "positive");

@@ -47,7 +47,32 @@ public sealed record AcousticModelConfig
         ["tokens"] = "vocabulary.tokens",
         ["blank index"] = "vocabulary.blank_index",
         ["word separator"] = "vocabulary.word_separator",
+        [nameof(WeightCount)] = "architecture",
     };
+
+    // Caps on each size, far above any CTC acoustic RNN (DeepSpeech 2: 7 layers of up to 2560 GRU
+    // units): a typo such as "hidden": 100000000 is refused where config.json is read, not met as
+    // an out-of-memory error or a tensor over 2^31-1 elements while the model is built. Sizes each
+    // under their cap can still multiply into too many weights; WeightCount catches that.
+
+    /// <summary>Most hidden units per direction, and most outputs of the stacking projection.</summary>
+    public const int MaxHidden = 8192;
+
+    /// <summary>Most stacked recurrent layers.</summary>
+    public const int MaxLayers = 64;
+
+    /// <summary>Most channels of the convolution front end.</summary>
+    public const int MaxConvChannels = 1024;
+
+    /// <summary>Most feature frames stacked into one (Stack front end).</summary>
+    public const int MaxStackFrames = 64;
+
+    /// <summary>
+    /// Most weights a config may describe: a weights.safetensors of at most
+    /// <see cref="SafeTensorsFile.MaxFileBytes"/> (2 GiB) holds no more, even at 16 bits each, so a
+    /// larger model could never be loaded.
+    /// </summary>
+    public static long MaxWeights => SafeTensorsFile.MaxFileBytes / 2;
 
     /// <summary>Time subsampling front end.</summary>
     public FrontEndKind FrontEnd { get; init; } = FrontEndKind.Conv;
@@ -109,14 +134,50 @@ public sealed record AcousticModelConfig
     internal void Validate(SettingError bad)
     {
         Features.Validate(bad);
-        Check(Hidden >= 1, bad, nameof(Hidden), Hidden, "at least 1");
-        Check(Layers >= 1, bad, nameof(Layers), Layers, "at least 1");
+        Check(Hidden is >= 1 and <= MaxHidden, bad, nameof(Hidden), Hidden, $"1..{MaxHidden}");
+        Check(Layers is >= 1 and <= MaxLayers, bad, nameof(Layers), Layers, $"1..{MaxLayers}");
         Check(Dropout >= 0f && Dropout < 1f, bad, nameof(Dropout), Dropout, "in [0, 1)");
-        Check(ConvChannels >= 1, bad, nameof(ConvChannels), ConvChannels, "at least 1");
-        Check(StackFrames >= 1, bad, nameof(StackFrames), StackFrames, "at least 1");
-        Check(StackProjection >= 1, bad, nameof(StackProjection), StackProjection, "at least 1");
+        Check(ConvChannels is >= 1 and <= MaxConvChannels, bad, nameof(ConvChannels), ConvChannels,
+            $"1..{MaxConvChannels}");
+        Check(StackFrames is >= 1 and <= MaxStackFrames, bad, nameof(StackFrames), StackFrames,
+            $"1..{MaxStackFrames}");
+        Check(StackProjection is >= 1 and <= MaxHidden, bad, nameof(StackProjection), StackProjection,
+            $"1..{MaxHidden}");
         Check(Enum.IsDefined(FrontEnd), bad, nameof(FrontEnd), FrontEnd, "None, Conv or Stack");
         Check(Enum.IsDefined(Cell), bad, nameof(Cell), Cell, "Gru or Lstm");
+        long weights = WeightCount();
+        Check(weights <= MaxWeights, bad, nameof(WeightCount), $"{weights} weights",
+            $"at most {MaxWeights} weights (what a 2 GiB weights.safetensors holds at 16 bits each)");
+    }
+
+    /// <summary>
+    /// The weight matrices' elements of the model this config describes (biases left out: a lower
+    /// bound, so no buildable model is refused), counted in long without building anything.
+    /// </summary>
+    public long WeightCount()
+    {
+        long mels = Features.FeatureCount, hidden = Hidden, channels = ConvChannels;
+        long directions = Bidirectional ? 2 : 1, gates = Cell == RecurrentCellKind.Lstm ? 4 : 3;
+        long frontEnd = 0, input = mels;
+        if (FrontEnd == FrontEndKind.Conv)
+        {
+            frontEnd = 9 * channels + 9 * channels * channels;          // [c, 1, 3, 3] and [c, c, 3, 3]
+            input = channels * Ceil(Ceil(Features.FeatureCount, 2), 2);  // channels x quartered features
+        }
+        else if (FrontEnd == FrontEndKind.Stack)
+        {
+            frontEnd = mels * StackFrames * StackProjection;
+            input = StackProjection;
+        }
+
+        long recurrent = 0;
+        for (int layer = 0; layer < Layers; layer++)
+        {
+            recurrent += directions * gates * hidden * (input + hidden);  // [gates*hidden, input + hidden]
+            input = directions * hidden;
+        }
+
+        return frontEnd + recurrent + input * Vocabulary.Count;
     }
 
     /// <summary>The config as a <see cref="ModelConfig"/> (config.json content).</summary>

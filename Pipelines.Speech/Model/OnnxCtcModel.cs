@@ -101,6 +101,13 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
             throw new InvalidDataException($"{config.Source}: architecture.file '{file}' points outside the directory");
         }
 
+        if (Directory.Exists(path))
+        {
+            // File.Exists is false for a folder too: "missing model.onnx" would send the user looking for it.
+            throw new InvalidDataException(
+                $"{config.Source}: architecture.file '{file}' is a folder, not an ONNX file");
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"model directory '{directory}' has no ONNX file '{file}'", path);

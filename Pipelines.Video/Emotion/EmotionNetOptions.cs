@@ -34,9 +34,30 @@ public sealed record EmotionNetOptions
     /// <summary>Side of the maps the ConvLSTM sees (the image halved once per stage).</summary>
     public int MapSize => ImageSize >> StageChannels.Count;
 
+    // Caps far above any facial-expression network (FER-2013 crops are 48x48; VGG-style nets use
+    // 4 to 5 stages of up to 512 channels), so a config.json typo ("lstm_filters": 100000000) is
+    // refused where it is read rather than met as an out-of-memory error or a tensor over 2^31-1
+    // elements while the network is built.
+
+    /// <summary>Largest face crop side <see cref="Validate"/> accepts.</summary>
+    public const int MaxImageSize = 1024;
+
+    /// <summary>Most CNN stages (each halves the image: 2^10 is <see cref="MaxImageSize"/>).</summary>
+    public const int MaxStages = 10;
+
+    /// <summary>Most convolutions in one stage.</summary>
+    public const int MaxStageConvs = 16;
+
+    /// <summary>Most channels of a stage, ConvLSTM filters, head units and classes.</summary>
+    public const int MaxWidth = 4096;
+
+    /// <summary>Largest ConvLSTM kernel side.</summary>
+    public const int MaxKernel = 31;
+
     /// <summary>Checks that the sizes fit together.</summary>
     public void Validate()
     {
+        CheckCaps();
         if (ImageSize <= 0 || StageChannels.Count == 0 || StageChannels.Any(c => c <= 0) || MapSize < 1 ||
             ImageSize % (1 << StageChannels.Count) != 0)
         {
@@ -57,6 +78,30 @@ public sealed record EmotionNetOptions
             throw new ArgumentException(
                 $"bad emotion network sizes: filters {LstmFilters}, kernel " +
                 $"{LstmKernel}, head {HeadHidden}, classes {Classes}, dropout {Dropout}");
+        }
+    }
+
+    // One size over its cap, named by its config.json key; the checks below then see sane sizes.
+    private void CheckCaps()
+    {
+        (string Key, bool Ok, string Value, string Expected)[] caps =
+        [
+            ("image_size", ImageSize <= MaxImageSize, $"{ImageSize}", $"at most {MaxImageSize}"),
+            ("stage_channels", StageChannels.Count <= MaxStages && StageChannels.All(c => c <= MaxWidth),
+                $"[{string.Join(", ", StageChannels)}]", $"at most {MaxStages} stages of at most {MaxWidth} channels"),
+            ("stage_convs", StageConvs.All(n => n <= MaxStageConvs),
+                $"[{string.Join(", ", StageConvs)}]", $"at most {MaxStageConvs} convolutions a stage"),
+            ("lstm_filters", LstmFilters <= MaxWidth, $"{LstmFilters}", $"at most {MaxWidth}"),
+            ("lstm_kernel", LstmKernel <= MaxKernel, $"{LstmKernel}", $"at most {MaxKernel}"),
+            ("head_hidden", HeadHidden <= MaxWidth, $"{HeadHidden}", $"at most {MaxWidth}"),
+            ("classes", Classes <= MaxWidth, $"{Classes}", $"at most {MaxWidth}"),
+        ];
+        foreach (var (key, ok, value, expected) in caps)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException($"architecture.{key} must be {expected}; got {value}");
+            }
         }
     }
 

@@ -43,18 +43,38 @@ public sealed record PredictorConfig
     /// <summary>Channels of a folded frame: channels * patch^2.</summary>
     public int FoldedChannels => Channels * Patch * Patch;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
+    // Caps far above any next-frame predictor (Shi et al. 2015: 64x64 frames, patch 4, three layers
+    // of 64 to 128 filters, 5x5 kernels), so a config.json typo ("hidden": [100000000]) is refused
+    // where it is read rather than met as an out-of-memory error or a tensor over 2^31-1 elements.
+
+    /// <summary>Largest frame side, and most filters of one ConvLSTM layer, <see cref="Validate"/> accepts.</summary>
+    public const int MaxFrameSize = 4096, MaxFilters = 4096;
+
+    /// <summary>Largest patch side (a folded frame has channels x patch^2 channels).</summary>
+    public const int MaxPatch = 64;
+
+    /// <summary>Most stacked ConvLSTM layers.</summary>
+    public const int MaxLayers = 16;
+
+    /// <summary>Largest ConvLSTM kernel side.</summary>
+    public const int MaxKernel = 31;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value by its config.json key.</summary>
     public void Validate()
     {
-        Check(FrameSize >= 1, nameof(FrameSize), FrameSize, "at least 1");
-        Check(Channels is 1 or 3, nameof(Channels), Channels, "1 or 3");
-        Check(Patch >= 1 && FrameSize % Patch == 0, nameof(Patch), Patch, $"a divisor of the frame size {FrameSize}");
-        Check(Hidden.Length >= 1 && Hidden.All(h => h >= 1), nameof(Hidden), string.Join(",", Hidden),
-            "one or more positive filter counts");
-        Check(Kernel >= 1 && Kernel % 2 == 1, nameof(Kernel), Kernel, "odd and positive");
-        Check(Enum.IsDefined(ForecasterInput), nameof(ForecasterInput), ForecasterInput, "None or PreviousFrame");
-        Check(ContextFrames >= 1, nameof(ContextFrames), ContextFrames, "at least 1");
-        Check(FutureFrames >= 1, nameof(FutureFrames), FutureFrames, "at least 1");
+        Check(FrameSize is >= 1 and <= MaxFrameSize, "preprocessing.frame_size", FrameSize, $"1..{MaxFrameSize}");
+        Check(Channels is 1 or 3, "preprocessing.channels", Channels, "1 or 3");
+        Check(Patch is >= 1 and <= MaxPatch && FrameSize % Patch == 0, "architecture.patch", Patch,
+            $"a divisor of the frame size {FrameSize}, at most {MaxPatch}");
+        Check(Hidden.Length is >= 1 and <= MaxLayers && Hidden.All(h => h is >= 1 and <= MaxFilters),
+            "architecture.hidden", $"[{string.Join(", ", Hidden)}]",
+            $"1..{MaxLayers} filter counts of 1..{MaxFilters}");
+        Check(Kernel is >= 1 and <= MaxKernel && Kernel % 2 == 1, "architecture.kernel", Kernel,
+            $"odd, 1..{MaxKernel}");
+        Check(Enum.IsDefined(ForecasterInput), "architecture.forecaster_input", ForecasterInput,
+            "None or PreviousFrame");
+        Check(ContextFrames >= 1, "architecture.context_frames", ContextFrames, "at least 1");
+        Check(FutureFrames >= 1, "architecture.future_frames", FutureFrames, "at least 1");
     }
 
     /// <summary>The config as a <see cref="ModelConfig"/> (config.json content).</summary>

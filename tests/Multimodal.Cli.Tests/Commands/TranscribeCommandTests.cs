@@ -452,7 +452,9 @@ public sealed class TranscribeCommandTests
 
     // A value config.json holds but the model cannot use is named as the user wrote it, like a
     // type error ("is 13.5, expected a whole number"), not as a C# property with "(Parameter ...)".
-    [TestCase("architecture", "hidden", -5, "\"architecture.hidden\" must be at least 1; got -5")]
+    [TestCase("architecture", "hidden", -5, "\"architecture.hidden\" must be 1..8192; got -5")]
+    [TestCase("architecture", "layers", 100_000, "\"architecture.layers\" must be 1..64; got 100000")]
+    [TestCase("preprocessing", "n_mels", 100_000_000, "\"preprocessing.n_mels\" must be 1..512; got 100000000")]
     [TestCase("preprocessing", "hop_seconds", 0,
         "\"preprocessing.hop_seconds\" must be 1 sample .. one window (0.025 s); got 0")]
     public void A_model_config_value_out_of_range_is_one_error_line_naming_its_key(

@@ -240,6 +240,103 @@ public sealed class ModelCatalogTests
         Assert.That(run.Out, Does.Match(@"onnx-good\s*\|\s*transcribe\s*\|\s*onnx-ctc\s*\|\s*-\s*\|"));
     }
 
+    // A config.json asking for sizes no model has made `models` print no table at all, only
+    // "unexpected ArgumentException: shape [...] has ... elements" (or run out of memory). Each size
+    // is now capped where the config is read, and what still fails to build (here a predictor whose
+    // capped sizes multiply into one tensor of 1.9e11 elements) is that folder's problem line.
+    [Test]
+    public void Absurd_architecture_sizes_are_problem_lines_and_the_other_models_still_list()
+    {
+        string bundled = Path.Combine(SpeechFiles.RepositoryRoot, "models");
+        var edits = new (string Folder, string Source, string Section, string Key, JsonNode Value)[]
+        {
+            ("conv", "speech-digits", "architecture", "conv_channels", 1_000_000),
+            ("hidden", "speech-digits", "architecture", "hidden", 100_000_000),
+            ("layers", "speech-digits", "architecture", "layers", 100_000),
+            ("predict", "video-predict-mnist", "architecture", "hidden", new JsonArray(100_000)),
+            ("predict-huge", "video-predict-mnist", "architecture", "kernel", 31),
+        };
+        foreach (var (folder, source, section, key, value) in edits)
+        {
+            string copy = CopyModel(bundled, source, folder);
+            var json = JsonNode.Parse(File.ReadAllText(Path.Combine(copy, "config.json")))!;
+            json[section]![key] = value;
+            if (folder == "predict-huge")
+            {
+                json["preprocessing"]!["frame_size"] = 4096;
+                json["preprocessing"]!["channels"] = 3;
+                json["architecture"]!["patch"] = 64;
+                json["architecture"]!["hidden"] = new JsonArray(4096);
+            }
+
+            File.WriteAllText(Path.Combine(copy, "config.json"), json.ToJsonString());
+        }
+
+        CopyModel(bundled, "video-predict-mnist", "zz-intact");
+
+        var (models, problems) = ModelCatalog.Scan(_temp.Path);
+
+        Assert.That(models.Select(m => m.Name), Is.EqualTo(new[] { "zz-intact" }));
+        Assert.That(problems.Select(p => (Path.GetFileName(p.Folder), p.Reason)), Is.EqualTo(new[]
+        {
+            ("conv", "config.json: \"architecture.conv_channels\" must be 1..1024; got 1000000"),
+            ("hidden", "config.json: \"architecture.hidden\" must be 1..8192; got 100000000"),
+            ("layers", "config.json: \"architecture.layers\" must be 1..64; got 100000"),
+            ("predict", "config.json: architecture.hidden must be 1..16 filter counts of 1..4096; got [100000]"),
+            ("predict-huge", "cannot build the model config.json describes: shape [16384, 12288, 31, 31] has " +
+                "193474854912 elements, over 2^31-1"),
+        }));
+
+        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path]);
+        Assert.That(run.Out, Does.Contain("zz-intact"), run.Error);
+        Assert.That(run.Error, Does.Not.Contain("unexpected"));
+    }
+
+    // With no weights.safetensors, only the config says whether this is an ONNX model; one that
+    // does not parse was reported as "missing weights.safetensors" while `transcribe` named the
+    // real fault. A config that parses and is no ONNX model still lacks its weights.
+    [TestCase("", "config.json: not valid JSON at line 1, byte 1")]
+    [TestCase("{\"format\": \"multimodal-model\",\n", "config.json: not valid JSON at line 2, byte 1")]
+    [TestCase("null", "config.json: top level is null, expected an object")]
+    [TestCase("[]", "config.json: top level is an array, expected an object")]
+    [TestCase("{\"format\": \"multimodal-model\", \"version\": 99, \"architecture\": {\"type\": \"onnx-ctc\"}}",
+        "config.json: config version 99 is newer than this library reads (1); update it")]
+    [TestCase("{\"format\": \"multimodal-model\", \"version\": 1, \"architecture\": {\"type\": \"test-rnn\"}}",
+        "not a model folder: missing weights.safetensors")]
+    public void A_config_without_weights_is_reported_as_itself(string config, string reason)
+    {
+        string folder = WriteOnnxModel("onnx", "waveform");
+        File.WriteAllText(Path.Combine(folder, "config.json"), config);
+
+        var (models, problems) = ModelCatalog.Scan(_temp.Path);
+
+        Assert.That(models, Is.Empty);
+        Assert.That(problems.Single().Reason, Is.EqualTo(reason));
+    }
+
+    [Test]
+    public void An_onnx_file_that_is_a_folder_is_named_as_a_folder()
+    {
+        string folder = WriteOnnxModel("onnx", "waveform", graph: false);
+        Directory.CreateDirectory(Path.Combine(folder, "model.onnx"));
+
+        var (_, problems) = ModelCatalog.Scan(_temp.Path);
+
+        Assert.That(problems.Single().Reason,
+            Is.EqualTo("config.json: architecture.file 'model.onnx' is a folder, not an ONNX file"));
+    }
+
+    private string CopyModel(string models, string name, string copyName)
+    {
+        string copy = _temp.Sub(copyName);
+        foreach (var file in Directory.GetFiles(Path.Combine(models, name)))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        return copy;
+    }
+
     private string WriteOnnxModel(string name, string input, bool graph = true)
     {
         string folder = _temp.Sub(name);

@@ -130,20 +130,34 @@ public sealed class AcousticModelConfigTests
 
     // A value config.json holds but the model cannot use is named by the key the user wrote and the
     // value found, as a type error is ("is 13.5, expected a whole number"), not by the C# property
-    // with .NET's "(Parameter 'Hidden')" after it. One case for each validated key.
-    [TestCase("architecture.hidden", "-5", "\"architecture.hidden\" must be at least 1; got -5")]
-    [TestCase("architecture.layers", "0", "\"architecture.layers\" must be at least 1; got 0")]
+    // with .NET's "(Parameter 'Hidden')" after it. One case for each validated key, and for each cap:
+    // sizes each under their cap that multiply past what a weights file holds name the section
+    // (hidden 8192 in the sample's three LSTM layers: 1,343,848,748 weights).
+    [TestCase("architecture.hidden", "-5", "\"architecture.hidden\" must be 1..8192; got -5")]
+    [TestCase("architecture.hidden", "100000000", "\"architecture.hidden\" must be 1..8192; got 100000000")]
+    [TestCase("architecture.layers", "0", "\"architecture.layers\" must be 1..64; got 0")]
+    [TestCase("architecture.layers", "100000", "\"architecture.layers\" must be 1..64; got 100000")]
     [TestCase("architecture.dropout", "1.5", "\"architecture.dropout\" must be in [0, 1); got 1.5")]
-    [TestCase("architecture.conv_channels", "0", "\"architecture.conv_channels\" must be at least 1; got 0")]
-    [TestCase("architecture.stack_frames", "0", "\"architecture.stack_frames\" must be at least 1; got 0")]
-    [TestCase("architecture.stack_projection", "-1",
-        "\"architecture.stack_projection\" must be at least 1; got -1")]
-    [TestCase("preprocessing.sample_rate", "500",
-        "\"preprocessing.sample_rate\" must be at least 1000 Hz; got 500")]
-    [TestCase("preprocessing.n_mels", "0", "\"preprocessing.n_mels\" must be at least 1; got 0")]
+    [TestCase("architecture.conv_channels", "0", "\"architecture.conv_channels\" must be 1..1024; got 0")]
+    [TestCase("architecture.conv_channels", "1000000",
+        "\"architecture.conv_channels\" must be 1..1024; got 1000000")]
+    [TestCase("architecture.stack_frames", "0", "\"architecture.stack_frames\" must be 1..64; got 0")]
+    [TestCase("architecture.stack_frames", "65", "\"architecture.stack_frames\" must be 1..64; got 65")]
+    [TestCase("architecture.stack_projection", "-1", "\"architecture.stack_projection\" must be 1..8192; got -1")]
+    [TestCase("architecture.stack_projection", "8193",
+        "\"architecture.stack_projection\" must be 1..8192; got 8193")]
+    [TestCase("architecture.hidden", "8192", "\"architecture\" must be at most 1073741795 weights (what a 2 GiB " +
+        "weights.safetensors holds at 16 bits each); got 1343848748 weights")]
+    [TestCase("preprocessing.sample_rate", "500", "\"preprocessing.sample_rate\" must be 1000..768000 Hz; got 500")]
+    [TestCase("preprocessing.sample_rate", "10000000",
+        "\"preprocessing.sample_rate\" must be 1000..768000 Hz; got 10000000")]
+    [TestCase("preprocessing.n_mels", "0", "\"preprocessing.n_mels\" must be 1..512; got 0")]
+    [TestCase("preprocessing.n_mels", "100000000", "\"preprocessing.n_mels\" must be 1..512; got 100000000")]
     [TestCase("preprocessing.n_mfcc", "3", "\"preprocessing.n_mfcc\" must be 0..2 (the mel band count); got 3")]
     [TestCase("preprocessing.window_seconds", "0.0001",
-        "\"preprocessing.window_seconds\" must be at least 8 samples long; got 0.0001")]
+        "\"preprocessing.window_seconds\" must be 8..65536 samples long (at most 4.096 s at 16000 Hz); got 0.0001")]
+    [TestCase("preprocessing.window_seconds", "1e300",
+        "\"preprocessing.window_seconds\" must be 8..65536 samples long (at most 4.096 s at 16000 Hz); got 1E+300")]
     [TestCase("preprocessing.hop_seconds", "0",
         "\"preprocessing.hop_seconds\" must be 1 sample .. one window (0.02 s); got 0")]
     [TestCase("preprocessing.hop_seconds", "0.03",
@@ -192,5 +206,42 @@ public sealed class AcousticModelConfigTests
         var ex = Assert.Throws<ArgumentException>(() => words.Encode("seven ten"));
         Assert.That(ex!.Message, Does.Contain("'ten'"));
         Assert.Throws<ArgumentException>(() => new AcousticVocabulary(new[] { "_", "a", "a" }));
+    }
+
+    // The caps refuse sizes no model has, not the largest real ones: 512 mel bands, a 1 s window at
+    // 48 kHz and DeepSpeech 2's seven bidirectional layers of 1760 GRU units all read back.
+    [Test]
+    public void SizesAtTheLargestRealModelsAreAccepted()
+    {
+        var large = Sample() with
+        {
+            FrontEnd = FrontEndKind.Conv, ConvChannels = 32, Cell = RecurrentCellKind.Gru, Hidden = 1760,
+            Layers = 7, Bidirectional = true,
+            Features = new AcousticFeatures { SampleRate = 48000, MelBands = 512, WindowSeconds = 1, HopSeconds = 0.5 },
+        };
+
+        var back = AcousticModelConfig.FromModelConfig(ModelConfig.Parse(large.ToModelConfig().ToJson()));
+
+        Assert.That((back.Hidden, back.Layers, back.Features.MelBands), Is.EqualTo((1760, 7, 512)));
+        Assert.That(back.WeightCount(), Is.LessThan(AcousticModelConfig.MaxWeights));
+    }
+
+    // WeightCount is what the cap on the whole architecture counts, so it must be the model's own
+    // count of weight matrices (rank 2 and up; the biases are left out), for every front end and cell.
+    [TestCase(FrontEndKind.Conv, RecurrentCellKind.Gru, true)]
+    [TestCase(FrontEndKind.Stack, RecurrentCellKind.Lstm, false)]
+    [TestCase(FrontEndKind.None, RecurrentCellKind.Lstm, true)]
+    public void WeightCountIsTheBuiltModelsWeightMatrices(FrontEndKind frontEnd, RecurrentCellKind cell, bool both)
+    {
+        var config = Sample() with
+        {
+            FrontEnd = frontEnd, Cell = cell, Bidirectional = both, ConvChannels = 5,
+            Features = new AcousticFeatures { MelBands = 13 },
+        };
+
+        var model = new AcousticModel(config, new Rnn.Core.Rng(1));
+        long weights = model.Parameters().Where(p => p.Value.Rank >= 2).Sum(p => (long)p.Value.Length);
+
+        Assert.That(config.WeightCount(), Is.EqualTo(weights));
     }
 }

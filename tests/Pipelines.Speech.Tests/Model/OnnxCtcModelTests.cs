@@ -246,4 +246,36 @@ public sealed class OnnxCtcModelTests
         Assert.That(hop!.Message, Is.EqualTo(Path.Combine(dir, "config.json") +
             ": \"preprocessing.hop_seconds\" must be 1 sample .. one window (0.025 s); got 0"));
     }
+
+    // "n_mels": 100000000 passed every check and the first audio then allocated a filter bank of
+    // n_mels x 257 floats until the process was killed; it is refused at load, before the graph opens.
+    // So is an architecture.file that names a folder, which was reported as a missing file.
+    [Test]
+    public void AbsurdMelBandsAndAFolderForTheGraphAreRefusedAtLoadNamingWhy()
+    {
+        using var temp = new TempFiles();
+        string dir = Path.Combine(temp.Folder, "model");
+        var mel = new JsonObject
+        {
+            ["sample_rate"] = Rate, ["n_mels"] = 100_000_000, ["window_seconds"] = 0.025, ["hop_seconds"] = 0.01,
+            ["normalization"] = "none",
+        };
+        var graph = new TinyOnnx()
+            .Input("features", "batch", "time", 8)
+            .Floats("W", [8, 3], new float[24])
+            .Node("MatMul", ["features", "W"], "logits")
+            .Output("logits", "batch", "time", 3);
+        graph.Save(dir, new JsonObject { ["input"] = "log-mel" }, mel, ["<blank>", "a", "b"]);
+
+        var bands = Assert.Throws<InvalidDataException>(() => SpeechTranscriber.Load(dir));
+        Assert.That(bands!.Message, Is.EqualTo(Path.Combine(dir, "config.json") +
+            ": \"preprocessing.n_mels\" must be 1..512; got 100000000"));
+
+        mel["n_mels"] = 8;
+        graph.Save(dir, new JsonObject { ["input"] = "log-mel", ["file"] = "graph" }, mel, ["<blank>", "a", "b"]);
+        Directory.CreateDirectory(Path.Combine(dir, "graph"));
+        var folder = Assert.Throws<InvalidDataException>(() => SpeechTranscriber.Load(dir));
+        Assert.That(folder!.Message, Is.EqualTo(Path.Combine(dir, "config.json") +
+            ": architecture.file 'graph' is a folder, not an ONNX file"));
+    }
 }

@@ -57,6 +57,28 @@ public sealed class EmotionNetTests
                 .With.Message.Contains("x/config.json").And.Message.Contains("lstm_filters"));
     }
 
+    // A size no emotion network has is refused where config.json is read, named by its key with the
+    // cap, rather than failing as a tensor over 2^31-1 elements or out of memory while it is built.
+    [TestCase("lstm_filters", "100000000", "architecture.lstm_filters must be at most 4096; got 100000000")]
+    [TestCase("head_hidden", "4097", "architecture.head_hidden must be at most 4096; got 4097")]
+    [TestCase("lstm_kernel", "33", "architecture.lstm_kernel must be at most 31; got 33")]
+    [TestCase("image_size", "1048576", "architecture.image_size must be at most 1024; got 1048576")]
+    [TestCase("stage_channels", "[32, 1000000, 128]",
+        "architecture.stage_channels must be at most 10 stages of at most 4096 channels; got [32, 1000000, 128]")]
+    [TestCase("stage_convs", "[1, 100000, 2]",
+        "architecture.stage_convs must be at most 16 convolutions a stage; got [1, 100000, 2]")]
+    [TestCase("classes", "100000000", "architecture.classes must be at most 4096; got 100000000")]
+    public void Absurd_sizes_are_refused_naming_the_key_and_the_cap(string key, string value, string expected)
+    {
+        var arch = new System.Text.Json.Nodes.JsonObject();
+        new EmotionNetOptions().WriteTo(arch);
+        arch[key] = System.Text.Json.Nodes.JsonNode.Parse(value);
+
+        Assert.That(() => EmotionNetOptions.ReadFrom(arch, "x/config.json"),
+            Throws.TypeOf<InvalidDataException>()
+                .With.Message.EqualTo("x/config.json: bad emotion architecture: " + expected));
+    }
+
     [Test]
     public void Saved_model_loads_back_with_the_same_predictions()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Pipelines.Video.Prediction;
 using Rnn.Core;
 using Rnn.Core.Serialization;
@@ -31,7 +32,7 @@ public sealed class PredictorConfigTests
         var parsed = ModelConfig.Parse(json, "m/config.json");
         var e = Assert.Throws<InvalidDataException>(() => PredictorConfig.FromModelConfig(parsed));
 
-        Assert.That(e!.Message, Does.Contain("m/config.json").And.Contain("Patch").And.Contain("got 5"));
+        Assert.That(e!.Message, Does.Contain("m/config.json").And.Contain("architecture.patch").And.Contain("got 5"));
     }
 
     [Test]
@@ -55,5 +56,27 @@ public sealed class PredictorConfigTests
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    // A size no predictor has is refused where config.json is read, named by its key with the cap,
+    // rather than failing as a tensor over 2^31-1 elements or out of memory while the model is built.
+    [TestCase("preprocessing", "frame_size", "100000", "preprocessing.frame_size must be 1..4096; got 100000")]
+    [TestCase("architecture", "patch", "128",
+        "architecture.patch must be a divisor of the frame size 64, at most 64; got 128")]
+    [TestCase("architecture", "hidden", "[16, 100000000]",
+        "architecture.hidden must be 1..16 filter counts of 1..4096; got [16, 100000000]")]
+    [TestCase("architecture", "hidden", "[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]",
+        "architecture.hidden must be 1..16 filter counts of 1..4096; got [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, " +
+        "1, 1, 1, 1]")]
+    [TestCase("architecture", "kernel", "33", "architecture.kernel must be odd, 1..31; got 33")]
+    public void AbsurdSizes_AreRefusedNamingTheKeyAndTheCap(string section, string key, string value, string expected)
+    {
+        var json = JsonNode.Parse(new PredictorConfig().ToModelConfig().ToJson())!;
+        json[section]![key] = JsonNode.Parse(value);
+        var parsed = ModelConfig.Parse(json.ToJsonString(), "m/config.json");
+
+        var e = Assert.Throws<InvalidDataException>(() => PredictorConfig.FromModelConfig(parsed));
+
+        Assert.That(e!.Message, Is.EqualTo("m/config.json: " + expected));
     }
 }
