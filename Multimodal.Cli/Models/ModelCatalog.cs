@@ -75,8 +75,17 @@ public static partial class ModelCatalog
         if (missing.Contains("weights.safetensors") && !missing.Contains("config.json"))
         {
             // An ONNX graph stands where weights.safetensors would, and only the config says which
-            // kind this is: a config that does not parse is reported as itself, not as missing weights.
-            config = ReadConfig(folder);
+            // kind this is: beside a .onnx file, a config that does not parse is reported as itself,
+            // not as missing weights; elsewhere (a half-copied folder) the missing files come first.
+            try
+            {
+                config = ReadConfig(folder);
+            }
+            catch (InvalidDataException) when (!Directory.EnumerateFiles(folder, "*.onnx").Any())
+            {
+                throw new InvalidDataException($"not a model folder: missing {string.Join(", ", missing)}");
+            }
+
             if (OnnxCtcModel.Describes(config))
             {
                 missing.Remove("weights.safetensors");
