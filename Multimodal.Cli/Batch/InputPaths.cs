@@ -305,6 +305,16 @@ public static class InputPaths
     }
 
     /// <summary>
+    /// Why an output file cannot be created because of its name alone: "cannot write &lt;file&gt;:
+    /// file name too long: N bytes, the limit is 255"; null when the name fits. Asked before the
+    /// input is read: the system's own answer comes only after the work, and in .NET's words.
+    /// </summary>
+    public static string? OutputNameTooLong(string output) =>
+        AtomicFile.NameTooLong(output) is { } reason
+            ? $"cannot write {TerminalText.Name(Path.GetFullPath(output))}: {reason}"
+            : null;
+
+    /// <summary>
     /// Throws an input's output clash (<see cref="OutputClash"/>), if it has one: called once the
     /// input has been read, so one that cannot be read says that instead, and before anything is
     /// written for it.

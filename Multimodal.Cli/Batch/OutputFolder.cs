@@ -49,7 +49,7 @@ public static class OutputFolder
 
     /// <summary>
     /// Checks an output file before any work: its folder as <see cref="Prepare"/> does, and its
-    /// name short enough for the temporary file it is written through (<see cref="AtomicFile"/>).
+    /// name within the file system's limit (<see cref="AtomicFile.NameTooLong"/>).
     /// </summary>
     /// <param name="file">The file given on the command line.</param>
     /// <param name="option">The option that named it, e.g. "--out", for the message.</param>
@@ -57,11 +57,9 @@ public static class OutputFolder
     public static void PrepareFile(string file, string option)
     {
         string full = Path.GetFullPath(file);
-        int bytes = System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(full));
-        if (bytes + AtomicFile.TempNameOverhead > MaxNameBytes)
+        if (AtomicFile.NameTooLong(full) is { } tooLong)
         {
-            throw new CliException(file, $"{option} file name is too long ({bytes} bytes; at most " +
-                $"{MaxNameBytes - AtomicFile.TempNameOverhead} here, as it is written through a temporary file)");
+            throw new CliException(file, $"{option} {tooLong}");
         }
 
         string? folder = Path.GetDirectoryName(full);
@@ -76,9 +74,6 @@ public static class OutputFolder
             Prepare(folder, option);
         }
     }
-
-    // The longest file name Linux file systems take (NAME_MAX).
-    private const int MaxNameBytes = 255;
 
     /// <summary>
     /// <see cref="Prepare"/> for a verb that writes into the folder only late (training, video

@@ -80,18 +80,25 @@ public static class AudioInputs
 
     /// <summary>
     /// Marks inputs whose output file name an earlier input already takes (a.wav and a.mp3; see
-    /// <see cref="AudioInput.Clash"/>), or where a folder stands in the output file's place.
+    /// <see cref="AudioInput.Clash"/>), where a folder stands in the output file's place, or whose
+    /// output name is too long for the file system (an input name near the limit, plus ".json").
     /// </summary>
     public static IReadOnlyList<AudioInput> CheckOutputNames(
         IReadOnlyList<AudioInput> inputs, Func<AudioInput, string> output)
     {
         var checkedInputs = inputs.Select(input =>
         {
-            string target = Path.GetFullPath(output(input));
+            if (input.Problem is not null)
+            {
+                return input;
+            }
+
             // Said before the file is transcribed, not as the system's "Is a directory" after.
-            return input.Problem is null && Directory.Exists(target)
-                ? input with { Problem = $"cannot write {TerminalText.Name(target)}: a folder is in the way" }
-                : input;
+            string target = Path.GetFullPath(output(input));
+            string? problem = InputPaths.OutputNameTooLong(target) ?? (Directory.Exists(target)
+                ? $"cannot write {TerminalText.Name(target)}: a folder is in the way"
+                : null);
+            return problem is null ? input : input with { Problem = problem };
         }).ToList();
         var clashes = InputPaths.OutputClashes(checkedInputs.Select(i => i.Problem is null ? i.Path : null).ToList(),
             i => [output(checkedInputs[i])]);

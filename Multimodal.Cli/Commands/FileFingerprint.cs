@@ -1,3 +1,5 @@
+using Rnn.Core.Serialization;
+
 namespace Multimodal.Cli.Commands;
 
 /// <summary>
@@ -7,10 +9,18 @@ namespace Multimodal.Cli.Commands;
 internal static class FileFingerprint
 {
     /// <summary>
-    /// "sha256:" and the first 12 hex digits of the file's SHA-256; "unreadable" when it cannot be read.
+    /// "sha256:" and the first 12 hex digits of the file's SHA-256; "unreadable" when it cannot be read
+    /// or is no regular file.
     /// </summary>
     public static string Of(string path)
     {
+        if (FileKind.NotRegular(path) is not null)
+        {
+            // A named pipe with no writer would block the read for ever, before training's own
+            // reader could refuse it with a reason.
+            return "unreadable";
+        }
+
         try
         {
             return "sha256:" + Convert.ToHexStringLower(

@@ -1,4 +1,6 @@
 using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Output;
+using Rnn.Core.Serialization;
 
 namespace Multimodal.Cli.Models;
 
@@ -47,12 +49,16 @@ public static class BundledModel
     /// <param name="directory">The model directory.</param>
     /// <param name="kind">What the model is, for the message ("speech", "caption", ...).</param>
     /// <param name="load">The pipeline's loader.</param>
-    /// <exception cref="CliException">The folder is missing or is not a model of this kind.</exception>
+    /// <exception cref="CliException">The folder is missing, is a file, or is not a model of this kind.</exception>
     public static T Load<T>(string directory, string kind, Func<string, T> load)
     {
         if (!Directory.Exists(directory))
         {
-            throw new CliException(directory, "model directory does not exist");
+            // A file is a common slip (the weights or config.json given for their folder); "does
+            // not exist" would send the user looking for something that is there.
+            throw new CliException(directory, File.Exists(directory)
+                ? $"is a file, not a model folder{FolderHint(directory)}"
+                : "model directory does not exist");
         }
 
         try
@@ -63,5 +69,12 @@ public static class BundledModel
         {
             throw new CliException(directory, $"not a usable {kind} model: {e.Message}");
         }
+    }
+
+    // When the file lies in a model folder (a config.json beside it), that folder, as given, is named.
+    private static string FolderHint(string file)
+    {
+        string folder = Path.GetDirectoryName(file) is { Length: > 0 } given ? given : ".";
+        return File.Exists(ModelIo.ConfigPath(folder)) ? $" (give its folder: {TerminalText.Name(folder)})" : "";
     }
 }

@@ -139,8 +139,9 @@ public static class EmotionMedia
         string input, string target, EmotionClipResult result, IReadOnlyList<string> labels, double? fps)
     {
         var annotator = new EmotionAnnotator(result, labels);
-        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target))!,
-            $".{Path.GetFileNameWithoutExtension(target)}.{Environment.ProcessId}.tmp{Path.GetExtension(target)}");
+        AtomicFile.ThrowIfNameTooLong(target);
+        // OpenCV picks the encoder by the extension, so the temporary name ends with the target's.
+        string temp = AtomicFile.TempPath(target, ".tmp" + Path.GetExtension(target));
         try
         {
             var written = IsImage(input) ? WriteImage(input, temp, annotator) : WriteVideo(input, temp, annotator, fps);

@@ -27,6 +27,11 @@ public sealed class FaceAligner : IDisposable
             return;
         }
 
+        if (HaarFaceDetector.NotACascadeFile(eyeCascadePath) is { } why)
+        {
+            throw new InvalidDataException($"eye cascade '{eyeCascadePath}' {why}");
+        }
+
         eyes = new CascadeClassifier();
         if (!eyes.Load(eyeCascadePath) || eyes.Empty())
         {

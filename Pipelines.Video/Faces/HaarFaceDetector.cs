@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using Rnn.Core.Serialization;
 
 namespace Pipelines.Video.Faces;
 
@@ -20,12 +21,18 @@ public sealed class HaarFaceDetector : IDisposable
 
     /// <summary>Loads a cascade file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">OpenCV cannot read it as a cascade.</exception>
+    /// <exception cref="InvalidDataException">It is a folder, a named pipe or device, empty, or
+    /// OpenCV cannot read it as a cascade.</exception>
     public HaarFaceDetector(string cascadePath)
     {
-        if (!File.Exists(cascadePath))
+        if (!File.Exists(cascadePath) && !Directory.Exists(cascadePath))
         {
             throw new FileNotFoundException($"face cascade '{cascadePath}' does not exist", cascadePath);
+        }
+
+        if (NotACascadeFile(cascadePath) is { } why)
+        {
+            throw new InvalidDataException($"face cascade '{cascadePath}' {why}");
         }
 
         cascade = new CascadeClassifier();
@@ -47,6 +54,34 @@ public sealed class HaarFaceDetector : IDisposable
         }
 
         CascadePath = cascadePath;
+    }
+
+    /// <summary>
+    /// Why <paramref name="path"/>, which exists, cannot be a cascade before OpenCV is asked: "is a
+    /// folder", a named pipe or device (OpenCV would wait for ever on a pipe with no writer, and
+    /// reads /dev/null as a cascade missing its "buf"), or "is empty". Null for a regular file with
+    /// content, which OpenCV then parses.
+    /// </summary>
+    internal static string? NotACascadeFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return "is a folder, not a cascade file";
+        }
+
+        if (FileKind.NotRegular(path) is { } kind)
+        {
+            return "is " + kind;
+        }
+
+        try
+        {
+            return new FileInfo(path).Length == 0 ? "is empty, not an OpenCV cascade file" : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;   // OpenCV's load says what is wrong
+        }
     }
 
     /// <summary>The cascade file in use.</summary>

@@ -25,11 +25,80 @@ public static class AtomicFile
     // Prefix and suffix mark leftovers of a killed process so a user can recognise and delete them.
     private const string TempSuffix = ".tmp";
 
+    // A random GUID (122 random bits) as 32 hex digits: two writers of one target never meet on a
+    // temporary file.
+    private const int RandomHexDigits = 32;
+
     /// <summary>
-    /// Bytes the temporary file's name adds to the target's ("." before it, "." + 32 hex digits +
-    /// ".tmp" after): a target name within this of the file system's limit cannot be written.
+    /// The longest file name, in UTF-8 bytes, that Linux file systems take (NAME_MAX; ext4, XFS,
+    /// Btrfs and tmpfs alike). A longer name fails with "File name too long" however short the path.
     /// </summary>
-    public static int TempNameOverhead => 2 + 32 + TempSuffix.Length;
+    public const int MaxNameBytes = 255;
+
+    /// <summary>
+    /// Why the file name of <paramref name="path"/> cannot be created: "file name too long: N bytes,
+    /// the limit is 255"; null when it fits. The temporary file never adds to this limit (see
+    /// <see cref="TempPath"/>).
+    /// </summary>
+    public static string? NameTooLong(string path)
+    {
+        int bytes = Encoding.UTF8.GetByteCount(Path.GetFileName(path));
+        return bytes > MaxNameBytes ? $"file name too long: {bytes} bytes, the limit is {MaxNameBytes}" : null;
+    }
+
+    /// <summary>
+    /// Throws when <paramref name="path"/>'s file name is over <see cref="MaxNameBytes"/>, before any
+    /// work: the system's own error comes only at the write, and .NET's text names the temporary file.
+    /// </summary>
+    /// <exception cref="PathTooLongException">"cannot write '&lt;path&gt;': file name too long: N bytes,
+    /// the limit is 255".</exception>
+    public static void ThrowIfNameTooLong(string path)
+    {
+        if (NameTooLong(path) is { } tooLong)
+        {
+            throw new PathTooLongException($"cannot write '{Path.GetFullPath(path)}': {tooLong}");
+        }
+    }
+
+    /// <summary>
+    /// A fresh temporary file for <paramref name="target"/> in the target's folder:
+    /// ".&lt;name&gt;.&lt;32 hex digits&gt;&lt;suffix&gt;". The part taken from the target's name is cut
+    /// (on a character boundary) so that the whole name stays within <see cref="MaxNameBytes"/>:
+    /// a target whose name is itself at the limit can still be written. The random digits, not the
+    /// name, keep two temporary files apart, so the cut costs nothing in uniqueness.
+    /// </summary>
+    /// <param name="target">The file the temporary one will be renamed to.</param>
+    /// <param name="suffix">Ends the name, ".tmp" by default; a writer that picks the format from
+    /// the extension (OpenCV) passes ".tmp.png" and the like.</param>
+    public static string TempPath(string target, string suffix = TempSuffix)
+    {
+        string full = Path.GetFullPath(target);
+        string folder = Path.GetDirectoryName(full) ?? throw new ArgumentException(
+            $"'{target}' names no file inside a folder", nameof(target));
+        string random = Guid.NewGuid().ToString("N");
+        int room = MaxNameBytes - 2 - RandomHexDigits - Encoding.UTF8.GetByteCount(suffix);
+        return Path.Combine(folder, $".{Prefix(Path.GetFileName(full), room)}.{random}{suffix}");
+    }
+
+    // The longest start of name within maxBytes of UTF-8 that ends between two characters: a cut
+    // inside a surrogate pair would leave a lone surrogate, which UTF-8 cannot encode.
+    private static string Prefix(string name, int maxBytes)
+    {
+        int bytes = 0;
+        int end = 0;
+        foreach (var rune in name.EnumerateRunes())
+        {
+            bytes += rune.Utf8SequenceLength;
+            if (bytes > maxBytes)
+            {
+                break;
+            }
+
+            end += rune.Utf16SequenceLength;
+        }
+
+        return name[..end];
+    }
 
     /// <summary>Atomically replaces <paramref name="path"/> with <paramref name="bytes"/>.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
@@ -50,6 +119,8 @@ public static class AtomicFile
     /// </summary>
     /// <param name="path">The target file.</param>
     /// <param name="write">Writes the complete content; must not dispose the stream.</param>
+    /// <exception cref="PathTooLongException">The target's name is over <see cref="MaxNameBytes"/>
+    /// (<see cref="ThrowIfNameTooLong"/>); nothing is written.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -58,10 +129,11 @@ public static class AtomicFile
         string target = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(target)
             ?? throw new ArgumentException($"'{path}' names no file inside a folder", nameof(path));
+        ThrowIfNameTooLong(target);
         Directory.CreateDirectory(folder);
 
         // Same folder as the target: a rename across file systems would be a copy, not atomic.
-        string temp = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}{TempSuffix}");
+        string temp = TempPath(target);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))

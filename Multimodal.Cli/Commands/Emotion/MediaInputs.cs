@@ -77,13 +77,20 @@ public static class MediaInputs
 
     /// <summary>
     /// Marks inputs whose result files an earlier input already takes (a.mp4 and a.png) or that
-    /// are inputs themselves (see <see cref="InputPaths.OutputClashes"/>).
+    /// are inputs themselves (see <see cref="InputPaths.OutputClashes"/>), and those with a result
+    /// name too long for the file system (an input name near the limit, plus ".annotated.mp4").
     /// </summary>
     public static IReadOnlyList<MediaInput> CheckOutputNames(
         IReadOnlyList<MediaInput> inputs, Func<MediaInput, IEnumerable<string>> outputs)
     {
+        inputs = inputs.Select(input => input.Problem is null && TooLong(outputs(input)) is { } problem
+            ? input with { Problem = problem }
+            : input).ToList();
         var clashes = InputPaths.OutputClashes(inputs.Select(i => i.Problem is null ? i.Path : null).ToList(),
             i => outputs(inputs[i]));
         return inputs.Select((input, i) => clashes[i] is { } clash ? input with { Clash = clash } : input).ToList();
     }
+
+    private static string? TooLong(IEnumerable<string> outputs) =>
+        outputs.Select(InputPaths.OutputNameTooLong).FirstOrDefault(problem => problem is not null);
 }

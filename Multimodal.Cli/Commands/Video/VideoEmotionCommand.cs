@@ -169,11 +169,7 @@ public sealed class VideoEmotionCommand : ICommandModule
         EmotionClipResult clip;
         try
         {
-            // Reader warnings name the file already ("'clip.mp4': ..."), as in video predict.
-            using var task = fps is null ? null : reporter?.Start(Path.GetFileName(input.Path) + " (% of video)", 100);
-            var frames = EmotionMedia.Frames(input.Path, fps, w => context.Error(null, "warning: " + w),
-                task is null ? null : new PercentProgress(task));
-            clip = recognizer.Run(frames, ct);
+            clip = Analyse(context, recognizer, input.Path, fps, reporter, ct);
         }
         catch (VideoFormatException e)
         {
@@ -200,6 +196,27 @@ public sealed class VideoEmotionCommand : ICommandModule
         }
 
         return new Row(input.Path, clip.Emotion, clip.Confidence, clip.Tracks.Count, clip.Frames, annotated);
+    }
+
+    // One input's frames through the recognizer; a video (fps given) of a one-input run drives a bar
+    // of its own, in percent of the video.
+    private static EmotionClipResult Analyse(CliContext context, EmotionRecognizer recognizer, string path,
+        double? fps, IProgressReporter? reporter, CancellationToken ct)
+    {
+        using var task = fps is null ? null : reporter?.Start(Path.GetFileName(path) + " (% of video)", 100);
+        try
+        {
+            // Reader warnings name the file already ("'clip.mp4': ..."), as in video predict.
+            var frames = EmotionMedia.Frames(path, fps, w => context.Error(null, "warning: " + w),
+                task is null ? null : new PercentProgress(task));
+            return recognizer.Run(frames, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopped where Ctrl-C found it, as the batch's bar is: disposing it would say "done 89/100".
+            task?.Interrupt();
+            throw;
+        }
     }
 
     // The bundled emotion model's folder, which holds the face cascade: a model trained by `train

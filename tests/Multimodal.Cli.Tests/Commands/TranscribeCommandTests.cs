@@ -450,6 +450,60 @@ public sealed class TranscribeCommandTests
         Assert.That(ErrorLines(run), Is.EqualTo(new[] { $"error: {nowhere}: model directory does not exist" }));
     }
 
+    // A file given for --model was "model directory does not exist", which sent the user looking
+    // for something that is there; a file in a model folder (its weights, its config.json) names
+    // the folder to give instead.
+    [Test]
+    public void A_file_given_as_the_model_says_it_is_a_file_not_a_model_folder()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        string config = System.IO.Path.Combine(SpeechFiles.Model, "config.json");
+
+        var wav = CliRun.Invoke(["transcribe", four, "--model", four]);
+        var inModel = CliRun.Invoke(["transcribe", four, "--model", config]);
+
+        Assert.That(wav.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(ErrorLines(wav), Is.EqualTo(new[] { $"error: {four}: is a file, not a model folder" }));
+        Assert.That(inModel.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(ErrorLines(inModel), Is.EqualTo(new[]
+        {
+            $"error: {config}: is a file, not a model folder (give its folder: {SpeechFiles.Model})",
+        }));
+    }
+
+    // A 230-character name gives a legal 234-byte transcript name, but the temporary file it was
+    // written through (".<name>.<32 hex>.tmp") was over the 255-byte limit: the file failed in
+    // .NET's words. Names near the limit, in ASCII and in 2- and 3-byte UTF-8, are written now; an
+    // output name over the limit (a 255-byte .wav gives a 256-byte .json) is one line before the
+    // work, naming the file.
+    [Test]
+    public void Output_names_up_to_255_bytes_are_written_and_longer_ones_are_one_error_line()
+    {
+        string[] stems = [new string('a', 230), new string('b', 250), new string('é', 125), new string('字', 83)];
+        foreach (string stem in stems)
+        {
+            SpeechFiles.CopyClip("4_george_0", _in, stem);
+        }
+
+        string tooLong = SpeechFiles.CopyClip("7_george_0", _temp.Sub("long"), new string('c', 251));
+
+        var run = Transcribe(_in, "--out", _out, "--format", "txt");
+        var json = Transcribe(tooLong, "--out", _out, "--format", "json");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(Directory.GetFiles(_out).Select(System.IO.Path.GetFileName),
+            Is.EquivalentTo(stems.Select(stem => stem + ".txt")), "each written, no temporary file left");
+        Assert.That(stems.Select(stem => File.ReadAllText(System.IO.Path.Combine(_out, stem + ".txt")).Trim()),
+            Is.All.EqualTo("four"));
+        Assert.That(json.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        string target = System.IO.Path.Combine(_out, new string('c', 251) + ".json");
+        Assert.That(ErrorLines(json), Is.EqualTo(new[]
+        {
+            $"error: {tooLong}: cannot write {target}: file name too long: 256 bytes, the limit is 255",
+        }));
+        Assert.That(File.Exists(target), Is.False);
+    }
+
     // A value config.json holds but the model cannot use is named as the user wrote it, like a
     // type error ("is 13.5, expected a whole number"), not as a C# property with "(Parameter ...)".
     [TestCase("architecture", "hidden", -5, "\"architecture.hidden\" must be 1..8192; got -5")]

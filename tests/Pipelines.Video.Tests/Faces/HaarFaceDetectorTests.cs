@@ -85,4 +85,45 @@ public sealed class HaarFaceDetectorTests
             File.Delete(bad);
         }
     }
+
+    // A named pipe as the cascade made OpenCV wait for ever for a writer; /dev/null was "not an
+    // OpenCV cascade: buf" and a folder "does not exist". Each is said before OpenCV is asked.
+    [Test]
+    public void A_pipe_a_device_a_folder_or_an_empty_file_is_refused_without_waiting()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("named pipes are made with mkfifo on Linux");
+        }
+
+        using var dir = new TempDir();
+        string pipe = Path.Combine(dir.Path, "cascade.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        string empty = Path.Combine(dir.Path, "empty.xml");
+        File.WriteAllBytes(empty, []);
+
+        var reasons = new[] { pipe, "/dev/null", dir.Path, empty }.Select(path =>
+        {
+            var open = Task.Run(() => new HaarFaceDetector(path));
+            bool ended = Task.WhenAny(open, Task.Delay(TimeSpan.FromSeconds(20))).GetAwaiter().GetResult() == open;
+            Assert.That(ended, Is.True, $"{path} was opened and waited on");
+            return Assert.Throws<InvalidDataException>(() => open.GetAwaiter().GetResult())!.Message;
+        }).ToArray();
+
+        Assert.That(reasons, Is.EqualTo(new[]
+        {
+            $"face cascade '{pipe}' is a named pipe, not a file: inputs are read from files " +
+                "(save the stream to one first)",
+            "face cascade '/dev/null' is a device, not a file",
+            $"face cascade '{dir.Path}' is a folder, not a cascade file",
+            $"face cascade '{empty}' is empty, not an OpenCV cascade file",
+        }));
+        Assert.That(() => new FaceAligner(pipe), Throws.TypeOf<InvalidDataException>()
+            .With.Message.EqualTo($"eye cascade '{pipe}' is a named pipe, not a file: inputs are read from files " +
+                "(save the stream to one first)"));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Rnn.Core.Serialization;
 
 namespace Rnn.Core.Tests.Serialization;
@@ -76,5 +77,66 @@ public sealed class AtomicFileTests
         Assert.That(during, Has.Length.EqualTo(1));
         Assert.That(Path.GetFileName(during[0]), Does.StartWith(".x.bin.").And.EndWith(".tmp"));
         Assert.That(File.Exists(path), Is.True);
+    }
+
+    // Names at or near the 255-byte limit (each plus "x"): 250 ASCII, 'é' (2 bytes) filling the limit
+    // exactly with the cut inside a character, CJK (3 bytes), and emoji (4 bytes, a surrogate pair
+    // in .NET). The target fitted but ".<name>.<32 hex>.tmp" did not, and the write failed.
+    [TestCase(250, "a")]
+    [TestCase(127, "é")]
+    [TestCase(84, "字")]
+    [TestCase(63, "😀")]
+    public void ATargetNameNearTheLimitIsWrittenThroughATempNameThatFits(int repeat, string character)
+    {
+        string name = string.Concat(Enumerable.Repeat(character, repeat)) + "x";
+        Assert.That(Encoding.UTF8.GetByteCount(name), Is.InRange(250, AtomicFile.MaxNameBytes), "the case");
+        string path = Path.Combine(folder, name);
+        string temp = "";
+
+        AtomicFile.Write(path, stream =>
+        {
+            stream.WriteByte(1);
+            temp = Path.GetFileName(Directory.GetFiles(folder).Single());
+        });
+
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(new byte[] { 1 }));
+        Assert.That(Directory.GetFiles(folder), Is.EqualTo(new[] { path }), "no temp file may remain");
+        Assert.That(Encoding.UTF8.GetByteCount(temp), Is.LessThanOrEqualTo(AtomicFile.MaxNameBytes));
+        Assert.That(temp, Does.Match("^\\..+\\.[0-9a-f]{32}\\.tmp$"));
+        // The kept part is a start of the name cut between characters: strict UTF-8 can encode it.
+        string kept = temp[1..^(1 + 32 + 4)];
+        Assert.That(name, Does.StartWith(kept));
+        Assert.That(() => new UTF8Encoding(false, throwOnInvalidBytes: true).GetByteCount(kept), Throws.Nothing);
+        // Room left by ".", "." + 32 hex digits and ".tmp"; less than one character (4 bytes) of it unused.
+        int room = AtomicFile.MaxNameBytes - 1 - 33 - 4;
+        Assert.That(Encoding.UTF8.GetByteCount(kept), Is.InRange(room - 3, room), "no more is cut than needed");
+    }
+
+    [Test]
+    public void TempPathsOfOneLongTargetDifferAndKeepTheSuffix()
+    {
+        string target = Path.Combine(folder, new string('v', 240) + ".annotated.mp4");
+
+        string first = AtomicFile.TempPath(target, ".tmp.mp4");
+        string second = AtomicFile.TempPath(target, ".tmp.mp4");
+
+        Assert.That(first, Is.Not.EqualTo(second));
+        Assert.That(Path.GetDirectoryName(first), Is.EqualTo(folder));
+        Assert.That(Path.GetFileName(first), Does.StartWith(".vvv").And.EndWith(".tmp.mp4"));
+        Assert.That(Encoding.UTF8.GetByteCount(Path.GetFileName(first)), Is.EqualTo(AtomicFile.MaxNameBytes));
+    }
+
+    [Test]
+    public void ATargetNameOverTheLimitIsOneClearErrorAndWritesNothing()
+    {
+        string name = string.Concat(Enumerable.Repeat("é", 128));   // 256 bytes, 128 characters
+        string path = Path.Combine(folder, name);
+
+        var error = Assert.Throws<PathTooLongException>(() => AtomicFile.WriteAllText(path, "text"));
+
+        Assert.That(error!.Message,
+            Is.EqualTo($"cannot write '{path}': file name too long: 256 bytes, the limit is 255"));
+        Assert.That(AtomicFile.NameTooLong(Path.Combine(folder, new string('a', 255))), Is.Null);
+        Assert.That(Directory.GetFileSystemEntries(folder), Is.Empty);
     }
 }

@@ -274,7 +274,8 @@ public sealed class CaptionCommandTests
         string blocker = Path.Combine(dir.Path, "notes.txt");
         File.WriteAllText(blocker, "a file");
         string under = Path.Combine(blocker, "captions.jsonl");
-        string longName = Path.Combine(dir.Path, new string('c', 230) + ".jsonl");
+        // 257 bytes: a name under 255 bytes is written (its temporary file's name is cut to fit).
+        string longName = Path.Combine(dir.Path, new string('c', 251) + ".jsonl");
 
         var blocked = CliRun.Invoke(["caption", Path.Combine(images, "red1.png"), "--model", model, "--out", under]);
         var tooLong = CliRun.Invoke(["caption", Path.Combine(images, "red1.png"), "--model", model, "--out",
@@ -285,9 +286,14 @@ public sealed class CaptionCommandTests
             $"error: {under}: --out file cannot be written: {blocker} is a file, not a folder"));
         Assert.That(tooLong.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(tooLong.Error.Trim(), Is.EqualTo(
-            $"error: {longName}: --out file name is too long (236 bytes; at most 217 here, as it is written " +
-            "through a temporary file)"));
+            $"error: {longName}: --out file name too long: 257 bytes, the limit is 255"));
         Assert.That(blocked.Out + tooLong.Out, Is.Empty, "nothing captioned");
+
+        // 255 bytes: at the limit, and written (it was refused over 217, to leave room for the temporary name).
+        string longest = Path.Combine(dir.Path, new string('c', 249) + ".jsonl");
+        var fits = CliRun.Invoke(["caption", Path.Combine(images, "red1.png"), "--model", model, "--out", longest]);
+        Assert.That(fits.ExitCode, Is.EqualTo(ExitCodes.Success), fits.Error);
+        Assert.That(File.ReadAllText(longest), Does.Contain("red1.png"));
     }
 
     // The gallery was written over the image it was given ("caption x.bmp --html x.bmp", exit 0).

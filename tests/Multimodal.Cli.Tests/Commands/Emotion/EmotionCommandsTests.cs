@@ -703,4 +703,100 @@ public sealed class EmotionCommandsTests
             "it does not show this run's result; rerun with --annotate --force to replace it"));
         Assert.That(File.Exists(annotated), Is.True);
     }
+
+    // --cascade naming a named pipe waited for ever (inputs that are pipes were refused already);
+    // /dev/null said "is not an OpenCV cascade: buf" and a folder "does not exist". A file given as
+    // --model said "model directory does not exist". Each is one line now, and nothing waits.
+    [Test]
+    public void A_cascade_or_model_that_is_no_usable_file_is_one_line_and_never_waited_on()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("named pipes are made with mkfifo on Linux");
+        }
+
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string face = FirstSadFace();
+        string pipe = Path.Combine(_temp.Path, "casc.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        string output = Path.Combine(_temp.Path, "out");
+        CliRun Emotion(params string[] options)
+        {
+            var run = Task.Run(() => CliRun.Invoke(["video", "emotion", face, "--out", output, .. options]));
+            bool ended = Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))).GetAwaiter().GetResult() == run;
+            Assert.That(ended, Is.True, $"{string.Join(' ', options)}: waited on");
+            return run.Result;
+        }
+
+        var runs = new[]
+        {
+            Emotion("--model", model, "--cascade", pipe),
+            Emotion("--model", model, "--cascade", "/dev/null"),
+            Emotion("--model", model, "--cascade", _temp.Path),
+            Emotion("--model", face, "--no-detect"),
+        };
+
+        Assert.That(runs.Select(r => r.ExitCode), Is.All.EqualTo(ExitCodes.Failure));
+        Assert.That(runs.Select(r => r.Error.Trim()), Is.EqualTo(new[]
+        {
+            $"error: {pipe}: is a named pipe, not a file: inputs are read from files (save the stream to one first)",
+            "error: /dev/null: is a device, not a file",
+            $"error: {_temp.Path}: is a folder, not a cascade file",
+            $"error: {face}: is a file, not a model folder",
+        }));
+    }
+
+    // A 236-character name gives a legal 250-byte annotated name, but the temporary video it was
+    // drawn into (".<name>.annotated.<pid>.tmp.mp4") was over the 255-byte limit. An annotated name
+    // over the limit is one line before the work, naming the file.
+    [Test]
+    public void Annotated_names_up_to_255_bytes_are_written_and_longer_ones_are_one_error_line()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string inputs = _temp.Sub("in");
+        string fits = EmotionCliFiles.Clip(Path.Combine(inputs, new string('v', 236) + ".mp4"), frames: 3);
+        string tooLong = EmotionCliFiles.Clip(Path.Combine(inputs, new string('é', 121) + ".mp4"), frames: 3);
+        string output = Path.Combine(_temp.Path, "out");
+
+        var run = CliRun.Invoke(["video", "emotion", fits, tooLong, "--model", model, "--no-detect", "--out", output,
+            "--annotate"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        string refused = Path.Combine(output, new string('é', 121) + ".annotated.mp4");
+        Assert.That(run.Error.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)),
+            Is.EqualTo(new[]
+            {
+                $"error: {tooLong}: cannot write {refused}: file name too long: 256 bytes, the limit is 255",
+            }));
+        string stem = new string('v', 236);
+        Assert.That(Directory.GetFiles(output).Select(Path.GetFileName),
+            Is.EquivalentTo(new[] { stem + ".json", stem + ".annotated.mp4" }), "no temporary file left");
+        Assert.That(new FileInfo(Path.Combine(output, stem + ".annotated.mp4")).Length, Is.GreaterThan(0));
+    }
+
+    // Ctrl-C during the one video of a run: the video's own bar ended "done 89/100" while the
+    // batch's said interrupted; it says where Ctrl-C found it now.
+    [Test]
+    public void Ctrl_c_during_a_single_video_ends_its_own_bar_as_interrupted()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string clip = EmotionCliFiles.Clip(Path.Combine(_temp.Sub("in"), "face.mp4"), frames: 30);
+        string output = Path.Combine(_temp.Path, "out");
+        // The plain bar's first step line; the frames after it are never analysed.
+        using var error = new CtrlCWriter("face.mp4 (% of video): 10%");
+
+        var run = CliRun.Invoke(["video", "emotion", clip, "--model", model, "--no-detect", "--out", output],
+            cancellation: error.Token, error: error);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
+        var bar = run.Error.Split(Environment.NewLine)
+            .Where(l => l.StartsWith("face.mp4 (% of video): ", StringComparison.Ordinal)).ToArray();
+        Assert.That(bar[^1], Does.Match(@"^face\.mp4 \(% of video\): interrupted at \d+/100 in "), run.Error);
+        Assert.That(run.Error, Does.Not.Contain("(% of video): done"));
+        Assert.That(File.Exists(Path.Combine(output, "face.json")), Is.False);
+    }
 }
