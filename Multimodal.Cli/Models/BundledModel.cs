@@ -22,15 +22,31 @@ public static class BundledModel
         if (explicitDirectory is not null)
         {
             bool bareName = explicitDirectory.IndexOfAny(['/', '\\']) < 0 && explicitDirectory is not ("." or "..");
-            return bareName && !Directory.Exists(explicitDirectory)
-                && Bundled(explicitDirectory, environment) is { } found
-                ? found
-                : explicitDirectory;
+            if (!bareName || Directory.Exists(explicitDirectory))
+            {
+                return explicitDirectory;
+            }
+
+            WarnIfNamedFolderIsMissing(environment);
+            return Bundled(explicitDirectory, environment) ?? explicitDirectory;
         }
 
+        WarnIfNamedFolderIsMissing(environment);
         return Bundled(defaultModel, environment)
             ?? throw new CliException(null, $"no --model given and the bundled {defaultModel} model was not found "
                 + $"(looked in ${ModelsFolder.Variable}, models/ beside the executable and in the repository root)");
+    }
+
+    // $MULTIMODAL_MODELS naming no folder is an error for `models`, which lists that folder; a verb
+    // looking for a model there goes on with the bundled ones, but says so: it skipped it silently.
+    private static void WarnIfNamedFolderIsMissing(CliEnvironment environment)
+    {
+        string? named = environment.GetVariable(ModelsFolder.Variable);
+        if (!string.IsNullOrWhiteSpace(named) && !Directory.Exists(named))
+        {
+            environment.Error.WriteLine(ErrorLine.FormatWarning($"${ModelsFolder.Variable}",
+                $"{TerminalText.Name(named)} is not a folder; looking in the bundled models folders only"));
+        }
     }
 
     /// <summary>
