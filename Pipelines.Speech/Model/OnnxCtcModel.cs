@@ -179,9 +179,8 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
         {
             // A graph that loads can still fail on an input (a size the config gets wrong): the
             // file's error line, without ONNX Runtime's "[ErrorCode:Fail] " prefix.
-            string reason = e.Message.StartsWith('[') && e.Message.IndexOf("] ", StringComparison.Ordinal) is > 0 and var end
-                ? e.Message[(end + 2)..]
-                : e.Message;
+            int end = e.Message.StartsWith('[') ? e.Message.IndexOf("] ", StringComparison.Ordinal) : -1;
+            string reason = end > 0 ? e.Message[(end + 2)..] : e.Message;
             throw new InvalidDataException($"ONNX Runtime could not run the model on it: {reason}", e);
         }
     }

@@ -146,8 +146,8 @@ internal static class Harness
 
     // The same phase in a child process: this program with --child, which builds the case with
     // only that contender's library loaded and prints its samples on one line.
-    private static (List<double> Ms, List<double> CpuMs, List<double> Peaks) ChildPhase(BenchContext ctx, string caseName, string who,
-        int repeats)
+    private static (List<double> Ms, List<double> CpuMs, List<double> Peaks) ChildPhase(
+        BenchContext ctx, string caseName, string who, int repeats)
     {
         var start = SelfProcess.Start(new[] { "--case", caseName, "--child", who, "--child-repeats",
             repeats.ToString(CultureInfo.InvariantCulture) });

@@ -201,7 +201,8 @@ public sealed class TrainCommandTests
         // it ran twice); a forced rerun starts the list over.
         Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
         Assert.That(card, Has.Count.EqualTo(2));
-        Assert.That(card[0], Does.EndWith($"--out {_out} --epochs 1 --hidden 8 --layers 1 --batch 2 --sample-rate 8000 " +
+        Assert.That(card[0], Does.EndWith(
+            $"--out {_out} --epochs 1 --hidden 8 --layers 1 --batch 2 --sample-rate 8000 " +
             "--seed 3 --valid-fraction 0.34"));
         Assert.That(card[1], Does.EndWith("--valid-fraction 0.34 --resume --epochs 2"));
         Assert.That(forced.ExitCode, Is.EqualTo(ExitCodes.Success), forced.Error);

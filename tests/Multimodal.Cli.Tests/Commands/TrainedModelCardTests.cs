@@ -65,7 +65,8 @@ public sealed class TrainedModelCardTests
         {
             "multimodal train speech --epochs 2", "multimodal train speech --epochs 4 --resume",
         }));
-        Assert.That(two, Does.Contain("```\n\nThe first command started the training; each one after it resumed it.\n"));
+        Assert.That(two,
+            Does.Contain("```\n\nThe first command started the training; each one after it resumed it.\n"));
         Assert.That(TrainedModelCard.CommandsIn("# a card by hand\n"), Is.Empty);
     }
 

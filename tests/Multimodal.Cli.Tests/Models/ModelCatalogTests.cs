@@ -227,7 +227,8 @@ public sealed class ModelCatalogTests
 
         Assert.That(models.Select(m => m.Name), Is.EqualTo(new[] { "native", "onnx-good" }));
         var onnx = models.Single(m => m.Name == "onnx-good");
-        Assert.That((onnx.Task, onnx.Architecture, onnx.ParameterCount), Is.EqualTo(("transcribe", "onnx-ctc", (long?)null)));
+        Assert.That((onnx.Task, onnx.Architecture, onnx.ParameterCount),
+            Is.EqualTo(("transcribe", "onnx-ctc", (long?)null)));
         Assert.That(onnx.SizeBytes, Is.EqualTo(new FileInfo(Path.Combine(good, "model.onnx")).Length
             + new FileInfo(Path.Combine(good, "config.json")).Length));
         Assert.That(problems.Select(p => (Path.GetFileName(p.Folder), p.Reason)), Is.EqualTo(new[]
