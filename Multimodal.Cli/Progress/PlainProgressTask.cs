@@ -126,7 +126,7 @@ internal sealed class PlainProgressTask : IProgressTask
         if (_total > 0 && rate > 0 && _done < _total)
         {
             var eta = TimeSpan.FromSeconds((_total - _done) / rate);
-            text += string.Create(inv, $" ETA {eta:hh\\:mm\\:ss}");
+            text += " ETA " + RunRemainingTimeColumn.Format(eta);
         }
 
         return _message is null ? text : $"{text} - {_message}";

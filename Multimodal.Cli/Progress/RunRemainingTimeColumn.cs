@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -27,9 +28,16 @@ public sealed class RunRemainingTimeColumn : ProgressColumn
             return new Text("--:--:--", new Style(Color.Blue));
         }
 
-        var t = left.Value.TotalHours >= 100 ? TimeSpan.FromHours(99.99) : left.Value;
-        return new Text($"{(int)t.TotalHours:00}:{t.Minutes:00}:{t.Seconds:00}", new Style(Color.Blue));
+        return new Text(Format(left.Value), new Style(Color.Blue));
     }
+
+    /// <summary>
+    /// Time left as hh:mm:ss counting whole hours (not wrapping at a day: 13:31:15 for 1e12 steps at
+    /// 222/s was a lie), and as days from 100 hours on.
+    /// </summary>
+    public static string Format(TimeSpan left) => left.TotalHours >= 100
+        ? string.Create(CultureInfo.InvariantCulture, $"{left.TotalDays:0} days")
+        : string.Create(CultureInfo.InvariantCulture, $"{(int)left.TotalHours:00}:{left.Minutes:00}:{left.Seconds:00}");
 
     /// <summary>Time left at this run's own rate; null until it has done any work.</summary>
     public static TimeSpan? Left(ProgressTask task, RunStart start)

@@ -142,4 +142,14 @@ public sealed class PlainProgressReporterTests
 
     private static string[] Lines(StringWriter output) =>
         output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    // hh:mm:ss wrapped at a day (1e12 steps at 222/s showed "ETA 13:31:15"): whole hours up to 99,
+    // days from 100 hours on.
+    [TestCase(190.0, "00:03:10")]
+    [TestCase(30 * 3600.0 + 61, "30:01:01")]
+    [TestCase(99 * 3600.0 + 59 * 60 + 59, "99:59:59")]
+    [TestCase(100 * 3600.0, "4 days")]
+    [TestCase(1e12 / 222, "52135 days")]
+    public void Time_left_counts_whole_hours_then_days(double seconds, string shown) =>
+        Assert.That(RunRemainingTimeColumn.Format(TimeSpan.FromSeconds(seconds)), Is.EqualTo(shown));
 }
