@@ -48,15 +48,11 @@ public sealed class EvalCommand : ICommandModule
     private static int Run(CliContext context, ParseResult parse, string? modelDir, string manifest, int beam,
         bool json, CancellationToken ct)
     {
-        IReadOnlyList<ManifestEntry> entries;
-        try
+        // Missing audio is found per row below, like unreadable audio: one line each, the rest scored.
+        if (ManifestRows.Read(context, manifest, requireAudio: false, allowEmptyTranscript: true)
+            is not { } entries)
         {
-            // Missing audio is found per row below, like unreadable audio: one line each, the rest scored.
-            entries = SpeechManifest.Read(manifest, requireAudio: false, allowEmptyTranscript: true);
-        }
-        catch (FileNotFoundException)
-        {
-            throw CliException.MissingFile(manifest, "manifest");
+            return ExitCodes.Failure;
         }
 
         var transcriber = SpeechModelLocator.Load(SpeechModelLocator.Resolve(modelDir, context.Environment));

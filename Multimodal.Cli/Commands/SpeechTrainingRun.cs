@@ -54,9 +54,23 @@ public static class SpeechTrainingRun
 
         var initial = s.Init is null || fromCheckpoint ? null : InitialModel(s);
 
-        var trainRows = ReadManifest(context, s.Manifest);
-        var validRows = s.Valid is null ? null : ReadManifest(context, s.Valid);
+        var trainRows = ManifestRows.Read(context, s.Manifest);
+        var validRows = s.Valid is null ? null : ManifestRows.Read(context, s.Valid);
         if (trainRows is null || (s.Valid is not null && validRows is null))
+        {
+            return ExitCodes.Failure;
+        }
+
+        // Before any audio is decoded; the vocabulary would refuse them only after, without the line.
+        var reserved = trainRows.Where(r => TranscriptVocabulary.Problem(r.Transcript, s.CharVocabulary) is not null)
+            .ToList();
+        foreach (var row in reserved)
+        {
+            context.Error($"{s.Manifest}:{row.Line}",
+                $"transcript {TranscriptVocabulary.Problem(row.Transcript, s.CharVocabulary)}; reword the row");
+        }
+
+        if (reserved.Count > 0)
         {
             return ExitCodes.Failure;
         }
@@ -160,6 +174,7 @@ public static class SpeechTrainingRun
             ReportEverySteps = 1,
         });
 
+        TrainedModelCard.RecordCommand(parse, s.CheckpointDirectory);
         TrainingResult result;
         string? scores = null;   // the last epoch line's validation figures, for the model card
         using (var reporter = context.Progress(parse))
@@ -193,30 +208,6 @@ public static class SpeechTrainingRun
         TrainingSkips.Summary(context, "train speech", skipped + validSkipped, trainRows.Count + validRows.Count,
             "files");
         return ExitCodes.Success;
-    }
-
-    // The manifest's rows, or null after one error line per bad row.
-    private static IReadOnlyList<ManifestEntry>? ReadManifest(CliContext context, string path)
-    {
-        try
-        {
-            return SpeechManifest.Read(path);
-        }
-        catch (FileNotFoundException)
-        {
-            throw CliException.MissingFile(path, "manifest");
-        }
-        catch (InvalidDataException e)
-        {
-            var lines = e.Message.Split('\n');
-            // The first line is a summary ("N bad row(s) in ..."); each further one names a row.
-            foreach (var row in lines.Length > 1 ? lines.Skip(1) : lines)
-            {
-                context.Error(null, row);
-            }
-
-            return null;
-        }
     }
 
     private static (IReadOnlyList<ManifestEntry> Train, IReadOnlyList<ManifestEntry> Valid) Split(

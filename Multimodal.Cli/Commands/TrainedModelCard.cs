@@ -62,6 +62,18 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
     public string CardPath => Path.Combine(OutDir, FileName);
 
     /// <summary>
+    /// The run's checkpoint folder, where <see cref="RecordCommand"/> keeps the run's commands
+    /// (<c>OUT/checkpoints</c> unless the verb puts its checkpoints elsewhere).
+    /// </summary>
+    public string CheckpointDirectory { get; init; } = Path.Combine(OutDir, "checkpoints");
+
+    /// <summary>
+    /// The file in a checkpoint folder that lists the commands of the run there, one a line: the one
+    /// that started it, then each resume (see <see cref="RecordCommand"/>).
+    /// </summary>
+    public const string CommandsFileName = "commands.txt";
+
+    /// <summary>
     /// Writes the card atomically, after the model's weights (their header gives the parameter count),
     /// unless the folder holds a card a person wrote, or holds one and <see cref="NewWeights"/> is false.
     /// </summary>
@@ -77,8 +89,13 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
 
         var weights = SafeTensorsFile.ReadHeader(Path.Combine(OutDir, "weights.safetensors"), "weights.safetensors");
         string command = CommandLine(parse.Tokens.Select(t => t.Value));
-        if (parse.Tokens.Any(t => t.Value == "--resume") && File.Exists(CardPath) &&
-            CommandsIn(File.ReadAllText(CardPath)) is [_, ..] earlier)
+        if (RecordedCommands(CheckpointDirectory) is [.., var last] recorded && last == command)
+        {
+            // This run recorded itself: the list holds the command that started the run even when
+            // that run was stopped before it saved a model, so before any card was written.
+            command = string.Join('\n', recorded);
+        }
+        else if (Resumes(parse) && File.Exists(CardPath) && CommandsIn(File.ReadAllText(CardPath)) is [_, ..] earlier)
         {
             // A resume continues the run the card describes: its command goes under the ones before
             // it, not in their place (a card saying only "--resume" would not say how to retrain).
@@ -88,6 +105,53 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
         AtomicFile.WriteAllText(CardPath, Text(command, weights.ElementCount, context.Environment.Clock.GetUtcNow()));
         return true;
     }
+
+    /// <summary>
+    /// Records the run's command in <see cref="CommandsFileName"/> of its checkpoint folder, so that
+    /// the card written at the end, perhaps by a later resume, can say how the run was started: a
+    /// fresh run (or <c>--force</c>) replaces the list with its command, a resume adds its own. Call it
+    /// once the run is known to go ahead (after the checks that refuse it), before training starts.
+    /// </summary>
+    /// <param name="parse">The command line.</param>
+    /// <param name="checkpointDirectory">The run's checkpoint folder.</param>
+    public static void RecordCommand(ParseResult parse, string checkpointDirectory)
+    {
+        string command = CommandLine(parse.Tokens.Select(t => t.Value));
+        IReadOnlyList<string> commands;
+        if (!Resumes(parse))
+        {
+            commands = [command];
+        }
+        else if (RecordedCommands(checkpointDirectory) is [.., var last] earlier)
+        {
+            commands = last == command ? earlier : [.. earlier, command];
+        }
+        else
+        {
+            // A folder from before the list was kept: the card's own list stays the record (see Write).
+            return;
+        }
+
+        Directory.CreateDirectory(checkpointDirectory);
+        AtomicFile.WriteAllText(
+            Path.Combine(checkpointDirectory, CommandsFileName), string.Join('\n', commands) + "\n");
+    }
+
+    // The commands recorded in a checkpoint folder, or null when none are (or they cannot be read).
+    private static IReadOnlyList<string>? RecordedCommands(string checkpointDirectory)
+    {
+        string path = Path.Combine(checkpointDirectory, CommandsFileName);
+        try
+        {
+            return File.Exists(path) ? File.ReadAllLines(path).Where(l => l.Length > 0).ToList() : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;   // the card's own list is the fallback, as for a folder without the file
+        }
+    }
+
+    private static bool Resumes(ParseResult parse) => parse.Tokens.Any(t => t.Value == "--resume");
 
     /// <summary>The card's Markdown.</summary>
     /// <param name="commandLine">
@@ -163,14 +227,18 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
 
     /// <summary>
     /// "3 of 20 epochs, 120 steps": the last epoch a trainer finished and its steps (those before a
-    /// resume included); a resume that found every epoch done finished them all before.
+    /// resume included); a resume that found every epoch done says what its checkpoint had done.
     /// </summary>
     public static string Progress(TrainingResult result, int planned) =>
-        Progress(result.Epochs.Count > 0 ? result.Epochs[^1].Epoch + 1 : planned, planned, result.Steps);
+        Progress(result.EpochsDone > 0 ? result.EpochsDone
+            : result.Epochs.Count > 0 ? result.Epochs[^1].Epoch + 1 : planned, planned, result.Steps);
 
-    /// <summary>"3 of 20 epochs, 120 steps".</summary>
+    /// <summary>
+    /// "3 of 20 epochs, 120 steps"; "15 epochs, 600 steps" when a resume found more done than planned
+    /// ("15 of 10" would read as a miscount).
+    /// </summary>
     public static string Progress(int done, int planned, long steps) => string.Create(CultureInfo.InvariantCulture,
-        $"{done} of {planned} epochs, {steps} step{(steps == 1 ? "" : "s")}");
+        $"{done}{(done > planned ? "" : $" of {planned}")} epochs, {steps} step{(steps == 1 ? "" : "s")}");
 
     /// <summary>
     /// "multimodal" and the arguments as a POSIX shell takes them back: an argument with anything but

@@ -30,7 +30,8 @@ internal sealed class TrainingProgressSink(
     {
         if (task is null)
         {
-            totalSteps = (long)value.Epochs * value.BatchesPerEpoch;
+            // A checkpoint past --epochs is past the planned total: "done 15/10" would read as a miscount.
+            totalSteps = Math.Max((long)value.Epochs * value.BatchesPerEpoch, value.Step);
             // A resumed run reports Resumed first, at its checkpoint's step: those steps fill the
             // bar but not the rate. A fresh run reports Started before its first step, so the bar's
             // rate and time count from there (started at the first step report, a 28 s step showed
@@ -60,11 +61,8 @@ internal sealed class TrainingProgressSink(
                 context.Environment.Out.WriteLine(line);
                 break;
             case TrainingEvent.Resumed:
-                string where = value.Epoch >= value.Epochs
-                    ? "all epochs already done"
-                    : string.Create(c, $"epoch {value.Epoch + 1}/{value.Epochs}, batch {value.BatchInEpoch}");
                 context.Environment.Out.WriteLine(string.Create(c,
-                    $"resuming from {value.CheckpointPath} at step {value.Step} ({where})"));
+                    $"resuming from {value.CheckpointPath} at step {value.Step}{Where(value)}"));
                 break;
             case TrainingEvent.CheckpointUnreadable:
                 // The run goes on from an older checkpoint, so this is a warning, not an error.
@@ -94,6 +92,28 @@ internal sealed class TrainingProgressSink(
         }
 
         task?.Dispose();
+    }
+
+    // Where a resume starts. A checkpoint past the end (a rerun with a smaller --epochs) trains no
+    // more: said here, in the one line, since the trainer has nothing else to report.
+    private static string Where(TrainingProgress value)
+    {
+        var c = CultureInfo.InvariantCulture;
+        if (value.Epoch < value.Epochs)
+        {
+            return string.Create(c, $" (epoch {value.Epoch + 1}/{value.Epochs}, batch {value.BatchInEpoch})");
+        }
+
+        if (value.Epoch == value.Epochs && value.BatchInEpoch == 0)
+        {
+            return " (all epochs already done)";
+        }
+
+        string at = value.BatchInEpoch == 0
+            ? string.Create(c, $"epoch {value.Epoch}")
+            : string.Create(c, $"epoch {value.Epoch + 1}, batch {value.BatchInEpoch}");
+        return string.Create(c,
+            $": the checkpoint is already past --epochs {value.Epochs} (at {at}), so nothing more is trained");
     }
 
     // The readers' messages start with the file ("PATH: ..." or "'PATH': ..."); the line names it already.

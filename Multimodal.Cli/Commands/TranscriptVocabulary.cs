@@ -5,8 +5,10 @@ namespace Multimodal.Cli.Commands;
 
 /// <summary>
 /// Builds the CTC vocabulary of <c>train speech</c> from the training transcripts: either every
-/// distinct lower-cased word, or every distinct character plus a word separator. Tokens are sorted
-/// ordinally so the same transcripts always give the same vocabulary (resume relies on it).
+/// distinct lower-cased word, or every distinct character plus a word separator. A character is a
+/// text element of the transcript (<see cref="TranscriptText"/>): an emoji is one token, not two
+/// broken UTF-16 halves. Tokens are sorted ordinally so the same transcripts always
+/// give the same vocabulary (resume relies on it).
 /// </summary>
 public static class TranscriptVocabulary
 {
@@ -17,11 +19,19 @@ public static class TranscriptVocabulary
     public const string Separator = "|";
 
     /// <summary>The vocabulary of <paramref name="transcripts"/>; <paramref name="characters"/> picks chars.</summary>
-    /// <exception cref="ArgumentException">A character transcript contains the separator itself.</exception>
+    /// <exception cref="ArgumentException">A transcript holds a reserved token (see <see cref="Problem"/>).</exception>
     public static AcousticVocabulary Build(IEnumerable<string> transcripts, bool characters)
     {
         ArgumentNullException.ThrowIfNull(transcripts);
         var normalized = transcripts.Select(ErrorRates.Normalize).ToArray();
+        foreach (string t in normalized)
+        {
+            if (Problem(t, characters) is { } problem)
+            {
+                throw new ArgumentException($"transcript '{t}' {problem}");
+            }
+        }
+
         if (!characters)
         {
             var words = normalized.SelectMany(t => t.Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -29,14 +39,28 @@ public static class TranscriptVocabulary
             return new AcousticVocabulary([Blank, .. words]);
         }
 
-        var bad = normalized.FirstOrDefault(t => t.Contains(Separator, StringComparison.Ordinal));
-        if (bad is not null)
+        var chars = normalized.SelectMany(TranscriptText.Characters).Where(c => c != " ")
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        return new AcousticVocabulary([Blank, Separator, .. chars], wordSeparator: Separator);
+    }
+
+    /// <summary>
+    /// Why <paramref name="transcript"/> cannot be trained on with this kind of vocabulary, or null:
+    /// a word that is the blank token, or (characters) the word separator. Either would be a second
+    /// token of the same text, which the saved model's vocabulary refuses.
+    /// </summary>
+    public static string? Problem(string transcript, bool characters)
+    {
+        string text = ErrorRates.Normalize(transcript);
+        if (characters)
         {
-            throw new ArgumentException($"transcript '{bad}' contains '{Separator}', the word separator token");
+            return text.Contains(Separator, StringComparison.Ordinal)
+                ? $"contains '{Separator}', the word separator of --vocab chars"
+                : null;
         }
 
-        var chars = normalized.SelectMany(t => t).Where(c => c != ' ').Distinct().Order()
-            .Select(c => c.ToString());
-        return new AcousticVocabulary([Blank, Separator, .. chars], wordSeparator: Separator);
+        return text.Split(' ').Contains(Blank, StringComparer.Ordinal)
+            ? $"has the word '{Blank}', the CTC blank token of --vocab words"
+            : null;
     }
 }

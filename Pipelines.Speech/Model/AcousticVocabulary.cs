@@ -1,4 +1,5 @@
 using Pipelines.Speech.Features;
+using Pipelines.Speech.Transcription;
 
 namespace Pipelines.Speech.Model;
 
@@ -101,7 +102,8 @@ public sealed record AcousticVocabulary
 
     /// <summary>
     /// Token indices of a transcript: with word tokens, one per whitespace-separated word; with
-    /// a separator, one per character and the separator between words.
+    /// a separator, one per character (text element, see <see cref="TranscriptText.Characters"/>) and
+    /// the separator between words. Give the transcript normalised as the vocabulary's was.
     /// </summary>
     public int[] Encode(string transcript)
     {
@@ -119,11 +121,19 @@ public sealed record AcousticVocabulary
                 ids.Add(IndexOf(WordSeparator));
             }
 
-            ids.AddRange(words[w].Select(c => IndexOf(c.ToString())));
+            foreach (string c in TranscriptText.Characters(words[w]))
+            {
+                ids.AddRange(TryIndexOf(c, out int id) ? [id] : Runes(c));
+            }
         }
 
         return ids.ToArray();
     }
+
+    // A vocabulary built before characters were text elements has a token per code point (a base
+    // letter, then its combining mark); its transcripts still encode, one rune at a time.
+    private IEnumerable<int> Runes(string element) =>
+        element.EnumerateRunes().Select(r => IndexOf(r.ToString()));
 
     /// <summary>The text of token indices (blanks skipped): words joined by spaces.</summary>
     public string Decode(IEnumerable<int> ids)

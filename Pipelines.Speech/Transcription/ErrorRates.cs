@@ -4,9 +4,10 @@ namespace Pipelines.Speech.Transcription;
 
 /// <summary>
 /// Word and character error rates of hypotheses against references, after normalising both
-/// (lower case, runs of whitespace to one space, trimmed). Both are edit distances summed over
-/// utterances and divided by the total reference length (<see cref="TokenErrorRate"/>); the
-/// character rate counts the spaces between words as characters.
+/// (lower case, runs of whitespace to one space, trimmed). Both are edit distances
+/// summed over utterances and divided by the total reference length (<see cref="TokenErrorRate"/>);
+/// the character rate counts text elements (<see cref="TranscriptText.Characters"/>), the spaces
+/// between words included.
 /// </summary>
 public static class ErrorRates
 {
@@ -23,7 +24,7 @@ public static class ErrorRates
 
     /// <summary>Character error rate of <paramref name="hypotheses"/> against <paramref name="references"/>.</summary>
     public static double Characters(IReadOnlyList<string> hypotheses, IReadOnlyList<string> references) =>
-        Rate(hypotheses, references, t => t.Select(c => c.ToString()));
+        Rate(hypotheses, references, TranscriptText.Characters);
 
     private static double Rate(
         IReadOnlyList<string> hypotheses, IReadOnlyList<string> references, Func<string, IEnumerable<string>> split)

@@ -123,7 +123,8 @@ public sealed class Trainer<TBatch>
             }
         }
 
-        return new TrainingResult(run.Step, summaries, run.ResumedFrom, run.Skipped);
+        // The loop leaves Epoch at the end of the run, or where a checkpoint past the end put it.
+        return new TrainingResult(run.Step, summaries, run.ResumedFrom, run.Skipped) { EpochsDone = run.Epoch };
     }
 
     // The mutable state of one Fit call, so the loop above reads as the algorithm.

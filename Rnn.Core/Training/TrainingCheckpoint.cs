@@ -69,7 +69,7 @@ public sealed class TrainingCheckpoint
     /// values. A setting the checkpoint did not record (written before it was) is accepted.
     /// </summary>
     /// <param name="current">This run's settings by name.</param>
-    /// <param name="source">The checkpoint file, for the message.</param>
+    /// <param name="source">The checkpoint file; the message names its folder.</param>
     /// <exception cref="InvalidDataException">At least one recorded setting differs.</exception>
     public void CheckSettings(IReadOnlyDictionary<string, string> current, string source)
     {
@@ -79,9 +79,13 @@ public sealed class TrainingCheckpoint
             .ToList();
         if (changed.Count > 0)
         {
-            throw new InvalidDataException(
-                $"cannot resume from '{source}' with changed settings: {string.Join("; ", changed)} " +
-                "(give the checkpoint's values, or start over without resuming)");
+            // "folder: reason", the layout of every other file error, so that a caller can print the
+            // message as it is. The settings are named as the callers name them (their command-line
+            // options), and the advice is worded for such callers, where --force starts over: a plain
+            // rerun without resuming is refused in a folder that holds a run.
+            string folder = Path.GetDirectoryName(source) is { Length: > 0 } d ? d : ".";
+            throw new InvalidDataException($"{folder}: cannot resume: {string.Join("; ", changed)}; " +
+                "rerun with the same options, or with --force to start over");
         }
     }
 

@@ -12,4 +12,12 @@ public sealed record EpochSummary(int Epoch, double MeanLoss, IReadOnlyDictionar
 /// <param name="ResumedFrom">Checkpoint the call continued from, or null.</param>
 /// <param name="SkippedSteps">Updates skipped for non-finite loss or gradients in this call.</param>
 public sealed record TrainingResult(
-    long Steps, IReadOnlyList<EpochSummary> Epochs, string? ResumedFrom, int SkippedSteps);
+    long Steps, IReadOnlyList<EpochSummary> Epochs, string? ResumedFrom, int SkippedSteps)
+{
+    /// <summary>
+    /// Epochs the whole run has finished, those before a resume included. A resume from a checkpoint
+    /// already past <see cref="TrainerOptions.Epochs"/> trains nothing, and this is the checkpoint's
+    /// count, more than the epochs asked for; 0 when the creator of the result did not say.
+    /// </summary>
+    public int EpochsDone { get; init; }
+}

@@ -104,6 +104,22 @@ public sealed class EvalSpeechCommandTests
             .And.Contain("utterances  2"));
     }
 
+    // Bad rows came out on one run-on line; train speech, and the README, give one line a row.
+    [Test]
+    public void Bad_manifest_rows_are_one_error_line_each_as_in_train_speech()
+    {
+        File.AppendAllText(_manifest, "no tab here\naudio/a.wav\tone\ttwo\n");
+
+        var run = CliRun.Invoke(["eval", "speech", "--model", SpeechFiles.Model, "--manifest", _manifest]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var lines = run.Error.Trim().Split('\n');
+        Assert.That(lines, Has.Length.EqualTo(2), run.Error);
+        Assert.That(lines[0], Does.StartWith($"error: {_manifest}:3: no tab"));
+        Assert.That(lines[1], Does.StartWith($"error: {_manifest}:4: 2 tabs"));
+        Assert.That(run.Out, Is.Empty);
+    }
+
     [Test]
     public void Unreadable_rows_cost_one_line_each_and_the_others_are_scored()
     {

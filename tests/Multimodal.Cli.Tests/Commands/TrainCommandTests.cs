@@ -38,6 +38,8 @@ public sealed class TrainCommandTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
+    private string Checkpoints => Path.Combine(_out, "checkpoints");
+
     // The tiny run's options; an option given in extra replaces its default here.
     private CliRun Train(params string[] extra)
     {
@@ -157,6 +159,36 @@ public sealed class TrainCommandTests
         Assert.That(File.ReadAllBytes(card), Is.EqualTo(byHand));
     }
 
+    // A first run stopped by Ctrl-C after its first checkpoint but before it saved the model left no
+    // card to read its command back from: the resume's card listed only the --resume command.
+    [Test]
+    public void A_resume_of_a_run_stopped_before_its_model_was_saved_lists_the_command_that_started_it()
+    {
+        // 4 training rows and their --wave copies in batches of 2: step 4 ends epoch 1 and writes its
+        // checkpoint before the trainer looks at the token again, so the stop comes in epoch 2.
+        using var error = new CtrlCWriter("(4/8)");
+        var first = CliRun.Invoke(
+            ["train", "speech", "--manifest", _manifest, "--out", _out, "--epochs", "2", "--hidden", "8",
+                "--layers", "1", "--batch", "2", "--sample-rate", "8000", "--seed", "3", "--valid-fraction", "0.34",
+                "--wave"], cancellation: error.Token, error: error);
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Interrupted), first.Error);
+        Assert.That(File.Exists(Path.Combine(_out, TrainedModelCard.FileName)), Is.False, "stopped before saving");
+
+        var resumed = Train("--resume", "--epochs", "2", "--wave");
+        var commands = TrainedModelCard.CommandsIn(File.ReadAllText(Path.Combine(_out, TrainedModelCard.FileName)));
+
+        Assert.That(resumed.ExitCode, Is.EqualTo(ExitCodes.Success), resumed.Error);
+        Assert.That(resumed.Out, Does.Contain("resuming from "));
+        Assert.That(commands, Has.Count.EqualTo(2), string.Join("\n", commands));
+        Assert.That(commands[0], Does.EndWith("--valid-fraction 0.34 --wave").And.Not.Contain("--resume"));
+        Assert.That(commands[1], Does.Contain("--resume"));
+
+        // Starting over replaces the list: the card names only the run that made its weights.
+        Assert.That(Train("--force").ExitCode, Is.EqualTo(ExitCodes.Success));
+        Assert.That(TrainedModelCard.CommandsIn(File.ReadAllText(Path.Combine(_out, TrainedModelCard.FileName))),
+            Has.Count.EqualTo(1));
+    }
+
     // A resume that trains nothing more leaves the card of the run that trained the weights.
     [Test]
     public void Resume_after_a_finished_run_keeps_its_card()
@@ -182,6 +214,26 @@ public sealed class TrainCommandTests
         Assert.That(run.Out, Does.Contain("resuming from ").And.Contain("at step 2 (all epochs already done)"));
         Assert.That(run.Out, Does.Not.Contain("epoch 1/1"));
         Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(weights));
+    }
+
+    // A resume with a smaller --epochs than its checkpoint had done printed "done 4/2" and a card of
+    // "1 of 1 epochs": it says once that nothing is trained, and the card counts the real epochs.
+    [Test]
+    public void Resume_with_fewer_epochs_than_the_checkpoint_says_so_and_the_card_keeps_the_true_count()
+    {
+        Assert.That(Train("--epochs", "2").ExitCode, Is.EqualTo(ExitCodes.Success));
+        var weights = File.ReadAllBytes(Path.Combine(_out, "weights.safetensors"));
+        File.Delete(Path.Combine(_out, TrainedModelCard.FileName));   // so that the resume writes one
+
+        var run = Train("--resume", "--epochs", "1");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain(
+            "at step 4: the checkpoint is already past --epochs 1 (at epoch 2), so nothing more is trained"));
+        Assert.That(run.Out + run.Error, Does.Not.Contain("4/2").And.Not.Contain("epoch 1/1"));
+        Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(weights));
+        Assert.That(File.ReadAllText(Path.Combine(_out, TrainedModelCard.FileName)),
+            Does.Contain("- trained: 2 epochs, 4 steps\n"));
     }
 
     [Test]
@@ -245,7 +297,7 @@ public sealed class TrainCommandTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
         var errors = run.Error.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToArray();
         Assert.That(errors, Has.Length.EqualTo(1), run.Error);
-        Assert.That(errors[0], Does.Contain("cannot resume from").And.Contain(expected));
+        Assert.That(errors[0], Does.Contain(": cannot resume: ").And.Contain(expected));
         Assert.That(run.Out, Does.Not.Contain("epoch 2/2"));
         Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(weights));
     }
@@ -267,7 +319,7 @@ public sealed class TrainCommandTests
         var run = value is null ? Train("--resume", "--epochs", "2") : Train("--resume", "--epochs", "2", what, value);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
-        Assert.That(run.Error.Trim(), Does.StartWith("error: cannot resume from").And.Contain(expected));
+        Assert.That(run.Error.Trim(), Does.StartWith($"error: {Checkpoints}: cannot resume: ").And.Contain(expected));
         Assert.That(run.Out, Does.Not.Contain("epoch 2/2"));
     }
 
@@ -285,7 +337,7 @@ public sealed class TrainCommandTests
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(run.Error.Trim().Split('\n'), Has.Length.EqualTo(1), run.Error);
-        Assert.That(run.Error, Does.StartWith("error: cannot resume from")
+        Assert.That(run.Error, Does.StartWith($"error: {Checkpoints}: cannot resume: ")
             .And.Contain("--dropout-percent is 10 in the checkpoint, 30 now"));
         Assert.That(run.Out, Is.Empty);
     }
@@ -313,7 +365,7 @@ public sealed class TrainCommandTests
         var same = Train("--resume", "--epochs", "2", "--seed", "3");
 
         Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Failure));
-        Assert.That(refused.Error.Trim(), Does.StartWith("error: cannot resume from")
+        Assert.That(refused.Error.Trim(), Does.StartWith($"error: {Checkpoints}: cannot resume: ")
             .And.Contain("--seed is 3 in the checkpoint, 4 now").And.Not.Contain("--dropout-percent"));
         Assert.That(refused.Out, Does.Not.Contain("epoch 2/2"));
         Assert.That(same.ExitCode, Is.EqualTo(ExitCodes.Success), same.Error);
@@ -410,6 +462,42 @@ public sealed class TrainCommandTests
         Assert.That(vocab.WordSeparator, Is.EqualTo("|"));
         Assert.That(vocab.Tokens, Does.Contain("e").And.Contain("o").And.Not.Contain("zero")
             .And.Not.Contain("E"));
+    }
+
+    // The emoji was two UTF-16 halves, each a token printed as U+FFFD: the saved model's vocabulary
+    // then held the same text twice and could not be loaded.
+    [Test]
+    public void Chars_vocabulary_keeps_an_emoji_and_an_accented_letter_whole_and_the_model_loads()
+    {
+        var rows = File.ReadAllLines(_manifest);
+        rows[0] = rows[0].Split('\t')[0] + "\t\U0001F415 e\u0301 Z\u00c9RO";
+        rows[1] = rows[1].Split('\t')[0] + "\t\u00e9t\u00e9";
+        File.WriteAllLines(_manifest, rows);
+
+        var run = Train("--vocab", "chars", "--valid-fraction", "0");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var tokens = AcousticModelDirectory.Load(_out).Config.Vocabulary.Tokens;
+        // Not composed (see TranscriptText's limit), but whole: no token is a lone accent.
+        Assert.That(tokens, Does.Contain("\U0001F415").And.Contain("\u00e9").And.Contain("e\u0301")
+            .And.Not.Contain("\u0301"));
+        Assert.That(tokens.Where(t => t.Any(char.IsSurrogate)), Is.EqualTo(new[] { "\U0001F415" }));
+    }
+
+    // "<blank>" as a word made a second blank token: "tokens must be distinct; got '<blank>' 2 times".
+    [TestCase("words", "<blank>", "has the word '<blank>', the CTC blank token of --vocab words")]
+    [TestCase("chars", "a|b", "contains '|', the word separator of --vocab chars")]
+    public void A_transcript_with_a_reserved_token_is_refused_naming_its_line(string vocab, string text, string why)
+    {
+        var rows = File.ReadAllLines(_manifest);
+        rows[2] = rows[2].Split('\t')[0] + $"\tTWO {text}";
+        File.WriteAllLines(_manifest, rows);
+
+        var run = Train("--vocab", vocab);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(run.Error.Trim(), Is.EqualTo($"error: {_manifest}:3: transcript {why}; reword the row"));
+        Assert.That(Directory.Exists(_out), Is.False);
     }
 
     [Test]

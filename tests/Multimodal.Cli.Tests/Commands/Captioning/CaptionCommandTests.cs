@@ -111,7 +111,7 @@ public sealed class CaptionCommandTests
         var run = CliRun.Invoke(args);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
-        Assert.That(run.Error, Does.Contain("cannot resume from").And.Contain(expected));
+        Assert.That(run.Error, Does.Contain(": cannot resume: ").And.Contain(expected));
         Assert.That(File.ReadAllBytes(Path.Combine(model, "weights.safetensors")), Is.EqualTo(weights));
     }
 

@@ -141,7 +141,7 @@ public sealed class EmotionCommandsTests
         Assert.That(first.Out, Does.Not.Contain("(best validation accuracy so far)"));
         Assert.That(File.Exists(Path.Combine(output, "config.json")), Is.True);
         Assert.That(reseeded.ExitCode, Is.EqualTo(ExitCodes.Failure), reseeded.Out);
-        Assert.That(reseeded.Error, Does.Contain("cannot resume from ")
+        Assert.That(reseeded.Error, Does.Contain(": cannot resume: ")
             .And.Contain("--lr is 0.002 in the checkpoint, 0.001 now"));
         // Other faces would pick "the best" weights by validation on another set: refused by the listing.
         Assert.That(otherFaces.ExitCode, Is.EqualTo(ExitCodes.Failure), otherFaces.Out);

@@ -84,7 +84,7 @@ public sealed class VideoPredictTrainEvalTests
         Assert.That(first.Out, Does.Contain("epoch 1/1 step 2").And.Contain("valid MSE").And.Contain("baseline"));
         Assert.That(first.Out, Does.Contain("; 1 epoch x 2 steps x 1 sequence"), "counts in the singular when 1");
         Assert.That(reseeded.ExitCode, Is.EqualTo(ExitCodes.Failure), reseeded.Out);
-        Assert.That(reseeded.Error.Trim(), Does.StartWith("error: cannot resume from ")
+        Assert.That(reseeded.Error.Trim(), Does.StartWith("error: ").And.Contain("checkpoints: cannot resume: ")
             .And.Contain("--seed is 1 in the checkpoint, 5 now"));
         // Another size is named as a setting, in one short line, not as every weight's shape.
         Assert.That(resized.ExitCode, Is.EqualTo(ExitCodes.Failure), resized.Out);
