@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Rnn.Core.Serialization;
 
 namespace Pipelines.Captioning.Data;
@@ -8,7 +7,7 @@ namespace Pipelines.Captioning.Data;
 /// <list type="bullet">
 /// <item>Flickr8k token files: <c>name.jpg#0&lt;TAB&gt;caption</c> per line (Flickr8k.token.txt).</item>
 /// <item>COCO caption JSON: <c>images[{id, file_name}]</c> and <c>annotations[{image_id, caption}]</c>.</item>
-/// <item>TSV: <c>image&lt;TAB&gt;caption</c>; or with a header line naming the columns <c>image</c>,
+/// <item>TSV: <c>image&lt;TAB&gt;caption[&lt;TAB&gt;split]</c>; or with a header line naming the columns <c>image</c>,
 /// <c>caption</c> and optionally <c>split</c> (the shared flickr8k/captions.tsv).</item>
 /// </list>
 /// Errors name the file, the line and what was found.
@@ -64,13 +63,19 @@ public static class CaptionFile
         return groups.ToList();
     }
 
-    /// <summary>TSV: <c>image&lt;TAB&gt;caption</c> rows, or a header naming image, caption, split.</summary>
+    /// <summary>
+    /// TSV: headerless rows of <c>image&lt;TAB&gt;caption</c> or <c>image&lt;TAB&gt;caption&lt;TAB&gt;split</c>
+    /// (every row with the first row's number of columns), or a header line naming the columns
+    /// <c>image</c>, <c>caption</c> and optionally <c>split</c>, in any order among others.
+    /// </summary>
     public static IReadOnlyList<CaptionedImage> ReadTsv(string text, string source)
     {
         var groups = new Groups();
         int imageCol = 0;
-        int captionCol = -1;
+        int captionCol = 1;
         int splitCol = -1;
+        int headerless = 0;   // the columns of a file without a header, set by its first row
+        int firstRow = 0;
         bool firstLine = true;
         foreach (var (line, number) in Lines(text))
         {
@@ -95,6 +100,17 @@ public static class CaptionFile
                     throw new InvalidDataException($"{source}: line {number}: the header has no '{missing}' " +
                         $"column (it names {string.Join(", ", cells.Select(c => $"'{c.Trim()}'"))})");
                 }
+
+                // The documented layout, image, caption[, split]: the caption used to be the last column,
+                // so "a.jpg<TAB>a dog<TAB>train" was captioned "train".
+                headerless = cells.Length;
+                firstRow = number;
+                splitCol = headerless == 3 ? 2 : -1;
+            }
+
+            if (headerless > 0 && HeaderlessProblem(cells.Length, headerless, firstRow) is { } problem)
+            {
+                throw new InvalidDataException($"{source}: line {number}: {problem}; got '{Short(line)}'");
             }
 
             int need = Math.Max(imageCol, Math.Max(captionCol, splitCol)) + 1;
@@ -104,48 +120,34 @@ public static class CaptionFile
                     $"{source}: line {number}: expected image<TAB>caption; got '{Short(line)}'");
             }
 
-            string caption = captionCol >= 0 ? cells[captionCol] : cells[^1];
-            groups.Add(cells[imageCol], caption, splitCol >= 0 ? cells[splitCol].Trim() : null, source, number);
+            groups.Add(cells[imageCol], cells[captionCol], splitCol >= 0 ? cells[splitCol].Trim() : null, source,
+                number);
         }
 
         return groups.ToList();
     }
 
-    /// <summary>COCO captions_*.json.</summary>
+    // A row of a headerless TSV that does not fit the documented layout. A row with fewer columns than
+    // the first would lose its split (and leave its split for every other image); a fourth column has
+    // no documented meaning, and taking the last one as the caption is what misread split columns.
+    private static string? HeaderlessProblem(int columns, int firstColumns, int firstRow) =>
+        columns > 3
+            ? $"expected image<TAB>caption[<TAB>split] (or a header line naming the columns), {columns} columns"
+            : columns != firstColumns
+                ? $"{columns} column{(columns == 1 ? "" : "s")} where line {firstRow} has {firstColumns} "
+                    + "(image<TAB>caption[<TAB>split])"
+                : null;
+
+    /// <summary>COCO captions_*.json; every way it can be malformed is one message in words.</summary>
     public static IReadOnlyList<CaptionedImage> ReadCoco(string json, string source)
     {
-        try
+        var groups = new Groups();
+        foreach (var (image, caption, index) in CocoCaptions.Read(json, source))
         {
-            using var doc = JsonDocument.Parse(json);
-            var root = doc.RootElement;
-            var names = new Dictionary<long, string>();
-            foreach (var image in root.GetProperty("images").EnumerateArray())
-            {
-                names[image.GetProperty("id").GetInt64()] = image.GetProperty("file_name").GetString()!;
-            }
-
-            var groups = new Groups();
-            int index = 0;
-            foreach (var note in root.GetProperty("annotations").EnumerateArray())
-            {
-                index++;
-                long id = note.GetProperty("image_id").GetInt64();
-                if (!names.TryGetValue(id, out var name))
-                {
-                    throw new InvalidDataException(
-                        $"{source}: annotation {index} names image_id {id}, which is not in images");
-                }
-
-                groups.Add(name, note.GetProperty("caption").GetString() ?? "", null, source, index);
-            }
-
-            return groups.ToList();
+            groups.Add(image, caption, null, source, index, "annotation");
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new InvalidDataException($"{source}: not COCO caption JSON (images[id, file_name], "
-                + $"annotations[image_id, caption]): {e.Message}", e);
-        }
+
+        return groups.ToList();
     }
 
     private static IEnumerable<(string Line, int Number)> Lines(string text)
@@ -170,12 +172,13 @@ public static class CaptionFile
             new(StringComparer.Ordinal);
         private readonly List<string> order = [];
 
-        public void Add(string image, string caption, string? split, string source, int line)
+        public void Add(string image, string caption, string? split, string source, int line,
+            string where = "line")
         {
             image = image.Trim();
             if (image.Length == 0 || caption.Trim().Length == 0)
             {
-                throw new InvalidDataException($"{source}: line {line}: empty image name or caption");
+                throw new InvalidDataException($"{source}: {where} {line}: empty image name or caption");
             }
 
             if (!byImage.TryGetValue(image, out var entry))

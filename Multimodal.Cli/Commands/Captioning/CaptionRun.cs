@@ -23,7 +23,9 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
         // or a rerun with the gallery in photos/) are not images to caption, so they are left out; an
         // image there, or an output named directly as an input, is refused below, since writing the
         // output would replace it.
-        var outputs = new[] { outFile, htmlFile }.OfType<string>().Select(InputPaths.Target).ToList();
+        // Their lock files too: one left by a killed run is no image either.
+        var outputs = new[] { outFile, htmlFile }.OfType<string>()
+            .SelectMany(f => new[] { f, OutputLock.PathFor(f) }).Select(InputPaths.Target).ToList();
         bool IsOutput(string path) =>
             outputs.Contains(InputPaths.Canonical(path), StringComparer.OrdinalIgnoreCase);
         var inputs = once.Where(i => i.Folder is null || !IsOutput(i.Path) || ImageLoader.StartsLikeImage(i.Path))
@@ -37,23 +39,21 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
             }
         }
 
+        // Held from before the out file is read (its lines are the ones skipped) until the last write:
+        // two runs writing one file each rewrote it whole, and the last one's lines were all it kept.
+        using var outLock = outFile is null ? null : Hold(outFile, "--out");
+        using var htmlLock = htmlFile is null ? null : Hold(htmlFile, "--html");
         CaptionWriter? writer = null;
         if (outFile is not null)
         {
             try
             {
                 writer = CaptionWriter.Open(outFile);
-                OutputFolder.PrepareFile(outFile, "--out");
             }
             catch (InvalidDataException e)
             {
                 throw new CliException(outFile, e.Message);
             }
-        }
-
-        if (htmlFile is not null)
-        {
-            OutputFolder.PrepareFile(htmlFile, "--html");
         }
 
         // Done is decided on canonical paths, so "good/x.jpg", "./good/x.jpg" and a link to it are
@@ -125,6 +125,12 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
         }
 
         return result.ExitCode;
+    }
+
+    private static OutputLock Hold(string file, string option)
+    {
+        OutputFolder.PrepareFile(file, option);   // the lock file goes in its folder
+        return OutputLock.Acquire(file, "caption run");
     }
 
     // The gallery and the captions file are renamed over their names at the end, so

@@ -40,6 +40,12 @@ internal static class CaptionTrainingRun
 
         var all = CaptionInputs.OfSplit(CaptionInputs.Read(s.Captions), s.Split ?? "train", s.Captions);
         var (train, valid) = HoldOut(all, s.ValidImages, s.Seed);
+        var settings = ResumeSettings(s);   // hashes the caption file once for the check and the checkpoints
+        if (s.Resume)
+        {
+            RefuseChangedSettings(s, settings);
+        }
+
         // Before the images are encoded, as the other train verbs do.
         ResumeNotice.Before(output, "train caption: ", s.CheckpointDirectory, s.Resume);
         using var encoder = CreateEncoder(s, context.Environment);
@@ -92,7 +98,7 @@ internal static class CaptionTrainingRun
             Seed = s.Seed,
             CheckpointDirectory = s.CheckpointDirectory,
             Resume = s.Resume,
-            RunSettings = ResumeSettings(s),
+            RunSettings = settings,
         });
         CaptionTrainingResult result;
         using (var reporter = context.Progress(parse))
@@ -125,6 +131,19 @@ internal static class CaptionTrainingRun
             + best + (result.StoppedEarly ? "; stopped early" : ""));
         TrainingSkips.Summary(context, "train caption", store.Failures.Count, all.Count, "images");
         return ExitCodes.Success;
+    }
+
+    // The trainer checks these again when it restores the checkpoint. Checked here first, before the
+    // encoder: a resume with another --encoder or --image-size used to encode every image into the
+    // cache, replacing the checkpoint's features, and only then be refused (as train speech checks
+    // before decoding its audio).
+    private static void RefuseChangedSettings(TrainCaptionSettings s, IReadOnlyDictionary<string, string> settings)
+    {
+        // An unreadable newest checkpoint is skipped for an older one, as the trainer does (and reports).
+        if (new CheckpointStore(s.CheckpointDirectory).LoadLatest() is { } latest)
+        {
+            latest.Checkpoint.CheckSettings(settings, latest.Path);
+        }
     }
 
     // What a resumed run must share with the checkpoint's: the model's sizes, the split and the

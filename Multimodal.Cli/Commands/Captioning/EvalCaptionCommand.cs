@@ -102,6 +102,16 @@ public static class EvalCaptionCommand
         double seconds = clock.Elapsed.TotalSeconds;
         if (generated.Count == 0)
         {
+            if (json)
+            {
+                // A script still gets its one object, as from eval speech: nothing scored, every image failed.
+                context.Environment.Out.WriteLine(new JsonObject
+                {
+                    ["bleu1"] = null, ["bleu2"] = null, ["bleu3"] = null, ["bleu4"] = null, ["cider_d"] = null,
+                    ["images"] = 0, ["failed"] = failed, ["images_per_second"] = null,
+                }.ToJsonString());
+            }
+
             throw new CliException(imagesDir, $"none of the {paths.Length} images could be captioned");
         }
 

@@ -88,9 +88,12 @@ public sealed class CaptionCommandTests
     [TestCase("--seed", "5", "--seed is 1 in the checkpoint, 5 now")]
     [TestCase("--lr", "0.02", "--lr is 0.01 in the checkpoint, 0.02 now")]
     [TestCase("--patience", "2", "--patience is 0 in the checkpoint, 2 now")]
+    [TestCase("--image-size", "24", "--image-size is 16 in the checkpoint, 24 now")]
+    [TestCase("--encoder", "resnet18", "--encoder is small-cnn in the checkpoint, resnet18 now")]
     public void ResumeWithAChangedOptionIsRefusedNamingIt(string option, string value, string expected)
     {
         var weights = File.ReadAllBytes(Path.Combine(model, "weights.safetensors"));
+        var cache = CacheFiles();
         string[] args =
         [
             "train", "caption", "--images", images, "--captions", captions, "--out", model, "--encoder", "small-cnn",
@@ -113,7 +116,15 @@ public sealed class CaptionCommandTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
         Assert.That(run.Error, Does.Contain(": cannot resume: ").And.Contain(expected));
         Assert.That(File.ReadAllBytes(Path.Combine(model, "weights.safetensors")), Is.EqualTo(weights));
+        // Refused before any image is encoded: another encoder or size used to re-encode every image
+        // first, replacing the cache the checkpoint's run (and the next right resume) needs.
+        Assert.That(run.Out, Does.Not.Contain("features:"));
+        Assert.That(CacheFiles(), Is.EqualTo(cache));
     }
+
+    // The feature cache's files with their contents, by name.
+    private Dictionary<string, byte[]> CacheFiles() =>
+        Directory.GetFiles(Path.Combine(model, "cache")).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
     // Like the other train verbs: --resume with nothing to resume says so before the images are encoded.
     [Test]
@@ -209,6 +220,44 @@ public sealed class CaptionCommandTests
         var rows = File.ReadAllLines(csv);
         Assert.That(rows[0], Is.EqualTo("file,caption,score"));
         Assert.That(rows, Has.Length.EqualTo(12));
+    }
+
+    // Two runs writing one --out (or --html) file at once each rewrote it whole, so the first to
+    // finish lost its lines; the second now stops at once, leaving the file to the first.
+    [TestCase("--out", "held.jsonl")]
+    [TestCase("--html", "held.html")]
+    public void AnOutputHeldByAnotherRunIsRefusedBeforeAnyWork(string option, string name)
+    {
+        using var dir = new TempFolder();
+        string output = Path.Combine(dir.Path, name);
+        File.WriteAllText(output, "");
+        using var other = Multimodal.Cli.Batch.OutputLock.Acquire(output, "caption run");
+
+        var run = CliRun.Invoke(["caption", Path.Combine(images, "red1.png"), "--model", model, option, output]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Error.Trim(), Does.StartWith(
+            $"error: {output}: in use by another caption run (pid {Environment.ProcessId})"));
+        Assert.That(run.Error.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(File.ReadAllText(output), Is.Empty);
+    }
+
+    // The lock is released at the end, and one a killed run left behind in an input folder is
+    // neither an image to caption nor in the way.
+    [Test]
+    public void TheLockFileIsGoneAfterARunAndAStaleOneIsNoInput()
+    {
+        using var dir = new TempFolder();
+        string folder = dir.Sub("photos");
+        File.Copy(Path.Combine(images, "red1.png"), Path.Combine(folder, "red1.png"));
+        string output = Path.Combine(folder, "captions.jsonl");
+        File.WriteAllText(Path.Combine(folder, ".captions.jsonl.lock"), "999999\n");
+
+        var run = CliRun.Invoke(["caption", folder, "--model", model, "--out", output, "--quiet"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(File.ReadAllLines(output), Has.Length.EqualTo(1));
+        Assert.That(File.Exists(Path.Combine(folder, ".captions.jsonl.lock")), Is.False);
     }
 
     [Test]
@@ -505,6 +554,43 @@ public sealed class CaptionCommandTests
         Assert.That(run.Error.Trim(), Is.EqualTo(
             $"warning: {plain}: has no split column; --split dev is ignored and every image is scored"));
         Assert.That(JsonNode.Parse(run.Out)!["images"]!.GetValue<int>(), Is.EqualTo(2));
+    }
+
+    // With every image unusable, --json printed only error lines; a script wants its one object
+    // (scores null, counts given), as eval speech prints, and the exit code still says it failed.
+    [Test]
+    public void EvalJsonWithNoUsableImageStillPrintsOneObject()
+    {
+        using var dir = new TempFolder();
+        string allBad = Path.Combine(dir.Path, "allbad.tsv");
+        File.WriteAllText(allBad, "missing1.png\ta picture in red .\nmissing2.png\ta picture in blue .\n");
+
+        var run = CliRun.Invoke(["eval", "caption", "--model", model, "--images", images, "--captions", allBad,
+            "--json", "--quiet"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        Assert.That(json["bleu4"], Is.Null);
+        Assert.That(json["cider_d"], Is.Null);
+        Assert.That(json["images"]!.GetValue<int>(), Is.EqualTo(0));
+        Assert.That(json["failed"]!.GetValue<int>(), Is.EqualTo(2));
+        Assert.That(run.Error, Does.Contain("none of the 2 images could be captioned"));
+    }
+
+    // A headerless "image<TAB>caption<TAB>split" file is scored against its captions; the split
+    // column used to be read as the caption, giving BLEU 0 with exit code 0.
+    [Test]
+    public void EvalReadsAHeaderlessThirdColumnAsTheSplit()
+    {
+        using var dir = new TempFolder();
+        string threeColumns = Path.Combine(dir.Path, "3col.tsv");
+        File.WriteAllLines(threeColumns, Dev.Select(p => $"{p.Name}\t{p.Caption} .\tfoo"));
+
+        var run = CliRun.Invoke(["eval", "caption", "--model", model, "--images", images, "--captions",
+            threeColumns, "--split", "foo", "--json", "--quiet"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(JsonNode.Parse(run.Out)!["bleu4"]!.GetValue<double>(), Is.EqualTo(1.0));
     }
 
     // A tiny small-CNN training run into outDir; extra sets epochs, validation and selection.
