@@ -94,7 +94,16 @@ public static class EmotionMedia
             throw new VideoFormatException(path, reason);
         }
 
-        var image = Cv2.ImRead(path, ImreadModes.Color);
+        Mat image;
+        try
+        {
+            image = Cv2.ImRead(path, ImreadModes.Color);
+        }
+        catch (OpenCVException e)
+        {
+            throw new VideoFormatException(path, DecodeFailure(e));
+        }
+
         if (image.Empty())
         {
             image.Dispose();
@@ -104,6 +113,18 @@ public static class EmotionMedia
 
         return image;
     }
+
+    /// <summary>
+    /// A decoder's exception in a user's words. OpenCV's own text is a failed assertion
+    /// ("pixels &lt;= CV_IO_MAX_IMAGE_PIXELS", the width and height alike) that names no cause a
+    /// user could act on; whether imread throws it or returns an empty image depends on how the
+    /// native library was built.
+    /// </summary>
+    internal static string DecodeFailure(OpenCVException e) =>
+        e.ErrMsg?.Contains("CV_IO_MAX_IMAGE_", StringComparison.Ordinal) == true ||
+        e.FuncName?.Contains("validateInputImageSize", StringComparison.Ordinal) == true
+            ? "image declares more pixels than OpenCV decodes (2^30, or 2^20 a side)"
+            : "not an image OpenCV can decode (truncated, corrupt or another format)";
 
     /// <summary>
     /// Why an image file must not be decoded, or null: a JPEG without its end-of-image marker

@@ -23,8 +23,9 @@ public sealed class EmotionTrainer
     /// <param name="options">Data, output folder and hyper-parameters.</param>
     /// <param name="log">One line per epoch, save and the like.</param>
     /// <param name="skipped">
-    /// Called with (file, reason) for each face image that cannot be read; it is left out and training
-    /// goes on. Null: such files are log lines ("skipped FILE: REASON").
+    /// Called with (file, reason) for each face image that cannot be read, and each folder whose faces
+    /// are not read (no class, or inside a class folder); it is left out and training goes on. Null:
+    /// such files are log lines ("skipped FILE: REASON").
     /// </param>
     public EmotionTrainer(
         EmotionTrainingOptions options, Action<string>? log = null, Action<string, string>? skipped = null)
@@ -52,7 +53,7 @@ public sealed class EmotionTrainer
     public EmotionTrainingResult Run(IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         var net = options.Network;
-        var data = FerDataset.Load(options.DataDirectory, net.ImageSize, options.LimitPerClass);
+        var data = FerDataset.Load(options.DataDirectory, net.ImageSize, options.LimitPerClass, options.CheckFile);
         foreach (var (file, reason) in data.SkippedFiles)
         {
             skipped(file, reason);
@@ -60,7 +61,12 @@ public sealed class EmotionTrainer
 
         foreach (string folder in data.OtherFolders)
         {
-            skipped(folder, $"not a class folder (the classes are {string.Join(", ", EmotionLabels.All)})");
+            skipped(folder, $"not a class folder ({FerDataset.NotAClassHint(folder)})");
+        }
+
+        foreach (string folder in data.NestedFolders)
+        {
+            skipped(folder, FerDataset.NestedFolderReason);
         }
 
         var (train, validation) = FerDataset.Split(data.Samples, options.ValidationEveryNth, options.Seed);

@@ -13,6 +13,12 @@ public sealed record EmotionTrainingOptions
     /// </summary>
     public string? DataFingerprint { get; init; }
 
+    /// <summary>
+    /// Asked of each face image before it is decoded: why it must not be, or null (see
+    /// <see cref="FerDataset.Load"/>). Null: every image goes to OpenCV.
+    /// </summary>
+    public Func<string, string?>? CheckFile { get; init; }
+
     /// <summary>Where the model directory (best on validation) is written.</summary>
     public required string OutputDirectory { get; init; }
 

@@ -33,6 +33,8 @@ public static class EvalEmotionCommand
         var heldOut = Count("--validation-every",
             "Score only the faces `train emotion --valid-every N` holds out of this (train) folder (0: all faces)", 0,
             0, 1000, n => n == 1 ? "--validation-every must be 0 (all faces) or at least 2" : null);
+        // train emotion's spelling, so the option can be copied from the training command line.
+        heldOut.Aliases.Add("--valid-every");
         var seed = Count("--seed", "The training run's --seed, for --validation-every", 7, 0, int.MaxValue);
         var limit = Count("--limit-per-class",
             "Read at most this many faces per class, as train emotion did with the same option (0: all)", 0, 0,
@@ -64,7 +66,7 @@ public static class EvalEmotionCommand
         FerDataset data;
         try
         {
-            data = FerDataset.Load(dataDir, model.Side, how.Limit);
+            data = FerDataset.Load(dataDir, model.Side, how.Limit, FaceImageCheck.DeclaredSize);
         }
         catch (DirectoryNotFoundException e)
         {
@@ -77,11 +79,17 @@ public static class EvalEmotionCommand
             context.Error(file, reason);
         }
 
-        // As train emotion says: a folder of faces under another name (a typo, "HAPPY") is not scored.
+        // As train emotion says: a folder of faces under another name (a typo, "HAPPY") is not scored,
+        // nor is one inside a class folder.
         foreach (string folder in data.OtherFolders)
         {
             context.Environment.Error.WriteLine(ErrorLine.FormatWarning(folder,
-                $"not a class folder, so not scored (the classes are {string.Join(", ", EmotionLabels.All)})"));
+                $"not a class folder, so not scored ({FerDataset.NotAClassHint(folder)})"));
+        }
+
+        foreach (string folder in data.NestedFolders)
+        {
+            context.Environment.Error.WriteLine(ErrorLine.FormatWarning(folder, FerDataset.NestedFolderReason));
         }
 
         if (data.Samples.Count == 0)

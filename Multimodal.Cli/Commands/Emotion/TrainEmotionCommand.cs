@@ -30,6 +30,8 @@ public static class TrainEmotionCommand
         var lr = Number("--lr", "Peak learning rate (AdamW, warm-up then cosine)", defaults.LearningRate, 1e-7, 1);
         var nth = Count("--valid-every", "Hold out every n-th face of each class for validation",
             defaults.ValidationEveryNth, 2, 1000);
+        // eval emotion's spelling, so the option can be copied from an evaluation command line.
+        nth.Aliases.Add("--validation-every");
         var limit = Count("--limit-per-class", "Read at most this many faces per class (0: all)", 0, 0, int.MaxValue);
         var seed = Count("--seed", "Seed of weights, split, batch order and augmentation", (int)defaults.Seed, 0,
             int.MaxValue);
@@ -46,6 +48,7 @@ public static class TrainEmotionCommand
         {
             DataDirectory = parse.GetValue(data)!,
             DataFingerprint = FileFingerprint.OfFolder(parse.GetValue(data)!),
+            CheckFile = FaceImageCheck.DeclaredSize,
             OutputDirectory = parse.GetValue(outDir)!,
             Epochs = parse.GetValue(epochs),
             BatchSize = parse.GetValue(batch),

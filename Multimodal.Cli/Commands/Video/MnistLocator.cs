@@ -1,3 +1,4 @@
+using Multimodal.Cli.Batch;
 using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Models;
 
@@ -13,11 +14,18 @@ public static class MnistLocator
     /// <paramref name="explicitPath"/> when given, else ../shared/data/mnist/t10k-images-idx3-ubyte.gz
     /// beside the repository (the project's data folder).
     /// </summary>
-    /// <exception cref="CliException">The file does not exist.</exception>
+    /// <exception cref="CliException">The file does not exist, or is a device, pipe, socket or broken link.</exception>
     public static string Resolve(string? explicitPath, CliEnvironment environment)
     {
         if (explicitPath is not null)
         {
+            // Asked first: File.Exists is true for /dev/null and a link to nothing, and the idx reader's
+            // own words ("'/dev/null': a device, not a file") are not the CLI's "PATH: is ..." layout.
+            if (InputPaths.NotRegular(explicitPath) is { } odd)
+            {
+                throw new CliException(explicitPath, "is " + odd);
+            }
+
             return File.Exists(explicitPath)
                 ? explicitPath
                 : throw CliException.MissingFile(explicitPath, "MNIST images file");

@@ -158,11 +158,16 @@ public static class TrainVideoPredictCommand
     private static int[] ParseHidden(string text)
     {
         // An empty entry ("16,,16", "16,16,") is refused, not dropped: it is more likely a typo than a wish.
+        // The layer count is the model's own bound, held here so that too many layers is a usage error
+        // naming --hidden rather than the config's "architecture.hidden" once the run has begun.
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var values = parts.Select(p => int.TryParse(p, CultureInfo.InvariantCulture, out var v) ? v : -1).ToArray();
-        return values.Length > 0 && values.All(v => v is >= 1 and <= 1024)
+        const int maxLayers = PredictorConfig.MaxLayers;
+        return values.Length is > 0 and <= maxLayers && values.All(v => v is >= 1 and <= 1024)
             ? values
-            : throw new CliException("--hidden", $"expected filter counts 1..1024 like 32,32; got '{text}'");
+            : throw new CliException("--hidden",
+                $"expected filter counts of 1..1024 for 1 to {maxLayers} layers, like 32,32; " +
+                (values.Length > maxLayers ? $"got {values.Length} layers" : $"got '{text}'"));
     }
 
     private static Option<int> Count(string name, string description, int fallback) =>

@@ -38,6 +38,22 @@ public sealed class EmotionMediaTests
         Assert.That(shares[^1], Is.EqualTo(0.95).Within(1e-6), "frame 19 of 20 at 10 fps: 1.9 s of 2 s");
     }
 
+    // Where a build of OpenCV throws from imread (rather than returning an empty image) for a
+    // header over its pixel limit, its assertion text "pixels <= CV_IO_MAX_IMAGE_PIXELS" reached
+    // the user as the reason; it is said in words, and any other decoder error as a failed decode.
+    [TestCase("pixels <= CV_IO_MAX_IMAGE_PIXELS", "validateInputImageSize",
+        "image declares more pixels than OpenCV decodes (2^30, or 2^20 a side)")]
+    [TestCase("width <= CV_IO_MAX_IMAGE_WIDTH", "validateInputImageSize",
+        "image declares more pixels than OpenCV decodes (2^30, or 2^20 a side)")]
+    [TestCase("!_img.empty()", "imread_",
+        "not an image OpenCV can decode (truncated, corrupt or another format)")]
+    public void An_opencv_decoder_error_is_a_plain_reason(string message, string function, string expected)
+    {
+        var e = new OpenCVException(ErrorCode.StsAssert, function, message, "loadsave.cpp", 77);
+
+        Assert.That(EmotionMedia.DecodeFailure(e), Is.EqualTo(expected));
+    }
+
     // Reports synchronously (System.Progress posts to the thread pool).
     private sealed class Progress(Action<double> report) : IProgress<double>
     {

@@ -53,6 +53,66 @@ public sealed class FerDatasetTests
         Assert.That(data.SkippedFiles[0].Reason, Does.StartWith("truncated JPEG: the end-of-image marker is missing"));
     }
 
+    // The CLI holds image headers to the captioning size limits this way: a refused file must be
+    // skipped with the check's reason before OpenCV decodes it (a 400-megapixel PNG took ~477 MB).
+    [Test]
+    public void A_file_the_check_refuses_is_skipped_with_its_reason_and_never_decoded()
+    {
+        using var temp = new TempDir();
+        TinyEmotion.WriteFolder(temp.Path, classes: 2, perClass: 2, side: 30);
+        string refused = Path.Combine(temp.Path, "angry", "001.png");
+        var asked = new List<string>();
+
+        var data = FerDataset.Load(temp.Path, 16, checkFile: file =>
+        {
+            asked.Add(file);
+            return file == refused ? "too many pixels" : null;
+        });
+
+        Assert.That(asked, Has.Count.EqualTo(4), "each image is asked about once");
+        Assert.That(data.Samples.Select(s => s.Path), Has.No.Member(refused));
+        Assert.That(data.Samples, Has.Count.EqualTo(3));
+        Assert.That(data.SkippedFiles, Is.EqualTo(new[] { (refused, "too many pixels") }));
+    }
+
+    // Faces sorted one level deeper (happy/2024/) were ignored without a word; the folders are
+    // listed for the verbs to name, their faces are still not read.
+    [Test]
+    public void Folders_inside_class_folders_are_listed_and_their_faces_not_read()
+    {
+        using var temp = new TempDir();
+        TinyEmotion.WriteFolder(temp.Path, classes: 2, perClass: 2, side: 16);
+        string nested = Directory.CreateDirectory(Path.Combine(temp.Path, "angry", "more")).FullName;
+        File.Copy(Path.Combine(temp.Path, "angry", "000.png"), Path.Combine(nested, "000.png"));
+
+        var data = FerDataset.Load(temp.Path, 16);
+
+        Assert.That(data.NestedFolders, Is.EqualTo(new[] { nested }));
+        Assert.That(data.Samples, Has.Count.EqualTo(4));
+        Assert.That(data.OtherFolders, Is.Empty);
+    }
+
+    // "Happy/" differs from a class by case only: the hint names the lower-case class rather than
+    // listing all seven, both for one such folder among classes and when it is all there is.
+    [Test]
+    public void A_folder_named_like_a_class_in_other_case_is_told_the_lower_case_name()
+    {
+        using var temp = new TempDir();
+        string upper = Directory.CreateDirectory(Path.Combine(temp.Path, "Happy")).FullName;
+
+        Assert.That(() => FerDataset.Load(temp.Path), Throws.TypeOf<DirectoryNotFoundException>()
+            .With.Message.EndsWith("(class names are lower case: happy)"));
+
+        TinyEmotion.WriteFolder(temp.Path, classes: 1, perClass: 1, side: 16);
+        string other = Directory.CreateDirectory(Path.Combine(temp.Path, "contempt")).FullName;
+        var data = FerDataset.Load(temp.Path, 16);
+
+        Assert.That(data.OtherFolders, Is.EqualTo(new[] { upper, other }));
+        Assert.That(FerDataset.NotAClassHint(upper), Is.EqualTo("class names are lower case: happy"));
+        Assert.That(FerDataset.NotAClassHint(other),
+            Is.EqualTo("the classes are angry, disgust, fear, happy, neutral, sad, surprise"));
+    }
+
     [Test]
     public void A_folder_without_class_folders_is_a_clear_error()
     {

@@ -304,6 +304,118 @@ public sealed class EmotionCommandsTests
         Assert.That(run.Out, Does.Contain("no training faces of disgust: the model cannot learn to predict it"));
     }
 
+    // OpenCV decodes up to a gigapixel: a 400-megapixel PNG in a class folder was decoded and
+    // scored, a 1.6-gigapixel one reported in OpenCV's words. Both verbs refuse them from the header,
+    // in the words caption and video emotion use.
+    [Test]
+    public void Eval_and_train_refuse_a_face_declaring_too_many_pixels_from_its_header()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+        string large = Path.Combine(data, "happy", "large.png");
+        File.WriteAllBytes(large, TestPng.HugeHeader(20_000, 20_000));
+        string huge = Path.Combine(data, "sad", "huge.png");
+        File.WriteAllBytes(huge, TestPng.HugeHeader(40_000, 40_000));
+        const string limit = "over the limit of 50000000 pixels and 30000 per side";
+
+        var eval = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--json"]);
+        var train = CliRun.Invoke(["train", "emotion", "--data", data, "--out", Path.Combine(_temp.Path, "out"),
+            "--batch", "8", "--valid-every", "4", "--epochs", "1"]);
+
+        Assert.That(eval.ExitCode, Is.EqualTo(ExitCodes.Failure), eval.Error);
+        Assert.That(eval.Error, Does.Contain(
+            $"error: {large}: PNG header declares 20000 x 20000 = 400000000 pixels, {limit}"));
+        Assert.That(eval.Error, Does.Contain(
+            $"error: {huge}: PNG header declares 40000 x 40000 = 1600000000 pixels, {limit}"));
+        Assert.That((int)JsonNode.Parse(eval.Out)!["failed"]!, Is.EqualTo(2));
+        Assert.That(train.ExitCode, Is.EqualTo(ExitCodes.Success), train.Error);
+        Assert.That(train.Error, Does.Contain(
+            $"warning: {huge}: skipped: PNG header declares 40000 x 40000 = 1600000000 pixels, {limit}"));
+        Assert.That(train.Error, Does.Not.Contain("CV_IO_MAX_IMAGE_PIXELS"));
+    }
+
+    // The header check opens the file: asked before the kind of file was known, it waited for ever
+    // on a named pipe in a class folder.
+    [Test]
+    public void Eval_with_a_named_pipe_in_a_class_folder_reports_it_and_never_waits()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("named pipes are made with mkfifo on Linux");
+        }
+
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("test"), perClass: 2);
+        string pipe = Path.Combine(data, "happy", "pipe.png");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var eval = Task.Run(() => CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data]));
+        bool ended = Task.WhenAny(eval, Task.Delay(TimeSpan.FromSeconds(60))).GetAwaiter().GetResult() == eval;
+
+        Assert.That(ended, Is.True, "the pipe was opened and waited on");
+        Assert.That(eval.Result.ExitCode, Is.EqualTo(ExitCodes.Failure), eval.Result.Error);
+        Assert.That(eval.Result.Error, Does.Contain($"error: {pipe}: a named pipe, not a file"));
+    }
+
+    // Faces one folder deeper (happy/nested/) were left out without a word, and "Happy/" was "not a
+    // class folder" with the seven names but no word of their case.
+    [Test]
+    public void Eval_and_train_name_nested_folders_and_say_class_names_are_lower_case()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+        string nested = Directory.CreateDirectory(Path.Combine(data, "happy", "nested")).FullName;
+        File.Copy(FirstSadFace(), Path.Combine(nested, "a.jpg"));
+        File.Copy(FirstSadFace(), Path.Combine(nested, "b.jpg"));
+        string upper = Directory.CreateDirectory(Path.Combine(data, "Surprise")).FullName;
+        File.Copy(FirstSadFace(), Path.Combine(upper, "x.jpg"));
+
+        var eval = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--json"]);
+        var train = CliRun.Invoke(["train", "emotion", "--data", data, "--out", Path.Combine(_temp.Path, "out"),
+            "--batch", "8", "--valid-every", "4", "--epochs", "1"]);
+
+        Assert.That(eval.ExitCode, Is.EqualTo(ExitCodes.Success), eval.Error);
+        Assert.That(Warnings(eval.Error), Is.EqualTo(new[]
+        {
+            $"warning: {upper}: not a class folder, so not scored (class names are lower case: surprise)",
+            $"warning: {nested}: a folder inside a class folder, so its faces are not read " +
+            "(put them in the class folder itself)",
+        }));
+        Assert.That((int)JsonNode.Parse(eval.Out)!["faces"]!, Is.EqualTo(28));
+        Assert.That(train.ExitCode, Is.EqualTo(ExitCodes.Success), train.Error);
+        Assert.That(Warnings(train.Error), Is.EqualTo(new[]
+        {
+            $"warning: {upper}: skipped: not a class folder (class names are lower case: surprise)",
+            $"warning: {nested}: skipped: a folder inside a class folder, so its faces are not read " +
+            "(put them in the class folder itself)",
+        }), "one warning a folder, not one a face in it");
+
+        static string[] Warnings(string error) => error.Split('\n')
+            .Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).Select(l => l.TrimEnd()).ToArray();
+    }
+
+    // train emotion spelt it --valid-every and eval emotion --validation-every, so the option copied
+    // from one verb's command line to the other's was refused.
+    [Test]
+    public void Eval_and_train_take_both_spellings_of_the_validation_option()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+
+        var eval = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--valid-every", "4",
+            "--json"]);
+        var train = CliRun.Invoke(["train", "emotion", "--data", data, "--out", Path.Combine(_temp.Path, "out"),
+            "--batch", "8", "--validation-every", "4", "--epochs", "1"]);
+
+        Assert.That(eval.ExitCode, Is.EqualTo(ExitCodes.Success), eval.Error);
+        Assert.That((int)JsonNode.Parse(eval.Out)!["faces"]!, Is.EqualTo(7), "one face in four of each class");
+        Assert.That(train.ExitCode, Is.EqualTo(ExitCodes.Success), train.Error);
+        Assert.That(train.Out, Does.Contain("21 training faces, 7 validation faces"));
+    }
+
     // A model trained by `train emotion` has no face cascade beside it; without Debian's opencv-data it
     // could not be used ("no face cascade"). The bundled model's copy is used then.
     [Test]

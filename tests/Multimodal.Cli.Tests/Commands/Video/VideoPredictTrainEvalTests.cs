@@ -42,7 +42,7 @@ public sealed class VideoPredictTrainEvalTests
         Assert.That(ended, Is.True, "the pipe was opened and waited on");
         Assert.That(train.Result.ExitCode, Is.EqualTo(ExitCodes.Failure), train.Result.Error);
         Assert.That(train.Result.Error, Does.Contain(
-            $"error: '{pipe}': a named pipe, not a file: inputs are read from files (save the stream to one first)"));
+            $"error: {pipe}: is a named pipe, not a file: inputs are read from files (save the stream to one first)"));
     }
 
     [Test]
@@ -184,6 +184,48 @@ public sealed class VideoPredictTrainEvalTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
         Assert.That(run.Error.Trim().Split(Environment.NewLine)[^1], Is.EqualTo(
             "interrupted: train video-predict stopped; no checkpoint was saved yet, so the same command starts over"));
+    }
+
+    // The MNIST reader's own words came through: "error: '/dev/null': a device, not a file".
+    [Test]
+    public void Mnist_that_is_a_device_is_one_line_in_the_layout_of_the_other_verbs()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("the kind of a file is told on Linux only");
+        }
+
+        var train = CliRun.Invoke(["train", "video-predict", "--out", temp.Sub("m"), "--mnist", "/dev/null"]);
+        var eval = CliRun.Invoke(["eval", "video-predict", "--mnist", "/dev/null"],
+            baseDirectory: VideoFiles.RepositoryRoot);
+
+        Assert.That(train.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(train.Error.Trim(), Is.EqualTo("error: /dev/null: is a device, not a file"));
+        Assert.That(eval.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(eval.Error.Trim(), Is.EqualTo("error: /dev/null: is a device, not a file"));
+    }
+
+    // 67 layers passed the option's check (each count in range) and failed as the model's config
+    // ("architecture.hidden must be 1..16 ...", exit 1) once the run had begun.
+    [Test]
+    public void Hidden_with_more_layers_than_a_model_holds_is_a_usage_error_naming_the_option()
+    {
+        string dir = Path.Combine(temp.Path, "model");
+        string layers = string.Join(",", Enumerable.Repeat("2", 67));
+
+        var many = CliRun.Invoke(["train", "video-predict", "--out", dir, "--mnist", VideoFiles.Mnist,
+            "--hidden", layers]);
+        var wide = CliRun.Invoke(["train", "video-predict", "--out", dir, "--mnist", VideoFiles.Mnist,
+            "--hidden", "16,2000"]);
+
+        Assert.That(many.ExitCode, Is.EqualTo(ExitCodes.Usage), many.Error);
+        Assert.That(many.Error, Does.StartWith(
+            "error: --hidden: expected filter counts of 1..1024 for 1 to 16 layers, like 32,32; got 67 layers"));
+        Assert.That(many.Error, Does.Not.Contain("architecture.hidden"));
+        Assert.That(wide.ExitCode, Is.EqualTo(ExitCodes.Usage), wide.Error);
+        Assert.That(wide.Error, Does.StartWith(
+            "error: --hidden: expected filter counts of 1..1024 for 1 to 16 layers, like 32,32; got '16,2000'"));
+        Assert.That(Directory.Exists(dir), Is.False, "refused before any work");
     }
 
     [Test]
