@@ -174,13 +174,15 @@ public static class SpeechTrainingRun
             ReportEverySteps = 1,
         });
 
-        TrainedModelCard.RecordCommand(parse, s.CheckpointDirectory);
         TrainingResult result;
         string? scores = null;   // the last epoch line's validation figures, for the model card
         using (var reporter = context.Progress(parse))
         {
             var progress = new TrainingProgressSink(context, reporter, "train speech",
-                _ => scores = WerCer(Validate(model, valid, validExamples)), cancellation);
+                _ => scores = WerCer(Validate(model, valid, validExamples)), cancellation)
+            {
+                Started = () => TrainedModelCard.RecordCommand(parse, s.CheckpointDirectory),
+            };
             try
             {
                 result = trainer.Fit(trainExamples, null, progress, cancellation);

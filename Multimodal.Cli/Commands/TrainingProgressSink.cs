@@ -25,6 +25,13 @@ internal sealed class TrainingProgressSink(
     private long shownStep;
     private long totalSteps;
 
+    /// <summary>
+    /// Called once when training really starts (after a resume's checkpoint was read and its settings
+    /// accepted): where a verb records its command line (<see cref="TrainedModelCard.RecordCommand"/>),
+    /// so a refused run leaves no trace in the run's list.
+    /// </summary>
+    public Action? Started { get; init; }
+
     /// <inheritdoc />
     public void Report(TrainingProgress value)
     {
@@ -50,6 +57,9 @@ internal sealed class TrainingProgressSink(
         var c = CultureInfo.InvariantCulture;
         switch (value.Event)
         {
+            case TrainingEvent.Started:
+                Started?.Invoke();
+                break;
             case TrainingEvent.Step:
                 task.Message(string.Create(c, $"epoch {value.Epoch + 1}/{value.Epochs} loss {value.Loss:G4}"));
                 break;

@@ -103,7 +103,7 @@ internal static class CaptionTrainingRun
         CaptionTrainingResult result;
         using (var reporter = context.Progress(parse))
         using (var sink = new TrainingProgressSink(context, reporter, "train caption", BleuScores,
-            cancellation))
+            cancellation) { Started = () => TrainedModelCard.RecordCommand(parse, s.CheckpointDirectory) })
         {
             result = trainer.Fit(model, store, train, valid, sink, cancellation);
         }

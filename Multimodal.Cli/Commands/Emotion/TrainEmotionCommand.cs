@@ -96,7 +96,7 @@ public static class TrainEmotionCommand
             }
 
             return AccuracyScores(value);
-        }, ct))
+        }, ct) { Started = () => TrainedModelCard.RecordCommand(parse, checkpoints) })
         {
             try
             {
@@ -140,6 +140,7 @@ public static class TrainEmotionCommand
         Epochs = epochs,
         KeyMetric = metric,
         NewWeights = newWeights,
+        CheckpointDirectory = options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints"),
     };
 
     /// <summary>

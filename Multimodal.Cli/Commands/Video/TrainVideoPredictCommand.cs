@@ -119,7 +119,11 @@ public static class TrainVideoPredictCommand
             Card(options, TrainedModelCard.Progress(value.Epoch + 1, value.Epochs, value.Step),
                 scores.Length > 0 ? scores.Trim() : null, newWeights: true).Write(context, parse);
             return scores;
-        }, cancellation))
+        }, cancellation)
+        {
+            Started = () =>
+                TrainedModelCard.RecordCommand(parse, Path.Combine(options.OutputDirectory, "checkpoints")),
+        })
         {
             try
             {

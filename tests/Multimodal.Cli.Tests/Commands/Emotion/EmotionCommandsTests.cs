@@ -156,7 +156,8 @@ public sealed class EmotionCommandsTests
         // The 2-epoch run's later checkpoints are gone, so a --resume now continues this run, not that one.
         Assert.That(again.Out, Does.Contain($"starting over: removed 2 checkpoints of an earlier run from " +
             $"{Path.Combine(output, "checkpoints")}"));
-        string[] left = Directory.GetFiles(Path.Combine(output, "checkpoints")).Select(Path.GetFileName).ToArray()!;
+        string[] left = Directory.GetFiles(Path.Combine(output, "checkpoints"), "checkpoint-*")
+            .Select(Path.GetFileName).ToArray()!;
         Assert.That(left, Has.Length.EqualTo(1), string.Join(", ", left));
         Assert.That(restart.ExitCode, Is.EqualTo(ExitCodes.Usage));
         Assert.That(restart.Error, Does.StartWith("error: ").And.Contain("'--restart'"));

@@ -96,6 +96,17 @@ public sealed class VideoPredictTrainEvalTests
         Assert.That(tooMany.Error, Does.Contain("--batch must be between 1 and 256"));
         Assert.That(second.ExitCode, Is.EqualTo(ExitCodes.Success), second.Error);
         Assert.That(second.Out, Does.Contain("resuming from").And.Contain("at step 2").And.Contain("after 4 steps"));
+        // The card lists the command that started the run and the resume that finished it; the refused
+        // resumes (another seed, size, data) are not on it.
+        Assert.That(Multimodal.Cli.Commands.TrainedModelCard.CommandsIn(File.ReadAllText(Path.Combine(dir,
+            "MODEL_CARD.md"))), Is.EqualTo(new[]
+        {
+            Multimodal.Cli.Commands.TrainedModelCard.CommandLine([.. common, "--epochs", "1"]),
+            Multimodal.Cli.Commands.TrainedModelCard.CommandLine([.. common, "--epochs", "2", "--resume"]),
+        }));
+        // Kept beside the checkpoints as the run goes, so a run stopped before its first save keeps it too.
+        Assert.That(File.ReadAllLines(Path.Combine(dir, "checkpoints",
+            Multimodal.Cli.Commands.TrainedModelCard.CommandsFileName)), Has.Length.EqualTo(2));
         Assert.That(eval.ExitCode, Is.EqualTo(ExitCodes.Success), eval.Error);
         var json = JsonNode.Parse(eval.Out)!.AsObject();
         Assert.That(json.Select(p => p.Key), Is.SupersetOf(new[] { "mse", "ssim", "baseline_mse", "mse_mean" }));
