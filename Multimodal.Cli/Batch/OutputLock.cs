@@ -81,7 +81,7 @@ public sealed class OutputLock : IDisposable
             {
                 string pid = HolderPid(path) is { } id ? $" (pid {id})" : "";
                 throw new CliException(output, $"in use by another {holder}{pid}; wait for it to end, or write "
-                    + $"to another file (the hold is {Path.GetFileName(path)}, released when that run ends)");
+                    + $"elsewhere (the hold is {Path.GetFileName(path)}, released when that run ends)");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

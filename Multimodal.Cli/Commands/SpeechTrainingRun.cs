@@ -32,9 +32,10 @@ public static class SpeechTrainingRun
     public static int Run(CliContext context, System.CommandLine.ParseResult parse, TrainSpeechSettings s,
         bool force, CancellationToken cancellation)
     {
-        EarlierRun.Check(s.OutDir, s.CheckpointDirectory, s.Resume, force);
         // Before any audio is decoded; a run that fails before its first checkpoint leaves no folder.
         using var folder = OutputFolder.Reserve(s.OutDir, "--out");
+        using var hold = OutputLock.Acquire(s.OutDir, "train run");   // two runs would mix their files
+        EarlierRun.Check(s.OutDir, s.CheckpointDirectory, s.Resume, force);
         using var checkpoints = OutputFolder.Reserve(s.CheckpointDirectory, "--out");
         var output = context.Environment.Out;
         var settings = ResumeSettings(s);   // hashes the manifests once for the check and the checkpoints

@@ -27,9 +27,10 @@ internal static class CaptionTrainingRun
     public static int Run(CliContext context, System.CommandLine.ParseResult parse, TrainCaptionSettings s,
         bool force, CancellationToken cancellation)
     {
-        EarlierRun.Check(s.OutDir, s.CheckpointDirectory, s.Resume, force);
         // Before any image is read; a run that fails before writing leaves no folder behind.
         using var outFolder = OutputFolder.Reserve(s.OutDir, "--out");
+        using var hold = OutputLock.Acquire(s.OutDir, "train run");   // two runs would mix their files
+        EarlierRun.Check(s.OutDir, s.CheckpointDirectory, s.Resume, force);
         using var checkpoints = OutputFolder.Reserve(s.CheckpointDirectory, "--out");
         using var cacheFolder = s.Cache is null ? null : OutputFolder.Reserve(s.Cache, "--cache");
         var output = context.Environment.Out;

@@ -66,6 +66,7 @@ public static class TrainEmotionCommand
     {
         // Before any face is read; a run that fails before its first save leaves no folder behind.
         using var folder = OutputFolder.Reserve(options.OutputDirectory, "--out");
+        using var hold = OutputLock.Acquire(options.OutputDirectory, "train run");   // two runs would mix files
         string checkpoints = options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints");
         EarlierRun.Check(options.OutputDirectory, checkpoints, options.Resume, force);
         using var checkpointFolder = OutputFolder.Reserve(checkpoints, "--out");

@@ -60,10 +60,11 @@ public static class TrainVideoPredictCommand
         command.SetAction((parse, ct) => Task.Run(() => TrainingInterrupt.Run(context, "train video-predict",
             Path.Combine(parse.GetValue(outDir)!, "checkpoints"), ct, () =>
         {
-            EarlierRun.Check(parse.GetValue(outDir)!, Path.Combine(parse.GetValue(outDir)!, "checkpoints"),
-                parse.GetValue(resume), parse.GetValue(force));
             // Before the digits are read; a run that fails before its first save leaves no folder.
             using var folder = OutputFolder.Reserve(parse.GetValue(outDir)!, "--out");
+            using var hold = OutputLock.Acquire(parse.GetValue(outDir)!, "train run");   // two runs would mix files
+            EarlierRun.Check(parse.GetValue(outDir)!, Path.Combine(parse.GetValue(outDir)!, "checkpoints"),
+                parse.GetValue(resume), parse.GetValue(force));
             using var checkpoints = OutputFolder.Reserve(Path.Combine(parse.GetValue(outDir)!, "checkpoints"), "--out");
             string mnistPath = MnistLocator.Resolve(parse.GetValue(mnist), context.Environment);
             var options = new PredictorTrainingOptions

@@ -236,6 +236,28 @@ public sealed class TrainCommandTests
             Does.Contain("- trained: 2 epochs, 4 steps\n"));
     }
 
+    // Two runs into one --out both trained and saved, their checkpoints, weights and card a mix of
+    // the two: a run holds the folder (an OS lock on .NAME.lock beside it) and a second one stops at
+    // once; the hold ends with the run.
+    [Test]
+    public void A_second_run_into_the_same_out_stops_at_once_and_the_hold_ends_with_the_run()
+    {
+        Directory.CreateDirectory(_out);
+        CliRun busy;
+        using (Multimodal.Cli.Batch.OutputLock.Acquire(_out, "train run"))
+        {
+            busy = Train();
+        }
+
+        var after = Train();
+
+        Assert.That(busy.ExitCode, Is.EqualTo(ExitCodes.Failure), busy.Out);
+        Assert.That(busy.Error, Does.StartWith($"error: {_out}: in use by another train run"));
+        Assert.That(busy.Out, Does.Not.Contain("epoch 1/1"));
+        Assert.That(after.ExitCode, Is.EqualTo(ExitCodes.Success), after.Error);
+        Assert.That(File.Exists(Multimodal.Cli.Batch.OutputLock.PathFor(_out)), Is.False, "released and removed");
+    }
+
     [Test]
     public void Resume_with_more_epochs_continues_from_the_checkpoint_step()
     {
