@@ -31,6 +31,7 @@ public sealed class CaptionCommand : ICommandModule
             $"Caption model directory (default: the bundled {CaptionModelLocator.DefaultModel})", "dir");
         var outFile = OutputFile("--out", "Write captions to x.jsonl (JSON Lines) or x.csv; a rerun skips files in it",
             ".jsonl", ".csv");
+        outFile.Aliases.Add("-o");   // as transcribe and video predict have it
         var html = OutputFile("--html", "Also write an offline HTML gallery (embedded thumbnails)");
         var beam = Beam();
         var alpha = LengthPenalty();

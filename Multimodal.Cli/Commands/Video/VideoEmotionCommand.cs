@@ -48,6 +48,7 @@ public sealed class VideoEmotionCommand : ICommandModule
             Description = "Each whole frame is the face (inputs already cropped)",
         };
         var outDir = Folder("--out", "Folder for <name>.json (and annotated files); default: the current folder");
+        outDir.Aliases.Add("-o");
         var annotate = new Option<bool>("--annotate")
         {
             Description = "Also write the input with boxes and labels drawn",

@@ -215,7 +215,7 @@ public sealed class CaptionCommandTests
         Assert.That(html, Does.Not.Contain("http").And.Not.Contain("<script"));
 
         string csv = Path.Combine(dir.Path, "captions.csv");
-        var run = CliRun.Invoke(["caption", images, "--model", model, "--out", csv, "--quiet"]);
+        var run = CliRun.Invoke(["caption", images, "--model", model, "-o", csv, "--quiet"]);   // -o: --out
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         var rows = File.ReadAllLines(csv);
         Assert.That(rows[0], Is.EqualTo("file,caption,score"));
