@@ -76,6 +76,12 @@ public static class SpeechTrainingRun
             return ExitCodes.Failure;
         }
 
+        WarnOfRepeatedRecordings(context, s.Manifest, trainRows);
+        if (s.Valid is not null)
+        {
+            WarnOfRepeatedRecordings(context, s.Valid, validRows!);
+        }
+
         if (validRows is null)
         {
             (trainRows, validRows) = Split(trainRows, s.ValidFraction, s.Seed);
@@ -307,6 +313,22 @@ public static class SpeechTrainingRun
             var rng = new Rng(s.Seed * 0x9E3779B97F4A7C15UL + (ulong)row * 8 + (ulong)k);
             return wave is null ? copy : wave.Apply(copy, s.SampleRate, rng);
         });
+    }
+
+    // A recording on two rows of a manifest is trained on (or scored) twice: perhaps meant, as a way
+    // to weigh it, but more often a manifest joined twice; said once a row, with the earlier line.
+    private static void WarnOfRepeatedRecordings(CliContext context, string manifest, IReadOnlyList<ManifestEntry> rows)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            string key = Path.GetFullPath(row.AudioPath);
+            if (!first.TryAdd(key, row.Line))
+            {
+                context.Environment.Error.WriteLine(ErrorLine.FormatWarning($"{manifest}:{row.Line}",
+                    $"the same recording as line {first[key]}; it is used twice"));
+            }
+        }
     }
 
     // The utterances (recordings and their copies), the recordings they came from, and the files skipped.

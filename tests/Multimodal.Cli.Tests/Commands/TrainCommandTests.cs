@@ -734,6 +734,18 @@ public sealed class TrainCommandTests
         Assert.That(Directory.Exists(_out), Is.False);
     }
 
+    // A recording on two rows (a manifest joined twice) is trained on twice: said, with both lines.
+    [Test]
+    public void A_recording_on_two_rows_is_a_warning_naming_both_lines()
+    {
+        File.AppendAllText(_manifest, $"audio/{Clips[2]}.wav\ttwo\n");
+
+        var run = Train("--valid-fraction", "0");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Error, Does.Contain($"warning: {_manifest}:7: the same recording as line 3; it is used twice"));
+    }
+
     [Test]
     public void Undecodable_files_are_skipped_and_counted()
     {
