@@ -96,6 +96,9 @@ public sealed class EmotionRecognizer
             : aligner.Cut(image, box, model.Side, out _);
     }
 
+    // Seconds (and window fractions) within which a time counts as on a window edge.
+    private const double EdgeSlack = 1e-9;
+
     private EmotionTrackResult Label(FaceTrack track, List<byte[]> crops)
     {
         var faces = track.Faces;
@@ -107,13 +110,16 @@ public sealed class EmotionRecognizer
         while (start < faces.Count)
         {
             // Window k covers [t0 + kW, t0 + (k+1)W); empty windows (the face was lost) are skipped.
-            int k = (int)Math.Floor((faces[start].TimeSeconds - t0) / Options.WindowSeconds);
+            // Times on a window edge are compared with a nanosecond's slack both ways, since frame
+            // times are decimal in binary: (8.2 - 4.2) / 2 came out as 1.9999999999999996, so the face
+            // at 8.2 started window 1 again, as a segment of its own beside window 2's.
+            int k = (int)Math.Floor((faces[start].TimeSeconds - t0) / Options.WindowSeconds + EdgeSlack);
             double windowEnd = t0 + (k + 1) * Options.WindowSeconds;
 
             // The window always holds its first face, even when rounding puts that face's time on
             // or past windowEnd (e.g. 12.6 + 2.0 against 14.6).
             int end = start + 1;
-            while (end < faces.Count && faces[end].TimeSeconds < windowEnd)
+            while (end < faces.Count && faces[end].TimeSeconds < windowEnd - EdgeSlack)
             {
                 end++;
             }

@@ -157,4 +157,22 @@ public sealed class EmotionRecognizerTests
         Assert.That(segments.Sum(s => s.Faces), Is.EqualTo(5));
         Assert.That(segments.All(s => s.Faces > 0), Is.True);
     }
+
+    // Frames at 10 fps from 4.2 s, 2 s windows: (8.2 - 4.2) / 2 is 1.9999999999999996 in binary, and
+    // the face at 8.2 made a one-face segment of window 1 (8.2-8.333) beside window 2's (8.333-...).
+    [Test]
+    public void A_face_on_a_window_edge_opens_the_next_window_not_a_segment_of_its_own()
+    {
+        var recognizer = new EmotionRecognizer(TinyModel(), null, null,
+            new EmotionRecognizerOptions { NoDetect = true, WindowSeconds = 2.0 });
+        var frames = Enumerable.Range(42, 43).Select(n =>
+            new EmotionFrame(n, n / 10.0, new Mat(48, 48, MatType.CV_8UC1, new Scalar(n)))).ToList();
+
+        var result = recognizer.Run(frames);
+        frames.ForEach(f => f.Image.Dispose());
+
+        var segments = result.Tracks.Single().Segments;
+        Assert.That(segments.Select(s => Math.Round(s.Start, 6)), Is.EqualTo(new[] { 4.2, 6.2, 8.2 }));
+        Assert.That(segments.Select(s => s.Faces), Is.EqualTo(new[] { 20, 20, 3 }));
+    }
 }
