@@ -225,6 +225,9 @@ public static class PredictionWriter
             ["source_size"] = $"{p.Source.Width}x{p.Source.Height}",
             ["resized"] = p.Resized,
             ["start_seconds"] = p.Times[0],
+            // How the clip was sampled (--fps, --stride), as the times of the frames read.
+            ["sampled_fps"] = p.SampledFps,
+            ["frame_times"] = new JsonArray(p.Times.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
             ["mse"] = p.Scores.MeanMseSum,
             ["mse_mean"] = p.Scores.MeanMseMean,
             ["ssim"] = p.Scores.MeanSsim,

@@ -55,7 +55,9 @@ public sealed class VideoEmotionCommand : ICommandModule
         };
         var fps = Number("--fps", "Frames analysed per second of video", 10, 0.1, 240);
         var cascade = PathOption(
-            "--cascade", "Haar face cascade (default: the model's copy, else Debian's opencv-data)", "file");
+            "--cascade",
+            "Haar face cascade (default: the model's copy, else Debian's opencv-data, else the bundled model's copy)",
+            "file");
         var force = new Option<bool>("--force") { Description = "Redo inputs whose JSON already exists" };
         var noMirror = new Option<bool>("--no-mirror")
         {

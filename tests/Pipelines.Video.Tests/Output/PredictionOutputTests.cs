@@ -47,6 +47,9 @@ public sealed class PredictionOutputTests
         Assert.That(metrics["mse"]!.GetValue<double>(), Is.EqualTo(result.Scores.MeanMseSum).Within(1e-9));
         Assert.That(metrics["baseline_mse"]!.GetValue<double>(), Is.EqualTo(result.Baseline.MeanMseSum).Within(1e-9));
         Assert.That(metrics["source_size"]!.GetValue<string>(), Is.EqualTo("64x48"));
+        // The sampling (--fps, --stride) as the times of the frames read.
+        Assert.That(metrics["frame_times"]!.AsArray().Select(t => t!.GetValue<double>()), Is.EqualTo(result.Times));
+        Assert.That(metrics["sampled_fps"]!.GetValue<double>(), Is.EqualTo(result.SampledFps).Within(1e-9));
 
         using var strip = OpenCvSharp.Cv2.ImRead(Path.Combine(dir, "out", "strip.png"));
         Assert.That(strip.Height, Is.EqualTo(3 * (64 + 4) + 4), "three rows of 2x frames");
