@@ -48,6 +48,23 @@ public sealed class WordTimingTests
         }
     }
 
+    // A lone word whose late spike lies on a faint click after it: the click is an island too, and
+    // with distance alone (0 to the click) the word took it, 40 ms long, beside its own speech.
+    [Test]
+    public void ALoneLateSpikePrefersItsWordToAFaintClickItLandsOn()
+    {
+        float[] x = Bursts(1.6, (0.3, 0.8));
+        float[] click = Signals.Sine(400, Rate, 0.06);
+        for (int i = 0; i < click.Length; i++) x[(int)(1.0 * Rate) + i] = click[i] * 0.02f;   // ~-40 dB re the word
+        var islands = WordTiming.Islands(x, Rate);
+        Assert.That(islands, Has.Count.EqualTo(2), string.Join(" ", islands));
+
+        var spread = WordTiming.Spread([Spike("one", 1.0)], x, Rate, offset: 0, segmentEnd: 1.6);
+
+        Assert.That(spread[0].Start, Is.EqualTo(0.3).Within(0.03));
+        Assert.That(spread[0].End, Is.EqualTo(0.8).Within(0.03));
+    }
+
     [Test]
     public void LateSpikesAreMovedBackToTheirOwnWords()
     {
