@@ -33,6 +33,61 @@ internal static class Mp3Probe
     }
 
     /// <summary>
+    /// The encoder delay and padding (samples a channel) that a LAME tag in the first frame records,
+    /// or null when the first frame carries none. Encoders put a silent Xing/Info frame first; LAME
+    /// and ffmpeg's libmp3lame add to it the samples they padded the audio with at the start (the
+    /// encoder delay, usually 576) and at the end, which a decoder must drop for the audio to start
+    /// and end where it did (the LAME tag specification; mpg123 and ffmpeg read it the same way).
+    /// </summary>
+    /// <returns>The delay, the padding, the audio frames after the tag frame (null when the tag does
+    /// not give their count), and whether the tag names LAME itself (NLayer applies such a tag's delay
+    /// and padding on its own; it leaves ffmpeg's "Lavc" tags alone).</returns>
+    public static (int Delay, int Padding, long? Frames, bool Lame)? GaplessInfo(
+        Stream stream, long first, MpegFrameHeader header)
+    {
+        if (header.Layer != 3)
+        {
+            return null;
+        }
+
+        // The Xing/Info tag follows the 4-byte header and the side information.
+        int side = header.Version == MpegVersion.Mpeg1
+            ? (header.Channels == 1 ? 17 : 32)
+            : (header.Channels == 1 ? 9 : 17);
+        var frame = new byte[Math.Min(header.FrameLength, 512)];
+        stream.Position = first;
+        if (stream.Read(frame) < frame.Length)
+        {
+            return null;
+        }
+
+        int at = 4 + side;
+        if (at + 12 > frame.Length ||
+            !(frame.AsSpan(at, 4).SequenceEqual("Xing"u8) || frame.AsSpan(at, 4).SequenceEqual("Info"u8)))
+        {
+            return null;
+        }
+
+        int flags = frame[at + 7];
+        long? frames = (flags & 1) != 0
+            ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(at + 8))
+            : null;
+        at += 8 + ((flags & 1) != 0 ? 4 : 0) + ((flags & 2) != 0 ? 4 : 0) + ((flags & 4) != 0 ? 100 : 0)
+            + ((flags & 8) != 0 ? 4 : 0);
+        // The LAME extension: a 9-byte encoder name, 12 bytes of other fields, then 12 bits of delay
+        // and 12 bits of padding.
+        if (at + 24 > frame.Length ||
+            !(frame.AsSpan(at, 4).SequenceEqual("LAME"u8) || frame.AsSpan(at, 3).SequenceEqual("Lav"u8)))
+        {
+            return null;
+        }
+
+        int delay = (frame[at + 21] << 4) | (frame[at + 22] >> 4);
+        int padding = ((frame[at + 22] & 0x0F) << 8) | frame[at + 23];
+        return (delay, padding, frames, frame.AsSpan(at, 4).SequenceEqual("LAME"u8));
+    }
+
+    /// <summary>
     /// Why the MPEG frames from <paramref name="first"/> on look cut short, or null: walking frame
     /// by frame by the lengths their headers give, the last one runs past <paramref name="end"/>
     /// (the end of the audio, before any ID3v1 tag). A header that does not parse stops the walk

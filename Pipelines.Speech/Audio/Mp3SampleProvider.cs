@@ -9,16 +9,46 @@ namespace Pipelines.Speech.Audio;
 /// </summary>
 internal sealed class Mp3SampleProvider : ISampleProvider, IDisposable
 {
+    // NLayer's synthesis delay: its output starts this many samples (a channel) after the encoder's
+    // input, on top of the encoder delay (measured: an ffmpeg/libmp3lame file with a delay of 576
+    // came out 1105 samples late; the same 529 that the LAME tag specification gives decoders).
+    private const int DecoderDelay = 529;
+
     private readonly MpegFile mpeg;
     private readonly string path;
+    private long skip;         // interleaved samples still to drop at the start (encoder + decoder delay)
+    private long? remaining;  // interleaved samples still to deliver before the end padding, or null
+    private long tail;        // zeros still to add after the decoder's last sample (see the constructor)
 
-    private Mp3SampleProvider(MpegFile mpeg, string path, MpegFrameHeader first, string? truncation)
+    private Mp3SampleProvider(MpegFile mpeg, string path, MpegFrameHeader first, string? truncation,
+        (int Delay, int Padding, long? Frames, bool Lame)? gapless)
     {
         this.mpeg = mpeg;
         this.path = path;
         FirstFrame = first;
         Truncation = truncation;
         WaveFormat = WaveFormat.CreateIeeeFloatWaveFormat(mpeg.SampleRate, mpeg.Channels);
+        if (gapless is { Lame: true })
+        {
+            // NLayer drops a LAME tag's delay and padding itself but not its own delay, so its output
+            // runs DecoderDelay samples late and ends DecoderDelay samples short of the audio: those
+            // are dropped at the start and made up with silence at the end (the length stays right;
+            // the last 12 ms at 44.1 kHz, usually the encoder's fade to silence, read as zeros).
+            skip = (long)DecoderDelay * mpeg.Channels;
+            tail = skip;
+        }
+        else if (gapless is { } g)
+        {
+            // Samples a channel in a frame: 1152 for MPEG-1 Layer III, 576 for MPEG-2 and 2.5.
+            int perFrame = first.Version == MpegVersion.Mpeg1 ? 1152 : 576;
+            long total = g.Frames is { } frames ? frames * perFrame : long.MaxValue;
+            long keep = total - g.Delay - g.Padding;
+            if (keep > 0)
+            {
+                skip = (long)(g.Delay + DecoderDelay) * mpeg.Channels;
+                remaining = g.Frames is null ? null : keep * mpeg.Channels;
+            }
+        }
     }
 
     public WaveFormat WaveFormat { get; }
@@ -39,11 +69,12 @@ internal sealed class Mp3SampleProvider : ISampleProvider, IDisposable
         string? truncation = Mp3Probe.CutShort(file, offset, end);
         try
         {
+            var gapless = Mp3Probe.GaplessInfo(file, offset, first);
             var mpeg = new MpegFile(new SubStream(file, offset, end - offset));
             if (mpeg.SampleRate != first.SampleRate || mpeg.Channels < 1)
                 throw new AudioFormatException(path, $"decoder reports {mpeg.SampleRate} Hz, " +
                     $"{mpeg.Channels} channels but the first frame says {first.Description}");
-            return new Mp3SampleProvider(mpeg, path, first, truncation);
+            return new Mp3SampleProvider(mpeg, path, first, truncation, gapless);
         }
         catch (Exception e) when (e is not AudioFormatException)
         {
@@ -67,7 +98,37 @@ internal sealed class Mp3SampleProvider : ISampleProvider, IDisposable
         try
         {
             int want = buffer.Length - buffer.Length % mpeg.Channels;
-            return mpeg.ReadSamples(buffer[..want]);
+            if (remaining is { } left)
+            {
+                want = (int)Math.Min(want, left);
+            }
+
+            // The encoder and decoder delay are read and dropped first (a LAME tag's gapless data).
+            while (skip > 0)
+            {
+                int n = mpeg.ReadSamples(buffer[..(int)Math.Min(want, skip)]);
+                if (n == 0)
+                {
+                    return 0;
+                }
+
+                skip -= n;
+            }
+
+            int read = want == 0 ? 0 : mpeg.ReadSamples(buffer[..want]);
+            if (read == 0 && tail > 0 && want > 0)
+            {
+                read = (int)Math.Min(want, tail);
+                buffer[..read].Clear();
+                tail -= read;
+            }
+
+            if (remaining is not null)
+            {
+                remaining -= read;
+            }
+
+            return read;
         }
         catch (Exception e) when (e is not AudioFormatException)
         {

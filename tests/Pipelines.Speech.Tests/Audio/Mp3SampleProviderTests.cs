@@ -34,6 +34,22 @@ public sealed class Mp3SampleProviderTests
         Assert.That(middle.Max(Math.Abs), Is.LessThan(0.6f), "a correct decode stays near the 0.5 written");
     }
 
+    // A LAME tag records the encoder's delay (576 samples) and end padding: they and the decoder's own
+    // delay (529) are dropped, so the 0.5 s sine comes out as exactly the 0.5 s written and starts at
+    // once. NLayer applied a LAME-named tag itself but not its own delay (the sine 529 samples late),
+    // and an ffmpeg-named ("Lavc") one not at all (1105 near-silent samples first, word times 0.03-0.07 s
+    // late, the file 0.57 s long).
+    [TestCase("sine440_44k_mpeg1.mp3", 44100)]
+    [TestCase("sine440_22k_lavc.mp3", 22050)]
+    public void TheEncoderDelayAndPaddingOfALameTagAreDropped(string name, int rate)
+    {
+        float[] x = AudioReader.ReadAll(Fixture(name));
+
+        Assert.That(x.Length, Is.EqualTo(rate / 2));
+        double rms = Math.Sqrt(x.Take(rate / 100).Average(v => (double)v * v));
+        Assert.That(rms, Is.EqualTo(0.5 / Math.Sqrt(2)).Within(0.05), "the first 10 ms are the sine, not silence");
+    }
+
     // An MP3 cut mid-file decodes what is there, but says so: its last frame runs past the end
     // (found by walking the frames by their headers' lengths). The whole file says nothing.
     [Test]
