@@ -117,7 +117,8 @@ public static class BatchRunner
             await work(item, ct).ConfigureAwait(false);
             return (false, null, false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is not Hosting.OutputClosedException &&
+                                   (ex is not OperationCanceledException || !ct.IsCancellationRequested))
         {
             // Any exception is this item's failure: the point of a batch is to finish the others.
             return (false, new BatchFailure(name, ErrorLine.OutOfSpace(ex) ?? ex.Message), false);

@@ -106,6 +106,12 @@ public static class CliApp
             ErrorLine.Write(environment.Error, ex.Subject, ex.Reason);
             return ExitCodes.Failure;
         }
+        catch (OutputClosedException ex)
+        {
+            // Results can no longer be delivered: the run stops, and says so where it still can.
+            ErrorLine.Write(environment.Error, "stdout", ex.Reason);
+            return ExitCodes.Failure;
+        }
         catch (OperationCanceledException ex) when (ex.CancellationToken.IsCancellationRequested
             || cancellationToken.IsCancellationRequested)
         {

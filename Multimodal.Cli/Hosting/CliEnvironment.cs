@@ -41,8 +41,8 @@ public sealed class CliEnvironment
     /// <summary>The environment of the current process.</summary>
     public static CliEnvironment FromProcess() => new()
     {
-        Out = Console.Out,
-        Error = Console.Error,
+        Out = ProcessStreams.Output(),
+        Error = ProcessStreams.Error(),
         IsOutputRedirected = Console.IsOutputRedirected,
         IsErrorRedirected = Console.IsErrorRedirected,
     };

@@ -73,4 +73,51 @@ public sealed class ProcessTests
         Assert.That(output, Does.Contain("gru-demo").And.Contain("sequence").And.Contain("16"));
         Assert.That(output, Does.Not.Contain("\u001b"), "a pipe gets no ANSI escapes");
     }
+
+    // The shell's redirections of the real process. A closed stderr (where only progress and error
+    // lines go) made every verb abort with SIGABRT in the handler that reported the failed write, and
+    // no result came out; a stdout pipe whose reader had left was ignored, so the run went through every
+    // file and exited 0 with the results lost; a full stdout named the input file as the culprit.
+    [TestCase("2>&-", 0, "four one seven", "")]
+    [TestCase("| true", 1, "", "error: stdout: the reader of the pipe has closed it; results after this are lost")]
+    [TestCase(">/dev/full", 1, "", "error: stdout: no space left on the device")]
+    public void Closed_or_full_streams_as_a_shell_makes_them(string redirection, int code, string output, string error)
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/bin/bash"))
+        {
+            Assert.Ignore("needs bash and Linux devices");
+        }
+
+        using var temp = new TempFolder();
+        string clip = Path.Combine(SpeechFiles.RepositoryRoot, "examples", "speech", "four-one-seven.wav");
+        for (int i = 0; i < 20; i++)
+        {
+            File.Copy(clip, Path.Combine(temp.Path, $"clip{i:00}.wav"));
+        }
+
+        string dll = Path.Combine(AppContext.BaseDirectory, "multimodal.dll");
+        string errors = Path.Combine(temp.Path, "errors.txt");
+        var start = new ProcessStartInfo("/bin/bash")
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"dotnet '{dll}' transcribe -q '{temp.Path}' 2>'{errors}' {redirection}; " +
+            "echo \"exit ${PIPESTATUS[0]}\"");
+        if (redirection.StartsWith("2>", StringComparison.Ordinal))
+        {
+            start.ArgumentList[1] = $"dotnet '{dll}' transcribe -q '{temp.Path}' {redirection}; echo \"exit $?\"";
+        }
+
+        start.Environment["MULTIMODAL_MODELS"] = "";
+        using var process = Process.Start(start)!;
+        string shown = process.StandardOutput.ReadToEnd();
+        Assert.That(process.WaitForExit(60_000), Is.True);
+
+        Assert.That(shown, Does.EndWith($"exit {code}\n"), shown);
+        Assert.That(shown, Does.Contain(output));
+        string said = File.Exists(errors) ? File.ReadAllText(errors).Trim() : "";
+        Assert.That(said, error.Length == 0 ? Is.Empty : Does.EndWith(error));
+    }
 }
