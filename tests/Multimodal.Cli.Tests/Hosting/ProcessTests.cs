@@ -120,4 +120,40 @@ public sealed class ProcessTests
         string said = File.Exists(errors) ? File.ReadAllText(errors).Trim() : "";
         Assert.That(said, error.Length == 0 ? Is.Empty : Does.EndWith(error));
     }
+
+    // A closed terminal sends SIGHUP, which killed the run outright (exit 129, no summary, lock files
+    // left); it stops a verb between files like Ctrl-C now.
+    [Test]
+    public void Sighup_stops_a_batch_between_files_with_the_interrupted_summary()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/bin/bash"))
+        {
+            Assert.Ignore("needs bash and Linux signals");
+        }
+
+        using var temp = new TempFolder();
+        string clips = temp.Sub("clips"), outDir = Path.Combine(temp.Path, "out");
+        string clip = Path.Combine(SpeechFiles.RepositoryRoot, "examples", "speech", "four-one-seven.wav");
+        for (int i = 0; i < 400; i++)
+        {
+            File.Copy(clip, Path.Combine(clips, $"clip{i:000}.wav"));
+        }
+
+        string dll = Path.Combine(AppContext.BaseDirectory, "multimodal.dll");
+        var start = new ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        // The signal goes once the first result is written, so the handlers are in place.
+        start.ArgumentList.Add(
+            $"dotnet '{dll}' transcribe -q '{clips}' --out '{outDir}' 2>'{temp.Path}/err' & p=$!; " +
+            $"while [ -z \"$(ls '{outDir}' 2>/dev/null)\" ]; do sleep 0.05; done; " +
+            "kill -HUP $p; wait $p; echo \"exit $?\"");
+        start.Environment["MULTIMODAL_MODELS"] = "";
+        using var process = Process.Start(start)!;
+        string shown = process.StandardOutput.ReadToEnd();
+        Assert.That(process.WaitForExit(120_000), Is.True);
+
+        Assert.That(shown.Trim(), Is.EqualTo($"exit {ExitCodes.Interrupted}"));
+        Assert.That(File.ReadAllText(Path.Combine(temp.Path, "err")),
+            Does.Match(@"interrupted: \d+ of 400 files done"));
+    }
 }
