@@ -36,7 +36,7 @@ public static class CliApp
         {
             if (option.Action is HelpAction help)
             {
-                option.Action = new OptionalArgumentsHelpAction(help);
+                option.Action = new OptionalArgumentsHelpAction(help, context.Environment);
             }
         }
 

@@ -11,11 +11,27 @@ namespace Multimodal.Cli.Hosting;
 internal sealed class OptionalArgumentsHelpAction : SynchronousCommandLineAction
 {
     private readonly HelpAction inner;
+    private readonly CliEnvironment? environment;
 
-    public OptionalArgumentsHelpAction(HelpAction inner) => this.inner = inner;
+    public OptionalArgumentsHelpAction(HelpAction inner, CliEnvironment? environment = null)
+    {
+        this.inner = inner;
+        this.environment = environment;
+    }
 
     public override int Invoke(ParseResult parseResult)
     {
+        // $COLUMNS sets the width (at least 40); help going to a file or pipe is wrapped at 100 without
+        // it, where the library wrapped nothing (lines of 300 characters for train speech).
+        if (int.TryParse(environment?.GetVariable("COLUMNS"), out int columns) && columns >= 40)
+        {
+            inner.MaxWidth = columns;
+        }
+        else if (environment is { IsOutputRedirected: true })
+        {
+            inner.MaxWidth = 100;
+        }
+
         var configuration = parseResult.InvocationConfiguration;
         var output = configuration.Output;
         var buffer = new StringWriter();

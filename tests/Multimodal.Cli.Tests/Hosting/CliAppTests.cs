@@ -64,7 +64,24 @@ public sealed class CliAppTests
     {
         var run = CliRun.Invoke([.. verb.Split(' '), "--help"]);
 
-        Assert.That(run.Out, Does.Match($@"{option} <{option.TrimStart('-')}>[^\n]*\[default: {shown}\]"));
+        // The option's entry may wrap: its description runs on over indented lines (joined here).
+        string joined = System.Text.RegularExpressions.Regex.Replace(run.Out, @" *\n {20,}", " ");
+        Assert.That(joined, Does.Match($@"{option} <{option.TrimStart('-')}>[^\n]*\[default: {shown}\]"));
+    }
+
+    // Help going to a file or pipe was not wrapped at all (lines of 309 characters): $COLUMNS sets the
+    // width, and without it such help wraps at 100.
+    [TestCase(null, 100)]
+    [TestCase("60", 60)]
+    public void Redirected_help_wraps_at_columns_or_100(string? columns, int width)
+    {
+        var variables = columns is null ? null : new Dictionary<string, string> { ["COLUMNS"] = columns };
+
+        var run = CliRun.Invoke(["train", "speech", "--help"], variables);
+
+        var lines = run.Out.Split('\n');
+        Assert.That(lines.Max(l => l.Length), Is.LessThanOrEqualTo(width));
+        Assert.That(lines.Max(l => l.Length), Is.GreaterThan(width - 15), "the width is used");
     }
 
     [Test]
