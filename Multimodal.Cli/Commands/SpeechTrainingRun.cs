@@ -192,7 +192,7 @@ public static class SpeechTrainingRun
             };
             try
             {
-                result = trainer.Fit(trainExamples, null, progress, cancellation);
+                result = progress.Watch(() => trainer.Fit(trainExamples, null, progress, cancellation));
             }
             finally
             {

@@ -24,6 +24,7 @@ internal sealed class TrainingProgressSink(
     private IProgressTask? task;
     private long shownStep;
     private long totalSteps;
+    private bool failed;
 
     /// <summary>
     /// Called once when training really starts (after a resume's checkpoint was read and its settings
@@ -92,6 +93,23 @@ internal sealed class TrainingProgressSink(
         }
     }
 
+    /// <summary>
+    /// Runs the training: a failure (a full disk, a bad checkpoint) ends the bar "stopped at N/M"
+    /// rather than "done".
+    /// </summary>
+    public T Watch<T>(Func<T> train)
+    {
+        try
+        {
+            return train();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            failed = true;
+            throw;
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -99,6 +117,10 @@ internal sealed class TrainingProgressSink(
         if (cancellation.IsCancellationRequested && shownStep < totalSteps)
         {
             task?.Interrupt();
+        }
+        else if (failed)
+        {
+            task?.Stop();
         }
 
         task?.Dispose();

@@ -48,4 +48,10 @@ public interface IProgressTask : IDisposable
     /// N/M" where <see cref="Finish()"/> would say "done", and later calls are ignored.
     /// </summary>
     void Interrupt();
+
+    /// <summary>
+    /// Marks the task ended by a failure before its end (a full disk): its last line or frame says
+    /// "stopped at N/M", where disposing it unfinished would say "done"; later calls are ignored.
+    /// </summary>
+    void Stop();
 }

@@ -40,6 +40,10 @@ public sealed class NullProgressReporter : IProgressReporter
         {
         }
 
+        public void Stop()
+        {
+        }
+
         public void Dispose()
         {
         }

@@ -71,6 +71,8 @@ internal sealed class PlainProgressTask : IProgressTask
 
     public void Interrupt() => End("interrupted at");
 
+    public void Stop() => End("stopped at");
+
     // The closing line, "NAME: done 7/10 in 2.0 s" (", 3 failed" before " in" when some failed) or
     // "NAME: interrupted at 3/10 in 1.2 s"; once only.
     private void End(string state, long failed = 0)

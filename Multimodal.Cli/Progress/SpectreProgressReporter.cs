@@ -120,7 +120,11 @@ public sealed class SpectreProgressReporter : IProgressReporter
         }
 
         // The bar stays where the work stopped; a full bar would say it was all done.
-        public void Interrupt()
+        public void Interrupt() => EndShort("interrupted");
+
+        public void Stop() => EndShort("stopped");
+
+        private void EndShort(string why)
         {
             if (Interlocked.Exchange(ref _ended, 1) == 1)
             {
@@ -128,7 +132,7 @@ public sealed class SpectreProgressReporter : IProgressReporter
             }
 
             _task.IsIndeterminate = false;
-            _task.Description = Markup.Escape($"{_name}: interrupted");
+            _task.Description = Markup.Escape($"{_name}: {why}");
             _task.StopTask();
         }
 

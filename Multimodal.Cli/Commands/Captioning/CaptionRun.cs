@@ -70,43 +70,52 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
         using (var reporter = context.Progress(parse, linesOnStdout: writer is null))
         using (var task = reporter.Start("caption", todo.Length))
         {
-            for (int start = 0; start < todo.Length; start += captioner.BatchSize)
+            try
             {
-                if (ct.IsCancellationRequested)
+                for (int start = 0; start < todo.Length; start += captioner.BatchSize)
                 {
-                    // Ctrl-C: keep what is written, close the bar as interrupted, and say how far it got.
-                    interrupted = true;
-                    task.Interrupt();
-                    break;
-                }
-
-                var batch = todo.Skip(start).Take(captioner.BatchSize).ToArray();
-                var lines = new List<CaptionLine>();
-                foreach (var r in captioner.CaptionBatch(batch, options, jobs))
-                {
-                    if (r.Caption is { } c)
+                    if (ct.IsCancellationRequested)
                     {
-                        lines.Add(new CaptionLine(r.Path, c.Text, c.Score));
-                        if (writer is null)
+                        // Ctrl-C: keep what is written, close the bar as interrupted, and say how far it got.
+                        interrupted = true;
+                        task.Interrupt();
+                        break;
+                    }
+
+                    var batch = todo.Skip(start).Take(captioner.BatchSize).ToArray();
+                    var lines = new List<CaptionLine>();
+                    foreach (var r in captioner.CaptionBatch(batch, options, jobs))
+                    {
+                        if (r.Caption is { } c)
                         {
-                            context.Environment.Out.WriteLine($"{TsvField.Escape(r.Path)}\t{c.Text}");
+                            lines.Add(new CaptionLine(r.Path, c.Text, c.Score));
+                            if (writer is null)
+                            {
+                                context.Environment.Out.WriteLine($"{TsvField.Escape(r.Path)}\t{c.Text}");
+                            }
+                        }
+                        else
+                        {
+                            failures.Add(new BatchFailure(r.Path, r.Error ?? "failed"));
                         }
                     }
-                    else
+
+                    // A batch whose every image failed writes nothing: no empty .jsonl or header-only
+                    // .csv when nothing could be captioned.
+                    if (lines.Count > 0)
                     {
-                        failures.Add(new BatchFailure(r.Path, r.Error ?? "failed"));
+                        writer?.Append(lines);
                     }
-                }
 
-                // A batch whose every image failed writes nothing: no empty .jsonl or header-only
-                // .csv when nothing could be captioned.
-                if (lines.Count > 0)
-                {
-                    writer?.Append(lines);
+                    fresh.AddRange(lines);
+                    task.Advance(batch.Length);
                 }
-
-                fresh.AddRange(lines);
-                task.Advance(batch.Length);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A failure that ends the run (a full disk): the bar says it stopped, not "done".
+                task.Stop();
+                throw;
             }
         }
 

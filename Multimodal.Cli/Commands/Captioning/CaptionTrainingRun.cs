@@ -106,7 +106,7 @@ internal static class CaptionTrainingRun
         using (var sink = new TrainingProgressSink(context, reporter, "train caption", BleuScores,
             cancellation) { Started = () => TrainedModelCard.RecordCommand(parse, s.CheckpointDirectory) })
         {
-            result = trainer.Fit(model, store, train, valid, sink, cancellation);
+            result = sink.Watch(() => trainer.Fit(model, store, train, valid, sink, cancellation));
         }
 
         CaptionModelDirectory.Save(s.OutDir, model);

@@ -101,7 +101,7 @@ public static class TrainEmotionCommand
         {
             try
             {
-                result = trainer.Run(sink, ct);
+                result = sink.Watch(() => trainer.Run(sink, ct));
             }
             catch (Exception e) when (e is DirectoryNotFoundException or ArgumentException or InvalidDataException)
             {

@@ -128,7 +128,7 @@ public static class TrainVideoPredictCommand
         {
             try
             {
-                result = PredictorTraining.Run(options, sink, cancellation);
+                result = sink.Watch(() => PredictorTraining.Run(options, sink, cancellation));
             }
             catch (InvalidDataException e) when (options.Resume)
             {

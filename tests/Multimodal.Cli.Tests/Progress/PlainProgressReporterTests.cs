@@ -152,4 +152,23 @@ public sealed class PlainProgressReporterTests
     [TestCase(1e12 / 222, "52135 days")]
     public void Time_left_counts_whole_hours_then_days(double seconds, string shown) =>
         Assert.That(RunRemainingTimeColumn.Format(TimeSpan.FromSeconds(seconds)), Is.EqualTo(shown));
+
+    // A run that fails part-way (a full disk) closed its bar by disposing it, which said "done 224/500"
+    // before the error line: Stop says where it stopped, and a later Dispose or Finish changes nothing.
+    [Test]
+    public void A_stopped_task_says_so_and_stays_stopped()
+    {
+        var output = new StringWriter();
+        var reporter = new PlainProgressReporter(output, new FakeClock());
+        using (var task = reporter.Start("caption", 500))
+        {
+            task.Advance(224);
+            task.Stop();
+            task.Finish();
+        }
+
+        var lines = Lines(output);
+        Assert.That(lines[^1], Is.EqualTo("caption: stopped at 224/500 in 0.0 s"));
+        Assert.That(lines.Count(l => l.Contains("done", StringComparison.Ordinal)), Is.Zero);
+    }
 }
