@@ -56,6 +56,11 @@ internal sealed class EvalProgress(
             result = default;
             return false;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            task.Stop();   // the error line follows; the bar must not say "done"
+            throw;
+        }
     }
 
     /// <summary>

@@ -166,6 +166,7 @@ public sealed class TranscribeCommand : ICommandModule
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The batch's error line names the file already; the message is the reason alone.
+                task?.Stop();
                 throw new InvalidDataException(SpeechModelLocator.Reason(e), e);
             }
 

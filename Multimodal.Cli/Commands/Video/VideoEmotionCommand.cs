@@ -220,6 +220,11 @@ public sealed class VideoEmotionCommand : ICommandModule
             task?.Interrupt();
             throw;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            task?.Stop();   // a bad file: its error line follows
+            throw;
+        }
     }
 
     // The bundled emotion model's folder, which holds the face cascade: a model trained by `train
