@@ -9,6 +9,13 @@ public static class Consoles
     public const int RedirectedWidth = 120;
 
     /// <summary>
+    /// The narrowest width tables are drawn at: on a narrower terminal (20 columns) a table squeezed
+    /// to fit showed one character a line, and `video emotion` showed no emotion at all; drawn at this
+    /// width, the terminal wraps the lines and every cell stays readable.
+    /// </summary>
+    public const int MinimumWidth = 60;
+
+    /// <summary>
     /// A console writing to <paramref name="writer"/>. Redirected output gets no ANSI codes and
     /// no colours, so files and pipes hold plain text.
     /// </summary>
@@ -25,6 +32,10 @@ public static class Consoles
         if (!interactive)
         {
             console.Profile.Width = RedirectedWidth;
+        }
+        else if (console.Profile.Width < MinimumWidth)
+        {
+            console.Profile.Width = MinimumWidth;
         }
 
         return console;
