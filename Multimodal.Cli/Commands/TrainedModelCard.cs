@@ -88,7 +88,7 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
         }
 
         var weights = SafeTensorsFile.ReadHeader(Path.Combine(OutDir, "weights.safetensors"), "weights.safetensors");
-        string command = CommandLine(parse.Tokens.Select(t => t.Value));
+        string command = CommandOf(parse);
         if (RecordedCommands(CheckpointDirectory) is [.., var last] recorded && last == command)
         {
             // This run recorded itself: the list holds the command that started the run even when
@@ -99,7 +99,7 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
         {
             // A resume continues the run the card describes: its command goes under the ones before
             // it, not in their place (a card saying only "--resume" would not say how to retrain).
-            command = string.Join('\n', earlier[^1] == command ? earlier : [.. earlier, command]);
+            command = string.Join('\n', Appended(earlier, command));
         }
 
         AtomicFile.WriteAllText(CardPath, Text(command, weights.ElementCount, context.Environment.Clock.GetUtcNow()));
@@ -116,15 +116,15 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
     /// <param name="checkpointDirectory">The run's checkpoint folder.</param>
     public static void RecordCommand(ParseResult parse, string checkpointDirectory)
     {
-        string command = CommandLine(parse.Tokens.Select(t => t.Value));
+        string command = CommandOf(parse);
         IReadOnlyList<string> commands;
         if (!Resumes(parse))
         {
             commands = [command];
         }
-        else if (RecordedCommands(checkpointDirectory) is [.., var last] earlier)
+        else if (RecordedCommands(checkpointDirectory) is [_, ..] earlier)
         {
-            commands = last == command ? earlier : [.. earlier, command];
+            commands = Appended(earlier, command);
         }
         else
         {
@@ -152,6 +152,12 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
     }
 
     private static bool Resumes(ParseResult parse) => parse.Tokens.Any(t => t.Value == "--resume");
+
+    private static string CommandOf(ParseResult parse) => CommandLine(parse.Tokens.Select(t => t.Value));
+
+    // A resume's command under the earlier ones; the same command resumed again is listed once.
+    private static IReadOnlyList<string> Appended(IReadOnlyList<string> earlier, string command) =>
+        earlier[^1] == command ? earlier : [.. earlier, command];
 
     /// <summary>The card's Markdown.</summary>
     /// <param name="commandLine">

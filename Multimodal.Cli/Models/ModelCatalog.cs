@@ -35,7 +35,7 @@ public static partial class ModelCatalog
             // A folder with none of a model's files is no model at all (an empty folder, a training
             // run in progress with only checkpoints/ so far): not listed, and not a problem either.
             if (!ModelInfo.RequiredFiles.Any(f => File.Exists(Path.Combine(folder, f))) &&
-                !Directory.EnumerateFiles(folder, "*.onnx").Any())
+                !HoldsOnnxGraph(folder))
             {
                 continue;
             }
@@ -81,7 +81,7 @@ public static partial class ModelCatalog
             {
                 config = ReadConfig(folder);
             }
-            catch (InvalidDataException) when (!Directory.EnumerateFiles(folder, "*.onnx").Any())
+            catch (InvalidDataException) when (!HoldsOnnxGraph(folder))
             {
                 throw new InvalidDataException($"not a model folder: missing {string.Join(", ", missing)}");
             }
@@ -120,6 +120,8 @@ public static partial class ModelCatalog
             config.ArchitectureType, size, parameters,
             KeyMetric(config.Extra, card));
     }
+
+    private static bool HoldsOnnxGraph(string folder) => Directory.EnumerateFiles(folder, "*.onnx").Any();
 
     // Short source: the error line already names the folder.
     private static ModelConfig ReadConfig(string folder) => ModelConfig.Parse(

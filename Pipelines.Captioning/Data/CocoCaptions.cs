@@ -34,37 +34,35 @@ internal static class CocoCaptions
         {
             string entry = $"annotation {++index}";
             long id = Id(note, "image_id", entry, source);
-            if (!names.TryGetValue(id, out var name))
+            if (!names.TryGetValue(id, out var image))
             {
                 throw Bad(source, $"{entry} names image_id {id}, which is not in images");
             }
 
-            notes.Add((name, Text(note, "caption", entry, source), index));
+            notes.Add((image.Name, Text(note, "caption", entry, source), index));
         }
 
         return notes;
     }
 
-    // Image id to file name; an id given twice is refused (which file its captions belong to is unclear).
-    private static Dictionary<long, string> ImageNames(JsonElement images, string source)
+    // Image id to file name and entry number; an id given twice is refused (which file its captions
+    // belong to is unclear).
+    private static Dictionary<long, (string Name, int Index)> ImageNames(JsonElement images, string source)
     {
-        var names = new Dictionary<long, string>();
-        var first = new Dictionary<long, int>();
+        var seen = new Dictionary<long, (string Name, int Index)>();
         int index = 0;
         foreach (var image in images.EnumerateArray())
         {
             string entry = $"image {++index}";
             long id = Id(image, "id", entry, source);
             string name = Text(image, "file_name", entry, source);
-            if (!first.TryAdd(id, index))
+            if (!seen.TryAdd(id, (name, index)))
             {
-                throw Bad(source, $"{entry} has id {id}, as image {first[id]} has");
+                throw Bad(source, $"{entry} has id {id}, as image {seen[id].Index} has");
             }
-
-            names[id] = name;
         }
 
-        return names;
+        return seen;
     }
 
     private static JsonDocument Parse(string json, string source)

@@ -4,7 +4,8 @@ namespace Multimodal.Cli.Commands.Emotion;
 
 /// <summary>
 /// The check <c>train emotion</c> and <c>eval emotion</c> ask of each face image before OpenCV
-/// decodes it (<see cref="Pipelines.Video.Emotion.FerDataset.Load"/>'s checkFile). OpenCV decodes
+/// decodes it (<see cref="Pipelines.Video.Emotion.FerDataset.Load"/>'s checkFile), and
+/// <c>video emotion</c> of each still image. OpenCV decodes
 /// up to a gigapixel, so a 400-megapixel PNG in a class folder took half a gigabyte to be scored as
 /// one face; its header is held to the limits <c>caption</c> and <c>video emotion</c> apply.
 /// </summary>

@@ -7,7 +7,6 @@ using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Models;
 using Multimodal.Cli.Output;
 using Multimodal.Cli.Progress;
-using Pipelines.Captioning.Images;
 using Pipelines.Video.Decoding;
 using Pipelines.Video.Emotion;
 using Pipelines.Video.Faces;
@@ -155,18 +154,10 @@ public sealed class VideoEmotionCommand : ICommandModule
         }
 
         double? fps = EmotionMedia.IsImage(input.Path) ? null : s.Fps;
-        if (fps is null)
+        if (fps is null && FaceImageCheck.DeclaredSize(input.Path) is { } tooLarge)
         {
-            // OpenCV decodes stills up to a gigapixel (3 GB of BGR) before the face detector runs
-            // over them: the header's size is held to the captioning limits first.
-            try
-            {
-                ImageLoader.Shared.CheckDeclaredSize(input.Path);
-            }
-            catch (ImageLoadException e)
-            {
-                throw new InvalidDataException(e.Reason, e);
-            }
+            // OpenCV decodes stills up to a gigapixel (3 GB of BGR) before the face detector runs.
+            throw new InvalidDataException(tooLarge);
         }
 
         EmotionClipResult clip;
