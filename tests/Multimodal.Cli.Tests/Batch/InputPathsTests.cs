@@ -50,10 +50,7 @@ public sealed class InputPathsTests
         string file = Touch(_temp.Path, "a.wav"), link = Path.Combine(_temp.Path, "l.wav");
         File.CreateSymbolicLink(link, file);
         string pipe = Path.Combine(_temp.Path, "p.wav");
-        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
-        {
-            mkfifo.WaitForExit();
-        }
+        NamedPipes.Make(pipe);
 
         Assert.That(InputPaths.NotRegular(file), Is.Null);
         Assert.That(InputPaths.NotRegular(link), Is.Null);

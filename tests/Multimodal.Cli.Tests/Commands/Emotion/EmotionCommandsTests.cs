@@ -340,18 +340,10 @@ public sealed class EmotionCommandsTests
     [Test]
     public void Eval_with_a_named_pipe_in_a_class_folder_reports_it_and_never_waits()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            Assert.Ignore("named pipes are made with mkfifo on Linux");
-        }
-
         string model = EmotionCliFiles.TinyModel(_temp.Path);
         string data = EmotionCliFiles.FerFolder(_temp.Sub("test"), perClass: 2);
         string pipe = Path.Combine(data, "happy", "pipe.png");
-        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
-        {
-            mkfifo.WaitForExit();
-        }
+        NamedPipes.Make(pipe);
 
         var eval = Task.Run(() => CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data]));
         bool ended = Task.WhenAny(eval, Task.Delay(TimeSpan.FromSeconds(60))).GetAwaiter().GetResult() == eval;
@@ -823,18 +815,10 @@ public sealed class EmotionCommandsTests
     [Test]
     public void A_cascade_or_model_that_is_no_usable_file_is_one_line_and_never_waited_on()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            Assert.Ignore("named pipes are made with mkfifo on Linux");
-        }
-
         string model = EmotionCliFiles.TinyModel(_temp.Path);
         string face = FirstSadFace();
         string pipe = Path.Combine(_temp.Path, "casc.fifo");
-        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
-        {
-            mkfifo.WaitForExit();
-        }
+        NamedPipes.Make(pipe);
 
         string output = Path.Combine(_temp.Path, "out");
         CliRun Emotion(params string[] options)
