@@ -83,31 +83,7 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
                     }
 
                     var batch = todo.Skip(start).Take(captioner.BatchSize).ToArray();
-                    var lines = new List<CaptionLine>();
-                    foreach (var r in captioner.CaptionBatch(batch, options, jobs))
-                    {
-                        if (r.Caption is { } c)
-                        {
-                            lines.Add(new CaptionLine(r.Path, c.Text, c.Score));
-                            if (writer is null)
-                            {
-                                context.Environment.Out.WriteLine($"{TsvField.Escape(r.Path)}\t{c.Text}");
-                            }
-                        }
-                        else
-                        {
-                            failures.Add(new BatchFailure(r.Path, r.Error ?? "failed"));
-                        }
-                    }
-
-                    // A batch whose every image failed writes nothing: no empty .jsonl or header-only
-                    // .csv when nothing could be captioned.
-                    if (lines.Count > 0)
-                    {
-                        writer?.Append(lines);
-                    }
-
-                    fresh.AddRange(lines);
+                    fresh.AddRange(CaptionBatch(captioner, batch, writer, failures));
                     task.Advance(batch.Length);
                 }
             }
@@ -140,6 +116,36 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
     {
         OutputFolder.PrepareFile(file, option);   // the lock file goes in its folder
         return OutputLock.Acquire(file, "caption run");
+    }
+
+    // One batch: its captions printed (no --out) or appended to the captions file, its failures noted.
+    private List<CaptionLine> CaptionBatch(ImageCaptioner captioner, string[] batch, CaptionWriter? writer,
+        List<BatchFailure> failures)
+    {
+        var lines = new List<CaptionLine>();
+        foreach (var r in captioner.CaptionBatch(batch, options, jobs))
+        {
+            if (r.Caption is not { } c)
+            {
+                failures.Add(new BatchFailure(r.Path, r.Error ?? "failed"));
+                continue;
+            }
+
+            lines.Add(new CaptionLine(r.Path, c.Text, c.Score));
+            if (writer is null)
+            {
+                context.Environment.Out.WriteLine($"{TsvField.Escape(r.Path)}\t{c.Text}");
+            }
+        }
+
+        // A batch whose every image failed writes nothing: no empty .jsonl or header-only .csv when
+        // nothing could be captioned.
+        if (lines.Count > 0)
+        {
+            writer?.Append(lines);
+        }
+
+        return lines;
     }
 
     // The gallery and the captions file are renamed over their names at the end, so
