@@ -119,8 +119,13 @@ public sealed partial class CpuBackend
     /// The output sequence [batch, time, hidden], or null: each step's h also goes to y[b, t]
     /// (zero at padding) while it is in cache, so no pass copies the state slots out afterwards.
     /// </param>
+    /// <param name="twoSlots">
+    /// hs and cs hold two slots, used in turn: step t reads slot t % 2 and writes the other, so the
+    /// final state is in slot time % 2. Inference only (no <paramref name="gates"/>): the states of
+    /// the steps between are gone, and the few rows in use stay in cache.
+    /// </param>
     internal void LstmSequenceForwardProjecting(int time, int batch, int hidden, PackedB uT, PackedB wT, Tensor xs,
-        Tensor bias, Tensor hs, Tensor? gates, Tensor cs, Tensor? mask, Tensor? y = null)
+        Tensor bias, Tensor hs, Tensor? gates, Tensor cs, Tensor? mask, Tensor? y = null, bool twoSlots = false)
     {
         int n = 4 * hidden;
         if (!CanProjectInSteps(wT, batch, hidden, 4) || wT.K != xs.Dim(1) || xs.Length < (long)time * batch * wT.K)
@@ -130,7 +135,12 @@ public sealed partial class CpuBackend
                 $"{time}x{batch} input rows; got [{wT.K}, {wT.N}] for {wT.Simd}, {xs.Describe()}");
         }
 
-        CheckSequence(time, batch, hidden, 4, hs, gates, cs, mask);
+        if (twoSlots && gates is not null)
+        {
+            throw new ArgumentException("two state slots keep no states for the backward pass: gates must be null");
+        }
+
+        CheckSequence(time, batch, hidden, 4, hs, gates, cs, mask, twoSlots ? 2 : time + 1);
         BackendChecks.Matrix("bias", bias, 0, n, 1, n);
         if (y is not null)
         {
@@ -154,7 +164,7 @@ public sealed partial class CpuBackend
             (step.A, step.AOffset, step.B, step.BOffset) = (gates, 0, cs, 0);
             (step.C, step.COffset, step.D, step.DOffset) = (hs, 0, cs, batch * hidden);
             (step.E, step.EOffset, step.Mask, step.MaskOffset) = (hs, batch * hidden, mask, 0);
-            RunSequence(step, time, aStride: batch * n, bStride: batch * hidden);
+            RunSequence(step, time, aStride: batch * n, bStride: batch * hidden, twoSlots);
         }
         finally
         {
@@ -182,9 +192,9 @@ public sealed partial class CpuBackend
 
     // The whole sequence must fit before any step runs: a task cannot stop halfway cleanly.
     private static void CheckSequence(int time, int batch, int hidden, int gateCount, Tensor hs, Tensor? gates,
-        Tensor other, Tensor? mask)
+        Tensor other, Tensor? mask, int? stateSlots = null)
     {
-        long slots = (long)(time + 1) * batch * hidden;
+        long slots = (long)(stateSlots ?? time + 1) * batch * hidden;
         long rows = (long)time * batch * gateCount * hidden;
         long otherNeeds = gateCount == 4 ? slots : rows;   // LSTM: cs slots; GRU: gh rows
         if (time < 0 || hs.Length < slots || (gates is not null && gates.Length < rows) || other.Length < otherNeeds ||
@@ -196,13 +206,14 @@ public sealed partial class CpuBackend
         }
     }
 
-    private void RunSequence(StepTasks step, int time, int aStride, int bStride)
+    // With twoSlots, the LSTM state slots (h rows of the GEMM, B, C, D, E) alternate between two.
+    private void RunSequence(StepTasks step, int time, int aStride, int bStride, bool twoSlots = false)
     {
         var seq = SequenceTasks.Take();
         try
         {
             int parts = Math.Min(Threads, step.Hidden / PackedGemm.PanelWidth(Simd));
-            seq.Start(step, time, parts, aStride, bStride);
+            seq.Start(step, time, parts, aStride, bStride, twoSlots);
             ForkJoin.Run(seq, parts, Threads);
             seq.ThrowIfFailed();
         }
@@ -384,6 +395,7 @@ public sealed partial class CpuBackend
 
         private StepTasks step = null!;
         private int time, parts, aStride, bStride;
+        private bool twoSlots;
         private Exception? failure;
         private Padded claims;   // (step << 8) | bits of the parts claimed in that step
         private Padded finished; // parts finished over the whole sequence
@@ -402,9 +414,9 @@ public sealed partial class CpuBackend
             cached = this;
         }
 
-        public void Start(StepTasks s, int steps, int partCount, int a, int b)
+        public void Start(StepTasks s, int steps, int partCount, int a, int b, bool twoStateSlots)
         {
-            (step, time, parts, aStride, bStride) = (s, steps, partCount, a, b);
+            (step, time, parts, aStride, bStride, twoSlots) = (s, steps, partCount, a, b, twoStateSlots);
             failure = null;
             claims.Value = 0;
             finished.Value = 0;
@@ -473,11 +485,15 @@ public sealed partial class CpuBackend
                     // Step t: h_{t-1} rows and state slots move by a batch of rows, the GEMM's C by a
                     // batch of gate rows. Rows of h_{t-1} are packed by each participant itself.
                     // A step that projects its own inputs writes one scratch step instead of rows t of C.
-                    int state = t * s.Batch * h;
+                    // With two slots, step t reads slot t % 2 and writes the other: D and E, set one
+                    // slot on from the states read, go back one instead on odd steps.
+                    int state = twoSlots ? t % 2 * s.Batch * h : t * s.Batch * h;
+                    int written = twoSlots ? -state : state;
+                    int b = twoSlots ? state : t * bStride;
                     int cStep = s.Input is null ? t * s.Batch * s.Args.N : 0;
                     var args = s.Args with { AOff = s.Args.AOff + state, COff = s.Args.COff + cStep };
-                    StepUnits(s, args, u0, u1, null, s.AOffset + t * aStride, s.BOffset + t * bStride,
-                        s.COffset + state, s.DOffset + state, s.EOffset + state, s.MaskOffset + t * s.Batch, t);
+                    StepUnits(s, args, u0, u1, null, s.AOffset + t * aStride, s.BOffset + b,
+                        s.COffset + state, s.DOffset + written, s.EOffset + written, s.MaskOffset + t * s.Batch, t);
                 }
             }
             catch (Exception e)

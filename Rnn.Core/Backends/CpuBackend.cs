@@ -39,11 +39,31 @@ public sealed partial class CpuBackend : IBackend
 
     // ---- memory ----
 
-    public Tensor Allocate(ReadOnlySpan<int> shape) =>
-        new(new CpuStorage(this, GC.AllocateUninitializedArray<float>(Rnn.Core.Shape.Size(shape))), shape);
+    /// <summary>The arrays of disposed tensors, for the next allocations of their sizes.</summary>
+    internal Cpu.HostArrayPool HostArrays { get; } = new();
 
-    public Tensor Zeros(ReadOnlySpan<int> shape) =>
-        new(new CpuStorage(this, new float[Rnn.Core.Shape.Size(shape)]), shape);
+    public Tensor Allocate(ReadOnlySpan<int> shape)
+    {
+        int size = Rnn.Core.Shape.Size(shape);
+        var data = HostArrays.Take(size) ?? GC.AllocateUninitializedArray<float>(size);
+        return new(new CpuStorage(this, data, pooled: true), shape);
+    }
+
+    public Tensor Zeros(ReadOnlySpan<int> shape)
+    {
+        int size = Rnn.Core.Shape.Size(shape);
+        var data = HostArrays.Take(size);
+        if (data is null)
+        {
+            data = new float[size];
+        }
+        else
+        {
+            Array.Clear(data);
+        }
+
+        return new(new CpuStorage(this, data, pooled: true), shape);
+    }
 
     public Tensor FromArray(ReadOnlySpan<float> data, ReadOnlySpan<int> shape)
     {
@@ -53,7 +73,9 @@ public sealed partial class CpuBackend : IBackend
                 $"{data.Length} values do not fill shape {Rnn.Core.Shape.Format(shape)}");
         }
 
-        return new Tensor(new CpuStorage(this, data.ToArray()), shape);
+        var copy = HostArrays.Take(data.Length) ?? GC.AllocateUninitializedArray<float>(data.Length);
+        data.CopyTo(copy);
+        return new Tensor(new CpuStorage(this, copy, pooled: true), shape);
     }
 
     public void CopyToHost(Tensor src, Span<float> dst) => S(src).CopyTo(dst);

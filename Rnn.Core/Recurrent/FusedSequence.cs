@@ -123,12 +123,12 @@ internal static class FusedSequence
     }
 
     /// <summary>
-    /// The last valid output of each sample, [batch, hidden]: the final state slot, since padded
-    /// steps carry the state; zeros for samples with no valid step.
+    /// The last valid output of each sample, [batch, hidden]: the final state slot (<paramref name="slot"/>
+    /// of hs), since padded steps carry the state; zeros for samples with no valid step.
     /// </summary>
-    public static Tensor LastOutput(Tensor hs, SequencePlan plan, int hidden)
+    public static Tensor LastOutput(Tensor hs, SequencePlan plan, int hidden, int slot)
     {
-        var y = Slot(hs, plan.Time, plan.Batch, hidden);
+        var y = Slot(hs, slot, plan.Batch, hidden);
         foreach (int b in plan.EmptySamples)
         {
             y.Backend.Fill(y.Slice(b * hidden, hidden), 0f);

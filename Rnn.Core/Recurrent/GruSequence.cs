@@ -90,7 +90,7 @@ internal static class GruSequence
         var hT = FusedSequence.Slot(hs, time, batch, hd);   // [batch, hidden]
         var output = returnSequences
             ? FusedSequence.SequenceOutput(hs, plan, hd)   // [batch, time, hidden]
-            : FusedSequence.LastOutput(hs, plan, hd);   // [batch, hidden]
+            : FusedSequence.LastOutput(hs, plan, hd, time);   // [batch, hidden]
         var inputs = new[] { x, cell.WeightIh.Value, u, cell.BiasIh.Value, cell.BiasHh.Value, h0 };
         if (Tape.IsTracking(inputs))
         {

@@ -30,35 +30,40 @@ internal static class LstmSequence
         var ws = new Workspace();   // scratch, pooled until the backward pass (or the end of this call)
         var xs = FusedSequence.GatherInputs(x, plan, u, ws);   // [time*batch, in]
         bool training = Tape.IsTracking(new[] { x, w, u, bias, h0, c0 });
-        var hs = ws.Take(be, (time + 1) * batch, hd);   // slot t = state before step t
-        var cs = ws.Take(be, (time + 1) * batch, hd);
+        using var uT = new RecurrentWeight(u, transB: true, n: g4, k: hd, offset: 0, ld: hd);   // W_hh^T
+        var fused = uT.FusedStep(batch, hd, 4);   // GEMM + gates as one parallel region per step
+        // Every step in one parallel region, each thread on the same units (see CpuBackend.SequenceTasks),
+        // projecting its own inputs where the batch allows (CpuBackend.LstmSequenceForwardProjecting).
+        var whole = recurrentKeep is null && fused is { } f && f.Cpu.CanRunSequence(f.Packed, batch, hd, 4)
+            ? fused
+            : null;
+        // W_ih^T, for steps that project their own inputs; packed only if a step uses it.
+        using var wT = whole is null ? null
+            : new RecurrentWeight(w, transB: true, n: g4, k: cell.InputSize, offset: 0, ld: cell.InputSize);
+        var packedW = wT?.Packed is { } pw && whole!.Value.Cpu.CanProjectInSteps(pw, batch, hd, 4) ? pw : null;
+        // Inference keeps no states but the last: two slots of h and c, used in turn, stay in cache
+        // where time + 1 slots would stream through memory.
+        bool twoSlots = packedW is not null && !training;
+        int slots = twoSlots ? 2 : time + 1;
+        var hs = ws.Take(be, slots * batch, hd);   // slot t = state before step t (t % 2 with two slots)
+        var cs = ws.Take(be, slots * batch, hd);
         be.Copy(h0, hs.Slice(0, batch, hd));
         be.Copy(c0, cs.Slice(0, batch, hd));
         var drop = recurrentKeep is null ? null : new DroppedStates(recurrentKeep, hs, time);
         var rec = drop?.Buffer ?? hs;   // what the recurrent GEMM reads: h_{t-1}, or it dropped out
-        using var uT = new RecurrentWeight(u, transB: true, n: g4, k: hd, offset: 0, ld: hd);   // W_hh^T
-        var fused = uT.FusedStep(batch, hd, 4);   // GEMM + gates as one parallel region per step
         Tensor? gates = null;   // [time*batch, 4*hidden]: activated gates, for the backward pass
         Tensor? output = null;   // written by the steps themselves, where they can
-        if (drop is null && fused is { } whole && whole.Cpu.CanRunSequence(whole.Packed, batch, hd, 4))
+        if (whole is { } region && packedW is not null)
         {
-            // Every step in one parallel region, each thread on the same units (see CpuBackend.SequenceTasks),
-            // projecting its own inputs where the batch allows (CpuBackend.LstmSequenceForwardProjecting).
-            // W_ih^T, for steps that project their own inputs; packed only if a step uses it.
-            int inputs = cell.InputSize;
-            using var wT = new RecurrentWeight(w, transB: true, n: g4, k: inputs, offset: 0, ld: inputs);
-            if (wT.Packed is { } packedW && whole.Cpu.CanProjectInSteps(packedW, batch, hd, 4))
-            {
-                gates = training ? ws.Take(be, time * batch, g4) : null;
-                output = returnSequences ? be.Allocate(new[] { batch, time, hd }) : null;   // [batch, time, hidden]
-                whole.Cpu.LstmSequenceForwardProjecting(time, batch, hd, whole.Packed, packedW, xs, bias, hs, gates,
-                    cs, mask, output);
-            }
-            else
-            {
-                gates = FusedSequence.Project(xs, w, bias, ws);
-                whole.Cpu.LstmSequenceForward(time, batch, hd, whole.Packed, hs, gates, cs, mask);
-            }
+            gates = training ? ws.Take(be, time * batch, g4) : null;
+            output = returnSequences ? be.Allocate(new[] { batch, time, hd }) : null;   // [batch, time, hidden]
+            region.Cpu.LstmSequenceForwardProjecting(time, batch, hd, region.Packed, packedW, xs, bias, hs, gates,
+                cs, mask, output, twoSlots);
+        }
+        else if (whole is { } region2)
+        {
+            gates = FusedSequence.Project(xs, w, bias, ws);
+            region2.Cpu.LstmSequenceForward(time, batch, hd, region2.Packed, hs, gates, cs, mask);
         }
         else
         {
@@ -82,11 +87,12 @@ internal static class LstmSequence
         }
 
         // Padded steps carry the state, so the last slot is each sample's last valid step.
-        var hT = FusedSequence.Slot(hs, time, batch, hd);   // [batch, hidden]
-        var cT = FusedSequence.Slot(cs, time, batch, hd);
+        int last = twoSlots ? time % 2 : time;
+        var hT = FusedSequence.Slot(hs, last, batch, hd);   // [batch, hidden]
+        var cT = FusedSequence.Slot(cs, last, batch, hd);
         output ??= returnSequences
             ? FusedSequence.SequenceOutput(hs, plan, hd)   // [batch, time, hidden]
-            : FusedSequence.LastOutput(hs, plan, hd);   // [batch, hidden]
+            : FusedSequence.LastOutput(hs, plan, hd, last);   // [batch, hidden]
         if (training)
         {
             var saved = new Saved(x, xs, gates!, hs, cs, mask, drop, plan, returnSequences, ws);

@@ -4,4 +4,15 @@ namespace Rnn.Core.Recurrent;
 /// <param name="Output">[batch, time, ...output] with ReturnSequences, else [batch, ...output].</param>
 /// <param name="States">Final states, one tensor per state of the cell, each [batch, ...state]. They are always
 /// returned (Keras's return_state is implied), with gradients flowing back through them.</param>
-public sealed record RnnResult(Tensor Output, Tensor[] States);
+public sealed record RnnResult(Tensor Output, Tensor[] States) : IDisposable
+{
+    /// <summary>Disposes the output and the states (<see cref="Tensor.Dispose"/>): their memory is reused.</summary>
+    public void Dispose()
+    {
+        Output.Dispose();
+        foreach (var state in States)
+        {
+            state.Dispose();
+        }
+    }
+}

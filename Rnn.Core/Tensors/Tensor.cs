@@ -12,9 +12,10 @@ namespace Rnn.Core;
 /// var y = Ops.Tanh(x * x);                                         // element-wise
 /// </code>
 /// </example>
-public sealed partial class Tensor
+public sealed partial class Tensor : IDisposable
 {
     private readonly int[] shape;
+    private TensorStorage? storage;   // null once disposed
 
     /// <summary>Creates a tensor over existing storage (no copy). Prefer the factory methods.</summary>
     public Tensor(TensorStorage storage, ReadOnlySpan<int> shape, int offset = 0)
@@ -28,12 +29,18 @@ public sealed partial class Tensor
                 $"in storage of {storage.Length} elements");
         }
 
-        Storage = storage;
+        this.storage = storage;
+        storage.Attach();
         Offset = offset;
     }
 
     /// <summary>The backend-owned buffer holding the elements.</summary>
-    public TensorStorage Storage { get; }
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
+    public TensorStorage Storage => storage ?? throw new ObjectDisposedException(Describe(),
+        $"{Describe()} was disposed; its memory may already hold another tensor");
+
+    /// <summary>True once <see cref="Dispose"/> has run.</summary>
+    public bool IsDisposed => Volatile.Read(ref storage) is null;
 
     /// <summary>Element offset of this tensor inside <see cref="Storage"/> (non-zero for views).</summary>
     public int Offset { get; }
@@ -135,6 +142,24 @@ public sealed partial class Tensor
         var copy = Backend.Allocate(shape);
         Backend.Copy(this, copy);
         return copy;
+    }
+
+    /// <summary>
+    /// Says this tensor will not be used again. Once every tensor over its storage (it and its
+    /// views) is disposed, a CPU backend reuses the memory for its next allocation of the same
+    /// size, instead of the GC freeing it later (as TorchSharp's Dispose does for libtorch). Its
+    /// <see cref="Grad"/> goes with it. Not required: an undisposed tensor is collected as usual.
+    /// Any use after this throws <see cref="ObjectDisposedException"/>; disposing again does
+    /// nothing. Do not dispose a tensor a tape still needs for its backward pass, or a parameter.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref storage, null) is { } s)
+        {
+            s.Detach();
+            Grad?.Dispose();
+            Grad = null;
+        }
     }
 
     /// <summary>Short text for errors and debugging: name, shape, backend.</summary>

@@ -6,21 +6,50 @@ namespace Rnn.Core;
 /// </summary>
 public abstract class TensorStorage
 {
+    private int tensors;   // tensors over this storage that have not been disposed
+
     /// <summary>The backend that allocated this storage and runs every op on it.</summary>
     public abstract IBackend Backend { get; }
 
     /// <summary>Number of float32 elements.</summary>
     public abstract int Length { get; }
+
+    // A tensor over this storage was made (the tensor itself or a view of it).
+    internal void Attach() => Interlocked.Increment(ref tensors);
+
+    // A tensor over this storage was disposed; when every one of them has been, the memory goes
+    // back to the backend. A tensor that is never disposed keeps the storage out of any pool.
+    internal void Detach()
+    {
+        if (Interlocked.Decrement(ref tensors) == 0)
+        {
+            Release();
+        }
+    }
+
+    /// <summary>Gives the memory back to the backend once no tensor uses it; by default the GC does.</summary>
+    private protected virtual void Release()
+    {
+    }
 }
 
 /// <summary>Host memory storage used by <see cref="CpuBackend"/>.</summary>
 public sealed class CpuStorage : TensorStorage
 {
-    internal CpuStorage(CpuBackend backend, float[] data)
+    /// <param name="backend">The backend that owns the array.</param>
+    /// <param name="data">The elements.</param>
+    /// <param name="pooled">
+    /// True when the array is the storage's own, so it may go to the backend's pool once every
+    /// tensor over it is disposed; false for arrays lent by someone else (a workspace).
+    /// </param>
+    internal CpuStorage(CpuBackend backend, float[] data, bool pooled = false)
     {
         Owner = backend;
         Data = data;
+        this.pooled = pooled;
     }
+
+    private readonly bool pooled;
 
     /// <summary>The backing array. Its length may exceed <see cref="Length"/> (pooled arrays).</summary>
     public float[] Data { get; }
@@ -30,4 +59,12 @@ public sealed class CpuStorage : TensorStorage
     public override IBackend Backend => Owner;
 
     public override int Length => Data.Length;
+
+    private protected override void Release()
+    {
+        if (pooled)
+        {
+            Owner.HostArrays.Return(Data);
+        }
+    }
 }

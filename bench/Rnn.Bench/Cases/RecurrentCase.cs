@@ -30,7 +30,7 @@ internal static class RecurrentCase
             new[] { shape.Batch, shape.Time, shape.Input });   // [batch, time, input]
         var dy = be.FromArray(BenchContext.Random(shape.Batch * shape.Time * shape.Hidden, 4),
             new[] { shape.Batch, shape.Time, shape.Hidden });   // [batch, time, hidden]
-        Action ours = train ? () => TrainStep(layer, x, dy) : () => layer.Forward(x);
+        Action ours = train ? () => TrainStep(layer, x, dy) : () => Infer(layer, x);
         var contenders = new List<Contender> { new("ours", ours) };
 
         TorchRecurrent? torchRun = null;
@@ -84,7 +84,7 @@ internal static class RecurrentCase
         {
             var x = be.Zeros(new[] { shape.Batch, time, shape.Input });   // [batch, time, input]
             var dy = be.Zeros(new[] { shape.Batch, time, shape.Hidden });   // [batch, time, hidden]
-            Action run = train ? () => TrainStep(layer, x, dy) : () => layer.Forward(x);
+            Action run = train ? () => TrainStep(layer, x, dy) : () => Infer(layer, x);
             run();
             return Enumerable.Range(0, 3).Min(_ => Harness.AllocatedBytes(run));
         }
@@ -105,11 +105,18 @@ internal static class RecurrentCase
         return (cell, layer);
     }
 
+    // Each call gives back what it made when it is done, as the torch peer's dispose scope does:
+    // the next call's output takes the same memory (Tensor.Dispose).
+    private static void Infer(RnnLayer layer, Tensor x)
+    {
+        using var result = layer.Forward(x);
+    }
+
     private static void TrainStep(RnnLayer layer, Tensor x, Tensor dy)
     {
         using var tape = Tape.Begin();
-        var y = layer.Forward(x).Output;   // [batch, time, hidden]
-        tape.Backward(y, dy);
+        using var result = layer.Forward(x);
+        tape.Backward(result.Output, dy);   // output [batch, time, hidden]
         layer.ZeroGrad();
     }
 }
