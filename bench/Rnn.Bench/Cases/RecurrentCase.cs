@@ -75,9 +75,9 @@ internal static class RecurrentCase
         return new CaseResult(name, timing.MedianMs[0], peers, notes);
     }
 
-    // (bytes of a run of T steps - bytes of a run of T/2) / (T/2), less the caller's tensors per
-    // step; each figure the smallest of three warm runs, so a refill of the array pool by an
-    // earlier case does not count.
+    // (bytes of a run of T steps - bytes of a run of T/2) / (T/2); each figure the smallest of
+    // three warm runs, so a refill of the array pool by an earlier case does not count. Each run
+    // disposes its output (and its gradient), so the next run of the same length reuses them.
     private static long LoopBytesPerStep(RecurrentShape shape, RnnLayer layer, IBackend be, bool train)
     {
         long Run(int time)
@@ -90,9 +90,7 @@ internal static class RecurrentCase
         }
 
         int half = shape.Time / 2;
-        long perStep = (Run(shape.Time) - Run(half)) / (shape.Time - half);
-        long callerPerStep = (train ? 2L : 1L) * shape.Batch * shape.Hidden * sizeof(float);
-        return perStep - callerPerStep;
+        return (Run(shape.Time) - Run(half)) / (shape.Time - half);
     }
 
     private static (Module Cell, RnnLayer Layer) Build(RecurrentShape shape, IBackend be)
