@@ -110,12 +110,35 @@ public sealed class Rnn : Module, ISequenceLayer
             result = RunSteps(x, states, plan, inputKeep, recurrentKeep);
         }
 
+        result = Distinct(result, initialState);
         if (Options.Stateful)
         {
             kept = result.States.Select(Ops.Detach).ToArray();
         }
 
         return result;
+    }
+
+    // A result whose tensors are all its own: a state that is the output itself (the last output
+    // of a cell whose output is h) or a caller's initial state (no steps) becomes a view of it, so
+    // disposing one (RnnResult.Dispose) never takes another, or the caller's tensor, with it.
+    private static RnnResult Distinct(RnnResult result, Tensor[]? initialState)
+    {
+        Tensor[]? states = null;
+        for (int s = 0; s < result.States.Length; s++)
+        {
+            var state = result.States[s];
+            bool shared = ReferenceEquals(state, result.Output) ||
+                (initialState is not null && Array.Exists(initialState, i => ReferenceEquals(i, state))) ||
+                result.States.Take(s).Any(other => ReferenceEquals(other, state));
+            if (shared)
+            {
+                states ??= (Tensor[])result.States.Clone();
+                states[s] = Ops.Reshape(state, state.ShapeArray);
+            }
+        }
+
+        return states is null ? result : result with { States = states };
     }
 
     private RnnResult RunSteps(

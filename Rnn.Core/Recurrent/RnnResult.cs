@@ -6,7 +6,11 @@ namespace Rnn.Core.Recurrent;
 /// returned (Keras's return_state is implied), with gradients flowing back through them.</param>
 public sealed record RnnResult(Tensor Output, Tensor[] States) : IDisposable
 {
-    /// <summary>Disposes the output and the states (<see cref="Tensor.Dispose"/>): their memory is reused.</summary>
+    /// <summary>
+    /// Disposes the output and the states (<see cref="Tensor.Dispose"/>), so the next call of the
+    /// same sizes reuses their memory. Each is a tensor of its own (the last output and the final h
+    /// may share memory, as views), never one the caller passed in.
+    /// </summary>
     public void Dispose()
     {
         Output.Dispose();

@@ -138,7 +138,7 @@ public static class ModelIo
         if (report.Count > 0)
         {
             throw new InvalidDataException(
-                $"{source}: does not match the model its config describes ({parameters.Count} weight tensors): " +
+                $"{source}: does not match the model ({parameters.Count} weight tensors): " +
                 string.Join("; ", report));
         }
 

@@ -36,7 +36,7 @@ public sealed partial class Tensor : IDisposable
 
     /// <summary>The backend-owned buffer holding the elements.</summary>
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
-    public TensorStorage Storage => storage ?? throw new ObjectDisposedException(Describe(),
+    public TensorStorage Storage => storage ?? throw new ObjectDisposedException(null,
         $"{Describe()} was disposed; its memory may already hold another tensor");
 
     /// <summary>True once <see cref="Dispose"/> has run.</summary>
@@ -78,6 +78,7 @@ public sealed partial class Tensor : IDisposable
     /// <summary>Returns <see cref="Grad"/>, allocating a zero tensor first if there is none.</summary>
     public Tensor EnsureGrad()
     {
+        DropDisposedGrad();
         Grad ??= Backend.Zeros(shape);
         return Grad;
     }
@@ -85,9 +86,19 @@ public sealed partial class Tensor : IDisposable
     /// <summary>Drops the gradient (the next backward pass starts from zero).</summary>
     public void ZeroGrad()
     {
+        DropDisposedGrad();
         if (Grad is not null)
         {
             Backend.Fill(Grad, 0f);
+        }
+    }
+
+    // A gradient its owner disposed (to free it early) is no gradient: the next pass starts a new one.
+    private void DropDisposedGrad()
+    {
+        if (Grad is { IsDisposed: true })
+        {
+            Grad = null;
         }
     }
 
@@ -133,8 +144,18 @@ public sealed partial class Tensor : IDisposable
     }
 
     /// <summary>A view of elements [start, start + size of shape) of this tensor (no copy, no grad).</summary>
-    public Tensor Slice(int start, params int[] newShape) =>
-        new(Storage, newShape, Offset + start);
+    public Tensor Slice(int start, params int[] newShape)
+    {
+        long size = Rnn.Core.Shape.Size(newShape);
+        if (start < 0 || start + size > Length)
+        {
+            throw new ArgumentException(
+                $"a slice of shape {Rnn.Core.Shape.Format(newShape)} at {start} does not fit in {Describe()} " +
+                $"({Length} elements)");
+        }
+
+        return new(Storage, newShape, Offset + start);
+    }
 
     /// <summary>A new tensor with the same elements on the same backend (no grad).</summary>
     public Tensor Clone()
@@ -147,11 +168,17 @@ public sealed partial class Tensor : IDisposable
     /// <summary>
     /// Says this tensor will not be used again. Once every tensor over its storage (it and its
     /// views) is disposed, a CPU backend reuses the memory for its next allocation of the same
-    /// size, instead of the GC freeing it later (as TorchSharp's Dispose does for libtorch). Its
-    /// <see cref="Grad"/> goes with it. Not required: an undisposed tensor is collected as usual.
-    /// Any use after this throws <see cref="ObjectDisposedException"/>; disposing again does
-    /// nothing. Do not dispose a tensor a tape still needs for its backward pass, or a parameter.
+    /// size, instead of the GC freeing it later. Its <see cref="Grad"/> goes with it. Not
+    /// required: an undisposed tensor is collected as usual. Any use after this throws
+    /// <see cref="ObjectDisposedException"/>; disposing again does nothing.
     /// </summary>
+    /// <remarks>
+    /// Only arrays of at least 85,000 bytes are kept (smaller ones the GC recycles cheaply), at most
+    /// 4 of one size and 256 MB in all a backend. The CUDA backend keeps nothing: its device
+    /// buffers are freed by the GC as before. Do not dispose a tensor that a tape still needs for
+    /// its backward pass, a parameter, or what a layer returned as its input itself (Dropout when
+    /// not training returns its input).
+    /// </remarks>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref storage, null) is { } s)
@@ -167,6 +194,11 @@ public sealed partial class Tensor : IDisposable
 
     public override string ToString()
     {
+        if (IsDisposed)
+        {
+            return $"{Describe()} (disposed)";
+        }
+
         float[] data = ToArray();
         int shown = Math.Min(data.Length, 8);
         string head = string.Join(", ", data.Take(shown).Select(v => v.ToString("G4")));

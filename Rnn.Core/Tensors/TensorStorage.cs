@@ -6,6 +6,7 @@ namespace Rnn.Core;
 /// </summary>
 public abstract class TensorStorage
 {
+    private const int Released = int.MinValue;   // the count once the memory went back
     private int tensors;   // tensors over this storage that have not been disposed
 
     /// <summary>The backend that allocated this storage and runs every op on it.</summary>
@@ -14,14 +15,32 @@ public abstract class TensorStorage
     /// <summary>Number of float32 elements.</summary>
     public abstract int Length { get; }
 
-    // A tensor over this storage was made (the tensor itself or a view of it).
-    internal void Attach() => Interlocked.Increment(ref tensors);
+    // A tensor over this storage was made (the tensor itself or a view of it). Refused once every
+    // earlier tensor was disposed and the memory went back: it may hold another tensor by now.
+    internal void Attach()
+    {
+        while (true)
+        {
+            int n = Volatile.Read(ref tensors);
+            if (n == Released)
+            {
+                throw new ObjectDisposedException(null,
+                    "every tensor over this storage was disposed; its memory may already hold another tensor");
+            }
+
+            if (Interlocked.CompareExchange(ref tensors, n + 1, n) == n)
+            {
+                return;
+            }
+        }
+    }
 
     // A tensor over this storage was disposed; when every one of them has been, the memory goes
-    // back to the backend. A tensor that is never disposed keeps the storage out of any pool.
+    // back to the backend, unless a view made at that moment attached first. A tensor that is
+    // never disposed keeps the storage out of any pool.
     internal void Detach()
     {
-        if (Interlocked.Decrement(ref tensors) == 0)
+        if (Interlocked.Decrement(ref tensors) == 0 && Interlocked.CompareExchange(ref tensors, Released, 0) == 0)
         {
             Release();
         }

@@ -74,7 +74,7 @@ public sealed class ModelIoTests
         var error = Assert.Throws<InvalidDataException>(() => ModelIo.LoadWeights(model, file));
 
         Assert.That(error!.Message, Is.EqualTo(
-            "weights.safetensors: does not match the model its config describes (5 weight tensors): " +
+            "weights.safetensors: does not match the model (5 weight tensors): " +
             "1 missing: head.bias; " +
             "1 unexpected: old.extra; 1 mismatched: head.weight is [3, 2] in the file, [2, 3] in the model"));
         Assert.That(model.embed.Weight.Value.ToArray(), Is.EqualTo(before), "nothing loaded on failure");

@@ -96,6 +96,107 @@ public sealed class TensorDisposeTests
         Assert.That(be.HostArrays.Bytes, Is.EqualTo(2L * Large * sizeof(float)), "the tensor's and its gradient's");
     }
 
+    // Found by a new-user trial: a tensor made over the storage of disposed tensors (the public
+    // constructor, or a view racing a Dispose on another thread) shared its array with the next
+    // allocation, which then handed it out a second time.
+    [Test]
+    public void NoTensorIsMadeOverMemoryAlreadyGivenBack()
+    {
+        var be = new CpuBackend(1);
+        var a = be.Zeros(new[] { Large });
+        var storage = a.Storage;
+        a.Dispose();
+        var e = Assert.Throws<ObjectDisposedException>(() => _ = new Tensor(storage, new[] { Large }));
+        Assert.That(e!.Message, Does.Contain("every tensor over this storage was disposed"));
+        Assert.That(be.HostArrays.Bytes, Is.EqualTo((long)Large * sizeof(float)), "given back once");
+    }
+
+    [Test]
+    public void AViewMadeWhileAnotherThreadDisposesEitherFailsOrKeepsTheMemory()
+    {
+        var be = new CpuBackend(1);
+        for (int i = 0; i < 2000; i++)
+        {
+            var t = be.Allocate(new[] { Large });
+            var array = Raw(t);
+            Tensor? view = null;
+            using var start = new Barrier(2);
+            var viewer = new Thread(() =>
+            {
+                start.SignalAndWait();
+                try
+                {
+                    view = t.View(Large);
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            });
+            viewer.Start();
+            start.SignalAndWait();
+            t.Dispose();
+            viewer.Join();
+            var next = be.Allocate(new[] { Large });
+            if (view is not null)
+            {
+                Assert.That(Raw(next), Is.Not.SameAs(array), $"round {i}: handed out while a view holds it");
+                view.Dispose();
+            }
+
+            next.Dispose();
+        }
+    }
+
+    [Test]
+    public void ASliceMustFitInTheTensorItIsTakenFrom()
+    {
+        var big = new CpuBackend(1).Zeros(new[] { 100 });
+        var small = big.Slice(0, 10);
+        var e = Assert.Throws<ArgumentException>(() => small.Slice(20, 5));
+        Assert.That(e!.Message, Does.Contain("does not fit in tensor[10] (10 elements)"));
+        Assert.That(small.Slice(5, 5).Length, Is.EqualTo(5));
+    }
+
+    [Test]
+    public void ADisposedTensorPrintsAsDisposedAndItsMessageSaysItOnce()
+    {
+        var t = new CpuBackend(1).Zeros(new[] { 2, 2 });
+        t.Name = "w";
+        t.Dispose();
+        Assert.That(t.ToString(), Is.EqualTo("w[2, 2] (disposed)"));
+        var e = Assert.Throws<ObjectDisposedException>(() => t.ToArray());
+        Assert.That(e!.Message, Is.EqualTo("w[2, 2] was disposed; its memory may already hold another tensor"));
+    }
+
+    [Test]
+    public void ADisposedGradientIsDroppedNotUsed()
+    {
+        var p = new CpuBackend(1).Zeros(new[] { 16, 1 });
+        p.EnsureGrad().Dispose();
+        Assert.DoesNotThrow(p.ZeroGrad);
+        Assert.That(p.Grad, Is.Null);
+        Assert.That(p.EnsureGrad().ToArray(), Is.All.EqualTo(0f));
+    }
+
+    // Found by a new-user trial: on the step path the last output was the final h itself, and with
+    // no steps the states were the caller's initial states, so disposing one took the other along.
+    [Test]
+    public void AResultsTensorsAreItsOwn()
+    {
+        var be = new CpuBackend(1);
+        var layer = new RnnLayer(new SimpleRnnCell(8, 16, new Rng(2), backend: be), new RnnOptions { ReturnSequences = false });
+        var x = be.Zeros(new[] { 2, 5, 8 });
+        var r = layer.Forward(x);
+        float[] h = r.States[0].ToArray();
+        r.Output.Dispose();
+        Assert.That(r.States[0].ToArray(), Is.EqualTo(h));
+
+        var h0 = be.FromArray(Enumerable.Repeat(0.5f, 32).ToArray(), new[] { 2, 16 });
+        layer.Forward(be.Zeros(new[] { 2, 0, 8 }), new[] { h0 }).Dispose();
+        Assert.That(h0.IsDisposed, Is.False);
+        Assert.That(h0.ToArray(), Is.All.EqualTo(0.5f));
+    }
+
     [Test]
     public void ThePoolIsBounded()
     {
