@@ -196,6 +196,23 @@ public static partial class ModelCatalog
     // their verbs.
     private static void CheckWeights(ModelConfig config, SafeTensorsLayout weights)
     {
+        // The weights the config describes, counted before anything is built: a config edited to
+        // huge sizes would otherwise take minutes and gigabytes to build for a listing.
+        long? described = config.ArchitectureType switch
+        {
+            AcousticModelConfig.ArchitectureType => AcousticModelConfig.FromModelConfig(config).WeightCount(),
+            CaptionModelConfig.ArchitectureType => CaptionModelConfig.FromModelConfig(config).WeightCount(),
+            PredictorConfig.ArchitectureType => PredictorConfig.FromModelConfig(config).WeightCount(),
+            EmotionModel.ArchitectureType =>
+                EmotionNetOptions.ReadFrom(config.Architecture, config.Source).WeightCount(),
+            _ => null,
+        };
+        if (described > weights.ElementCount)
+        {
+            throw new InvalidDataException(
+                $"{weights.Source}: holds {weights.ElementCount} weights; config.json describes at least {described}");
+        }
+
         var rng = new Rng(0);
         Module? model = config.ArchitectureType switch
         {

@@ -95,6 +95,18 @@ public sealed record CaptionModelConfig
         }
     }
 
+    /// <summary>
+    /// The weight matrices' elements of the decoder this config describes (image projection,
+    /// embedding, LSTM layers, output; biases and the small CNN left out, so a lower bound),
+    /// counted without building anything.
+    /// </summary>
+    public long WeightCount()
+    {
+        long embed = Embed, hidden = Hidden, vocab = Vocabulary.Count;
+        long lstm = 4 * hidden * (embed + hidden) + (Layers - 1) * 4 * hidden * (hidden + hidden);
+        return (long)FeatureSize * embed + vocab * embed + lstm + hidden * vocab;
+    }
+
     /// <summary>The config.json content.</summary>
     public ModelConfig ToModelConfig()
     {

@@ -29,6 +29,7 @@ public static class CaptionModelDirectory
             throw new FileNotFoundException($"{directory}: model directory has no {ModelIo.WeightsFileName}", weights);
         }
 
+        ModelIo.CheckWeightsFit(weights, config.WeightCount());
         var model = new CaptionModel(config, new Rng(0));
         ModelIo.LoadWeights(model, weights);
         model.Eval();

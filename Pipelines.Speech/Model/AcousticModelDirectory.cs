@@ -98,6 +98,7 @@ public static class AcousticModelDirectory
         }
 
         // The seed only fills the weights before they are overwritten by the file.
+        ModelIo.CheckWeightsFit(weights, config.WeightCount());
         var model = new AcousticModel(config, new Rng(1));
         try
         {

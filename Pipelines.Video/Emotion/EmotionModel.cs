@@ -62,12 +62,14 @@ public sealed class EmotionModel
                 $"{config.Source}: preprocessing.normalize is '{method}'; this build knows '{FaceNormalizer.Method}'");
         }
 
-        var net = new EmotionNet(options, new Rng(0));
         string weights = ModelIo.WeightsPath(directory);
         if (!File.Exists(weights))
         {
             throw new FileNotFoundException($"model directory '{directory}' has no {ModelIo.WeightsFileName}", weights);
         }
+
+        ModelIo.CheckWeightsFit(weights, options.WeightCount());
+        var net = new EmotionNet(options, new Rng(0));
 
         ModelIo.LoadWeights(net, weights);
         net.Eval();

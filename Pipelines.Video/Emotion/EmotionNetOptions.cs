@@ -105,6 +105,25 @@ public sealed record EmotionNetOptions
         }
     }
 
+    /// <summary>
+    /// The weights of the ConvLSTM and the head this config describes, plus one weight a channel
+    /// pair of each stage convolution (their kernels left out: a lower bound), counted without
+    /// building anything.
+    /// </summary>
+    public long WeightCount()
+    {
+        long total = 0, input = 1;
+        for (int s = 0; s < StageChannels.Count; s++)
+        {
+            long c = StageChannels[s];
+            total += input * c + (StageConvs[s] - 1L) * c * c;
+            input = c;
+        }
+
+        long f = LstmFilters;
+        return total + 4 * f * (input + f) * LstmKernel * LstmKernel + f * HeadHidden + (long)HeadHidden * Classes;
+    }
+
     /// <summary>Writes the sizes into an architecture section.</summary>
     public void WriteTo(JsonObject architecture)
     {

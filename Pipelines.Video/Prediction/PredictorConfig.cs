@@ -77,6 +77,22 @@ public sealed record PredictorConfig
         Check(FutureFrames >= 1, "architecture.future_frames", FutureFrames, "at least 1");
     }
 
+    /// <summary>
+    /// The kernel elements of the encoder's ConvLSTM layers this config describes (the forecaster
+    /// and the output left out, so a lower bound), counted without building anything.
+    /// </summary>
+    public long WeightCount()
+    {
+        long total = 0, input = FoldedChannels, taps = (long)Kernel * Kernel;
+        foreach (long h in Hidden)
+        {
+            total += 4 * h * (input + h) * taps;
+            input = h;
+        }
+
+        return total;
+    }
+
     /// <summary>The config as a <see cref="ModelConfig"/> (config.json content).</summary>
     public ModelConfig ToModelConfig()
     {

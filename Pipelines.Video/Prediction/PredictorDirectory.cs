@@ -32,6 +32,7 @@ public static class PredictorDirectory
                 weights);
         }
 
+        ModelIo.CheckWeightsFit(weights, config.WeightCount());
         var model = new ConvLstmPredictor(config, new Rng(1));   // weights are overwritten just below
         try
         {

@@ -37,6 +37,26 @@ public static class ModelIo
     /// <summary>Path of the config file of a model directory.</summary>
     public static string ConfigPath(string directory) => Path.Combine(directory, ConfigFileName);
 
+    /// <summary>
+    /// Refuses a config that describes more weights than its weights file could hold (at two bytes
+    /// each, the smallest float type loaded) before the model is built: a config edited to huge
+    /// sizes would otherwise allocate and initialise gigabytes for minutes before the weights were
+    /// found not to match.
+    /// </summary>
+    /// <param name="weightsPath">The model's weights.safetensors.</param>
+    /// <param name="weights">A lower bound on the weights the config describes.</param>
+    /// <exception cref="InvalidDataException">The file is too small for them.</exception>
+    public static void CheckWeightsFit(string weightsPath, long weights)
+    {
+        long bytes = new FileInfo(weightsPath).Length;
+        if (weights > bytes / 2)
+        {
+            throw new InvalidDataException(
+                $"{weightsPath}: {bytes} bytes cannot hold the {weights} weights {ConfigFileName} describes " +
+                "(2 bytes each at least); the config does not belong to these weights");
+        }
+    }
+
     /// <summary>True when the folder holds both a config and weights.</summary>
     public static bool IsModelDirectory(string directory) =>
         File.Exists(ConfigPath(directory)) && File.Exists(WeightsPath(directory));

@@ -217,4 +217,20 @@ public sealed class EmotionNetTests
             }
         }
     }
+
+    // WeightCount is checked against the weights file before a model is built, so it must never
+    // exceed what the built model holds.
+    [Test]
+    public void WeightCountIsALowerBoundOfTheBuiltModel()
+    {
+        foreach (var options in new[]
+        {
+            new EmotionNetOptions(),
+            new EmotionNetOptions { StageChannels = new[] { 8, 16 }, StageConvs = new[] { 2, 3 }, LstmKernel = 5 },
+        })
+        {
+            long built = new EmotionNet(options, new Rng(1)).ParameterCount();
+            Assert.That(options.WeightCount(), Is.InRange(1, built));
+        }
+    }
 }

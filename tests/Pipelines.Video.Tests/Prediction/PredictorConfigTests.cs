@@ -79,4 +79,19 @@ public sealed class PredictorConfigTests
 
         Assert.That(e!.Message, Is.EqualTo("m/config.json: " + expected));
     }
+
+    // WeightCount is checked against the weights file before a model is built, so it must never
+    // exceed what the built model holds.
+    [Test]
+    public void WeightCountIsALowerBoundOfTheBuiltModel()
+    {
+        foreach (var config in new[]
+        {
+            new PredictorConfig(), new PredictorConfig { Hidden = new[] { 8, 4, 12 }, Patch = 2, Kernel = 5 },
+        })
+        {
+            long built = new ConvLstmPredictor(config, new Rng(1)).ParameterCount();
+            Assert.That(config.WeightCount(), Is.InRange(1, built));
+        }
+    }
 }
