@@ -19,7 +19,9 @@ internal static class FusedSequence
         int features = x.Dim(2);
         var be = x.Backend;
         var xs = ws.Take(be, plan.Time * plan.Batch, features);   // [time*batch, in]
-        be.GatherRows(x.View(plan.Batch * plan.Time, features), plan.Source, xs);
+        // Views made here are disposed, so they never keep the caller's tensor from Tensor.Dispose's pool.
+        using var rows = x.View(plan.Batch * plan.Time, features);
+        be.GatherRows(rows, plan.Source, xs);
         return xs;
     }
 
@@ -59,7 +61,7 @@ internal static class FusedSequence
             be.CopyBlocks(hs, (t + 1) * batch * hidden, hidden, y, t * hidden, time * hidden, hidden, batch);
         }
 
-        ForEachPadding(plan, (t, b) => be.Fill(y.Slice((b * time + t) * hidden, hidden), 0f));
+        ForEachPadding(plan, (t, b) => FillZeros(y, (b * time + t) * hidden, hidden));
         return y;
     }
 
@@ -78,7 +80,7 @@ internal static class FusedSequence
             be.CopyBlocks(dy, t * hidden, time * hidden, g, t * batch * hidden, hidden, hidden, batch);
         }
 
-        ForEachPadding(plan, (t, b) => be.Fill(g.Slice((t * batch + b) * hidden, hidden), 0f));
+        ForEachPadding(plan, (t, b) => FillZeros(g, (t * batch + b) * hidden, hidden));
         return g;
     }
 
@@ -118,7 +120,8 @@ internal static class FusedSequence
             var dxs = ws.Take(be, rows, features);   // [time*batch, in]
             be.Gemm(false, false, rows, features, width, 1f, dG, 0, width, weight, 0, features,
                 0f, dxs, 0, features);
-            be.ScatterAddRows(dxs, plan.Source, x.EnsureGrad().View(plan.Batch * plan.Time, features));
+            using var dx = x.EnsureGrad().View(plan.Batch * plan.Time, features);
+            be.ScatterAddRows(dxs, plan.Source, dx);
         }
     }
 
@@ -131,7 +134,7 @@ internal static class FusedSequence
         var y = Slot(hs, slot, plan.Batch, hidden);
         foreach (int b in plan.EmptySamples)
         {
-            y.Backend.Fill(y.Slice(b * hidden, hidden), 0f);
+            FillZeros(y, b * hidden, hidden);
         }
 
         return y;
@@ -183,5 +186,12 @@ internal static class FusedSequence
                 }
             }
         }
+    }
+
+    // Zeros over elements [start, start + count) of t, through a view that is disposed at once.
+    private static void FillZeros(Tensor t, int start, int count)
+    {
+        using var part = t.Slice(start, count);
+        t.Backend.Fill(part, 0f);
     }
 }

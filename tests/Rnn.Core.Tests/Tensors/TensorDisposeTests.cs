@@ -197,6 +197,23 @@ public sealed class TensorDisposeTests
         Assert.That(h0.ToArray(), Is.All.EqualTo(0.5f));
     }
 
+    // Found by a new-user trial: the fused sequences' own views (padding zeros of a GRU's outputs,
+    // the input's rows) were never disposed, so neither the output nor the input ever reached the pool.
+    [Test]
+    public void ALayersOwnViewsDoNotKeepItsInputOrOutputFromThePool()
+    {
+        var be = new CpuBackend(1);
+        var layer = new RnnLayer(new GruCell(40, 192, new Rng(3), resetAfter: true, be),
+            new RnnOptions { ReturnSequences = true });
+        var big = be.Zeros(new[] { 9, 60, 40 });   // 86,400 bytes: large enough to be pooled
+        var r = layer.Forward(big, lengths: new[] { 60, 4, 17, 60, 1, 29, 8, 60, 12 });
+        r.Dispose();
+        long output = 9 * 60 * 192 * sizeof(float);
+        Assert.That(be.HostArrays.Bytes, Is.EqualTo(output), "the output");
+        big.Dispose();
+        Assert.That(be.HostArrays.Bytes, Is.EqualTo(output + 9 * 60 * 40 * sizeof(float)), "and the input");
+    }
+
     [Test]
     public void ThePoolIsBounded()
     {
