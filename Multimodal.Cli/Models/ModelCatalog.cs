@@ -111,7 +111,8 @@ public static partial class ModelCatalog
             parameters = weights.ElementCount;
         }
 
-        var card = Readable("MODEL_CARD.md", () => File.ReadAllText(Path.Combine(folder, "MODEL_CARD.md")));
+        var card = Readable("MODEL_CARD.md",
+            () => FileKind.ReadSmallText(Path.Combine(folder, "MODEL_CARD.md"), MaxCardBytes, "MODEL_CARD.md"));
         var size = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.TopDirectoryOnly)
             .Where(f => ModelFileKinds.Contains(f.Extension)).Sum(f => f.Length);
         return new ModelInfo(
@@ -125,7 +126,12 @@ public static partial class ModelCatalog
 
     // Short source: the error line already names the folder.
     private static ModelConfig ReadConfig(string folder) => ModelConfig.Parse(
-        Readable("config.json", () => File.ReadAllText(Path.Combine(folder, "config.json"))), "config.json");
+        Readable("config.json",
+            () => FileKind.ReadSmallText(Path.Combine(folder, "config.json"), ModelConfig.MaxBytes, "config.json")),
+        "config.json");
+
+    // The largest model card read for the listing's key metric.
+    private const long MaxCardBytes = 4L << 20;
 
     // What a model of this architecture does, for a config.json without "task" (the train verbs
     // write none; the bundled models' configs say more, e.g. "transcribe (digits)").

@@ -195,6 +195,7 @@ public sealed class OnnxCtcModel : ICtcAcousticModel, IDisposable
     private static OnnxCtcModel Open(string path, ModelConfig config, AcousticFeatures? features,
         AcousticVocabulary vocabulary, int rate, double? frame)
     {
+        FileKind.RequireRegular(path, path);   // ONNX Runtime would wait for ever on a named pipe
         InferenceSession session;
         try
         {

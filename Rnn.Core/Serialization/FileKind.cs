@@ -22,6 +22,34 @@ public static class FileKind
         _ => null,
     };
 
+    /// <summary>Throws, naming <paramref name="source"/>, when <paramref name="path"/> is no regular file.</summary>
+    /// <exception cref="InvalidDataException">A named pipe, a device or a socket.</exception>
+    public static void RequireRegular(string path, string source)
+    {
+        if (NotRegular(path) is { } kind)
+        {
+            throw new InvalidDataException($"{source}: {kind}");
+        }
+    }
+
+    /// <summary>
+    /// The text of a small file (a config, a model card), refused without reading when it is no
+    /// regular file or over <paramref name="maxBytes"/>: a config linked to /dev/zero or grown to
+    /// hundreds of megabytes would otherwise be read whole into memory.
+    /// </summary>
+    /// <exception cref="InvalidDataException">No regular file, or too large.</exception>
+    public static string ReadSmallText(string path, long maxBytes, string source)
+    {
+        RequireRegular(path, source);
+        long length = new FileInfo(path).Length;
+        if (length > maxBytes)
+        {
+            throw new InvalidDataException($"{source}: {length} bytes; a file of this kind holds at most {maxBytes}");
+        }
+
+        return File.ReadAllText(path);
+    }
+
     /// <summary>
     /// A symbolic link that cannot be followed: its target as written, and whether it leads back
     /// to itself (ELOOP) rather than to nothing. Null for a path that is no link, a link that can

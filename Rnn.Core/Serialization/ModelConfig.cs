@@ -67,7 +67,10 @@ public sealed class ModelConfig
     public string ArchitectureType => Get<string>("architecture.type");
 
     /// <summary>Reads and validates a config file.</summary>
-    public static ModelConfig Read(string path) => Parse(File.ReadAllText(path), path);
+    public static ModelConfig Read(string path) => Parse(FileKind.ReadSmallText(path, MaxBytes, path), path);
+
+    /// <summary>The largest config.json read (a 100,000-word vocabulary takes about 2 MB).</summary>
+    public const long MaxBytes = 16L << 20;
 
     /// <summary>Validates config JSON; <paramref name="source"/> names it in errors.</summary>
     /// <exception cref="InvalidDataException">Not JSON, or a required field is missing or invalid.</exception>

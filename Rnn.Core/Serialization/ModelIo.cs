@@ -48,6 +48,7 @@ public static class ModelIo
     /// <exception cref="InvalidDataException">The file is too small for them.</exception>
     public static void CheckWeightsFit(string weightsPath, long weights)
     {
+        FileKind.RequireRegular(weightsPath, weightsPath);
         long bytes = new FileInfo(weightsPath).Length;
         if (weights > bytes / 2)
         {

@@ -75,6 +75,7 @@ public sealed class SafeTensorsFile
     /// <exception cref="InvalidDataException">The file is malformed, or over 2 GiB (held in one array).</exception>
     public static SafeTensorsFile Read(string path)
     {
+        FileKind.RequireRegular(path, path);
         long length = new FileInfo(path).Length;
         if (length > MaxFileBytes)
         {
@@ -93,6 +94,7 @@ public sealed class SafeTensorsFile
     /// <exception cref="InvalidDataException">The header is malformed or disagrees with the file length.</exception>
     public static SafeTensorsLayout ReadHeader(string path, string? source = null)
     {
+        FileKind.RequireRegular(path, source ?? path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
         long length = stream.Length;
         var first8 = new byte[Math.Min(8, length)];

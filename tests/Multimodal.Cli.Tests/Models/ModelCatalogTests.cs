@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Multimodal.Cli.Models;
 using Multimodal.Cli.Tests.Support;
+using Rnn.Core.Serialization;
 
 namespace Multimodal.Cli.Tests.Models;
 
@@ -90,6 +91,45 @@ public sealed class ModelCatalogTests
         Assert.That(listed, Is.Empty);
         Assert.That(wrong.Single().Reason, Does.Match(
             @"^weights\.safetensors: holds \d+ weights; config\.json describes at least 2\d{9}$"));
+    }
+
+    // Found by a new-user trial: a named pipe as config.json, weights.safetensors or MODEL_CARD.md
+    // hung the listing for ever, and config.json linked to /dev/zero grew it to 4.3 GB.
+    [Test]
+    public void Model_files_that_are_no_regular_files_or_far_too_large_are_problems_at_once()
+    {
+        string bundled = Path.Combine(SpeechFiles.RepositoryRoot, "models");
+        string config = CopyModel(bundled, "speech-digits", "a-config");
+        string weights = CopyModel(bundled, "speech-digits", "b-weights");
+        string card = CopyModel(bundled, "speech-digits", "c-card");
+        string device = CopyModel(bundled, "speech-digits", "d-device");
+        string huge = CopyModel(bundled, "speech-digits", "e-huge");
+        File.Delete(Path.Combine(config, "config.json"));
+        File.Delete(Path.Combine(weights, "weights.safetensors"));
+        File.Delete(Path.Combine(card, "MODEL_CARD.md"));
+        NamedPipes.Make(Path.Combine(config, "config.json"), Path.Combine(weights, "weights.safetensors"),
+            Path.Combine(card, "MODEL_CARD.md"));
+        File.Delete(Path.Combine(device, "config.json"));
+        File.CreateSymbolicLink(Path.Combine(device, "config.json"), "/dev/zero");
+        using (var stream = File.OpenWrite(Path.Combine(huge, "config.json")))
+        {
+            stream.SetLength(ModelConfig.MaxBytes + 1);
+        }
+
+        var scan = Task.Run(() => ModelCatalog.Scan(_temp.Path));
+        Assert.That(scan.Wait(TimeSpan.FromSeconds(60)), Is.True, "the listing hung");
+        var (listed, wrong) = scan.Result;
+        const string pipe = "a named pipe, not a file: inputs are read from files (save the stream to one first)";
+        Assert.That(listed, Is.Empty);
+        Assert.That(wrong.Select(w => (Path.GetFileName(w.Folder), w.Reason)), Is.EqualTo(new[]
+        {
+            ("a-config", "config.json: " + pipe),
+            ("b-weights", "weights.safetensors: " + pipe),
+            ("c-card", "MODEL_CARD.md: " + pipe),
+            ("d-device", "config.json: a device, not a file"),
+            ("e-huge", $"config.json: {ModelConfig.MaxBytes + 1} bytes; a file of this kind holds at most " +
+                $"{ModelConfig.MaxBytes}"),
+        }));
     }
 
     [Test]
