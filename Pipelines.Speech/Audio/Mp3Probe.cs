@@ -141,9 +141,12 @@ internal static class Mp3Probe
                     $"field ({WavParser.Hex(h[6..10])}); the file is corrupt");
             long size = (h[6] << 21) | (h[7] << 14) | (h[8] << 7) | h[9];
             long end = offset + 10 + size + ((h[5] & 0x10) != 0 ? 10 : 0);
-            if (end >= stream.Length)
+            if (end > stream.Length)
                 throw new AudioFormatException(path, $"ID3v2 tag at offset {offset} declares {size} bytes, " +
                     $"past the end of the {stream.Length}-byte file: no audio after it");
+            if (end == stream.Length)
+                throw new AudioFormatException(path, $"the ID3v2 tag at offset {offset} runs to the end of the " +
+                    $"{stream.Length}-byte file: no audio after it");
             offset = end;
         }
     }

@@ -131,10 +131,11 @@ internal static class WavParser
         }
         if (declared > remaining)
         {
-            warnings.Add($"data chunk declares {declared} bytes but only {remaining} are present " +
-                "(file truncated?); read the bytes present");
-            length = remaining;
-            return true;
+            // A real size the bytes fall short of: the file was cut (a copy or download that
+            // stopped). A transcript of the part present would pass for the whole recording, and an
+            // output written from it would be skipped as done on every later run.
+            throw new AudioFormatException(path, $"truncated: the data chunk declares {declared} bytes but only " +
+                $"{remaining} are present");
         }
         length = declared;
         return false;

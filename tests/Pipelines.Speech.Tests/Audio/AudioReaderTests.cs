@@ -235,6 +235,11 @@ public sealed class AudioReaderTests
         yield return new TestCaseData(Encoding.ASCII.GetBytes("OggS\0\x02 some ogg"), "Ogg").SetName("Ogg");
         yield return new TestCaseData(Encoding.ASCII.GetBytes("RIFF\x10\0\0\0AVI LIST"), "form type is 'AVI '")
             .SetName("RiffButNotWave");
+        // An ID3v2 tag of 20 bytes that ends exactly at the end of the file: it is not past the end.
+        byte[] tagOnly = new byte[30];
+        Encoding.ASCII.GetBytes("ID3\x03\0\0\0\0\0\x14").CopyTo(tagOnly, 0);
+        yield return new TestCaseData(tagOnly, "the ID3v2 tag at offset 0 runs to the end of the 30-byte file")
+            .SetName("Id3TagAlone");
     }
 
     [TestCaseSource(nameof(BadFiles))]
