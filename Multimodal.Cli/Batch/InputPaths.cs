@@ -110,6 +110,11 @@ public static class InputPaths
             return "a name in the path is too long (at most 255 bytes a name)";
         }
 
+        if (FileKind.DeniedFolder(path) is { } closed)
+        {
+            return $"cannot be reached: permission denied on the folder {closed}";
+        }
+
         return DanglingLink(path) ?? "no such file or folder";
     }
 

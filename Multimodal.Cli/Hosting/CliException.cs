@@ -1,3 +1,5 @@
+using Rnn.Core.Serialization;
+
 namespace Multimodal.Cli.Hosting;
 
 /// <summary>
@@ -20,8 +22,10 @@ public sealed class CliException : Exception
     /// </summary>
     /// <param name="path">The path given.</param>
     /// <param name="what">What the file should have been, e.g. "manifest".</param>
-    public static CliException MissingFile(string path, string what) =>
-        new(path, Directory.Exists(path) ? $"is a folder, not a {what}" : $"{what} does not exist");
+    public static CliException MissingFile(string path, string what) => new(path,
+        Directory.Exists(path) ? $"is a folder, not a {what}"
+        : FileKind.DeniedFolder(path) is { } closed ? $"cannot be reached: permission denied on the folder {closed}"
+        : $"{what} does not exist");
 
     /// <summary>The file, folder or option the error is about, or null.</summary>
     public string? Subject { get; }

@@ -97,7 +97,16 @@ public static class SpeechManifest
             throw new InvalidDataException($"{path}: {kind}");   // reading a named pipe would wait for ever
         }
 
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path}: cannot be read: permission denied");
+        }
+
         var text = bytes.AsSpan();
         if (text.StartsWith("\uFEFF"u8))
         {

@@ -51,6 +51,44 @@ public static class FileKind
     }
 
     /// <summary>
+    /// For a path that cannot be found: the nearest folder above it that exists but may not be
+    /// looked into (permission denied), which hides whether the path is there; else null. The
+    /// system answers "no such file" for a file inside such a folder, which sends a user looking
+    /// for a typo instead of at the folder's permissions.
+    /// </summary>
+    public static string? DeniedFolder(string path)
+    {
+        try
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            while (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
+            {
+                dir = Path.GetDirectoryName(dir);
+            }
+
+            if (string.IsNullOrEmpty(dir))
+            {
+                return null;
+            }
+
+            try
+            {
+                using var entries = Directory.EnumerateFileSystemEntries(dir).GetEnumerator();
+                entries.MoveNext();
+                return null;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return dir;
+            }
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// A symbolic link that cannot be followed: its target as written, and whether it leads back
     /// to itself (ELOOP) rather than to nothing. Null for a path that is no link, a link that can
     /// be followed, or one that cannot be looked at. File.Exists is true for such a link on Unix,

@@ -1,4 +1,5 @@
 using Multimodal.Cli.Batch;
+using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Tests.Support;
 
 namespace Multimodal.Cli.Tests.Batch;
@@ -75,6 +76,35 @@ public sealed class InputPathsTests
         finally
         {
             process.Kill();
+        }
+    }
+
+    // Found by a new-user trial (as nobody): a file inside a folder that may not be looked into
+    // was "no such file or folder", and a manifest there "does not exist". Root may look into any
+    // folder, so there the test cannot make one and says so.
+    [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_path_behind_a_closed_folder_says_permission_denied_on_that_folder()
+    {
+        string folder = _temp.Sub("closed");
+        Touch(folder, "a.wav");
+        File.SetUnixFileMode(folder, UnixFileMode.None);
+        try
+        {
+            if (InputPaths.FilesIn(folder, out _) is not null)
+            {
+                Assert.Ignore("running as root: every folder can be looked into, so none is closed");
+            }
+
+            string inside = Path.Combine(folder, "a.wav");
+            Assert.That(InputPaths.Missing(inside),
+                Is.EqualTo($"cannot be reached: permission denied on the folder {folder}"));
+            Assert.That(CliException.MissingFile(inside, "manifest").Reason,
+                Is.EqualTo($"cannot be reached: permission denied on the folder {folder}"));
+        }
+        finally
+        {
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 
