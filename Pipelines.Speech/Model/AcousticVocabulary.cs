@@ -20,6 +20,9 @@ public sealed record AcousticVocabulary
         WordSeparator = wordSeparator;
     }
 
+    // A character that would end a line of output, or a subtitle cue, inside a token.
+    private static bool BreaksLines(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
+
     /// <summary>Throws what <paramref name="bad"/> makes of the first argument a vocabulary cannot have.</summary>
     internal static void Validate(IReadOnlyList<string> tokens, int blankIndex, string? wordSeparator, SettingError bad)
     {
@@ -34,6 +37,14 @@ public sealed record AcousticVocabulary
             if (tokens[i] is null)
             {
                 throw bad(nameof(tokens), $"null at index {i}", "strings");
+            }
+
+            // A token is written into transcripts, subtitles and "path<TAB>text" lines as it is: a
+            // line break or tab inside one would end a line or a subtitle cue in the middle.
+            if (tokens[i].Any(BreaksLines))
+            {
+                string shown = string.Concat(tokens[i].Select(c => BreaksLines(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+                throw bad(nameof(tokens), $"'{shown}' at index {i}", "no control characters or line breaks");
             }
         }
 

@@ -177,6 +177,10 @@ public sealed class AcousticModelConfigTests
         "\"vocabulary.tokens\" must be distinct; got 'a' 2 times")]
     [TestCase("vocabulary.tokens", """["|", "a", null, "_"]""",
         "\"vocabulary.tokens\" must be strings; got null at index 2")]
+    [TestCase("vocabulary.tokens", """["|", "a\nb", "c", "_"]""",
+        "\"vocabulary.tokens\" must be no control characters or line breaks; got 'a\\u000Ab' at index 1")]
+    [TestCase("vocabulary.tokens", """["|", "a", "c\u2028", "_"]""",
+        "\"vocabulary.tokens\" must be no control characters or line breaks; got 'c\\u2028' at index 2")]
     [TestCase("vocabulary.blank_index", "4",
         "\"vocabulary.blank_index\" must be in [0, 4) (an index into the tokens); got 4")]
     [TestCase("vocabulary.word_separator", "\"#\"",
