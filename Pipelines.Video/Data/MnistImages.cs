@@ -54,7 +54,7 @@ public sealed class MnistImages
 
         if (FileKind.NotRegular(path) is { } kind)
         {
-            throw new InvalidDataException($"'{path}': {kind}");   // a named pipe would block
+            throw new InvalidDataException($"{path}: {kind}");   // a named pipe would block
         }
 
         byte[] bytes;
@@ -70,10 +70,20 @@ public sealed class MnistImages
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"'{path}': not valid gzip ({e.Message})", e);
+            // .NET names a file that is no gzip at all "compressed using an unsupported compression
+            // method"; the signature tells the two cases apart.
+            throw new InvalidDataException(StartsWithGzipSignature(path)
+                ? $"{path}: damaged gzip data ({e.Message})"
+                : $"{path}: not a gzip file (it does not start with the gzip signature 1F 8B)", e);
         }
 
         return Parse(bytes, path);
+    }
+
+    private static bool StartsWithGzipSignature(string path)
+    {
+        using var file = File.OpenRead(path);
+        return file.ReadByte() == 0x1F && file.ReadByte() == 0x8B;
     }
 
     /// <summary>Parses decompressed idx3 bytes; <paramref name="source"/> names them in errors.</summary>
@@ -81,7 +91,7 @@ public sealed class MnistImages
     {
         if (bytes.Length < 16)
         {
-            throw new InvalidDataException($"'{source}': {bytes.Length} bytes, shorter than the 16-byte idx3 header");
+            throw new InvalidDataException($"{source}: {bytes.Length} bytes, shorter than the 16-byte idx3 header");
         }
 
         int magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
@@ -90,19 +100,19 @@ public sealed class MnistImages
         int cols = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(12));
         if (magic != ImageMagic)
         {
-            throw new InvalidDataException($"'{source}': magic {magic}, expected {ImageMagic} (idx3 unsigned bytes)");
+            throw new InvalidDataException($"{source}: magic {magic}, expected {ImageMagic} (idx3 unsigned bytes)");
         }
 
         if (count <= 0 || rows is <= 0 or > 1024 || cols is <= 0 or > 1024)
         {
-            throw new InvalidDataException($"'{source}': header says {count} images of {rows}x{cols}");
+            throw new InvalidDataException($"{source}: header says {count} images of {rows}x{cols}");
         }
 
         long need = 16L + (long)count * rows * cols;
         if (bytes.Length < need)
         {
             throw new InvalidDataException(
-                $"'{source}': header says {count} images of {rows}x{cols} ({need} bytes); the file has {bytes.Length}");
+                $"{source}: header says {count} images of {rows}x{cols} ({need} bytes); the file has {bytes.Length}");
         }
 
         return new MnistImages(bytes.AsSpan(16, (int)(need - 16)).ToArray(), count, rows, cols);

@@ -26,6 +26,31 @@ public sealed class MnistImagesTests
         Assert.That(Message(Header(2051, 2, 28, 28, extra: 784)), Does.Contain("the file has 800"));
     }
 
+    // Found by a new-user trial: a .gz that is no gzip at all was "compressed using an unsupported
+    // compression method", and the path came in quotes unlike every other error line.
+    [Test]
+    public void A_gz_file_that_is_no_gzip_is_called_so_and_a_damaged_one_damaged()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "mnistgz-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string junk = Path.Combine(dir, "junk.gz");
+            File.WriteAllText(junk, "this is not gzip at all");
+            Assert.That(Assert.Throws<InvalidDataException>(() => MnistImages.Read(junk))!.Message, Is.EqualTo(
+                $"{junk}: not a gzip file (it does not start with the gzip signature 1F 8B)"));
+
+            string damaged = Path.Combine(dir, "damaged.gz");
+            File.WriteAllBytes(damaged, new byte[] { 0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF, 0xFF });
+            Assert.That(Assert.Throws<InvalidDataException>(() => MnistImages.Read(damaged))!.Message,
+                Does.StartWith($"{damaged}: damaged gzip data ("));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Test]
     public void Parse_ReadsPixelsAfterTheHeader()
     {
