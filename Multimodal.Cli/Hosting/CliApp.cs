@@ -14,6 +14,12 @@ public static class CliApp
     /// <summary>Environment variable that adds stack traces to unexpected errors.</summary>
     public const string DebugVariable = "MULTIMODAL_DEBUG";
 
+    /// <summary>
+    /// How long a verb has to stop after Ctrl-C, SIGTERM or SIGHUP before the process is ended: a
+    /// file in progress is finished or abandoned, the progress bar closed and the summary printed.
+    /// </summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
+
     /// <summary>Builds the root command with every verb and the global options.</summary>
     /// <param name="context">Shared state handed to every module.</param>
     /// <param name="modules">The verbs; <see cref="CommandModules.All"/> when null.</param>
@@ -78,10 +84,9 @@ public static class CliApp
             Output = environment.Out,
             Error = environment.Error,
             EnableDefaultExceptionHandler = false,
-            // Ctrl-C cancels the token; a batch then stops between files, closes its progress bar
-            // (which shows the cursor again) and prints how far it got. The library's 2 s would
-            // end the process before a file in progress notices.
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+            // Signals are Program's: they cancel the token passed in, and the process ends
+            // StopGrace after the first if the verb has not stopped by then.
+            ProcessTerminationTimeout = null,
         };
 
         try
