@@ -48,6 +48,11 @@ public sealed class EvalCommand : ICommandModule
     private static int Run(CliContext context, ParseResult parse, string? modelDir, string manifest, int beam,
         bool json, CancellationToken ct)
     {
+        if (json)
+        {
+            context.PromiseJson(Json(null));
+        }
+
         // Missing audio is found per row below, like unreadable audio: one line each, the rest scored.
         if (ManifestRows.Read(context, manifest, requireAudio: false, allowEmptyTranscript: true)
             is not { } entries)
@@ -83,40 +88,42 @@ public sealed class EvalCommand : ICommandModule
             return eval.Interrupted();
         }
 
-        if (scores is not null)
+        if (scores is null)
         {
-            context.Environment.Out.WriteLine(json ? Json(scores) : Text(scores));
-        }
-        else if (json)
-        {
-            // A script still gets its one object: nothing scored, every row failed.
-            context.Environment.Out.WriteLine(new JsonObject
+            string nothing = entries.Count == 1
+                ? "the utterance failed; nothing scored"
+                : $"all {entries.Count} utterances failed; nothing scored";
+            context.Environment.Error.WriteLine(nothing);
+            if (json)
             {
-                ["wer"] = null, ["cer"] = null, ["rtf"] = null, ["utterances"] = 0, ["failed"] = failures.Count,
-            }.ToJsonString());
+                // A script still gets its one object: nothing scored, every row failed, and why.
+                context.PromiseJson(Json(null, failures.Count));
+                context.WriteJsonError(null, nothing);
+            }
+
+            return ExitCodes.Failure;
         }
 
+        context.Environment.Out.WriteLine(json ? Json(scores).ToJsonString() : Text(scores));
         if (failures.Count == 0)
         {
             return ExitCodes.Success;
         }
 
-        context.Environment.Error.WriteLine(scores is null
-            ? entries.Count == 1
-                ? "the utterance failed; nothing scored"
-                : $"all {entries.Count} utterances failed; nothing scored"
-            : $"{failures.Count} of {entries.Count} utterances failed and are not in the scores");
+        context.Environment.Error.WriteLine(
+            $"{failures.Count} of {entries.Count} utterances failed and are not in the scores");
         return ExitCodes.Failure;
     }
 
-    private static string Json(SpeechEvaluation s) => new JsonObject
+    // The --json object; without scores (nothing scored, or an error first) the same keys, figures null.
+    private static JsonObject Json(SpeechEvaluation? s, int failed = 0) => new()
     {
-        ["wer"] = s.WordErrorRate,
-        ["cer"] = s.CharacterErrorRate,
-        ["rtf"] = s.RealTimeFactor,
-        ["utterances"] = s.Utterances,
-        ["failed"] = s.Failed,
-    }.ToJsonString();
+        ["wer"] = s?.WordErrorRate,
+        ["cer"] = s?.CharacterErrorRate,
+        ["rtf"] = s?.RealTimeFactor,
+        ["utterances"] = s?.Utterances ?? 0,
+        ["failed"] = s?.Failed ?? failed,
+    };
 
     private static string Text(SpeechEvaluation s) => string.Create(CultureInfo.InvariantCulture,
         $"WER  {s.WordErrorRate * 100:F2}%\nCER  {s.CharacterErrorRate * 100:F2}%\n"

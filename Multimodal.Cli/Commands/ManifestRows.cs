@@ -9,7 +9,10 @@ namespace Multimodal.Cli.Commands;
 /// </summary>
 internal static class ManifestRows
 {
-    /// <summary>The manifest's rows, or null after one error line per bad row.</summary>
+    /// <summary>
+    /// The manifest's rows, or null after one error line per bad row (and the object a <c>--json</c>
+    /// verb promised, <see cref="CliContext.PromiseJson"/>).
+    /// </summary>
     /// <param name="context">Where the error lines go.</param>
     /// <param name="path">The manifest.</param>
     /// <param name="requireAudio">Also refuse rows whose audio file does not exist.</param>
@@ -30,11 +33,15 @@ internal static class ManifestRows
         {
             var lines = e.Message.Split('\n');
             // The first line is a summary ("N bad row(s) in ..."); each further one names a row.
-            foreach (var row in lines.Length > 1 ? lines.Skip(1) : lines)
+            var rows = lines.Length > 1 ? lines[1..] : lines;
+            foreach (var row in rows)
             {
                 context.Error(null, row);
             }
 
+            // The verb stops here: a --json verb's object carries the first row's line, as "error"
+            // holds one line; the others are on stderr.
+            context.WriteJsonError(null, rows[0]);
             return null;
         }
     }

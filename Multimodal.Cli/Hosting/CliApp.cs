@@ -7,7 +7,8 @@ namespace Multimodal.Cli.Hosting;
 /// <summary>
 /// The <c>multimodal</c> command: builds the parser from <see cref="CommandModules.All"/>, reports
 /// command-line mistakes as "error: ..." lines (exit 2), refuses devices this build lacks, and
-/// turns a <see cref="CliException"/> from a verb into one error line (exit 1).
+/// turns a <see cref="CliException"/> from a verb into one error line (exit 1), plus the object a
+/// <c>--json</c> verb promised (<see cref="CliContext.PromiseJson"/>) on stdout.
 /// </summary>
 public static class CliApp
 {
@@ -108,8 +109,7 @@ public static class CliApp
         }
         catch (CliException ex)
         {
-            ErrorLine.Write(environment.Error, ex.Subject, ex.Reason);
-            return ExitCodes.Failure;
+            return Fail(context, ex.Subject, ex.Reason);
         }
         catch (OutputClosedException ex)
         {
@@ -126,28 +126,43 @@ public static class CliApp
         }
         catch (IOException ex) when (ErrorLine.OutOfSpace(ex) is { } full)
         {
-            ErrorLine.Write(environment.Error, null, full);
-            return ExitCodes.Failure;
+            return Fail(context, null, full);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             // File-system and format errors carry the path in their message; that is the fix.
-            ErrorLine.Write(environment.Error, null, ex.Message);
-            return ExitCodes.Failure;
+            return Fail(context, null, ex.Message);
         }
         catch (Exception ex)
         {
             // A bug, not a user mistake: still one line, with the stack trace on request.
             var debug = environment.GetVariable(DebugVariable) == "1";
-            ErrorLine.Write(environment.Error, null, $"unexpected {ex.GetType().Name}: {ex.Message}"
+            int code = Fail(context, null, $"unexpected {ex.GetType().Name}: {ex.Message}"
                 + (debug ? "" : $" (set {DebugVariable}=1 for the stack trace)"));
             if (debug)
             {
                 environment.Error.WriteLine(ex.ToString());
             }
 
-            return ExitCodes.Failure;
+            return code;
         }
+    }
+
+    // The error line, and for a verb run with --json the object it promised, so that a script reading
+    // stdout finds the error there too. Not after Ctrl-C ("nothing was written") nor a closed stdout.
+    private static int Fail(CliContext context, string? subject, string reason)
+    {
+        ErrorLine.Write(context.Environment.Error, subject, reason);
+        try
+        {
+            context.WriteJsonError(subject, reason);
+        }
+        catch (OutputClosedException ex)
+        {
+            ErrorLine.Write(context.Environment.Error, "stdout", ex.Reason);
+        }
+
+        return ExitCodes.Failure;
     }
 
     // One mistake, one error line; with no verb at all, the help itself is the most useful answer.

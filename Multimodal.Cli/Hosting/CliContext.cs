@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Multimodal.Cli.Output;
 using Multimodal.Cli.Progress;
 using Spectre.Console;
@@ -8,6 +9,8 @@ namespace Multimodal.Cli.Hosting;
 /// <summary>What every verb shares: the environment, the global options and helpers built on them.</summary>
 public sealed class CliContext
 {
+    private JsonObject? _promisedJson;
+
     public CliContext(CliEnvironment environment, GlobalOptions options)
     {
         Environment = environment;
@@ -47,4 +50,38 @@ public sealed class CliContext
 
     /// <summary>Writes "error: subject: reason" to stderr.</summary>
     public void Error(string? subject, string reason) => ErrorLine.Write(Environment.Error, subject, reason);
+
+    /// <summary>
+    /// Called by a verb run with <c>--json</c>, which promises scripts one object on stdout whatever
+    /// happens: <paramref name="nullFigures"/> is the object it prints on success with its figures
+    /// null. Should the verb stop on an error instead, <see cref="WriteJsonError"/> prints it with
+    /// an "error" field. A later call replaces it, so a verb can fill in what it has counted (items
+    /// that failed) before it stops.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// if (json) context.PromiseJson(new JsonObject { ["wer"] = null, ["utterances"] = 0 });
+    /// </code>
+    /// </example>
+    public void PromiseJson(JsonObject nullFigures) => _promisedJson = nullFigures;
+
+    /// <summary>
+    /// Prints the object of <see cref="PromiseJson"/>, if one was promised and not yet printed, with
+    /// "error": the error line's text without its "error: " (<see cref="ErrorLine.Text"/>). CliApp
+    /// calls it for every error that ends a verb; a verb that writes its own error lines and returns
+    /// a failure calls it itself.
+    /// </summary>
+    /// <exception cref="OutputClosedException">Stdout can no longer be written.</exception>
+    public void WriteJsonError(string? subject, string reason)
+    {
+        if (_promisedJson is not { } json)
+        {
+            return;
+        }
+
+        // One object a run, whichever of the verb and CliApp reports the error first.
+        _promisedJson = null;
+        json["error"] = ErrorLine.Text(subject, reason);
+        Environment.Out.WriteLine(json.ToJsonString());
+    }
 }

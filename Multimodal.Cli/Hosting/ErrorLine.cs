@@ -16,7 +16,11 @@ public static class ErrorLine
     /// </summary>
     public static string FormatWarning(string? subject, string reason) => Format("warning", subject, reason);
 
-    private static string Format(string level, string? subject, string reason)
+    /// <summary>
+    /// The line without its "error: " prefix, "&lt;file&gt;: &lt;reason&gt;": what a <c>--json</c> verb puts
+    /// in its object's "error" field, so a script reads the very text a person reads on stderr.
+    /// </summary>
+    public static string Text(string? subject, string reason)
     {
         // Newlines would break "one line per error", and System.CommandLine puts tabs in some
         // of its messages; any run of whitespace becomes one space (TerminalText.Line).
@@ -24,10 +28,11 @@ public static class ErrorLine
         // pass either; only the whitespace collapse, not the table-cell length cap, applies. The
         // subject is a file name: its newlines and tabs are shown escaped, so it can be found again.
         var oneLine = TerminalText.Line(reason, int.MaxValue);
-        return subject is null
-            ? $"{level}: {oneLine}"
-            : $"{level}: {TerminalText.Name(subject)}: {oneLine}";
+        return subject is null ? oneLine : $"{TerminalText.Name(subject)}: {oneLine}";
     }
+
+    private static string Format(string level, string? subject, string reason) =>
+        $"{level}: {Text(subject, reason)}";
 
     /// <summary>
     /// The reason for a full disk or an exceeded quota (ENOSPC, EDQUOT, which the system sets as

@@ -51,6 +51,11 @@ public static class EvalCaptionCommand
     private static int Run(CliContext context, ParseResult parse, string? modelDir, string imagesDir,
         string captionFile, string? split, BeamSearchOptions options, int jobs, bool json, CancellationToken ct)
     {
+        if (json)
+        {
+            context.PromiseJson(Json(null, 0, null));
+        }
+
         if (!Directory.Exists(imagesDir))
         {
             throw new CliException(imagesDir, "image folder does not exist");
@@ -104,12 +109,8 @@ public static class EvalCaptionCommand
         {
             if (json)
             {
-                // A script still gets its one object, as from eval speech: nothing scored, every image failed.
-                context.Environment.Out.WriteLine(new JsonObject
-                {
-                    ["bleu1"] = null, ["bleu2"] = null, ["bleu3"] = null, ["bleu4"] = null, ["cider_d"] = null,
-                    ["images"] = 0, ["failed"] = failed, ["images_per_second"] = null,
-                }.ToJsonString());
+                // CliApp prints this object with the error: it counts the images that failed, as in eval speech.
+                context.PromiseJson(Json(null, failed, null));
             }
 
             throw new CliException(imagesDir, $"none of the {paths.Length} images could be captioned");
@@ -117,21 +118,25 @@ public static class EvalCaptionCommand
 
         var scores = CaptionScores.Compute(generated, references);
         double rate = paths.Length / Math.Max(seconds, 1e-9);
-        context.Environment.Out.WriteLine(json ? Json(scores, failed, rate) : Report(scores, failed, rate, seconds));
+        context.Environment.Out.WriteLine(
+            json ? Json(scores, failed, rate).ToJsonString() : Report(scores, failed, rate, seconds));
         return failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
     }
 
-    private static string Json(CaptionScores s, int failed, double rate) => new JsonObject
+    // The --json object; without scores (nothing scored, or an error first) the same keys, figures null.
+    private static JsonObject Json(CaptionScores? s, int failed, double? rate) => new()
     {
-        ["bleu1"] = Math.Round(s.Bleu1, 4),
-        ["bleu2"] = Math.Round(s.Bleu2, 4),
-        ["bleu3"] = Math.Round(s.Bleu3, 4),
-        ["bleu4"] = Math.Round(s.Bleu4, 4),
-        ["cider_d"] = Math.Round(s.CiderD, 4),
-        ["images"] = s.Images,
+        ["bleu1"] = Rounded(s?.Bleu1, 4),
+        ["bleu2"] = Rounded(s?.Bleu2, 4),
+        ["bleu3"] = Rounded(s?.Bleu3, 4),
+        ["bleu4"] = Rounded(s?.Bleu4, 4),
+        ["cider_d"] = Rounded(s?.CiderD, 4),
+        ["images"] = s?.Images ?? 0,
         ["failed"] = failed,
-        ["images_per_second"] = Math.Round(rate, 2),
-    }.ToJsonString();
+        ["images_per_second"] = Rounded(rate, 2),
+    };
+
+    private static double? Rounded(double? value, int digits) => value is { } v ? Math.Round(v, digits) : null;
 
     private static string Report(CaptionScores s, int failed, double rate, double seconds) =>
         string.Create(CultureInfo.InvariantCulture,

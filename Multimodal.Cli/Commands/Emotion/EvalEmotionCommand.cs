@@ -62,6 +62,11 @@ public static class EvalEmotionCommand
     private static int Run(CliContext context, ParseResult parse, string? modelDir, string dataDir, Scoring how,
         bool json, CancellationToken ct)
     {
+        if (json)
+        {
+            context.PromiseJson(Json(null, how.Frames, how.Mirror, how.Shift));
+        }
+
         var model = EmotionModelLocator.Load(EmotionModelLocator.Resolve(modelDir, context.Environment));
         FerDataset data;
         try
@@ -94,6 +99,12 @@ public static class EvalEmotionCommand
 
         if (data.Samples.Count == 0)
         {
+            if (json)
+            {
+                // CliApp prints this object with the error: it counts the faces that failed, as in eval speech.
+                context.PromiseJson(Json(null, how.Frames, how.Mirror, how.Shift, data.SkippedFiles.Count));
+            }
+
             throw new CliException(dataDir, "no readable face images in the class folders");
         }
 
@@ -114,7 +125,7 @@ public static class EvalEmotionCommand
 
         int failed = data.SkippedFiles.Count;
         context.Environment.Out.WriteLine(
-            json ? Json(metrics, how.Frames, how.Mirror, how.Shift, failed) : Report(metrics));
+            json ? Json(metrics, how.Frames, how.Mirror, how.Shift, failed).ToJsonString() : Report(metrics));
         if (failed == 0)
         {
             return ExitCodes.Success;
@@ -125,32 +136,48 @@ public static class EvalEmotionCommand
         return ExitCodes.Failure;
     }
 
-    /// <summary>The figures as one JSON object.</summary>
-    public static string Json(EmotionMetrics m, int frames, bool mirror, int shift = 0, int failed = 0)
+    /// <summary>
+    /// The figures as one JSON object; without <paramref name="m"/> (nothing scored) the same keys,
+    /// figures and labels null, 0 faces.
+    /// </summary>
+    public static JsonObject Json(EmotionMetrics? m, int frames, bool mirror, int shift = 0, int failed = 0) => new()
+    {
+        ["accuracy"] = m?.Accuracy,
+        ["mean_recall"] = m?.MeanRecall,
+        ["recall"] = m is null ? null : Recall(m),
+        ["confusion"] = m is null ? null : Confusion(m),
+        ["labels"] = m is null ? null : new JsonArray(m.Labels.Select(l => (JsonNode)l).ToArray()),
+        ["faces"] = m?.Count ?? 0,
+        ["frames"] = frames,
+        ["mirror"] = mirror,
+        ["shift"] = shift,
+        ["failed"] = failed,
+    };
+
+    // Recall by label; null for a class with no face in the set.
+    private static JsonObject Recall(EmotionMetrics m)
     {
         var recall = new JsonObject();
-        var confusion = new JsonArray();
         for (int t = 0; t < m.Labels.Count; t++)
         {
             double r = m.Recall(t);
             recall[m.Labels[t]] = double.IsNaN(r) ? null : r;
+        }
+
+        return recall;
+    }
+
+    // Rows are the true class, columns the predicted one.
+    private static JsonArray Confusion(EmotionMetrics m)
+    {
+        var confusion = new JsonArray();
+        for (int t = 0; t < m.Labels.Count; t++)
+        {
             var row = Enumerable.Range(0, m.Labels.Count).Select(p => (JsonNode)m.Confusion[t, p]).ToArray();
             confusion.Add(new JsonArray(row));
         }
 
-        return new JsonObject
-        {
-            ["accuracy"] = m.Accuracy,
-            ["mean_recall"] = m.MeanRecall,
-            ["recall"] = recall,
-            ["confusion"] = confusion,
-            ["labels"] = new JsonArray(m.Labels.Select(l => (JsonNode)l).ToArray()),
-            ["faces"] = m.Count,
-            ["frames"] = frames,
-            ["mirror"] = mirror,
-            ["shift"] = shift,
-            ["failed"] = failed,
-        }.ToJsonString();
+        return confusion;
     }
 
     /// <summary>The figures as a table for people: accuracy, recall per class, confusion rows = truth.</summary>

@@ -42,6 +42,11 @@ public static class EvalVideoPredictCommand
     private static int Run(CliContext context, ParseResult parse, string? modelDir, string? mnistPath, int count,
         bool json, CancellationToken ct)
     {
+        if (json)
+        {
+            context.PromiseJson(Json(null, null, 0));
+        }
+
         var predictor = VideoModelLocator.Load(VideoModelLocator.Resolve(modelDir, context.Environment));
         string path = MnistLocator.Resolve(mnistPath, context.Environment);
         MnistImages images;
@@ -66,23 +71,25 @@ public static class EvalVideoPredictCommand
         }
 
         var (model, baseline) = scores;
-        context.Environment.Out.WriteLine(json ? Json(model, baseline, count) : Text(model, baseline, count));
+        context.Environment.Out.WriteLine(
+            json ? Json(model, baseline, count).ToJsonString() : Text(model, baseline, count));
         return ExitCodes.Success;
     }
 
-    private static string Json(FrameScores m, FrameScores b, int count) => new JsonObject
+    // The --json object; without scores (an error came first) the same keys, figures null, 0 sequences.
+    private static JsonObject Json(FrameScores? m, FrameScores? b, int count) => new()
     {
-        ["mse"] = m.MeanMseSum,
-        ["mse_mean"] = m.MeanMseMean,
-        ["ssim"] = m.MeanSsim,
-        ["baseline_mse"] = b.MeanMseSum,
-        ["baseline_mse_mean"] = b.MeanMseMean,
-        ["baseline_ssim"] = b.MeanSsim,
-        ["ratio"] = m.MeanMseSum / Math.Max(b.MeanMseSum, 1e-12),
+        ["mse"] = m?.MeanMseSum,
+        ["mse_mean"] = m?.MeanMseMean,
+        ["ssim"] = m?.MeanSsim,
+        ["baseline_mse"] = b?.MeanMseSum,
+        ["baseline_mse_mean"] = b?.MeanMseMean,
+        ["baseline_ssim"] = b?.MeanSsim,
+        ["ratio"] = m is null || b is null ? null : m.MeanMseSum / Math.Max(b.MeanMseSum, 1e-12),
         ["sequences"] = count,
-        ["mse_per_frame"] = new JsonArray(
+        ["mse_per_frame"] = m is null ? null : new JsonArray(
             m.MseSum.Select(v => (JsonNode?)JsonValue.Create(Math.Round(v, 3))).ToArray()),
-    }.ToJsonString();
+    };
 
     private static string Text(FrameScores m, FrameScores b, int count)
     {

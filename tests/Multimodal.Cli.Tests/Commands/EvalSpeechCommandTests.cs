@@ -68,7 +68,44 @@ public sealed class EvalSpeechCommandTests
         Assert.That(json["failed"]!.GetValue<int>(), Is.EqualTo(1));
         Assert.That(json["utterances"]!.GetValue<int>(), Is.Zero);
         Assert.That(json["wer"], Is.Null);
+        Assert.That(json["error"]!.GetValue<string>(), Is.EqualTo("the utterance failed; nothing scored"));
         Assert.That(run.Error, Does.Contain("the utterance failed; nothing scored"));
+        var text = CliRun.Invoke(["eval", "speech", "--model", SpeechFiles.Model, "--manifest", bad]);
+        Assert.That(text.Out, Is.Empty, "the object is for --json only");
+    }
+
+    // A script reads stdout only, and a manifest that could not be read left it empty: now it holds
+    // the object of a scored run, figures null, and "error" repeats the first error line of stderr.
+    [TestCase("missing")]
+    [TestCase("empty")]
+    [TestCase("two rows without a tab")]
+    [TestCase("binary")]
+    public void Json_on_a_manifest_that_cannot_be_read_is_the_object_with_null_figures_and_the_error(string kind)
+    {
+        string manifest = System.IO.Path.Combine(_temp.Path, "m.tsv");
+        switch (kind)
+        {
+            case "empty":
+                File.WriteAllText(manifest, "");
+                break;
+            case "two rows without a tab":
+                File.WriteAllText(manifest, "audio/a.wav four\naudio/b.wav seven\n");
+                break;
+            case "binary":
+                File.WriteAllBytes(manifest, [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x09, 0x00, 0x41, 0x0A]);
+                break;
+        }
+
+        var run = CliRun.Invoke(["eval", "speech", "--model", SpeechFiles.Model, "--manifest", manifest, "--json"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        Assert.That(json.Select(p => p.Key),
+            Is.EqualTo(new[] { "wer", "cer", "rtf", "utterances", "failed", "error" }));
+        Assert.That(new[] { json["wer"], json["cer"], json["rtf"] }, Is.All.Null);
+        string error = json["error"]!.GetValue<string>();
+        Assert.That(error, Does.StartWith(manifest));
+        Assert.That(run.Error.Split('\n')[0].TrimEnd(), Is.EqualTo("error: " + error));
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Multimodal.Cli.Hosting;
 using Multimodal.Cli.Tests.Support;
 
@@ -18,8 +19,57 @@ public sealed class VerbErrorTests
         }
     }
 
+    // As an eval verb run with --json does: promises its object with the figures null, then fails.
+    private sealed class PromisingVerb(Exception error) : ICommandModule
+    {
+        public Command Build(CliContext context)
+        {
+            var command = new Command("boom", "Promises a JSON object, then throws");
+            command.SetAction(int (_) =>
+            {
+                context.PromiseJson(new JsonObject { ["score"] = null, ["items"] = 0 });
+                throw error;
+            });
+            return command;
+        }
+    }
+
     private static CliRun Run(Exception error, Dictionary<string, string>? variables = null) =>
         CliRun.Invoke(["boom"], variables, modules: [new ThrowingVerb(error)]);
+
+    private static IEnumerable<Exception> VerbErrors()
+    {
+        yield return new CliException("a.tsv", "no\ttab");
+        yield return new InvalidDataException("'x.gz': not valid gzip");
+        yield return new InvalidOperationException("state");
+    }
+
+    // A script reading stdout found nothing there when a --json verb failed; whatever the kind of error,
+    // it now finds the promised object with the error line's own text (tab collapsed and all).
+    [TestCaseSource(nameof(VerbErrors))]
+    public void An_error_after_a_json_promise_prints_the_object_with_the_error_line_text(Exception error)
+    {
+        var run = CliRun.Invoke(["boom"], modules: [new PromisingVerb(error)]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        Assert.That(json.Select(p => p.Key), Is.EqualTo(new[] { "score", "items", "error" }));
+        Assert.That(json["score"], Is.Null);
+        Assert.That(run.Error.Trim(), Is.EqualTo("error: " + json["error"]!.GetValue<string>()));
+    }
+
+    // Ctrl-C promises "nothing was written": no object either.
+    [Test]
+    public void A_json_verb_stopped_by_ctrl_c_prints_no_object()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        var run = CliRun.Invoke(["boom"], modules: [new PromisingVerb(new OperationCanceledException(cts.Token))]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted));
+        Assert.That(run.Out, Is.Empty);
+    }
 
     [Test]
     public void Cli_exception_is_one_error_line_with_the_file()

@@ -574,7 +574,48 @@ public sealed class CaptionCommandTests
         Assert.That(json["cider_d"], Is.Null);
         Assert.That(json["images"]!.GetValue<int>(), Is.EqualTo(0));
         Assert.That(json["failed"]!.GetValue<int>(), Is.EqualTo(2));
+        Assert.That(json["error"]!.GetValue<string>(),
+            Is.EqualTo($"{images}: none of the 2 images could be captioned"));
         Assert.That(run.Error, Does.Contain("none of the 2 images could be captioned"));
+    }
+
+    // A caption file or image folder that could not be read left stdout empty under --json; a script
+    // now gets the object of a scored run, scores null, with the text of the error line in "error".
+    [TestCase("missing caption file")]
+    [TestCase("empty caption file")]
+    [TestCase("garbage caption file")]
+    [TestCase("missing image folder")]
+    public void EvalJsonOnAnUnreadableInputIsTheObjectWithNullScoresAndTheError(string what)
+    {
+        using var dir = new TempFolder();
+        string list = Path.Combine(dir.Path, "list.tsv");
+        string folder = what == "missing image folder" ? Path.Combine(dir.Path, "nope") : images;
+        switch (what)
+        {
+            case "empty caption file":
+                File.WriteAllText(list, "");
+                break;
+            case "garbage caption file":
+                File.WriteAllBytes(list, [0x89, 0x50, 0x4E, 0x47, 0x00, 0x0A, 0x1A, 0x0A, 0x09, 0x00]);
+                break;
+            case "missing image folder":
+                File.Copy(captions, list);
+                break;
+        }
+
+        var run = CliRun.Invoke(["eval", "caption", "--model", model, "--images", folder, "--captions", list,
+            "--json", "--quiet"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        Assert.That(json.Select(p => p.Key), Is.EqualTo(new[]
+        {
+            "bleu1", "bleu2", "bleu3", "bleu4", "cider_d", "images", "failed", "images_per_second", "error",
+        }));
+        Assert.That(new[] { json["bleu1"], json["bleu4"], json["cider_d"], json["images_per_second"] }, Is.All.Null);
+        string error = json["error"]!.GetValue<string>();
+        Assert.That(error, Does.Contain(what == "missing image folder" ? folder : list));
+        Assert.That(run.Error.Trim(), Is.EqualTo("error: " + error));
     }
 
     // A headerless "image<TAB>caption<TAB>split" file is scored against its captions; the split

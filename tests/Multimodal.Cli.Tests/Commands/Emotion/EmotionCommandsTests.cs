@@ -261,6 +261,38 @@ public sealed class EmotionCommandsTests
         Assert.That((int)json["failed"]!, Is.EqualTo(1));
     }
 
+    // Under --json a missing folder, or one whose every face is unreadable, left stdout empty; a script
+    // now gets the object of a scored run, figures null, with the text of the error line in "error".
+    [TestCase("missing folder")]
+    [TestCase("only unreadable faces")]
+    public void Eval_json_on_a_folder_with_no_face_to_score_is_the_object_with_null_figures_and_the_error(
+        string what)
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string data = Path.Combine(_temp.Path, "faces");
+        if (what == "only unreadable faces")
+        {
+            File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(data, "happy")).FullName,
+                "junk.png"), "not a picture");
+        }
+
+        var run = CliRun.Invoke(["eval", "emotion", "--model", model, "--data", data, "--json"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        Assert.That(json.Select(p => p.Key), Is.EqualTo(new[]
+        {
+            "accuracy", "mean_recall", "recall", "confusion", "labels", "faces", "frames", "mirror", "shift",
+            "failed", "error",
+        }));
+        Assert.That(new[] { json["accuracy"], json["mean_recall"], json["recall"], json["confusion"] }, Is.All.Null);
+        Assert.That((int)json["faces"]!, Is.Zero);
+        Assert.That((int)json["failed"]!, Is.EqualTo(what == "missing folder" ? 0 : 1));
+        string error = json["error"]!.GetValue<string>();
+        Assert.That(error, Does.StartWith(data));
+        Assert.That(run.Error.TrimEnd().Split('\n')[^1], Is.EqualTo("error: " + error));
+    }
+
     [Test]
     public void Train_skips_unreadable_faces_with_warnings_and_sums_them_up_at_the_end()
     {

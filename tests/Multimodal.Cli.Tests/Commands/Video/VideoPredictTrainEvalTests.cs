@@ -231,6 +231,36 @@ public sealed class VideoPredictTrainEvalTests
         Assert.That(Directory.Exists(dir), Is.False, "refused before any work");
     }
 
+    // Under --json a missing or broken MNIST file left stdout empty; a script now gets the object of a
+    // scored run, figures null, with the text of the error line in "error".
+    [TestCase("none.gz")]
+    [TestCase("junk.gz")]
+    public void EvalJson_OnAnUnreadableMnistFile_IsTheObjectWithNullFiguresAndTheError(string name)
+    {
+        string mnist = Path.Combine(temp.Path, name);
+        if (name == "junk.gz")
+        {
+            File.WriteAllText(mnist, "not gzip at all");
+        }
+
+        var run = CliRun.Invoke(["eval", "video-predict", "--model", VideoFiles.TinyModel(temp.Sub("model")),
+            "--mnist", mnist, "--sequences", "2", "--json"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        Assert.That(json.Select(p => p.Key), Is.EqualTo(new[]
+        {
+            "mse", "mse_mean", "ssim", "baseline_mse", "baseline_mse_mean", "baseline_ssim", "ratio", "sequences",
+            "mse_per_frame", "error",
+        }));
+        Assert.That(new[] { json["mse"], json["ssim"], json["baseline_mse"], json["ratio"], json["mse_per_frame"] },
+            Is.All.Null);
+        Assert.That((int)json["sequences"]!, Is.Zero, "nothing was scored");
+        string error = json["error"]!.GetValue<string>();
+        Assert.That(error, Does.Contain(mnist));
+        Assert.That(run.Error.Trim(), Is.EqualTo("error: " + error));
+    }
+
     [Test]
     public void MissingMnist_IsOneLine()
     {
