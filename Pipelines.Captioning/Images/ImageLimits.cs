@@ -21,8 +21,10 @@ public sealed record ImageLimits
     public int AllocationLimitMegabytes { get; init; } = 1024;
 
     /// <summary>
-    /// False (default): a JPEG without its end-of-image marker is refused. ImageSharp decodes such a
-    /// file silently with the missing rows grey, and a caption of half a photo is a wrong answer.
+    /// False (default): a file cut short is refused (a JPEG without its end-of-image marker, a PNG
+    /// without IEND, a GIF without its trailer, a BMP, WebP or TIFF whose pixels run past the end).
+    /// ImageSharp decodes most such files silently with the missing part blank or grey, and a caption
+    /// of half a photo is a wrong answer. True hands them to the decoder as they are.
     /// </summary>
     public bool AllowTruncated { get; init; }
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
-using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.Metadata;
@@ -16,8 +15,9 @@ namespace Pipelines.Captioning.Images;
 /// <summary>
 /// Reads JPEG, PNG, BMP, GIF (first frame), WebP and TIFF (first page) files through ImageSharp
 /// 2.1 into upright opaque RGB, refusing what would be unsafe or wrong to caption: empty files,
-/// unknown formats, headers over the pixel limit (checked before any pixel is decoded), truncated
-/// JPEGs and undecodable data, each as an <see cref="ImageLoadException"/> with the reason.
+/// unknown formats, headers over the pixel limit (checked before any pixel is decoded), files cut
+/// short (of every format) and undecodable data, each as an <see cref="ImageLoadException"/> with
+/// the reason.
 /// Grayscale, CMYK/YCCK and 16-bit files convert to RGB; alpha is composited onto
 /// <see cref="Background"/> so transparent areas do not show whatever colour is stored under them.
 /// Thread-safe.
@@ -165,11 +165,15 @@ public sealed class ImageLoader
 
         var format = Image.DetectFormat(configuration, bytes) ?? throw new ImageLoadException(name,
             $"not an image format this program reads (JPEG, PNG, BMP, GIF, WebP, TIFF); starts with {Head(bytes)}");
-        CheckHeader(bytes, name, format);
-        if (format is JpegFormat && !Limits.AllowTruncated && !JpegMarkers.HasEndOfImage(bytes))
+
+        // Before the header is identified: a cut TIFF has lost its directory, and a reason that
+        // says so beats the decoder's "Sequence contains no elements".
+        if (!Limits.AllowTruncated && ImageTruncation.Find(bytes, format) is { } truncated)
         {
-            throw new ImageLoadException(name, JpegMarkers.TruncatedReason);
+            throw new ImageLoadException(name, truncated);
         }
+
+        CheckHeader(bytes, name, format);
 
         Image<Rgba32> decoded;
         try

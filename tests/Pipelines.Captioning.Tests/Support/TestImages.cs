@@ -106,6 +106,105 @@ internal static class TestImages
         return path;
     }
 
+    /// <summary>Random pixels: they do not compress, so a PNG of them spans several IDAT chunks.</summary>
+    public static Image<Rgb24> Noise(int width, int height, int seed = 0)
+    {
+        var random = new Random(seed);
+        var rgb = new byte[width * height * 3];
+        random.NextBytes(rgb);
+        return Image.LoadPixelData<Rgb24>(rgb, width, height);
+    }
+
+    /// <summary>
+    /// A 24-bit BMP whose header declares <paramref name="width"/> x <paramref name="height"/> pixels,
+    /// followed by only <paramref name="pixelBytes"/> bytes of pixels.
+    /// </summary>
+    public static string ShortBmp(string folder, string name, int width, int height, int pixelBytes)
+    {
+        var bmp = BmpHeaders(width, height, bits: 24, compression: 0, palette: []);
+        bmp.Write(new byte[pixelBytes]);
+        string path = Path.Combine(folder, name);
+        File.WriteAllBytes(path, bmp.ToArray());
+        return path;
+    }
+
+    /// <summary>
+    /// An RLE8 BMP of horizontal stripes, one run and an end-of-row code a row, then the
+    /// end-of-bitmap code (ImageSharp writes no RLE).
+    /// </summary>
+    public static string RleBmp(string folder, string name, int width = 40, int height = 30)
+    {
+        var palette = new byte[] { 0, 0, 0, 0, 255, 255, 255, 0 };   // black, white (B, G, R, unused)
+        var bmp = BmpHeaders(width, height, bits: 8, compression: 1, palette);
+        for (int y = 0; y < height; y++)
+        {
+            bmp.Write([(byte)width, (byte)(y % 2), 0, 0]);
+        }
+
+        bmp.Write([0, 1]);
+        string path = Path.Combine(folder, name);
+        File.WriteAllBytes(path, bmp.ToArray());
+        return path;
+    }
+
+    /// <summary>
+    /// An 8-bit grayscale TIFF with its image directory before its one strip, as some writers lay
+    /// them out (ImageSharp's encoder puts the directory last).
+    /// </summary>
+    public static string TiffDirectoryFirst(string folder, string name, int width = 32, int height = 16)
+    {
+        // (tag, type 3 = SHORT or 4 = LONG, value); StripOffsets is filled in below.
+        (ushort Tag, ushort Type, int Value)[] entries =
+        [
+            (256, 3, width), (257, 3, height), (258, 3, 8), (259, 3, 1), (262, 3, 1), (273, 4, 0),
+            (277, 3, 1), (278, 3, height), (279, 4, width * height),
+        ];
+        int pixelsAt = 8 + 2 + (12 * entries.Length) + 4;
+        var tiff = new byte[pixelsAt + (width * height)];
+        "II"u8.CopyTo(tiff);
+        BinaryPrimitives.WriteUInt16LittleEndian(tiff.AsSpan(2), 42);
+        BinaryPrimitives.WriteUInt32LittleEndian(tiff.AsSpan(4), 8);
+        BinaryPrimitives.WriteUInt16LittleEndian(tiff.AsSpan(8), (ushort)entries.Length);
+        for (int i = 0; i < entries.Length; i++)
+        {
+            var entry = tiff.AsSpan(10 + (12 * i), 12);
+            BinaryPrimitives.WriteUInt16LittleEndian(entry, entries[i].Tag);
+            BinaryPrimitives.WriteUInt16LittleEndian(entry[2..], entries[i].Type);
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], 1);
+            int value = entries[i].Tag == 273 ? pixelsAt : entries[i].Value;
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[8..], (uint)value);   // a SHORT sits in the first 2
+        }
+
+        for (int i = 0; i < width * height; i++)
+        {
+            tiff[pixelsAt + i] = (byte)(i * 7);
+        }
+
+        string path = Path.Combine(folder, name);
+        File.WriteAllBytes(path, tiff);
+        return path;
+    }
+
+    // File header (14 bytes) and a 40-byte info header, then the palette; the pixels follow.
+    private static MemoryStream BmpHeaders(int width, int height, int bits, int compression, byte[] palette)
+    {
+        var header = new byte[14 + 40];
+        int pixelsAt = header.Length + palette.Length;
+        "BM"u8.CopyTo(header);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(10), pixelsAt);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(18), width);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(22), height);
+        BinaryPrimitives.WriteInt16LittleEndian(header.AsSpan(26), 1);   // planes
+        BinaryPrimitives.WriteInt16LittleEndian(header.AsSpan(28), (short)bits);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(30), compression);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(46), palette.Length / 4);   // colours used
+        var bmp = new MemoryStream();
+        bmp.Write(header);
+        bmp.Write(palette);
+        return bmp;
+    }
+
     private static void Chunk(Stream s, string type, byte[] data)
     {
         var len = new byte[4];
