@@ -127,6 +127,7 @@ public sealed class EvalCommand : ICommandModule
 
     private static string Text(SpeechEvaluation s) => string.Create(CultureInfo.InvariantCulture,
         $"WER  {s.WordErrorRate * 100:F2}%\nCER  {s.CharacterErrorRate * 100:F2}%\n"
-        + $"RTF  {s.RealTimeFactor:F4} ({s.ProcessingSeconds:F2} s for {s.AudioSeconds:F2} s of audio)\n"
+        + $"RTF  {(s.RealTimeFactor is { } rtf ? rtf.ToString("F4", CultureInfo.InvariantCulture) : "n/a")} "
+        + $"({s.ProcessingSeconds:F2} s for {s.AudioSeconds:F2} s of audio)\n"
         + $"utterances  {s.Utterances} scored{(s.Failed > 0 ? $" ({s.Failed} more failed)" : "")}");
 }

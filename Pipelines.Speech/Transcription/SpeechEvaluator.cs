@@ -76,7 +76,7 @@ public static class SpeechEvaluator
 
         return new SpeechEvaluation(
             ErrorRates.Words(hypotheses, references), ErrorRates.Characters(hypotheses, references),
-            audio > 0 ? seconds / audio : 0, hypotheses.Count, audio, seconds)
+            audio > 0 ? seconds / audio : null, hypotheses.Count, audio, seconds)
         {
             Failed = entries.Count - hypotheses.Count,
         };

@@ -122,6 +122,36 @@ public sealed class EvalSpeechCommandTests
         Assert.That((int)json["utterances"]!, Is.EqualTo(2));
     }
 
+    // Found by a new-user trial: audio of no measurable duration (one sample) gave "RTF 0.0000",
+    // as if transcribing it had been instant; there is nothing to divide by.
+    [Test]
+    public void The_real_time_factor_of_audio_without_duration_is_not_a_number_it_is_absent()
+    {
+        string wav = System.IO.Path.Combine(_temp.Path, "one-sample.wav");
+        byte[] header = new byte[46];
+        System.Text.Encoding.ASCII.GetBytes("RIFF").CopyTo(header, 0);
+        BitConverter.GetBytes(38).CopyTo(header, 4);
+        System.Text.Encoding.ASCII.GetBytes("WAVEfmt ").CopyTo(header, 8);
+        BitConverter.GetBytes(16).CopyTo(header, 16);
+        BitConverter.GetBytes((short)1).CopyTo(header, 20);
+        BitConverter.GetBytes((short)1).CopyTo(header, 22);
+        BitConverter.GetBytes(16000).CopyTo(header, 24);
+        BitConverter.GetBytes(32000).CopyTo(header, 28);
+        BitConverter.GetBytes((short)2).CopyTo(header, 32);
+        BitConverter.GetBytes((short)16).CopyTo(header, 34);
+        System.Text.Encoding.ASCII.GetBytes("data").CopyTo(header, 36);
+        BitConverter.GetBytes(2).CopyTo(header, 40);
+        File.WriteAllBytes(wav, header);
+        string manifest = System.IO.Path.Combine(_temp.Path, "one.tsv");
+        File.WriteAllText(manifest, "one-sample.wav\tone\n");
+
+        var text = CliRun.Invoke(["eval", "speech", "--model", SpeechFiles.Model, "--manifest", manifest]);
+        var json = CliRun.Invoke(["eval", "speech", "--model", SpeechFiles.Model, "--manifest", manifest, "--json"]);
+
+        Assert.That(text.Out, Does.Contain("RTF  n/a ("), text.Error);
+        Assert.That(JsonNode.Parse(json.Out)!["rtf"], Is.Null);
+    }
+
     [Test]
     public void Text_output_names_each_figure()
     {
