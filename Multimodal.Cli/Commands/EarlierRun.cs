@@ -34,7 +34,10 @@ internal static class EarlierRun
             }
         });
 
-    /// <summary>Refuses a fresh run into a folder with a model or checkpoints, unless forced.</summary>
+    /// <summary>
+    /// Refuses a fresh run into a folder with a model or checkpoints, and a resumed one into a folder
+    /// with a model but no checkpoints, unless forced.
+    /// </summary>
     /// <param name="outDir">The model folder (<c>--out</c>).</param>
     /// <param name="checkpoints">Its checkpoint folder.</param>
     /// <param name="resume">Whether <c>--resume</c> was given (then the earlier run is continued).</param>
@@ -42,20 +45,34 @@ internal static class EarlierRun
     /// <exception cref="CliException">The folder holds an earlier run and neither option was given.</exception>
     public static void Check(string outDir, string checkpoints, bool resume, bool force)
     {
-        if (resume || force)
+        if (force)
         {
             return;
         }
 
         // Either file of a model: a folder holding only weights (copied there, or a run stopped between
         // the two writes) is as much an earlier model as a whole one.
-        if (new[] { "config.json", "weights.safetensors" }.Any(f => File.Exists(Path.Combine(outDir, f))))
+        bool model = new[] { "config.json", "weights.safetensors" }.Any(f => File.Exists(Path.Combine(outDir, f)));
+        int saved = Directory.Exists(checkpoints) ? new CheckpointStore(checkpoints).List().Count : 0;
+        if (resume)
+        {
+            // A model with no checkpoint beside it (a bundled model copied there, or checkpoints
+            // deleted) has no run to continue: --resume would train from scratch and replace it.
+            if (model && saved == 0)
+            {
+                throw new CliException(outDir, "holds a model but no checkpoint of its run to resume: --force " +
+                    "replaces the model, or give another --out");
+            }
+
+            return;
+        }
+
+        if (model)
         {
             throw new CliException(outDir, "already holds a model: --force replaces it, --resume continues its " +
                 "run, or give another --out");
         }
 
-        int saved = Directory.Exists(checkpoints) ? new CheckpointStore(checkpoints).List().Count : 0;
         if (saved > 0)
         {
             throw new CliException(outDir, $"holds {saved} checkpoint{(saved == 1 ? "" : "s")} of an earlier run: " +

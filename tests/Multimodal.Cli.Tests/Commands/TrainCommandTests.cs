@@ -621,6 +621,23 @@ public sealed class TrainCommandTests
         Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(new byte[] { 1, 2, 3 }));
     }
 
+    // Found by a new-user trial: --resume into a copy of a bundled model (a model, no checkpoints)
+    // trained from scratch and replaced the model, its card left describing other weights.
+    [Test]
+    public void Resume_into_a_folder_with_a_model_but_no_checkpoints_is_refused()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        Directory.Delete(Path.Combine(_out, "checkpoints"), recursive: true);
+        var weights = File.ReadAllBytes(Path.Combine(_out, "weights.safetensors"));
+
+        var refused = Train("--resume");
+
+        Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(refused.Error.Trim(), Is.EqualTo($"error: {_out}: holds a model but no checkpoint of its run to " +
+            "resume: --force replaces the model, or give another --out"));
+        Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(weights));
+    }
+
     [Test]
     public void A_plain_rerun_into_a_folder_with_checkpoints_only_is_refused_naming_them()
     {
