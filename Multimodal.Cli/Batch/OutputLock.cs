@@ -33,10 +33,14 @@ public sealed class OutputLock : IDisposable
         this.path = path;
     }
 
-    /// <summary>The lock file of <paramref name="output"/>: <c>.NAME.lock</c> in its folder.</summary>
+    /// <summary>
+    /// The lock file of <paramref name="output"/>: <c>.NAME.lock</c> in its folder, after following
+    /// links, so that a link to an output in use finds the same lock as the output's own path.
+    /// </summary>
     public static string PathFor(string output)
     {
-        string full = Path.GetFullPath(output.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        string trimmed = output.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        string full = Path.GetFullPath(trimmed.Length == 0 ? output : InputPaths.Canonical(trimmed));
         return Path.Combine(Path.GetDirectoryName(full) ?? full, LockName(Path.GetFileName(full)));
     }
 

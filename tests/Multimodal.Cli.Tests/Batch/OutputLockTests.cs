@@ -28,6 +28,23 @@ public sealed class OutputLockTests
             $"{output}: in use by another caption run (pid {Environment.ProcessId}); "));
     }
 
+    // Found by a new-user trial: a link to a training folder in use took a lock of its own, and
+    // both runs trained into the one folder.
+    [Test]
+    public void ALinkToAnOutputInUseFindsTheSameLock()
+    {
+        string output = Path.Combine(temp.Path, "model");
+        Directory.CreateDirectory(output);
+        string link = Path.Combine(temp.Path, "model-link");
+        Directory.CreateSymbolicLink(link, output);
+        using var first = OutputLock.Acquire(output, "training run");
+
+        var e = Assert.Throws<CliException>(() => OutputLock.Acquire(link + "/", "training run"));
+
+        Assert.That(e!.Message, Does.Contain($"in use by another training run (pid {Environment.ProcessId})"));
+        Assert.That(OutputLock.PathFor(link), Is.EqualTo(OutputLock.PathFor(output)));
+    }
+
     [Test]
     public void ReleasingDeletesTheLockFileAndFreesTheOutput()
     {
