@@ -64,6 +64,7 @@ public static class TrainEmotionCommand
     private static int Run(
         CliContext context, ParseResult parse, EmotionTrainingOptions options, bool force, CancellationToken ct)
     {
+        RefuseOutInsideData(options.OutputDirectory, options.DataDirectory);
         // Before any face is read; a run that fails before its first save leaves no folder behind.
         using var folder = OutputFolder.Reserve(options.OutputDirectory, "--out");
         using var hold = OutputLock.Acquire(options.OutputDirectory, "train run");   // two runs would mix files
@@ -157,4 +158,18 @@ public static class TrainEmotionCommand
             ? string.Create(CultureInfo.InvariantCulture,
                 $" valid accuracy {acc * 100:F2}% mean recall {v["val_mean_recall"] * 100:F2}%")
             : "";
+
+    // --out inside --data (or the same folder) put the model and its checkpoints among the class
+    // folders: the run warned about them as data, and its resume was refused because the data
+    // folder's listing had changed. Found by a new-user trial.
+    private static void RefuseOutInsideData(string outDir, string dataDir)
+    {
+        string output = InputPaths.Canonical(outDir).TrimEnd('/');
+        string data = InputPaths.Canonical(dataDir).TrimEnd('/');
+        if (data.Length > 0 && (output == data || output.StartsWith(data + "/", StringComparison.Ordinal)))
+        {
+            throw new CliException(outDir, $"lies inside the data folder {dataDir}: the model and its checkpoints " +
+                "would be listed with the faces; give an --out outside it");
+        }
+    }
 }

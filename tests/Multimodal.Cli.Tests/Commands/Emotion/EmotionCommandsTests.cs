@@ -109,6 +109,25 @@ public sealed class EmotionCommandsTests
         }
     }
 
+    // Found by a new-user trial: --out equal to --data or inside it put the model among the class
+    // folders, and the run could never be resumed (the data folder's listing had changed).
+    [Test]
+    public void Train_refuses_an_out_folder_inside_the_data_folder_before_any_work()
+    {
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("faces"), perClass: 2);
+        foreach (string output in new[] { data, Path.Combine(data, "happy"), Path.Combine(data, "new-model") })
+        {
+            var run = CliRun.Invoke(["train", "emotion", "--data", data, "--out", output, "--epochs", "1"]);
+
+            Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+            Assert.That(run.Error.Trim(), Is.EqualTo($"error: {output}: lies inside the data folder {data}: the " +
+                "model and its checkpoints would be listed with the faces; give an --out outside it"));
+        }
+
+        Assert.That(Directory.Exists(Path.Combine(data, "new-model")), Is.False);
+        Assert.That(Directory.Exists(Path.Combine(data, "checkpoints")), Is.False);
+    }
+
     // As in the other train verbs: --resume continues, a rerun with --force starts over, and a plain
     // rerun into the same folder is refused. (train emotion resumed by default and took --restart before.)
     [Test]
