@@ -64,13 +64,13 @@ public static class TrainEmotionCommand
     private static int Run(
         CliContext context, ParseResult parse, EmotionTrainingOptions options, bool force, CancellationToken ct)
     {
-        RefuseOutInsideData(options.OutputDirectory, options.DataDirectory);
         // Before any face is read; a run that fails before its first save leaves no folder behind.
         using var folder = OutputFolder.Reserve(options.OutputDirectory, "--out");
         using var hold = OutputLock.Acquire(options.OutputDirectory, "train run");   // two runs would mix files
         string checkpoints = options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints");
         EarlierRun.Check(options.OutputDirectory, checkpoints, options.Resume, force);
         using var checkpointFolder = OutputFolder.Reserve(checkpoints, "--out");
+        RefuseOutInsideData(options.OutputDirectory, options.DataDirectory);
         if (!Directory.Exists(options.DataDirectory))
         {
             throw new CliException(options.DataDirectory, "data folder does not exist");
