@@ -85,6 +85,7 @@ public static class TrainEmotionCommand
         ResumeNotice.Before(output, "train emotion: ", checkpoints, options.Resume);
         EmotionTrainingResult result;
         bool saved = false;   // whether this run saved weights (an epoch better than the model there)
+        (int Epoch, string Metric) bestEpoch = (0, "");   // the epoch those weights are, and its scores
         using (var reporter = context.Progress(parse))
         using (var sink = new TrainingProgressSink(context, reporter, "train emotion", value =>
         {
@@ -92,9 +93,10 @@ public static class TrainEmotionCommand
             if (value.Validation?.GetValueOrDefault("saved_best") > 0)
             {
                 saved = true;
+                bestEpoch = (value.Epoch + 1, Scores(value).Trim());
                 string epochs = TrainedModelCard.Progress(value.Epoch + 1, value.Epochs, value.Step) +
                     $"; the weights are epoch {value.Epoch + 1}'s, the best on validation";
-                Card(options, trainer, epochs, Scores(value).Trim(), newWeights: true).Write(context, parse);
+                Card(options, trainer, epochs, bestEpoch.Metric, newWeights: true).Write(context, parse);
             }
 
             return AccuracyScores(value);
@@ -119,7 +121,15 @@ public static class TrainEmotionCommand
         string best = string.Create(CultureInfo.InvariantCulture,
             $"best validation accuracy {result.BestValidationAccuracy * 100:F2}% ({result.ValidationFaces} " +
             $"held-out face{(result.ValidationFaces == 1 ? "" : "s")})");
-        if (!saved)
+        if (saved)
+        {
+            // The card written with the best epoch said how far training had got then ("3 of 8
+            // epochs"); the epochs after it, none better, ran too.
+            string epochs = TrainedModelCard.Progress(result.Training, options.Epochs) +
+                $"; the weights are epoch {bestEpoch.Epoch}'s, the best on validation";
+            Card(options, trainer, epochs, bestEpoch.Metric, newWeights: true).Write(context, parse);
+        }
+        else
         {
             // The model there is an earlier run's; a card is written only if none is there.
             string epochs = TrainedModelCard.Progress(result.Training, options.Epochs) +

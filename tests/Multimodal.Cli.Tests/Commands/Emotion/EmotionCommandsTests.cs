@@ -191,6 +191,24 @@ public sealed class EmotionCommandsTests
 
     // `models` lists only folders with a MODEL_CARD.md: a trained model was "not a model folder". The
     // card is written with the model each time it is saved; a forced rerun replaces it unless written by hand.
+    // Found by a new-user trial: the card is written when an epoch beats the best so far, and said
+    // "trained: 3 of 8 epochs" for a run that went on to its eighth epoch without a better one.
+    [Test]
+    public void The_card_counts_every_epoch_run_not_just_those_up_to_the_best()
+    {
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+        string output = Path.Combine(_temp.Path, "long");
+        var run = CliRun.Invoke(["train", "emotion", "--data", data, "--out", output, "--batch", "8",
+            "--valid-every", "4", "--epochs", "6"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var saves = Regex.Matches(run.Out, @"epoch (\d+)/6.*saved as the best so far");
+        Assert.That(saves, Is.Not.Empty, run.Out);
+        string bestEpoch = saves[^1].Groups[1].Value;
+        Assert.That(File.ReadAllText(Path.Combine(output, "MODEL_CARD.md")), Does.Contain(
+            $"- trained: 6 of 6 epochs, 12 steps; the weights are epoch {bestEpoch}'s, the best on validation\n"));
+    }
+
     [Test]
     public void Train_writes_a_model_card_that_models_lists_and_a_forced_rerun_replaces_unless_written_by_hand()
     {
