@@ -280,6 +280,8 @@ public static class SpeechTrainingRun
     {
         ["--seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
         ["--batch"] = s.Batch.ToString(CultureInfo.InvariantCulture),
+        // The schedule's peak: another one would change the rest of the run, as in the other train verbs.
+        ["--lr"] = s.LearningRate.ToString("R", CultureInfo.InvariantCulture),
         ["--valid-fraction"] = s.Valid is null ? s.ValidFraction.ToString("R", CultureInfo.InvariantCulture) : "unused",
         ["the manifest's hash"] = FileFingerprint.Of(s.Manifest),
         ["the --valid manifest's hash"] = s.Valid is null ? "none" : FileFingerprint.Of(s.Valid),

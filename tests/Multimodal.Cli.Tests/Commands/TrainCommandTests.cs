@@ -621,6 +621,19 @@ public sealed class TrainCommandTests
         Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(new byte[] { 1, 2, 3 }));
     }
 
+    // Found by a new-user trial: train speech took another --lr on resume without a word, where the
+    // other train verbs refuse it.
+    [Test]
+    public void Resume_with_another_learning_rate_is_refused()
+    {
+        Assert.That(Train("--epochs", "1").ExitCode, Is.EqualTo(ExitCodes.Success));
+
+        var refused = Train("--epochs", "2", "--resume", "--lr", "0.05");
+
+        Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(refused.Error, Does.Contain("cannot resume: --lr is 0.002 in the checkpoint, 0.05 now"));
+    }
+
     // Found by a new-user trial: --resume into a copy of a bundled model (a model, no checkpoints)
     // trained from scratch and replaced the model, its card left describing other weights.
     [Test]
