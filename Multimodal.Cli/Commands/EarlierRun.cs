@@ -1,4 +1,5 @@
 using Multimodal.Cli.Hosting;
+using Rnn.Core.Serialization;
 using Rnn.Core.Training;
 
 namespace Multimodal.Cli.Commands;
@@ -36,7 +37,8 @@ internal static class EarlierRun
 
     /// <summary>
     /// Refuses a fresh run into a folder with a model or checkpoints, and a resumed one into a folder
-    /// with a model but no checkpoints, unless forced.
+    /// with a model but no checkpoints, unless forced; first deletes the temporary files a killed run
+    /// left in both folders. Called with the folder's output lock held.
     /// </summary>
     /// <param name="outDir">The model folder (<c>--out</c>).</param>
     /// <param name="checkpoints">Its checkpoint folder.</param>
@@ -45,6 +47,10 @@ internal static class EarlierRun
     /// <exception cref="CliException">The folder holds an earlier run and neither option was given.</exception>
     public static void Check(string outDir, string checkpoints, bool resume, bool force)
     {
+        // The caller holds the folder's lock: temporary files there are a killed run's, never
+        // renamed into place, and would stay for good.
+        AtomicFile.RemoveLeftovers(outDir);
+        AtomicFile.RemoveLeftovers(checkpoints);
         if (force)
         {
             return;

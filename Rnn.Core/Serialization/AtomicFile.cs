@@ -20,7 +20,7 @@ namespace Rnn.Core.Serialization;
 /// AtomicFile.Write("ckpt/weights.safetensors", stream => writer.WriteTo(stream));
 /// </code>
 /// </example>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     // Prefix and suffix mark leftovers of a killed process so a user can recognise and delete them.
     private const string TempSuffix = ".tmp";
@@ -79,6 +79,35 @@ public static class AtomicFile
         int room = MaxNameBytes - 2 - RandomHexDigits - Encoding.UTF8.GetByteCount(suffix);
         return Path.Combine(folder, $".{Prefix(Path.GetFileName(full), room)}.{random}{suffix}");
     }
+
+    /// <summary>
+    /// Deletes the temporary files <see cref="TempPath"/> names (".NAME.&lt;32 hex digits&gt;.tmp")
+    /// left directly in <paramref name="folder"/> by a writer killed before its rename, and says how
+    /// many went. Only for a folder its caller holds alone (an output lock): another writer's
+    /// temporary file there would be deleted under it.
+    /// </summary>
+    public static int RemoveLeftovers(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return 0;
+        }
+
+        int removed = 0;
+        foreach (string file in Directory.EnumerateFiles(folder, "." + "*" + TempSuffix))
+        {
+            if (LeftoverName().IsMatch(Path.GetFileName(file)))
+            {
+                File.Delete(file);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\..*\.[0-9a-f]{32}\.tmp$")]
+    private static partial System.Text.RegularExpressions.Regex LeftoverName();
 
     // The longest start of name within maxBytes of UTF-8 that ends between two characters: a cut
     // inside a surrogate pair would leave a lone surrogate, which UTF-8 cannot encode.

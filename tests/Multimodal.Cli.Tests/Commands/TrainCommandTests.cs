@@ -621,6 +621,22 @@ public sealed class TrainCommandTests
         Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(new byte[] { 1, 2, 3 }));
     }
 
+    // Found by a new-user trial: a run killed during a save left its temporary files for good.
+    [Test]
+    public void A_resumed_run_removes_the_temporary_files_a_killed_run_left()
+    {
+        Assert.That(Train("--epochs", "1").ExitCode, Is.EqualTo(ExitCodes.Success));
+        string card = Path.Combine(_out, $".MODEL_CARD.md.{Guid.NewGuid():N}.tmp");
+        string checkpoint = Path.Combine(Checkpoints, $".checkpoint-0000000009.safetensors.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(card, "half");
+        File.WriteAllText(checkpoint, "half");
+
+        var resumed = Train("--epochs", "2", "--resume");
+
+        Assert.That(resumed.ExitCode, Is.EqualTo(ExitCodes.Success), resumed.Error);
+        Assert.That(File.Exists(card) || File.Exists(checkpoint), Is.False);
+    }
+
     // Found by a new-user trial: train speech took another --lr on resume without a word, where the
     // other train verbs refuse it.
     [Test]

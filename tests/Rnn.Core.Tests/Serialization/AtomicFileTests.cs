@@ -17,6 +17,26 @@ public sealed class AtomicFileTests
     [TearDown]
     public void TearDown() => Directory.Delete(folder, recursive: true);
 
+    // Found by a new-user trial: a training run killed during a save left ".checkpoint-...tmp" and
+    // ".MODEL_CARD.md....tmp" in its folder for good; the next run there (holding the folder's lock)
+    // deletes them, and nothing else.
+    [Test]
+    public void LeftoverTemporaryFilesAreRemovedAndNothingElse()
+    {
+        string hex = new('a', 32);
+        string[] leftovers = [$".MODEL_CARD.md.{hex}.tmp", $".weights.safetensors.{Guid.NewGuid():N}.tmp",
+            AtomicFile.TempPath(Path.Combine(folder, "config.json"))];
+        string[] kept = ["notes.tmp", ".notes.tmp", $".x.{hex}.tmp.png", $".x.{hex[..31]}.tmp", "config.json"];
+        foreach (string name in leftovers.Concat(kept))
+        {
+            File.WriteAllText(Path.Combine(folder, name), "x");
+        }
+
+        Assert.That(AtomicFile.RemoveLeftovers(folder), Is.EqualTo(3));
+        Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName).Order(), Is.EqualTo(kept.Order()));
+        Assert.That(AtomicFile.RemoveLeftovers(Path.Combine(folder, "missing")), Is.Zero);
+    }
+
     [Test]
     public void WritesNewFileAndReplacesExistingOne()
     {
