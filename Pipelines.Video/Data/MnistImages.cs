@@ -14,13 +14,17 @@ public sealed class MnistImages
     private const int ImageMagic = 2051;
     private readonly byte[] pixels;
 
-    private MnistImages(byte[] pixels, int count, int rows, int cols)
+    private MnistImages(byte[] pixels, int count, int rows, int cols, string source)
     {
         this.pixels = pixels;
+        Source = source;
         Count = count;
         Rows = rows;
         Cols = cols;
     }
+
+    /// <summary>Where the images came from (the file's path), for error messages.</summary>
+    public string Source { get; }
 
     /// <summary>Number of images.</summary>
     public int Count { get; }
@@ -115,6 +119,6 @@ public sealed class MnistImages
                 $"{source}: header says {count} images of {rows}x{cols} ({need} bytes); the file has {bytes.Length}");
         }
 
-        return new MnistImages(bytes.AsSpan(16, (int)(need - 16)).ToArray(), count, rows, cols);
+        return new MnistImages(bytes.AsSpan(16, (int)(need - 16)).ToArray(), count, rows, cols, source);
     }
 }

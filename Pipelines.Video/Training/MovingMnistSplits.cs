@@ -48,8 +48,9 @@ public static class MovingMnistSplits
     {
         if (images.Count < 10_000)
         {
-            throw new ArgumentException(
-                $"the held-out splits need the 10,000 MNIST test digits; the file has {images.Count}");
+            // The file's fault, not the caller's: one line naming it, not an "unexpected" error.
+            throw new InvalidDataException(
+                $"{images.Source}: the held-out splits need the 10,000 MNIST test digits; the file has {images.Count}");
         }
 
         return new MovingMnist(images, options, first, 1000);

@@ -51,6 +51,20 @@ public sealed class MnistImagesTests
         }
     }
 
+    // Found by a new-user trial: a file of 5 digits failed training with "unexpected
+    // ArgumentException" and no file named.
+    [Test]
+    public void Too_few_digits_for_the_held_out_splits_name_the_file()
+    {
+        var five = MnistImages.Parse(Header(2051, 5, 2, 2, extra: 20), "five.idx");
+
+        var e = Assert.Throws<InvalidDataException>(() =>
+            Pipelines.Video.Training.MovingMnistSplits.Validation(five, new MovingMnistOptions(), 1));
+
+        Assert.That(e!.Message, Is.EqualTo(
+            "five.idx: the held-out splits need the 10,000 MNIST test digits; the file has 5"));
+    }
+
     [Test]
     public void Parse_ReadsPixelsAfterTheHeader()
     {
