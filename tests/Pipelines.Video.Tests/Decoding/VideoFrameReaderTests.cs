@@ -265,6 +265,25 @@ public sealed class VideoFrameReaderTests
             .And.Contain("appears truncated: the file ends at byte 600 but its 'moov' box runs to byte 1116"));
     }
 
+    // Found by a new-user trial: video emotion refused a whole variable-rate AVI as truncated, its
+    // header announcing a slot for every 1/30 s where only 22 frames are.
+    [Test]
+    public void VariableRateAvi_WithFewerFramesThanHeaderSlots_IsNotTruncated()
+    {
+        using var reader = VideoFrameReader.Open(TestClips.MjpegVariableRate);
+        int count = reader.ReadFrames().Count();
+
+        Assert.That((count, reader.Info.HeaderFrameCount), Is.EqualTo((22, 166L)));
+        Assert.That(reader.Truncation, Is.Null);
+        Assert.That(reader.Warnings, Is.Empty);
+
+        // Cut to its first half, it is truncated all the same.
+        byte[] whole = File.ReadAllBytes(TestClips.MjpegVariableRate);
+        using var cut = VideoFrameReader.Open(Cut(whole, whole.Length / 2, "cut.avi"));
+        _ = cut.ReadFrames().Count();
+        Assert.That(cut.Truncation, Does.Contain("though the header announces 166"));
+    }
+
     [Test]
     public void WholeFile_HasNoTruncation()
     {

@@ -20,6 +20,13 @@ internal static class TestClips
     public static string VariableRate => Fixture("vfr-32x32.mkv");
 
     /// <summary>
+    /// MJPEG in AVI, 32x32, variable rate: ffmpeg's testsrc at 30 fps for its first 0.34 s, then one
+    /// frame in 15 to 6 s (select filter, -fps_mode vfr, then -c:v mjpeg -fps_mode passthrough):
+    /// 22 frames in 166 header slots of 1/30 s.
+    /// </summary>
+    public static string MjpegVariableRate => Fixture("mjpeg-vfr-32x32.avi");
+
+    /// <summary>
     /// MJPEG in AVI, 32x24: ffmpeg's testsrc frames 0-4 coded 4:2:2, then the same five frames coded
     /// 4:2:0 (two clips joined with the concat demuxer, stream copy).
     /// </summary>
