@@ -129,6 +129,14 @@ public static class TrainEmotionCommand
                 $"; the weights are epoch {bestEpoch.Epoch}'s, the best on validation";
             Card(options, trainer, epochs, bestEpoch.Metric, newWeights: true).Write(context, parse);
         }
+        else if (options.Resume)
+        {
+            // The model there is this run's best from before it was stopped; a card written then may
+            // be an epoch behind it, or missing (a kill between the model's files and the card).
+            string epochs = TrainedModelCard.Progress(result.Training, options.Epochs) +
+                "; the weights are the best epoch's on validation, saved before the run was resumed";
+            Card(options, trainer, epochs, best, newWeights: true).Write(context, parse);
+        }
         else
         {
             // The model there is an earlier run's; a card is written only if none is there.

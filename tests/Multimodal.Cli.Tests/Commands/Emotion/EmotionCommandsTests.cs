@@ -191,6 +191,27 @@ public sealed class EmotionCommandsTests
 
     // `models` lists only folders with a MODEL_CARD.md: a trained model was "not a model folder". The
     // card is written with the model each time it is saved; a forced rerun replaces it unless written by hand.
+    // Found by a new-user trial: a run killed between saving its model and its card, then resumed,
+    // kept the card of an earlier epoch for good when no later epoch was better.
+    [Test]
+    public void A_resumed_run_leaves_a_card_that_counts_its_epochs_even_without_a_better_one()
+    {
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+        string output = Path.Combine(_temp.Path, "resumed");
+        string card = Path.Combine(output, "MODEL_CARD.md");
+        string[] args = ["train", "emotion", "--data", data, "--out", output, "--batch", "8", "--valid-every", "4"];
+        Assert.That(CliRun.Invoke([.. args, "--epochs", "2"]).ExitCode, Is.EqualTo(ExitCodes.Success));
+        string stale = Regex.Replace(File.ReadAllText(card), "- trained: [^\n]*", "- trained: stale");
+        File.WriteAllText(card, stale);
+
+        // Resumed with nothing left to train, so no epoch can be a new best that rewrites the card.
+        var resumed = CliRun.Invoke([.. args, "--epochs", "2", "--resume"]);
+
+        Assert.That(resumed.ExitCode, Is.EqualTo(ExitCodes.Success), resumed.Error);
+        Assert.That(File.ReadAllText(card), Does.Contain("- trained: 2 of 2 epochs, 4 steps; the weights are the " +
+            "best epoch's on validation, saved before the run was resumed").And.Not.Contain("stale"));
+    }
+
     // Found by a new-user trial: the card is written when an epoch beats the best so far, and said
     // "trained: 3 of 8 epochs" for a run that went on to its eighth epoch without a better one.
     [Test]
