@@ -24,10 +24,7 @@ public static class CaptionFile
             throw new FileNotFoundException($"{path}: caption file does not exist", path);
         }
 
-        if (FileKind.NotRegular(path) is { } kind)
-        {
-            throw new InvalidDataException($"{path}: {kind}");   // reading a named pipe would wait for ever
-        }
+        FileKind.RequireRegular(path, path);   // reading a named pipe would wait for ever
 
         string text = File.ReadAllText(path);
         string trimmed = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');

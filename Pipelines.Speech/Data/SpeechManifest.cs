@@ -92,10 +92,7 @@ public static class SpeechManifest
     // text: a binary file, a gzipped or UTF-16 manifest is refused with the first bad line.
     private static List<string> ReadTextLines(string path)
     {
-        if (FileKind.NotRegular(path) is { } kind)
-        {
-            throw new InvalidDataException($"{path}: {kind}");   // reading a named pipe would wait for ever
-        }
+        FileKind.RequireRegular(path, path);   // reading a named pipe would wait for ever
 
         byte[] bytes;
         try

@@ -56,10 +56,7 @@ public sealed class MnistImages
             throw new FileNotFoundException($"MNIST images '{path}' not found", path);
         }
 
-        if (FileKind.NotRegular(path) is { } kind)
-        {
-            throw new InvalidDataException($"{path}: {kind}");   // a named pipe would block
-        }
+        FileKind.RequireRegular(path, path);   // a named pipe would block
 
         byte[] bytes;
         try
