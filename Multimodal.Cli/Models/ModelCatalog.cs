@@ -202,16 +202,21 @@ public static partial class ModelCatalog
     // their verbs.
     private static void CheckWeights(ModelConfig config, SafeTensorsLayout weights)
     {
-        // The weights the config describes, counted before anything is built: a config edited to
-        // huge sizes would otherwise take minutes and gigabytes to build for a listing.
-        long? described = config.ArchitectureType switch
+        // Each config read once: the weights it describes, counted before anything is built (a config
+        // edited to huge sizes would otherwise take minutes and gigabytes to build for a listing), and
+        // how to build its model.
+        var rng = new Rng(0);
+        var (described, build) = config.ArchitectureType switch
         {
-            AcousticModelConfig.ArchitectureType => AcousticModelConfig.FromModelConfig(config).WeightCount(),
-            CaptionModelConfig.ArchitectureType => CaptionModelConfig.FromModelConfig(config).WeightCount(),
-            PredictorConfig.ArchitectureType => PredictorConfig.FromModelConfig(config).WeightCount(),
-            EmotionModel.ArchitectureType =>
-                EmotionNetOptions.ReadFrom(config.Architecture, config.Source).WeightCount(),
-            _ => null,
+            AcousticModelConfig.ArchitectureType =>
+                Plan(AcousticModelConfig.FromModelConfig(config), c => c.WeightCount(), c => new AcousticModel(c, rng)),
+            CaptionModelConfig.ArchitectureType =>
+                Plan(CaptionModelConfig.FromModelConfig(config), c => c.WeightCount(), c => new CaptionModel(c, rng)),
+            PredictorConfig.ArchitectureType =>
+                Plan(PredictorConfig.FromModelConfig(config), c => c.WeightCount(), c => new ConvLstmPredictor(c, rng)),
+            EmotionModel.ArchitectureType => Plan(EmotionNetOptions.ReadFrom(config.Architecture, config.Source),
+                o => o.WeightCount(), o => new EmotionNet(o, rng)),
+            _ => (0L, null),
         };
         if (described > weights.ElementCount)
         {
@@ -219,21 +224,14 @@ public static partial class ModelCatalog
                 $"{weights.Source}: holds {weights.ElementCount} weights; config.json describes at least {described}");
         }
 
-        var rng = new Rng(0);
-        Module? model = config.ArchitectureType switch
-        {
-            AcousticModelConfig.ArchitectureType => new AcousticModel(AcousticModelConfig.FromModelConfig(config), rng),
-            CaptionModelConfig.ArchitectureType => new CaptionModel(CaptionModelConfig.FromModelConfig(config), rng),
-            PredictorConfig.ArchitectureType => new ConvLstmPredictor(PredictorConfig.FromModelConfig(config), rng),
-            EmotionModel.ArchitectureType =>
-                new EmotionNet(EmotionNetOptions.ReadFrom(config.Architecture, config.Source), rng),
-            _ => null,
-        };
-        if (model is not null)
+        if (build?.Invoke() is { } model)
         {
             ModelIo.CheckWeights(model, weights);
         }
     }
+
+    private static (long Weights, Func<Module>? Build) Plan<T>(T config, Func<T, long> count, Func<T, Module> build) =>
+        (count(config), () => build(config));
 
     /// <summary>
     /// The headline metric, from the first place that has one: the config's top-level

@@ -60,10 +60,10 @@ internal static class LstmSequence
             region.Cpu.LstmSequenceForwardProjecting(time, batch, hd, region.Packed, packedW, xs, bias, hs, gates,
                 cs, mask, output, twoSlots);
         }
-        else if (whole is { } region2)
+        else if (whole is not null)
         {
             gates = FusedSequence.Project(xs, w, bias, ws);
-            region2.Cpu.LstmSequenceForward(time, batch, hd, region2.Packed, hs, gates, cs, mask);
+            whole.Value.Cpu.LstmSequenceForward(time, batch, hd, whole.Value.Packed, hs, gates, cs, mask);
         }
         else
         {

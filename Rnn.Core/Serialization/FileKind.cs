@@ -58,31 +58,33 @@ public static class FileKind
     /// </summary>
     public static string? DeniedFolder(string path)
     {
+        if (path.Length == 0 || path.Contains('\0'))
+        {
+            return null;   // no full path to walk up from
+        }
+
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        while (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        if (string.IsNullOrEmpty(dir))
+        {
+            return null;
+        }
+
         try
         {
-            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-            while (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
-            {
-                dir = Path.GetDirectoryName(dir);
-            }
-
-            if (string.IsNullOrEmpty(dir))
-            {
-                return null;
-            }
-
-            try
-            {
-                using var entries = Directory.EnumerateFileSystemEntries(dir).GetEnumerator();
-                entries.MoveNext();
-                return null;
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return dir;
-            }
+            using var entries = Directory.EnumerateFileSystemEntries(dir).GetEnumerator();
+            entries.MoveNext();
+            return null;
         }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        catch (UnauthorizedAccessException)
+        {
+            return dir;
+        }
+        catch (IOException)
         {
             return null;
         }

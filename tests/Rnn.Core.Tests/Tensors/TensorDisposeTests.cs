@@ -184,7 +184,8 @@ public sealed class TensorDisposeTests
     public void AResultsTensorsAreItsOwn()
     {
         var be = new CpuBackend(1);
-        var layer = new RnnLayer(new SimpleRnnCell(8, 16, new Rng(2), backend: be), new RnnOptions { ReturnSequences = false });
+        var layer = new RnnLayer(new SimpleRnnCell(8, 16, new Rng(2), backend: be),
+            new RnnOptions { ReturnSequences = false });
         var x = be.Zeros(new[] { 2, 5, 8 });
         var r = layer.Forward(x);
         float[] h = r.States[0].ToArray();
