@@ -364,22 +364,10 @@ internal static class PackedGemm
             return;
         }
 
-        if (packed is null && threads > 1 && g.M > TK.MC && g.K > KC
-            && RoundUp(g.N, TK.NR) * (long)g.K <= WholePackLimit)
+        long wholeA = RoundUp(g.M, TK.MR) * (long)g.K, wholeB = RoundUp(g.N, TK.NR) * (long)g.K;
+        if (packed is null && threads > 1 && g.M > TK.MC && g.K > KC && wholeA + wholeB <= WholePackLimit)
         {
-            // Many rows and several depth blocks: pack all of op(B) first, then run it as a
-            // prepacked B (see PrepackedTasks), each task through every depth block of its rows.
-            float[] whole = RentPanels(RoundUp(g.N, TK.NR) * g.K, out int start);
-            try
-            {
-                WholePackTasks<TK>.Execute(g, whole, start, threads);
-                RunColumnBlocks<TK>(g, plan, threads, whole, start);
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(whole);
-            }
-
+            RunTiles<TK>(g, threads, (int)wholeA, (int)wholeB);
             return;
         }
 
@@ -387,21 +375,48 @@ internal static class PackedGemm
     }
 
     /// <summary>
-    /// The most floats of packed op(B) a many-row, many-deep GEMM packs whole before it
-    /// multiplies (16 MiB); beyond it B is packed one block at a time
-    /// between the rounds of multiplying. Tests lower it to reach that path at small sizes.
+    /// The most floats of packed op(A) and op(B) together that a many-row, many-deep GEMM packs
+    /// whole before it multiplies (32 MiB); beyond it B is packed one block at a time between
+    /// rounds of multiplying and each task packs its own rows of A. Tests lower it to reach
+    /// that path at small sizes.
     /// </summary>
-    /// <remarks>
-    /// Packing whole lets each task keep its rows of C in its core's L2 through every depth
-    /// block, and a GEMM is two fork/joins instead of two a depth block. Block by block, each
-    /// of the 22 tasks of 1024^3 wrote its 48 x 1024 C slab once a depth block, long evicted
-    /// by the time it came back. Measured in paired alternation (1024^3, 2 threads, 20 s a
-    /// figure): 1.02-1.12x over five runs; 2048x512x6400 1.03x, 6400x512x2048 1.09x.
-    /// </remarks>
-    internal static long WholePackLimit { get; set; } = 4 << 20;
+    internal static long WholePackLimit { get; set; } = 8 << 20;
 
-    // Packs all of op(B) as PackAll lays it out, (column block, depth block) pairs split into
-    // panel chunks, at least two tasks a thread.
+    // Rows and columns of C a task of RunTiles takes, about: 256 x 256 floats of C, of A and of
+    // B for one depth block together take 768 KiB, within a 1 MiB L2.
+    private const int TileEdge = 256;
+
+    // A many-row, many-deep GEMM: op(A) and op(B) are packed whole in one round, then each task
+    // multiplies one tile of C of about TileEdge x TileEdge through every depth block, its C, its
+    // A rows and its B columns of one depth block in the core's L2. The L3 (shared with every
+    // other core) then carries each A block once a column chunk and each B block once a row
+    // block: 1024^3 reads 34 MB of packed panels from it, where 22 tasks of 48 full-width rows,
+    // packing their own A, each read all 4 MB of packed B (88 MB).
+    private static void RunTiles<TK>(GemmArgs g, int threads, int wholeA, int wholeB)
+        where TK : struct, IGemmKernel
+    {
+        float[] packB = RentPanels(wholeB, out int origin);
+        float[] packA = ArrayPool<float>.Shared.Rent(wholeA);
+        try
+        {
+            WholePackTasks<TK>.Execute(g, packA, packB, origin, threads);
+            for (int jc = 0; jc < g.N; jc += NC)
+            {
+                int nc = Math.Min(NC, g.N - jc);
+                PrepackedTasks<TK>.Execute(g, jc, nc, TaskPlan.Tiles<TK>(g.M, nc, threads), threads, packB, origin,
+                    packA);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packA);
+            ArrayPool<float>.Shared.Return(packB);
+        }
+    }
+
+    // Packs all of op(B) as PackAll lays it out and all of op(A) as PackSharedA does, in one
+    // round: each (column block, depth block) of B and each depth block of A split into chunks,
+    // at least two tasks a thread for each.
     private sealed class WholePackTasks<TK> : IForkJoinBody
         where TK : struct, IGemmKernel
     {
@@ -409,33 +424,49 @@ internal static class PackedGemm
         private static WholePackTasks<TK>? cached;
 
         private GemmArgs g;
-        private float[] data = Array.Empty<float>();
-        private int origin, depthBlocks, chunks;
+        private float[] packA = Array.Empty<float>(), packB = Array.Empty<float>();
+        private int origin, depthBlocks, bChunks, bTasks, aChunks;
 
-        public static void Execute(GemmArgs g, float[] data, int origin, int threads)
+        public static void Execute(GemmArgs g, float[] packA, float[] packB, int origin, int threads)
         {
             var t = cached ?? new WholePackTasks<TK>();
             cached = null;
-            (t.g, t.data, t.origin) = (g, data, origin);
+            (t.g, t.packA, t.packB, t.origin) = (g, packA, packB, origin);
             t.depthBlocks = DepthBlocks(g.K);
-            int blocks = (g.N + NC - 1) / NC * t.depthBlocks;
-            t.chunks = Math.Max(1, (2 * threads + blocks - 1) / blocks);
-            ForkJoin.Run(t, blocks * t.chunks, threads);
-            (t.g, t.data) = (default, Array.Empty<float>());
+            int bBlocks = (g.N + NC - 1) / NC * t.depthBlocks;
+            t.bChunks = Math.Max(1, (2 * threads + bBlocks - 1) / bBlocks);
+            t.bTasks = bBlocks * t.bChunks;
+            t.aChunks = Math.Max(1, (2 * threads + t.depthBlocks - 1) / t.depthBlocks);
+            ForkJoin.Run(t, t.bTasks + t.depthBlocks * t.aChunks, threads);
+            (t.g, t.packA, t.packB) = (default, Array.Empty<float>(), Array.Empty<float>());
             cached = t;
         }
 
         public void Run(int task)
         {
-            int chunk = task % chunks;
-            int block = task / chunks;
-            int jc = block / depthBlocks * NC;
-            int pc = block % depthBlocks * KC;
-            int nc = Math.Min(NC, g.N - jc);
+            if (task >= bTasks)
+            {
+                // Row panels [q0, q1) of one depth block of A, where PackSharedA would put them.
+                task -= bTasks;
+                int pc = task / aChunks * KC, kc = Math.Min(KC, g.K - pc);
+                int rowPanels = (g.M + TK.MR - 1) / TK.MR, chunk = task % aChunks;
+                int q0 = rowPanels * chunk / aChunks, q1 = rowPanels * (chunk + 1) / aChunks;
+                int i0 = q0 * TK.MR, rows = Math.Min(g.M, q1 * TK.MR) - i0;
+                if (rows > 0)
+                {
+                    PackA<TK>(g, new Block(0, 0, pc, kc, 1f), packA, i0, rows, RoundUp(g.M, TK.MR) * pc + i0 * kc);
+                }
+
+                return;
+            }
+
+            int block = task / bChunks, part = task % bChunks;
+            int jc = block / depthBlocks * NC, nc = Math.Min(NC, g.N - jc);
+            int pcB = block % depthBlocks * KC;
             int panels = (nc + TK.NR - 1) / TK.NR;
-            var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), 1f);
-            PackB<TK>(g, blk, data, PackedOffset<TK>(origin, g.K, jc, nc, pc), panels * chunk / chunks,
-                panels * (chunk + 1) / chunks);
+            var blk = new Block(jc, nc, pcB, Math.Min(KC, g.K - pcB), 1f);
+            PackB<TK>(g, blk, packB, PackedOffset<TK>(origin, g.K, jc, nc, pcB), panels * part / bChunks,
+                panels * (part + 1) / bChunks);
         }
     }
 
@@ -473,16 +504,30 @@ internal static class PackedGemm
         private int jc, nc, panels, origin;
         private TaskPlan plan;
         private float[] packB = Array.Empty<float>();
-        private float[]? sharedA;   // all of op(A) packed once, when every task takes every row
+        private float[]? sharedA;   // all of op(A) packed once (PackSharedA's layout), or null
         private bool packing;
 
-        public static void Execute(GemmArgs g, int jc, int nc, TaskPlan plan, int threads, float[] packB, int origin)
+        // packedA: all of op(A) packed already, as PackSharedA lays it out (RunTiles).
+        public static void Execute(GemmArgs g, int jc, int nc, TaskPlan plan, int threads, float[] packB, int origin,
+            float[]? packedA = null)
         {
             var t = cached ?? new PrepackedTasks<TK>();
             cached = null;   // a nested call on this thread would take a fresh one
             (t.g, t.jc, t.nc, t.plan, t.packB, t.origin) = (g, jc, nc, plan, packB, origin);
             t.panels = (nc + TK.NR - 1) / TK.NR;
-            if (threads == 1)
+            if (packedA is not null)
+            {
+                t.sharedA = packedA;
+                try
+                {
+                    ForkJoin.Run(t, plan.RowBlocks * plan.ColChunks, threads);
+                }
+                finally
+                {
+                    t.sharedA = null;
+                }
+            }
+            else if (threads == 1)
             {
                 t.Range(0, t.panels, 0, g.M);
             }
@@ -535,12 +580,15 @@ internal static class PackedGemm
                 return;
             }
 
+            // Rows [i0, i1) of the packed A: row panel i0 / MR of each depth block on.
+            int i1 = Math.Min(g.M, i0 + plan.RowsPerBlock);
             Span<float> tile = stackalloc float[TK.MR * TK.NR];
             for (int pc = 0; pc < g.K; pc += KC)
             {
-                var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), pc == 0 ? g.Beta : 1f);
-                Multiply<TK>(g, blk, sharedA, packB, PackedOffset<TK>(origin, g.K, jc, nc, pc), 0, g.M, p0, p1, tile,
-                    RoundUp(g.M, TK.MR) * pc);
+                int kc = Math.Min(KC, g.K - pc);
+                var blk = new Block(jc, nc, pc, kc, pc == 0 ? g.Beta : 1f);
+                Multiply<TK>(g, blk, sharedA, packB, PackedOffset<TK>(origin, g.K, jc, nc, pc), i0, i1 - i0, p0, p1,
+                    tile, RoundUp(g.M, TK.MR) * pc + i0 * kc);
             }
         }
 
@@ -1059,6 +1107,21 @@ internal static class PackedGemm
     // (multiples of NR), at least two tasks a thread for balance under a busy scheduler.
     private readonly record struct TaskPlan(int RowsPerBlock, int RowBlocks, int PanelsPerChunk, int ColChunks)
     {
+        /// <summary>
+        /// RunTiles's tasks: tiles of about TileEdge rows (a multiple of MR) by TileEdge columns
+        /// (whole panels), smaller where that leaves fewer than two tasks a thread.
+        /// </summary>
+        public static TaskPlan Tiles<TK>(int m, int nc, int threads)
+            where TK : struct, IGemmKernel
+        {
+            int panels = (nc + TK.NR - 1) / TK.NR;
+            int perChunk = Math.Clamp(TileEdge / TK.NR, 1, panels);
+            int chunks = (panels + perChunk - 1) / perChunk;
+            int wanted = Math.Max((m + TileEdge - 1) / TileEdge, (2 * threads + chunks - 1) / chunks);
+            int rows = RoundUp((m + wanted - 1) / wanted, TK.MR);
+            return new TaskPlan(rows, (m + rows - 1) / rows, perChunk, chunks);
+        }
+
         public static TaskPlan Create<TK>(int m, int nc, int threads)
             where TK : struct, IGemmKernel
         {

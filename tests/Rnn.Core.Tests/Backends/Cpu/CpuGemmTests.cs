@@ -34,12 +34,12 @@ public sealed class CpuGemmTests
     [TestCase(CpuSimd.Auto, 2, 64, 130, 96)]
     [TestCase(CpuSimd.Avx512, 2, 1000, 70, 300)]   // many rows: 21 tasks of 48 rows, the last 40
     [TestCase(CpuSimd.Avx2, 2, 700, 50, 260)]   // 14 tasks of 48 rows and one of 28 on the 6-row kernel
-    [TestCase(CpuSimd.Avx512, 2, 260, 2090, 300)]   // B packed whole first: 2 column blocks, 2 depth blocks
+    [TestCase(CpuSimd.Avx512, 2, 260, 2090, 300)]   // A and B packed whole, tiles of C: 2 column blocks
     public void PackedGemmMatchesReferenceLoop(CpuSimd simd, int threads, int m, int n, int k) =>
         CheckAgainstReference(simd, threads, m, n, k);
 
-    // Many rows and several depth blocks pack B whole first when it fits WholePackLimit; the
-    // path for a larger B packs it block by block between rounds of multiplying.
+    // Many rows and several depth blocks pack A and B whole first when they fit WholePackLimit;
+    // larger ones pack B block by block between rounds of multiplying, A in each task.
     [TestCase(CpuSimd.Avx512, 2, 301, 70, 300)]
     [TestCase(CpuSimd.Avx2, 2, 700, 50, 260)]
     [TestCase(CpuSimd.Avx512, 2, 260, 2090, 300)]
