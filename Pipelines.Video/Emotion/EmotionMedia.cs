@@ -155,8 +155,12 @@ public static class EmotionMedia
     /// at the analysis rate) for a video input, or an image for a still. The file appears whole
     /// or not at all (temp file + rename).
     /// </summary>
-    /// <returns>Width, height and frame count read back from what was written.</returns>
-    public static (int Width, int Height, int Frames) WriteAnnotated(
+    /// <returns>
+    /// Width, height and frame count read back from what was written, and whether the video was
+    /// scaled down because the encoder refused the input's size (FFmpeg's MPEG-4 encoder takes at
+    /// most 8191 pixels a side, so an 8192x4320 video comes out 4096x2160).
+    /// </returns>
+    public static (int Width, int Height, int Frames, bool ScaledDown) WriteAnnotated(
         string input, string target, EmotionClipResult result, IReadOnlyList<string> labels, double? fps)
     {
         var annotator = new EmotionAnnotator(result, labels);
@@ -165,7 +169,9 @@ public static class EmotionMedia
         string temp = AtomicFile.TempPath(target, ".tmp" + Path.GetExtension(target));
         try
         {
-            var written = IsImage(input) ? WriteImage(input, temp, annotator) : WriteVideo(input, temp, annotator, fps);
+            var written = IsImage(input)
+                ? WriteImage(input, temp, annotator)
+                : WriteVideo(input, temp, annotator, fps);
             File.Move(temp, target, overwrite: true);
             return written;
         }
@@ -175,7 +181,7 @@ public static class EmotionMedia
         }
     }
 
-    private static (int, int, int) WriteImage(string input, string temp, EmotionAnnotator annotator)
+    private static (int, int, int, bool) WriteImage(string input, string temp, EmotionAnnotator annotator)
     {
         using var image = ReadImage(input);
         annotator.Draw(image, 0);
@@ -184,13 +190,18 @@ public static class EmotionMedia
             throw new IOException($"'{temp}': OpenCV could not write the annotated image");
         }
 
-        return (image.Width, image.Height, 1);
+        return (image.Width, image.Height, 1, false);
     }
 
-    private static (int, int, int) WriteVideo(string input, string temp, EmotionAnnotator annotator, double? fps)
+    // The longest side an annotated video is scaled down to when the encoder refuses its size.
+    private const int ScaledSide = 4096;
+
+    private static (int, int, int, bool) WriteVideo(string input, string temp, EmotionAnnotator annotator,
+        double? fps)
     {
         VideoWriter? writer = null;
         Size size = default;
+        bool scaled = false;
         try
         {
             using var reader = VideoFrameReader.Open(input, new VideoReadOptions { Color = FrameColor.Rgb, Fps = fps });
@@ -204,9 +215,18 @@ public static class EmotionMedia
                     // letting the encoder pick a size of its own. A frame 1 pixel wide or high
                     // (0 after that) is stretched to 2 instead.
                     size = new Size(Math.Max(2, bgr.Width & ~1), Math.Max(2, bgr.Height & ~1));
-                    // Lower-case 'mp4v' is the tag FFmpeg's MP4 muxer takes without a warning.
-                    writer = new VideoWriter(temp, FourCC.FromString("mp4v"), rate, size, isColor: true);
-                    if (!writer.IsOpened())
+                    writer = OpenMp4v(temp, rate, size);
+                    if (writer is null && Math.Max(size.Width, size.Height) > ScaledSide)
+                    {
+                        // Too large for the encoder: the whole picture, smaller, rather than none.
+                        double factor = (double)ScaledSide / Math.Max(size.Width, size.Height);
+                        size = new Size(Math.Max(2, (int)(size.Width * factor) & ~1),
+                            Math.Max(2, (int)(size.Height * factor) & ~1));
+                        writer = OpenMp4v(temp, rate, size);
+                        scaled = true;
+                    }
+
+                    if (writer is null)
                     {
                         // The caller's error line names the input; the temporary file is no one's business.
                         throw new IOException(
@@ -215,7 +235,13 @@ public static class EmotionMedia
                 }
 
                 annotator.Draw(bgr, frame.Index);
-                if (bgr.Width >= size.Width && bgr.Height >= size.Height)
+                if (scaled)
+                {
+                    using var smaller = new Mat();
+                    Cv2.Resize(bgr, smaller, size, 0, 0, InterpolationFlags.Area);
+                    writer.Write(smaller);
+                }
+                else if (bgr.Width >= size.Width && bgr.Height >= size.Height)
                 {
                     using var even = new Mat(bgr, new Rect(0, 0, size.Width, size.Height));
                     writer.Write(even);
@@ -233,7 +259,22 @@ public static class EmotionMedia
             writer?.Dispose();
         }
 
-        return ReadBack(temp);
+        var (width, height, frames) = ReadBack(temp);
+        return (width, height, frames, scaled);
+    }
+
+    // An mp4v writer for temp, or null where the encoder will not take that size.
+    private static VideoWriter? OpenMp4v(string temp, double rate, Size size)
+    {
+        // Lower-case 'mp4v' is the tag FFmpeg's MP4 muxer takes without a warning.
+        var writer = new VideoWriter(temp, FourCC.FromString("mp4v"), rate, size, isColor: true);
+        if (writer.IsOpened())
+        {
+            return writer;
+        }
+
+        writer.Dispose();
+        return null;
     }
 
     // VideoWriter can silently write another size than asked: report what the file holds.

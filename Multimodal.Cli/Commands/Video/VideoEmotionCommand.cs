@@ -176,7 +176,12 @@ public sealed class VideoEmotionCommand : ICommandModule
         if (s.Annotate)
         {
             annotated = AnnotatedPath(s, input);
-            EmotionMedia.WriteAnnotated(input.Path, annotated, clip, s.Model.Labels, fps);
+            var written = EmotionMedia.WriteAnnotated(input.Path, annotated, clip, s.Model.Labels, fps);
+            if (written.ScaledDown)
+            {
+                context.Environment.Error.WriteLine(ErrorLine.FormatWarning(annotated,
+                    $"scaled down to {written.Width}x{written.Height}: the mp4v encoder does not take the video's size"));
+            }
         }
 
         EmotionJson.Write(JsonPath(s, input), Path.GetFileName(input.Path), clip);

@@ -128,8 +128,25 @@ public sealed class EmotionMediaTests
 
         var written = EmotionMedia.WriteAnnotated(input, target, result, EmotionLabels.All, null);
 
-        Assert.That(written, Is.EqualTo((70, 50, 1)));
+        Assert.That(written, Is.EqualTo((70, 50, 1, false)));
         Assert.That(Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(),
             Is.EqualTo(new[] { "in.annotated.png", "in.png" }));
+    }
+
+    // FFmpeg's MPEG-4 encoder takes at most 8191 pixels a side: an 8K video's annotated copy comes
+    // out at half its size, whole, instead of failing the file.
+    [Test]
+    public void An_annotated_video_too_large_for_the_encoder_is_scaled_down()
+    {
+        using var temp = new TempDir();
+        string input = TestClips.Write(Path.Combine(temp.Path, "big.avi"), "MJPG", frames: 2, width: 8192, height: 4320);
+        var result = new EmotionClipResult(null, null, Array.Empty<EmotionTrackResult>(), 2);
+        string target = Path.Combine(temp.Path, "big.annotated.mp4");
+
+        var written = EmotionMedia.WriteAnnotated(input, target, result, EmotionLabels.All, null);
+
+        Assert.That(written, Is.EqualTo((4096, 2160, 2, true)));
+        Assert.That(Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(),
+            Is.EqualTo(new[] { "big.annotated.mp4", "big.avi" }));
     }
 }
