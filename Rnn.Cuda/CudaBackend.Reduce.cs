@@ -74,7 +74,7 @@ public sealed partial class CudaBackend
         var partial = Allocate(new[] { threads });   // [threads]
         kernels.PartialSums(Stream, threads, V(a), V(b), V(partial), dot ? 1 : 0);
         var host = partial.ToArray();
-        StorageOf(partial).Buffer.Dispose();
+        partial.Dispose();
         double total = 0;
         foreach (float v in host)
         {

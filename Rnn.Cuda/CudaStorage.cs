@@ -31,6 +31,12 @@ public sealed class CudaStorage : TensorStorage
 
     public override int Length => length;
 
+    /// <summary>
+    /// Frees the device buffer at once when every tensor over it has been disposed, rather than
+    /// when the GC finalizes it (device memory is scarcer than the GC can see).
+    /// </summary>
+    protected override void Release() => Buffer.Dispose();
+
     /// <summary>A view of elements [offset, offset + count) of the buffer.</summary>
     internal ArrayView<float> View(int offset, int count) => Buffer.View.SubView(offset, count);
 }

@@ -168,14 +168,13 @@ public sealed partial class Tensor : IDisposable
     /// <summary>
     /// Says this tensor will not be used again. Once every tensor over its storage (it and its
     /// views) is disposed, a CPU backend reuses the memory for its next allocation of the same
-    /// size, instead of the GC freeing it later. Its <see cref="Grad"/> goes with it. Not
+    /// size and the CUDA backend frees the device buffer, instead of the GC freeing it later. Its <see cref="Grad"/> goes with it. Not
     /// required: an undisposed tensor is collected as usual. Any use after this throws
     /// <see cref="ObjectDisposedException"/>; disposing again does nothing.
     /// </summary>
     /// <remarks>
     /// Only arrays of at least 85,000 bytes are kept (smaller ones the GC recycles cheaply), at most
-    /// 4 of one size and 256 MB in all a backend. The CUDA backend keeps nothing: its device
-    /// buffers are freed by the GC as before. Do not dispose a tensor that a tape still needs for
+    /// 4 of one size and 256 MB in all a backend. Do not dispose a tensor that a tape still needs for
     /// its backward pass, a parameter, or what a layer returned as its input itself (Dropout when
     /// not training returns its input).
     /// </remarks>

@@ -46,8 +46,12 @@ public abstract class TensorStorage
         }
     }
 
-    /// <summary>Gives the memory back to the backend once no tensor uses it; by default the GC does.</summary>
-    private protected virtual void Release()
+    /// <summary>
+    /// Called once, when every tensor over this storage has been disposed: a backend gives the
+    /// memory back here (to a pool, or to the device). By default nothing happens and the GC
+    /// frees the memory once the storage is unreachable.
+    /// </summary>
+    protected virtual void Release()
     {
     }
 }
@@ -79,7 +83,7 @@ public sealed class CpuStorage : TensorStorage
 
     public override int Length => Data.Length;
 
-    private protected override void Release()
+    protected override void Release()
     {
         if (pooled)
         {
