@@ -171,6 +171,8 @@ internal static class CaptionTrainingRun
         ["--dropout"] = s.Dropout.ToString("R", CultureInfo.InvariantCulture),
         ["--patience"] = s.Patience.ToString(CultureInfo.InvariantCulture),
         ["--select"] = s.Selection == CaptionSelection.BleuMean ? "bleu-mean" : "bleu4",
+        // The validation decoding that scores every epoch: another width would compare BLEU of two kinds.
+        ["--beam"] = s.Beam.ToString(CultureInfo.InvariantCulture),
     };
 
     // The held-out images as an "image<TAB>caption" TSV, so `eval caption --captions OUT/validation.tsv`

@@ -90,6 +90,7 @@ public sealed class CaptionCommandTests
     [TestCase("--patience", "2", "--patience is 0 in the checkpoint, 2 now")]
     [TestCase("--image-size", "24", "--image-size is 16 in the checkpoint, 24 now")]
     [TestCase("--encoder", "resnet18", "--encoder is small-cnn in the checkpoint, resnet18 now")]
+    [TestCase("--beam", "3", "--beam is 1 in the checkpoint, 3 now")]
     public void ResumeWithAChangedOptionIsRefusedNamingIt(string option, string value, string expected)
     {
         var weights = File.ReadAllBytes(Path.Combine(model, "weights.safetensors"));
