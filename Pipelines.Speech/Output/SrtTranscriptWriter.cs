@@ -5,7 +5,9 @@ namespace Pipelines.Speech.Output;
 
 /// <summary>
 /// SubRip (.srt): numbered cues "1", "HH:MM:SS,mmm --> HH:MM:SS,mmm", the text lines, separated
-/// by blank lines. An empty transcript gives an empty file, which players accept as no cues.
+/// by blank lines. SubRip has no escapes: a word never breaks a line (<see cref="SubtitleCueBuilder"/>)
+/// and "-->" in cue text is broken up (<see cref="SubtitleText.SrtLine"/>), so each cue keeps its
+/// text. An empty transcript gives an empty file, which players accept as no cues.
 /// </summary>
 public static class SrtTranscriptWriter
 {
@@ -31,7 +33,7 @@ public static class SrtTranscriptWriter
                 .Append(SubtitleTime.Format(cues[i].EndMs, ',')).Append('\n');
             foreach (string line in cues[i].Lines)
             {
-                text.Append(line).Append('\n');
+                text.Append(SubtitleText.SrtLine(line)).Append('\n');
             }
         }
 

@@ -13,6 +13,8 @@ namespace Pipelines.Speech.Output;
 /// cue of its segment starts (the segment's end for the last one), but no longer than the time
 /// limit and never less than until its last word ends. Times are then rounded to milliseconds,
 /// clamped to the audio's duration and pushed so that no cue starts before the previous one ends.
+/// A word's line breaks and other control characters become spaces
+/// (<see cref="SubtitleText.OneLine"/>), so no cue holds a blank line or a line break of its own.
 /// </remarks>
 public static class SubtitleCueBuilder
 {
@@ -31,7 +33,11 @@ public static class SubtitleCueBuilder
         long previousEnd = 0;
         foreach (TranscriptSegment segment in transcript.Segments)
         {
-            List<List<TranscriptWord>> groups = Pack(segment.Words, options);
+            // A word's own line breaks would end the cue early (a blank line ends a cue); a word
+            // that is nothing else would add an empty line, so it shows nothing and is left out.
+            var words = segment.Words.Select(w => w with { Text = SubtitleText.OneLine(w.Text) })
+                .Where(w => w.Text.Length > 0).ToList();
+            List<List<TranscriptWord>> groups = Pack(words, options);
             for (int i = 0; i < groups.Count; i++)
             {
                 double start = groups[i][0].Start;

@@ -6,7 +6,8 @@ namespace Pipelines.Speech.Output;
 /// <summary>
 /// WebVTT (.vtt): the "WEBVTT" header, then cues "HH:MM:SS.mmm --> HH:MM:SS.mmm" and their text
 /// lines, each cue after a blank line. Cue text escapes &amp;, &lt; and &gt; as the WebVTT spec
-/// requires (so "-->" cannot end up in a cue). An empty transcript gives the header alone.
+/// requires (so "-->" cannot end up in a cue; see <see cref="SubtitleText.VttLine"/>), and a word
+/// never breaks a line (<see cref="SubtitleCueBuilder"/>). An empty transcript gives the header alone.
 /// </summary>
 public static class VttTranscriptWriter
 {
@@ -27,15 +28,10 @@ public static class VttTranscriptWriter
                 .Append(SubtitleTime.Format(cue.EndMs, '.')).Append('\n');
             foreach (string line in cue.Lines)
             {
-                text.Append(Escape(line)).Append('\n');
+                text.Append(SubtitleText.VttLine(line)).Append('\n');
             }
         }
 
         return text.ToString();
     }
-
-    private static string Escape(string line) =>
-        line.Replace("&", "&amp;", StringComparison.Ordinal)
-            .Replace("<", "&lt;", StringComparison.Ordinal)
-            .Replace(">", "&gt;", StringComparison.Ordinal);
 }

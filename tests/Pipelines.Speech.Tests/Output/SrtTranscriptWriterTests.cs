@@ -56,6 +56,41 @@ public sealed class SrtTranscriptWriterTests
         Assert.That(cues.Select(c => (c.StartMs, c.EndMs)), Is.EqualTo(new[] { (1000L, 5000L), (5000L, 6000L) }));
     }
 
+    // A model's vocabulary can hold any character: "-->" in a cue made SubRip readers take the text
+    // line for a timing line, and a word holding a blank line ended the cue half-way.
+    [Test]
+    public void ArrowsAndLineBreaksInWordsCannotBreakACue()
+    {
+        var transcript = SampleTranscripts.Of(SampleTranscripts.Segment(0, 3,
+            new TranscriptWord("a-->b", 0.1, 0.5, 1), new TranscriptWord("--->", 0.6, 0.9, 1),
+            new TranscriptWord("line\n\nbreak", 1.0, 1.5, 1), new TranscriptWord("\r\n", 1.6, 1.8, 1),
+            new TranscriptWord("<i>&", 1.9, 2.0, 1)));
+
+        string srt = SrtTranscriptWriter.Render(transcript, new AudioInfo("a.wav", 3));
+
+        Assert.That(srt, Is.EqualTo("1\n00:00:00,100 --> 00:00:03,000\na-- >b --- > line break <i>&\n"));
+    }
+
+    [Test]
+    public void EveryCueOfNastyWordsParsesBack()
+    {
+        string[] nasty = ["-->", "x\r", "\u2028", "\n\n-->\n\n", "1", "00:00:01,000 --> 00:00:02,000", "\0", " "];
+        var words = nasty.Select((w, i) => new TranscriptWord(w, i * 2, i * 2 + 1, 1)).ToArray();
+        var transcript = SampleTranscripts.Of(SampleTranscripts.Segment(0, 20, words));
+
+        string srt = SrtTranscriptWriter.Render(transcript, new AudioInfo("a.wav", 20));
+
+        // What a reader does: cues split at blank lines, then number, timing, text lines.
+        foreach (string cue in srt.TrimEnd('\n').Split("\n\n"))
+        {
+            string[] lines = cue.Split('\n');
+            Assert.That(lines[0], Does.Match("^[0-9]+$"), srt);
+            Assert.That(lines[1], Does.Match("^[0-9:,]+ --> [0-9:,]+$"), srt);
+            Assert.That(lines.Skip(2), Is.Not.Empty.And.All.Not.Contain("-->").And.All.Not.Contain("\r"), srt);
+            Assert.That(lines.Skip(2), Has.None.Matches(@"^\s*$"), srt);
+        }
+    }
+
     [Test]
     public void EmptyTranscriptGivesAnEmptyFile() =>
         Assert.That(SrtTranscriptWriter.Render(Transcript.Empty, new AudioInfo("a.wav", 3)), Is.Empty);

@@ -40,6 +40,20 @@ public sealed class VttTranscriptWriterTests
         Assert.That(vtt, Is.EqualTo("WEBVTT\n\n00:00:00.100 --> 00:00:01.000\n&lt;b&gt;&amp;--&gt;\n"));
     }
 
+    // A blank line ends a WebVTT cue, so a word holding one cut the cue and the rest of its text
+    // became a broken cue of its own; a word of nothing but line breaks gave an empty line.
+    [Test]
+    public void LineBreaksInWordsStayInsideTheCue()
+    {
+        var transcript = SampleTranscripts.Of(SampleTranscripts.Segment(0, 1,
+            new TranscriptWord("one\n\n-->", 0.1, 0.2, 1), new TranscriptWord("\r\n", 0.3, 0.4, 1),
+            new TranscriptWord("two\u2028three", 0.5, 0.6, 1)));
+
+        string vtt = VttTranscriptWriter.Render(transcript, new AudioInfo("a.wav", 1));
+
+        Assert.That(vtt, Is.EqualTo("WEBVTT\n\n00:00:00.100 --> 00:00:01.000\none --&gt; two three\n"));
+    }
+
     [Test]
     public void EmptyTranscriptGivesTheHeaderAlone() =>
         Assert.That(VttTranscriptWriter.Render(Transcript.Empty, new AudioInfo("a.wav", 3)), Is.EqualTo("WEBVTT\n"));
