@@ -69,27 +69,31 @@ public static class InputPaths
 
     /// <summary>
     /// The inputs less every one whose file an earlier input already names, in their order;
-    /// <paramref name="again"/> hears of each one left out, with the earlier input. Inputs whose
-    /// <paramref name="pathOf"/> is null (already known to be bad) are kept and never compared.
+    /// <paramref name="again"/> hears of each one left out, with the earlier input. Inputs already
+    /// known to be bad (<paramref name="isBad"/>: missing, a pipe, an empty folder) are compared
+    /// too, and a repeat of one is left out without a word, since the first one's error line says
+    /// all there is to say: "x.jpg x.jpg" with no x.jpg is one error and one failure, not two.
     /// </summary>
-    public static IReadOnlyList<T> Once<T>(IReadOnlyList<T> inputs, Func<T, string?> pathOf, Action<T, T> again)
+    public static IReadOnlyList<T> Once<T>(
+        IReadOnlyList<T> inputs, Func<T, string> pathOf, Func<T, bool> isBad, Action<T, T> again)
     {
         var first = new Dictionary<string, T>(StringComparer.Ordinal);
         var kept = new List<T>(inputs.Count);
         foreach (var input in inputs)
         {
-            if (pathOf(input) is { } path)
+            string key = Canonical(pathOf(input));
+            if (first.TryGetValue(key, out var earlier))
             {
-                string key = Canonical(path);
-                if (first.TryGetValue(key, out var earlier))
+                // Only two readable inputs earn the warning; a bad one has its error line already.
+                if (!isBad(input) && !isBad(earlier))
                 {
                     again(input, earlier);
-                    continue;
                 }
 
-                first.Add(key, input);
+                continue;
             }
 
+            first.Add(key, input);
             kept.Add(input);
         }
 

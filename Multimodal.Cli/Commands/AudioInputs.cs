@@ -71,11 +71,12 @@ public static class AudioInputs
     /// <summary>
     /// The inputs less those naming a file an earlier input names (the same path twice, a file and
     /// its folder, a link and its target; see <see cref="InputPaths"/>), renumbered in order;
-    /// <paramref name="again"/> hears of each one left out, with the earlier input.
+    /// <paramref name="again"/> hears of each readable one left out, with the earlier input (a bad
+    /// one repeated is left out silently: its error is said once).
     /// </summary>
     public static IReadOnlyList<AudioInput> WithoutDuplicates(
         IReadOnlyList<AudioInput> inputs, Action<AudioInput, AudioInput> again) =>
-        InputPaths.Once(inputs, i => i.Problem is null ? i.Path : null, again)
+        InputPaths.Once(inputs, i => i.Path, i => i.Problem is not null, again)
             .Select((input, i) => input with { Index = i }).ToList();
 
     /// <summary>

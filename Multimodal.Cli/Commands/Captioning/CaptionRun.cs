@@ -16,9 +16,13 @@ internal sealed class CaptionRun(CliContext context, ParseResult parse, BeamSear
     public int Execute(string[] arguments, string? modelDir, CancellationToken ct)
     {
         var (given, missing, order) = ImageInputs.Expand(arguments);
-        var once = InputPaths.Once(given, p => p.Path, (again, first) => context.Environment.Error.WriteLine(
-            ErrorLine.FormatWarning(again.Path,
+        var once = InputPaths.Once(given, p => p.Path, isBad: _ => false, (again, first) =>
+            context.Environment.Error.WriteLine(ErrorLine.FormatWarning(again.Path,
                 InputPaths.GivenAgain(again.Path, again.Folder, first.Path, first.Folder, "captioned once"))));
+
+        // A bad input named twice ("nope.jpg nope.jpg", a pipe in a folder and named directly) is one
+        // error line and one failure, as a good one is captioned once.
+        missing = InputPaths.Once(missing, m => m.Path, isBad: _ => true, again: (_, _) => { });
         // This run's own outputs found in an input folder ("caption photos/ --out photos/captions.jsonl",
         // or a rerun with the gallery in photos/) are not images to caption, so they are left out; an
         // image there, or an output named directly as an input, is refused below, since writing the

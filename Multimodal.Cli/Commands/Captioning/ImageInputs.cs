@@ -8,7 +8,7 @@ namespace Multimodal.Cli.Commands.Captioning;
 /// are kept, so each gets its own error line instead of being skipped silently. A path that is
 /// neither is returned as missing: it fails on its own, as a bad file does, and the rest run.
 /// A file named twice is listed twice; the run leaves the second out with a warning
-/// (<see cref="Batch.InputPaths.Once{T}"/>).
+/// (<see cref="Batch.InputPaths.Once{T}"/>), and a bad path named twice is reported once.
 /// </summary>
 internal static class ImageInputs
 {

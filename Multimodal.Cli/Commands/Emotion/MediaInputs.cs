@@ -68,11 +68,12 @@ public static class MediaInputs
 
     /// <summary>
     /// The inputs less those naming a file an earlier input names (see <see cref="InputPaths"/>),
-    /// renumbered in order; <paramref name="again"/> hears of each one left out, with the earlier input.
+    /// renumbered in order; <paramref name="again"/> hears of each readable one left out, with the
+    /// earlier input (a bad one repeated is left out silently: its error is said once).
     /// </summary>
     public static IReadOnlyList<MediaInput> WithoutDuplicates(
         IReadOnlyList<MediaInput> inputs, Action<MediaInput, MediaInput> again) =>
-        InputPaths.Once(inputs, i => i.Problem is null ? i.Path : null, again)
+        InputPaths.Once(inputs, i => i.Path, i => i.Problem is not null, again)
             .Select((input, i) => input with { Index = i }).ToList();
 
     /// <summary>

@@ -195,11 +195,26 @@ public sealed class InputPathsTests
         File.CreateSymbolicLink(link, x);
         var reported = new List<(string Again, string First)>();
 
-        var kept = InputPaths.Once([x, y, link, "bad", x], p => p == "bad" ? null : p,
+        var kept = InputPaths.Once([x, y, link, "bad", x], p => p, p => p == "bad",
             (again, first) => reported.Add((again, first)));
 
         Assert.That(kept, Is.EqualTo(new[] { x, y, "bad" }));
         Assert.That(reported, Is.EqualTo(new[] { (link, x), (x, x) }));
+    }
+
+    // Each bad input named twice was kept twice, so its error line was printed and counted twice.
+    [Test]
+    public void Once_leaves_out_a_bad_input_named_again_without_a_warning()
+    {
+        string missing = Path.Combine(_temp.Path, "missing.png");
+        string dotted = Path.Combine(_temp.Path, ".", "missing.png");
+        var reported = new List<(string Again, string First)>();
+
+        var kept = InputPaths.Once([missing, "other", dotted, missing], p => p, p => p != "other",
+            (again, first) => reported.Add((again, first)));
+
+        Assert.That(kept, Is.EqualTo(new[] { missing, "other" }));
+        Assert.That(reported, Is.Empty, "the first one's error line is enough");
     }
 
     private static string Touch(string folder, string name)

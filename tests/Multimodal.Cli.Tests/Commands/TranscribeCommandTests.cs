@@ -272,6 +272,27 @@ public sealed class TranscribeCommandTests
         Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\tfour"));
     }
 
+    // A bad input named twice printed its error line twice and counted two failures of one file.
+    [Test]
+    public void A_bad_path_given_twice_is_one_error_and_one_failure()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        var missing = System.IO.Path.Combine(_temp.Path, "nowhere.wav");
+        var pipe = System.IO.Path.Combine(_in, "pipe.wav");
+        NamedPipes.Make(pipe);
+
+        var run = Transcribe(missing, missing, pipe, _in, System.IO.Path.Combine(_temp.Path, ".", "nowhere.wav"));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(ErrorLines(run), Is.EqualTo(new[]
+        {
+            $"error: {missing}: no such file or folder",
+            $"error: {pipe}: a named pipe, not a file: inputs are read from files (save the stream to one first)",
+        }));
+        Assert.That(run.Error, Does.Contain("1 succeeded, 2 failed, 0 skipped"));
+        Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\tfour"));
+    }
+
     // Two inputs that make one output file: the later one is still read, so a bad file says what
     // is wrong with it rather than that it clashes; one that reads fine is not written (the
     // earlier one's transcript stays) and names the file that writes it. A rerun does not take

@@ -301,6 +301,49 @@ public sealed class CaptionCommandTests
         Assert.That(run.Error, Does.Contain("1 succeeded, 0 failed, 0 skipped"));
     }
 
+    // A bad input named twice (the same missing path, a pipe in a folder and named directly, an
+    // empty file in a folder and named directly) had its error line printed, and was counted as a
+    // failure, once for each time it was named.
+    [Test]
+    public void ABadFileGivenTwiceIsReportedAndCountedOnce()
+    {
+        using var dir = new TempFolder();
+        string folder = dir.Sub("in");
+        string good = Path.Combine(folder, "good.png");
+        File.Copy(Path.Combine(images, "red1.png"), good);
+        string empty = Path.Combine(folder, "empty.png");
+        File.WriteAllBytes(empty, []);
+        string text = Path.Combine(folder, "notes.png");
+        File.WriteAllText(text, "not a picture");
+        byte[] png = File.ReadAllBytes(good);
+        string cut = Path.Combine(folder, "cut.png");
+        File.WriteAllBytes(cut, png[..(png.Length / 2)]);
+        string pipe = Path.Combine(folder, "pipe.png");
+        NamedPipes.Make(pipe);
+        string missing = Path.Combine(dir.Path, "nope.png");
+
+        var run = CliRun.Invoke(["caption", missing, missing, pipe, folder, Path.Combine(folder, ".", "empty.png"),
+            cut, "--model", model]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            Is.EqualTo(new[] { $"{good}\tA picture in red" }));
+        var errors = run.Error.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(errors.Select(e => e[..e.IndexOf(": ", 7, StringComparison.Ordinal)]), Is.EqualTo(new[]
+        {
+            $"error: {missing}", $"error: {pipe}", $"error: {cut}", $"error: {empty}", $"error: {text}",
+        }), run.Error);
+        Assert.That(run.Error, Does.Contain("1 succeeded, 5 failed, 0 skipped"));
+        // Known bad before any work (missing, a pipe): the error line says it all. The empty and cut
+        // files are found bad only when read, so each is left out as any file given twice is.
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal));
+        string twice = $"given more than once (in folder {folder} and directly); captioned once";
+        Assert.That(warnings, Is.EqualTo(new[]
+        {
+            $"warning: {Path.Combine(folder, ".", "empty.png")}: {twice}", $"warning: {cut}: {twice}",
+        }));
+    }
+
     // A tab or newline in a file name split the "path<TAB>caption" line a script reads.
     [Test]
     public void StdoutEscapesATabOrNewlineInTheFileName()

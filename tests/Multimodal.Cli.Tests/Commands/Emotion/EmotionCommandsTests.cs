@@ -646,6 +646,31 @@ public sealed class EmotionCommandsTests
         Assert.That(File.Exists(Path.Combine(output, "cut.json")), Is.False);
     }
 
+    // A bad input named twice printed its error line twice and counted two failures of one file.
+    [Test]
+    public void Video_emotion_reports_a_bad_path_given_twice_once()
+    {
+        string model = EmotionCliFiles.TinyModel(_temp.Path);
+        string inputs = _temp.Sub("in");
+        string whole = Path.Combine(inputs, "whole.jpg");
+        File.Copy(FirstSadFace(), whole);
+        string pipe = Path.Combine(inputs, "pipe.mp4");
+        NamedPipes.Make(pipe);
+        string missing = Path.Combine(_temp.Path, "nope.mp4");
+
+        var run = CliRun.Invoke(["video", "emotion", missing, pipe, inputs, missing, "--model", model, "--no-detect",
+            "--out", Path.Combine(_temp.Path, "out")]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        var errors = run.Error.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.That(errors, Is.EqualTo(new[]
+        {
+            $"error: {missing}: no such file or folder",
+            $"error: {pipe}: a named pipe, not a file: inputs are read from files (save the stream to one first)",
+        }), run.Error);
+        Assert.That(run.Error, Does.Contain("1 succeeded, 2 failed"));
+    }
+
     // x.jpg's annotated picture would be x.annotated.png, which is the other input here: it is not
     // written (the input stays as it was) and x.jpg fails naming it; the other input is labelled.
     [Test]
