@@ -13,6 +13,15 @@ namespace Multimodal.Cli.Commands;
 /// </summary>
 public sealed class ModelsCommand : ICommandModule
 {
+    private readonly ModelKinds _kinds;
+
+    /// <summary>The verb, taking the folders of <paramref name="kinds"/> as usable models.</summary>
+    /// <param name="kinds">
+    /// The model kinds to list as usable (<see cref="ModelKinds.BuiltIn"/> when null); a folder of
+    /// another kind is a problem line. Tests add kinds of their own here.
+    /// </param>
+    public ModelsCommand(ModelKinds? kinds = null) => _kinds = kinds ?? ModelKinds.BuiltIn;
+
     public Command Build(CliContext context)
     {
         var name = new Argument<string?>("name")
@@ -55,7 +64,7 @@ public sealed class ModelsCommand : ICommandModule
         return command;
     }
 
-    private static int List(CliContext context, string? folder)
+    private int List(CliContext context, string? folder)
     {
         var output = context.Environment.Out;
         if (folder is null)
@@ -65,7 +74,7 @@ public sealed class ModelsCommand : ICommandModule
             return ExitCodes.Success;
         }
 
-        var (models, problems) = ModelCatalog.Scan(folder);
+        var (models, problems) = ModelCatalog.Scan(folder, _kinds);
         if (models.Count == 0)
         {
             // Folders that were looked at and refused are named below; this line must not say there are none.
@@ -88,7 +97,7 @@ public sealed class ModelsCommand : ICommandModule
         return problems.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    private static int ShowCard(CliContext context, string? folder, string model)
+    private int ShowCard(CliContext context, string? folder, string model)
     {
         if (folder is null)
         {
@@ -105,7 +114,7 @@ public sealed class ModelsCommand : ICommandModule
         if (!Directory.Exists(path))
         {
             // Folder names as the user must type them: a tab or an escape character shown escaped.
-            var known = ModelCatalog.Scan(folder).Models.Select(m => TerminalText.Name(m.Name)).ToList();
+            var known = ModelCatalog.Scan(folder, _kinds).Models.Select(m => TerminalText.Name(m.Name)).ToList();
             var hint = known.Count == 0 ? "there are no models" : $"available: {string.Join(", ", known)}";
             throw new CliException(path, $"no such model; {hint}");
         }
@@ -113,7 +122,7 @@ public sealed class ModelsCommand : ICommandModule
         ModelInfo info;
         try
         {
-            info = ModelCatalog.Load(path);
+            info = ModelCatalog.Load(path, _kinds);
         }
         catch (InvalidDataException ex)
         {

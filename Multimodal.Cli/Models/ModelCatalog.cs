@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Multimodal.Cli.Output;
 using Pipelines.Captioning.Model;
 using Pipelines.Speech.Model;
 using Pipelines.Video.Emotion;
@@ -24,8 +25,10 @@ public static partial class ModelCatalog
     /// Every sub-folder of <paramref name="modelsFolder"/>, sorted by name: the valid ones as
     /// models, the others as problems ("folder: reason") so a broken bundled model is not hidden.
     /// </summary>
+    /// <param name="modelsFolder">The models folder.</param>
+    /// <param name="kinds">The model kinds that count as usable; <see cref="ModelKinds.BuiltIn"/> when null.</param>
     public static (IReadOnlyList<ModelInfo> Models, IReadOnlyList<ModelProblem> Problems) Scan(
-        string modelsFolder)
+        string modelsFolder, ModelKinds? kinds = null)
     {
         var models = new List<ModelInfo>();
         var problems = new List<ModelProblem>();
@@ -42,7 +45,7 @@ public static partial class ModelCatalog
 
             try
             {
-                models.Add(Load(folder));
+                models.Add(Load(folder, kinds));
             }
             catch (InvalidDataException ex)
             {
@@ -67,8 +70,13 @@ public static partial class ModelCatalog
         new([".json", ".safetensors", ".onnx", ".xml"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Reads and checks one model directory.</summary>
-    /// <exception cref="InvalidDataException">A file is missing or malformed; the message says which.</exception>
-    public static ModelInfo Load(string folder)
+    /// <param name="folder">The model directory.</param>
+    /// <param name="kinds">The model kinds that count as usable; <see cref="ModelKinds.BuiltIn"/> when null.</param>
+    /// <exception cref="InvalidDataException">
+    /// A file is missing or malformed, or the model is of a kind not in <paramref name="kinds"/>; the
+    /// message says which.
+    /// </exception>
+    public static ModelInfo Load(string folder, ModelKinds? kinds = null)
     {
         var missing = ModelInfo.RequiredFiles.Where(f => !File.Exists(Path.Combine(folder, f))).ToList();
         ModelConfig? config = null;
@@ -98,6 +106,7 @@ public static partial class ModelCatalog
         }
 
         config ??= ReadConfig(folder);
+        CheckKind(config, kinds ?? ModelKinds.BuiltIn);
         CheckArchitecture(config, folder);
         long? parameters = null;
         if (!OnnxCtcModel.Describes(config))
@@ -162,9 +171,21 @@ public static partial class ModelCatalog
         }
     }
 
+    // A kind no verb runs (a typo, a model of another program) was listed as a model, with its
+    // weights taken on trust; it is a problem line naming the file and the kind.
+    private static void CheckKind(ModelConfig config, ModelKinds kinds)
+    {
+        if (!kinds.Contains(config.ArchitectureType))
+        {
+            throw new InvalidDataException(
+                $"config.json: unknown architecture.type '{TerminalText.Line(config.ArchitectureType)}'; " +
+                $"this program runs {string.Join(", ", kinds.Types)}");
+        }
+    }
+
     // The architecture-specific fields, read as the verb that runs the model reads them, so a
     // config that `transcribe` or `caption` would refuse ("sample_rate" given as text) is listed
-    // as a problem rather than as a model. Kinds this project does not know are left to their verbs.
+    // as a problem rather than as a model. Kinds known only to a caller's ModelKinds are not checked.
     // An ONNX model's config is checked as `transcribe` checks it before it opens the graph (the
     // graph itself is not read: a listing must stay quick).
     private static void CheckArchitecture(ModelConfig config, string folder)
@@ -198,8 +219,8 @@ public static partial class ModelCatalog
     // The model config.json describes, built with throwaway values, against the weights' header:
     // names, shapes and dtypes, as the verb that loads it checks them, without reading a weight.
     // Weights of another size than the config declares (a hand-edited "hidden") are a problem
-    // here, not an error the first time a verb runs. ONNX models and unknown kinds are left to
-    // their verbs.
+    // here, not an error the first time a verb runs. ONNX models are left to their verb, and kinds
+    // known only to a caller's ModelKinds are not checked.
     private static void CheckWeights(ModelConfig config, SafeTensorsLayout weights)
     {
         // Each config read once: the weights it describes, counted before anything is built (a config

@@ -32,13 +32,38 @@ public sealed class ModelsCommandTests
             card: "# caption-tiny\n\n- **Key metric:** BLEU-4 0.11 on Flickr8k test\n");
     }
 
+    // The verb as users run it knows only the real kinds: a fake kind's folder is one error line
+    // naming config.json and the kind, the exit code is 1, and the other models are still listed.
+    [Test]
+    public void A_folder_of_an_unknown_kind_is_an_error_line_after_the_others()
+    {
+        WriteTwoModels();
+        string real = Path.Combine(SpeechFiles.RepositoryRoot, "models", "video-predict-mnist");
+        string copy = Directory.CreateDirectory(Path.Combine(_models, "video")).FullName;
+        foreach (var file in Directory.GetFiles(real))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Error);
+        Assert.That(run.Out, Does.Contain("video next-frame").And.Contain("74.5k"));
+        Assert.That(run.Out, Does.Not.Contain("caption-tiny").And.Not.Contain("speech-small"));
+        var errors = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(errors, Has.Length.EqualTo(2), run.Error);
+        Assert.That(errors[0], Does.StartWith($"error: {Path.Combine(_models, "caption-tiny")}: config.json: " +
+            "unknown architecture.type 'test-rnn'; this program runs "));
+        Assert.That(errors[1], Does.StartWith($"error: {Path.Combine(_models, "speech-small")}: config.json: "));
+    }
+
     // An empty name (an unset shell variable) named the models folder itself, "not a model folder".
     [Test]
     public void An_empty_model_name_is_a_usage_error()
     {
         WriteTwoModels();
 
-        var run = CliRun.Invoke(["models", "", "--models-dir", _models]);
+        var run = CliRun.Invoke(["models", "", "--models-dir", _models], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.Error);
         Assert.That(run.Error, Does.StartWith("error: the model name is empty"));
@@ -49,7 +74,7 @@ public sealed class ModelsCommandTests
     {
         WriteTwoModels();
 
-        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+        var run = CliRun.Invoke(["models", "--models-dir", _models], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         var speech = Line(run.Out, "speech-small");
@@ -78,7 +103,7 @@ public sealed class ModelsCommandTests
         File.WriteAllBytes(Path.Combine(caption, "checkpoints", "checkpoint-00000010.safetensors"),
             new byte[5_000_000]);
 
-        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+        var run = CliRun.Invoke(["models", "--models-dir", _models], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         Assert.That(Line(run.Out, "caption-tiny"), Does.Contain("7.0 MB"), "6 MB of weights + 1 MB the model reads");
@@ -89,7 +114,8 @@ public sealed class ModelsCommandTests
     {
         WriteTwoModels();
 
-        var run = CliRun.Invoke(["models"], new Dictionary<string, string> { ["MULTIMODAL_MODELS"] = _models });
+        var run = CliRun.Invoke(["models"], new Dictionary<string, string> { ["MULTIMODAL_MODELS"] = _models },
+            modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         Assert.That(run.Out, Does.Contain("speech-small"));
@@ -102,7 +128,7 @@ public sealed class ModelsCommandTests
         var other = _temp.Sub("other");
 
         var run = CliRun.Invoke(["models", "--models-dir", other],
-            new Dictionary<string, string> { ["MULTIMODAL_MODELS"] = _models });
+            new Dictionary<string, string> { ["MULTIMODAL_MODELS"] = _models }, modules: FakeModels.Verbs);
 
         Assert.That(run.Out, Does.Contain("No models in"));
     }
@@ -114,7 +140,7 @@ public sealed class ModelsCommandTests
         File.WriteAllText(Path.Combine(_temp.Path, "Multimodal.sln"), "");
         var exeFolder = _temp.Sub(Path.Combine("Multimodal.Cli", "bin", "Release", "net10.0"));
 
-        var run = CliRun.Invoke(["models"], baseDirectory: exeFolder);
+        var run = CliRun.Invoke(["models"], baseDirectory: exeFolder, modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         Assert.That(run.Out, Does.Contain("caption-tiny"));
@@ -123,7 +149,7 @@ public sealed class ModelsCommandTests
     [Test]
     public void No_models_folder_says_so_and_succeeds()
     {
-        var run = CliRun.Invoke(["models"]);
+        var run = CliRun.Invoke(["models"], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success));
         Assert.That(run.Out, Does.StartWith("No bundled models found"));
@@ -132,7 +158,7 @@ public sealed class ModelsCommandTests
     [Test]
     public void Empty_models_folder_says_so_and_succeeds()
     {
-        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+        var run = CliRun.Invoke(["models", "--models-dir", _models], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success));
         Assert.That(run.Out.Trim(), Is.EqualTo($"No models in {_models}."));
@@ -144,7 +170,7 @@ public sealed class ModelsCommandTests
         Directory.CreateDirectory(Path.Combine(_models, "empty"));
         Directory.CreateDirectory(Path.Combine(_models, "training", "checkpoints"));
 
-        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+        var run = CliRun.Invoke(["models", "--models-dir", _models], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         Assert.That(run.Out.Trim(), Is.EqualTo($"No models in {_models}."));
@@ -157,7 +183,7 @@ public sealed class ModelsCommandTests
         Directory.CreateDirectory(Path.Combine(_models, "half"));
         File.WriteAllText(Path.Combine(_models, "half", "config.json"), "{}");
 
-        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+        var run = CliRun.Invoke(["models", "--models-dir", _models], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(run.Out.Trim(),
@@ -170,7 +196,7 @@ public sealed class ModelsCommandTests
     {
         var missing = Path.Combine(_temp.Path, "nope");
 
-        var run = CliRun.Invoke(["models", "--models-dir", missing]);
+        var run = CliRun.Invoke(["models", "--models-dir", missing], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(run.Error.Trim(),
@@ -184,7 +210,7 @@ public sealed class ModelsCommandTests
         var broken = _temp.Sub(Path.Combine("models", "half-copied"));
         File.WriteAllText(Path.Combine(broken, "config.json"), "{}");
 
-        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+        var run = CliRun.Invoke(["models", "--models-dir", _models], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(run.Out, Does.Contain("speech-small"));
@@ -208,7 +234,7 @@ public sealed class ModelsCommandTests
         config["preprocessing"]!["sample_rate"] = "sixteen";
         File.WriteAllText(configPath, config.ToJsonString());
 
-        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+        var run = CliRun.Invoke(["models", "--models-dir", _models], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(run.Error.Trim(), Does.StartWith($"error: {bad}: ")
@@ -220,7 +246,7 @@ public sealed class ModelsCommandTests
     {
         WriteTwoModels();
 
-        var run = CliRun.Invoke(["models", "caption-tiny", "--models-dir", _models]);
+        var run = CliRun.Invoke(["models", "caption-tiny", "--models-dir", _models], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
         Assert.That(run.Out, Is.EqualTo(File.ReadAllText(Path.Combine(_models, "caption-tiny", "MODEL_CARD.md"))));
@@ -231,7 +257,7 @@ public sealed class ModelsCommandTests
     {
         WriteTwoModels();
 
-        var run = CliRun.Invoke(["models", "nope", "--models-dir", _models]);
+        var run = CliRun.Invoke(["models", "nope", "--models-dir", _models], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(run.Error, Does.Contain("no such model; available: caption-tiny, speech-small"));
@@ -242,7 +268,7 @@ public sealed class ModelsCommandTests
     {
         WriteTwoModels();
 
-        var run = CliRun.Invoke(["models", "../models", "--models-dir", _models]);
+        var run = CliRun.Invoke(["models", "../models", "--models-dir", _models], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(run.Error, Does.Contain("not a path"));
@@ -253,7 +279,7 @@ public sealed class ModelsCommandTests
     {
         WriteTwoModels();
 
-        var run = CliRun.Invoke(["models", "--models-dir", _models]);
+        var run = CliRun.Invoke(["models", "--models-dir", _models], modules: FakeModels.Verbs);
 
         Assert.That(run.Out.All(c => c < 128), Is.True, run.Out);
         Assert.That(run.Out, Does.Not.Contain("\u001b"), "no ANSI escapes in a pipe");
@@ -275,7 +301,7 @@ public sealed class ModelsCommandTests
         FakeModels.Write(temp.Path, "m", "asr\u001b]0;pwned\u0007\u001b[2J\nsecond line",
             new Dictionary<string, int[]> { ["a"] = [2] }, new JsonObject { ["key_metric"] = "WER\u001b[31m 9%" });
 
-        var run = CliRun.Invoke(["models", "--models-dir", temp.Path]);
+        var run = CliRun.Invoke(["models", "--models-dir", temp.Path], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(0));
         Assert.That(run.Out, Does.Not.Contain("\u001b"));
@@ -291,8 +317,8 @@ public sealed class ModelsCommandTests
         using var temp = new TempFolder();
         FakeModels.Write(temp.Path, "evil\tname\u001b[31m", "t", new Dictionary<string, int[]> { ["a"] = [2] });
 
-        var list = CliRun.Invoke(["models", "--models-dir", temp.Path]);
-        var missing = CliRun.Invoke(["models", "nope", "--models-dir", temp.Path]);
+        var list = CliRun.Invoke(["models", "--models-dir", temp.Path], modules: FakeModels.Verbs);
+        var missing = CliRun.Invoke(["models", "nope", "--models-dir", temp.Path], modules: FakeModels.Verbs);
 
         Assert.That(list.Out, Does.Contain("evil\\tname\\x1b[31m").And.Not.Contain("\u001b"));
         Assert.That(missing.Error, Does.EndWith("available: evil\\tname\\x1b[31m\n"));
@@ -304,7 +330,7 @@ public sealed class ModelsCommandTests
         using var temp = new TempFolder();
         FakeModels.Write(temp.Path, "m", new string('t', 500), new Dictionary<string, int[]> { ["a"] = [2] });
 
-        var run = CliRun.Invoke(["models", "--models-dir", temp.Path]);
+        var run = CliRun.Invoke(["models", "--models-dir", temp.Path], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(0));
         Assert.That(run.Out, Does.Not.Contain(new string('t', 81)));
@@ -317,7 +343,7 @@ public sealed class ModelsCommandTests
         FakeModels.Write(temp.Path, "m", "asr", new Dictionary<string, int[]> { ["a"] = [2] },
             card: "# m\n\n\tindented\u001b]0;pwned\u0007\n");
 
-        var run = CliRun.Invoke(["models", "m", "--models-dir", temp.Path]);
+        var run = CliRun.Invoke(["models", "m", "--models-dir", temp.Path], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(0));
         Assert.That(run.Out, Is.EqualTo("# m\n\n\tindented?]0;pwned?\n"));
@@ -337,7 +363,7 @@ public sealed class ModelsCommandTests
             f.Write(new byte[8]);
         }
 
-        var run = CliRun.Invoke(["models", "--models-dir", temp.Path]);
+        var run = CliRun.Invoke(["models", "--models-dir", temp.Path], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain("tensor 'x?[2J'").And.Not.Contain("\u001b"));

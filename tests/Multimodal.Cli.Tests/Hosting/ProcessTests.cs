@@ -64,13 +64,19 @@ public sealed class ProcessTests
     [Test]
     public void Models_as_a_process_reads_the_environment_variable()
     {
+        // A real kind: the process lists only the kinds its verbs run, and a test cannot add its own.
         using var temp = new TempFolder();
-        FakeModels.Write(temp.Path, "gru-demo", "sequence", new Dictionary<string, int[]> { ["w"] = [4, 4] });
+        string real = Path.Combine(SpeechFiles.RepositoryRoot, "models", "video-predict-mnist");
+        string copy = temp.Sub("frames-demo");
+        foreach (var file in Directory.GetFiles(real))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
 
         var (code, output, error) = Run("models", temp.Path);
 
         Assert.That(code, Is.EqualTo(ExitCodes.Success), error);
-        Assert.That(output, Does.Contain("gru-demo").And.Contain("sequence").And.Contain("16"));
+        Assert.That(output, Does.Contain("frames-demo").And.Contain("video next-frame").And.Contain("74.5k"));
         Assert.That(output, Does.Not.Contain("\u001b"), "a pipe gets no ANSI escapes");
     }
 

@@ -57,7 +57,7 @@ public sealed class ModelCatalogTests
         json["architecture"]!["hidden"] = 96;
         File.WriteAllText(config, json.ToJsonString());
 
-        var (listed, wrong) = ModelCatalog.Scan(_temp.Path);
+        var (listed, wrong) = ModelCatalog.Scan(_temp.Path, FakeModels.Kinds);
 
         Assert.That(listed.Select(m => m.Name), Is.EqualTo(new[] { "video-predict-mnist" }));
         Assert.That(wrong.Single().Folder, Does.EndWith("speech-digits"));
@@ -86,7 +86,7 @@ public sealed class ModelCatalogTests
         File.WriteAllText(config, json.ToJsonString());
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var (listed, wrong) = ModelCatalog.Scan(_temp.Path);
+        var (listed, wrong) = ModelCatalog.Scan(_temp.Path, FakeModels.Kinds);
         Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "the model was built first");
         Assert.That(listed, Is.Empty);
         Assert.That(wrong.Single().Reason, Does.Match(
@@ -116,7 +116,7 @@ public sealed class ModelCatalogTests
             stream.SetLength(ModelConfig.MaxBytes + 1);
         }
 
-        var scan = Task.Run(() => ModelCatalog.Scan(_temp.Path));
+        var scan = Task.Run(() => ModelCatalog.Scan(_temp.Path, FakeModels.Kinds));
         Assert.That(scan.Wait(TimeSpan.FromSeconds(60)), Is.True, "the listing hung");
         var (listed, wrong) = scan.Result;
         const string pipe = "a named pipe, not a file: inputs are read from files (save the stream to one first)";
@@ -138,7 +138,7 @@ public sealed class ModelCatalogTests
         var folder = FakeModels.Write(_temp.Path, "m", "t",
             new Dictionary<string, int[]> { ["a"] = [3, 4], ["b"] = [5] });
 
-        var info = ModelCatalog.Load(folder);
+        var info = ModelCatalog.Load(folder, FakeModels.Kinds);
 
         Assert.That(info.ParameterCount, Is.EqualTo(17));
         Assert.That(info.Architecture, Is.EqualTo("test-rnn"));
@@ -152,7 +152,7 @@ public sealed class ModelCatalogTests
         var folder = FakeModels.Write(_temp.Path, "m", "t", new Dictionary<string, int[]> { ["w"] = [1] });
         File.WriteAllText(Path.Combine(folder, "config.json"), "{ not json");
 
-        var (models, problems) = ModelCatalog.Scan(_temp.Path);
+        var (models, problems) = ModelCatalog.Scan(_temp.Path, FakeModels.Kinds);
 
         Assert.That(models, Is.Empty);
         Assert.That(problems.Single().Reason, Does.StartWith("config.json: "));
@@ -164,7 +164,7 @@ public sealed class ModelCatalogTests
         var folder = FakeModels.Write(_temp.Path, "m", "t", new Dictionary<string, int[]> { ["w"] = [1] });
         File.WriteAllText(Path.Combine(folder, "config.json"), "{\"task\":\"x\"}");
 
-        var (_, problems) = ModelCatalog.Scan(_temp.Path);
+        var (_, problems) = ModelCatalog.Scan(_temp.Path, FakeModels.Kinds);
 
         Assert.That(problems.Single().Reason, Does.StartWith("config.json: ").And.Contain("format"));
     }
@@ -177,7 +177,7 @@ public sealed class ModelCatalogTests
         var bytes = File.ReadAllBytes(weights);
         File.WriteAllBytes(weights, bytes[..^4]);
 
-        var (_, problems) = ModelCatalog.Scan(_temp.Path);
+        var (_, problems) = ModelCatalog.Scan(_temp.Path, FakeModels.Kinds);
 
         Assert.That(problems.Single().Reason, Does.StartWith("weights.safetensors: "));
     }
@@ -190,7 +190,7 @@ public sealed class ModelCatalogTests
         config.Extra.Remove("task");
         config.Save(Path.Combine(folder, "config.json"));
 
-        Assert.That(ModelCatalog.Load(folder).Task, Is.EqualTo("?"));
+        Assert.That(ModelCatalog.Load(folder, FakeModels.Kinds).Task, Is.EqualTo("?"));
     }
 
     [Test]
@@ -205,7 +205,7 @@ public sealed class ModelCatalogTests
         ];
         WriteWeights(bad, header, new byte[4]);
 
-        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path]);
+        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Out, Does.Contain("good"), "the good model must still be listed");
@@ -229,7 +229,7 @@ public sealed class ModelCatalogTests
             f.SetLength(8 + header.Length + bytes); // sparse: no disk used
         }
 
-        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path]);
+        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Out, Does.Contain("good"), "the good model must still be listed");
@@ -254,7 +254,7 @@ public sealed class ModelCatalogTests
             f.SetLength(8 + header.Length + bytes + 4); // four trailing bytes no tensor covers
         }
 
-        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path]);
+        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Out, Does.Contain("good"), "the good model must still be listed");
@@ -271,7 +271,7 @@ public sealed class ModelCatalogTests
         WriteWeights(ints, Encoding.ASCII.GetBytes(
             "{\"x\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}"), new byte[16]);
 
-        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path]);
+        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path], modules: FakeModels.Verbs);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Out, Does.Contain("good").And.Not.Contain("ints"));
@@ -290,7 +290,7 @@ public sealed class ModelCatalogTests
         WriteOnnxModel("onnx-bad-input", "spectrogram");
         FakeModels.Write(_temp.Path, "native", "asr", new Dictionary<string, int[]> { ["a"] = [2] });
 
-        var (models, problems) = ModelCatalog.Scan(_temp.Path);
+        var (models, problems) = ModelCatalog.Scan(_temp.Path, FakeModels.Kinds);
 
         Assert.That(models.Select(m => m.Name), Is.EqualTo(new[] { "native", "onnx-good" }));
         var onnx = models.Single(m => m.Name == "onnx-good");
@@ -304,7 +304,7 @@ public sealed class ModelCatalogTests
             ("onnx-no-graph", "not a model folder: missing model.onnx"),
         }));
 
-        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path]);
+        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path], modules: FakeModels.Verbs);
         Assert.That(run.Out, Does.Match(@"onnx-good\s*\|\s*transcribe\s*\|\s*onnx-ctc\s*\|\s*-\s*\|"));
     }
 
@@ -342,7 +342,7 @@ public sealed class ModelCatalogTests
 
         CopyModel(bundled, "video-predict-mnist", "zz-intact");
 
-        var (models, problems) = ModelCatalog.Scan(_temp.Path);
+        var (models, problems) = ModelCatalog.Scan(_temp.Path, FakeModels.Kinds);
 
         Assert.That(models.Select(m => m.Name), Is.EqualTo(new[] { "zz-intact" }));
         Assert.That(problems.Select(p => (Path.GetFileName(p.Folder), p.Reason)), Is.EqualTo(new[]
@@ -354,7 +354,7 @@ public sealed class ModelCatalogTests
             ("predict-huge", "weights.safetensors: holds 74512 weights; config.json describes at least 257966473216"),
         }));
 
-        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path]);
+        var run = CliRun.Invoke(["models", "--models-dir", _temp.Path], modules: FakeModels.Verbs);
         Assert.That(run.Out, Does.Contain("zz-intact"), run.Error);
         Assert.That(run.Error, Does.Not.Contain("unexpected"));
     }
@@ -375,7 +375,7 @@ public sealed class ModelCatalogTests
         string folder = WriteOnnxModel("onnx", "waveform");
         File.WriteAllText(Path.Combine(folder, "config.json"), config);
 
-        var (models, problems) = ModelCatalog.Scan(_temp.Path);
+        var (models, problems) = ModelCatalog.Scan(_temp.Path, FakeModels.Kinds);
 
         Assert.That(models, Is.Empty);
         Assert.That(problems.Single().Reason, Is.EqualTo(reason));
@@ -387,10 +387,39 @@ public sealed class ModelCatalogTests
         string folder = WriteOnnxModel("onnx", "waveform", graph: false);
         Directory.CreateDirectory(Path.Combine(folder, "model.onnx"));
 
-        var (_, problems) = ModelCatalog.Scan(_temp.Path);
+        var (_, problems) = ModelCatalog.Scan(_temp.Path, FakeModels.Kinds);
 
         Assert.That(problems.Single().Reason,
             Is.EqualTo("config.json: architecture.file 'model.onnx' is a folder, not an ONNX file"));
+    }
+
+    // A config.json of a kind no verb runs (a typo, a model of another program) was listed as a
+    // usable model; it is a problem naming the file and the kind, and the other folders are listed.
+    [Test]
+    public void An_unknown_architecture_type_is_a_problem_and_the_others_are_listed()
+    {
+        string bundled = Path.Combine(SpeechFiles.RepositoryRoot, "models");
+        CopyModel(bundled, "video-predict-mnist", "b-real");
+        FakeModels.Write(_temp.Path, "a-fake", "t", new Dictionary<string, int[]> { ["w"] = [2] });
+        string typo = CopyModel(bundled, "video-predict-mnist", "c-typo");
+        string config = Path.Combine(typo, "config.json");
+        File.WriteAllText(config, File.ReadAllText(config).Replace(
+            "\"convlstm-encoder-forecaster\"", "\"convlstm-encoder-forcaster\"", StringComparison.Ordinal));
+
+        var (models, problems) = ModelCatalog.Scan(_temp.Path);
+
+        Assert.That(models.Select(m => m.Name), Is.EqualTo(new[] { "b-real" }));
+        string known = "; this program runs " + string.Join(", ", ModelKinds.BuiltIn.Types);
+        Assert.That(problems.Select(p => (Path.GetFileName(p.Folder), p.Reason)), Is.EqualTo(new[]
+        {
+            ("a-fake", "config.json: unknown architecture.type 'test-rnn'" + known),
+            ("c-typo", "config.json: unknown architecture.type 'convlstm-encoder-forcaster'" + known),
+        }));
+        Assert.That(known, Does.Contain("ctc-rnn-acoustic").And.Contain("onnx-ctc").And.Contain("emotion-convlstm"));
+
+        // Kinds a caller adds (a test's fake ones) are listed.
+        Assert.That(ModelCatalog.Scan(_temp.Path, FakeModels.Kinds).Models.Select(m => m.Name),
+            Is.EqualTo(new[] { "a-fake", "b-real" }));
     }
 
     private string CopyModel(string models, string name, string copyName)

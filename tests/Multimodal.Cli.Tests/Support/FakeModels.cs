@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using Multimodal.Cli.Commands;
+using Multimodal.Cli.Hosting;
+using Multimodal.Cli.Models;
 using Rnn.Core;
 using Rnn.Core.Serialization;
 
@@ -10,6 +13,15 @@ namespace Multimodal.Cli.Tests.Support;
 /// </summary>
 internal static class FakeModels
 {
+    /// <summary>The architecture type of the models written here, which no verb runs.</summary>
+    public const string Kind = "test-rnn";
+
+    /// <summary>The kinds the listing takes as usable when it lists these models beside real ones.</summary>
+    public static ModelKinds Kinds { get; } = ModelKinds.BuiltIn.With(Kind);
+
+    /// <summary>The <c>models</c> verb alone, listing <see cref="Kinds"/>, for <see cref="CliRun.Invoke"/>.</summary>
+    public static IReadOnlyList<ICommandModule> Verbs { get; } = [new ModelsCommand(Kinds)];
+
     /// <summary>Creates models/NAME with float32 zero tensors of the given shapes; returns its path.</summary>
     /// <param name="modelsFolder">The models folder.</param>
     /// <param name="name">Model (folder) name.</param>
@@ -24,7 +36,7 @@ internal static class FakeModels
         var folder = Path.Combine(modelsFolder, name);
         Directory.CreateDirectory(folder);
 
-        var config = new ModelConfig("test-rnn");
+        var config = new ModelConfig(Kind);
         config.Extra["task"] = task;
         foreach (var (key, value) in extra ?? new JsonObject())
         {
