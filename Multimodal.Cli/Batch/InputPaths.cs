@@ -102,16 +102,16 @@ public static class InputPaths
 
     /// <summary>
     /// Why an input path that is neither a file nor a folder cannot be read: "no such file or
-    /// folder", or, when one of its names is longer than the file system allows (255 bytes), that
-    /// reason, which the system's own answer ("no such file") would hide.
+    /// folder", or, when one of its names or the whole path is longer than the system allows (255
+    /// and 4095 bytes; <see cref="FileKind.PathTooLong"/>), that reason, which the system's own
+    /// answer ("no such file") would hide.
     /// </summary>
     public static string Missing(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        bool tooLong = path.Split('/').Any(name => System.Text.Encoding.UTF8.GetByteCount(name) > 255);
-        if (tooLong)
+        if (FileKind.PathTooLong(path) is { } tooLong)
         {
-            return "a name in the path is too long (at most 255 bytes a name)";
+            return tooLong;
         }
 
         if (FileKind.DeniedFolder(path) is { } closed)

@@ -28,6 +28,7 @@ public static class OutputFolder
         {
             string why = FileInTheWay(folder) is { } file
                 ? $"{TerminalText.Name(file)} is a file, not a folder"
+                : e is PathTooLongException && FileKind.FullPathTooLong(folder) is { } tooLong ? tooLong
                 : Reason(e);
             throw new CliException(folder, $"{option} folder cannot be created: {why}");
         }

@@ -18,12 +18,14 @@ public sealed class CliException : Exception
     /// <summary>
     /// The error for a file that could not be found: "is a folder, not a WHAT" when a folder has
     /// that name (the system's answer, "not found", would send the user looking for a missing
-    /// file), else "WHAT does not exist".
+    /// file), a path too long for the system (<see cref="FileKind.PathTooLong"/>), a folder on the
+    /// way that cannot be looked into, else "WHAT does not exist".
     /// </summary>
     /// <param name="path">The path given.</param>
     /// <param name="what">What the file should have been, e.g. "manifest".</param>
     public static CliException MissingFile(string path, string what) => new(path,
         Directory.Exists(path) ? $"is a folder, not a {what}"
+        : FileKind.PathTooLong(path) is { } tooLong ? tooLong
         : FileKind.DeniedFolder(path) is { } closed ? $"cannot be reached: permission denied on the folder {closed}"
         : $"{what} does not exist");
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OpenCvSharp;
+using Rnn.Core.Serialization;
 
 namespace Pipelines.Video.Decoding;
 
@@ -276,7 +277,7 @@ public sealed class VideoFrameReader : IDisposable
 
         if (!File.Exists(path))
         {
-            throw new VideoFormatException(path, "file not found");
+            throw new VideoFormatException(path, FileKind.PathTooLong(path) ?? "file not found");
         }
 
         // Before the size: an unreadable file is that first, and /proc-like files report size 0.

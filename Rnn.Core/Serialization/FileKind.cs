@@ -91,6 +91,48 @@ public static class FileKind
     }
 
     /// <summary>
+    /// The longest path, in UTF-8 bytes, that Linux takes in one system call (PATH_MAX, 4096, less
+    /// its closing NUL).
+    /// </summary>
+    public const int MaxPathBytes = 4095;
+
+    /// <summary>
+    /// Why <paramref name="path"/> cannot be looked up for its length alone: one of its names is
+    /// over <see cref="AtomicFile.MaxNameBytes"/>, or the path in full is over
+    /// <see cref="MaxPathBytes"/>; else null. .NET makes every path full before it asks the system,
+    /// so a relative path that is short as given can still be too long. The answer .NET gives,
+    /// "file not found", sends the user looking for a typo in a path that may well exist.
+    /// </summary>
+    public static string? PathTooLong(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.Split('/').Any(name => System.Text.Encoding.UTF8.GetByteCount(name) > AtomicFile.MaxNameBytes))
+        {
+            return $"a name in the path is too long (at most {AtomicFile.MaxNameBytes} bytes a name)";
+        }
+
+        return FullPathTooLong(path);
+    }
+
+    /// <summary>
+    /// Why <paramref name="path"/>, made full as .NET makes it, is too long for the system: "the path
+    /// is too long: N bytes in full, the system takes at most 4095"; else null.
+    /// </summary>
+    public static string? FullPathTooLong(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.Length == 0 || path.Contains('\0'))
+        {
+            return null;
+        }
+
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(Path.GetFullPath(path));
+        return bytes > MaxPathBytes
+            ? $"the path is too long: {bytes} bytes in full, the system takes at most {MaxPathBytes}"
+            : null;
+    }
+
+    /// <summary>
     /// A symbolic link that cannot be followed: its target as written, and whether it leads back
     /// to itself (ELOOP) rather than to nothing. Null for a path that is no link, a link that can
     /// be followed, or one that cannot be looked at. File.Exists is true for such a link on Unix,

@@ -86,6 +86,7 @@ public sealed class OutputFolderTests
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void An_unusable_out_folder_is_one_error_line_before_any_work(string line)
     {
+        string deep = Path.Combine(_temp.Path, string.Join('/', Enumerable.Repeat(new string('d', 200), 22)));
         string file = Path.Combine(_temp.Path, "notes.txt");
         File.WriteAllText(file, "a file, not a folder");
         string missing = Path.Combine(_temp.Path, "missing");
@@ -96,6 +97,9 @@ public sealed class OutputFolderTests
             // Without its own reason .NET's message repeated the 300-character name.
             (Path.Combine(_temp.Path, new string('n', 300)),
                 $"{option} folder cannot be created: a name in the path is too long (at most 255 bytes a name here)"),
+            // Every name fits, the whole path does not: it was blamed on a name.
+            (deep, $"{option} folder cannot be created: the path is too long: " +
+                $"{System.Text.Encoding.UTF8.GetByteCount(deep)} bytes in full, the system takes at most 4095"),
         };
         if (Directory.Exists("/proc/self") && !Writable("/proc"))
         {

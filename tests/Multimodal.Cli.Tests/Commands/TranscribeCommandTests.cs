@@ -439,6 +439,26 @@ public sealed class TranscribeCommandTests
         Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\tfour"));
     }
 
+    // Every name fits but the whole path is over the system's 4095 bytes: it was "no such file or
+    // folder", even for a file that is there (made by a shell from a deep current folder).
+    [Test]
+    public void A_path_too_long_in_full_says_so_rather_than_missing()
+    {
+        var four = SpeechFiles.CopyClip("4_george_0", _in);
+        var deep = System.IO.Path.Combine(_temp.Path,
+            string.Join('/', Enumerable.Repeat(new string('d', 200), 22)), "x.wav");
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(deep);
+
+        var run = Transcribe(deep, four);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(ErrorLines(run), Is.EqualTo(new[]
+        {
+            $"error: {deep}: the path is too long: {bytes} bytes in full, the system takes at most 4095",
+        }));
+        Assert.That(run.Out.Trim(), Is.EqualTo($"{four}\tfour"));
+    }
+
     [Test]
     public void Without_model_option_the_bundled_model_is_found_from_the_repository_root()
     {
