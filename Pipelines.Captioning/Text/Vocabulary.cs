@@ -26,7 +26,9 @@ public sealed class Vocabulary
     private readonly Dictionary<string, int> ids;
 
     /// <summary>Creates a vocabulary from its full token list, specials first.</summary>
-    /// <exception cref="ArgumentException">The specials are not first, or a token repeats or is empty.</exception>
+    /// <exception cref="ArgumentException">
+    /// The specials are not first, or a token repeats, is empty or holds a control character.
+    /// </exception>
     public Vocabulary(IReadOnlyList<string> tokens)
     {
         ArgumentNullException.ThrowIfNull(tokens);
@@ -47,8 +49,20 @@ public sealed class Vocabulary
             {
                 throw new ArgumentException($"vocabulary token {i} '{words[i]}' is empty or repeated");
             }
+
+            // Captions are printed as they are, in "path<TAB>caption" lines on a terminal: a tab or
+            // line break would split the line, an escape character would drive the terminal. The
+            // tokenizer makes none, so only a config.json edited by hand holds one.
+            if (words[i].Any(BreaksLines))
+            {
+                string shown = string.Concat(words[i].Select(c => BreaksLines(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+                throw new ArgumentException(
+                    $"vocabulary token {i} '{shown}' holds a control character or line break; tokens may not");
+            }
         }
     }
+
+    private static bool BreaksLines(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 
     /// <summary>Number of tokens, specials included.</summary>
     public int Count => words.Length;

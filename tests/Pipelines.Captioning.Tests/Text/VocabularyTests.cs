@@ -30,4 +30,22 @@ public sealed class VocabularyTests
         Assert.Throws<InvalidDataException>(() => Vocabulary.FromJson(new System.Text.Json.Nodes.JsonArray("a", "b")));
         Assert.Throws<InvalidDataException>(() => Vocabulary.FromJson(null));
     }
+
+    // A hand-edited config.json put a tab, a newline and a terminal escape into a word, and caption
+    // printed them as they were: the "path<TAB>caption" line split and the terminal took the title
+    // command. Refused on load, as the speech vocabulary refuses them.
+    [TestCase("d\to")]
+    [TestCase("do\ng")]
+    [TestCase("\u001b]0;pwned\u0007")]
+    [TestCase("a\u2028b")]
+    public void ControlCharactersInATokenAreRefused(string token)
+    {
+        var json = new System.Text.Json.Nodes.JsonArray("<pad>", "<start>", "<end>", "<unk>", "a", token);
+
+        var e = Assert.Throws<InvalidDataException>(() => Vocabulary.FromJson(json));
+
+        Assert.That(e!.Message, Does.StartWith("vocabulary token 5 '").And.EndWith(
+            "' holds a control character or line break; tokens may not"));
+        Assert.That(e.Message.Any(char.IsControl), Is.False, "the error line itself stays one clean line");
+    }
 }
