@@ -41,14 +41,16 @@ public static class ModelIo
     /// Refuses a config that describes more weights than its weights file could hold (at two bytes
     /// each, the smallest float type loaded) before the model is built: a config edited to huge
     /// sizes would otherwise allocate and initialise gigabytes for minutes before the weights were
-    /// found not to match.
+    /// found not to match. The file's own header is checked first, so an empty or cut-short file is
+    /// called that rather than blamed on the config.
     /// </summary>
     /// <param name="weightsPath">The model's weights.safetensors.</param>
     /// <param name="weights">A lower bound on the weights the config describes.</param>
-    /// <exception cref="InvalidDataException">The file is too small for them.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed or too small for them.</exception>
     public static void CheckWeightsFit(string weightsPath, long weights)
     {
         FileKind.RequireRegular(weightsPath, weightsPath);
+        SafeTensorsFile.ReadHeader(weightsPath, weightsPath);
         long bytes = new FileInfo(weightsPath).Length;
         if (weights > bytes / 2)
         {

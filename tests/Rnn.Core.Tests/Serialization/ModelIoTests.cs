@@ -122,6 +122,31 @@ public sealed class ModelIoTests
         Assert.That(metadata["architecture"], Is.EqualTo("two-layer"));
     }
 
+    // An empty or cut-short weights file was "0 bytes cannot hold the N weights config.json describes;
+    // the config does not belong to these weights", sending the user to the config; the file's own
+    // header check says what is wrong. A whole file too small for its config still gets that line.
+    [Test]
+    public void WeightsFitSaysAnEmptyOrCutFileIsThatBeforeBlamingTheConfig()
+    {
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, "weights.safetensors");
+        ModelIo.SaveWeights(new TwoLayer(4, 3, 2, seed: 1), path);
+        byte[] whole = File.ReadAllBytes(path);
+        long count = SafeTensorsFile.ReadHeader(path).ElementCount;
+
+        Assert.DoesNotThrow(() => ModelIo.CheckWeightsFit(path, count));
+        var tooSmall = Assert.Throws<InvalidDataException>(() => ModelIo.CheckWeightsFit(path, count * 100));
+        Assert.That(tooSmall!.Message, Does.Contain("the config does not belong to these weights"));
+
+        File.WriteAllBytes(path, []);
+        var empty = Assert.Throws<InvalidDataException>(() => ModelIo.CheckWeightsFit(path, count));
+        Assert.That(empty!.Message, Does.Contain("file is 0 bytes").And.Not.Contain("config"));
+
+        File.WriteAllBytes(path, whole[..(whole.Length - 10)]);
+        var cut = Assert.Throws<InvalidDataException>(() => ModelIo.CheckWeightsFit(path, count));
+        Assert.That(cut!.Message, Does.StartWith(path + ": ").And.Not.Contain("does not belong"));
+    }
+
     [Test]
     public void MissingDirectoryOrConfigIsAClearError()
     {
