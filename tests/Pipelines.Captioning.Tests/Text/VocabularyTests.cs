@@ -34,12 +34,14 @@ public sealed class VocabularyTests
     // A hand-edited config.json put a tab, a newline and a terminal escape into a word, and caption
     // printed them as they were: the "path<TAB>caption" line split and the terminal took the title
     // command. Refused on load, as the speech vocabulary refuses them.
-    [TestCase("d\to")]
-    [TestCase("do\ng")]
-    [TestCase("\u001b]0;pwned\u0007")]
-    [TestCase("a\u2028b")]
-    public void ControlCharactersInATokenAreRefused(string token)
+    // By code, since a test name holding an escape character is not run at all.
+    [TestCase(0x09)]
+    [TestCase(0x0A)]
+    [TestCase(0x1B)]
+    [TestCase(0x2028)]
+    public void ControlCharactersInATokenAreRefused(int code)
     {
+        string token = $"d{(char)code}]0;pwned{(char)7}";
         var json = new System.Text.Json.Nodes.JsonArray("<pad>", "<start>", "<end>", "<unk>", "a", token);
 
         var e = Assert.Throws<InvalidDataException>(() => Vocabulary.FromJson(json));
