@@ -160,8 +160,9 @@ internal static class OptionBuilders
     /// </summary>
     public static Option<int> Count(string name, string description, int fallback, int min, int max,
         Func<int, string?>? check = null) =>
-        WholeNumber(new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback }, min, max,
-            check: check);
+        WholeNumber(
+            new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback, HelpName = "n" },
+            min, max, check: check);
 
     /// <summary>
     /// Parses the integer option's value itself: a whole number outside [min, max] is refused
