@@ -48,7 +48,8 @@ public sealed class CheckpointStore
 
     /// <summary>
     /// The newest readable checkpoint, or null when the folder has none. A damaged newest file
-    /// (a disk error, a copy cut short) is passed to <paramref name="onUnreadable"/> and the next
+    /// (a disk error, a copy cut short, bytes changed so that its checksum no longer matches: see
+    /// <see cref="CheckpointFile"/>) is passed to <paramref name="onUnreadable"/> and the next
     /// older one is tried, so one bad file does not throw away a whole run; when every
     /// checkpoint is unreadable, this throws with each file's reason.
     /// </summary>

@@ -296,6 +296,53 @@ public sealed class TrainCommandTests
         Assert.That(run.Out, Does.Contain("at step 2 (epoch 2/2, batch 0)"));
     }
 
+    // Bytes changed inside the tensor data (same size, header intact) were loaded as weights; the
+    // checksum refuses the file by name and the run goes on from the checkpoint before it.
+    [Test]
+    public void Resume_past_a_checkpoint_with_flipped_bytes_says_it_is_corrupt_and_uses_the_older_one()
+    {
+        Assert.That(Train("--epochs", "2").ExitCode, Is.EqualTo(ExitCodes.Success));
+        string bad = Path.Combine(Checkpoints, "checkpoint-0000000004.safetensors");
+        byte[] bytes = File.ReadAllBytes(bad);
+        long dataStart = 8 + (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        int middle = (int)((dataStart + bytes.Length) / 2);
+        bytes[middle] ^= 0x5A;
+        bytes[middle + 1] ^= 0x5A;
+        File.WriteAllBytes(bad, bytes);
+
+        var run = Train("--resume", "--epochs", "3");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(warnings, Has.Length.EqualTo(1), run.Error);
+        Assert.That(warnings[0], Does.StartWith($"warning: {bad}: checkpoint unreadable: corrupt (checksum mismatch)")
+            .And.EndWith("; trying an older one"));
+        Assert.That(run.Out, Does.Contain("checkpoint-0000000002.safetensors at step 2 (epoch 2/3, batch 0)"));
+    }
+
+    // With every checkpoint corrupt there is nothing to go back to: one error line naming each file.
+    [Test]
+    public void Resume_with_every_checkpoint_corrupt_is_one_error_naming_each()
+    {
+        Assert.That(Train("--epochs", "2").ExitCode, Is.EqualTo(ExitCodes.Success));
+        var files = Directory.GetFiles(Checkpoints, "checkpoint-*.safetensors");
+        foreach (string file in files)
+        {
+            byte[] bytes = File.ReadAllBytes(file);
+            bytes[^3] ^= 0x01;   // the last tensor's last value
+            File.WriteAllBytes(file, bytes);
+        }
+
+        var run = Train("--resume", "--epochs", "3");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.Out);
+        Assert.That(run.Error.Trim().Split('\n'), Has.Length.EqualTo(1), run.Error);
+        Assert.That(run.Error, Does.StartWith($"error: no readable checkpoint in '{Checkpoints}'"));
+        Assert.That(files, Has.Length.EqualTo(2));
+        Assert.That(files, Has.All.Matches<string>(f => run.Error.Contains($"{f}: corrupt (checksum mismatch)")));
+        Assert.That(run.Out, Does.Not.Contain("epoch 3/3"));
+    }
+
     [TestCase("--speed-percent", "10", "--speed-percent", "20", "--speed-percent is 10 in the checkpoint, 20 now")]
     [TestCase("--dropout-percent", "30", "--dropout-percent", "10",
         "--dropout-percent is 30 in the checkpoint, 10 now")]

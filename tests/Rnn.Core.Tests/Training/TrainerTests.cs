@@ -162,6 +162,33 @@ public sealed class TrainerTests
         Assert.That(result.Epochs[0].MeanLoss, Is.EqualTo(straightResult.Epochs[1].MeanLoss));
     }
 
+    // Flipped bytes in the newest checkpoint used to be loaded as weights: the run then went on from
+    // garbage (or stopped at "loss is NaN"). The checksum refuses the file and the run resumes from
+    // the one before it, ending where an uninterrupted run ends.
+    [Test]
+    public void ResumePastACorruptCheckpointFallsBackAndMatchesAnUninterruptedRun()
+    {
+        using var straightDir = new TempDir();
+        var straight = new Setup(1, ResumeOptions(straightDir.Path, 2));
+        straight.Trainer.Fit(straight.Data);
+
+        using var dir = new TempDir();
+        var first = new Setup(1, ResumeOptions(dir.Path, 1));
+        first.Trainer.Fit(first.Data);
+        string newest = Path.Combine(dir.Path, "checkpoint-0000000008.safetensors");
+        CheckpointFileTests.FlipDataBytes(newest, 0.5, count: 4);
+
+        var resumed = new Setup(42, ResumeOptions(dir.Path, 2));
+        var progress = new ListProgress<TrainingProgress>();
+        var result = resumed.Trainer.Fit(resumed.Data, progress);
+
+        var unreadable = progress.Items.Single(p => p.Event == TrainingEvent.CheckpointUnreadable);
+        Assert.That(unreadable.CheckpointPath, Is.EqualTo(newest));
+        Assert.That(unreadable.Problem, Does.Contain("corrupt (checksum mismatch)"));
+        Assert.That(result.ResumedFrom, Does.EndWith("checkpoint-0000000006.safetensors"));
+        Assert.That(TrainingTestUtil.Weights(resumed.Model), Is.EqualTo(TrainingTestUtil.Weights(straight.Model)));
+    }
+
     [Test]
     public void RunsAreReproducibleFromTheSeed()
     {
