@@ -41,7 +41,9 @@ public static class SpeechTrainingRun
         var settings = ResumeSettings(s);   // hashes the manifests once for the check and the checkpoints
         if (s.Resume)
         {
-            RefuseChangedSettings(s, settings);
+            // The trainer checks these again when it restores the checkpoint; checking here first spares
+            // the user the decoding of every file, which takes most of the start-up, before the refusal.
+            ResumeCheck.Before(s.CheckpointDirectory, SpeechTrainer.TrainingKind, settings);
         }
 
         // Before the audio is decoded (seconds to minutes on a large manifest).
@@ -235,17 +237,6 @@ public static class SpeechTrainingRun
         var validSet = order.Take(held).ToHashSet();
         return (rows.Where((_, i) => !validSet.Contains(i)).ToArray(), rows.Where((_, i) => validSet.Contains(i))
             .ToArray());
-    }
-
-    // The trainer checks these again when it restores the checkpoint; checking here first spares
-    // the user the decoding of every file, which takes most of the start-up, before the refusal.
-    private static void RefuseChangedSettings(TrainSpeechSettings s, IReadOnlyDictionary<string, string> settings)
-    {
-        // An unreadable newest checkpoint is skipped for an older one, as the trainer does (and reports).
-        if (new CheckpointStore(s.CheckpointDirectory).LoadLatest() is { } latest)
-        {
-            latest.Checkpoint.CheckSettings(settings, latest.Path);
-        }
     }
 
     // The options that change what is trained on but not the weights' shapes, so a checkpoint would

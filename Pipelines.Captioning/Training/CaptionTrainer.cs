@@ -26,6 +26,12 @@ public sealed class CaptionTrainer
     private const string BestWeights = "best.safetensors";
     private const string BestState = "best.json";
 
+    /// <summary>
+    /// The kind recorded in this trainer's checkpoints (<see cref="TrainerOptions.RunKind"/>): a resume
+    /// from another kind's checkpoint is refused with that kind named.
+    /// </summary>
+    public const string TrainingKind = "caption";
+
     /// <summary>Creates the trainer.</summary>
     public CaptionTrainer(CaptionTrainerOptions? options = null) => Options = options ?? new CaptionTrainerOptions();
 
@@ -82,6 +88,7 @@ public sealed class CaptionTrainer
                 CheckpointEverySteps = o.CheckpointEverySteps,
                 Resume = o.Resume,
                 RunSettings = o.RunSettings,
+                RunKind = TrainingKind,
                 ReportEverySteps = o.ReportEverySteps,
                 SkipNonFiniteSteps = true,
             });

@@ -23,6 +23,12 @@ public sealed class SpeechTrainer
     /// <summary>Name of the validation metric reported each epoch.</summary>
     public const string ValidationMetric = "val_ter";
 
+    /// <summary>
+    /// The kind recorded in this trainer's checkpoints (<see cref="TrainerOptions.RunKind"/>): a resume
+    /// from another kind's checkpoint is refused with that kind named.
+    /// </summary>
+    public const string TrainingKind = "speech";
+
     private readonly AcousticModel model;
 
     /// <summary>Creates the trainer.</summary>
@@ -68,6 +74,7 @@ public sealed class SpeechTrainer
             CheckpointEverySteps = o.CheckpointEverySteps,
             Resume = o.Resume,
             RunSettings = o.RunSettings,
+            RunKind = TrainingKind,
             ReportEverySteps = o.ReportEverySteps,
             SkipNonFiniteSteps = true,
         });

@@ -15,6 +15,12 @@ namespace Pipelines.Video.Emotion;
 /// </summary>
 public sealed class EmotionTrainer
 {
+    /// <summary>
+    /// The kind recorded in this trainer's checkpoints (<see cref="TrainerOptions.RunKind"/>): a resume
+    /// from another kind's checkpoint is refused with that kind named.
+    /// </summary>
+    public const string TrainingKind = "emotion";
+
     private readonly EmotionTrainingOptions options;
     private readonly Action<string> log;
     private readonly Action<string, string> skipped;
@@ -114,6 +120,7 @@ public sealed class EmotionTrainer
                 CheckpointEverySteps = options.CheckpointEverySteps,
                 Resume = options.Resume,
                 RunSettings = RunSettings(options),
+                RunKind = TrainingKind,
                 ReportEverySteps = 10,
             });
 

@@ -17,6 +17,12 @@ namespace Pipelines.Video.Training;
 /// </summary>
 public static class PredictorTraining
 {
+    /// <summary>
+    /// The kind recorded in this training's checkpoints (<see cref="TrainerOptions.RunKind"/>): a resume
+    /// from another kind's checkpoint is refused with that kind named.
+    /// </summary>
+    public const string TrainingKind = "video-predict";
+
     /// <summary>Runs the training; the library prints nothing, <paramref name="progress"/> gets every report.</summary>
     /// <param name="options">What to train and where to write it.</param>
     /// <param name="progress">Step, epoch-end, checkpoint and resume reports.</param>
@@ -56,6 +62,7 @@ public static class PredictorTraining
                 CheckpointEverySteps = options.CheckpointEverySteps,
                 Resume = options.Resume,
                 RunSettings = RunSettings(options),
+                RunKind = TrainingKind,
             });
         trainer.TrackRng("scheduled_sampling", sampling);
         trainer.Validator = _ =>

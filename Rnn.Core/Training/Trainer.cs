@@ -181,6 +181,7 @@ public sealed class Trainer<TBatch>
             if (latest is { } found)
             {
                 var c = found.Checkpoint;
+                c.CheckKind(t.Options.RunKind, found.Path);
                 if (t.Options.RunSettings is { } settings)
                 {
                     c.CheckSettings(settings, found.Path);
@@ -311,7 +312,8 @@ public sealed class Trainer<TBatch>
             bool boundary = nextBatch == 0;
             var c = TrainingCheckpoint.Capture(
                 t.model, t.optimizer, t.rngs, Step, epoch, nextBatch,
-                boundary ? 0 : epochLossSum, boundary ? 0 : epochLossCount, t.Options.RunSettings);
+                boundary ? 0 : epochLossSum, boundary ? 0 : epochLossCount, t.Options.RunSettings,
+                t.Options.RunKind);
             Report(TrainingEvent.Checkpoint, store.Save(c));
         }
 

@@ -44,6 +44,13 @@ public sealed record TrainerOptions
     public IReadOnlyDictionary<string, string>? RunSettings { get; init; }
 
     /// <summary>
+    /// What is being trained, say "speech": recorded in every checkpoint, and a resume from a
+    /// checkpoint that records another kind fails with <see cref="InvalidDataException"/> saying
+    /// which kind wrote it (see <see cref="TrainingCheckpoint.CheckKind"/>). Null records none.
+    /// </summary>
+    public string? RunKind { get; init; }
+
+    /// <summary>
     /// Report a <see cref="TrainingEvent.Step"/> progress every this many steps (epoch ends always report).
     /// </summary>
     public int ReportEverySteps { get; init; } = 1;

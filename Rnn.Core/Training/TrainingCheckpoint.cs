@@ -15,6 +15,7 @@ public sealed class TrainingCheckpoint
     private const string WeightPrefix = "model.";
     private const string OptimizerPrefix = "optim.";
     private const string SettingPrefix = "setting.";
+    private const string KindKey = "kind";
 
     /// <summary>Optimizer steps taken by the trainer.</summary>
     public long Step { get; init; }
@@ -46,12 +47,19 @@ public sealed class TrainingCheckpoint
     /// </summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Captures a model, optimizer and generators, and the run settings to record.</summary>
+    /// <summary>
+    /// What kind of training wrote the checkpoint (see <see cref="TrainerOptions.RunKind"/>), say
+    /// "speech"; null for checkpoints written without one.
+    /// </summary>
+    public string? Kind { get; init; }
+
+    /// <summary>Captures a model, optimizer and generators, and the run settings and kind to record.</summary>
     public static TrainingCheckpoint Capture(
         Module model, IOptimizer optimizer, IReadOnlyDictionary<string, Rng> rngs,
         long step, int epoch, int nextBatch, double epochLossSum, int epochLossCount,
-        IReadOnlyDictionary<string, string>? settings = null) => new()
+        IReadOnlyDictionary<string, string>? settings = null, string? kind = null) => new()
         {
+            Kind = kind,
             Step = step,
             Epoch = epoch,
             NextBatch = nextBatch,
@@ -63,6 +71,29 @@ public sealed class TrainingCheckpoint
             Rngs = rngs.ToDictionary(r => r.Key, r => (r.Value.State, r.Value.PendingNormal)),
             Settings = settings?.ToDictionary() ?? new Dictionary<string, string>(),
         };
+
+    /// <summary>
+    /// Refuses a resume by another kind of training than the one that wrote the checkpoint (a speech
+    /// run's folder given to a caption run): its settings and weights would differ in every way, and
+    /// listing those differences would hide the one that matters. Accepts any kind when either side
+    /// has none (a checkpoint written before kinds were recorded, or a trainer that records none).
+    /// </summary>
+    /// <param name="current">This run's kind, say "caption"; null checks nothing.</param>
+    /// <param name="source">The checkpoint file; the message names it.</param>
+    /// <exception cref="InvalidDataException">
+    /// "PATH: cannot resume: this checkpoint is from a speech training, not a caption training; ...".
+    /// </exception>
+    public void CheckKind(string? current, string source)
+    {
+        if (current is null || Kind is null || Kind == current)
+        {
+            return;
+        }
+
+        throw new InvalidDataException($"{source}: cannot resume: this checkpoint is from {Article(Kind)} {Kind} " +
+            $"training, not {Article(current)} {current} training; continue it with the training that wrote it, " +
+            "or train this one in another folder");
+    }
 
     /// <summary>
     /// Refuses a resume whose settings differ from the recorded ones, naming each setting and both
@@ -162,6 +193,11 @@ public sealed class TrainingCheckpoint
             m[SettingPrefix + name] = value;
         }
 
+        if (Kind is not null)
+        {
+            m[KindKey] = Kind;
+        }
+
         foreach (var (path, (shape, values)) in Weights)
         {
             file.Add(WeightPrefix + path, shape, values);
@@ -219,8 +255,13 @@ public sealed class TrainingCheckpoint
             Rngs = rngs,
             Settings = m.Where(e => e.Key.StartsWith(SettingPrefix, StringComparison.Ordinal))
                 .ToDictionary(e => e.Key[SettingPrefix.Length..], e => e.Value),
+            Kind = m.GetValueOrDefault(KindKey),
         };
     }
+
+    // "a speech", "an emotion".
+    private static string Article(string word) =>
+        word.Length > 0 && "aeiouAEIOU".Contains(word[0]) ? "an" : "a";
 
     private static string Str(long v) => v.ToString(CultureInfo.InvariantCulture);
 

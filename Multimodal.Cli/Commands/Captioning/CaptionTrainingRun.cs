@@ -44,7 +44,9 @@ internal static class CaptionTrainingRun
         var settings = ResumeSettings(s);   // hashes the caption file once for the check and the checkpoints
         if (s.Resume)
         {
-            RefuseChangedSettings(s, settings);
+            // Before the encoder: a resume with another --encoder or --image-size used to encode every
+            // image into the cache, replacing the checkpoint's features, and only then be refused.
+            ResumeCheck.Before(s.CheckpointDirectory, CaptionTrainer.TrainingKind, settings);
         }
 
         // Before the images are encoded, as the other train verbs do.
@@ -132,19 +134,6 @@ internal static class CaptionTrainingRun
             + best + (result.StoppedEarly ? "; stopped early" : ""));
         TrainingSkips.Summary(context, "train caption", store.Failures.Count, all.Count, "images");
         return ExitCodes.Success;
-    }
-
-    // The trainer checks these again when it restores the checkpoint. Checked here first, before the
-    // encoder: a resume with another --encoder or --image-size used to encode every image into the
-    // cache, replacing the checkpoint's features, and only then be refused (as train speech checks
-    // before decoding its audio).
-    private static void RefuseChangedSettings(TrainCaptionSettings s, IReadOnlyDictionary<string, string> settings)
-    {
-        // An unreadable newest checkpoint is skipped for an older one, as the trainer does (and reports).
-        if (new CheckpointStore(s.CheckpointDirectory).LoadLatest() is { } latest)
-        {
-            latest.Checkpoint.CheckSettings(settings, latest.Path);
-        }
     }
 
     // What a resumed run must share with the checkpoint's: the model's sizes, the split and the

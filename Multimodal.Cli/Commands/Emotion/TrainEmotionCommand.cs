@@ -76,6 +76,13 @@ public static class TrainEmotionCommand
             throw new CliException(options.DataDirectory, "data folder does not exist");
         }
 
+        if (options.Resume)
+        {
+            // Before the faces are read; the trainer's own check would come after, and its error would be
+            // shown against the data folder, like the data's own errors.
+            ResumeCheck.Before(checkpoints, EmotionTrainer.TrainingKind, settings: null);
+        }
+
         var output = context.Environment.Out;
         var trainer = new EmotionTrainer(options, line => output.WriteLine("train emotion: " + line),
             (file, reason) => TrainingSkips.Warn(context, file, reason))

@@ -101,6 +101,13 @@ public static class TrainVideoPredictCommand
             throw new CliException(null, e.Message);
         }
 
+        if (options.Resume)
+        {
+            // Before the start-up line: a folder of another kind of training is not this run's to describe.
+            ResumeCheck.Before(Path.Combine(options.OutputDirectory, "checkpoints"), PredictorTraining.TrainingKind,
+                settings: null);
+        }
+
         var output = context.Environment.Out;
         var m = options.Model;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,

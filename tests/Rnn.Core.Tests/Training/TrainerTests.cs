@@ -189,6 +189,25 @@ public sealed class TrainerTests
         Assert.That(TrainingTestUtil.Weights(resumed.Model), Is.EqualTo(TrainingTestUtil.Weights(straight.Model)));
     }
 
+    // A folder another kind of training wrote is refused before anything is restored: its weights
+    // or settings would otherwise be the first thing said to differ.
+    [Test]
+    public void ResumeFromAnotherKindOfTrainingIsRefusedNamingTheKind()
+    {
+        using var dir = new TempDir();
+        var first = new Setup(1, ResumeOptions(dir.Path, 1) with { RunKind = "speech" });
+        first.Trainer.Fit(first.Data);
+
+        var other = new Setup(42, ResumeOptions(dir.Path, 2) with { RunKind = "caption" });
+        var before = TrainingTestUtil.Weights(other.Model);
+        var e = Assert.Throws<InvalidDataException>(() => other.Trainer.Fit(other.Data));
+
+        Assert.That(e!.Message, Does.EndWith("checkpoint-0000000008.safetensors: cannot resume: this checkpoint is " +
+            "from a speech training, not a caption training; continue it with the training that wrote it, or " +
+            "train this one in another folder"));
+        Assert.That(TrainingTestUtil.Weights(other.Model), Is.EqualTo(before));
+    }
+
     [Test]
     public void RunsAreReproducibleFromTheSeed()
     {

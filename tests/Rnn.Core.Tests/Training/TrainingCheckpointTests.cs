@@ -79,6 +79,41 @@ public sealed class TrainingCheckpointTests
     }
 
     [Test]
+    public void TheKindRoundTripsAndAResumeByAnotherKindIsRefusedNamingBoth()
+    {
+        using var dir = new TempDir();
+        var model = new Dense(3, 2, new Rng(1));
+        var opt = new Sgd(model.NamedParameters(), 0.1f);
+        var store = new CheckpointStore(dir.Path);
+        store.Save(TrainingCheckpoint.Capture(model, opt, new Dictionary<string, Rng>(), 2, 1, 0, 0, 0,
+            kind: "speech"));
+
+        var loaded = store.LoadLatest()!.Value;
+
+        Assert.That(loaded.Checkpoint.Kind, Is.EqualTo("speech"));
+        Assert.DoesNotThrow(() => loaded.Checkpoint.CheckKind("speech", loaded.Path));
+        Assert.DoesNotThrow(() => loaded.Checkpoint.CheckKind(null, loaded.Path), "a run of no kind checks none");
+        var e = Assert.Throws<InvalidDataException>(() => loaded.Checkpoint.CheckKind("emotion", loaded.Path));
+        Assert.That(e!.Message, Is.EqualTo($"{loaded.Path}: cannot resume: this checkpoint is from a speech " +
+            "training, not an emotion training; continue it with the training that wrote it, or train this one " +
+            "in another folder"));
+    }
+
+    // Checkpoints written before the kind was recorded resume as before; their settings and weights
+    // are still checked.
+    [Test]
+    public void ACheckpointWithoutAKindAcceptsAny()
+    {
+        var model = new Dense(3, 2, new Rng(1));
+        var c = TrainingCheckpoint.Capture(
+            model, new Sgd(model.NamedParameters(), 0.1f), new Dictionary<string, Rng>(), 1, 0, 1, 0, 0);
+        var back = TrainingCheckpoint.FromFile(c.ToFile(), "old.safetensors");
+
+        Assert.That(back.Kind, Is.Null);
+        Assert.DoesNotThrow(() => back.CheckKind("caption", "old.safetensors"));
+    }
+
+    [Test]
     public void RestoreReportsEveryMismatchAtOnce()
     {
         var model = new Dense(3, 2, new Rng(1));
