@@ -202,7 +202,19 @@ public static class SpeechTrainingRun
             }
         }
 
-        AcousticModelDirectory.Save(s.OutDir, model);
+        bool trained = result.Epochs.Count > 0;
+        bool newWeights = TrainedModelCard.SaveChangesWeights(s.OutDir,
+            () => AcousticModelDirectory.Save(s.OutDir, model)) || trained;
+        if (!trained && valid.Count > 0)
+        {
+            // A resume that found every epoch done printed no epoch line, so no figures for the card. Had the
+            // run that wrote the checkpoint been killed during its final save, the card would be missing
+            // (it is written last) or an earlier stage's, and was then written with "No key metric". The
+            // checkpoint's weights are the model's now: the figures are measured on them again.
+            scores = WerCer(Validate(model, valid, validExamples));
+            output.WriteLine($"train speech: the checkpoint's model:{scores}");
+        }
+
         bool card = new TrainedModelCard("speech", s.OutDir)
         {
             Data = s.Valid is null
@@ -211,7 +223,7 @@ public static class SpeechTrainingRun
             Items = $"{train.Count} training, {valid.Count} validation utterances{used}",
             Epochs = TrainedModelCard.Progress(result, s.Epochs),
             KeyMetric = valid.Count > 0 ? scores?.Trim() : null,
-            NewWeights = result.Epochs.Count > 0,
+            NewWeights = newWeights,
         }.Write(context, parse);
         string steps = result.Steps == 1 ? "1 step" : $"{result.Steps} steps";
         output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors{(card ? ", MODEL_CARD.md" : "")}) " +

@@ -53,8 +53,9 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
     public string? KeyMetric { get; init; }
 
     /// <summary>
-    /// False when the weights saved are ones an earlier run trained (a resume that found every epoch
-    /// done, or no epoch better than the saved one): a card already there then stays as it is.
+    /// False when the weights saved are ones an earlier run trained and the folder held them already
+    /// (a resume that found every epoch done, or no epoch better than the saved one): a card already
+    /// there then stays as it is. See <see cref="SaveChangesWeights"/> for telling the two apart.
     /// </summary>
     public bool NewWeights { get; init; } = true;
 
@@ -104,6 +105,25 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
 
         AtomicFile.WriteAllText(CardPath, Text(command, weights.ElementCount, context.Environment.Clock.GetUtcNow()));
         return true;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="save"/>, which writes the model folder's weights, and says whether
+    /// weights.safetensors now holds other bytes than before it (true when there was none). A resume
+    /// that trains nothing saves its checkpoint's weights: the bytes already there when the run that
+    /// wrote the checkpoint saved its model, other ones when that run was killed before or while it
+    /// saved, so that the card in the folder, if any, describes an earlier stage of the run.
+    /// </summary>
+    /// <param name="outDir">The model folder.</param>
+    /// <param name="save">Writes the model folder (weights and config).</param>
+    /// <returns>True when the weights file is new or changed: pass it as <see cref="NewWeights"/>.</returns>
+    public static bool SaveChangesWeights(string outDir, Action save)
+    {
+        string path = ModelIo.WeightsPath(outDir);
+        // A model folder is small (25 MB at most for a bundled model), so two reads of it cost little.
+        byte[]? before = File.Exists(path) ? File.ReadAllBytes(path) : null;
+        save();
+        return before is null || !before.AsSpan().SequenceEqual(File.ReadAllBytes(path));
     }
 
     /// <summary>

@@ -111,7 +111,10 @@ internal static class CaptionTrainingRun
             result = sink.Watch(() => trainer.Fit(model, store, train, valid, sink, cancellation));
         }
 
-        CaptionModelDirectory.Save(s.OutDir, model);
+        // Weights other than the folder's (a run killed after its last checkpoint, before its save) get a
+        // card of their own even when this run trained nothing; the best epoch's scores come from best.json.
+        bool newWeights = TrainedModelCard.SaveChangesWeights(s.OutDir,
+            () => CaptionModelDirectory.Save(s.OutDir, model)) || result.Training is { Epochs.Count: > 0 };
         string best = result.Best is { } b
             ? string.Create(CultureInfo.InvariantCulture,
                 $"best epoch {result.BestEpoch + 1}: validation BLEU-1 {b.Bleu1:F3} BLEU-4 {b.Bleu4:F3} "
@@ -128,7 +131,7 @@ internal static class CaptionTrainingRun
             Epochs = epochs + (result.BestEpoch >= 0
                 ? $"; the weights are epoch {result.BestEpoch + 1}'s, the best on validation" : ""),
             KeyMetric = result.Best is null ? null : best,
-            NewWeights = result.Training is { Epochs.Count: > 0 },
+            NewWeights = newWeights,
         }.Write(context, parse);
         output.WriteLine($"saved {s.OutDir} (config.json, weights.safetensors{(card ? ", MODEL_CARD.md" : "")}); "
             + best + (result.StoppedEarly ? "; stopped early" : ""));

@@ -208,6 +208,62 @@ public sealed class TrainCommandTests
         Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(weights));
     }
 
+    // A run killed (SIGKILL) after its last checkpoint but before or while it saved the model left a
+    // folder without the model and card, or with the weights and no card. The resume found every
+    // epoch done, printed no validation figures, and wrote a card saying "No key metric". It measures
+    // the checkpoint's model again and gives the card the figures the finished run would have.
+    [TestCase("weights.safetensors", "config.json", TrainedModelCard.FileName)]
+    [TestCase(TrainedModelCard.FileName)]
+    public void Resume_after_a_kill_during_the_final_save_writes_the_card_with_its_key_metric(params string[] lost)
+    {
+        Assert.That(Train("--epochs", "2").ExitCode, Is.EqualTo(ExitCodes.Success));
+        string card = Path.Combine(_out, TrainedModelCard.FileName);
+        string metric = File.ReadLines(card).Single(l => l.StartsWith("Key metric: ", StringComparison.Ordinal));
+        var weights = File.ReadAllBytes(Path.Combine(_out, "weights.safetensors"));
+        foreach (string file in lost)
+        {
+            File.Delete(Path.Combine(_out, file));
+        }
+
+        var run = Train("--resume", "--epochs", "2");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(run.Out, Does.Contain("(all epochs already done)"));
+        Assert.That(File.ReadAllText(card), Does.Contain("\n" + metric + "\n").And.Contain("- trained: 2 of 2 epochs"));
+        Assert.That(File.ReadAllBytes(Path.Combine(_out, "weights.safetensors")), Is.EqualTo(weights));
+        // The card gives the figures as the run printed them.
+        Assert.That(run.Out, Does.Contain("train speech: the checkpoint's model:" + metric["Key metric:".Length..]));
+    }
+
+    // Killed after the last checkpoint of a resumed, longer run: the folder still held the shorter
+    // run's weights and card. The resume that saves the longer run's weights gives them their own card.
+    [Test]
+    public void Resume_that_saves_newer_weights_than_the_cards_replaces_the_card()
+    {
+        Assert.That(Train("--epochs", "1").ExitCode, Is.EqualTo(ExitCodes.Success));
+        string shorter = Path.Combine(_temp.Path, "shorter");
+        Directory.CreateDirectory(shorter);
+        string[] model = ["weights.safetensors", "config.json", TrainedModelCard.FileName];
+        foreach (string file in model)
+        {
+            File.Copy(Path.Combine(_out, file), Path.Combine(shorter, file));
+        }
+
+        Assert.That(Train("--resume", "--epochs", "2").ExitCode, Is.EqualTo(ExitCodes.Success));
+        string card = Path.Combine(_out, TrainedModelCard.FileName);
+        string metric = File.ReadLines(card).Single(l => l.StartsWith("Key metric: ", StringComparison.Ordinal));
+        foreach (string file in model)
+        {
+            File.Copy(Path.Combine(shorter, file), Path.Combine(_out, file), overwrite: true);
+        }
+
+        var run = Train("--resume", "--epochs", "2");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        string text = File.ReadAllText(card);
+        Assert.That(text, Does.Contain("\n" + metric + "\n").And.Contain("- trained: 2 of 2 epochs, 4 steps\n"));
+    }
+
     // A resume with a smaller --epochs than its checkpoint had done printed "done 4/2" and a card of
     // "1 of 1 epochs": it says once that nothing is trained, and the card counts the real epochs.
     [Test]

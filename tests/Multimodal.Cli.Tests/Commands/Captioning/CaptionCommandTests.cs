@@ -82,6 +82,40 @@ public sealed class CaptionCommandTests
         Assert.That(again.Out, Does.Not.Contain("training from scratch"));
     }
 
+    // Killed after the last checkpoint of a resumed, longer run, before it saved: the folder still held
+    // the shorter run's weights and card, and the resume that saved the longer run's weights kept that
+    // card ("1 of 1 epochs"). The weights it saves differ from the folder's, so they get their own card.
+    [Test]
+    public void ResumeThatSavesOtherWeightsThanTheFoldersWritesTheirCard()
+    {
+        string output = Path.Combine(temp.Path, "stages");
+        CliRun Stage(int epochs, bool resume) => CliRun.Invoke([
+            "train", "caption", "--images", images, "--captions", captions, "--out", output, "--encoder",
+            "small-cnn", "--image-size", "16", "--cnn-channels", "8,16", "--embed", "8", "--hidden", "16",
+            "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--batch", "1",
+            "--min-count", "1", "--valid-images", "0", "--beam", "1", "--quiet",
+            .. resume ? new[] { "--resume" } : []]);
+        Assert.That(Stage(1, resume: false).ExitCode, Is.EqualTo(ExitCodes.Success));
+        string shorter = Path.Combine(temp.Path, "stage-1");
+        Directory.CreateDirectory(shorter);
+        string[] files = ["weights.safetensors", "config.json", "MODEL_CARD.md"];
+        foreach (string file in files)
+        {
+            File.Copy(Path.Combine(output, file), Path.Combine(shorter, file));
+        }
+
+        Assert.That(Stage(2, resume: true).ExitCode, Is.EqualTo(ExitCodes.Success));
+        foreach (string file in files)
+        {
+            File.Copy(Path.Combine(shorter, file), Path.Combine(output, file), overwrite: true);
+        }
+
+        var run = Stage(2, resume: true);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(File.ReadAllText(Path.Combine(output, "MODEL_CARD.md")), Does.Contain("- trained: 2 of 2 epochs"));
+    }
+
     // A resume with another model size or split is refused naming the option (another --hidden
     // used to surface as a weight-shape error naming none), and the model folder is left alone.
     [TestCase("--hidden", "24", "--hidden is 16 in the checkpoint, 24 now")]
