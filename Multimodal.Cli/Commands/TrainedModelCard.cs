@@ -121,9 +121,26 @@ public sealed partial record TrainedModelCard(string Verb, string OutDir)
     {
         string path = ModelIo.WeightsPath(outDir);
         // A model folder is small (25 MB at most for a bundled model), so two reads of it cost little.
-        byte[]? before = File.Exists(path) ? File.ReadAllBytes(path) : null;
+        byte[]? before = ReadIfRegular(path);
         save();
         return before is null || !before.AsSpan().SequenceEqual(File.ReadAllBytes(path));
+    }
+
+    // The weights there before the save; null when there are none, or none to compare (a named pipe would
+    // be waited on for ever, a file over 2 GiB fits no array, one may be unreadable): the save replaces
+    // them either way, so they count as changed.
+    private static byte[]? ReadIfRegular(string path)
+    {
+        try
+        {
+            bool regular = File.Exists(path) && FileKind.NotRegular(path) is null
+                && new FileInfo(path).Length <= SafeTensorsFile.MaxFileBytes;
+            return regular ? File.ReadAllBytes(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
