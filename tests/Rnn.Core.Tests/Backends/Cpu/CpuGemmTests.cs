@@ -35,6 +35,7 @@ public sealed class CpuGemmTests
     [TestCase(CpuSimd.Avx512, 2, 1000, 70, 300)]   // many rows: 21 tasks of 48 rows, the last 40
     [TestCase(CpuSimd.Avx2, 2, 700, 50, 260)]   // 14 tasks of 48 rows and one of 28 on the 6-row kernel
     [TestCase(CpuSimd.Avx512, 2, 260, 2090, 300)]   // A and B packed whole, tiles of C: 2 column blocks
+    [TestCase(CpuSimd.Scalar, 2, 130, 70, 520)]   // the same on the 4x8 scalar kernel
     public void PackedGemmMatchesReferenceLoop(CpuSimd simd, int threads, int m, int n, int k) =>
         CheckAgainstReference(simd, threads, m, n, k);
 
