@@ -121,7 +121,7 @@ public static partial class Ops
         var first = parts[0];
         axis = Shape.Axis(axis, first.Rank);
         int inner = InnerSize(first, axis);
-        int outer = first.Length / Math.Max(first.Dim(axis) * inner, 1);
+        int outer = Shape.Size(first.Shape[..axis]);   // not first.Length / ...: the first part may be empty
         int total = 0;
         foreach (var p in parts)
         {

@@ -11,6 +11,11 @@ public sealed partial class CpuBackend
     public void Unary(UnaryOp op, Tensor x, Tensor y)
     {
         CheckLength(x.Length, y.Length, nameof(Unary));
+        if (x.Length == 0)
+        {
+            return;   // TensorPrimitives.Sigmoid refuses empty spans
+        }
+
         ReadOnlySpan<float> xs = S(x);
         Span<float> ys = S(y);
         switch (op)
@@ -229,7 +234,7 @@ public sealed partial class CpuBackend
     public void Softmax(Tensor x, Tensor y)
     {
         int cols = x.Dim(-1);
-        int rows = x.Length / cols;
+        int rows = cols == 0 ? 0 : x.Length / cols;   // rows of no columns need nothing
         float[] xs = Raw(x);
         float[] ys = Raw(y);
         int xo = x.Offset;
@@ -241,7 +246,7 @@ public sealed partial class CpuBackend
     public void LogSoftmax(Tensor x, Tensor y)
     {
         int cols = x.Dim(-1);
-        int rows = x.Length / cols;
+        int rows = cols == 0 ? 0 : x.Length / cols;   // rows of no columns need nothing
         float[] xs = Raw(x);
         float[] ys = Raw(y);
         int xo = x.Offset;
@@ -265,7 +270,7 @@ public sealed partial class CpuBackend
     public void SoftmaxBackward(Tensor y, Tensor dy, Tensor dx)
     {
         int cols = y.Dim(-1);
-        int rows = y.Length / cols;
+        int rows = cols == 0 ? 0 : y.Length / cols;   // rows of no columns need nothing
         ReadOnlySpan<float> ys = S(y);
         ReadOnlySpan<float> dys = S(dy);
         Span<float> dxs = S(dx);
@@ -281,7 +286,7 @@ public sealed partial class CpuBackend
     public void LogSoftmaxBackward(Tensor y, Tensor dy, Tensor dx)
     {
         int cols = y.Dim(-1);
-        int rows = y.Length / cols;
+        int rows = cols == 0 ? 0 : y.Length / cols;   // rows of no columns need nothing
         ReadOnlySpan<float> ys = S(y);
         ReadOnlySpan<float> dys = S(dy);
         Span<float> dxs = S(dx);
@@ -301,7 +306,7 @@ public sealed partial class CpuBackend
     public void GatherRows(Tensor table, ReadOnlySpan<int> indices, Tensor y)
     {
         int cols = table.Dim(-1);
-        int rows = table.Length / cols;
+        int rows = table.Rank == 0 ? 1 : Rnn.Core.Shape.Size(table.Shape[..^1]);   // also when cols is 0
         ReadOnlySpan<float> ts = S(table);
         Span<float> ys = S(y);
         for (int i = 0; i < indices.Length; i++)

@@ -105,7 +105,8 @@ public sealed class Bidirectional : Module, ISequenceLayer
         }
 
         int[] shape = y.ShapeArray;
-        var rows = Ops.Reshape(y, batch * time, y.Length / Math.Max(batch * time, 1));   // [batch*time, features]
+        int features = global::Rnn.Core.Shape.Size(y.Shape[2..]);   // from the shape: batch or time may be 0
+        var rows = Ops.Reshape(y, batch * time, features);   // [batch*time, features]
         return Ops.Reshape(Ops.Gather(rows, index), shape);
     }
 }

@@ -148,7 +148,8 @@ public sealed class Rnn : Module, ISequenceLayer
         int time = plan.Time;
         var be = x.Backend;
         int[] stepShape = x.ShapeArray.Where((_, i) => i != 1).ToArray();   // [batch, ...features]
-        var rows = Ops.Reshape(x, batch * time, x.Length / Math.Max(batch * time, 1));   // [batch*time, features]
+        int features = global::Rnn.Core.Shape.Size(x.Shape[2..]);   // from the shape: batch or time may be 0
+        var rows = Ops.Reshape(x, batch * time, features);   // [batch*time, features]
 
         var outputs = new Tensor[time];
         Tensor? last = null;

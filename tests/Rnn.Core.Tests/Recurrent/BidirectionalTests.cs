@@ -53,6 +53,18 @@ public sealed class BidirectionalTests
         }
     }
 
+    // The fused LSTM runs an empty batch; realigning its empty backward output must too.
+    [Test]
+    public void EmptyBatchGivesAnEmptySequence()
+    {
+        var bi = new Bidirectional(
+            new LstmCell(2, 3, new Rng(1)), new LstmCell(2, 3, new Rng(2)), new RnnOptions { ReturnSequences = true });
+
+        var y = bi.Forward(Tensor.Zeros(0, 5, 2)).Output;
+
+        Assert.That(y.ShapeArray, Is.EqualTo(new[] { 0, 5, 6 }));
+    }
+
     [Test]
     public void GradCheckWithLengths()
     {

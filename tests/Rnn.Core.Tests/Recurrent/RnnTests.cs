@@ -146,6 +146,34 @@ public sealed class RnnTests
         Assert.That(result.Output.ToArray(), Is.All.EqualTo(0f));
     }
 
+    // An empty batch (the last batch of a filtered data set, say) is a batch like any other: the
+    // step path once divided by the zero feature count it worked out from an empty tensor.
+    [Test]
+    public void EmptyBatchGivesEmptyOutputsOnEveryPath(
+        [Values("probe", "simple", "lstm", "gru")] string kind, [Values] bool fused, [Values] bool sequences)
+    {
+        var rng = new Rng(13);
+        IRnnCell cell = kind switch
+        {
+            "probe" => new ProbeCell(),
+            "simple" => new SimpleRnnCell(3, 6, rng),
+            "lstm" => new LstmCell(3, 6, rng),
+            _ => new GruCell(3, 6, rng),
+        };
+        var layer = new Rnn(cell, new RnnOptions { ReturnSequences = sequences, AllowFused = fused });
+        var x = Tensor.Zeros(0, 4, 3);
+        x.RequiresGrad = true;
+
+        using var tape = Tape.Begin();
+        var result = layer.Forward(x);
+        tape.Backward(Ops.Sum(result.Output));
+
+        int[] expected = sequences ? new[] { 0, 4, 6 } : new[] { 0, 6 };
+        Assert.That(result.Output.ShapeArray, Is.EqualTo(expected));
+        Assert.That(result.States.Select(s => s.Dim(0)), Is.All.EqualTo(0));
+        Assert.That(x.Grad?.ShapeArray ?? x.ShapeArray, Is.EqualTo(new[] { 0, 4, 3 }));
+    }
+
     [Test]
     public void GradCheckThroughLayerWithLengthsAndGoBackwards(
         [Values("simple", "lstm", "gru", "gru-before")] string kind, [Values] bool fused)
