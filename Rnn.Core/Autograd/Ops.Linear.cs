@@ -30,10 +30,16 @@ public static partial class Ops
             throw new ArgumentException($"MatMul inner sizes differ: {a.Describe()} x {b.Describe()}{(transB ? "^T" : "")}");
         }
 
-        int m = a.Length / Math.Max(k, 1);
+        int m = Shape.Size(a.Shape[..^1]);
         int[] outShape = a.ShapeArray;
         outShape[^1] = n;
         var be = a.Backend;
+        if (m == 0 || n == 0 || k == 0)
+        {
+            // An empty product is zeros, and passes no gradient; a GEMM would refuse its leading dimensions of 0.
+            return be.Zeros(outShape);
+        }
+
         var c = be.Allocate(outShape);
         be.Gemm(false, transB, m, n, k, 1f, a, 0, k, b, 0, b.Dim(1), 0f, c, 0, n);
         if (Tape.IsTracking(a, b))
@@ -84,6 +90,11 @@ public static partial class Ops
 
         int ldb = b.Dim(2);
         var be = a.Backend;
+        if (batch == 0 || m == 0 || n == 0 || k == 0)
+        {
+            return be.Zeros(new[] { batch, m, n });   // empty: zeros and no gradient, as in MatMul
+        }
+
         var c = be.Allocate(new[] { batch, m, n });
         be.GemmStridedBatched(false, transB, m, n, k, 1f, a, 0, k, m * k, b, 0, ldb, b.Dim(1) * ldb,
             0f, c, 0, n, m * n, batch);

@@ -53,7 +53,8 @@ public static class BackendChecks
     {
         if (ld < Math.Max(1, cols))
         {
-            throw new ArgumentException($"GEMM: leading dimension of {name} is {ld}, less than its {cols} columns");
+            throw new ArgumentException(
+                $"GEMM: leading dimension of {name} is {ld}; it must be at least its {cols} columns, and at least 1");
         }
 
         long end = rows == 0 || cols == 0 ? offset : offset + (long)(rows - 1) * ld + cols;

@@ -51,4 +51,23 @@ public sealed class EmptyTensorOpsTests
         Assert.That(Ops.Gather(table, new[] { 3, 0 }).ShapeArray, Is.EqualTo(new[] { 2, 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => Ops.Gather(table, new[] { 4 }));
     }
+
+    // A product over an empty inner dimension is zeros (a sum of nothing), not a GEMM refusing a
+    // leading dimension of 0; an empty output is simply empty.
+    [Test]
+    public void MatMulWithAZeroSizeIsZerosOfTheRightShape()
+    {
+        var pooled = Tensor.Full(7f, 300, 100);   // leaves a dirty array of that size in the pool
+        pooled.Dispose();
+
+        var inner = Ops.MatMul(Tensor.Zeros(300, 0), Tensor.Zeros(0, 100));
+        var noColumns = Ops.Linear(Tensor.Full(1f, 3, 4), Tensor.Zeros(0, 4));
+        var batched = Ops.MatMul(Tensor.Zeros(2, 3, 0), Tensor.Zeros(2, 5, 0), transB: true);
+
+        Assert.That(inner.ShapeArray, Is.EqualTo(new[] { 300, 100 }));
+        Assert.That(inner.ToArray(), Is.All.EqualTo(0f));
+        Assert.That(noColumns.ShapeArray, Is.EqualTo(new[] { 3, 0 }));
+        Assert.That(batched.ShapeArray, Is.EqualTo(new[] { 2, 3, 5 }));
+        Assert.That(batched.ToArray(), Is.All.EqualTo(0f));
+    }
 }
