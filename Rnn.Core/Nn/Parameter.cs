@@ -20,8 +20,11 @@ public sealed class Parameter
     /// <summary>The weights. Replace the contents with <see cref="Load"/>, not the tensor.</summary>
     public Tensor Value { get; }
 
-    /// <summary>Gradient from the last backward pass, or null.</summary>
-    public Tensor? Grad => Value.Grad;
+    /// <summary>
+    /// Gradient from the last backward pass, or null; null too once its owner disposed it, as for
+    /// <see cref="Tensor.EnsureGrad"/>, so an optimizer step or a clip skips it rather than throwing.
+    /// </summary>
+    public Tensor? Grad => Value.Grad is { IsDisposed: false } grad ? grad : null;
 
     /// <summary>When false the optimizer leaves this parameter alone (frozen).</summary>
     public bool Trainable { get; set; } = true;

@@ -153,4 +153,27 @@ public sealed class OptimizerTests
         var p = model.A;
         Assert.Throws<ArgumentException>(() => _ = new Sgd(new[] { ("x", p), ("y", p) }, 0.1f));
     }
+
+    // A gradient disposed by its owner is no gradient to the optimizer and to clipping, as it is to
+    // EnsureGrad and ZeroGrad: the step leaves that parameter alone (it threw ObjectDisposedException).
+    [Test]
+    public void ADisposedGradientIsSkippedByTheStepAndByClipping()
+    {
+        var model = new TwoParams();
+        var opt = new Adam(model.NamedParameters(), 0.1f);
+        using (var tape = Tape.Begin())
+        {
+            tape.Backward(model.Loss());
+        }
+
+        model.A.Value.Grad!.Dispose();
+        float[] a = model.A.Value.ToArray(), b = model.B.Value.ToArray();
+
+        Assert.That(model.A.Grad, Is.Null);
+        Assert.That(GradientClipping.ClipByGlobalNorm(model.Parameters(), 1e-3f), Is.GreaterThan(0f));
+        opt.Step();
+
+        Assert.That(model.A.Value.ToArray(), Is.EqualTo(a));
+        Assert.That(model.B.Value.ToArray(), Is.Not.EqualTo(b));
+    }
 }
