@@ -119,7 +119,7 @@ public sealed class EmotionTrainer
                     options.CheckpointDirectory ?? Path.Combine(options.OutputDirectory, "checkpoints"),
                 CheckpointEverySteps = options.CheckpointEverySteps,
                 Resume = options.Resume,
-                RunSettings = RunSettings(options),
+                RunSettings = ResumeSettings(options),
                 RunKind = TrainingKind,
                 ReportEverySteps = 10,
             });
@@ -185,11 +185,16 @@ public sealed class EmotionTrainer
         },
     };
 
-    // The options that change what a resumed run would train on (the split, the batches, the
-    // schedule) without changing the weights' shapes; recorded in each checkpoint and compared on
-    // resume, named as `train emotion` names them. Older checkpoints lack them and are not compared.
-    private static Dictionary<string, string> RunSettings(EmotionTrainingOptions o)
+    /// <summary>
+    /// The options that change what a resumed run would train on (the split, the batches, the
+    /// schedule) without changing the weights' shapes, by the names <c>train emotion</c> gives them:
+    /// recorded in each checkpoint and compared on resume. Older checkpoints lack them and are not
+    /// compared. A caller may compare them itself before the faces are read (they are slow to read).
+    /// </summary>
+    /// <param name="o">The run's options.</param>
+    public static IReadOnlyDictionary<string, string> ResumeSettings(EmotionTrainingOptions o)
     {
+        ArgumentNullException.ThrowIfNull(o);
         var settings = new Dictionary<string, string>
         {
             ["--seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),

@@ -78,9 +78,10 @@ public static class TrainEmotionCommand
 
         if (options.Resume)
         {
-            // Before the faces are read; the trainer's own check would come after, and its error would be
-            // shown against the data folder, like the data's own errors.
-            ResumeCheck.Before(checkpoints, EmotionTrainer.TrainingKind, settings: null);
+            // Before the faces are read, kind and settings alike: the trainer's own check would come after,
+            // and its error was shown against the data folder ("error: DATA: OUT/checkpoints: cannot
+            // resume: ..."), as if the data were at fault.
+            ResumeCheck.Before(checkpoints, EmotionTrainer.TrainingKind, EmotionTrainer.ResumeSettings(options));
         }
 
         var output = context.Environment.Out;
@@ -113,7 +114,8 @@ public static class TrainEmotionCommand
             {
                 result = sink.Watch(() => trainer.Run(sink, ct));
             }
-            catch (Exception e) when (e is DirectoryNotFoundException or ArgumentException or InvalidDataException)
+            catch (Exception e) when ((e is DirectoryNotFoundException or ArgumentException or InvalidDataException)
+                && !NamesCheckpoints(e.Message, checkpoints))
             {
                 throw new CliException(options.DataDirectory, e.Message);
             }
@@ -183,6 +185,12 @@ public static class TrainEmotionCommand
             ? string.Create(CultureInfo.InvariantCulture,
                 $" valid accuracy {acc * 100:F2}% mean recall {v["val_mean_recall"] * 100:F2}%")
             : "";
+
+    // An error about the checkpoints (one that changed on disk after the check above) names its file or
+    // folder already: it goes out as it is, not as an error of the data folder.
+    private static bool NamesCheckpoints(string message, string checkpoints) =>
+        message.StartsWith(checkpoints, StringComparison.Ordinal)
+        || message.StartsWith($"'{checkpoints}", StringComparison.Ordinal);
 
     // --out inside --data (or the same folder) put the model and its checkpoints among the class
     // folders: the run warned about them as data, and its resume was refused because the data

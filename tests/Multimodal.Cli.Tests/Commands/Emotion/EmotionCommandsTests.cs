@@ -189,6 +189,25 @@ public sealed class EmotionCommandsTests
         Assert.That(EmotionModel.Load(output).Labels, Is.EqualTo(EmotionLabels.All));
     }
 
+    // Found by a kill-and-resume trial: a resume with another --lr was refused only after every face
+    // had been read, and against the data folder, as if the faces were at fault:
+    // "error: DATA: OUT/checkpoints: cannot resume: --lr is ...".
+    [Test]
+    public void A_resume_with_another_setting_is_refused_against_the_checkpoints_before_any_face_is_read()
+    {
+        string data = EmotionCliFiles.FerFolder(_temp.Sub("train"), perClass: 4);
+        string output = Path.Combine(_temp.Path, "out");
+        string[] args = ["train", "emotion", "--data", data, "--out", output, "--batch", "8", "--valid-every", "4"];
+        Assert.That(CliRun.Invoke([.. args, "--epochs", "1"]).ExitCode, Is.EqualTo(ExitCodes.Success));
+
+        var changed = CliRun.Invoke([.. args, "--epochs", "2", "--resume", "--lr", "0.001"]);
+
+        Assert.That(changed.ExitCode, Is.EqualTo(ExitCodes.Failure), changed.Out);
+        Assert.That(changed.Error.Trim(), Is.EqualTo($"error: {Path.Combine(output, "checkpoints")}: cannot resume: " +
+            "--lr is 0.002 in the checkpoint, 0.001 now; rerun with the same options, or with --force to start over"));
+        Assert.That(changed.Out, Does.Not.Contain("training faces"), "refused before the faces are read");
+    }
+
     // `models` lists only folders with a MODEL_CARD.md: a trained model was "not a model folder". The
     // card is written with the model each time it is saved; a forced rerun replaces it unless written by hand.
     // Found by a new-user trial: a run killed between saving its model and its card, then resumed,
