@@ -11,16 +11,21 @@ internal interface IForkJoinBody
 }
 
 /// <summary>
-/// A fork/join on the .NET thread pool that allocates nothing per call, for the kernels a
-/// recurrent loop calls at every time step (Parallel.For allocates its task and range objects
-/// each time, a few kilobytes a step). Each calling thread owns one instance; a round publishes
-/// its body and task count, queues the instance itself as the helpers' work item, takes tasks on
-/// the calling thread too, and waits until every task has finished. Tasks are claimed by a
+/// A fork/join that allocates nothing per call, for the kernels a recurrent loop calls at every
+/// time step (Parallel.For allocates its task and range objects each time, a few kilobytes a
+/// step). Each calling thread owns one instance with helper threads of its own; a round
+/// publishes its body and task count, wakes the helpers that are not already spinning for it,
+/// takes tasks on the calling thread too, and waits until every task has finished. Tasks are claimed by a
 /// compare-and-swap on (round, next task), so a helper that starts after its round ended claims
 /// nothing from the next one by mistake; it can only join the round that is current. The caller
 /// never waits for a helper that has not started: it runs every unclaimed task itself.
 /// </summary>
 /// <remarks>
+/// The helpers were .NET thread-pool work items until 2026-12-06: each round that found no helper
+/// lingering queued one, and on a 2-core VM the pool's own idle workers, spinning for work after
+/// it, took turns with the two threads doing the product (three workers shared the helper's CPU
+/// time in one sgemm-1024 loop); a batch-1 LSTM of 200 steps ran 1.4-4.3% faster with helper
+/// threads of its own, in one process alternating the two.
 /// The end of a round is the count of unfinished tasks reaching zero, never a signal alone: the
 /// helper that finishes a round may still be about to wake the caller when the caller, having
 /// seen the count at zero, has already started its next round. So the wake-up is a pulse under
@@ -31,7 +36,7 @@ internal interface IForkJoinBody
 /// both faults: a late reset-event signal, or a phantom task's extra count, could end a round's
 /// wait while a helper still ran one of its tasks.)
 /// </remarks>
-internal sealed class ForkJoin : IThreadPoolWorkItem
+internal sealed class ForkJoin
 {
     [ThreadStatic]
     private static ForkJoin? perThread;
@@ -48,9 +53,22 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
     private const int Closed = int.MaxValue;
 
     // How long a helper stays after its round, waiting for the next one of the same caller:
-    // a recurrent loop starts its next round within microseconds, and a thread-pool work item
-    // took about 3 us to start (2.8 us of every 7.8 us round of two 5-us tasks here).
+    // a recurrent loop starts its next round within microseconds, and waking a sleeping helper
+    // took about 3 us (2.8 us of every 7.8 us round of two 5-us tasks here).
     private static readonly long LingerTicks = Stopwatch.Frequency / 20_000;   // 50 us
+
+    /// <summary>
+    /// Milliseconds a helper waits for a round before it ends (the next round that wants it starts
+    /// another); tests shorten it.
+    /// </summary>
+    internal static int HelperIdleMs { get; set; } = 2000;
+
+    /// <summary>Helper threads alive for the calling thread's rounds.</summary>
+    internal static int HelperThreadsOfThisThread => perThread is { } f ? Volatile.Read(ref f.helperThreads) : 0;
+
+    private readonly object threadsGate = new();
+    private readonly SemaphoreSlim wake = new(0);   // one release a helper a round
+    private int helperThreads;                      // alive, under threadsGate
 
     /// <summary>Runs tasks [0, tasks) of body on up to <paramref name="threads"/> threads.</summary>
     /// <remarks>Returns when every task has finished; the first exception a task threw is rethrown.</remarks>
@@ -69,18 +87,55 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
         (perThread ??= new ForkJoin()).RunRound(body, tasks, Math.Min(threads, tasks) - 1);
     }
 
-    void IThreadPoolWorkItem.Execute()
+    // A helper's life: woken for a round, it works on it, lingers for the next, then sleeps
+    // again. A wake-up may find its round over (the caller ran every task itself); it then
+    // only lingers. It ends after HelperIdleMs without a wake-up, unless one came just then:
+    // WakeHelpers releases under the same lock, so a release is never left to a helper that has
+    // ended, and the next round starts a new helper.
+    private void HelperLoop()
     {
-        long round = Volatile.Read(ref state) >> 32;
-        Work(round);
-        Linger(round);
+        while (true)
+        {
+            if (!wake.Wait(HelperIdleMs))
+            {
+                lock (threadsGate)
+                {
+                    if (wake.CurrentCount == 0)
+                    {
+                        helperThreads--;
+                        return;
+                    }
+                }
+
+                continue;
+            }
+
+            long round = Volatile.Read(ref state) >> 32;
+            Work(round);
+            Linger(round);
+        }
     }
 
-    // After a round, spin a little for the caller's next one and join it without a new work
-    // item; the caller counts lingering helpers and queues work items only for the rest. A
+    // Wakes `wanted` helpers for the current round, starting helper threads until there are
+    // `helpers` of them.
+    private void WakeHelpers(int helpers, int wanted)
+    {
+        lock (threadsGate)
+        {
+            for (; helperThreads < helpers; helperThreads++)
+            {
+                new Thread(HelperLoop) { IsBackground = true, Name = "Rnn.Core fork/join" }.UnsafeStart();
+            }
+
+            wake.Release(wanted);
+        }
+    }
+
+    // After a round, spin a little for the caller's next one and join it without a wake-up;
+    // the caller counts lingering helpers and wakes only the rest. A
     // helper that gives up re-checks after leaving the count, and the caller reads the count
     // after publishing (both through full fences), so at least one of them sees the other: a
-    // new round is either joined here or given a work item.
+    // new round is either joined here or wakes a helper.
     private void Linger(long round)
     {
         Interlocked.Increment(ref lingering);
@@ -129,9 +184,10 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
         failure = null;
         Volatile.Write(ref state, round << 32);   // publishes body and count to the claims below
         Interlocked.MemoryBarrier();
-        for (int h = Volatile.Read(ref lingering); h < helpers; h++)
+        int wanted = helpers - Volatile.Read(ref lingering);
+        if (wanted > 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            WakeHelpers(helpers, wanted);
         }
 
         Work(round);

@@ -94,6 +94,8 @@ public sealed class CpuGemmTests
     [TestCase(CpuSimd.Avx2, 2, 250, 2100, 40)]
     [TestCase(CpuSimd.Scalar, 1, 70, 40, 300)]
     [TestCase(CpuSimd.Avx512, 2, 150, 70, 0)]   // k = 0: C = beta * C + bias
+    [TestCase(CpuSimd.Avx512, 2, 260, 2090, 300)]   // tiles summed apart, 2 column blocks
+    [TestCase(CpuSimd.Scalar, 2, 130, 70, 520)]   // the same on the scalar kernel
     public void GemmBiasMatchesGemmThenBias(CpuSimd simd, int threads, int m, int n, int k)
     {
         var be = new CpuBackend(threads, simd);
@@ -167,6 +169,43 @@ public sealed class CpuGemmTests
                 Assert.That(actual.ToArray(), Is.EqualTo(expected.ToArray()).Within(1e-5f),
                     $"transB {tb}, beta {beta}");
             }
+        }
+    }
+
+    // Tiles of a many-row, many-deep product are summed apart and written into C at the end: into
+    // a C that is part of a wider matrix (an offset, rows ldc apart) they write their rows and
+    // columns only, with beta applied once (beta 0 never reads the NaN C holds), and leave the
+    // elements between the rows alone.
+    [TestCase(CpuSimd.Avx512, 0.5f)]
+    [TestCase(CpuSimd.Avx512, 0f)]
+    [TestCase(CpuSimd.Avx2, 0.5f)]
+    [TestCase(CpuSimd.Scalar, 0f)]
+    public void TiledProductsWriteOnlyTheirPartOfAWiderC(CpuSimd simd, float beta)
+    {
+        const int m = 262, n = 300, k = 520, offset = 7, ldc = n + 5;
+        var be = new CpuBackend(2, simd);
+        float[] a = Values(21, m * k), b = Values(22, k * n);
+        float[] c0 = beta == 0f ? Enumerable.Repeat(float.NaN, offset + m * ldc).ToArray() : Values(23, offset + m * ldc);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = n; j < ldc && offset + i * ldc + j < c0.Length; j++)
+            {
+                c0[offset + i * ldc + j] = 1000f + j;   // between the rows: never written
+            }
+        }
+
+        c0[0] = -5f;
+        var expected = (float[])c0.Clone();
+        CpuBackend.GemmReference(false, false, m, n, k, 0.25f, a, 0, k, b, 0, n, beta, expected, offset, ldc,
+            new ParallelOptions { MaxDegreeOfParallelism = 1 });
+        var c = be.FromArray(c0, new[] { c0.Length });
+        be.Gemm(false, false, m, n, k, 0.25f, be.FromArray(a, new[] { a.Length }), 0, k,
+            be.FromArray(b, new[] { b.Length }), 0, n, beta, c, offset, ldc);
+
+        var actual = c.ToArray();
+        for (int i = 0; i < actual.Length; i++)
+        {
+            Assert.That(actual[i], Is.EqualTo(expected[i]).Within(2e-4f), $"element {i}");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Rnn.Core.Cpu;
 
 namespace Rnn.Core.Tests.Conformance;
@@ -46,5 +47,65 @@ public sealed class ForkJoinTests
 
         Assert.That(rounds.Join(TimeSpan.FromSeconds(60)), Is.True, "ForkJoin.Run never returned");
         Assert.That(early, Is.Zero, "tasks still running when ForkJoin.Run returned");
+    }
+
+    // Two tasks that each wait (10 s at most) until both have started: they meet only if a
+    // helper runs one of them while the caller runs the other.
+    private sealed class Meet : IForkJoinBody
+    {
+        public readonly int[] Threads = new int[2];
+        private int started;
+
+        public void Run(int task)
+        {
+            Threads[task] = Environment.CurrentManagedThreadId;
+            Interlocked.Increment(ref started);
+            var clock = Stopwatch.StartNew();
+            while (Volatile.Read(ref started) < 2 && clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                Thread.Sleep(1);
+            }
+        }
+    }
+
+    // Helpers are threads of the caller's own: the first round starts one, it ends after idling
+    // for HelperIdleMs, and a later round starts another that joins in.
+    [Test]
+    public void AHelperEndsAfterIdlingAndALaterRoundStartsAnother()
+    {
+        int idle = ForkJoin.HelperIdleMs;
+        ForkJoin.HelperIdleMs = 100;
+        try
+        {
+            var first = new Meet();
+            var second = new Meet();
+            int helpersAfterFirst = -1, helpersAfterIdle = -1, helpersAfterSecond = -1;
+            var caller = new Thread(() =>
+            {
+                ForkJoin.Run(first, 2, 2);
+                helpersAfterFirst = ForkJoin.HelperThreadsOfThisThread;
+                var clock = Stopwatch.StartNew();
+                while (ForkJoin.HelperThreadsOfThisThread > 0 && clock.Elapsed < TimeSpan.FromSeconds(10))
+                {
+                    Thread.Sleep(10);
+                }
+
+                helpersAfterIdle = ForkJoin.HelperThreadsOfThisThread;
+                ForkJoin.Run(second, 2, 2);
+                helpersAfterSecond = ForkJoin.HelperThreadsOfThisThread;
+            }) { IsBackground = true };
+            caller.Start();
+
+            Assert.That(caller.Join(TimeSpan.FromSeconds(60)), Is.True, "ForkJoin.Run never returned");
+            Assert.That(first.Threads[0], Is.Not.EqualTo(first.Threads[1]), "the first round ran on one thread");
+            Assert.That(helpersAfterFirst, Is.EqualTo(1));
+            Assert.That(helpersAfterIdle, Is.Zero, "the helper did not end after idling");
+            Assert.That(second.Threads[0], Is.Not.EqualTo(second.Threads[1]), "the later round ran on one thread");
+            Assert.That(helpersAfterSecond, Is.EqualTo(1));
+        }
+        finally
+        {
+            ForkJoin.HelperIdleMs = idle;
+        }
     }
 }
