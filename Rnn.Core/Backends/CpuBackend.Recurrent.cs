@@ -73,25 +73,27 @@ public sealed partial class CpuBackend
     /// <summary>Where rows of h also go: row b at Offset + b * Stride of Tensor (null: nowhere).</summary>
     private readonly record struct OutputRows(Tensor? Tensor, int Offset, int Stride);
 
-    // The gate rows on pre-activations in `pre` ([batch, 4*hidden] from index preOffset: the gates
-    // buffer itself, or a fused step's scratch), activated in place there and, with `gates`, also
-    // copied to its rows for the backward pass. A padded row carries c and h over and has zero
-    // gates. Each h row also goes to `output` (zeros at padding).
+    // The gate rows on pre-activations in `pre` ([batch, 4*hidden] from index preOffset, rows
+    // preStride apart, 4*hidden when 0: the gates buffer itself, or a fused step's scratch),
+    // activated in place there and, with `gates`, also copied to its rows for the backward pass.
+    // A padded row carries c and h over and has zero gates. Each h row also goes to `output`
+    // (zeros at padding).
     private static void LstmGatesFromScratch(
         CpuSimd simd, int u0, int u1, int batch, int hidden, float[] pre, int preOffset,
         Tensor? gates, int gatesOffset,
         Tensor cPrev, int cPrevOffset, Tensor hPrev, int hPrevOffset,
         Tensor c, int cOffset, Tensor h, int hOffset,
-        Tensor? mask, int maskOffset, OutputRows output)
+        Tensor? mask, int maskOffset, OutputRows output, int preStride = 0)
     {
         int hd = hidden;
+        int ps = preStride == 0 ? 4 * hd : preStride;
         int w = u1 - u0;
         for (int b = 0; b < batch; b++)
         {
             var cp = Row(cPrev, cPrevOffset, b, hd).Slice(u0, w);
             var cn = Row(c, cOffset, b, hd).Slice(u0, w);
             var hn = Row(h, hOffset, b, hd).Slice(u0, w);
-            var p = pre.AsSpan(preOffset + b * 4 * hd, 4 * hd);
+            var p = pre.AsSpan(preOffset + b * ps, 4 * hd);
             var g = gates is null ? default : Row(gates, gatesOffset, b, 4 * hd);
             var yRow = output.Tensor is { } y
                 ? Raw(y).AsSpan(y.Offset + output.Offset + b * output.Stride + u0, w)
