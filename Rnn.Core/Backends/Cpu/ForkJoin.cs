@@ -13,19 +13,22 @@ internal interface IForkJoinBody
 /// <summary>
 /// A fork/join that allocates nothing per call, for the kernels a recurrent loop calls at every
 /// time step (Parallel.For allocates its task and range objects each time, a few kilobytes a
-/// step). Each calling thread owns one instance with helper threads of its own; a round
-/// publishes its body and task count, wakes the helpers that are not already spinning for it,
-/// takes tasks on the calling thread too, and waits until every task has finished. Tasks are claimed by a
+/// step). Each calling thread owns one instance; its first rounds borrow thread-pool workers as
+/// helpers, later ones wake helper threads of its own. A round publishes its body and task
+/// count, gets the helpers that are not already spinning for it going, takes tasks on the
+/// calling thread too, and waits until every task has finished. Tasks are claimed by a
 /// compare-and-swap on (round, next task), so a helper that starts after its round ended claims
 /// nothing from the next one by mistake; it can only join the round that is current. The caller
 /// never waits for a helper that has not started: it runs every unclaimed task itself.
 /// </summary>
 /// <remarks>
-/// The helpers were .NET thread-pool work items until 2026-12-06: each round that found no helper
-/// lingering queued one, and on a 2-core VM the pool's own idle workers, spinning for work after
-/// it, took turns with the two threads doing the product (three workers shared the helper's CPU
-/// time in one sgemm-1024 loop); a batch-1 LSTM of 200 steps ran 1.4-4.3% faster with helper
-/// threads of its own, in one process alternating the two.
+/// The helpers were only .NET thread-pool work items until 2026-12-06: each round that found no
+/// helper lingering queued one, and on a 2-core VM the pool's own idle workers, spinning for work
+/// after it, took turns with the two threads doing the product (three workers shared the helper's
+/// CPU time in one sgemm-1024 loop); a batch-1 LSTM of 200 steps ran 1.4-4.3% faster with helper
+/// threads of its own, in one process alternating the two. Own threads for every caller made a
+/// thread that runs one product and ends pay for starting them, hence the pool for the first
+/// <see cref="RoundsBeforeOwnHelpers"/> rounds.
 /// The end of a round is the count of unfinished tasks reaching zero, never a signal alone: the
 /// helper that finishes a round may still be about to wake the caller when the caller, having
 /// seen the count at zero, has already started its next round. So the wake-up is a pulse under
@@ -36,7 +39,7 @@ internal interface IForkJoinBody
 /// both faults: a late reset-event signal, or a phantom task's extra count, could end a round's
 /// wait while a helper still ran one of its tasks.)
 /// </remarks>
-internal sealed class ForkJoin
+internal sealed class ForkJoin : IThreadPoolWorkItem
 {
     [ThreadStatic]
     private static ForkJoin? perThread;
@@ -62,6 +65,15 @@ internal sealed class ForkJoin
     /// another); tests shorten it.
     /// </summary>
     internal static int HelperIdleMs { get; set; } = 2000;
+
+    /// <summary>
+    /// Rounds a calling thread runs with thread-pool work items as helpers before it starts
+    /// helper threads of its own; tests set it to 0 or to int.MaxValue.
+    /// </summary>
+    internal static int RoundsBeforeOwnHelpers { get; set; } = 16;
+
+    // Rounds this instance has run, up to RoundsBeforeOwnHelpers.
+    private int rounds;
 
     /// <summary>Helper threads alive for the calling thread's rounds.</summary>
     internal static int HelperThreadsOfThisThread => perThread is { } f ? Volatile.Read(ref f.helperThreads) : 0;
@@ -91,6 +103,15 @@ internal sealed class ForkJoin
         }
 
         (perThread ??= new ForkJoin()).RunRound(body, tasks, Math.Min(threads, tasks) - 1);
+    }
+
+    // A thread-pool worker lent for one of the caller's first rounds: it works on it and lingers
+    // for the next, as a helper thread does, then goes back to the pool.
+    void IThreadPoolWorkItem.Execute()
+    {
+        long round = Volatile.Read(ref state) >> 32;
+        Work(round);
+        Linger(round);
     }
 
     // A helper's life: woken for a round, it works on it, lingers for the next, then sleeps
@@ -214,10 +235,26 @@ internal sealed class ForkJoin
         failure = null;
         Volatile.Write(ref state, round << 32);   // publishes body and count to the claims below
         Interlocked.MemoryBarrier();
+        // A caller's first rounds borrow thread-pool workers: a thread that does one parallel
+        // product and ends would otherwise pay for starting helper threads of its own (3000 such
+        // callers, 8 at a time: 0.50 ms each with pool workers, 2.82 ms with own threads).
+        bool own = rounds >= RoundsBeforeOwnHelpers;
+        if (!own)
+        {
+            rounds++;
+        }
+
         int wanted = helpers - Volatile.Read(ref lingering);
-        if (wanted > 0)
+        if (wanted > 0 && own)
         {
             WakeHelpers(helpers, wanted);
+        }
+        else
+        {
+            for (int h = 0; h < wanted; h++)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
         }
 
         Work(round);
