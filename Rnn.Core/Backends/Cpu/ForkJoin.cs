@@ -269,12 +269,33 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
                 Thread.SpinWait(8);
             }
 
-            lock (gate)
+            // Not interruptible: Thread.Interrupt on the caller threw out of the wait while a
+            // helper still ran a task, whose product would then write into buffers the caller had
+            // handed back. The interrupt is raised again once the round is over.
+            bool interrupted = false;
+            while (true)
             {
-                while (Volatile.Read(ref remaining) != 0)
+                try
                 {
-                    Monitor.Wait(gate);
+                    lock (gate)
+                    {
+                        while (Volatile.Read(ref remaining) != 0)
+                        {
+                            Monitor.Wait(gate);
+                        }
+                    }
+
+                    break;
                 }
+                catch (ThreadInterruptedException)
+                {
+                    interrupted = true;
+                }
+            }
+
+            if (interrupted)
+            {
+                Thread.CurrentThread.Interrupt();
             }
         }
 
