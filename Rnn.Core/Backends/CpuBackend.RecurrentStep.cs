@@ -215,6 +215,9 @@ public sealed partial class CpuBackend
         var seq = SequenceTasks.Take();
         try
         {
+            // Every participant needs the panels at step 0: packed there, one packs while the others wait.
+            step.Packed?.Prepack(Threads);
+            step.Input?.Prepack(Threads);
             int parts = Math.Min(Threads, step.Hidden / PackedGemm.PanelWidth(Simd));
             seq.Start(step, time, parts, aStride, bStride, twoSlots);
             ForkJoin.Run(seq, parts, Threads);
@@ -268,6 +271,11 @@ public sealed partial class CpuBackend
         int groups = step.Hidden / PackedGemm.PanelWidth(Simd);
         long work = (long)step.Batch * step.Gates * step.Hidden * step.Hidden;
         step.Tasks = Threads == 1 || work < 48L * 48 * 48 ? 1 : Math.Min(groups, 2 * Threads);
+        if (step.Tasks > 1)
+        {
+            step.Packed?.Prepack(Threads);
+        }
+
         int shared = step.Tasks > 1 ? PackedGemm.SharedALength(Simd, step.Args) : 0;
         try
         {

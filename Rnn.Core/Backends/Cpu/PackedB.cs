@@ -10,7 +10,7 @@ namespace Rnn.Core.Cpu;
 /// product (SmallGemm, which reads B in place) never pays for it. The buffer comes from
 /// ArrayPool and goes back on Dispose.
 /// </summary>
-internal sealed class PackedB : IDisposable
+internal sealed class PackedB : IDisposable, IForkJoinBody
 {
     private readonly object gate = new();
     private float[]? data;
@@ -73,7 +73,33 @@ internal sealed class PackedB : IDisposable
         }
     }
 
-    private float[] PackOnce()
+    /// <summary>
+    /// Packs the panels now, split over <paramref name="threads"/> threads, unless they are packed
+    /// already. For a caller about to start a parallel region whose tasks all need the panels
+    /// at once: packed on first use there, one task packs while the others wait (a batch-1 LSTM
+    /// of 256 units: about 0.1 ms of a 2.2 ms pass with one core idle).
+    /// </summary>
+    public void Prepack(int threads)
+    {
+        if (Volatile.Read(ref data) is null)
+        {
+            PackOnce(Math.Max(1, threads));
+        }
+    }
+
+    // One part of a parallel Prepack, on the buffer being packed.
+    void IForkJoinBody.Run(int task) => PackedGemm.PackAll(Simd, SourceArgs(), packing!, origin, task, packingParts);
+
+    private float[]? packing;
+    private int packingParts;
+
+    private GemmArgs SourceArgs()
+    {
+        var b = CpuBackend.Raw(Source);
+        return new GemmArgs(false, TransB, 1, N, K, 1f, b, 0, 1, b, Source.Offset + SourceOffset, Ldb, 0f, b, 0, N);
+    }
+
+    private float[] PackOnce(int threads = 1)
     {
         lock (gate)
         {
@@ -82,10 +108,23 @@ internal sealed class PackedB : IDisposable
                 // The origin is set before the buffer is published: a reader that sees the buffer
                 // sees its origin.
                 var buffer = PackedGemm.RentPanels(PackedGemm.PackedLength(Simd, N, K), out origin);
-                var b = CpuBackend.Raw(Source);
-                var args = new GemmArgs(false, TransB, 1, N, K, 1f, b, 0, 1, b, Source.Offset + SourceOffset, Ldb, 0f,
-                    b, 0, N);
-                PackedGemm.PackAll(Simd, args, buffer, origin);
+                if (threads > 1)
+                {
+                    (packing, packingParts) = (buffer, threads);
+                    try
+                    {
+                        ForkJoin.Run(this, threads, threads);
+                    }
+                    finally
+                    {
+                        packing = null;
+                    }
+                }
+                else
+                {
+                    PackedGemm.PackAll(Simd, SourceArgs(), buffer, origin);
+                }
+
                 Volatile.Write(ref data, buffer);
             }
 

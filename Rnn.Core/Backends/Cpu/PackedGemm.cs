@@ -66,13 +66,13 @@ internal static class PackedGemm
     /// Packs all of op(B) of g into data from index origin on (see <see cref="AlignedOrigin"/>),
     /// block by block as Run walks it.
     /// </summary>
-    public static void PackAll(CpuSimd simd, in GemmArgs g, float[] data, int origin)
+    public static void PackAll(CpuSimd simd, in GemmArgs g, float[] data, int origin, int part = 0, int parts = 1)
     {
         switch (simd)
         {
-            case CpuSimd.Avx512: PackAll<Avx512Kernel>(g, data, origin); break;
-            case CpuSimd.Avx2: PackAll<Avx2Kernel>(g, data, origin); break;
-            default: PackAll<ScalarKernel>(g, data, origin); break;
+            case CpuSimd.Avx512: PackAll<Avx512Kernel>(g, data, origin, part, parts); break;
+            case CpuSimd.Avx2: PackAll<Avx2Kernel>(g, data, origin, part, parts); break;
+            default: PackAll<ScalarKernel>(g, data, origin, part, parts); break;
         }
     }
 
@@ -315,16 +315,20 @@ internal static class PackedGemm
 
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 
-    private static void PackAll<TK>(GemmArgs g, float[] data, int origin)
+    // With parts > 1, only part `part` of each block's panels, so that several threads can pack
+    // one buffer between them.
+    private static void PackAll<TK>(GemmArgs g, float[] data, int origin, int part, int parts)
         where TK : struct, IGemmKernel
     {
         for (int jc = 0; jc < g.N; jc += NC)
         {
             int nc = Math.Min(NC, g.N - jc);
+            int panels = (nc + TK.NR - 1) / TK.NR;
             for (int pc = 0; pc < g.K; pc += KC)
             {
                 var blk = new Block(jc, nc, pc, Math.Min(KC, g.K - pc), 1f);
-                PackB<TK>(g, blk, data, PackedOffset<TK>(origin, g.K, jc, nc, pc), 0, (nc + TK.NR - 1) / TK.NR);
+                PackB<TK>(g, blk, data, PackedOffset<TK>(origin, g.K, jc, nc, pc), panels * part / parts,
+                    panels * (part + 1) / parts);
             }
         }
     }

@@ -209,6 +209,26 @@ public sealed class CpuGemmTests
         }
     }
 
+    // Prepack splits the packing over threads; the panels are the same as packed on first use,
+    // across column blocks (n over 2048), depth blocks (k over 256) and edge panels.
+    [TestCase(CpuSimd.Avx512, true, 2090, 300, 3)]
+    [TestCase(CpuSimd.Avx512, false, 1030, 520, 2)]
+    [TestCase(CpuSimd.Avx2, true, 70, 45, 4)]
+    [TestCase(CpuSimd.Scalar, false, 37, 19, 2)]
+    public void PrepackedPanelsMatchThePanelsPackedOnFirstUse(CpuSimd simd, bool transB, int n, int k, int threads)
+    {
+        var be = new CpuBackend(1, simd);
+        int ldb = transB ? k + 3 : n + 3;
+        var b = be.FromArray(Values(31, (transB ? n : k) * ldb + 5), new[] { (transB ? n : k) * ldb + 5 });
+        using var lazy = be.PackGemmB(transB, n, k, b, 5, ldb);
+        using var prepacked = be.PackGemmB(transB, n, k, b, 5, ldb);
+        prepacked.Prepack(threads);
+        prepacked.Prepack(threads);   // a second call packs nothing more
+        int length = PackedGemm.PackedLength(simd, n, k);
+        Assert.That(prepacked.Data.AsSpan(prepacked.Origin, length).ToArray(),
+            Is.EqualTo(lazy.Data.AsSpan(lazy.Origin, length).ToArray()));
+    }
+
     // The tasks of a parallel step all ask for the panels at the first step; one packing must
     // serve them all (two raced before, and the loser's buffer never went back to the pool).
     [Test]
