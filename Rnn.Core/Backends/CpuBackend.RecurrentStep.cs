@@ -158,7 +158,10 @@ public sealed partial class CpuBackend
         {
             // Both GEMMs write the scratch: the input one first (bias + x_t W_ih^T), then the
             // recurrent one adds to it.
-            step.Args = StepArgs(batch, hidden, 4, uT, hs, 0, null, 0) with { C = pre, COff = origin, Ldc = preLd, Beta = 1f };
+            step.Args = StepArgs(batch, hidden, 4, uT, hs, 0, null, 0) with
+            {
+                C = pre, COff = origin, Ldc = preLd, Beta = 1f,
+            };
             var src = wT.Source;
             step.InputArgs = new GemmArgs(false, true, batch, n, wT.K, 1f, Raw(xs), xs.Offset, wT.K, Raw(src),
                 src.Offset + wT.SourceOffset, wT.Ldb, 0f, pre, origin, preLd, Raw(bias), bias.Offset);

@@ -168,9 +168,10 @@ public sealed partial class Tensor : IDisposable
     /// <summary>
     /// Says this tensor will not be used again. Once every tensor over its storage (it and its
     /// views) is disposed, a CPU backend reuses the memory for its next allocation of the same
-    /// size and the CUDA backend frees the device buffer, instead of the GC freeing it later. Its <see cref="Grad"/> goes with it. Not
-    /// required: an undisposed tensor is collected as usual. Any use after this throws
-    /// <see cref="ObjectDisposedException"/>; disposing again does nothing.
+    /// size and the CUDA backend frees the device buffer, instead of the GC freeing it later.
+    /// Its <see cref="Grad"/> goes with it. Not required: an undisposed tensor is collected as
+    /// usual. Any use after this throws <see cref="ObjectDisposedException"/>; disposing again
+    /// does nothing.
     /// </summary>
     /// <remarks>
     /// Only arrays of at least 85,000 bytes are kept (smaller ones the GC recycles cheaply), at most

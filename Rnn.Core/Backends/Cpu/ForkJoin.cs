@@ -249,7 +249,7 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
         {
             WakeHelpers(helpers, wanted);
         }
-        else
+        else if (wanted > 0)
         {
             for (int h = 0; h < wanted; h++)
             {

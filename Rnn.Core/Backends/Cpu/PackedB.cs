@@ -15,6 +15,8 @@ internal sealed class PackedB : IDisposable, IForkJoinBody
     private readonly object gate = new();
     private float[]? data;
     private int origin;
+    private float[]? packing;   // the buffer PackOnce is filling, in packingParts parts
+    private int packingParts;
 
     public PackedB(CpuSimd simd, bool transB, int n, int k, Tensor source, int sourceOffset, int ldb)
     {
@@ -87,11 +89,8 @@ internal sealed class PackedB : IDisposable, IForkJoinBody
         }
     }
 
-    // One part of a parallel Prepack, on the buffer being packed.
+    // Part `task` of the panels, into the buffer being packed.
     void IForkJoinBody.Run(int task) => PackedGemm.PackAll(Simd, SourceArgs(), packing!, origin, task, packingParts);
-
-    private float[]? packing;
-    private int packingParts;
 
     private GemmArgs SourceArgs()
     {
@@ -108,21 +107,14 @@ internal sealed class PackedB : IDisposable, IForkJoinBody
                 // The origin is set before the buffer is published: a reader that sees the buffer
                 // sees its origin.
                 var buffer = PackedGemm.RentPanels(PackedGemm.PackedLength(Simd, N, K), out origin);
-                if (threads > 1)
+                (packing, packingParts) = (buffer, threads);
+                try
                 {
-                    (packing, packingParts) = (buffer, threads);
-                    try
-                    {
-                        ForkJoin.Run(this, threads, threads);
-                    }
-                    finally
-                    {
-                        packing = null;
-                    }
+                    ForkJoin.Run(this, threads, threads);   // one part runs here, on this thread
                 }
-                else
+                finally
                 {
-                    PackedGemm.PackAll(Simd, SourceArgs(), buffer, origin);
+                    packing = null;
                 }
 
                 Volatile.Write(ref data, buffer);

@@ -392,10 +392,10 @@ internal static class PackedGemm
 
     // A many-row, many-deep GEMM: op(A) and op(B) are packed whole in one round, then each task
     // multiplies one tile of C of about TileEdge x TileEdge through every depth block
-    // (MultiplyTile), its sums, its A rows and its B columns of one depth block in the core's L2. The L3 (shared with every
-    // other core) then carries each A block once a column chunk and each B block once a row
-    // block: 1024^3 reads 34 MB of packed panels from it, where 22 tasks of 48 full-width rows,
-    // packing their own A, each read all 4 MB of packed B (88 MB).
+    // (MultiplyTile), its sums, its A rows and its B columns of one depth block in the core's
+    // L2. The L3 (shared with every other core) then carries each A block once a column chunk
+    // and each B block once a row block: 1024^3 reads 34 MB of packed panels from it, where 22
+    // tasks of 48 full-width rows, packing their own A, each read all 4 MB of packed B (88 MB).
     private static void RunTiles<TK>(GemmArgs g, int threads, int wholeA, int wholeB)
         where TK : struct, IGemmKernel
     {
@@ -855,8 +855,8 @@ internal static class PackedGemm
                     ref float sj = ref Unsafe.Add(ref s0, (jp - p0) * TK.NR);
                     for (int ip = 0; ip < rowPanels; ip++)
                     {
-                        TK.Run(kc, ref Unsafe.Add(ref a0, ip * TK.MR * kc), ref bp, ref Unsafe.Add(ref sj, ip * TK.MR * ld),
-                            ld, beta);
+                        TK.Run(kc, ref Unsafe.Add(ref a0, ip * TK.MR * kc), ref bp,
+                            ref Unsafe.Add(ref sj, ip * TK.MR * ld), ld, beta);
                     }
                 }
             }

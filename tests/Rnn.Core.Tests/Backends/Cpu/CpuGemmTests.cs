@@ -185,7 +185,8 @@ public sealed class CpuGemmTests
         const int m = 262, n = 300, k = 520, offset = 7, ldc = n + 5;
         var be = new CpuBackend(2, simd);
         float[] a = Values(21, m * k), b = Values(22, k * n);
-        float[] c0 = beta == 0f ? Enumerable.Repeat(float.NaN, offset + m * ldc).ToArray() : Values(23, offset + m * ldc);
+        int length = offset + m * ldc;
+        float[] c0 = beta == 0f ? Enumerable.Repeat(float.NaN, length).ToArray() : Values(23, length);
         for (int i = 0; i < m; i++)
         {
             for (int j = n; j < ldc && offset + i * ldc + j < c0.Length; j++)

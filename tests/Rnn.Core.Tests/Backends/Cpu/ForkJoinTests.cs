@@ -50,15 +50,17 @@ public sealed class ForkJoinTests
     }
 
     // Two tasks that each wait (10 s at most) until both have started: they meet only if a
-    // helper runs one of them while the caller runs the other.
+    // helper runs one of them while the caller runs the other. Each keeps the thread it ran on.
     private sealed class Meet : IForkJoinBody
     {
         public readonly int[] Threads = new int[2];
+        public readonly Thread?[] Ran = new Thread?[2];
         private int started;
 
         public void Run(int task)
         {
             Threads[task] = Environment.CurrentManagedThreadId;
+            Ran[task] = Thread.CurrentThread;
             Interlocked.Increment(ref started);
             var clock = Stopwatch.StartNew();
             while (Volatile.Read(ref started) < 2 && clock.Elapsed < TimeSpan.FromSeconds(10))
@@ -109,24 +111,6 @@ public sealed class ForkJoinTests
         }
     }
 
-    // Two tasks that meet (as Meet does) and keep the thread each ran on.
-    private sealed class MeetOnThreads : IForkJoinBody
-    {
-        public readonly Thread?[] Ran = new Thread?[2];
-        private int started;
-
-        public void Run(int task)
-        {
-            Ran[task] = Thread.CurrentThread;
-            Interlocked.Increment(ref started);
-            var clock = Stopwatch.StartNew();
-            while (Volatile.Read(ref started) < 2 && clock.Elapsed < TimeSpan.FromSeconds(10))
-            {
-                Thread.Sleep(1);
-            }
-        }
-    }
-
     // A caller thread's helpers end soon after the caller has ended, not after idling for
     // HelperIdleMs: a stress run of 3000 short-lived caller threads, each doing one parallel
     // GEMM on an 8-thread backend, kept 3000-4400 helper threads alive (each waiting out its
@@ -138,7 +122,7 @@ public sealed class ForkJoinTests
         (ForkJoin.HelperIdleMs, ForkJoin.RoundsBeforeOwnHelpers) = (60_000, 0);
         try
         {
-            var body = new MeetOnThreads();
+            var body = new Meet();
             var caller = new Thread(() => ForkJoin.Run(body, 2, 2)) { IsBackground = true };
             caller.Start();
             Assert.That(caller.Join(TimeSpan.FromSeconds(60)), Is.True, "ForkJoin.Run never returned");
