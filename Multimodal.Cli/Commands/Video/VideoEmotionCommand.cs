@@ -180,7 +180,8 @@ public sealed class VideoEmotionCommand : ICommandModule
             if (written.ScaledDown)
             {
                 context.Environment.Error.WriteLine(ErrorLine.FormatWarning(annotated,
-                    $"scaled down to {written.Width}x{written.Height}: the mp4v encoder does not take the video's size"));
+                    $"scaled down to {written.Width}x{written.Height}: " +
+                    "the mp4v encoder does not take the video's size"));
             }
         }
 

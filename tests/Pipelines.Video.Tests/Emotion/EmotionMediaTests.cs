@@ -139,7 +139,8 @@ public sealed class EmotionMediaTests
     public void An_annotated_video_too_large_for_the_encoder_is_scaled_down()
     {
         using var temp = new TempDir();
-        string input = TestClips.Write(Path.Combine(temp.Path, "big.avi"), "MJPG", frames: 2, width: 8192, height: 4320);
+        string input = TestClips.Write(Path.Combine(temp.Path, "big.avi"), "MJPG", frames: 2, width: 8192,
+            height: 4320);
         var result = new EmotionClipResult(null, null, Array.Empty<EmotionTrackResult>(), 2);
         string target = Path.Combine(temp.Path, "big.annotated.mp4");
 
