@@ -215,7 +215,24 @@ internal readonly struct Avx512Kernel : IGemmKernel
     public static int MC => 128;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
+    public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta) =>
+        Tile<NoPrefetch>(kc, ref a, ref b, ref c, ldc, beta, 0);
+
+    /// <summary>
+    /// <see cref="Run"/>, and every 4 steps a prefetch into L2 of a line at <paramref name="next"/>
+    /// (advancing by a line, <see cref="PrefetchBytes"/> in all): the caller points it at the B
+    /// panel its next calls read, which a recurrent step's GEMM otherwise streams from L3.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunAhead(int kc, ref float a, ref float b, ref float c, nint ldc, float beta, nint next) =>
+        Tile<Prefetch>(kc, ref a, ref b, ref c, ldc, beta, next);
+
+    /// <summary>Bytes <see cref="RunAhead"/> prefetches in a call of depth kc.</summary>
+    public static int PrefetchBytes(int kc) => (kc + 3) / 4 * 64;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Tile<TP>(int kc, ref float a, ref float b, ref float c, nint ldc, float beta, nint next)
+        where TP : struct, IPrefetchSwitch
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -223,6 +240,12 @@ internal readonly struct Avx512Kernel : IGemmKernel
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
         for (int p = 0; p < kc; p++)
         {
+            if (TP.Enabled && (p & 3) == 0)
+            {
+                Sse.Prefetch1((void*)next);
+                next += 64;
+            }
+
             var b0 = Vector512.LoadUnsafe(ref b);
             var b1 = Vector512.LoadUnsafe(ref b, 16);
             var ar = Vector512.Create(a);
@@ -332,7 +355,7 @@ internal readonly struct Avx512TallKernel : IGemmKernel
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta) =>
-        Tile<Plain>(kc, ref a, ref b, ref c, ldc, beta, 0, 0);
+        Tile<NoPrefetch>(kc, ref a, ref b, ref c, ldc, beta, 0, 0);
 
     /// <summary>
     /// <see cref="Run"/>, and every 8 steps a prefetch into L2 of a line at
@@ -343,7 +366,7 @@ internal readonly struct Avx512TallKernel : IGemmKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunAhead(int kc, ref float a, ref float b, ref float c, nint ldc, float beta, nint nextA,
         nint nextB) =>
-        Tile<Ahead>(kc, ref a, ref b, ref c, ldc, beta, nextA, nextB);
+        Tile<Prefetch>(kc, ref a, ref b, ref c, ldc, beta, nextA, nextB);
 
     /// <summary>Bytes <see cref="RunAhead"/> prefetches from each address in a call of depth kc.</summary>
     public static int PrefetchBytes(int kc) => (kc + 7) / 8 * 64;
@@ -351,7 +374,7 @@ internal readonly struct Avx512TallKernel : IGemmKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Tile<TP>(int kc, ref float a, ref float b, ref float c, nint ldc, float beta,
         nint nextA, nint nextB)
-        where TP : struct, IPrefetch
+        where TP : struct, IPrefetchSwitch
     {
         // loR and hiR: row R of the tile, columns 0-15 and 16-31.
         Vector512<float> lo0 = default, hi0 = default, lo1 = default, hi1 = default;
@@ -426,23 +449,23 @@ internal readonly struct Avx512TallKernel : IGemmKernel
         Avx512Kernel.Store(ref Unsafe.Add(ref c, 11 * ldc), lo11, hi11, beta);
     }
 
-    /// <summary>Whether a kernel call prefetches ahead (a type argument, so the JIT drops the branch).</summary>
-    private interface IPrefetch
-    {
-        static abstract bool Enabled { get; }
-    }
-
-    private readonly struct Plain : IPrefetch
-    {
-        public static bool Enabled => false;
-    }
-
-    private readonly struct Ahead : IPrefetch
-    {
-        public static bool Enabled => true;
-    }
-
     /// <summary>The same one-row kernel as <see cref="Avx512Kernel"/>: the panels are the same.</summary>
     public static void RunRow(int kc, ref float a, ref float b, ref float acc) =>
         Avx512Kernel.RunRow(kc, ref a, ref b, ref acc);
+}
+
+/// <summary>Whether a kernel call prefetches ahead: a type argument, so the JIT drops the branch.</summary>
+internal interface IPrefetchSwitch
+{
+    static abstract bool Enabled { get; }
+}
+
+internal readonly struct NoPrefetch : IPrefetchSwitch
+{
+    public static bool Enabled => false;
+}
+
+internal readonly struct Prefetch : IPrefetchSwitch
+{
+    public static bool Enabled => true;
 }
