@@ -796,11 +796,12 @@ internal static class PackedGemm
         // instead of a pass that writes the bias over all of C before the GEMM reads it back.
         bool prime = blk.Pc == 0 && g.Bias is not null;
         float beta = prime ? 1f : blk.Beta;
-        // The 8-row AVX-512 kernel prefetches the next B panel into L2, a share a call (4 KiB, so
-        // eight calls of a 64-row step cover a 32 KiB panel); the range's last panel prefetches
-        // itself. A recurrent step's GEMM reads a prepacked W_hh too large for the core's L2:
-        // alternating with the kernel that does not, on an Emerald Rapids core pair, lstm-infer
-        // x1.065-1.069, lstm-train x1.054, gru-infer x1.026.
+        // The AVX-512 kernels prefetch the next B panel into L2, a share a call (the 8-row one 4
+        // KiB, so eight calls of a 64-row step cover a 32 KiB panel; the 12-row one 4 KiB in two
+        // streams); the range's last panel prefetches itself. A recurrent step's GEMM reads a
+        // prepacked W_hh too large for the core's L2. Alternating with kernels that do not, on an
+        // Emerald Rapids core pair: lstm-infer x1.065-1.069, lstm-train x1.054, gru-infer x1.026
+        // (8-row); 6400x2048x256 x1.029, 1024^3 on one thread x1.018 (12-row).
         int panelBytes = TK.NR * blk.Kc * sizeof(float), share = Avx512Kernel.PrefetchBytes(blk.Kc);
         for (int jp = p0; jp < p1; jp++)
         {
@@ -825,6 +826,12 @@ internal static class PackedGemm
                     {
                         Avx512Kernel.RunAhead(blk.Kc, ref ap, ref bp, ref cij, g.Ldc, beta,
                             bNext + (nint)ip * share % panelBytes);
+                    }
+                    else if (typeof(TK) == typeof(Avx512TallKernel))
+                    {
+                        nint half = Avx512TallKernel.PrefetchBytes(blk.Kc);
+                        Avx512TallKernel.RunAhead(blk.Kc, ref ap, ref bp, ref cij, g.Ldc, beta,
+                            bNext + 2 * ip * half % panelBytes, bNext + (2 * ip + 1) * half % panelBytes);
                     }
                     else
                     {
