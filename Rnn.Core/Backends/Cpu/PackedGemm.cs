@@ -1082,7 +1082,21 @@ internal static class PackedGemm
             for (int p = 0; p < kc; p++)
             {
                 ref float src = ref Unsafe.Add(ref src0, g.BOff + (nint)(blk.Pc + p) * g.Ldb + blk.Jc);
-                for (int jp = p0; jp < p1; jp++)
+                // Whole panels in 8-float vectors: as span copies of NR floats each went through
+                // Memmove, whose call and size dispatch took a fifth of sgemm-rnn's CPU time on an
+                // Emerald Rapids core pair (alternating: sgemm-rnn x1.08 twice, 1024^3 x1.01).
+                int jp = p0;
+                for (int whole = Math.Min(p1, blk.Nc / nr); jp < whole; jp++)
+                {
+                    ref float from = ref Unsafe.Add(ref src, jp * nr);
+                    ref float to = ref Unsafe.Add(ref dst0, jp * nr * kc + p * nr);
+                    for (int q = 0; q < nr; q += 8)
+                    {
+                        Vector256.LoadUnsafe(ref from, (nuint)q).StoreUnsafe(ref to, (nuint)q);
+                    }
+                }
+
+                for (; jp < p1; jp++)
                 {
                     int live = Math.Min(nr, blk.Nc - jp * nr);
                     MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref src, jp * nr), live)
