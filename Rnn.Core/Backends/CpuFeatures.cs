@@ -41,6 +41,45 @@ public static class CpuFeatures
         _ => wanted,
     };
 
+    /// <summary>
+    /// Bytes of level-2 cache of the first core, as Linux reports it in
+    /// /sys/devices/system/cpu/cpu0/cache; 0 where that cannot be read (other systems, some
+    /// containers). It sizes the GEMM's depth blocks (<see cref="Cpu.PackedGemm"/>).
+    /// </summary>
+    internal static long L2BytesPerCore { get; } = ReadL2Bytes();
+
+    private static long ReadL2Bytes()
+    {
+        try
+        {
+            const string root = "/sys/devices/system/cpu/cpu0/cache";
+            if (!Directory.Exists(root))
+            {
+                return 0;
+            }
+
+            foreach (string dir in Directory.EnumerateDirectories(root, "index*"))
+            {
+                string level = File.ReadAllText(Path.Combine(dir, "level")).Trim();
+                string type = File.ReadAllText(Path.Combine(dir, "type")).Trim();
+                if (level != "2" || type == "Instruction")
+                {
+                    continue;
+                }
+
+                // "2048K" (or "2M"): the kernel's units are powers of 1024.
+                string size = File.ReadAllText(Path.Combine(dir, "size")).Trim();
+                long scale = size.EndsWith('K') ? 1L << 10 : size.EndsWith('M') ? 1L << 20 : 1;
+                return long.TryParse(size.TrimEnd('K', 'M'), out long n) ? n * scale : 0;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return 0;
+    }
+
     /// <summary>Short text such as "avx2+fma".</summary>
     public static string Describe(CpuSimd simd) => simd switch
     {

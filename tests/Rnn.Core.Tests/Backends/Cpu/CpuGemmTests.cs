@@ -36,6 +36,12 @@ public sealed class CpuGemmTests
     [TestCase(CpuSimd.Avx2, 2, 700, 50, 260)]   // 14 tasks of 48 rows and one of 28 on the 6-row kernel
     [TestCase(CpuSimd.Avx512, 2, 260, 2090, 300)]   // A and B packed whole, tiles of C: 2 column blocks
     [TestCase(CpuSimd.Scalar, 2, 130, 70, 520)]   // the same on the 4x8 scalar kernel
+    // Depth 1100: at least three depth blocks whether they are 256 or 512 deep (512 where a core
+    // has 2 MiB of L2), the last one partial: tiles, the serial 12-row kernel, few rows.
+    [TestCase(CpuSimd.Avx512, 2, 260, 100, 1100)]
+    [TestCase(CpuSimd.Avx512, 1, 130, 45, 1100)]
+    [TestCase(CpuSimd.Avx512, 2, 64, 200, 1100)]
+    [TestCase(CpuSimd.Avx2, 2, 150, 40, 1100)]
     public void PackedGemmMatchesReferenceLoop(CpuSimd simd, int threads, int m, int n, int k) =>
         CheckAgainstReference(simd, threads, m, n, k);
 
@@ -95,6 +101,7 @@ public sealed class CpuGemmTests
     [TestCase(CpuSimd.Scalar, 1, 70, 40, 300)]
     [TestCase(CpuSimd.Avx512, 2, 150, 70, 0)]   // k = 0: C = beta * C + bias
     [TestCase(CpuSimd.Avx512, 2, 260, 2090, 300)]   // tiles summed apart, 2 column blocks
+    [TestCase(CpuSimd.Avx512, 2, 260, 100, 1100)]   // tiles through three or more depth blocks
     [TestCase(CpuSimd.Scalar, 2, 130, 70, 520)]   // the same on the scalar kernel
     public void GemmBiasMatchesGemmThenBias(CpuSimd simd, int threads, int m, int n, int k)
     {
