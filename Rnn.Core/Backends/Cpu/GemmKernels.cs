@@ -216,7 +216,8 @@ internal readonly struct Avx512Kernel : IGemmKernel
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta) =>
-        Tile<NoPrefetch>(kc, ref a, ref b, ref c, ldc, beta, 0);
+        Tile<NoPrefetch>(kc, ref a, ref b, ref c, ldc, beta, 0, ref Unsafe.NullRef<float>(), 0,
+            ref Unsafe.NullRef<float>(), 0);
 
     /// <summary>
     /// <see cref="Run"/>, and every 4 steps a prefetch into L2 of a line at <paramref name="next"/>
@@ -225,13 +226,27 @@ internal readonly struct Avx512Kernel : IGemmKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunAhead(int kc, ref float a, ref float b, ref float c, nint ldc, float beta, nint next) =>
-        Tile<Prefetch>(kc, ref a, ref b, ref c, ldc, beta, next);
+        Tile<Prefetch>(kc, ref a, ref b, ref c, ldc, beta, next, ref Unsafe.NullRef<float>(), 0,
+            ref Unsafe.NullRef<float>(), 0);
+
+    /// <summary>
+    /// <see cref="RunAhead"/>, and every 8 steps one row of the next B panel packed on the way:
+    /// 32 floats from <paramref name="src"/> (rows <paramref name="srcStride"/> floats apart) to
+    /// <paramref name="dst"/> (rows 32 apart), <paramref name="rows"/> rows in all (at most kc / 8),
+    /// each source row prefetched 16 rows ahead. The copy's loads and stores use ports the FMA
+    /// loop leaves idle, so a few-row product packs its B panels in the shadow of the multiply.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunPacking(int kc, ref float a, ref float b, ref float c, nint ldc, float beta, nint next,
+        ref float src, nint srcStride, ref float dst, int rows) =>
+        Tile<PrefetchAndPack>(kc, ref a, ref b, ref c, ldc, beta, next, ref src, srcStride, ref dst, rows);
 
     /// <summary>Bytes <see cref="RunAhead"/> prefetches in a call of depth kc.</summary>
     public static int PrefetchBytes(int kc) => (kc + 3) / 4 * 64;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Tile<TP>(int kc, ref float a, ref float b, ref float c, nint ldc, float beta, nint next)
+    private static unsafe void Tile<TP>(int kc, ref float a, ref float b, ref float c, nint ldc, float beta, nint next,
+        ref float src, nint srcStride, ref float dst, int rows)
         where TP : struct, IPrefetchSwitch
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
@@ -240,10 +255,24 @@ internal readonly struct Avx512Kernel : IGemmKernel
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
         for (int p = 0; p < kc; p++)
         {
-            if (TP.Enabled && (p & 3) == 0)
+            if (TP.Enabled && Sse.IsSupported && (p & 3) == 0)
             {
                 Sse.Prefetch1((void*)next);
                 next += 64;
+            }
+
+            if (TP.Packs && (p & 7) == 0 && rows > 0)
+            {
+                if (Sse.IsSupported)
+                {
+                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref src, 16 * srcStride)));
+                }
+
+                Vector512.LoadUnsafe(ref src).StoreUnsafe(ref dst);
+                Vector512.LoadUnsafe(ref src, 16).StoreUnsafe(ref dst, 16);
+                src = ref Unsafe.Add(ref src, srcStride);
+                dst = ref Unsafe.Add(ref dst, 32);
+                rows--;
             }
 
             var b0 = Vector512.LoadUnsafe(ref b);
@@ -385,7 +414,7 @@ internal readonly struct Avx512TallKernel : IGemmKernel
         Vector512<float> lo10 = default, hi10 = default, lo11 = default, hi11 = default;
         for (int p = 0; p < kc; p++)
         {
-            if (TP.Enabled && (p & 7) == 0)
+            if (TP.Enabled && Sse.IsSupported && (p & 7) == 0)
             {
                 Sse.Prefetch1((void*)nextA);
                 Sse.Prefetch1((void*)nextB);
@@ -458,14 +487,28 @@ internal readonly struct Avx512TallKernel : IGemmKernel
 internal interface IPrefetchSwitch
 {
     static abstract bool Enabled { get; }
+
+    /// <summary>Whether the call also packs rows of the next B panel (the 8-row AVX-512 kernel).</summary>
+    static abstract bool Packs { get; }
 }
 
 internal readonly struct NoPrefetch : IPrefetchSwitch
 {
     public static bool Enabled => false;
+
+    public static bool Packs => false;
 }
 
 internal readonly struct Prefetch : IPrefetchSwitch
 {
     public static bool Enabled => true;
+
+    public static bool Packs => false;
+}
+
+internal readonly struct PrefetchAndPack : IPrefetchSwitch
+{
+    public static bool Enabled => true;
+
+    public static bool Packs => true;
 }

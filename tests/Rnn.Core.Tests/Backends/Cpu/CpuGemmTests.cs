@@ -40,7 +40,7 @@ public sealed class CpuGemmTests
     // has 2 MiB of L2), the last one partial: tiles, the serial 12-row kernel, few rows.
     [TestCase(CpuSimd.Avx512, 2, 260, 100, 1100)]
     [TestCase(CpuSimd.Avx512, 1, 130, 45, 1100)]
-    [TestCase(CpuSimd.Avx512, 2, 64, 200, 1100)]
+    [TestCase(CpuSimd.Avx512, 2, 64, 200, 1100)]   // few rows: B panels packed by the kernel calls
     [TestCase(CpuSimd.Avx2, 2, 150, 40, 1100)]
     public void PackedGemmMatchesReferenceLoop(CpuSimd simd, int threads, int m, int n, int k) =>
         CheckAgainstReference(simd, threads, m, n, k);
@@ -102,6 +102,7 @@ public sealed class CpuGemmTests
     [TestCase(CpuSimd.Avx512, 2, 150, 70, 0)]   // k = 0: C = beta * C + bias
     [TestCase(CpuSimd.Avx512, 2, 260, 2090, 300)]   // tiles summed apart, 2 column blocks
     [TestCase(CpuSimd.Avx512, 2, 260, 100, 1100)]   // tiles through three or more depth blocks
+    [TestCase(CpuSimd.Avx512, 2, 64, 300, 1100)]   // few rows, B panels packed by the kernel calls
     [TestCase(CpuSimd.Scalar, 2, 130, 70, 520)]   // the same on the scalar kernel
     public void GemmBiasMatchesGemmThenBias(CpuSimd simd, int threads, int m, int n, int k)
     {
