@@ -24,11 +24,13 @@ internal static class ConvLstmCase
             new[] { Batch, Time, InChannels, Size, Size });   // [batch, time, channels, height, width]
         var dy = be.FromArray(BenchContext.Random(Batch * Time * Filters * Size * Size, 6),
             new[] { Batch, Time, Filters, Size, Size });   // [batch, time, filters, height, width]
+        // As the recurrent cases do: the result is given back when the step is done, so the next
+        // step's output can take its memory (Tensor.Dispose).
         void Step()
         {
             using var tape = Tape.Begin();
-            var y = layer.Forward(x).Output;
-            tape.Backward(y, dy);
+            using var result = layer.Forward(x);
+            tape.Backward(result.Output, dy);
             layer.ZeroGrad();
         }
 
