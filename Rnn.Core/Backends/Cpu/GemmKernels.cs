@@ -265,7 +265,8 @@ internal readonly struct Avx512Kernel : IGemmKernel
             {
                 if (Sse.IsSupported)
                 {
-                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref src, 16 * srcStride)));
+                    // Address arithmetic, not a ref: 16 rows on may lie past the end of B.
+                    Sse.Prefetch0((float*)Unsafe.AsPointer(ref src) + 16 * srcStride);
                 }
 
                 Vector512.LoadUnsafe(ref src).StoreUnsafe(ref dst);
