@@ -31,9 +31,9 @@ internal static class PackedGemm
     // a core has 2 MiB of L2 or more, 512: the kernel reads its B panels from L2, but every tile of
     // C goes through half as many blocks (half the C round trips and kernel calls), and a recurrent
     // step of 512 units makes one pass over its gate columns. On an Emerald Rapids core pair (2 MiB
-    // L2), 512 against 256 alternating: lstm-infer x1.015-1.032, lstm-train x1.046, gru-infer x1.038,
-    // 6400x512x2048 x1.042, 1024^3 x1.008 (x1.040 on one thread), 2048x256x720 x1.002,
-    // 256x1024x1024 x0.986. A static readonly value, so the JIT treats it as a constant.
+    // L2), 512 against 256 alternating: lstm-infer x1.015-1.043, lstm-train x1.046, gru-infer
+    // x1.038-1.040, 6400x512x2048 x1.042, 1024^3 x0.994-1.008 (x1.040 on one thread), 2048x256x720
+    // x1.002, 256x1024x1024 x0.986. A static readonly value, so the JIT treats it as a constant.
     private static readonly int KC = CpuFeatures.L2BytesPerCore >= 2 << 20 ? 512 : 256;
 
     // Columns of C per outer block, bounding the packed B buffer to KC*NC floats (2 or 4 MiB).
@@ -968,7 +968,8 @@ internal static class PackedGemm
                 // from L3: the next B panel (after the last, the first of the next depth block), a
                 // share a call, and this task's A rows of the next depth block, spread over all of
                 // this block's calls. The last block prefetches its own panels (no-ops). 1024^3 on
-                // an Emerald Rapids core pair, alternating with the kernel that does not: x1.035.
+                // an Emerald Rapids core pair, alternating with the kernel that does not: x1.026,
+                // x1.032.
                 int next = pc + KC < g.K ? pc + KC : pc, nextKc = Math.Min(KC, g.K - next);
                 nint aNext = AddressOf(ref Unsafe.Add(ref a, paddedM * next + i0 * nextKc));
                 nint bNextBlock = AddressOf(ref Unsafe.Add(ref b, PackedOffset<TK>(origin, g.K, jc, nc, next)
