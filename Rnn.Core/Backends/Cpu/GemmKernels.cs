@@ -245,8 +245,8 @@ internal readonly struct Avx512Kernel : IGemmKernel
     public static int PrefetchBytes(int kc) => (kc + 3) / 4 * 64;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Tile<TP>(int kc, ref float a, ref float b, ref float c, nint ldc, float beta, nint next,
-        ref float src, nint srcStride, ref float dst, int rows)
+    private static unsafe void Tile<TP>(int kc, ref float a, ref float b, ref float c, nint ldc, float beta,
+        nint next, ref float src, nint srcStride, ref float dst, int rows)
         where TP : struct, IPrefetchSwitch
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;

@@ -697,8 +697,9 @@ internal static class PackedGemm
                 {
                     var blk = new Block(c0, width, pc, Math.Min(KC, g.K - pc), pc == 0 ? g.Beta : 1f);
                     int aOff = RoundUp(g.M, TK.MR) * pc;
-                    if (typeof(TK) == typeof(Avx512Kernel) && !g.TransB && g.M % TK.MR == 0 && g.M >= 8 * TK.MR
-                        && (pc > 0 || g.Bias is null))
+                    bool packAlong = typeof(TK) == typeof(Avx512Kernel) && !g.TransB && g.M % TK.MR == 0
+                        && g.M >= 8 * TK.MR && (pc > 0 || g.Bias is null);
+                    if (packAlong)
                     {
                         MultiplyPacking(g, blk, sharedA, aOff, packB, origin, panels, tile);
                         continue;
@@ -760,8 +761,9 @@ internal static class PackedGemm
                 }
 
                 int rows = fuse ? Math.Min(perCall, kc - copied) : 0;
+                ref float from = ref Unsafe.Add(ref src, (nint)copied * g.Ldb);
                 Avx512Kernel.RunPacking(kc, ref ap, ref bp, ref cij, g.Ldc, blk.Beta, AddressOf(ref bp),
-                    ref Unsafe.Add(ref src, (nint)copied * g.Ldb), g.Ldb, ref Unsafe.Add(ref dst, copied * nr), rows);
+                    ref from, g.Ldb, ref Unsafe.Add(ref dst, copied * nr), rows);
                 copied += rows;
             }
 
@@ -974,7 +976,8 @@ internal static class PackedGemm
                 nint aNext = AddressOf(ref Unsafe.Add(ref a, paddedM * next + i0 * nextKc));
                 nint bNextBlock = AddressOf(ref Unsafe.Add(ref b, PackedOffset<TK>(origin, g.K, jc, nc, next)
                     + p0 * TK.NR * nextKc));
-                int aNextBytes = rowPanels * TK.MR * nextKc * sizeof(float), panelBytes = TK.NR * kc * sizeof(float);
+                int aNextBytes = rowPanels * TK.MR * nextKc * sizeof(float);
+                int panelBytes = TK.NR * kc * sizeof(float);
                 int share = Avx512TallKernel.PrefetchBytes(kc);
                 for (int jp = p0; jp < p1; jp++)
                 {
