@@ -322,7 +322,6 @@ internal static class PackedGemm
 
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 
-
     // With parts > 1, only part `part` of each block's panels, so that several threads can pack
     // one buffer between them.
     private static void PackAll<TK>(GemmArgs g, float[] data, int origin, int part, int parts)
@@ -769,12 +768,7 @@ internal static class PackedGemm
 
             for (; fuse && copied < kc; copied++)
             {
-                ref float from = ref Unsafe.Add(ref src, (nint)copied * g.Ldb);
-                ref float to = ref Unsafe.Add(ref dst, copied * nr);
-                for (int q = 0; q < nr; q += 8)
-                {
-                    Vector256.LoadUnsafe(ref from, (nuint)q).StoreUnsafe(ref to, (nuint)q);
-                }
+                CopyPanelRow(ref Unsafe.Add(ref src, (nint)copied * g.Ldb), ref Unsafe.Add(ref dst, copied * nr), nr);
             }
         }
     }
@@ -1182,12 +1176,7 @@ internal static class PackedGemm
                 int jp = p0;
                 for (int whole = Math.Min(p1, blk.Nc / nr); jp < whole; jp++)
                 {
-                    ref float from = ref Unsafe.Add(ref src, jp * nr);
-                    ref float to = ref Unsafe.Add(ref dst0, jp * nr * kc + p * nr);
-                    for (int q = 0; q < nr; q += 8)
-                    {
-                        Vector256.LoadUnsafe(ref from, (nuint)q).StoreUnsafe(ref to, (nuint)q);
-                    }
+                    CopyPanelRow(ref Unsafe.Add(ref src, jp * nr), ref Unsafe.Add(ref dst0, jp * nr * kc + p * nr), nr);
                 }
 
                 for (; jp < p1; jp++)
@@ -1234,6 +1223,16 @@ internal static class PackedGemm
             {
                 MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, p * nr + live), nr - live).Clear();
             }
+        }
+    }
+
+    // One row of a whole packed panel: nr floats (a multiple of 8) in 8-float vectors.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPanelRow(ref float from, ref float to, int nr)
+    {
+        for (int q = 0; q < nr; q += 8)
+        {
+            Vector256.LoadUnsafe(ref from, (nuint)q).StoreUnsafe(ref to, (nuint)q);
         }
     }
 
