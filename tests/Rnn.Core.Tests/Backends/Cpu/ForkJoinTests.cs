@@ -5,6 +5,17 @@ namespace Rnn.Core.Tests.Conformance;
 
 public sealed class ForkJoinTests
 {
+    // Sets ForkJoin's helper settings for one test and puts the old ones back at its end.
+    private sealed class HelperSettings : IDisposable
+    {
+        private readonly int idleMs = ForkJoin.HelperIdleMs, rounds = ForkJoin.RoundsBeforeOwnHelpers;
+
+        public HelperSettings(int idleMs, int roundsBeforeOwnHelpers) =>
+            (ForkJoin.HelperIdleMs, ForkJoin.RoundsBeforeOwnHelpers) = (idleMs, roundsBeforeOwnHelpers);
+
+        public void Dispose() => (ForkJoin.HelperIdleMs, ForkJoin.RoundsBeforeOwnHelpers) = (idleMs, rounds);
+    }
+
     // Each task marks itself done after a short, uneven amount of work; Run must not return
     // before every task of its round has finished (a helper's late wake-up signal from one
     // round once let the caller leave the next round early, while a helper still ran a task).
@@ -75,9 +86,7 @@ public sealed class ForkJoinTests
     [Test]
     public void AHelperEndsAfterIdlingAndALaterRoundStartsAnother()
     {
-        int idle = ForkJoin.HelperIdleMs, borrowed = ForkJoin.RoundsBeforeOwnHelpers;
-        (ForkJoin.HelperIdleMs, ForkJoin.RoundsBeforeOwnHelpers) = (100, 0);
-        try
+        using (new HelperSettings(idleMs: 100, roundsBeforeOwnHelpers: 0))
         {
             var first = new Meet();
             var second = new Meet();
@@ -105,10 +114,6 @@ public sealed class ForkJoinTests
             Assert.That(second.Threads[0], Is.Not.EqualTo(second.Threads[1]), "the later round ran on one thread");
             Assert.That(helpersAfterSecond, Is.EqualTo(1));
         }
-        finally
-        {
-            (ForkJoin.HelperIdleMs, ForkJoin.RoundsBeforeOwnHelpers) = (idle, borrowed);
-        }
     }
 
     // A caller thread's helpers end soon after the caller has ended, not after idling for
@@ -118,9 +123,7 @@ public sealed class ForkJoinTests
     [Test]
     public void HelpersEndSoonAfterTheirCallerThreadHasEnded()
     {
-        int idle = ForkJoin.HelperIdleMs, borrowed = ForkJoin.RoundsBeforeOwnHelpers;
-        (ForkJoin.HelperIdleMs, ForkJoin.RoundsBeforeOwnHelpers) = (60_000, 0);
-        try
+        using (new HelperSettings(idleMs: 60_000, roundsBeforeOwnHelpers: 0))
         {
             var body = new Meet();
             var caller = new Thread(() => ForkJoin.Run(body, 2, 2)) { IsBackground = true };
@@ -131,10 +134,6 @@ public sealed class ForkJoinTests
             Assert.That(helper!.Join(TimeSpan.FromSeconds(5)), Is.True,
                 "the helper still waits for rounds of a caller thread that has ended");
         }
-        finally
-        {
-            (ForkJoin.HelperIdleMs, ForkJoin.RoundsBeforeOwnHelpers) = (idle, borrowed);
-        }
     }
 
     // A caller's first rounds borrow thread-pool workers: a thread that runs a few parallel rounds
@@ -144,9 +143,7 @@ public sealed class ForkJoinTests
     [Test]
     public void AFewRoundsBorrowPoolWorkersAndLaterRoundsStartOwnHelpers()
     {
-        int borrowed = ForkJoin.RoundsBeforeOwnHelpers;
-        ForkJoin.RoundsBeforeOwnHelpers = 3;
-        try
+        using (new HelperSettings(ForkJoin.HelperIdleMs, roundsBeforeOwnHelpers: 3))
         {
             var meets = Enumerable.Range(0, 4).Select(_ => new Meet()).ToArray();
             var helpers = new int[4];
@@ -167,10 +164,6 @@ public sealed class ForkJoinTests
             }
 
             Assert.That(helpers, Is.EqualTo(new[] { 0, 0, 0, 1 }));
-        }
-        finally
-        {
-            ForkJoin.RoundsBeforeOwnHelpers = borrowed;
         }
     }
 
