@@ -11,8 +11,10 @@ namespace Rnn.Core.Recurrent;
 /// </summary>
 /// <remarks>
 /// The spatial size comes from the constructor or from the first input the <see cref="Rnn"/>
-/// layer builds it with. Limit: no fused sequence kernel; the layer runs it step by step through
-/// autograd (one Conv2D pair per step).
+/// layer builds it with. On the CPU backend the layer runs a whole sequence through a fused
+/// kernel (channels-last inside, every convolution one GEMM over all positions, one tape entry);
+/// <see cref="Step(Tensor, Tensor[])"/> and other backends go step by step through autograd (one
+/// Conv2D pair a step). Limit: no fused kernel on the CUDA backend.
 /// </remarks>
 /// <example>
 /// <code>

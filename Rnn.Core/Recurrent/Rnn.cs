@@ -9,16 +9,18 @@ namespace Rnn.Core.Recurrent;
 /// output, which is zero there, nor pass gradient), and variational input and recurrent dropout.
 /// Built-in <see cref="LstmCell"/> and <see cref="GruCell"/> run through a fused sequence kernel
 /// (one input GEMM for all steps, one GEMM plus one gate kernel per step, one tape entry with a
-/// hand-written backward pass) unless <see cref="RnnOptions.AllowFused"/> is false; both paths
-/// compute the same function.
+/// hand-written backward pass) unless <see cref="RnnOptions.AllowFused"/> is false, and so does
+/// <see cref="ConvLstm2DCell"/> on the CPU backend (each convolution a GEMM over all positions);
+/// both paths compute the same function.
 /// </summary>
 /// <remarks>
 /// <para>Option support. Every option works with every cell on the step path. The fused path
-/// (LstmCell, GruCell in both conventions, input [batch, time, features]) supports
+/// (LstmCell, GruCell in both conventions, input [batch, time, features]; ConvLstm2DCell on the
+/// CPU, input [batch, time, channels, height, width]) supports
 /// ReturnSequences, GoBackwards, Stateful, initial states (with gradients),
 /// lengths, masks, InputDropout and RecurrentDropout (the mask multiplies the h fed to W_hh,
-/// as on the step path). SimpleRnnCell, ConvLstm2DCell and custom
-/// cells always run the step path.</para>
+/// as on the step path). SimpleRnnCell, custom cells, and ConvLstm2DCell on other backends
+/// always run the step path.</para>
 /// <para>The class shares its name with the root namespace <c>Rnn</c>: put
 /// <c>using Rnn.Core.Recurrent;</c> after your (file-scoped) namespace line, or write
 /// <c>Rnn.Core.Recurrent.Rnn</c>, or alias it (<c>using RnnLayer = Rnn.Core.Recurrent.Rnn;</c>);
@@ -94,16 +96,24 @@ public sealed class Rnn : Module, ISequenceLayer
             : null;   // [batch, ...state 0]
 
         RnnResult result;
-        LastCallFused = Options.AllowFused && x.Rank == 3 && time > 0 && Cell is LstmCell or GruCell;
+        LastCallFused = Options.AllowFused && time > 0 && (Cell switch
+        {
+            LstmCell or GruCell => x.Rank == 3,
+            ConvLstm2DCell => ConvLstmSequence.Supports(x),
+            _ => false,
+        });
         if (LastCallFused)
         {
             var input = inputKeep is null
                 ? x
-                : Ops.Mul(x, inputKeep.View(batch, 1, x.Dim(2)));   // [batch, time, in]
+                : Ops.Mul(x, inputKeep.View(new[] { batch, 1 }.Concat(x.ShapeArray[2..]).ToArray()));   // [batch, time, ...]
             bool seq = Options.ReturnSequences;
-            result = Cell is LstmCell lstm
-                ? LstmSequence.Forward(lstm, input, states, plan, seq, recurrentKeep)
-                : GruSequence.Forward((GruCell)Cell, input, states, plan, seq, recurrentKeep);
+            result = Cell switch
+            {
+                LstmCell lstm => LstmSequence.Forward(lstm, input, states, plan, seq, recurrentKeep),
+                GruCell gru => GruSequence.Forward(gru, input, states, plan, seq, recurrentKeep),
+                _ => ConvLstmSequence.Forward((ConvLstm2DCell)Cell, input, states, plan, seq, recurrentKeep),
+            };
         }
         else
         {

@@ -44,6 +44,9 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
     [ThreadStatic]
     private static ForkJoin? perThread;
 
+    [ThreadStatic]
+    private static int inTask;   // > 0 while this thread runs a task of some round
+
     private readonly object gate = new();
     private long state;   // (round << 32) | index of the next unclaimed task
     private int count;
@@ -92,7 +95,10 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
     /// <remarks>Returns when every task has finished; the first exception a task threw is rethrown.</remarks>
     public static void Run(IForkJoinBody body, int tasks, int threads)
     {
-        if (tasks <= 1 || threads <= 1)
+        // A task that forks again (a parallel kernel called from a parallel region) runs its
+        // tasks itself: on the caller's thread a nested round would take over the instance
+        // whose round is still running, and every thread is busy with the outer round anyway.
+        if (tasks <= 1 || threads <= 1 || inTask > 0)
         {
             for (int i = 0; i < tasks; i++)
             {
@@ -322,6 +328,7 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
                 continue;
             }
 
+            inTask++;
             try
             {
                 body!.Run(task);
@@ -329,6 +336,10 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
             catch (Exception e)
             {
                 Interlocked.CompareExchange(ref failure, e, null);
+            }
+            finally
+            {
+                inTask--;
             }
 
             if (Interlocked.Decrement(ref remaining) == 0)

@@ -9,7 +9,8 @@ namespace Rnn.Bench.Cases;
 /// <summary>
 /// ConvLSTM2D 16 -> 64 channels, 3x3 'same', 16x16 frames, batch 8, 10 steps, returning every
 /// step, one training step (forward + backward). No .NET library has a ConvLSTM to compare
-/// with, so the case prints our time and GFLOP/s only.
+/// with, so the case prints our time and GFLOP/s only, and the managed bytes a run and a step
+/// allocate.
 /// </summary>
 internal static class ConvLstmCase
 {
@@ -36,13 +37,38 @@ internal static class ConvLstmCase
 
         var timing = Harness.Measure(ctx, "convlstm", new[] { new Contender("ours", Step) });
         long bytes = Harness.AllocatedBytes(Step);
+        long loop = LoopBytesPerStep(layer, be);
 
         // Per step: both convolutions as GEMMs, 2 * batch * H*W * 4F * (Cin + F) * k*k; x3 for training.
         double flops = 3 * 2.0 * Time * Batch * Size * Size * 4 * Filters * (InChannels + Filters) * Kernel * Kernel;
         string notes = string.Create(CultureInfo.InvariantCulture,
             $"ConvLSTM2D {InChannels}->{Filters}, {Kernel}x{Kernel}, {Size}x{Size}, batch {Batch}, {Time} steps, " +
             $"train; ours {flops / (timing.MedianMs[0] * 1e6):0.0} GFLOP/s; no .NET peer; " +
-            $"bytes/step {bytes / Time:N0}");
+            $"bytes/step {bytes / Time:N0} ({bytes / 1e6:0.0} MB a run), loop bytes/step {loop:N0}");
         return new CaseResult("convlstm", timing.MedianMs[0], Array.Empty<PeerFigure>(), notes);
+    }
+
+    // (bytes of a run of Time steps - bytes of a run of Time/2) / (Time/2), each the smallest of
+    // three warm runs, as the recurrent cases measure it: what one more time step allocates.
+    private static long LoopBytesPerStep(RnnLayer layer, IBackend be)
+    {
+        long Run(int time)
+        {
+            var x = be.Zeros(new[] { Batch, time, InChannels, Size, Size });   // [batch, time, channels, h, w]
+            var dy = be.Zeros(new[] { Batch, time, Filters, Size, Size });
+            void Step()
+            {
+                using var tape = Tape.Begin();
+                using var result = layer.Forward(x);
+                tape.Backward(result.Output, dy);
+                layer.ZeroGrad();
+            }
+
+            Step();
+            return Enumerable.Range(0, 3).Min(_ => Harness.AllocatedBytes(Step));
+        }
+
+        int half = Time / 2;
+        return (Run(Time) - Run(half)) / (Time - half);
     }
 }

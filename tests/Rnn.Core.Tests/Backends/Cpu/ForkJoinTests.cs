@@ -167,15 +167,18 @@ public sealed class ForkJoinTests
         }
     }
 
-    // Task 0 (the caller's) returns once task 1 has started elsewhere; task 1 takes 300 ms, so the
-    // caller waits for it.
+    // The task a helper runs takes 300 ms; the one the caller runs returns once the helper's has
+    // started, so the caller then waits for it. By thread, not task number: under load a helper
+    // can claim task 0 before the caller does, and the caller's sleep would then take the
+    // interrupt meant for its wait (seen once in a full test run).
     private sealed class SlowSecondTask : IForkJoinBody
     {
         public volatile bool SecondStarted, SecondDone;
+        public Thread? Caller;
 
         public void Run(int task)
         {
-            if (task == 1)
+            if (Thread.CurrentThread != Caller)
             {
                 SecondStarted = true;
                 Thread.Sleep(300);
@@ -183,10 +186,11 @@ public sealed class ForkJoinTests
                 return;
             }
 
+            // Yield, not Sleep: a caller slowed by the load must not take the interrupt in here.
             var clock = Stopwatch.StartNew();
             while (!SecondStarted && clock.Elapsed < TimeSpan.FromSeconds(10))
             {
-                Thread.Sleep(1);
+                Thread.Yield();
             }
         }
     }
@@ -205,6 +209,7 @@ public sealed class ForkJoinTests
         {
             try
             {
+                body.Caller = Thread.CurrentThread;
                 ForkJoin.Run(body, 2, 2);
                 doneWhenReturned = body.SecondDone;
             }
@@ -238,5 +243,47 @@ public sealed class ForkJoinTests
         Assert.That(thrown, Is.Null);
         Assert.That(doneWhenReturned, Is.True, "Run returned while a helper still ran a task");
         Assert.That(interruptedAfter, Is.True, "the interrupt was lost");
+    }
+
+    // Each outer task forks an inner round of 4 tasks, as a parallel kernel called from inside a
+    // parallel region does (the ConvLSTM sequence's gate split around a parallel gate kernel).
+    private sealed class Nested : IForkJoinBody
+    {
+        public readonly int[] InnerDone = new int[4 * 4];
+        private readonly Inner[] inner = Enumerable.Range(0, 4).Select(i => new Inner(i)).ToArray();
+
+        public Nested() => Array.ForEach(inner, i => i.Owner = this);
+
+        public void Run(int task) => ForkJoin.Run(inner[task], 4, 2);
+
+        private sealed class Inner(int outer) : IForkJoinBody
+        {
+            public Nested Owner = null!;
+
+            public void Run(int task)
+            {
+                Thread.SpinWait(100);
+                Interlocked.Increment(ref Owner.InnerDone[outer * 4 + task]);
+            }
+        }
+    }
+
+    // Before the fix a round started from a task on the caller's thread took over the outer
+    // round's instance, and the outer round never ended.
+    [Test]
+    public void ARoundStartedFromInsideATaskRunsAndTheOuterRoundEnds()
+    {
+        var body = new Nested();
+        var caller = new Thread(() =>
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                ForkJoin.Run(body, 4, 2);
+            }
+        }) { IsBackground = true };
+        caller.Start();
+
+        Assert.That(caller.Join(TimeSpan.FromSeconds(60)), Is.True, "ForkJoin.Run never returned");
+        Assert.That(body.InnerDone, Is.All.EqualTo(200), "every inner task ran once a round");
     }
 }
