@@ -138,7 +138,7 @@ internal sealed class ConvLstmPass : IForkJoinBody
 
         var uHh = cell.WeightHh.Value;
         int kc = hColumns.Columns;
-        var dWhh = uHh.RequiresGrad ? Zeros(g4, kc) : null;   // [4F, k*k*filters]
+        var dWhh = uHh.RequiresGrad ? Zeros(kc, g4) : null;   // W_hh'^T [k*k*filters, 4F]
         var dcol = ws.Take(cpu, rows, kc);   // [batch*plane, k*k*filters]
         var cols = ws.Take(cpu, rows, kc);
         var rec = drop?.Buffer ?? hs;
@@ -166,9 +166,10 @@ internal sealed class ConvLstmPass : IForkJoinBody
             drop?.AddGradient(dhPrev);
             if (dWhh is not null)
             {
-                // dW_hh' += dG_t^T columns(h_{t-1}), the columns rebuilt rather than kept from the forward pass.
+                // dW_hh'^T += columns(h_{t-1})^T dG_t, the columns rebuilt rather than kept from the forward
+                // pass; transposed, as the 576x256 product ran 14% faster than 256x576 (depth 2048).
                 hColumns.Gather(CpuBackend.Raw(rec), rec.Offset + prev, batch, CpuBackend.Raw(cols), cols.Offset);
-                cpu.Gemm(true, false, g4, kc, rows, 1f, dG, t * rows * g4, g4, cols, 0, kc, 1f, dWhh, 0, kc);
+                cpu.Gemm(true, false, kc, g4, rows, 1f, cols, 0, kc, dG, t * rows * g4, g4, 1f, dWhh, 0, g4);
             }
 
             (dh, dhPrev) = (dhPrev, dh);
@@ -232,8 +233,8 @@ internal sealed class ConvLstmPass : IForkJoinBody
         int all = time * rows;
         if (w.RequiresGrad)
         {
-            var dW = Workspace.Take(cpu, g4, kx);   // [4F, k*k*in]
-            cpu.Gemm(true, false, g4, kx, all, 1f, dG, 0, g4, xCols, 0, kx, 0f, dW, 0, kx);
+            var dW = Workspace.Take(cpu, kx, g4);   // W_ih'^T [k*k*in, 4F]
+            cpu.Gemm(true, false, kx, g4, all, 1f, xCols, 0, kx, dG, 0, g4, 0f, dW, 0, g4);
             AddWeightGrad(dW, w, inChannels);
         }
 
@@ -321,16 +322,22 @@ internal sealed class ConvLstmPass : IForkJoinBody
         return wp;
     }
 
-    // W.Grad [4F, C, k, k] += dW' [4F, k*k*C] back in the weight's own layout.
-    private void AddWeightGrad(Tensor dWp, Tensor w, int channels)
+    // W.Grad [4F, C, k, k] += the transposed gradient W'^T [k*k*C, 4F] back in the weight's own layout.
+    private void AddWeightGrad(Tensor dWt, Tensor w, int channels)
     {
         int k2 = cell.Kernel * cell.Kernel;
-        var grad = w.EnsureGrad();
-        float[] src = CpuBackend.Raw(dWp), dst = CpuBackend.Raw(grad);
-        for (int o = 0; o < g4; o++)
+        var grad = CpuBackend.S(w.EnsureGrad());
+        var src = CpuBackend.S(dWt);
+        for (int s = 0; s < k2; s++)
         {
-            Transpose.Block(src, dWp.Offset + o * k2 * channels, k2, channels, dst, grad.Offset + o * channels * k2,
-                accumulate: true);
+            for (int c = 0; c < channels; c++)
+            {
+                var row = src.Slice((s * channels + c) * g4, g4);   // one (kernel offset, channel): every output
+                for (int o = 0; o < g4; o++)
+                {
+                    grad[(o * channels + c) * k2 + s] += row[o];
+                }
+            }
         }
     }
 
