@@ -174,4 +174,25 @@ public sealed class ConvLstmSequenceTests
         long outputsPerStep = 2L * Batch * 8 * 36 * sizeof(float);   // y and y.Grad, [batch, filters, 6, 6] a step
         Assert.That(Bytes(12) - Bytes(6), Is.LessThanOrEqualTo(6 * outputsPerStep));
     }
+
+    // A stateful layer carries the final states (channels-first, as the step path keeps them)
+    // into its next call.
+    [Test]
+    public void StatefulCallsCarryTheStatesOnBothPaths()
+    {
+        float[] SecondCall(bool fused)
+        {
+            var cell = new ConvLstm2DCell(InChannels, Filters, 3, new Rng(17), 4, 5);
+            var layer = new Rnn(cell, new RnnOptions { Stateful = true, AllowFused = fused });
+            layer.Forward(R(18, Batch, Time, InChannels, 4, 5));
+            var second = layer.Forward(R(19, Batch, 2, InChannels, 4, 5));
+            Assert.That(layer.LastCallFused, Is.EqualTo(fused));
+            return second.Output.ToArray();
+        }
+
+        var fresh = new Rnn(new ConvLstm2DCell(InChannels, Filters, 3, new Rng(17), 4, 5))
+            .Forward(R(19, Batch, 2, InChannels, 4, 5)).Output.ToArray();
+        Assert.That(SecondCall(fused: true), Is.EqualTo(SecondCall(fused: false)).Within(1e-5f));
+        Assert.That(SecondCall(fused: true), Is.Not.EqualTo(fresh).Within(1e-3f), "the kept states count");
+    }
 }
