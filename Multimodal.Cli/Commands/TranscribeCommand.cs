@@ -40,7 +40,7 @@ public sealed class TranscribeCommand : ICommandModule
             DefaultValueFactory = _ => "txt",
             HelpName = "txt|json|srt|vtt",
         };
-        format.AcceptOnlyFromAmong(Formats);
+        OneOf(format, Formats);
         var outDir = Folder("--out", "Write <name>.<format> files here instead of printing path<TAB>text");
         outDir.Aliases.Add("-o");
         var beam = BeamOption();
@@ -56,7 +56,7 @@ public sealed class TranscribeCommand : ICommandModule
         {
             // A bad format value has its own error already; one line is enough.
             if (result.GetResult(format) is { Implicit: false } given && result.GetResult(outDir) is null
-                && given.Tokens.Count > 0 && Formats.Contains(given.Tokens[^1].Value))
+                && given.Tokens.Count > 0 && Formats.Contains(given.Tokens[^1].Value, StringComparer.OrdinalIgnoreCase))
             {
                 result.AddError("--format needs --out DIR (without --out, transcribe prints path<TAB>text lines)");
             }

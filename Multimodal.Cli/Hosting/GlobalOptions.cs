@@ -24,7 +24,6 @@ public sealed class GlobalOptions
             HelpName = "cpu|cuda|auto",
             Recursive = true,
         };
-        option.AcceptOnlyFromAmong(DeviceResolver.Names);
-        return option;
+        return OptionBuilders.OneOf(option, DeviceResolver.Names);
     }
 }

@@ -283,7 +283,30 @@ internal static class OptionBuilders
             DefaultValueFactory = _ => fallback,
             HelpName = string.Join('|', values),
         };
-        option.AcceptOnlyFromAmong(values);
+        return OneOf(option, values);
+    }
+
+    /// <summary>
+    /// Limits a string option to <paramref name="values"/> in any case ("SRT" is "srt"): the
+    /// value comes back as written in <paramref name="values"/>, and anything else is refused
+    /// with the choices named. (AcceptOnlyFromAmong compares case-sensitively.)
+    /// </summary>
+    /// <param name="option">The option; returned, for chaining.</param>
+    /// <param name="values">The accepted values, as the verb wants them.</param>
+    public static Option<string> OneOf(Option<string> option, params string[] values)
+    {
+        option.CustomParser = result =>
+        {
+            string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (Array.Find(values, v => string.Equals(v, token, StringComparison.OrdinalIgnoreCase)) is { } known)
+            {
+                return known;
+            }
+
+            result.AddError($"{option.Name} takes one of {string.Join(", ", values)}; got '{token}'");
+            return null;
+        };
+        option.CompletionSources.Add(values);
         return option;
     }
 }

@@ -689,6 +689,18 @@ public sealed class TranscribeCommandTests
         Assert.That(run.Error, Is.Empty);
     }
 
+    // A format in capitals is the same format; the file keeps the lower-case extension.
+    [Test]
+    public void Format_is_read_in_any_case()
+    {
+        SpeechFiles.CopyClip("1_george_0", _in, "clip");
+
+        var run = Transcribe(_in, "--out", _out, "--format", "SRT");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        Assert.That(File.ReadAllText(System.IO.Path.Combine(_out, "clip.srt")), Does.Contain(" --> "));
+    }
+
     [TestCase("--beam", "2000")]
     [TestCase("--format", "doc")]
     public void Bad_option_values_are_usage_errors(string option, string value)
