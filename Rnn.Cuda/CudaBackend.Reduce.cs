@@ -86,6 +86,7 @@ public sealed partial class CudaBackend
 
     public void RowMax(Tensor x, Tensor y)
     {
+        BackendChecks.RowMax(x, y);
         int cols = x.Dim(-1);
         if (y.Length > 0 && cols > 0)
         {

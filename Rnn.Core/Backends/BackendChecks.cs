@@ -7,6 +7,22 @@ namespace Rnn.Core;
 /// </summary>
 public static class BackendChecks
 {
+    /// <summary>Checks that x [rows, cols] has a maximum per row: y of rows elements, and cols &gt; 0 when rows &gt; 0.</summary>
+    public static void RowMax(Tensor x, Tensor y)
+    {
+        int cols = x.Rank == 0 ? 1 : x.Dim(-1);
+        int rows = cols == 0 ? y.Length : x.Length / cols;
+        if (y.Length != rows)
+        {
+            throw new ArgumentException($"RowMax of {x.Describe()} needs {rows} outputs; got {y.Describe()}");
+        }
+
+        if (cols == 0 && rows > 0)
+        {
+            throw new ArgumentException($"RowMax of {x.Describe()}: rows of no elements have no maximum");
+        }
+    }
+
     /// <summary>Checks that op(A) [m, k], op(B) [k, n] and C [m, n] lie inside their tensors.</summary>
     public static void Gemm(
         bool transA, bool transB, int m, int n, int k,

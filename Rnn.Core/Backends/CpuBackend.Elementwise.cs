@@ -222,6 +222,7 @@ public sealed partial class CpuBackend
 
     public void RowMax(Tensor x, Tensor y)
     {
+        BackendChecks.RowMax(x, y);
         int cols = x.Dim(-1);
         ReadOnlySpan<float> xs = S(x);
         Span<float> ys = S(y);

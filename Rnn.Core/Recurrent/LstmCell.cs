@@ -53,6 +53,13 @@ public sealed class LstmCell : Module, IRecurrentDropoutCell
     public (Tensor Output, Tensor[] States) Step(Tensor input, Tensor[] states, Tensor recurrentInput)
     {
         CellInit.CheckStates(nameof(LstmCell), states, 2);
+        if (input.Rank != 2 || input.Dim(1) != InputSize)
+        {
+            throw new ArgumentException(
+                $"LstmCell expects a step of [batch, {InputSize}]; got {input.Describe()}" +
+                (input.Rank > 2 ? " (maps need ConvLstm2DCell, or flatten the features first)" : ""));
+        }
+
         int h = Hidden;
         var gates = Ops.Add(
             Ops.Linear(input, WeightIh.Value, Bias.Value),

@@ -31,6 +31,18 @@ public sealed class CellValidationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new RnnLayer(
             new LstmCell(3, 4, new Rng(1)), new RnnOptions { InputDropout = input, RecurrentDropout = recurrent }));
 
+    // Frames given to an LSTM cell (a rank-4 step) get a message that names the shape it expects
+    // and the cell that takes maps, not a matrix-product error from inside the step.
+    [Test]
+    public void LstmCellGivenMapsSaysWhatItExpects()
+    {
+        var cell = new LstmCell(3, 4, new Rng(1));
+        var states = cell.InitialState(2, Backends.Default);
+        var e = Assert.Throws<ArgumentException>(() => cell.Step(Tensor.Zeros(2, 3, 5, 5), states));
+        Assert.That(e!.Message, Does.Contain("[batch, 3]").And.Contain("[2, 3, 5, 5]").And.Contain("ConvLstm2DCell"));
+        Assert.Throws<ArgumentException>(() => cell.Step(Tensor.Zeros(2, 7), states));
+    }
+
     [Test]
     public void NaNDropoutRateIsRefusedByTheOpAndTheLayers()
     {
