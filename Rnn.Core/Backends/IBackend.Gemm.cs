@@ -6,6 +6,8 @@ public partial interface IBackend
     /// C = alpha * op(A) * op(B) + beta * C on row-major matrices, where op(X) is X or its
     /// transpose; op(A) is [m, k], op(B) is [k, n], C is [m, n]. Each matrix starts at its
     /// offset and has its leading dimension (row stride) given. beta = 0 ignores C's contents.
+    /// C must not overlap A or B: the kernels read A and B while they write C, in blocks, so an
+    /// overlapping C gives wrong values (it is not checked).
     /// </summary>
     void Gemm(
         bool transA, bool transB, int m, int n, int k, float alpha,

@@ -23,6 +23,9 @@ public sealed record OnnxExportOptions
 /// Exports and imports one-node ONNX models holding a single LSTM or GRU operator whose W, R and B are
 /// graph initializers. Graph inputs: "X" [time, batch, in] (and the initial states when asked);
 /// outputs: "Y" [time, dirs, batch, H], "Y_h" [dirs, batch, H] and, for LSTM, "Y_c" [dirs, batch, H].
+/// As ONNX defines it, Y is indexed by input time in both directions: Y[t, 1] is the reverse pass's
+/// output at input step t (its last step is Y[0, 1]), where <see cref="Recurrent.Rnn"/> with
+/// GoBackwards returns its outputs in the order it ran them (reverse them to compare).
 /// The protobuf encoding is written by hand (<see cref="ProtoWriter"/>), so Rnn.Core needs no ONNX package.
 /// </summary>
 /// <remarks>
