@@ -21,8 +21,26 @@ namespace Rnn.Core.Recurrent;
 /// </summary>
 internal static class ConvLstmSequence
 {
-    /// <summary>Whether the fused kernel takes this input: [batch, time, channels, height, width] on the CPU.</summary>
-    public static bool Supports(Tensor x) => x.Rank == 5 && x.Backend is CpuBackend;
+    /// <summary>
+    /// Whether the fused kernel takes this input: [batch, time, channels, height, width] on the CPU,
+    /// with every whole-sequence buffer (gates, input columns) inside one array. Longer sequences of
+    /// large maps run step by step, where each step's tensors are separate.
+    /// </summary>
+    public static bool Supports(ConvLstm2DCell cell, Tensor x) => x.Backend is CpuBackend && Fits(cell, x.Shape);
+
+    /// <summary>Whether an input of this shape, [batch, time, channels, height, width], fits the fused buffers.</summary>
+    public static bool Fits(ConvLstm2DCell cell, ReadOnlySpan<int> shape)
+    {
+        if (shape.Length != 5)
+        {
+            return false;
+        }
+
+        long positions = (long)shape[0] * shape[1] * shape[3] * shape[4];
+        long k2 = (long)cell.Kernel * cell.Kernel;
+        long widest = Math.Max(4L * cell.Filters, k2 * Math.Max(cell.InChannels, cell.Filters));
+        return positions * widest <= Array.MaxLength;
+    }
 
     public static RnnResult Forward(
         ConvLstm2DCell cell, Tensor x, Tensor[] states, SequencePlan plan, bool returnSequences,

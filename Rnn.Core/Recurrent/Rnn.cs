@@ -99,7 +99,7 @@ public sealed class Rnn : Module, ISequenceLayer
         LastCallFused = Options.AllowFused && time > 0 && (Cell switch
         {
             LstmCell or GruCell => x.Rank == 3,
-            ConvLstm2DCell => ConvLstmSequence.Supports(x),
+            ConvLstm2DCell convLstm => ConvLstmSequence.Supports(convLstm, x),
             _ => false,
         });
         if (LastCallFused)

@@ -131,6 +131,18 @@ public sealed class ConvLstmSequenceTests
         Assert.That(Gradients(2), Is.EqualTo(Gradients(1)).Within(1e-5f));
     }
 
+    // Whole-sequence buffers past one array's reach (here 2^31 gate values) leave the sequence to
+    // the step path instead of overflowing an offset.
+    [Test]
+    public void SequencesTooLargeForOneBufferAreNotFused()
+    {
+        var cell = new ConvLstm2DCell(1, 64, 3, new Rng(3));
+        Assert.That(ConvLstmSequence.Fits(cell, new[] { 8, 10, 1, 64, 64 }), Is.True);
+        Assert.That(ConvLstmSequence.Fits(cell, new[] { 64, 1024, 1, 256, 256 }), Is.False);
+        Assert.That(ConvLstmSequence.Supports(cell, Tensor.Zeros(1, 1, 1, 2, 2)), Is.True);
+        Assert.That(ConvLstmSequence.Supports(cell, Tensor.Zeros(2, 3, 4)), Is.False);
+    }
+
     [Test]
     public void FusedSequenceIsOneTapeEntry()
     {
