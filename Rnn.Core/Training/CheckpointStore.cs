@@ -29,7 +29,17 @@ public sealed class CheckpointStore
     /// <summary>Number of checkpoints kept (0 = all).</summary>
     public int KeepLast { get; }
 
-    /// <summary>Writes a checkpoint, then deletes the oldest beyond <see cref="KeepLast"/>; returns its path.</summary>
+    /// <summary>
+    /// Writes a checkpoint, then deletes the oldest beyond <see cref="KeepLast"/> among those up to
+    /// its step; returns its path.
+    /// </summary>
+    /// <remarks>
+    /// A checkpoint of a later step than the one saved can only be one that <see cref="LoadLatest"/>
+    /// passed over as unreadable before this run resumed from an older one. Counted in, it would
+    /// stay the newest and the pruning would delete the good checkpoints written after the resume
+    /// (with keepLast 1, each one as soon as it was written). It is left alone instead, until the
+    /// run reaches its step and a save replaces it.
+    /// </remarks>
     public string Save(TrainingCheckpoint checkpoint)
     {
         string step = checkpoint.Step.ToString("D10", CultureInfo.InvariantCulture);
@@ -37,7 +47,7 @@ public sealed class CheckpointStore
         checkpoint.ToFile().Save(path);
         if (KeepLast > 0)
         {
-            foreach (var (old, _) in List().SkipLast(KeepLast))
+            foreach (var (old, _) in List().Where(c => c.Step <= checkpoint.Step).SkipLast(KeepLast))
             {
                 File.Delete(old);
             }

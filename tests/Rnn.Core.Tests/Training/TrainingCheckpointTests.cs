@@ -155,6 +155,31 @@ public sealed class TrainingCheckpointTests
         Assert.That(skipped, Is.EqualTo(new[] { bad }));
     }
 
+    // Before: the damaged step-8 file stayed the newest, so with keepLast 1 every save after the
+    // resume from step 4 deleted the checkpoint it had just written, leaving only the damaged one.
+    [Test]
+    public void SavesAfterResumingPastADamagedCheckpointKeepTheirOwn()
+    {
+        using var dir = new TempDir();
+        var model = new Dense(3, 2, new Rng(1));
+        var opt = new Sgd(model.NamedParameters(), 0.1f);
+        var store = new CheckpointStore(dir.Path, keepLast: 1);
+        store.Save(TrainingCheckpoint.Capture(model, opt, new Dictionary<string, Rng>(), 4, 0, 4, 0, 0));
+        File.WriteAllText(Path.Combine(dir.Path, "checkpoint-0000000008.safetensors"), "not a checkpoint");
+
+        Assert.That(store.LoadLatest()!.Value.Checkpoint.Step, Is.EqualTo(4));
+        string next = store.Save(TrainingCheckpoint.Capture(model, opt, new Dictionary<string, Rng>(), 5, 0, 5, 0, 0));
+
+        Assert.That(File.Exists(next), Is.True, "the checkpoint just written survives its own pruning");
+        Assert.That(store.List().Select(c => c.Step), Is.EqualTo(new[] { 5L, 8L }), "step 4 pruned, step 8 left alone");
+        Assert.That(store.LoadLatest()!.Value.Checkpoint.Step, Is.EqualTo(5));
+
+        // Reaching step 8 replaces the damaged file, and pruning counts it again.
+        store.Save(TrainingCheckpoint.Capture(model, opt, new Dictionary<string, Rng>(), 8, 0, 8, 0, 0));
+        Assert.That(store.List().Select(c => c.Step), Is.EqualTo(new[] { 8L }));
+        Assert.That(store.LoadLatest()!.Value.Checkpoint.Step, Is.EqualTo(8));
+    }
+
     [Test]
     public void EveryCheckpointUnreadableIsOneErrorListingEachReason()
     {
