@@ -63,6 +63,11 @@ internal static class Im2Col
             ValidRange(g, j, out int first, out int last);
             line[..first].Clear();
             line[last..].Clear();
+            if (first == last)
+            {
+                continue;   // kernel column j is in the padding for every output column (a kernel wider than the map)
+            }
+
             int iw = first * s.StrideW - s.PadW + j * s.DilationW;
             var src = input.Slice(ih * g.Width);
             if (s.StrideW == 1)

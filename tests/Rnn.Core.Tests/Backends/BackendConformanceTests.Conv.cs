@@ -16,6 +16,7 @@ public abstract partial class BackendConformanceTests
         Conv2DSpec.Square(1),
         new(1, 1, StrideH: 2, StrideW: 2),
         new(2, 3, StrideH: 3, StrideW: 2, PadH: 3, PadW: 1),   // even kernel, rows wholly in padding
+        new(1, 15, PadW: 7),   // wider than the map: whole kernel columns in the padding for every output
     };
 
     [TestCaseSource(nameof(ConvCases))]

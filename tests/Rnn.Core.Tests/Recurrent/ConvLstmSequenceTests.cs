@@ -75,12 +75,14 @@ public sealed class ConvLstmSequenceTests
         AssertSame(Execute(cell, options, fused: true, lengths, mask), Execute(cell, options, fused: false, lengths, mask));
     }
 
-    // Kernels 1 and 5 (5 is wider than half the map, so whole kernel rows and columns fall in the
-    // padding), and maps of one row or one column.
+    // Kernels 1, 5 and 7 (wider than half the map, so whole kernel rows and columns fall in the
+    // padding; the step path's im2col once threw there), and maps of one row or one column.
     [TestCase(1, 4, 5)]
     [TestCase(5, 4, 3)]
     [TestCase(3, 1, 7)]
     [TestCase(3, 6, 1)]
+    [TestCase(5, 6, 1)]
+    [TestCase(7, 2, 2)]
     public void FusedMatchesStepPathForOtherKernelsAndSizes(int kernel, int height, int width)
     {
         var cell = new ConvLstm2DCell(InChannels, Filters, kernel, new Rng(12), height, width);
