@@ -205,8 +205,7 @@ public static partial class Ops
     {
         if (!ReferenceEquals(a.Backend, b.Backend))
         {
-            throw new ArgumentException(
-                $"{a.Describe()} is on {a.Backend.Name} but {b.Describe()} is on {b.Backend.Name}");
+            throw new ArgumentException(BackendChecks.BackendMismatch("", a, "", b));
         }
     }
 }

@@ -7,6 +7,20 @@ namespace Rnn.Core;
 /// </summary>
 public static class BackendChecks
 {
+    /// <summary>
+    /// The error for two tensors that must share a backend object and do not: it names both, and
+    /// says when they are two instances of one kind (two CpuBackend objects print the same name).
+    /// </summary>
+    internal static string BackendMismatch(string what, Tensor a, string otherWhat, Tensor b)
+    {
+        string first = what.Length == 0 ? a.Describe() : $"{what} {a.Describe()}";
+        string second = otherWhat.Length == 0 ? b.Describe() : $"{otherWhat} {b.Describe()}";
+        return a.Backend.Name == b.Backend.Name
+            ? $"{first} and {second} are on two different backend objects (both {a.Backend.Name}); " +
+              "make them with the same backend"
+            : $"{first} is on {a.Backend.Name} but {second} is on {b.Backend.Name}";
+    }
+
     /// <summary>Checks that x [rows, cols] has a maximum per row: y of rows elements, and cols &gt; 0 when rows &gt; 0.</summary>
     public static void RowMax(Tensor x, Tensor y)
     {

@@ -213,6 +213,13 @@ internal sealed class ConvLstmPass : IForkJoinBody
         float[] xv = CpuBackend.Raw(x), sv = CpuBackend.Raw(xs);
         for (int s = 0; s < time * batch; s++)
         {
+            if (!plan.Valid[s])
+            {
+                // A padded step's input is never used; zeros keep a NaN there out of dW_ih.
+                sv.AsSpan(xs.Offset + s * plane * inChannels, plane * inChannels).Clear();
+                continue;
+            }
+
             Transpose.Block(xv, x.Offset + plan.Source[s] * inChannels * plane, inChannels, plane,
                 sv, xs.Offset + s * plane * inChannels, accumulate: false);
         }

@@ -48,9 +48,7 @@ internal static class ConvLstmSequence
     {
         if (!ReferenceEquals(x.Backend, cell.WeightIh.Value.Backend))
         {
-            throw new ArgumentException(
-                $"input {x.Describe()} is on {x.Backend.Name} but the cell's weights are on " +
-                $"{cell.WeightIh.Value.Backend.Name}");
+            throw new ArgumentException(BackendChecks.BackendMismatch("input", x, "the cell's weight", cell.WeightIh.Value));
         }
 
         var (h0, c0) = (states[0], states[1]);

@@ -12,8 +12,7 @@ internal static class FusedSequence
     {
         if (!ReferenceEquals(x.Backend, weight.Backend))
         {
-            throw new ArgumentException(
-                $"input {x.Describe()} is on {x.Backend.Name} but the cell's weights are on {weight.Backend.Name}");
+            throw new ArgumentException(BackendChecks.BackendMismatch("input", x, "the cell's weight", weight));
         }
 
         int features = x.Dim(2);
@@ -22,6 +21,10 @@ internal static class FusedSequence
         // Views made here are disposed, so they never keep the caller's tensor from Tensor.Dispose's pool.
         using var rows = x.View(plan.Batch * plan.Time, features);
         be.GatherRows(rows, plan.Source, xs);
+
+        // A padded step's input is never used (its gates are zeroed); zeros keep a NaN or an
+        // infinity there out of the weight gradient, where 0 * NaN would carry it in.
+        ForEachPadding(plan, (t, b) => FillZeros(xs, (t * plan.Batch + b) * features, features));
         return xs;
     }
 

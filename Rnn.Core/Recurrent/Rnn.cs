@@ -85,7 +85,7 @@ public sealed class Rnn : Module, ISequenceLayer
             buildable.Build(x.Shape[2..]);
         }
 
-        var states = StartStates(batch, x.Backend, initialState);
+        var states = StartStates(batch, x, initialState);
 
         // Masks are drawn in this order on both paths, so a seed gives the same masks on either.
         var inputKeep = Training && Options.InputDropout > 0f
@@ -237,8 +237,9 @@ public sealed class Rnn : Module, ISequenceLayer
         return Cell.Step(input, copy);
     }
 
-    private Tensor[] StartStates(int batch, IBackend be, Tensor[]? initialState)
+    private Tensor[] StartStates(int batch, Tensor x, Tensor[]? initialState)
     {
+        var be = x.Backend;
         var shapes = Cell.StateShapes;
         var states = initialState ?? kept ?? Cell.InitialState(batch, be);
         if (states.Length != shapes.Count)
@@ -257,6 +258,13 @@ public sealed class Rnn : Module, ISequenceLayer
                     : "";
                 string want = global::Rnn.Core.Shape.Format(expected);
                 throw new ArgumentException($"state {i} must be {want}; got {states[i].Describe()}{hint}");
+            }
+
+            // Checked here for both paths: the fused kernels read a state on another CPU backend
+            // object without complaint, where the step path's first op refuses it.
+            if (!ReferenceEquals(states[i].Backend, be))
+            {
+                throw new ArgumentException(BackendChecks.BackendMismatch($"state {i}", states[i], "input", x));
             }
         }
 

@@ -32,8 +32,9 @@ public sealed record RnnOptions
     public ulong Seed { get; init; } = 1;
 
     /// <summary>
-    /// Use the fused LSTM/GRU sequence kernel when the cell is a built-in <see cref="LstmCell"/> or
-    /// <see cref="GruCell"/> (every option is supported there). False forces the step path.
+    /// Use a fused sequence kernel when the cell is a built-in <see cref="LstmCell"/> or
+    /// <see cref="GruCell"/>, or a <see cref="ConvLstm2DCell"/> on the CPU backend (every option is
+    /// supported there). False forces the step path.
     /// </summary>
     public bool AllowFused { get; init; } = true;
 

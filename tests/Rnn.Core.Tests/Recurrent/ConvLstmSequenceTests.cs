@@ -145,6 +145,55 @@ public sealed class ConvLstmSequenceTests
         Assert.That(ConvLstmSequence.Supports(cell, Tensor.Zeros(2, 3, 4)), Is.False);
     }
 
+    // A NaN in a padded step's input reaches nothing: not the output, the states or any gradient
+    // (the fused kernels zero padded inputs, so 0 * NaN never enters W_ih's gradient).
+    [Test]
+    public void ANaNInAPaddedStepReachesNoGradient([Values("convlstm", "lstm", "gru")] string kind)
+    {
+        bool conv = kind == "convlstm";
+        IRnnCell cell = kind switch
+        {
+            "convlstm" => new ConvLstm2DCell(InChannels, Filters, 3, new Rng(21), 4, 5),
+            "lstm" => new LstmCell(InChannels, Filters, new Rng(21)),
+            _ => new GruCell(InChannels, Filters, new Rng(21)),
+        };
+        var layer = new Rnn(cell, new RnnOptions { ReturnSequences = true });
+        int[] shape = conv ? new[] { 2, 3, InChannels, 4, 5 } : new[] { 2, 3, InChannels };
+        var values = R(22, shape).ToArray();
+        values[(1 * 3 + 2) * (values.Length / 6)] = float.NaN;   // sample 1, step 2: padding with lengths {3, 1}
+        var x = Tensor.FromArray(values, shape);
+        x.RequiresGrad = true;
+
+        using var tape = Tape.Begin();
+        var y = layer.Forward(x, lengths: new[] { 3, 1 });
+        tape.Backward(Ops.Sum(y.Output));
+
+        Assert.That(layer.LastCallFused, Is.True);
+        Assert.That(y.Output.ToArray(), Has.None.NaN, "output");
+        foreach (var p in layer.Parameters())
+        {
+            Assert.That(p.Value.Grad!.ToArray(), Has.None.NaN, p.Value.Describe());
+        }
+    }
+
+    // Inputs or states made on another CpuBackend object are refused alike on both paths, and the
+    // message says that the two backends are different objects (their names are the same).
+    [Test]
+    public void TensorsOnAnotherBackendObjectAreRefusedOnBothPaths([Values] bool fused)
+    {
+        var be = new CpuBackend(2);
+        var other = new CpuBackend(2);
+        var cell = new ConvLstm2DCell(InChannels, Filters, 3, new Rng(23), 4, 4, be);
+        var layer = new Rnn(cell, new RnnOptions { AllowFused = fused });
+        var x = be.Zeros(new[] { 1, 2, InChannels, 4, 4 });
+        var states = new[] { other.Zeros(new[] { 1, Filters, 4, 4 }), other.Zeros(new[] { 1, Filters, 4, 4 }) };
+
+        var e = Assert.Throws<ArgumentException>(() => layer.Forward(x, states));
+        Assert.That(e!.Message, Does.Contain("state 0").And.Contain("two different backend objects"));
+        e = Assert.Throws<ArgumentException>(() => layer.Forward(other.Zeros(new[] { 1, 2, InChannels, 4, 4 })));
+        Assert.That(e!.Message, Does.Contain("two different backend objects"));
+    }
+
     [Test]
     public void FusedSequenceIsOneTapeEntry()
     {
