@@ -18,6 +18,7 @@ internal sealed class ConvLstmPass : IForkJoinBody
     private readonly int batch, time, filters, inChannels, plane, rows, g4;
     private readonly NhwcColumns hColumns, xColumns;
     private readonly int parts;   // row shares of a step's gate kernel
+    private readonly SequenceLayouts layouts;
 
     // Set by Forward and read by Backward.
     private Tensor wIh = null!, wHh = null!;   // [4F, k*k*in], [4F, k*k*filters]
@@ -38,6 +39,7 @@ internal sealed class ConvLstmPass : IForkJoinBody
         hColumns = new NhwcColumns(cell.Height, cell.Width, filters, cell.Kernel, cpu.Threads);
         xColumns = new NhwcColumns(cell.Height, cell.Width, inChannels, cell.Kernel, cpu.Threads);
         parts = Math.Clamp(rows / 64, 1, cpu.Threads);
+        layouts = new SequenceLayouts(this);
     }
 
     /// <summary>The pass's scratch, pooled until the backward pass ends (or the call, without one).</summary>
@@ -97,24 +99,7 @@ internal sealed class ConvLstmPass : IForkJoinBody
         }
 
         var y = cpu.Allocate(new[] { batch, time, filters, cell.Height, cell.Width });
-        float[] ys = CpuBackend.Raw(y), hv = CpuBackend.Raw(hs);
-        for (int t = 0; t < time; t++)
-        {
-            for (int b = 0; b < batch; b++)
-            {
-                int at = y.Offset + (b * time + t) * filters * plane;
-                if (plan.Valid[t * batch + b])
-                {
-                    Transpose.Block(hv, hs.Offset + ((t + 1) * batch + b) * plane * filters, plane, filters,
-                        ys, at, accumulate: false);
-                }
-                else
-                {
-                    ys.AsSpan(at, filters * plane).Clear();   // padding emits zeros
-                }
-            }
-        }
-
+        layouts.Run(LayoutChange.Outputs, hs, y);
         return (y, hT, cT);
     }
 
@@ -210,23 +195,10 @@ internal sealed class ConvLstmPass : IForkJoinBody
     {
         var ws = Workspace;
         var xs = ws.Take(cpu, time * rows, inChannels);   // [time*batch*plane, in]
-        float[] xv = CpuBackend.Raw(x), sv = CpuBackend.Raw(xs);
-        for (int s = 0; s < time * batch; s++)
-        {
-            if (!plan.Valid[s])
-            {
-                // A padded step's input is never used; zeros keep a NaN there out of dW_ih.
-                sv.AsSpan(xs.Offset + s * plane * inChannels, plane * inChannels).Clear();
-                continue;
-            }
-
-            Transpose.Block(xv, x.Offset + plan.Source[s] * inChannels * plane, inChannels, plane,
-                sv, xs.Offset + s * plane * inChannels, accumulate: false);
-        }
-
+        layouts.Run(LayoutChange.Inputs, x, xs);
         int kx = xColumns.Columns;
         xCols = ws.Take(cpu, time * rows, kx);   // [time*batch*plane, k*k*in]
-        xColumns.Gather(sv, xs.Offset, time * batch, CpuBackend.Raw(xCols), xCols.Offset);
+        xColumns.Gather(CpuBackend.Raw(xs), xs.Offset, time * batch, CpuBackend.Raw(xCols), xCols.Offset);
         gates = ws.Take(cpu, time * rows, g4);
         cpu.GemmBias(false, true, time * rows, g4, kx, 1f, xCols, 0, kx, wIh, 0, kx, cell.Bias.Value, 0,
             0f, gates, 0, g4);
@@ -259,13 +231,7 @@ internal sealed class ConvLstmPass : IForkJoinBody
         cpu.Gemm(false, false, all, kx, g4, 1f, dG, 0, g4, wIh, 0, kx, 0f, xCols, 0, kx);
         var dxs = Zeros(all, inChannels);   // [time*batch*plane, in]
         xColumns.ScatterAdd(CpuBackend.Raw(xCols), xCols.Offset, time * batch, CpuBackend.Raw(dxs), dxs.Offset);
-        var dx = x.EnsureGrad();
-        float[] dv = CpuBackend.Raw(dx), sv = CpuBackend.Raw(dxs);
-        for (int s = 0; s < time * batch; s++)
-        {
-            Transpose.Block(sv, dxs.Offset + s * plane * inChannels, plane, inChannels,
-                dv, dx.Offset + plan.Source[s] * inChannels * plane, accumulate: true);
-        }
+        layouts.Run(LayoutChange.InputGrads, dxs, x.EnsureGrad());
     }
 
     // dL/dh of every step, channels-last [time*batch*plane, filters] (zero at padding), for a
@@ -294,23 +260,7 @@ internal sealed class ConvLstmPass : IForkJoinBody
         }
 
         var dSeq = Workspace.Take(cpu, time * rows, filters);
-        float[] sv = CpuBackend.Raw(dSeq);
-        for (int t = 0; t < time; t++)
-        {
-            for (int b = 0; b < batch; b++)
-            {
-                int at = dSeq.Offset + (t * batch + b) * block;
-                if (plan.Valid[t * batch + b])
-                {
-                    Transpose.Block(dv, dy.Offset + (b * time + t) * block, filters, plane, sv, at, accumulate: false);
-                }
-                else
-                {
-                    sv.AsSpan(at, block).Clear();
-                }
-            }
-        }
-
+        layouts.Run(LayoutChange.OutputGrads, dy, dSeq);
         return dSeq;
     }
 
@@ -404,5 +354,77 @@ internal sealed class ConvLstmPass : IForkJoinBody
         var t = Workspace.Take(cpu, shape);
         CpuBackend.S(t).Clear();
         return t;
+    }
+
+    private enum LayoutChange
+    {
+        Inputs,        // x [batch, time, in, h, w] (rows by the plan) -> channels-last rows; padded steps zero
+        Outputs,       // hs slots 1..time -> y [batch, time, filters, h, w]; padded steps zero
+        OutputGrads,   // dy [batch, time, filters, h, w] -> channels-last rows; padded steps zero
+        InputGrads,    // channels-last dx rows -> x.Grad (added, rows by the plan)
+    }
+
+    // The whole-sequence layout changes between the caller's channels-first maps and the pass's
+    // channels-last rows: one [channels, plane] <-> [plane, channels] transpose per (step, sample),
+    // a share of them per task. No two (step, sample) pairs share a source or destination block
+    // (the plan's sources are a permutation), so the shares never write the same memory.
+    private sealed class SequenceLayouts(ConvLstmPass pass) : IForkJoinBody
+    {
+        private LayoutChange change;
+        private Tensor from = null!, to = null!;
+
+        public void Run(LayoutChange kind, Tensor source, Tensor destination)
+        {
+            (change, from, to) = (kind, source, destination);
+            int blocks = pass.time * pass.batch;
+            ForkJoin.Run(this, Math.Min(blocks, 2 * pass.cpu.Threads), pass.cpu.Threads);
+            (from, to) = (null!, null!);
+        }
+
+        void IForkJoinBody.Run(int task)
+        {
+            var p = pass;
+            int blocks = p.time * p.batch;
+            int tasks = Math.Min(blocks, 2 * p.cpu.Threads);
+            float[] src = CpuBackend.Raw(from), dst = CpuBackend.Raw(to);
+            for (int s = blocks * task / tasks; s < blocks * (task + 1) / tasks; s++)
+            {
+                int t = s / p.batch, b = s % p.batch;
+                bool valid = p.plan.Valid[s];
+                int mapF = p.filters * p.plane, mapX = p.inChannels * p.plane;
+                switch (change)
+                {
+                    case LayoutChange.Inputs:
+                        Block(valid, src, from.Offset + p.plan.Source[s] * mapX, p.inChannels, p.plane,
+                            dst, to.Offset + s * mapX);
+                        break;
+                    case LayoutChange.Outputs:
+                        Block(valid, src, from.Offset + (p.batch + s) * mapF, p.plane, p.filters,
+                            dst, to.Offset + (b * p.time + t) * mapF);
+                        break;
+                    case LayoutChange.OutputGrads:
+                        Block(valid, src, from.Offset + (b * p.time + t) * mapF, p.filters, p.plane,
+                            dst, to.Offset + s * mapF);
+                        break;
+                    default:
+                        Transpose.Block(src, from.Offset + s * mapX, p.plane, p.inChannels,
+                            dst, to.Offset + p.plan.Source[s] * mapX, accumulate: true);
+                        break;
+                }
+            }
+        }
+
+        // A valid block is transposed ([rows, cols] -> [cols, rows]); a padded one is zeros.
+        private static void Block(bool valid, float[] src, int srcOffset, int rows, int cols, float[] dst, int dstOffset)
+        {
+            if (valid)
+            {
+                Transpose.Block(src, srcOffset, rows, cols, dst, dstOffset, accumulate: false);
+            }
+            else
+            {
+                dst.AsSpan(dstOffset, rows * cols).Clear();
+            }
+        }
     }
 }
