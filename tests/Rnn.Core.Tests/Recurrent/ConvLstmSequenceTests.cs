@@ -11,53 +11,9 @@ public sealed class ConvLstmSequenceTests
 {
     private const int Batch = 3, Time = 4, InChannels = 2, Filters = 3;
 
-    private sealed record Run(float[] Output, float[][] States, float[][] Grads, bool Fused);
-
-    // x [3, 4, 2, height, width]; a random weighting of the output and of both final states makes
-    // the loss, so every gradient path counts.
-    private static Run Execute(ConvLstm2DCell cell, RnnOptions options, bool fused, int[]? lengths, Tensor? mask)
-    {
-        var layer = new Rnn(cell, options with { AllowFused = fused });
-        var x = R(20, Batch, Time, InChannels, cell.Height, cell.Width);
-        var initial = cell.StateShapes.Select((s, i) => R(30 + (ulong)i, new[] { Batch }.Concat(s).ToArray())).ToArray();
-        var leaves = new[] { x }.Concat(initial).Concat(layer.Parameters().Select(p => p.Value)).ToArray();
-        foreach (var t in leaves)
-        {
-            t.RequiresGrad = true;
-            t.Grad = null;
-        }
-
-        using var tape = Tape.Begin();
-        var result = layer.Forward(x, initial, lengths, mask);
-        var loss = Ops.Sum(Ops.Mul(result.Output, R(40, result.Output.ShapeArray)));
-        for (int i = 0; i < result.States.Length; i++)
-        {
-            loss = Ops.Add(loss, Ops.Sum(Ops.Mul(result.States[i], R(50 + (ulong)i, result.States[i].ShapeArray))));
-        }
-
-        tape.Backward(loss);
-        return new Run(result.Output.ToArray(), result.States.Select(s => s.ToArray()).ToArray(),
-            leaves.Select(t => t.Grad?.ToArray() ?? new float[t.Length]).ToArray(), layer.LastCallFused);
-    }
-
-    private static void AssertSame(Run fused, Run step)
-    {
-        Assert.That(step.Fused, Is.False);
-        Assert.That(fused.Fused, Is.True);
-
-        // Same arithmetic in another order (one GEMM over all positions against per-sample
-        // convolutions): float32 rounding differs by a few ulps a step.
-        Assert.That(fused.Output, Is.EqualTo(step.Output).Within(1e-5f), "output");
-        for (int i = 0; i < step.States.Length; i++)
-        {
-            Assert.That(fused.States[i], Is.EqualTo(step.States[i]).Within(1e-5f), $"state {i}");
-        }
-
-        for (int i = 0; i < step.Grads.Length; i++)
-        {
-            Assert.That(fused.Grads[i], Is.EqualTo(step.Grads[i]).Within(1e-4f), $"gradient of leaf {i}");
-        }
-    }
+    // x [3, 4, 2, height, width].
+    private static PathRun Execute(ConvLstm2DCell cell, RnnOptions options, bool fused, int[]? lengths, Tensor? mask) =>
+        RunPath(cell, options, fused, R(20, Batch, Time, InChannels, cell.Height, cell.Width), lengths, mask);
 
     [Test]
     public void FusedMatchesStepPath(
@@ -72,7 +28,7 @@ public sealed class ConvLstmSequenceTests
             ? Tensor.FromArray(new float[] { 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1 }, Batch, Time)
             : null;
 
-        AssertSame(Execute(cell, options, fused: true, lengths, mask), Execute(cell, options, fused: false, lengths, mask));
+        AssertPathsAgree(Execute(cell, options, fused: true, lengths, mask), Execute(cell, options, fused: false, lengths, mask));
     }
 
     // Kernels 1, 5 and 7 (wider than half the map, so whole kernel rows and columns fall in the
@@ -87,28 +43,15 @@ public sealed class ConvLstmSequenceTests
     {
         var cell = new ConvLstm2DCell(InChannels, Filters, kernel, new Rng(12), height, width);
         var options = new RnnOptions { ReturnSequences = true };
-        AssertSame(Execute(cell, options, fused: true, null, null), Execute(cell, options, fused: false, null, null));
+        AssertPathsAgree(Execute(cell, options, fused: true, null, null), Execute(cell, options, fused: false, null, null));
     }
 
     [Test]
     public void FusedMatchesStepPathWithRecurrentAndInputDropout([Values] bool returnSequences)
     {
-        // Same seed, so both paths draw the same per-sequence masks.
         var cell = new ConvLstm2DCell(InChannels, Filters, 3, new Rng(13), height: 4, width: 4);
-        var options = new RnnOptions
-        {
-            ReturnSequences = returnSequences,
-            GoBackwards = true,
-            RecurrentDropout = 0.4f,
-            InputDropout = 0.2f,
-            Seed = 21,
-        };
         int[] lengths = { 4, 3, 1 };
-        var fused = Execute(cell, options, fused: true, lengths, null);
-        AssertSame(fused, Execute(cell, options, fused: false, lengths, null));
-
-        var plain = Execute(cell, options with { RecurrentDropout = 0f }, fused: true, lengths, null);
-        Assert.That(fused.Output, Is.Not.EqualTo(plain.Output), "the recurrent mask changes the result");
+        AssertDropoutPathsAgree(returnSequences, (options, fused) => Execute(cell, options, fused, lengths, null));
     }
 
     // 3 samples of 8x8 maps are 192 position rows, which the gate kernels split between two
@@ -214,25 +157,7 @@ public sealed class ConvLstmSequenceTests
         var be = new CpuBackend(1);
         var cell = new ConvLstm2DCell(InChannels, 8, 3, new Rng(8), 6, 6, be);
         var layer = new Rnn(cell, new RnnOptions { ReturnSequences = true });
-        long Bytes(int time)
-        {
-            var x = be.FromArray(new float[Batch * time * InChannels * 36], new[] { Batch, time, InChannels, 6, 6 });
-            var dy = be.FromArray(new float[Batch * time * 8 * 36], new[] { Batch, time, 8, 6, 6 });
-            long best = long.MaxValue;
-            for (int i = 0; i < 6; i++)
-            {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                using (var tape = Tape.Begin())
-                {
-                    tape.Backward(layer.Forward(x).Output, dy);
-                }
-
-                layer.ZeroGrad();
-                best = i >= 3 ? Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before) : best;
-            }
-
-            return best;
-        }
+        long Bytes(int time) => TrainingStepBytes(layer, be, new[] { InChannels, 6, 6 }, new[] { 8, 6, 6 }, Batch, time);
 
         long outputsPerStep = 2L * Batch * 8 * 36 * sizeof(float);   // y and y.Grad, [batch, filters, 6, 6] a step
         Assert.That(Bytes(12) - Bytes(6), Is.LessThanOrEqualTo(6 * outputsPerStep));

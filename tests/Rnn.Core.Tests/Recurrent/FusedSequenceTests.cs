@@ -18,34 +18,8 @@ public sealed class FusedSequenceTests
         _ => throw new ArgumentException(kind),
     };
 
-    private sealed record Run(float[] Output, float[][] States, float[][] Grads, bool Fused);
-
-    private static Run Execute(IRnnCell cell, RnnOptions options, bool fused, int[]? lengths, Tensor? mask)
-    {
-        var layer = new Rnn(cell, options with { AllowFused = fused });
-        var x = R(20, 3, 6, 4);
-        var initial = cell.StateShapes.Select((s, i) => R(30 + (ulong)i, new[] { 3 }.Concat(s).ToArray())).ToArray();
-        var leaves = new[] { x }.Concat(initial).Concat(layer.Parameters().Select(p => p.Value)).ToArray();
-        foreach (var t in leaves)
-        {
-            t.RequiresGrad = true;
-            t.Grad = null;
-        }
-
-        using var tape = Tape.Begin();
-        var result = layer.Forward(x, initial, lengths, mask);
-
-        // A random weighting of the output and of every final state, so each gradient path counts.
-        var loss = Ops.Sum(Ops.Mul(result.Output, R(40, result.Output.ShapeArray)));
-        for (int i = 0; i < result.States.Length; i++)
-        {
-            loss = Ops.Add(loss, Ops.Sum(Ops.Mul(result.States[i], R(50 + (ulong)i, result.States[i].ShapeArray))));
-        }
-
-        tape.Backward(loss);
-        return new Run(result.Output.ToArray(), result.States.Select(s => s.ToArray()).ToArray(),
-            leaves.Select(t => t.Grad?.ToArray() ?? new float[t.Length]).ToArray(), layer.LastCallFused);
-    }
+    private static PathRun Execute(IRnnCell cell, RnnOptions options, bool fused, int[]? lengths, Tensor? mask) =>
+        RunPath(cell, options, fused, R(20, 3, 6, 4), lengths, mask);
 
     [Test]
     public void FusedMatchesStepPath(
@@ -65,51 +39,16 @@ public sealed class FusedSequenceTests
             ? Tensor.FromArray(new float[] { 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1 }, 3, 6)
             : null;
 
-        var step = Execute(cell, options, fused: false, lengths, mask);
-        var fused = Execute(cell, options, fused: true, lengths, mask);
-
-        Assert.That(step.Fused, Is.False);
-        Assert.That(fused.Fused, Is.True);
-
-        // Same arithmetic in another order: float32 rounding differs by a few ulps per step.
-        Assert.That(fused.Output, Is.EqualTo(step.Output).Within(1e-5f), "output");
-        for (int i = 0; i < step.States.Length; i++)
-        {
-            Assert.That(fused.States[i], Is.EqualTo(step.States[i]).Within(1e-5f), $"state {i}");
-        }
-
-        for (int i = 0; i < step.Grads.Length; i++)
-        {
-            Assert.That(fused.Grads[i], Is.EqualTo(step.Grads[i]).Within(1e-4f), $"gradient of leaf {i}");
-        }
+        AssertPathsAgree(Execute(cell, options, fused: true, lengths, mask), Execute(cell, options, fused: false, lengths, mask));
     }
 
     [Test]
     public void FusedMatchesStepPathWithRecurrentAndInputDropout(
         [Values("lstm", "gru", "gru-before")] string kind, [Values] bool returnSequences)
     {
-        // Same seed, so both paths draw the same per-sequence masks.
         var cell = MakeCell(kind, new Rng(12));
-        var options = new RnnOptions
-        {
-            ReturnSequences = returnSequences,
-            GoBackwards = true,
-            RecurrentDropout = 0.4f,
-            InputDropout = 0.2f,
-            Seed = 21,
-        };
         int[] lengths = { 6, 4, 1 };
-        var step = Execute(cell, options, fused: false, lengths, null);
-        var fused = Execute(cell, options, fused: true, lengths, null);
-        Assert.That(fused.Fused, Is.True);
-        Assert.That(fused.Output, Is.EqualTo(step.Output).Within(1e-5f), "output");
-        for (int i = 0; i < step.Grads.Length; i++)
-        {
-            Assert.That(fused.Grads[i], Is.EqualTo(step.Grads[i]).Within(1e-4f), $"gradient of leaf {i}");
-        }
-
-        var plain = Execute(cell, options with { RecurrentDropout = 0f }, fused: true, lengths, null);
-        Assert.That(fused.Output, Is.Not.EqualTo(plain.Output), "the recurrent mask changes the result");
+        AssertDropoutPathsAgree(returnSequences, (options, fused) => Execute(cell, options, fused, lengths, null));
     }
 
     // Hidden 32 and batch 6 take the CPU's fused step (GEMM and gates as one parallel region,
@@ -140,25 +79,7 @@ public sealed class FusedSequenceTests
             ? new LstmCell(4, 32, new Rng(8), be)
             : new GruCell(4, 32, new Rng(8), backend: be);
         var layer = new Rnn(cell, new RnnOptions { ReturnSequences = true });
-        long Bytes(int time)
-        {
-            var x = be.FromArray(new float[6 * time * 4], new[] { 6, time, 4 });
-            var dy = be.FromArray(new float[6 * time * 32], new[] { 6, time, 32 });
-            long best = long.MaxValue;
-            for (int i = 0; i < 6; i++)
-            {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                using (var tape = Tape.Begin())
-                {
-                    tape.Backward(layer.Forward(x).Output, dy);
-                }
-
-                layer.ZeroGrad();
-                best = i >= 3 ? Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before) : best;
-            }
-
-            return best;
-        }
+        long Bytes(int time) => TrainingStepBytes(layer, be, new[] { 4 }, new[] { 32 }, 6, time);
 
         long outputsPerStep = 2L * 6 * 32 * sizeof(float);   // y and y.Grad, [batch, hidden] a step
         Assert.That(Bytes(24) - Bytes(12), Is.LessThanOrEqualTo(12 * outputsPerStep));
