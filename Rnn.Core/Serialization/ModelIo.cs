@@ -99,7 +99,10 @@ public static class ModelIo
         return ModelConfig.Read(path);
     }
 
-    /// <summary>Writes every parameter of <paramref name="module"/> atomically.</summary>
+    /// <summary>
+    /// Writes every parameter of <paramref name="module"/> atomically, with a checksum of the data
+    /// (<see cref="SafeTensors.DataChecksumKey"/>) that loading checks.
+    /// </summary>
     /// <param name="module">The model.</param>
     /// <param name="path">Target file, usually "weights.safetensors" in a model directory.</param>
     /// <param name="dtype">F32 (exact) or F16/BF16 (half the size; loads back as float32).</param>
@@ -108,7 +111,7 @@ public static class ModelIo
         Module module, string path, SafeTensorDType dtype = SafeTensorDType.F32,
         IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var writer = new SafeTensorsWriter();
+        var writer = new SafeTensorsWriter { RecordDataChecksum = true };
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
         {
             writer.Metadata[key] = value;

@@ -21,6 +21,13 @@ public static class SafeTensors
     public const string MetadataKey = "__metadata__";
 
     /// <summary>
+    /// The metadata key under which <see cref="SafeTensorsWriter.RecordDataChecksum"/> stores a
+    /// SHA-256 of the data region ("sha256:" and 64 hex digits); <see cref="SafeTensorsFile.Parse"/>
+    /// checks it when present.
+    /// </summary>
+    public const string DataChecksumKey = "data_sha256";
+
+    /// <summary>
     /// Largest header accepted when reading (100 MB, the limit of the reference implementation):
     /// a larger length is a corrupt or foreign file, and trusting it would allocate that much.
     /// </summary>

@@ -106,11 +106,34 @@ public sealed class SafeTensorsFile
         return new SafeTensorsLayout(source ?? path, header.DataStart, header.Tensors, header.Metadata);
     }
 
-    /// <summary>Validates the bytes of a complete file. <paramref name="source"/> names it in errors.</summary>
+    /// <summary>
+    /// True when the file recorded a data checksum (<see cref="SafeTensors.DataChecksumKey"/>) and
+    /// its data matched it; false for a file without one.
+    /// </summary>
+    public bool DataVerified { get; private init; }
+
+    /// <summary>
+    /// Validates the bytes of a complete file, and its data against the recorded checksum when it has
+    /// one. <paramref name="source"/> names it in errors.
+    /// </summary>
+    /// <exception cref="InvalidDataException">
+    /// The file is malformed, or corrupt: "source: corrupt (checksum mismatch): ...".
+    /// </exception>
     public static SafeTensorsFile Parse(byte[] bytes, string source = "<memory>")
     {
         var header = SafeTensorsHeader.Parse(bytes, source);
-        return new SafeTensorsFile(source, bytes, header.DataStart, header.Tensors, header.Metadata);
+        bool verified = false;
+        if (header.Metadata.TryGetValue(SafeTensors.DataChecksumKey, out string? recorded))
+        {
+            ReadOnlyMemory<byte> data = bytes.AsMemory((int)header.DataStart);
+            DataChecksum.Check(recorded, DataChecksum.Of(new[] { data }), source);
+            verified = true;
+        }
+
+        return new SafeTensorsFile(source, bytes, header.DataStart, header.Tensors, header.Metadata)
+        {
+            DataVerified = verified,
+        };
     }
 
     /// <summary>The stored bytes of one tensor, little-endian as in the file.</summary>

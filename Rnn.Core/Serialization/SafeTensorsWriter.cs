@@ -56,6 +56,14 @@ public sealed class SafeTensorsWriter
         return this;
     }
 
+    /// <summary>
+    /// When true, the header also records a SHA-256 of the data region under
+    /// <see cref="SafeTensors.DataChecksumKey"/>, so a reader can tell weights whose bytes changed
+    /// after the write (a failing disk, a bad copy), which the header's own checks miss whenever the
+    /// size is unchanged. Model weights are written so (<see cref="ModelIo.SaveWeights"/>).
+    /// </summary>
+    public bool RecordDataChecksum { get; set; }
+
     /// <summary>Writes the complete file to a stream.</summary>
     public void WriteTo(Stream stream)
     {
@@ -87,12 +95,24 @@ public sealed class SafeTensorsWriter
         using (var json = new Utf8JsonWriter(memory))
         {
             json.WriteStartObject();
-            if (Metadata.Count > 0)
+            if (Metadata.Count > 0 || RecordDataChecksum)
             {
                 json.WriteStartObject(SafeTensors.MetadataKey);
                 foreach (var (key, value) in Metadata)
                 {
+                    if (RecordDataChecksum && key == SafeTensors.DataChecksumKey)
+                    {
+                        throw new ArgumentException(
+                            $"metadata key '{SafeTensors.DataChecksumKey}' is reserved for the data checksum");
+                    }
+
                     json.WriteString(key, value);
+                }
+
+                if (RecordDataChecksum)
+                {
+                    string sum = DataChecksum.Format(DataChecksum.Of(entries.Select(e => e.Data)));
+                    json.WriteString(SafeTensors.DataChecksumKey, sum);
                 }
 
                 json.WriteEndObject();

@@ -39,6 +39,43 @@ public sealed class ModelIoTests
         }
     }
 
+    // Saved weights record a checksum of their data; a byte changed afterwards (a failing disk, a bad
+    // copy) is refused on load naming the file, where the header's checks pass a same-size file.
+    [TestCase(SafeTensorDType.F32)]
+    [TestCase(SafeTensorDType.F16)]
+    public void WeightsWithAChangedByteAreRefusedAsCorrupt(SafeTensorDType dtype)
+    {
+        var a = new TwoLayer(4, 3, 2, seed: 5);
+        string path = Path.Combine(folder, "weights.safetensors");
+        ModelIo.SaveWeights(a, path, dtype);
+        Assert.That(SafeTensorsFile.Read(path).DataVerified, Is.True);
+
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[^5] ^= 0x10;   // inside the last tensor's data
+        File.WriteAllBytes(path, bytes);
+
+        var e = Assert.Throws<InvalidDataException>(() => ModelIo.LoadWeights(new TwoLayer(4, 3, 2, seed: 6), path));
+        Assert.That(e!.Message, Does.StartWith($"{path}: corrupt (checksum mismatch)"));
+    }
+
+    // Files without the field (weights written before it, other tools' files) still load, unverified.
+    [Test]
+    public void WeightsWithoutAChecksumLoadUnverified()
+    {
+        var a = new TwoLayer(4, 3, 2, seed: 7);
+        string path = Path.Combine(folder, "plain.safetensors");
+        var writer = new SafeTensorsWriter();
+        foreach (var (name, p) in a.NamedParameters())
+        {
+            writer.Add(name, p.Value);
+        }
+
+        writer.Save(path);
+        var file = SafeTensorsFile.Read(path);
+        Assert.That(file.DataVerified, Is.False);
+        Assert.DoesNotThrow(() => ModelIo.LoadWeights(new TwoLayer(4, 3, 2, seed: 8), file));
+    }
+
     [Test]
     public void HalfPrecisionWeightsLoadWithinHalfPrecision()
     {
