@@ -27,12 +27,30 @@ internal static class TrainingInterrupt
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            var saved = new CheckpointStore(checkpointDirectory).List();
-            string how = saved.Count > 0
-                ? $"rerun the same command with --resume to continue from its last checkpoint (step {saved[^1].Step})"
-                : "no checkpoint was saved yet, so the same command starts over";
-            context.Environment.Error.WriteLine($"interrupted: {verb} stopped; {how}");
+            context.Environment.Error.WriteLine($"interrupted: {verb} stopped; {HowToContinue(checkpointDirectory)}");
             return ExitCodes.Interrupted;
+        }
+    }
+
+    // The step a --resume would continue from: the newest readable checkpoint's, as the resume
+    // itself picks it (not the highest-numbered file: a damaged one that this run resumed past
+    // is still in the folder under a later step).
+    private static string HowToContinue(string checkpointDirectory)
+    {
+        var store = new CheckpointStore(checkpointDirectory);
+        if (store.List().Count == 0)
+        {
+            return "no checkpoint was saved yet, so the same command starts over";
+        }
+
+        try
+        {
+            var latest = store.LoadLatest()!.Value;
+            return $"rerun the same command with --resume to continue from its last checkpoint (step {latest.Checkpoint.Step})";
+        }
+        catch (InvalidDataException)
+        {
+            return "no checkpoint in it can be read, so rerun the same command without --resume to start over";
         }
     }
 }

@@ -553,6 +553,26 @@ public sealed class TrainCommandTests
             $"last checkpoint (step {steps[^1].Step})"));
     }
 
+    // The step named is the one a resume would take: past a damaged later checkpoint (which stays in
+    // the folder under its higher step), the newest readable one's.
+    [Test]
+    public void An_interrupted_run_names_the_newest_readable_checkpoint_not_a_damaged_later_one()
+    {
+        Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
+        var steps = new Rnn.Core.Training.CheckpointStore(Path.Combine(_out, "checkpoints")).List();
+        File.WriteAllText(Path.Combine(_out, "checkpoints", "checkpoint-9999999999.safetensors"), "not a checkpoint");
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        var run = CliRun.Invoke(
+            ["train", "speech", "--manifest", _manifest, "--out", _out, "--epochs", "2", "--hidden", "8",
+                "--layers", "1", "--batch", "2", "--sample-rate", "8000", "--seed", "3", "--valid-fraction", "0.34",
+                "--resume"], cancellation: cts.Token);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
+        Assert.That(run.Error.Trim().Split('\n')[^1], Does.EndWith($"last checkpoint (step {steps[^1].Step})"));
+    }
+
     [Test]
     public void Resume_with_the_same_augmentation_options_continues()
     {
