@@ -73,8 +73,22 @@ public sealed class SafeTensorsFile
 
     /// <summary>Reads and validates a file from disk.</summary>
     /// <exception cref="InvalidDataException">The file is malformed, or over 2 GiB (held in one array).</exception>
+    /// <exception cref="FileNotFoundException">"PATH: no such file", or a link to a file that does not exist.</exception>
     public static SafeTensorsFile Read(string path)
     {
+        // .NET's own text repeats the path in quotes; a link whose target is gone (which File.Exists
+        // counts as a file) says so.
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new FileNotFoundException($"{path}: no such file", path);
+        }
+
+        if (info.LinkTarget is not null && !TargetExists(info))
+        {
+            throw new FileNotFoundException($"{path}: a link to a file that does not exist", path);
+        }
+
         FileKind.RequireRegular(path, path);
         long length = new FileInfo(path).Length;
         if (length > MaxFileBytes)
@@ -83,6 +97,19 @@ public sealed class SafeTensorsFile
         }
 
         return Parse(File.ReadAllBytes(path), path);
+    }
+
+    // Whether a link's final target exists (a loop of links counts as missing).
+    private static bool TargetExists(FileInfo link)
+    {
+        try
+        {
+            return link.ResolveLinkTarget(returnFinalTarget: true)?.Exists ?? false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -49,6 +49,48 @@ public sealed class SafeTensorsTests
         }
     }
 
+    // A missing file, and a link whose target is gone, say so after the path once (a checkpoint's
+    // warning line shows the text after the path).
+    [Test]
+    public void AMissingFileOrADanglingLinkIsOneClearLine()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "rnn-st-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string missing = Path.Combine(dir, "missing.safetensors");
+            var e = Assert.Throws<FileNotFoundException>(() => SafeTensorsFile.Read(missing));
+            Assert.That(e!.Message, Is.EqualTo($"{missing}: no such file"));
+
+            string link = Path.Combine(dir, "link.safetensors");
+            File.CreateSymbolicLink(link, Path.Combine(dir, "gone.safetensors"));
+            e = Assert.Throws<FileNotFoundException>(() => SafeTensorsFile.Read(link));
+            Assert.That(e!.Message, Is.EqualTo($"{link}: a link to a file that does not exist"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    // Written with a data checksum, the file verifies; a changed data byte is refused as corrupt;
+    // the key cannot be set by hand next to the writer's own.
+    [Test]
+    public void DataChecksumVerifiesAndRefusesChangedData()
+    {
+        var writer = new SafeTensorsWriter { RecordDataChecksum = true };
+        writer.Add("w", new[] { 4 }, new[] { 1f, 2f, 3f, 4f });
+        byte[] bytes = writer.ToArray();
+        Assert.That(SafeTensorsFile.Parse(bytes, Source).DataVerified, Is.True);
+
+        bytes[^2] ^= 0x01;
+        var e = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Parse(bytes, Source));
+        Assert.That(e!.Message, Does.StartWith($"{Source}: corrupt (checksum mismatch)"));
+
+        writer.Metadata[SafeTensors.DataChecksumKey] = "sha256:00";
+        Assert.Throws<ArgumentException>(() => writer.ToArray());
+    }
+
     [Test]
     public void WriterLayoutMatchesThePublicSpecByteForByte()
     {
