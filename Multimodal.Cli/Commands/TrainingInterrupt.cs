@@ -46,7 +46,8 @@ internal static class TrainingInterrupt
         try
         {
             var latest = store.LoadLatest()!.Value;
-            return $"rerun the same command with --resume to continue from its last checkpoint (step {latest.Checkpoint.Step})";
+            return "rerun the same command with --resume to continue from its last checkpoint " +
+                $"(step {latest.Checkpoint.Step})";
         }
         catch (InvalidDataException)
         {

@@ -21,7 +21,9 @@ public static class BackendChecks
             : $"{first} is on {a.Backend.Name} but {second} is on {b.Backend.Name}";
     }
 
-    /// <summary>Checks that x [rows, cols] has a maximum per row: y of rows elements, and cols &gt; 0 when rows &gt; 0.</summary>
+    /// <summary>
+    /// Checks that x [rows, cols] has a maximum per row: y of rows elements, and cols &gt; 0 when rows &gt; 0.
+    /// </summary>
     public static void RowMax(Tensor x, Tensor y)
     {
         int cols = x.Rank == 0 ? 1 : x.Dim(-1);

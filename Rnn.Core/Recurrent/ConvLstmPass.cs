@@ -252,7 +252,8 @@ internal sealed class ConvLstmPass : IForkJoinBody
             {
                 if (Array.IndexOf(plan.EmptySamples, b) < 0)
                 {
-                    Transpose.Block(dv, dy.Offset + b * block, filters, plane, hv, dh.Offset + b * block, accumulate: true);
+                    Transpose.Block(dv, dy.Offset + b * block, filters, plane, hv, dh.Offset + b * block,
+                        accumulate: true);
                 }
             }
 
@@ -415,7 +416,8 @@ internal sealed class ConvLstmPass : IForkJoinBody
         }
 
         // A valid block is transposed ([rows, cols] -> [cols, rows]); a padded one is zeros.
-        private static void Block(bool valid, float[] src, int srcOffset, int rows, int cols, float[] dst, int dstOffset)
+        private static void Block(
+            bool valid, float[] src, int srcOffset, int rows, int cols, float[] dst, int dstOffset)
         {
             if (valid)
             {

@@ -28,7 +28,7 @@ internal static class ConvLstmSequence
     /// </summary>
     public static bool Supports(ConvLstm2DCell cell, Tensor x) => x.Backend is CpuBackend && Fits(cell, x.Shape);
 
-    /// <summary>Whether an input of this shape, [batch, time, channels, height, width], fits the fused buffers.</summary>
+    /// <summary>Whether an input of shape [batch, time, channels, height, width] fits the fused buffers.</summary>
     public static bool Fits(ConvLstm2DCell cell, ReadOnlySpan<int> shape)
     {
         if (shape.Length != 5)
@@ -48,7 +48,8 @@ internal static class ConvLstmSequence
     {
         if (!ReferenceEquals(x.Backend, cell.WeightIh.Value.Backend))
         {
-            throw new ArgumentException(BackendChecks.BackendMismatch("input", x, "the cell's weight", cell.WeightIh.Value));
+            throw new ArgumentException(
+                BackendChecks.BackendMismatch("input", x, "the cell's weight", cell.WeightIh.Value));
         }
 
         var (h0, c0) = (states[0], states[1]);

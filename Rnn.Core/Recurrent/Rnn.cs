@@ -104,9 +104,10 @@ public sealed class Rnn : Module, ISequenceLayer
         });
         if (LastCallFused)
         {
+            // [batch, time, ...features], the keep mask broadcast over time
             var input = inputKeep is null
                 ? x
-                : Ops.Mul(x, inputKeep.View(new[] { batch, 1 }.Concat(x.ShapeArray[2..]).ToArray()));   // [batch, time, ...]
+                : Ops.Mul(x, inputKeep.View(new[] { batch, 1 }.Concat(x.ShapeArray[2..]).ToArray()));
             bool seq = Options.ReturnSequences;
             result = Cell switch
             {

@@ -28,7 +28,7 @@ internal static class DataChecksum
     /// <summary>The recorded form of a hash.</summary>
     public static string Format(byte[] hash) => Prefix + Convert.ToHexStringLower(hash);
 
-    /// <summary>Throws unless <paramref name="recorded"/> is a well-formed record of <paramref name="actual"/>.</summary>
+    /// <summary>Throws unless <paramref name="recorded"/> is a well-formed record of the hash given.</summary>
     /// <exception cref="InvalidDataException">"source: corrupt (checksum mismatch): ...".</exception>
     public static void Check(string recorded, byte[] actual, string source)
     {
@@ -41,7 +41,8 @@ internal static class DataChecksum
                 "and 64 hex digits");
         }
 
-        if (!string.Equals(Convert.ToHexStringLower(actual), recorded[Prefix.Length..], StringComparison.OrdinalIgnoreCase))
+        string hex = Convert.ToHexStringLower(actual);
+        if (!string.Equals(hex, recorded[Prefix.Length..], StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidDataException(
                 $"{source}: corrupt (checksum mismatch): its tensor data changed after it was written " +

@@ -73,7 +73,7 @@ public sealed class SafeTensorsFile
 
     /// <summary>Reads and validates a file from disk.</summary>
     /// <exception cref="InvalidDataException">The file is malformed, or over 2 GiB (held in one array).</exception>
-    /// <exception cref="FileNotFoundException">"PATH: no such file", or a link to a file that does not exist.</exception>
+    /// <exception cref="FileNotFoundException">"PATH: no such file", or a link to a missing file.</exception>
     public static SafeTensorsFile Read(string path)
     {
         // .NET's own text repeats the path in quotes; a link whose target is gone (which File.Exists

@@ -31,7 +31,8 @@ internal sealed class NhwcColumns : IForkJoinBody
             throw new ArgumentOutOfRangeException(nameof(kernel), $"'same' columns need an odd kernel; got {kernel}");
         }
 
-        (this.height, this.width, this.channels, this.kernel, this.threads) = (height, width, channels, kernel, threads);
+        (this.height, this.width, this.channels) = (height, width, channels);
+        (this.kernel, this.threads) = (kernel, threads);
     }
 
     /// <summary>Columns of the matrix: k*k*channels.</summary>
@@ -48,7 +49,7 @@ internal sealed class NhwcColumns : IForkJoinBody
         ForkJoin.Run(this, samples, threads);
     }
 
-    /// <summary>dx[dxOffset..] += the columns folded back onto the maps (the adjoint of <see cref="Gather"/>).</summary>
+    /// <summary>dx[dxOffset..] += the columns folded back onto the maps (the adjoint of Gather).</summary>
     public void ScatterAdd(float[] col, int colOffset, int samples, float[] dx, int dxOffset)
     {
         (src, srcOffset, dst, dstOffset, adjoint) = (col, colOffset, dx, dxOffset, true);

@@ -9,8 +9,11 @@ internal static class Transpose
     // Square tiles small enough that a tile's source rows and destination rows stay in L1.
     private const int Tile = 16;
 
-    /// <summary>dst [cols, rows] at dstOffset = (or += when accumulate) the transpose of src [rows, cols] at srcOffset.</summary>
-    public static void Block(float[] src, int srcOffset, int rows, int cols, float[] dst, int dstOffset, bool accumulate)
+    /// <summary>
+    /// dst [cols, rows] at dstOffset = (or += when accumulate) the transpose of src [rows, cols] at srcOffset.
+    /// </summary>
+    public static void Block(
+        float[] src, int srcOffset, int rows, int cols, float[] dst, int dstOffset, bool accumulate)
     {
         var from = src.AsSpan(srcOffset, rows * cols);
         var to = dst.AsSpan(dstOffset, rows * cols);

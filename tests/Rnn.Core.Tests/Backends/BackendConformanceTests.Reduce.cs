@@ -44,7 +44,8 @@ public abstract partial class BackendConformanceTests
         var empty = Backend.Zeros(new[] { 3, 0 });
         var ex = Assert.Throws<ArgumentException>(() => Backend.RowMax(empty, Backend.Zeros(new[] { 3 })));
         Assert.That(ex!.Message, Does.Contain("no maximum"));
-        Assert.Throws<ArgumentException>(() => Backend.RowMax(Backend.Zeros(new[] { 3, 4 }), Backend.Zeros(new[] { 2 })));
+        var wide = Backend.Zeros(new[] { 3, 4 });
+        Assert.Throws<ArgumentException>(() => Backend.RowMax(wide, Backend.Zeros(new[] { 2 })));
         Assert.DoesNotThrow(() => Backend.RowMax(Backend.Zeros(new[] { 0, 4 }), Backend.Zeros(new[] { 0 })));
     }
 

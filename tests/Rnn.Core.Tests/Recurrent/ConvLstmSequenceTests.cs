@@ -28,7 +28,8 @@ public sealed class ConvLstmSequenceTests
             ? Tensor.FromArray(new float[] { 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1 }, Batch, Time)
             : null;
 
-        AssertPathsAgree(Execute(cell, options, fused: true, lengths, mask), Execute(cell, options, fused: false, lengths, mask));
+        AssertPathsAgree(
+            Execute(cell, options, fused: true, lengths, mask), Execute(cell, options, fused: false, lengths, mask));
     }
 
     // Kernels 1, 5 and 7 (wider than half the map, so whole kernel rows and columns fall in the
@@ -43,7 +44,8 @@ public sealed class ConvLstmSequenceTests
     {
         var cell = new ConvLstm2DCell(InChannels, Filters, kernel, new Rng(12), height, width);
         var options = new RnnOptions { ReturnSequences = true };
-        AssertPathsAgree(Execute(cell, options, fused: true, null, null), Execute(cell, options, fused: false, null, null));
+        AssertPathsAgree(
+            Execute(cell, options, fused: true, null, null), Execute(cell, options, fused: false, null, null));
     }
 
     [Test]
@@ -64,7 +66,8 @@ public sealed class ConvLstmSequenceTests
             var be = new CpuBackend(threads);
             var cell = new ConvLstm2DCell(InChannels, 16, 3, new Rng(14), 8, 8, be);
             var layer = new Rnn(cell, new RnnOptions { ReturnSequences = true });
-            var x = be.FromArray(R(15, Batch, Time, InChannels, 8, 8).ToArray(), new[] { Batch, Time, InChannels, 8, 8 });
+            int[] shape = { Batch, Time, InChannels, 8, 8 };
+            var x = be.FromArray(R(15, shape).ToArray(), shape);
             x.RequiresGrad = true;
             using var tape = Tape.Begin();
             var y = layer.Forward(x, lengths: new[] { 4, 1, 3 }).Output;
@@ -140,7 +143,8 @@ public sealed class ConvLstmSequenceTests
     [Test]
     public void FusedSequenceIsOneTapeEntry()
     {
-        var layer = new Rnn(new ConvLstm2DCell(InChannels, Filters, 3, new Rng(3)), new RnnOptions { ReturnSequences = true });
+        var cell = new ConvLstm2DCell(InChannels, Filters, 3, new Rng(3));
+        var layer = new Rnn(cell, new RnnOptions { ReturnSequences = true });
         using var tape = Tape.Begin();
         var y = layer.Forward(R(4, 2, 5, InChannels, 4, 4));
         Assert.That(layer.LastCallFused, Is.True);
@@ -157,7 +161,8 @@ public sealed class ConvLstmSequenceTests
         var be = new CpuBackend(1);
         var cell = new ConvLstm2DCell(InChannels, 8, 3, new Rng(8), 6, 6, be);
         var layer = new Rnn(cell, new RnnOptions { ReturnSequences = true });
-        long Bytes(int time) => TrainingStepBytes(layer, be, new[] { InChannels, 6, 6 }, new[] { 8, 6, 6 }, Batch, time);
+        long Bytes(int time) =>
+            TrainingStepBytes(layer, be, new[] { InChannels, 6, 6 }, new[] { 8, 6, 6 }, Batch, time);
 
         long outputsPerStep = 2L * Batch * 8 * 36 * sizeof(float);   // y and y.Grad, [batch, filters, 6, 6] a step
         Assert.That(Bytes(12) - Bytes(6), Is.LessThanOrEqualTo(6 * outputsPerStep));

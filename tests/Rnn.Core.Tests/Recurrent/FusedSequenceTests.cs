@@ -39,7 +39,8 @@ public sealed class FusedSequenceTests
             ? Tensor.FromArray(new float[] { 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1 }, 3, 6)
             : null;
 
-        AssertPathsAgree(Execute(cell, options, fused: true, lengths, mask), Execute(cell, options, fused: false, lengths, mask));
+        AssertPathsAgree(
+            Execute(cell, options, fused: true, lengths, mask), Execute(cell, options, fused: false, lengths, mask));
     }
 
     [Test]

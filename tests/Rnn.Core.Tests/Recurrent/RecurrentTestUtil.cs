@@ -29,7 +29,8 @@ internal static class RecurrentTestUtil
     {
         var layer = new Rnn.Core.Recurrent.Rnn(cell, options with { AllowFused = fused });
         int batch = x.Dim(0);
-        var initial = cell.StateShapes.Select((s, i) => R(30 + (ulong)i, new[] { batch }.Concat(s).ToArray())).ToArray();
+        var initial = cell.StateShapes
+            .Select((s, i) => R(30 + (ulong)i, new[] { batch }.Concat(s).ToArray())).ToArray();
         var leaves = new[] { x }.Concat(initial).Concat(layer.Parameters().Select(p => p.Value)).ToArray();
         foreach (var t in leaves)
         {
@@ -77,7 +78,8 @@ internal static class RecurrentTestUtil
     /// [batch, time, ...output]: the smallest of three tries after three warm-ups, so a refill of
     /// the array pool by another test cannot count.
     /// </summary>
-    public static long TrainingStepBytes(Rnn.Core.Recurrent.Rnn layer, CpuBackend be, int[] step, int[] output, int batch, int time)
+    public static long TrainingStepBytes(
+        Rnn.Core.Recurrent.Rnn layer, CpuBackend be, int[] step, int[] output, int batch, int time)
     {
         int[] xShape = new[] { batch, time }.Concat(step).ToArray();
         int[] yShape = new[] { batch, time }.Concat(output).ToArray();
