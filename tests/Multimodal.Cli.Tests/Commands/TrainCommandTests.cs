@@ -539,13 +539,8 @@ public sealed class TrainCommandTests
         Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
         var steps = new Rnn.Core.Training.CheckpointStore(Path.Combine(_out, "checkpoints")).List();
         Assert.That(steps, Is.Not.Empty);
-        using var cts = new CancellationTokenSource();
-        cts.Cancel();
 
-        var run = CliRun.Invoke(
-            ["train", "speech", "--manifest", _manifest, "--out", _out, "--epochs", "2", "--hidden", "8",
-                "--layers", "1", "--batch", "2", "--sample-rate", "8000", "--seed", "3", "--valid-fraction", "0.34",
-                "--resume"], cancellation: cts.Token);
+        var run = ResumeCancelledAtOnce();
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
         Assert.That(run.Error.Trim().Split('\n')[^1], Is.EqualTo(
@@ -561,16 +556,22 @@ public sealed class TrainCommandTests
         Assert.That(Train().ExitCode, Is.EqualTo(ExitCodes.Success));
         var steps = new Rnn.Core.Training.CheckpointStore(Path.Combine(_out, "checkpoints")).List();
         File.WriteAllText(Path.Combine(_out, "checkpoints", "checkpoint-9999999999.safetensors"), "not a checkpoint");
-        using var cts = new CancellationTokenSource();
-        cts.Cancel();
 
-        var run = CliRun.Invoke(
-            ["train", "speech", "--manifest", _manifest, "--out", _out, "--epochs", "2", "--hidden", "8",
-                "--layers", "1", "--batch", "2", "--sample-rate", "8000", "--seed", "3", "--valid-fraction", "0.34",
-                "--resume"], cancellation: cts.Token);
+        var run = ResumeCancelledAtOnce();
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Interrupted), run.Error);
         Assert.That(run.Error.Trim().Split('\n')[^1], Does.EndWith($"last checkpoint (step {steps[^1].Step})"));
+    }
+
+    // A --resume of the small run whose token is cancelled before it starts: it stops at once, as Ctrl-C would.
+    private CliRun ResumeCancelledAtOnce()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        return CliRun.Invoke(
+            ["train", "speech", "--manifest", _manifest, "--out", _out, "--epochs", "2", "--hidden", "8",
+                "--layers", "1", "--batch", "2", "--sample-rate", "8000", "--seed", "3", "--valid-fraction", "0.34",
+                "--resume"], cancellation: cts.Token);
     }
 
     [Test]
