@@ -21,7 +21,20 @@ internal static class ResumeCheck
     /// <exception cref="InvalidDataException">One line naming the checkpoint or its folder and the reason.</exception>
     public static void Before(string directory, string kind, IReadOnlyDictionary<string, string>? settings)
     {
-        if (new CheckpointStore(directory).LoadLatest() is not { } latest)
+        (string Path, TrainingCheckpoint Checkpoint)? found;
+        try
+        {
+            found = new CheckpointStore(directory).LoadLatest();
+        }
+        catch (InvalidDataException e) when (e.Message.StartsWith("no readable checkpoint", StringComparison.Ordinal))
+        {
+            // Nothing to go back to: say how to go on, the run started over (which replaces them).
+            throw new InvalidDataException(
+                $"{e.Message}; rerun without --resume to start over (with --force where the output folder " +
+                "already holds a model)", e);
+        }
+
+        if (found is not { } latest)
         {
             return;
         }

@@ -396,6 +396,8 @@ public sealed class TrainCommandTests
         Assert.That(run.Error, Does.StartWith($"error: no readable checkpoint in '{Checkpoints}'"));
         Assert.That(files, Has.Length.EqualTo(2));
         Assert.That(files, Has.All.Matches<string>(f => run.Error.Contains($"{f}: corrupt (checksum mismatch)")));
+        Assert.That(run.Error.Trim(), Does.EndWith("; rerun without --resume to start over (with --force where the " +
+            "output folder already holds a model)"));
         Assert.That(run.Out, Does.Not.Contain("epoch 3/3"));
     }
 
