@@ -74,6 +74,12 @@ internal sealed class TrainingProgressSink(
             case TrainingEvent.Resumed:
                 context.Environment.Out.WriteLine(string.Create(c,
                     $"resuming from {value.CheckpointPath} at step {value.Step}{Where(value)}"));
+                if (value.Problem is { } unverified)
+                {
+                    context.Environment.Error.WriteLine(
+                        ErrorLine.FormatWarning(value.CheckpointPath, $"checkpoint not verified: {unverified}"));
+                }
+
                 break;
             case TrainingEvent.CheckpointUnreadable:
                 // The run goes on from an older checkpoint, so this is a warning, not an error.

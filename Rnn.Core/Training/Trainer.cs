@@ -198,7 +198,7 @@ public sealed class Trainer<TBatch>
                 }
 
                 ResumedFrom = found.Path;
-                Report(TrainingEvent.Resumed, found.Path);
+                Report(TrainingEvent.Resumed, found.Path, problem: c.Verified ? null : TrainingProgress.UnverifiedResume);
             }
 
             stepsAtStart = Step;

@@ -20,6 +20,12 @@ public sealed class TrainingCheckpoint
     /// <summary>Optimizer steps taken by the trainer.</summary>
     public long Step { get; init; }
 
+    /// <summary>
+    /// True when it was read from a file whose checksum matched (<see cref="CheckpointFile.Verified"/>);
+    /// false for a file without one, and for a checkpoint captured in memory.
+    /// </summary>
+    public bool Verified { get; init; }
+
     /// <summary>0-based epoch the run is in.</summary>
     public int Epoch { get; init; }
 
@@ -256,6 +262,7 @@ public sealed class TrainingCheckpoint
             Settings = m.Where(e => e.Key.StartsWith(SettingPrefix, StringComparison.Ordinal))
                 .ToDictionary(e => e.Key[SettingPrefix.Length..], e => e.Value),
             Kind = m.GetValueOrDefault(KindKey),
+            Verified = file.Verified,
         };
     }
 

@@ -20,6 +20,8 @@ namespace Rnn.Core.Training;
 /// <param name="CheckpointPath">The file written, resumed from or found unreadable (checkpoint events);
 /// the folder for <see cref="TrainingEvent.CheckpointsCleared"/>.</param>
 /// <param name="Problem">Why the checkpoint could not be read (<see cref="TrainingEvent.CheckpointUnreadable"/>);
+/// <see cref="UnverifiedResume"/> for a <see cref="TrainingEvent.Resumed"/> from a checkpoint without
+/// a checksum, else null there;
 /// what was removed (<see cref="TrainingEvent.CheckpointsCleared"/>).</param>
 public sealed record TrainingProgress(
     TrainingEvent Event,
@@ -38,6 +40,13 @@ public sealed record TrainingProgress(
     string? CheckpointPath = null,
     string? Problem = null)
 {
+    /// <summary>
+    /// The <see cref="Problem"/> of a <see cref="TrainingEvent.Resumed"/> whose checkpoint carried no
+    /// checksum (written before checksums, or its checksum field changed since), so nothing could
+    /// tell whether its bytes changed after it was written.
+    /// </summary>
+    public const string UnverifiedResume = "it carries no checksum, so it was not verified";
+
     /// <summary>
     /// One line for a log, e.g. "epoch 2/10 batch 40/125 step 165 loss 0.4312 (epoch mean 0.4870)
     /// lr 0.001 31.2 steps/s ETA 00:05:12".

@@ -376,6 +376,30 @@ public sealed class TrainCommandTests
         Assert.That(run.Out, Does.Contain("checkpoint-0000000002.safetensors at step 2 (epoch 2/3, batch 0)"));
     }
 
+    // A checkpoint without a checksum (written before them, or its "checksum" key changed, which no
+    // check can tell apart) resumes, with a warning that it was not verified.
+    [Test]
+    public void Resume_from_a_checkpoint_without_a_checksum_warns_that_it_was_not_verified()
+    {
+        Assert.That(Train("--epochs", "2").ExitCode, Is.EqualTo(ExitCodes.Success));
+        string newest = Directory.GetFiles(Checkpoints, "checkpoint-*.safetensors").Max()!;
+        byte[] bytes = File.ReadAllBytes(newest);
+        byte[] key = System.Text.Encoding.ASCII.GetBytes("\"checksum\"");
+        int at = bytes.AsSpan().IndexOf(key);
+        Assert.That(at, Is.GreaterThan(0));
+        bytes[at + key.Length - 2] = (byte)'X';   // "checksuX": the field is gone, the size unchanged
+        File.WriteAllBytes(newest, bytes);
+
+        var run = Train("--resume", "--epochs", "3");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.Error);
+        var warnings = run.Error.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(warnings, Is.EqualTo(new[]
+        {
+            $"warning: {newest}: checkpoint not verified: it carries no checksum, so it was not verified",
+        }));
+    }
+
     // With every checkpoint corrupt there is nothing to go back to: one error line naming each file.
     [Test]
     public void Resume_with_every_checkpoint_corrupt_is_one_error_naming_each()
