@@ -198,7 +198,8 @@ public sealed class Trainer<TBatch>
                 }
 
                 ResumedFrom = found.Path;
-                Report(TrainingEvent.Resumed, found.Path, problem: c.Verified ? null : TrainingProgress.UnverifiedResume);
+                string? unverified = c.Verified ? null : TrainingProgress.UnverifiedResume;
+                Report(TrainingEvent.Resumed, found.Path, problem: unverified);
             }
 
             stepsAtStart = Step;
