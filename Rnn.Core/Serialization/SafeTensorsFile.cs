@@ -90,7 +90,7 @@ public sealed class SafeTensorsFile
         }
 
         FileKind.RequireRegular(path, path);
-        long length = new FileInfo(path).Length;
+        long length = info.Length;
         if (length > MaxFileBytes)
         {
             throw new InvalidDataException($"{path}: {length} bytes; files over 2 GiB are not supported");
@@ -152,8 +152,9 @@ public sealed class SafeTensorsFile
         bool verified = false;
         if (header.Metadata.TryGetValue(SafeTensors.DataChecksumKey, out string? recorded))
         {
-            ReadOnlyMemory<byte> data = bytes.AsMemory((int)header.DataStart);
-            DataChecksum.Check(recorded, DataChecksum.Of(new[] { data }), source);
+            var data = new ReadOnlyMemory<byte>(bytes, (int)header.DataStart, bytes.Length - (int)header.DataStart);
+            Sha256Field.Check(recorded, Sha256Field.Hash(new[] { data }), source, SafeTensors.DataChecksumKey,
+                "tensor data");
             verified = true;
         }
 

@@ -111,8 +111,8 @@ public sealed class SafeTensorsWriter
 
                 if (RecordDataChecksum)
                 {
-                    string sum = DataChecksum.Format(DataChecksum.Of(entries.Select(e => e.Data)));
-                    json.WriteString(SafeTensors.DataChecksumKey, sum);
+                    var data = entries.Select(e => new ReadOnlyMemory<byte>(e.Data));
+                    json.WriteString(SafeTensors.DataChecksumKey, Sha256Field.Format(Sha256Field.Hash(data)));
                 }
 
                 json.WriteEndObject();

@@ -36,8 +36,6 @@ public sealed class CheckpointFile
     /// <summary>The metadata key of the checksum; reserved, <see cref="Save"/> writes it.</summary>
     public const string ChecksumKey = "checksum";
 
-    private const string ChecksumPrefix = "sha256:";
-
     private readonly List<(string Name, int[] Shape, float[] Values)> tensors = new();
     private readonly HashSet<string> names = new(StringComparer.Ordinal);
 
@@ -87,7 +85,7 @@ public sealed class CheckpointFile
             writer.Metadata[key] = value;
         }
 
-        writer.Metadata[ChecksumKey] = ChecksumPrefix + Convert.ToHexStringLower(ContentHash());
+        writer.Metadata[ChecksumKey] = Sha256Field.Format(ContentHash());
         foreach (var (name, shape, values) in tensors)
         {
             writer.Add(name, shape, values, SafeTensorDType.F32);
@@ -126,21 +124,7 @@ public sealed class CheckpointFile
 
     private void Verify(string recorded, string path)
     {
-        bool wellFormed = recorded.StartsWith(ChecksumPrefix, StringComparison.Ordinal)
-            && recorded.Length == ChecksumPrefix.Length + 2 * SHA256.HashSizeInBytes;
-        if (!wellFormed)
-        {
-            throw new InvalidDataException(
-                $"{path}: corrupt (checksum mismatch): its '{ChecksumKey}' field is not sha256 and 64 hex digits");
-        }
-
-        string actual = Convert.ToHexStringLower(ContentHash());
-        if (!string.Equals(actual, recorded[ChecksumPrefix.Length..], StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidDataException($"{path}: corrupt (checksum mismatch): its content changed after " +
-                "it was written (a disk or copy error)");
-        }
-
+        Sha256Field.Check(recorded, ContentHash(), path, ChecksumKey, "content");
         Verified = true;
     }
 
