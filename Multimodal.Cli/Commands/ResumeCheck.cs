@@ -26,9 +26,10 @@ internal static class ResumeCheck
         {
             found = new CheckpointStore(directory).LoadLatest();
         }
-        catch (InvalidDataException e) when (e.Message.StartsWith("no readable checkpoint", StringComparison.Ordinal))
+        catch (InvalidDataException e)
         {
-            // Nothing to go back to: say how to go on, the run started over (which replaces them).
+            // LoadLatest throws only when no checkpoint can be read (one bad file it passes over):
+            // nothing to go back to, so say how to go on, the run started over (which replaces them).
             throw new InvalidDataException(
                 $"{e.Message}; rerun without --resume to start over (with --force where the output folder " +
                 "already holds a model)", e);

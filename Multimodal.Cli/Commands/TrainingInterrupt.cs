@@ -37,17 +37,12 @@ internal static class TrainingInterrupt
     // is still in the folder under a later step).
     private static string HowToContinue(string checkpointDirectory)
     {
-        var store = new CheckpointStore(checkpointDirectory);
-        if (store.List().Count == 0)
-        {
-            return "no checkpoint was saved yet, so the same command starts over";
-        }
-
         try
         {
-            var latest = store.LoadLatest()!.Value;
-            return "rerun the same command with --resume to continue from its last checkpoint " +
-                $"(step {latest.Checkpoint.Step})";
+            return new CheckpointStore(checkpointDirectory).LoadLatest() is { } latest
+                ? "rerun the same command with --resume to continue from its last checkpoint " +
+                  $"(step {latest.Checkpoint.Step})"
+                : "no checkpoint was saved yet, so the same command starts over";
         }
         catch (InvalidDataException)
         {
