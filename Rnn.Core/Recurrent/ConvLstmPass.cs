@@ -55,12 +55,12 @@ internal sealed class ConvLstmPass : IForkJoinBody
         ProjectInputs(x);
         hs = ws.Take(cpu, (time + 1) * rows, filters);   // slot t = the state before step t
         cs = ws.Take(cpu, (time + 1) * rows, filters);
-        ToChannelsLast(h0, hs, 0, filters);
-        ToChannelsLast(c0, cs, 0, filters);
+        ToChannelsLast(h0, hs, filters);
+        ToChannelsLast(c0, cs, filters);
         if (recurrentKeep is not null)
         {
             var keep = ws.Take(cpu, rows, filters);   // [batch*plane, filters]
-            ToChannelsLast(recurrentKeep, keep, 0, filters);
+            ToChannelsLast(recurrentKeep, keep, filters);
             drop = new DroppedStates(keep, hs, time);
         }
 
@@ -117,8 +117,16 @@ internal sealed class ConvLstmPass : IForkJoinBody
         var dc = Zeros(rows, filters);   // dL/dc_t, updated in place by the gate kernel
         var dhPrev = ws.Take(cpu, rows, filters);
         dG = ws.Take(cpu, time * rows, g4);   // [time*batch*plane, 4*filters]
-        AddChannelsLast(hT.Grad, dh);
-        AddChannelsLast(cT.Grad, dc);
+        if (hT.Grad is { } dhT)
+        {
+            ToChannelsLast(dhT, dh, filters, accumulate: true);
+        }
+
+        if (cT.Grad is { } dcT)
+        {
+            ToChannelsLast(dcT, dc, filters, accumulate: true);
+        }
+
         var dSeq = OutputGrad(output.Grad, returnSequences, dh);
 
         var uHh = cell.WeightHh.Value;
@@ -312,14 +320,14 @@ internal sealed class ConvLstmPass : IForkJoinBody
         return m;
     }
 
-    // dst rows [offsetRows.., +batch*plane) = the channels-first maps [batch, channels, h, w] of src.
-    private void ToChannelsLast(Tensor src, Tensor dst, int offsetRows, int channels)
+    // dst's first batch*plane rows (channels-last) (+)= the channels-first maps [batch, channels, h, w] of src.
+    private void ToChannelsLast(Tensor src, Tensor dst, int channels, bool accumulate = false)
     {
         float[] sv = CpuBackend.Raw(src), dv = CpuBackend.Raw(dst);
         for (int b = 0; b < batch; b++)
         {
             Transpose.Block(sv, src.Offset + b * channels * plane, channels, plane,
-                dv, dst.Offset + (offsetRows + b * plane) * channels, accumulate: false);
+                dv, dst.Offset + b * plane * channels, accumulate);
         }
     }
 
@@ -331,22 +339,6 @@ internal sealed class ConvLstmPass : IForkJoinBody
         {
             Transpose.Block(sv, src.Offset + (fromRow + b * plane) * filters, plane, filters,
                 dv, into.Offset + b * filters * plane, accumulate);
-        }
-    }
-
-    // dst (channels-last [batch*plane, filters]) += a state gradient given channels-first, if any.
-    private void AddChannelsLast(Tensor? grad, Tensor dst)
-    {
-        if (grad is null)
-        {
-            return;
-        }
-
-        float[] gv = CpuBackend.Raw(grad), dv = CpuBackend.Raw(dst);
-        for (int b = 0; b < batch; b++)
-        {
-            Transpose.Block(gv, grad.Offset + b * filters * plane, filters, plane,
-                dv, dst.Offset + b * plane * filters, accumulate: true);
         }
     }
 
@@ -371,22 +363,21 @@ internal sealed class ConvLstmPass : IForkJoinBody
     // (the plan's sources are a permutation), so the shares never write the same memory.
     private sealed class SequenceLayouts(ConvLstmPass pass) : IForkJoinBody
     {
+        private readonly int blocks = pass.time * pass.batch;   // (step, sample) pairs
+        private readonly int tasks = Math.Min(pass.time * pass.batch, 2 * pass.cpu.Threads);
         private LayoutChange change;
         private Tensor from = null!, to = null!;
 
         public void Run(LayoutChange kind, Tensor source, Tensor destination)
         {
             (change, from, to) = (kind, source, destination);
-            int blocks = pass.time * pass.batch;
-            ForkJoin.Run(this, Math.Min(blocks, 2 * pass.cpu.Threads), pass.cpu.Threads);
+            ForkJoin.Run(this, tasks, pass.cpu.Threads);
             (from, to) = (null!, null!);
         }
 
         void IForkJoinBody.Run(int task)
         {
             var p = pass;
-            int blocks = p.time * p.batch;
-            int tasks = Math.Min(blocks, 2 * p.cpu.Threads);
             float[] src = CpuBackend.Raw(from), dst = CpuBackend.Raw(to);
             for (int s = blocks * task / tasks; s < blocks * (task + 1) / tasks; s++)
             {
