@@ -190,6 +190,25 @@ internal static class Harness
         return GC.GetTotalAllocatedBytes(precise: true) - before;
     }
 
+    /// <summary>
+    /// What one more time step allocates: (bytes of a run of <paramref name="time"/> steps - bytes
+    /// of a run of time/2) / (time - time/2), each the smallest of three warm runs, so a refill of
+    /// the array pool by an earlier case does not count. <paramref name="runOf"/> makes the run of
+    /// a given number of steps (which should give back what it made, as the timed runs do).
+    /// </summary>
+    public static long LoopBytesPerStep(int time, Func<int, Action> runOf)
+    {
+        long Bytes(int steps)
+        {
+            var run = runOf(steps);
+            run();
+            return Enumerable.Range(0, 3).Min(_ => AllocatedBytes(run));
+        }
+
+        int half = time / 2;
+        return (Bytes(time) - Bytes(half)) / (time - half);
+    }
+
     private static void Settle() => Thread.Sleep(GapMs);
 
     internal static double Median(List<double> xs)

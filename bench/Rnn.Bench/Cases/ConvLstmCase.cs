@@ -1,6 +1,5 @@
 using System.Globalization;
 using Rnn.Core;
-using Rnn.Core.Autograd;
 using Rnn.Core.Recurrent;
 using RnnLayer = Rnn.Core.Recurrent.Rnn;
 
@@ -27,13 +26,7 @@ internal static class ConvLstmCase
             new[] { Batch, Time, Filters, Size, Size });   // [batch, time, filters, height, width]
         // As the recurrent cases do: the result is given back when the step is done, so the next
         // step's output can take its memory (Tensor.Dispose).
-        void Step()
-        {
-            using var tape = Tape.Begin();
-            using var result = layer.Forward(x);
-            tape.Backward(result.Output, dy);
-            layer.ZeroGrad();
-        }
+        void Step() => RecurrentCase.TrainStep(layer, x, dy);
 
         var timing = Harness.Measure(ctx, "convlstm", new[] { new Contender("ours", Step) });
         long bytes = Harness.AllocatedBytes(Step);
@@ -48,27 +41,12 @@ internal static class ConvLstmCase
         return new CaseResult("convlstm", timing.MedianMs[0], Array.Empty<PeerFigure>(), notes);
     }
 
-    // (bytes of a run of Time steps - bytes of a run of Time/2) / (Time/2), each the smallest of
-    // three warm runs, as the recurrent cases measure it: what one more time step allocates.
-    private static long LoopBytesPerStep(RnnLayer layer, IBackend be)
-    {
-        long Run(int time)
+    // Zero inputs and output gradients of the case's maps, for any number of steps.
+    private static long LoopBytesPerStep(RnnLayer layer, IBackend be) =>
+        Harness.LoopBytesPerStep(Time, time =>
         {
             var x = be.Zeros(new[] { Batch, time, InChannels, Size, Size });   // [batch, time, channels, h, w]
             var dy = be.Zeros(new[] { Batch, time, Filters, Size, Size });
-            void Step()
-            {
-                using var tape = Tape.Begin();
-                using var result = layer.Forward(x);
-                tape.Backward(result.Output, dy);
-                layer.ZeroGrad();
-            }
-
-            Step();
-            return Enumerable.Range(0, 3).Min(_ => Harness.AllocatedBytes(Step));
-        }
-
-        int half = Time / 2;
-        return (Run(Time) - Run(half)) / (Time - half);
-    }
+            return () => RecurrentCase.TrainStep(layer, x, dy);
+        });
 }

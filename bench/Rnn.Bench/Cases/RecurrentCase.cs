@@ -75,23 +75,14 @@ internal static class RecurrentCase
         return new CaseResult(name, timing.MedianMs[0], peers, notes);
     }
 
-    // (bytes of a run of T steps - bytes of a run of T/2) / (T/2); each figure the smallest of
-    // three warm runs, so a refill of the array pool by an earlier case does not count. Each run
-    // disposes its output (and its gradient), so the next run of the same length reuses them.
-    private static long LoopBytesPerStep(RecurrentShape shape, RnnLayer layer, IBackend be, bool train)
-    {
-        long Run(int time)
+    // Zero inputs and output gradients of the case's shapes, for any number of steps.
+    private static long LoopBytesPerStep(RecurrentShape shape, RnnLayer layer, IBackend be, bool train) =>
+        Harness.LoopBytesPerStep(shape.Time, time =>
         {
             var x = be.Zeros(new[] { shape.Batch, time, shape.Input });   // [batch, time, input]
             var dy = be.Zeros(new[] { shape.Batch, time, shape.Hidden });   // [batch, time, hidden]
-            Action run = train ? () => TrainStep(layer, x, dy) : () => Infer(layer, x);
-            run();
-            return Enumerable.Range(0, 3).Min(_ => Harness.AllocatedBytes(run));
-        }
-
-        int half = shape.Time / 2;
-        return (Run(shape.Time) - Run(half)) / (shape.Time - half);
-    }
+            return train ? () => TrainStep(layer, x, dy) : () => Infer(layer, x);
+        });
 
     private static (Module Cell, RnnLayer Layer) Build(RecurrentShape shape, IBackend be)
     {
@@ -110,7 +101,7 @@ internal static class RecurrentCase
         using var result = layer.Forward(x);
     }
 
-    private static void TrainStep(RnnLayer layer, Tensor x, Tensor dy)
+    internal static void TrainStep(RnnLayer layer, Tensor x, Tensor dy)
     {
         using var tape = Tape.Begin();
         using var result = layer.Forward(x);
