@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Rnn.Core;
 
@@ -41,6 +42,7 @@ public sealed partial class CpuBackend
     // of a fused step): the four gate blocks are independent per unit. SIMD paths run the
     // single-pass vector kernel (in 512-bit vectors on the AVX-512 one); the scalar path runs
     // TensorPrimitives, pass by pass.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LstmGatesForwardUnits(
         CpuSimd simd, int u0, int u1, int batch, int hidden,
         Tensor gates, int gatesOffset,
@@ -51,6 +53,7 @@ public sealed partial class CpuBackend
             cPrev, cPrevOffset, hPrev, hPrevOffset, c, cOffset, h, hOffset, mask, maskOffset, default);
 
     // The gate math of one row's units: activations in place, then c and h.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LstmGateMath(CpuSimd simd, Span<float> i, Span<float> f, Span<float> gc, Span<float> o,
         ReadOnlySpan<float> cp, Span<float> cn, Span<float> hn)
     {
@@ -78,6 +81,7 @@ public sealed partial class CpuBackend
     // activated in place there and, with `gates`, also copied to its rows for the backward pass.
     // A padded row carries c and h over and has zero gates. Each h row also goes to `output`
     // (zeros at padding).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LstmGatesFromScratch(
         CpuSimd simd, int u0, int u1, int batch, int hidden, float[] pre, int preOffset,
         Tensor? gates, int gatesOffset,
@@ -194,6 +198,7 @@ public sealed partial class CpuBackend
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int task)
         {
             int b0 = Batch * task / Tasks, b1 = Batch * (task + 1) / Tasks;
@@ -211,6 +216,7 @@ public sealed partial class CpuBackend
     }
 
     // LstmGatesBackward for rows [b0, b1), in 512-bit vectors when wide.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LstmGatesBackwardRows(
         bool wide, int b0, int b1, int hidden,
         Tensor gates, int gatesOffset,
@@ -252,6 +258,7 @@ public sealed partial class CpuBackend
     // GruGatesForward for hidden units [u0, u1) of every row: z, r and n are independent per unit.
     // Reset-after on the SIMD paths is one vector pass (GruGateRow); the rest are TensorPrimitives
     // passes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GruGatesForwardUnits(
         CpuSimd simd, int u0, int u1, bool resetAfter, int batch, int hidden,
         Tensor gi, int giOffset, Tensor gh, int ghOffset,
@@ -354,6 +361,7 @@ public sealed partial class CpuBackend
     }
 
     // GruGatesBackward for rows [b0, b1).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GruGatesBackwardRows(
         int b0, int b1, bool resetAfter, int hidden,
         Tensor gi, int giOffset, Tensor gh, int ghOffset,

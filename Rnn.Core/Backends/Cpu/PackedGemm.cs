@@ -116,6 +116,7 @@ internal static class PackedGemm
     /// Each block of A rows is packed once for all the ranges. Parallel callers give each thread
     /// its own ranges: a fused recurrent step gives a task the same hidden units in every gate.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunColumns(CpuSimd simd, in GemmArgs g, PackedB packed, ReadOnlySpan<int> starts, int width,
         float[]? packedA = null)
     {
@@ -166,6 +167,7 @@ internal static class PackedGemm
     /// <summary>The column width of one packed panel (the micro-kernel's NR) on this instruction set.</summary>
     public static int PanelWidth(CpuSimd simd) => NrOf(simd);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunColumns<TK>(GemmArgs g, float[] packB, int origin, ReadOnlySpan<int> starts, int width,
         float[]? packedA)
         where TK : struct, IGemmKernel
@@ -212,6 +214,7 @@ internal static class PackedGemm
 
     // Rows [ic, ic + rows) of C over the column ranges of RunColumns for depth block pc, with
     // those rows of op(A) packed at packA[aOff..].
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyColumns<TK>(GemmArgs g, int pc, float[] packA, int aOff, int ic, int rows,
         float[] packB, int origin, ReadOnlySpan<int> starts, int width, Span<float> tile)
         where TK : struct, IGemmKernel
