@@ -150,6 +150,42 @@ internal readonly struct Avx2Kernel : IGemmKernel
         Store(ref Unsafe.Add(ref c, 5 * ldc), c50, c51, beta);
     }
 
+    /// <summary>
+    /// The first 4 rows of <see cref="Run"/>'s tile (a panel's rows 4 and 5 are padding): a batch
+    /// of 64 rows is ten 6-row tiles and this one, which the 6-row kernel ran into a scratch tile
+    /// and copied out. Eight accumulators still cover the FMA latency of two pipes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run4(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.LoadUnsafe(ref b);
+            var b1 = Vector256.LoadUnsafe(ref b, 8);
+            var ar = Vector256.Create(a);
+            c00 = Vector256.FusedMultiplyAdd(ar, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(ar, b1, c01);
+            ar = Vector256.Create(Unsafe.Add(ref a, 1));
+            c10 = Vector256.FusedMultiplyAdd(ar, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(ar, b1, c11);
+            ar = Vector256.Create(Unsafe.Add(ref a, 2));
+            c20 = Vector256.FusedMultiplyAdd(ar, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(ar, b1, c21);
+            ar = Vector256.Create(Unsafe.Add(ref a, 3));
+            c30 = Vector256.FusedMultiplyAdd(ar, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(ar, b1, c31);
+            a = ref Unsafe.Add(ref a, 6);
+            b = ref Unsafe.Add(ref b, 16);
+        }
+
+        Store(ref c, c00, c01, beta);
+        Store(ref Unsafe.Add(ref c, ldc), c10, c11, beta);
+        Store(ref Unsafe.Add(ref c, 2 * ldc), c20, c21, beta);
+        Store(ref Unsafe.Add(ref c, 3 * ldc), c30, c31, beta);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(ref float row, Vector256<float> v0, Vector256<float> v1, float beta)
     {

@@ -930,6 +930,15 @@ internal static class PackedGemm
                     continue;
                 }
 
+                // A 64-row product on the 6-row AVX2 kernel ends in a 4-row tile: written in place by
+                // the 4-row kernel, not computed 6 rows tall in the scratch tile and copied out. A
+                // 64x2048x512 product on one Zen 3 core, alternating: x1.049; lstm-infer x1.033.
+                if (typeof(TK) == typeof(Avx2Kernel) && mr == 4 && nr == TK.NR)
+                {
+                    Avx2Kernel.Run4(blk.Kc, ref ap, ref bp, ref cij, g.Ldc, beta);
+                    continue;
+                }
+
                 TK.Run(blk.Kc, ref ap, ref bp, ref t0, TK.NR, 0f);
                 MergeEdge(ref t0, TK.NR, ref cij, g.Ldc, mr, nr, beta);
             }

@@ -33,7 +33,8 @@ internal static class VectorMath
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
         p = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
-        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        // n lies in [-126, 127] after the clamp, so the plain conversion (no saturation fix-up) is exact.
+        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
         var e = p * scale;
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), e, x);
     }
