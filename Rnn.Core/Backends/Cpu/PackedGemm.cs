@@ -1117,6 +1117,23 @@ internal static class PackedGemm
                     r8 = 12;
                 }
 
+                // The 6-row AVX2 kernel's whole panels: rows 0-3 and rows 2-5 through 4x8 register
+                // transposes (rows 2 and 3 written twice, the same values), not float by float. A
+                // 64x512x2048 product (a step's dh) on one Zen 3 core, alternating: x1.044.
+                if (Avx.IsSupported && live == mr && mr == 6)
+                {
+                    p8 = kc / 8 * 8;
+                    ref float rows2 = ref Unsafe.Add(ref panel, (nint)2 * g.Lda);
+                    for (int p = 0; p < p8; p += 8)
+                    {
+                        Transpose4x8(ref Unsafe.Add(ref panel, p), g.Lda, ref Unsafe.Add(ref dst, p * mr), mr, g.Alpha);
+                        Transpose4x8(ref Unsafe.Add(ref rows2, p), g.Lda, ref Unsafe.Add(ref dst, p * mr + 2), mr,
+                            g.Alpha);
+                    }
+
+                    r8 = 6;
+                }
+
                 for (int r = 0; r < live; r++)
                 {
                     ref float src = ref Unsafe.Add(ref panel, (nint)r * g.Lda);
