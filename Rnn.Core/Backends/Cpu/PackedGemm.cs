@@ -953,6 +953,7 @@ internal static class PackedGemm
     // the kernel ran at 93-94% of the peak in C against 97% in such a buffer). Every kernel call
     // is a whole MR x NR tile: the sums of padded rows and columns past the matrix are not
     // written out.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyTile<TK>(GemmArgs g, float[] packA, float[] packB, int origin, int jc, int nc,
         int i0, int i1, int p0, int p1)
         where TK : struct, IGemmKernel
