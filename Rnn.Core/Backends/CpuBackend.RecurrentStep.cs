@@ -222,7 +222,7 @@ public sealed partial class CpuBackend
             // Every participant needs the panels at step 0: packed there, one packs while the others wait.
             step.Packed?.Prepack(Threads);
             step.Input?.Prepack(Threads);
-            int parts = Math.Min(Threads, step.Hidden / PackedGemm.PanelWidth(Simd));
+            int parts = Math.Min(Math.Min(Threads, SequenceTasks.MaxParts), step.Hidden / PackedGemm.PanelWidth(Simd));
             seq.Start(step, time, parts, aStride, bStride, twoSlots);
             ForkJoin.Run(seq, parts, Threads);
             seq.ThrowIfFailed();
@@ -412,6 +412,13 @@ public sealed partial class CpuBackend
     // multiplies the same half of W_hh at every step, which stays in its cache.
     private sealed class SequenceTasks : IForkJoinBody
     {
+        /// <summary>
+        /// The most parts a step splits into: one bit each in the low half of the claims word.
+        /// (The step sat 8 bits up until 2026-12-06: with 9 or more threads, part 8's bit was the
+        /// step's lowest, and a 9-thread LSTM of 512 units hung.)
+        /// </summary>
+        public const int MaxParts = 32;
+
         [ThreadStatic]
         private static SequenceTasks? cached;
 
@@ -419,7 +426,7 @@ public sealed partial class CpuBackend
         private int time, parts, aStride, bStride;
         private bool twoSlots;
         private Exception? failure;
-        private Padded claims;   // (step << 8) | bits of the parts claimed in that step
+        private Padded claims;   // (step << 32) | bits of the parts claimed in that step
         private Padded finished; // parts finished over the whole sequence
 
         public static SequenceTasks Take()
@@ -456,7 +463,7 @@ public sealed partial class CpuBackend
         public void Run(int task)
         {
             int home = task % parts;
-            for (int t = (int)(Volatile.Read(ref claims.Value) >> 8); t < time; t++)
+            for (int t = (int)(Volatile.Read(ref claims.Value) >> 32); t < time; t++)
             {
                 for (int i = 0; i < parts; i++)
                 {
@@ -469,7 +476,7 @@ public sealed partial class CpuBackend
 
                 // Step t is over when its last part has opened step t + 1.
                 var spin = new SpinWait();
-                while (Volatile.Read(ref claims.Value) >> 8 <= t)
+                while (Volatile.Read(ref claims.Value) >> 32 <= t)
                 {
                     spin.SpinOnce(sleep1Threshold: -1);
                 }
@@ -485,7 +492,7 @@ public sealed partial class CpuBackend
             while (true)
             {
                 long s = Volatile.Read(ref claims.Value);
-                if (s >> 8 != t || (s & bit) != 0)
+                if (s >> 32 != t || (s & bit) != 0)
                 {
                     return false;
                 }
@@ -531,7 +538,7 @@ public sealed partial class CpuBackend
                 // also what tells the waiting participants that step t is done.
                 if (Interlocked.Increment(ref finished.Value) == (long)(t + 1) * parts)
                 {
-                    Volatile.Write(ref claims.Value, (long)(t + 1) << 8);
+                    Volatile.Write(ref claims.Value, (long)(t + 1) << 32);
                 }
             }
         }

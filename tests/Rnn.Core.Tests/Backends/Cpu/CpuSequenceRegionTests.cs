@@ -83,6 +83,34 @@ public sealed class CpuSequenceRegionTests
         Assert.That(actual.State, Is.EqualTo(expected.State), "final state");
     }
 
+    // More threads than parts fit in 8 bits: the step used to sit 8 bits up in the claims word,
+    // so part 8's bit was the step's lowest, claiming it moved the step on, and 9 or more
+    // participants hung or raced (a 9-thread LSTM of 512 units never finished). 9 and 33 threads
+    // (past the 32 parts a step splits into) on 512 units: 32 AVX2 panels, 16 AVX-512 ones.
+    [TestCase(CpuSimd.Avx2, 9, 1)]
+    [TestCase(CpuSimd.Avx2, 33, 9)]
+    [TestCase(CpuSimd.Avx512, 9, 9)]
+    public void ManyThreadsGiveTheOneThreadOutputs(CpuSimd simd, int threads, int batch)
+    {
+        const int units = 512;
+        float[][] Outputs(CpuBackend be) =>
+            new IRnnCell[] { new LstmCell(40, units, new Rng(3), be), new GruCell(40, units, new Rng(3), true, be) }
+                .Select(cell => new RnnLayer(cell, new RnnOptions { ReturnSequences = true })
+                    .Forward(Input(be, batch, 6, 40)).Output.ToArray())
+                .ToArray();
+
+        var many = new CpuBackend(threads, simd);
+        using (var packed = many.PackGemmB(true, 4 * units, units, many.Zeros(new[] { 4 * units, units }), 0, units))
+        {
+            Assert.That(many.CanRunSequence(packed, batch, units, 4), Is.True, "the region path is not taken");
+        }
+
+        var expected = Outputs(new CpuBackend(1, simd));
+        var actual = Outputs(many);
+        Assert.That(actual[0], Is.EqualTo(expected[0]), "LSTM");
+        Assert.That(actual[1], Is.EqualTo(expected[1]), "GRU");
+    }
+
     // A batch past the few-row GEMM projects its inputs inside the steps
     // (CpuBackend.LstmSequenceForwardProjecting), writing the output sequence and, when training,
     // the activated gates the backward pass reads: gradients equal to the per-step path's.
