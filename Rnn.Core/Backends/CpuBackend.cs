@@ -11,14 +11,28 @@ namespace Rnn.Core;
 public sealed partial class CpuBackend : IBackend
 {
     /// <summary>Creates a CPU backend.</summary>
-    /// <param name="threads">Worker threads for parallel kernels; 0 means all cores.</param>
+    /// <param name="threads">
+    /// Worker threads for parallel kernels, at most <see cref="MaxThreads"/>; 0 means all cores.
+    /// </param>
     /// <param name="simd">Instruction set to use; <see cref="CpuSimd.Auto"/> picks the best present.</param>
     public CpuBackend(int threads = 0, CpuSimd simd = CpuSimd.Auto)
     {
+        if (threads < 0 || threads > MaxThreads)
+        {
+            throw new ArgumentOutOfRangeException(nameof(threads), threads,
+                $"a CPU backend takes 1 to {MaxThreads} threads, or 0 for all cores");
+        }
+
         Threads = threads > 0 ? threads : Environment.ProcessorCount;
         Simd = CpuFeatures.Resolve(simd);
         Parallel = new ParallelOptions { MaxDegreeOfParallelism = Threads };
     }
+
+    /// <summary>
+    /// The most threads a backend takes (the task splits count in 32-bit integers, twice the
+    /// threads among them, and past 2^30 threads they overflowed into wrong products).
+    /// </summary>
+    public const int MaxThreads = 1 << 16;
 
     /// <summary>Number of worker threads used by parallel kernels.</summary>
     public int Threads { get; }

@@ -85,7 +85,7 @@ internal sealed class PackedB : IDisposable, IForkJoinBody
     {
         if (Volatile.Read(ref data) is null)
         {
-            PackOnce(Math.Max(1, threads));
+            PackOnce(PackedGemm.PackParts(Simd, N, threads));
         }
     }
 

@@ -148,6 +148,19 @@ public sealed class CpuGemmTests
         Assert.That(ex!.Message, Does.Contain("bias"));
     }
 
+    // Thread counts past MaxThreads are refused by name: twice the threads, counted in 32-bit
+    // integers, overflowed past 2^30 into wrong products or a DivideByZeroException.
+    [TestCase(-1)]
+    [TestCase(CpuBackend.MaxThreads + 1)]
+    [TestCase(int.MaxValue)]
+    public void AThreadCountOutOfRangeIsRefused(int threads)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new CpuBackend(threads));
+        Assert.That(e!.ParamName, Is.EqualTo("threads"));
+        Assert.That(e.Message, Does.Contain($"1 to {CpuBackend.MaxThreads} threads"));
+        Assert.That(new CpuBackend(CpuBackend.MaxThreads).Threads, Is.EqualTo(CpuBackend.MaxThreads));
+    }
+
     // A B packed once (PackGemmB) must give what Gemm gives, on every path, for products that
     // take panels (several column and depth blocks) and for few-row ones (SmallGemm reads B in
     // place), and stay reusable across calls with different A, C and beta.

@@ -116,6 +116,40 @@ public sealed class ForkJoinTests
         }
     }
 
+    // Packing a B splits into no more parts than a column block has panels: on a 65-thread
+    // backend a 256-column B (16 AVX2 panels) woke 64 helper threads for 49 empty parts, and a
+    // 64-unit LSTM ran 14 times slower than on 2 threads. The panels are the same either way.
+    [Test]
+    public void PackingANarrowBStartsNoMoreHelpersThanItHasPanels()
+    {
+        using (new HelperSettings(idleMs: 2000, roundsBeforeOwnHelpers: 0))
+        {
+            var be = new CpuBackend(65, CpuSimd.Avx2);
+            var one = new CpuBackend(1, CpuSimd.Avx2);
+            const int n = 256, k = 300;
+            var data = Enumerable.Range(0, n * k).Select(i => (float)Math.Sin(i)).ToArray();
+            float[]? many = null, single = null;
+            int helpers = -1;
+            var caller = new Thread(() =>
+            {
+                using var packed = be.PackGemmB(true, n, k, be.FromArray(data, new[] { n * k }), 0, k);
+                packed.Prepack(be.Threads);
+                helpers = ForkJoin.HelperThreadsOfThisThread;
+                int length = PackedGemm.PackedLength(CpuSimd.Avx2, n, k);
+                many = packed.Data.AsSpan(packed.Origin, length).ToArray();
+                using var reference = one.PackGemmB(true, n, k, one.FromArray(data, new[] { n * k }), 0, k);
+                reference.Prepack(1);
+                single = reference.Data.AsSpan(reference.Origin, length).ToArray();
+            }) { IsBackground = true };
+            caller.Start();
+
+            Assert.That(caller.Join(TimeSpan.FromSeconds(60)), Is.True, "packing never returned");
+            Assert.That(PackedGemm.PackParts(CpuSimd.Avx2, n, be.Threads), Is.EqualTo(16));
+            Assert.That(helpers, Is.InRange(1, 15), "helper threads started for one packing");
+            Assert.That(many, Is.EqualTo(single), "the panels");
+        }
+    }
+
     // A caller thread's helpers end soon after the caller has ended, not after idling for
     // HelperIdleMs: a stress run of 3000 short-lived caller threads, each doing one parallel
     // GEMM on an 8-thread backend, kept 3000-4400 helper threads alive (each waiting out its
