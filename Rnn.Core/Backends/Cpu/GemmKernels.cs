@@ -110,8 +110,25 @@ internal readonly struct Avx2Kernel : IGemmKernel
 
     public static int MC => 120;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
+    // Called, not inlined (as the loop alone was too large to be): inlined into Multiply, the
+    // loop reloaded its bound from the stack at every step.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta) =>
+        Tile<SixRows>(kc, ref a, ref b, ref c, ldc, beta);
+
+    /// <summary>
+    /// The first 4 rows of <see cref="Run"/>'s tile (a panel's rows 4 and 5 are padding): a batch
+    /// of 64 rows is ten 6-row tiles and this one, which the 6-row kernel ran into a scratch tile
+    /// and copied out. Eight accumulators still cover the FMA latency of two pipes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    public static void Run4(int kc, ref float a, ref float b, ref float c, nint ldc, float beta) =>
+        Tile<FourRows>(kc, ref a, ref b, ref c, ldc, beta);
+
+    // Rows 4 and 5 only where TR has six: each instantiation is compiled without the other's.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<TR>(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
+        where TR : struct, IRowCount
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -132,12 +149,16 @@ internal readonly struct Avx2Kernel : IGemmKernel
             ar = Vector256.Create(Unsafe.Add(ref a, 3));
             c30 = Vector256.FusedMultiplyAdd(ar, b0, c30);
             c31 = Vector256.FusedMultiplyAdd(ar, b1, c31);
-            ar = Vector256.Create(Unsafe.Add(ref a, 4));
-            c40 = Vector256.FusedMultiplyAdd(ar, b0, c40);
-            c41 = Vector256.FusedMultiplyAdd(ar, b1, c41);
-            ar = Vector256.Create(Unsafe.Add(ref a, 5));
-            c50 = Vector256.FusedMultiplyAdd(ar, b0, c50);
-            c51 = Vector256.FusedMultiplyAdd(ar, b1, c51);
+            if (TR.Rows == 6)
+            {
+                ar = Vector256.Create(Unsafe.Add(ref a, 4));
+                c40 = Vector256.FusedMultiplyAdd(ar, b0, c40);
+                c41 = Vector256.FusedMultiplyAdd(ar, b1, c41);
+                ar = Vector256.Create(Unsafe.Add(ref a, 5));
+                c50 = Vector256.FusedMultiplyAdd(ar, b0, c50);
+                c51 = Vector256.FusedMultiplyAdd(ar, b1, c51);
+            }
+
             a = ref Unsafe.Add(ref a, 6);
             b = ref Unsafe.Add(ref b, 16);
         }
@@ -146,44 +167,11 @@ internal readonly struct Avx2Kernel : IGemmKernel
         Store(ref Unsafe.Add(ref c, ldc), c10, c11, beta);
         Store(ref Unsafe.Add(ref c, 2 * ldc), c20, c21, beta);
         Store(ref Unsafe.Add(ref c, 3 * ldc), c30, c31, beta);
-        Store(ref Unsafe.Add(ref c, 4 * ldc), c40, c41, beta);
-        Store(ref Unsafe.Add(ref c, 5 * ldc), c50, c51, beta);
-    }
-
-    /// <summary>
-    /// The first 4 rows of <see cref="Run"/>'s tile (a panel's rows 4 and 5 are padding): a batch
-    /// of 64 rows is ten 6-row tiles and this one, which the 6-row kernel ran into a scratch tile
-    /// and copied out. Eight accumulators still cover the FMA latency of two pipes.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run4(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
-    {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
-        for (int p = 0; p < kc; p++)
+        if (TR.Rows == 6)
         {
-            var b0 = Vector256.LoadUnsafe(ref b);
-            var b1 = Vector256.LoadUnsafe(ref b, 8);
-            var ar = Vector256.Create(a);
-            c00 = Vector256.FusedMultiplyAdd(ar, b0, c00);
-            c01 = Vector256.FusedMultiplyAdd(ar, b1, c01);
-            ar = Vector256.Create(Unsafe.Add(ref a, 1));
-            c10 = Vector256.FusedMultiplyAdd(ar, b0, c10);
-            c11 = Vector256.FusedMultiplyAdd(ar, b1, c11);
-            ar = Vector256.Create(Unsafe.Add(ref a, 2));
-            c20 = Vector256.FusedMultiplyAdd(ar, b0, c20);
-            c21 = Vector256.FusedMultiplyAdd(ar, b1, c21);
-            ar = Vector256.Create(Unsafe.Add(ref a, 3));
-            c30 = Vector256.FusedMultiplyAdd(ar, b0, c30);
-            c31 = Vector256.FusedMultiplyAdd(ar, b1, c31);
-            a = ref Unsafe.Add(ref a, 6);
-            b = ref Unsafe.Add(ref b, 16);
+            Store(ref Unsafe.Add(ref c, 4 * ldc), c40, c41, beta);
+            Store(ref Unsafe.Add(ref c, 5 * ldc), c50, c51, beta);
         }
-
-        Store(ref c, c00, c01, beta);
-        Store(ref Unsafe.Add(ref c, ldc), c10, c11, beta);
-        Store(ref Unsafe.Add(ref c, 2 * ldc), c20, c21, beta);
-        Store(ref Unsafe.Add(ref c, 3 * ldc), c30, c31, beta);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -521,6 +509,22 @@ internal readonly struct Avx512TallKernel : IGemmKernel
 }
 
 /// <summary>Whether a kernel call prefetches ahead: a type argument, so the JIT drops the branch.</summary>
+/// <summary>A compile-time row count for <see cref="Avx2Kernel"/>'s tile.</summary>
+internal interface IRowCount
+{
+    static abstract int Rows { get; }
+}
+
+internal readonly struct SixRows : IRowCount
+{
+    public static int Rows => 6;
+}
+
+internal readonly struct FourRows : IRowCount
+{
+    public static int Rows => 4;
+}
+
 internal interface IPrefetchSwitch
 {
     static abstract bool Enabled { get; }

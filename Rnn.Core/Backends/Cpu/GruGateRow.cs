@@ -47,7 +47,8 @@ internal static class GruGateRow
         int end = u + (w - u) / 8 * 8;
         SumSigmoidPass(u, end, ref rz, ref rhz);
         SumSigmoidPass(u, end, ref rr, ref rhr);
-        u = CandidatePass(u, end, ref rr, ref rn, ref rhn, ref rz, ref rp, ref rh);
+        CandidatePass(u, end, ref rr, ref rn, ref rhn, ref rz, ref rp, ref rh);
+        u = end;
 
         for (; u < w; u++)
         {
@@ -73,7 +74,7 @@ internal static class GruGateRow
 
     // n = tanh(n + r * hn), h = n + z * (hPrev - n), with r and z activated.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int CandidatePass(int u, int end, ref float rr, ref float rn, ref float rhn, ref float rz,
+    private static void CandidatePass(int u, int end, ref float rr, ref float rn, ref float rhn, ref float rz,
         ref float rp, ref float rh)
     {
         for (; u < end; u += 8)
@@ -85,7 +86,5 @@ internal static class GruGateRow
             Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref rz, k), Vector256.LoadUnsafe(ref rp, k) - vn, vn)
                 .StoreUnsafe(ref rh, k);
         }
-
-        return u;
     }
 }

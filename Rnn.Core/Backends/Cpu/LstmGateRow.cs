@@ -56,7 +56,8 @@ internal static class LstmGateRow
         SigmoidPass(u, end, ref rf);
         SigmoidPass(u, end, ref ro);
         TanhPass(u, end, ref rg);
-        u = CellPass(u, end, ref ri, ref rf, ref rg, ref ro, ref rp, ref rc, ref rh);
+        CellPass(u, end, ref ri, ref rf, ref rg, ref ro, ref rp, ref rc, ref rh);
+        u = end;
 
         for (; u < w; u++)
         {
@@ -86,7 +87,7 @@ internal static class LstmGateRow
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int CellPass(int u, int end, ref float ri, ref float rf, ref float rg, ref float ro,
+    private static void CellPass(int u, int end, ref float ri, ref float rf, ref float rg, ref float ro,
         ref float rp, ref float rc, ref float rh)
     {
         for (; u < end; u += 8)
@@ -97,8 +98,6 @@ internal static class LstmGateRow
             vc.StoreUnsafe(ref rc, k);
             (Vector256.LoadUnsafe(ref ro, k) * Tanh(vc)).StoreUnsafe(ref rh, k);
         }
-
-        return u;
     }
 
     /// <summary>

@@ -98,7 +98,7 @@ internal sealed class PackedB : IDisposable, IForkJoinBody
         return new GemmArgs(false, TransB, 1, N, K, 1f, b, 0, 1, b, Source.Offset + SourceOffset, Ldb, 0f, b, 0, N);
     }
 
-    private float[] PackOnce(int threads = 1)
+    private float[] PackOnce(int parts = 1)
     {
         lock (gate)
         {
@@ -107,10 +107,10 @@ internal sealed class PackedB : IDisposable, IForkJoinBody
                 // The origin is set before the buffer is published: a reader that sees the buffer
                 // sees its origin.
                 var buffer = PackedGemm.RentPanels(PackedGemm.PackedLength(Simd, N, K), out origin);
-                (packing, packingParts) = (buffer, threads);
+                (packing, packingParts) = (buffer, parts);
                 try
                 {
-                    ForkJoin.Run(this, threads, threads);   // one part runs here, on this thread
+                    ForkJoin.Run(this, parts, parts);   // one part runs here, on this thread
                 }
                 finally
                 {
