@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Rnn.Core.Serialization;
+using Rnn.Core.Tests.Training;
 
 namespace Rnn.Core.Tests.Serialization;
 
@@ -54,23 +55,15 @@ public sealed class SafeTensorsTests
     [Test]
     public void AMissingFileOrADanglingLinkIsOneClearLine()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "rnn-st-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
-        {
-            string missing = Path.Combine(dir, "missing.safetensors");
-            var e = Assert.Throws<FileNotFoundException>(() => SafeTensorsFile.Read(missing));
-            Assert.That(e!.Message, Is.EqualTo($"{missing}: no such file"));
+        using var dir = new TempDir();
+        string missing = Path.Combine(dir.Path, "missing.safetensors");
+        var e = Assert.Throws<FileNotFoundException>(() => SafeTensorsFile.Read(missing));
+        Assert.That(e!.Message, Is.EqualTo($"{missing}: no such file"));
 
-            string link = Path.Combine(dir, "link.safetensors");
-            File.CreateSymbolicLink(link, Path.Combine(dir, "gone.safetensors"));
-            e = Assert.Throws<FileNotFoundException>(() => SafeTensorsFile.Read(link));
-            Assert.That(e!.Message, Is.EqualTo($"{link}: a link to a file that does not exist"));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        string link = Path.Combine(dir.Path, "link.safetensors");
+        File.CreateSymbolicLink(link, Path.Combine(dir.Path, "gone.safetensors"));
+        e = Assert.Throws<FileNotFoundException>(() => SafeTensorsFile.Read(link));
+        Assert.That(e!.Message, Is.EqualTo($"{link}: a link to a file that does not exist"));
     }
 
     // Written with a data checksum, the file verifies; a changed data byte is refused as corrupt;
