@@ -125,6 +125,45 @@ internal readonly struct Avx2Kernel : IGemmKernel
     public static void Run4(int kc, ref float a, ref float b, ref float c, nint ldc, float beta) =>
         Tile<FourRows>(kc, ref a, ref b, ref c, ldc, beta);
 
+    /// <summary>
+    /// The first 2 rows of a panel (rows 2-5 padding) by two B panels side by side,
+    /// <paramref name="b"/> and <paramref name="b2"/>, into 32 columns of C from
+    /// <paramref name="c"/>: eight accumulators, each summed in the order of <see cref="Run"/>.
+    /// A batch of 32 rows is five 6-row tiles and this one, which the 6-row kernel would run 6
+    /// rows tall (and a 2-row tile of one panel has four FMA chains, half the pipes' latency).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    public static void Run2Wide(int kc, ref float a, ref float b, ref float b2, ref float c, nint ldc, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var v0 = Vector256.LoadUnsafe(ref b);
+            var v1 = Vector256.LoadUnsafe(ref b, 8);
+            var v2 = Vector256.LoadUnsafe(ref b2);
+            var v3 = Vector256.LoadUnsafe(ref b2, 8);
+            var ar = Vector256.Create(a);
+            c00 = Vector256.FusedMultiplyAdd(ar, v0, c00);
+            c01 = Vector256.FusedMultiplyAdd(ar, v1, c01);
+            c02 = Vector256.FusedMultiplyAdd(ar, v2, c02);
+            c03 = Vector256.FusedMultiplyAdd(ar, v3, c03);
+            ar = Vector256.Create(Unsafe.Add(ref a, 1));
+            c10 = Vector256.FusedMultiplyAdd(ar, v0, c10);
+            c11 = Vector256.FusedMultiplyAdd(ar, v1, c11);
+            c12 = Vector256.FusedMultiplyAdd(ar, v2, c12);
+            c13 = Vector256.FusedMultiplyAdd(ar, v3, c13);
+            a = ref Unsafe.Add(ref a, 6);
+            b = ref Unsafe.Add(ref b, 16);
+            b2 = ref Unsafe.Add(ref b2, 16);
+        }
+
+        Store(ref c, c00, c01, beta);
+        Store(ref Unsafe.Add(ref c, 16), c02, c03, beta);
+        Store(ref Unsafe.Add(ref c, ldc), c10, c11, beta);
+        Store(ref Unsafe.Add(ref c, ldc + 16), c12, c13, beta);
+    }
+
     // Rows 4 and 5 only where TR has six: each instantiation is compiled without the other's.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile<TR>(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)

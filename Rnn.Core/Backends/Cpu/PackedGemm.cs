@@ -901,6 +901,7 @@ internal static class PackedGemm
         // Emerald Rapids core pair: lstm-infer x1.065-1.069, lstm-train x1.054, gru-infer x1.026
         // (8-row); 6400x2048x256 x1.029, 1024^3 on one thread x1.018 (12-row).
         int panelBytes = TK.NR * blk.Kc * sizeof(float), share = Avx512Kernel.PrefetchBytes(blk.Kc);
+        bool pairedEdge = false;
         for (int jp = p0; jp < p1; jp++)
         {
             int j = blk.Jc + jp * TK.NR;
@@ -913,6 +914,31 @@ internal static class PackedGemm
                 int mr = Math.Min(TK.MR, ic + rows - i);
                 ref float ap = ref Unsafe.Add(ref a0, ip * TK.MR * blk.Kc);
                 ref float cij = ref Unsafe.Add(ref c0, g.COff + (nint)i * g.Ldc + j);
+
+                // A 2-row edge goes with the next panel's (Avx2Kernel.Run2Wide), when that is whole;
+                // the next panel's turn then skips it.
+                if (typeof(TK) == typeof(Avx2Kernel) && mr == 2)
+                {
+                    if (pairedEdge)
+                    {
+                        pairedEdge = false;
+                        continue;
+                    }
+
+                    if (nr == TK.NR && jp + 1 < p1 && j + 2 * TK.NR <= blk.Jc + blk.Nc)
+                    {
+                        if (prime)
+                        {
+                            PrimeTile(ref cij, g.Ldc, mr, 2 * TK.NR, ref g.Bias![g.BiasOff + j], blk.Beta);
+                        }
+
+                        Avx2Kernel.Run2Wide(blk.Kc, ref ap, ref bp, ref Unsafe.Add(ref bp, TK.NR * blk.Kc), ref cij,
+                            g.Ldc, beta);
+                        pairedEdge = true;
+                        continue;
+                    }
+                }
+
                 if (prime)
                 {
                     PrimeTile(ref cij, g.Ldc, mr, nr, ref g.Bias![g.BiasOff + j], blk.Beta);

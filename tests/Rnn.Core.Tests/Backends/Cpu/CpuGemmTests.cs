@@ -136,6 +136,51 @@ public sealed class CpuGemmTests
         }
     }
 
+    // On AVX2 a product whose rows end in a 2-row tile (32 rows: five 6-row tiles and two rows)
+    // runs that tile two B panels at a time (Avx2Kernel.Run2Wide), every sum in the order of the
+    // 6-row kernel: the first 32 rows of a 36-row product (whose last tile is whole) are the same
+    // bits. Covered: an odd panel count (the last panel's 2 rows go through the scratch tile, as
+    // does a narrow last panel), the bias primed over both panels, beta 0 ignoring C (NaN), two
+    // depth blocks, two column blocks, and tasks splitting the panels on two threads; with B
+    // packed per call (and the bias) and prepacked (without).
+    [TestCase(1, 70, 300, 0f)]
+    [TestCase(1, 80, 40, 0.5f)]
+    [TestCase(2, 2100, 300, 0.5f)]
+    [TestCase(2, 130, 260, 0f)]
+    public void TwoRowEdgeTilesGiveTheBitsOfWholeTiles(int threads, int n, int k, float beta)
+    {
+        var be = new CpuBackend(threads, CpuSimd.Avx2);
+        var a = be.FromArray(Values(41, 36 * k), new[] { 36 * k });
+        var b = be.FromArray(Values(42, n * k), new[] { n * k });
+        var bias = be.FromArray(Values(43, n), new[] { n });
+        float[] c0 = beta == 0f ? Enumerable.Repeat(float.NaN, 36 * n).ToArray() : Values(44, 36 * n);
+        using var packed = be.PackGemmB(true, n, k, b, 0, k);
+        foreach (var prepacked in new[] { false, true })
+        {
+            float[] Product(int m)
+            {
+                var c = be.FromArray(c0[..(m * n)], new[] { m * n });
+                if (prepacked)
+                {
+                    be.GemmPacked(false, m, 0.5f, a, 0, k, packed, beta, c, 0, n);
+                }
+                else
+                {
+                    be.GemmBias(false, true, m, n, k, 0.5f, a, 0, k, b, 0, k, bias, 0, beta, c, 0, n);
+                }
+
+                return c.ToArray();
+            }
+
+            float[] whole = Product(36), edged = Product(32);
+            for (int i = 0; i < edged.Length; i++)
+            {
+                Assert.That(BitConverter.SingleToInt32Bits(edged[i]),
+                    Is.EqualTo(BitConverter.SingleToInt32Bits(whole[i])), $"prepacked {prepacked}: row {i / n}, col {i % n}");
+            }
+        }
+    }
+
     [Test]
     public void GemmBiasChecksTheBiasLength()
     {
