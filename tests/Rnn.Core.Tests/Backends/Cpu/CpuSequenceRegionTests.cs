@@ -225,6 +225,70 @@ public sealed class CpuSequenceRegionTests
         Assert.That(failures, Is.Zero);
     }
 
+    // The split of a step's units follows the parts' measured speeds: equal speeds keep it even,
+    // a part three times slower a group ends with a quarter of the groups, a much slower one
+    // keeps one group, and a part not timed yet (no rate) leaves the split alone.
+    [Test]
+    public void TheSplitFollowsThePartsSpeeds()
+    {
+        int[] Settle(int groups, double[] costs, int steps = 40)
+        {
+            int parts = costs.Length;
+            var bounds = Enumerable.Range(0, parts + 1).Select(i => groups * i / parts).ToArray();
+            var rates = new double[parts];
+            var ticks = new long[parts];
+            for (int step = 0; step < steps; step++)
+            {
+                for (int i = 0; i < parts; i++)
+                {
+                    ticks[i] = (long)((bounds[i + 1] - bounds[i]) * costs[i] * 1000);
+                }
+
+                CpuBackend.RebalanceSplit(bounds, ticks, rates);
+            }
+
+            return bounds;
+        }
+
+        Assert.That(Settle(32, new[] { 1.0, 1.0 }), Is.EqualTo(new[] { 0, 16, 32 }));
+        Assert.That(Settle(32, new[] { 3.0, 1.0 }), Is.EqualTo(new[] { 0, 8, 32 }));
+        Assert.That(Settle(16, new[] { 1.0, 2.0, 2.0 }), Is.EqualTo(new[] { 0, 8, 12, 16 }));
+        Assert.That(Settle(4, new[] { 1.0, 1000.0, 1000.0, 1.0 }), Is.EqualTo(new[] { 0, 1, 2, 3, 4 }));
+        Assert.That(Settle(8, new[] { 1000.0, 1.0 }), Is.EqualTo(new[] { 0, 1, 8 }));
+
+        int[] split = { 0, 16, 32 };
+        CpuBackend.RebalanceSplit(split, new long[] { 5000, 0 }, new double[2]);
+        Assert.That(split, Is.EqualTo(new[] { 0, 16, 32 }), "moved on one part's time alone");
+    }
+
+    // With part 0 timed five times slower than it ran, the split moves within the sequence
+    // (after the first step, part 0 keeps about a sixth of the units): the outputs are still the
+    // one-thread ones, bit for bit.
+    [TestCase(CpuSimd.Avx2)]
+    [TestCase(CpuSimd.Avx512)]
+    public void AMovingSplitGivesTheOneThreadOutputs(CpuSimd simd)
+    {
+        const int units = 512;
+        float[][] Outputs(CpuBackend be) =>
+            new IRnnCell[] { new LstmCell(40, units, new Rng(3), be), new GruCell(40, units, new Rng(3), true, be) }
+                .Select(cell => new RnnLayer(cell, new RnnOptions { ReturnSequences = true })
+                    .Forward(Input(be, 9, 12, 40)).Output.ToArray())
+                .ToArray();
+
+        var expected = Outputs(new CpuBackend(1, simd));
+        CpuBackend.PartZeroTickFactor = 5;
+        try
+        {
+            var actual = Outputs(new CpuBackend(2, simd));
+            Assert.That(actual[0], Is.EqualTo(expected[0]), "LSTM");
+            Assert.That(actual[1], Is.EqualTo(expected[1]), "GRU");
+        }
+        finally
+        {
+            CpuBackend.PartZeroTickFactor = 1;
+        }
+    }
+
     [Test]
     public void ASequenceTooLongForItsBuffersIsRefusedBeforeAnyStep()
     {
