@@ -232,8 +232,10 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
     private void RunRound(IForkJoinBody work, int tasks, int helpers)
     {
         // The new round number goes out first, with no task claimable, so a helper still
-        // looping in the last round cannot pair that round's state with the new count.
-        long round = (Volatile.Read(ref state) >> 32) + 1;
+        // looping in the last round cannot pair that round's state with the new count. It wraps
+        // as a 32-bit number, as state >> 32 reads it back: past int.MaxValue rounds the caller's
+        // own number (2^31) matched no state, and it claimed none of that round's tasks.
+        long round = unchecked((int)((Volatile.Read(ref state) >> 32) + 1));
         Volatile.Write(ref state, (round << 32) | Closed);
         body = work;
         count = tasks;

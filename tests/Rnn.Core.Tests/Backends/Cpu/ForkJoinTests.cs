@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using Rnn.Core.Cpu;
 
 namespace Rnn.Core.Tests.Conformance;
@@ -148,6 +149,31 @@ public sealed class ForkJoinTests
             Assert.That(helpers, Is.InRange(1, 15), "helper threads started for one packing");
             Assert.That(many, Is.EqualTo(single), "the panels");
         }
+    }
+
+    // The round number sits in the high half of a 64-bit state word and wraps after int.MaxValue
+    // rounds. The caller must number the round after the last positive one as the state reads it
+    // back (-2^31): numbered 2^31 it claimed no task of its own round, which ran on the helper
+    // alone (here the two tasks never met, and the round took the Meet's 10 s timeout).
+    [Test]
+    public void TheCallerWorksInTheRoundWhereTheRoundNumberWraps()
+    {
+        var body = new Meet();
+        var caller = new Thread(() =>
+        {
+            ForkJoin.Run(new Meet(), 2, 2);   // this thread's instance and its helper
+            Thread.Sleep(20);                 // past the helper's linger: nothing reads the state now
+            var field = typeof(ForkJoin).GetField("perThread", BindingFlags.NonPublic | BindingFlags.Static)!;
+            var instance = field.GetValue(null)!;
+            var state = typeof(ForkJoin).GetField("state", BindingFlags.NonPublic | BindingFlags.Instance)!;
+            state.SetValue(instance, ((long)int.MaxValue << 32) | int.MaxValue);   // round 2^31 - 1, closed
+            ForkJoin.Run(body, 2, 2);
+        }) { IsBackground = true };
+        caller.Start();
+
+        Assert.That(caller.Join(TimeSpan.FromSeconds(60)), Is.True, "ForkJoin.Run never returned");
+        Assert.That(body.Ran, Does.Contain(caller), "the caller ran no task of the round");
+        Assert.That(body.Threads[0], Is.Not.EqualTo(body.Threads[1]), "the round ran on one thread");
     }
 
     // A caller thread's helpers end soon after the caller has ended, not after idling for
