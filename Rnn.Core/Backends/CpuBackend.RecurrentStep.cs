@@ -461,7 +461,8 @@ public sealed partial class CpuBackend
     // at the current step. A batch-1 step takes ~10 us, so a fork/join a step (~3-5 us of
     // publishing, claiming and waking on the 2-core machine) was a third of it; here a step
     // costs two cache-line hand-overs. With more rows the gain is the home parts: each core
-    // multiplies the same half of W_hh at every step, which stays in its cache.
+    // multiplies the same half of W_hh at every step, which stays in its cache. The parts' sizes
+    // follow their measured speeds from step to step (RebalanceSplit).
     private sealed class SequenceTasks : IForkJoinBody
     {
         /// <summary>
@@ -481,8 +482,8 @@ public sealed partial class CpuBackend
         private int width;   // units a panel group, the split's grain
 
         // The split of the units between the parts, in panel groups: part i has [bounds[i],
-        // bounds[i + 1]). The participant that finishes a step last moves it (Rebalance) before it
-        // opens the next, so every part of a step reads the same bounds.
+        // bounds[i + 1]). The participant that finishes a step last moves it (RebalanceSplit)
+        // before it opens the next, so every part of a step reads the same bounds.
         private readonly int[] bounds = new int[MaxParts + 1];
         private readonly long[] partTicks = new long[MaxParts];   // the time of each part of the step
         private readonly double[] rates = new double[MaxParts];   // groups a tick of each part, smoothed
@@ -611,13 +612,10 @@ public sealed partial class CpuBackend
                 if (Interlocked.Increment(ref finished.Value) == (long)(t + 1) * parts)
                 {
                     RebalanceSplit(bounds.AsSpan(0, parts + 1), partTicks.AsSpan(0, parts), rates.AsSpan(0, parts));
-
                     Volatile.Write(ref claims.Value, (long)(t + 1) << 32);
                 }
             }
         }
-
-
 
         [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
         private struct Padded
