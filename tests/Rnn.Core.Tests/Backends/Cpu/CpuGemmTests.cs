@@ -176,7 +176,8 @@ public sealed class CpuGemmTests
             for (int i = 0; i < edged.Length; i++)
             {
                 Assert.That(BitConverter.SingleToInt32Bits(edged[i]),
-                    Is.EqualTo(BitConverter.SingleToInt32Bits(whole[i])), $"prepacked {prepacked}: row {i / n}, col {i % n}");
+                    Is.EqualTo(BitConverter.SingleToInt32Bits(whole[i])),
+                    $"prepacked {prepacked}: row {i / n}, col {i % n}");
             }
         }
     }
