@@ -182,6 +182,33 @@ public sealed class CpuGemmTests
         }
     }
 
+    // Which 2-row edge tiles pair up (above) depends on each task's panel range, so the products
+    // of 1 and 3 threads must still be the same bits for any beta: at 0.3 and -1.7 the paired
+    // kernel's one rounding of beta * C + acc and the scratch tile's two differed in the last bit.
+    [TestCase(0.3f)]
+    [TestCase(-1.7f)]
+    [TestCase(1f)]
+    public void TwoRowEdgeTilesGiveTheSameBitsOnAnyThreadCount(float beta)
+    {
+        const int m = 62, n = 224, k = 13;
+        float[] a = Values(51, m * k), b = Values(52, k * n), c0 = Values(53, m * n);
+        float[] Product(int threads)
+        {
+            var be = new CpuBackend(threads, CpuSimd.Avx2);
+            var c = be.FromArray(c0, new[] { m * n });
+            be.Gemm(true, true, m, n, k, 2f, be.FromArray(a, new[] { m * k }), 0, m, be.FromArray(b, new[] { k * n }),
+                0, k, beta, c, 0, n);
+            return c.ToArray();
+        }
+
+        float[] one = Product(1), three = Product(3);
+        for (int i = 0; i < one.Length; i++)
+        {
+            Assert.That(BitConverter.SingleToInt32Bits(three[i]), Is.EqualTo(BitConverter.SingleToInt32Bits(one[i])),
+                $"row {i / n}, col {i % n}");
+        }
+    }
+
     [Test]
     public void GemmBiasChecksTheBiasLength()
     {
