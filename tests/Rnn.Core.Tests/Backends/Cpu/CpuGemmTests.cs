@@ -140,12 +140,12 @@ public sealed class CpuGemmTests
     // runs that tile two B panels at a time (Avx2Kernel.Run2Wide), every sum in the order of the
     // 6-row kernel: the first 32 rows of a 36-row product (whose last tile is whole) are the same
     // bits. Covered: an odd panel count (the last panel's 2 rows go through the scratch tile, as
-    // does a narrow last panel), the bias primed over both panels, beta 0 ignoring C (NaN), two
-    // depth blocks, two column blocks, and tasks splitting the panels on two threads; with B
-    // packed per call (and the bias) and prepacked (without).
+    // does a narrow last panel), the bias primed over both panels, beta 1, beta 0 ignoring C
+    // (NaN), two depth blocks, two column blocks, and tasks splitting the panels on two threads;
+    // with B packed per call (and the bias) and prepacked (without).
     [TestCase(1, 70, 300, 0f)]
-    [TestCase(1, 80, 40, 0.5f)]
-    [TestCase(2, 2100, 300, 0.5f)]
+    [TestCase(1, 80, 40, 1f)]
+    [TestCase(2, 2100, 300, 1f)]
     [TestCase(2, 130, 260, 0f)]
     public void TwoRowEdgeTilesGiveTheBitsOfWholeTiles(int threads, int n, int k, float beta)
     {
