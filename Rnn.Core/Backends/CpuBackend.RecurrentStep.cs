@@ -383,7 +383,7 @@ public sealed partial class CpuBackend
             total += rates[i];
         }
 
-        if (total <= 0 || rates.Contains(0))
+        if (rates.Contains(0))
         {
             return;
         }

@@ -547,7 +547,6 @@ internal readonly struct Avx512TallKernel : IGemmKernel
         Avx512Kernel.RunRow(kc, ref a, ref b, ref acc);
 }
 
-/// <summary>Whether a kernel call prefetches ahead: a type argument, so the JIT drops the branch.</summary>
 /// <summary>A compile-time row count for <see cref="Avx2Kernel"/>'s tile.</summary>
 internal interface IRowCount
 {
@@ -564,6 +563,7 @@ internal readonly struct FourRows : IRowCount
     public static int Rows => 4;
 }
 
+/// <summary>Whether a kernel call prefetches ahead: a type argument, so the JIT drops the branch.</summary>
 internal interface IPrefetchSwitch
 {
     static abstract bool Enabled { get; }

@@ -27,6 +27,13 @@ public sealed class CpuSequenceRegionTests
         return (result.Output.ToArray(), result.States[0].ToArray());
     }
 
+    // The output sequences of an LSTM and a GRU of `units` units (seeded alike) over the same input.
+    private static float[][] LstmAndGruOutputs(CpuBackend be, int units, int batch, int time) =>
+        new IRnnCell[] { new LstmCell(40, units, new Rng(3), be), new GruCell(40, units, new Rng(3), true, be) }
+            .Select(cell => new RnnLayer(cell, new RnnOptions { ReturnSequences = true })
+                .Forward(Input(be, batch, time, 40)).Output.ToArray())
+            .ToArray();
+
     public interface ICellFactory
     {
         IRnnCell Create(CpuBackend be);
@@ -93,20 +100,14 @@ public sealed class CpuSequenceRegionTests
     public void ManyThreadsGiveTheOneThreadOutputs(CpuSimd simd, int threads, int batch)
     {
         const int units = 512;
-        float[][] Outputs(CpuBackend be) =>
-            new IRnnCell[] { new LstmCell(40, units, new Rng(3), be), new GruCell(40, units, new Rng(3), true, be) }
-                .Select(cell => new RnnLayer(cell, new RnnOptions { ReturnSequences = true })
-                    .Forward(Input(be, batch, 6, 40)).Output.ToArray())
-                .ToArray();
-
         var many = new CpuBackend(threads, simd);
         using (var packed = many.PackGemmB(true, 4 * units, units, many.Zeros(new[] { 4 * units, units }), 0, units))
         {
             Assert.That(many.CanRunSequence(packed, batch, units, 4), Is.True, "the region path is not taken");
         }
 
-        var expected = Outputs(new CpuBackend(1, simd));
-        var actual = Outputs(many);
+        var expected = LstmAndGruOutputs(new CpuBackend(1, simd), units, batch, 6);
+        var actual = LstmAndGruOutputs(many, units, batch, 6);
         Assert.That(actual[0], Is.EqualTo(expected[0]), "LSTM");
         Assert.That(actual[1], Is.EqualTo(expected[1]), "GRU");
     }
@@ -268,18 +269,11 @@ public sealed class CpuSequenceRegionTests
     [TestCase(CpuSimd.Avx512)]
     public void AMovingSplitGivesTheOneThreadOutputs(CpuSimd simd)
     {
-        const int units = 512;
-        float[][] Outputs(CpuBackend be) =>
-            new IRnnCell[] { new LstmCell(40, units, new Rng(3), be), new GruCell(40, units, new Rng(3), true, be) }
-                .Select(cell => new RnnLayer(cell, new RnnOptions { ReturnSequences = true })
-                    .Forward(Input(be, 9, 12, 40)).Output.ToArray())
-                .ToArray();
-
-        var expected = Outputs(new CpuBackend(1, simd));
+        var expected = LstmAndGruOutputs(new CpuBackend(1, simd), 512, 9, 12);
         CpuBackend.PartZeroTickFactor = 5;
         try
         {
-            var actual = Outputs(new CpuBackend(2, simd));
+            var actual = LstmAndGruOutputs(new CpuBackend(2, simd), 512, 9, 12);
             Assert.That(actual[0], Is.EqualTo(expected[0]), "LSTM");
             Assert.That(actual[1], Is.EqualTo(expected[1]), "GRU");
         }
