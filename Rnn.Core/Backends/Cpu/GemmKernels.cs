@@ -114,7 +114,20 @@ internal readonly struct Avx2Kernel : IGemmKernel
     // loop reloaded its bound from the stack at every step.
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void Run(int kc, ref float a, ref float b, ref float c, nint ldc, float beta) =>
-        Tile<SixRows>(kc, ref a, ref b, ref c, ldc, beta);
+        Tile<SixRows, NoPrefetch>(kc, ref a, ref b, ref c, ldc, beta, 0);
+
+    /// <summary>
+    /// <see cref="Run"/>, and every 4 steps a prefetch into L2 of a line at <paramref name="next"/>
+    /// (advancing by a line, <see cref="PrefetchBytes"/> in all): the caller points it at the B
+    /// panel its next calls read, which a recurrent step's GEMM otherwise streams from L3.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    public static void RunAhead(int kc, ref float a, ref float b, ref float c, nint ldc, float beta, nint next) =>
+        Tile<SixRows, Prefetch>(kc, ref a, ref b, ref c, ldc, beta, next);
+
+    /// <summary>Bytes <see cref="RunAhead"/> prefetches in a call of depth kc.</summary>
+    public static int PrefetchBytes(int kc) => kc / 4 * 64;
+
 
     /// <summary>
     /// The first 4 rows of <see cref="Run"/>'s tile (a panel's rows 4 and 5 are padding): a batch
@@ -123,7 +136,7 @@ internal readonly struct Avx2Kernel : IGemmKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void Run4(int kc, ref float a, ref float b, ref float c, nint ldc, float beta) =>
-        Tile<FourRows>(kc, ref a, ref b, ref c, ldc, beta);
+        Tile<FourRows, NoPrefetch>(kc, ref a, ref b, ref c, ldc, beta, 0);
 
     /// <summary>
     /// The first 2 rows of a panel (rows 2-5 padding) by two B panels side by side,
@@ -187,8 +200,10 @@ internal readonly struct Avx2Kernel : IGemmKernel
 
     // Rows 4 and 5 only where TR has six: each instantiation is compiled without the other's.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile<TR>(int kc, ref float a, ref float b, ref float c, nint ldc, float beta)
+    private static unsafe void Tile<TR, TP>(int kc, ref float a, ref float b, ref float c, nint ldc, float beta,
+        nint next)
         where TR : struct, IRowCount
+        where TP : struct, IPrefetchSwitch
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -204,6 +219,12 @@ internal readonly struct Avx2Kernel : IGemmKernel
         int p = 0;
         for (; p <= kc - 4; p += 4)
         {
+            if (TP.Enabled && Sse.IsSupported)
+            {
+                Sse.Prefetch1((void*)next);
+                next += 64;
+            }
+
             Step<TR>(ref a, ref b, 0, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31,
                 ref c40, ref c41, ref c50, ref c51);
             Step<TR>(ref a, ref b, 1, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31,

@@ -899,7 +899,10 @@ internal static class PackedGemm
         // streams); the range's last panel prefetches itself. A recurrent step's GEMM reads a
         // prepacked W_hh too large for the core's L2. Alternating with kernels that do not, on an
         // Emerald Rapids core pair: lstm-infer x1.065-1.069, lstm-train x1.054, gru-infer x1.026
-        // (8-row); 6400x2048x256 x1.029, 1024^3 on one thread x1.018 (12-row).
+        // (8-row); 6400x2048x256 x1.029, 1024^3 on one thread x1.018 (12-row). The 6-row AVX2
+        // kernel does the same, 4 KiB a call of depth 256 (four calls cover a 16 KiB panel): on a
+        // Zen 3 core pair, batch-64 LSTM x1.013-1.025 (x1.028 on one thread), GRU x1.024, a lone
+        // 64x2048x768 product on one thread x0.994. (In RunTiles, 1024^3: x1.006-1.019, not kept.)
         int panelBytes = TK.NR * blk.Kc * sizeof(float), share = Avx512Kernel.PrefetchBytes(blk.Kc);
         bool pairedEdge = false;
         for (int jp = p0; jp < p1; jp++)
@@ -959,6 +962,11 @@ internal static class PackedGemm
                         nint half = Avx512TallKernel.PrefetchBytes(blk.Kc);
                         Avx512TallKernel.RunAhead(blk.Kc, ref ap, ref bp, ref cij, g.Ldc, beta,
                             bNext + 2 * ip * half % panelBytes, bNext + (2 * ip + 1) * half % panelBytes);
+                    }
+                    else if (typeof(TK) == typeof(Avx2Kernel))
+                    {
+                        Avx2Kernel.RunAhead(blk.Kc, ref ap, ref bp, ref cij, g.Ldc, beta,
+                            bNext + (nint)ip * Avx2Kernel.PrefetchBytes(blk.Kc) % panelBytes);
                     }
                     else
                     {
