@@ -42,6 +42,14 @@ public sealed class CpuGemmTests
     [TestCase(CpuSimd.Avx512, 1, 130, 45, 1100)]
     [TestCase(CpuSimd.Avx512, 2, 64, 200, 1100)]   // few rows: B panels packed by the kernel calls
     [TestCase(CpuSimd.Avx2, 2, 150, 40, 1100)]
+    // The AVX2 kernels run four depth steps a pass, then the rest one at a time: depths that
+    // leave 1, 2 or 3 over, on the 6-row kernel (and RunTiles), the 4-row one (64 rows), the
+    // 2-row one over two panels (32 rows), and a depth under four (no whole pass).
+    [TestCase(CpuSimd.Avx2, 1, 30, 70, 263)]
+    [TestCase(CpuSimd.Avx2, 2, 300, 70, 301)]
+    [TestCase(CpuSimd.Avx2, 2, 64, 48, 259)]
+    [TestCase(CpuSimd.Avx2, 1, 32, 64, 258)]
+    [TestCase(CpuSimd.Avx2, 1, 32, 64, 3)]
     public void PackedGemmMatchesReferenceLoop(CpuSimd simd, int threads, int m, int n, int k) =>
         CheckAgainstReference(simd, threads, m, n, k);
 
@@ -147,6 +155,7 @@ public sealed class CpuGemmTests
     [TestCase(1, 80, 40, 1f)]
     [TestCase(2, 2100, 300, 1f)]
     [TestCase(2, 130, 260, 0f)]
+    [TestCase(1, 70, 263, 1f)]   // a depth that leaves three steps after the four-step passes
     public void TwoRowEdgeTilesGiveTheBitsOfWholeTiles(int threads, int n, int k, float beta)
     {
         var be = new CpuBackend(threads, CpuSimd.Avx2);
