@@ -128,7 +128,6 @@ internal readonly struct Avx2Kernel : IGemmKernel
     /// <summary>Bytes <see cref="RunAhead"/> prefetches in a call of depth kc.</summary>
     public static int PrefetchBytes(int kc) => kc / 4 * 64;
 
-
     /// <summary>
     /// The first 4 rows of <see cref="Run"/>'s tile (a panel's rows 4 and 5 are padding): a batch
     /// of 64 rows is ten 6-row tiles and this one, which the 6-row kernel ran into a scratch tile
@@ -210,10 +209,10 @@ internal readonly struct Avx2Kernel : IGemmKernel
         Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
 
         // Four steps a pass: the loop's pointer and counter updates and branch, 5 of a step's 25
-        // instructions, come once in four steps. The FMA pipes are not what binds here when the
-        // core's other hardware thread is busy (it shares the front end that feeds them, not the
-        // pipes): on a Zen 3 core pair whose register-only FMA loop ran at its full rate while this
-        // kernel, L1-resident, ran 25-30% below it, one step a pass against four, alternating:
+        // instructions, come once in four steps. On a shared Zen 3 host a register-only FMA loop
+        // kept its full rate while this kernel, L1-resident, ran 25-30% below it: the FMA pipes
+        // were free, so what bound it was most likely the front end, which the core's other
+        // hardware thread (another tenant's) shares. One step a pass against four, alternating:
         // the kernel alone x1.21-1.24, 1024^3 x1.03-1.09, a batch-64 LSTM x1.04, GRU x1.12. The sums
         // are the same bits: each accumulator still adds its products in the order of p.
         int p = 0;
