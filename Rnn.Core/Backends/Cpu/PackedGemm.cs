@@ -909,7 +909,9 @@ internal static class PackedGemm
         // kernel does the same, 4 KiB a call of depth 256 (four calls cover a 16 KiB panel): on a
         // Zen 3 core pair, batch-64 LSTM x1.013-1.025 (x1.028 on one thread), GRU x1.024, a lone
         // 64x2048x768 product on one thread x0.994. (In RunTiles, 1024^3: x1.006-1.019, not kept.)
-        int panelBytes = TK.NR * blk.Kc * sizeof(float), share = Avx512Kernel.PrefetchBytes(blk.Kc);
+        int panelBytes = TK.NR * blk.Kc * sizeof(float);
+        int share = typeof(TK) == typeof(Avx2Kernel) ? Avx2Kernel.PrefetchBytes(blk.Kc)
+            : Avx512Kernel.PrefetchBytes(blk.Kc);
         bool pairedEdge = false;
         for (int jp = p0; jp < p1; jp++)
         {
@@ -972,7 +974,7 @@ internal static class PackedGemm
                     else if (typeof(TK) == typeof(Avx2Kernel))
                     {
                         Avx2Kernel.RunAhead(blk.Kc, ref ap, ref bp, ref cij, g.Ldc, beta,
-                            bNext + (nint)ip * Avx2Kernel.PrefetchBytes(blk.Kc) % panelBytes);
+                            bNext + (nint)ip * share % panelBytes);
                     }
                     else
                     {
