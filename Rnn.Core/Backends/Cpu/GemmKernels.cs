@@ -256,7 +256,9 @@ internal readonly struct Avx2Kernel : IGemmKernel
     }
 
     // Step i of a (6 floats a step) and b (16 a step) into the accumulators, rows 4 and 5 only
-    // where TR has six.
+    // where TR has six. Each broadcast addresses a from the pass's base: through a ref local for
+    // the step's six floats, the JIT spent an lea on it in three steps of four (87 instructions
+    // a pass for 48 FMAs, against 90).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Step<TR>(ref float a, ref float b, int i,
         ref Vector256<float> c00, ref Vector256<float> c01, ref Vector256<float> c10, ref Vector256<float> c11,
@@ -264,27 +266,26 @@ internal readonly struct Avx2Kernel : IGemmKernel
         ref Vector256<float> c40, ref Vector256<float> c41, ref Vector256<float> c50, ref Vector256<float> c51)
         where TR : struct, IRowCount
     {
-        ref float ai = ref Unsafe.Add(ref a, i * 6);
         var b0 = Vector256.LoadUnsafe(ref b, (nuint)(i * 16));
         var b1 = Vector256.LoadUnsafe(ref b, (nuint)(i * 16 + 8));
-        var ar = Vector256.Create(ai);
+        var ar = Vector256.Create(Unsafe.Add(ref a, i * 6));
         c00 = Vector256.FusedMultiplyAdd(ar, b0, c00);
         c01 = Vector256.FusedMultiplyAdd(ar, b1, c01);
-        ar = Vector256.Create(Unsafe.Add(ref ai, 1));
+        ar = Vector256.Create(Unsafe.Add(ref a, i * 6 + 1));
         c10 = Vector256.FusedMultiplyAdd(ar, b0, c10);
         c11 = Vector256.FusedMultiplyAdd(ar, b1, c11);
-        ar = Vector256.Create(Unsafe.Add(ref ai, 2));
+        ar = Vector256.Create(Unsafe.Add(ref a, i * 6 + 2));
         c20 = Vector256.FusedMultiplyAdd(ar, b0, c20);
         c21 = Vector256.FusedMultiplyAdd(ar, b1, c21);
-        ar = Vector256.Create(Unsafe.Add(ref ai, 3));
+        ar = Vector256.Create(Unsafe.Add(ref a, i * 6 + 3));
         c30 = Vector256.FusedMultiplyAdd(ar, b0, c30);
         c31 = Vector256.FusedMultiplyAdd(ar, b1, c31);
         if (TR.Rows == 6)
         {
-            ar = Vector256.Create(Unsafe.Add(ref ai, 4));
+            ar = Vector256.Create(Unsafe.Add(ref a, i * 6 + 4));
             c40 = Vector256.FusedMultiplyAdd(ar, b0, c40);
             c41 = Vector256.FusedMultiplyAdd(ar, b1, c41);
-            ar = Vector256.Create(Unsafe.Add(ref ai, 5));
+            ar = Vector256.Create(Unsafe.Add(ref a, i * 6 + 5));
             c50 = Vector256.FusedMultiplyAdd(ar, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(ar, b1, c51);
         }
