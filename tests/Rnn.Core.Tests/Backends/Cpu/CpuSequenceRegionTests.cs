@@ -150,6 +150,59 @@ public sealed class CpuSequenceRegionTests
         }
     }
 
+    // A sequence that projects its inputs runs in stages: the input GEMM of step t (in column
+    // chunks of each part's units, any participant taking any chunk) one stage before the
+    // recurrent GEMM and gates of step t. One and two steps (a stage of input tasks alone, then
+    // one of parts alone), more parts than a part has panel groups for its chunks (7 threads on
+    // 12 groups: empty chunks), and a batch past one packed row block (130 rows on AVX2: each
+    // chunk packs its own x rows): outputs, final states and, training, the gradients, all equal
+    // to the one-thread path's.
+    [TestCase(CpuSimd.Avx2, 2, 9, 1, false)]
+    [TestCase(CpuSimd.Avx2, 2, 9, 2, false)]
+    [TestCase(CpuSimd.Avx2, 7, 9, 5, false)]
+    [TestCase(CpuSimd.Avx2, 7, 9, 5, true)]
+    [TestCase(CpuSimd.Avx2, 2, 130, 4, false)]
+    [TestCase(CpuSimd.Avx2, 3, 130, 3, true)]
+    [TestCase(CpuSimd.Avx512, 3, 9, 3, false)]
+    public void ProjectingStagesGiveTheOneThreadResults(CpuSimd simd, int threads, int batch, int time, bool train)
+    {
+        var many = new CpuBackend(threads, simd);
+        using (var w = many.PackGemmB(true, 4 * Hidden, 40, many.Zeros(new[] { 4 * Hidden, 40 }), 0, 40))
+        using (var u = many.PackGemmB(true, 4 * Hidden, Hidden, many.Zeros(new[] { 4 * Hidden, Hidden }), 0, Hidden))
+        {
+            Assert.That(many.CanRunSequence(u, batch, Hidden, 4), Is.True, "the region path is not taken");
+            Assert.That(many.CanProjectInSteps(w, batch, Hidden, 4), Is.True, "the steps do not project");
+        }
+
+        float[][] Results(CpuBackend be)
+        {
+            var cell = new LstmCell(40, Hidden, new Rng(3), be);
+            var layer = new RnnLayer(cell, new RnnOptions { ReturnSequences = true });
+            var x = Input(be, batch, time, 40);
+            if (!train)
+            {
+                var r = layer.Forward(x);
+                return new[] { r.Output.ToArray(), r.States[0].ToArray(), r.States[1].ToArray() };
+            }
+
+            x.RequiresGrad = true;
+            using var tape = Rnn.Core.Autograd.Tape.Begin();
+            var y = layer.Forward(x).Output;
+            var rng = new Rng(8);
+            tape.Backward(y, be.FromArray(Enumerable.Range(0, y.Length).Select(_ => rng.Uniform(-1f, 1f)).ToArray(),
+                y.Shape));
+            return new[] { y.ToArray(), x.Grad!.ToArray(), cell.WeightIh.Value.Grad!.ToArray(),
+                cell.WeightHh.Value.Grad!.ToArray() };
+        }
+
+        var expected = Results(new CpuBackend(1, simd));
+        var actual = Results(many);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.That(actual[i], Is.EqualTo(expected[i]), $"result {i}");
+        }
+    }
+
     // Without the output sequence (the last step's h only), the steps that project their inputs
     // write no sequence: the same last output and states as the per-step path. Inference keeps
     // two state slots used in turn, so an odd number of steps ends in the other one.
