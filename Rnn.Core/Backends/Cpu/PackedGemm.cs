@@ -908,7 +908,7 @@ internal static class PackedGemm
         // (8-row); 6400x2048x256 x1.029, 1024^3 on one thread x1.018 (12-row). The 6-row AVX2
         // kernel does the same, 4 KiB a call of depth 256 (four calls cover a 16 KiB panel): on a
         // Zen 3 core pair, batch-64 LSTM x1.013-1.025 (x1.028 on one thread), GRU x1.024, a lone
-        // 64x2048x768 product on one thread x0.994. (In RunTiles, 1024^3: x1.006-1.019, not kept.)
+        // 64x2048x768 product on one thread x0.994. (RunTiles uses it too, see MultiplyTile.)
         int panelBytes = TK.NR * blk.Kc * sizeof(float);
         int share = typeof(TK) == typeof(Avx2Kernel) ? Avx2Kernel.PrefetchBytes(blk.Kc)
             : Avx512Kernel.PrefetchBytes(blk.Kc);
@@ -1054,6 +1054,15 @@ internal static class PackedGemm
                             nint call = (jp - p0) * rowPanels + ip;
                             Avx512TallKernel.RunAhead(kc, ref ai, ref bp, ref si, ld, beta,
                                 aNext + call * share % aNextBytes, bNext + (nint)ip * share % panelBytes);
+                        }
+                        else if (typeof(TK) == typeof(Avx2Kernel))
+                        {
+                            // The next B panel into L2 and the tile of sums into L1, as in a recurrent
+                            // step: on a Zen 3 core pair, alternating with Run, 1024^3 x1.037, x1.028,
+                            // x1.017 (x1.011, x1.006, x1.019 in the session before, without the sums'
+                            // fetch), 2048x1024x1024 x1.034, 1024x2048x512 x1.036.
+                            Avx2Kernel.RunAhead(kc, ref ai, ref bp, ref si, ld, beta,
+                                bNext + (nint)ip * Avx2Kernel.PrefetchBytes(kc) % panelBytes);
                         }
                         else
                         {
