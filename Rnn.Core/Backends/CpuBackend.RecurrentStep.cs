@@ -165,8 +165,8 @@ public sealed partial class CpuBackend
         float[]? packedX0 = null, packedX1 = null;
         try
         {
-            // Both GEMMs write the scratch: the input one first (bias + x_t W_ih^T, in stage t), then
-            // the recurrent one adds to it (in stage t + 1).
+            // Both GEMMs write the scratch: the input one first (bias + x_t W_ih^T, in stage
+            // t), then the recurrent one adds to it (in stage t + 1).
             step.Args = StepArgs(batch, hidden, 4, uT, hs, 0, null, 0) with
             {
                 C = pre, COff = origin, Ldc = preLd, Beta = 1f,
@@ -176,8 +176,8 @@ public sealed partial class CpuBackend
                 src.Offset + wT.SourceOffset, wT.Ldb, 0f, pre, origin, preLd, Raw(bias), bias.Offset);
             (step.Simd, step.Packed, step.Input, step.Y) = (Simd, uT, wT, y);
             (step.Batch, step.Hidden, step.Gates, step.PreSlot) = (batch, hidden, 4, batch * preLd);
-            // Each step's rows of x packed once, by one task of the step before (x_0 here), where the
-            // kernel can take all of them in one block; else each input task packs its own.
+            // Each step's rows of x packed once, by one task of the step before (x_0 here),
+            // where the kernel takes all of them in one block; else each input task packs its own.
             int xLength = PackedGemm.SharedALength(Simd, step.InputArgs);
             if (xLength > 0)
             {
@@ -346,8 +346,8 @@ public sealed partial class CpuBackend
         public GemmArgs InputArgs;   // with Input: bias + x_t W_ih^T into Args.C (one step's scratch), step 0's x
         public PackedB? Input;       // W_ih^T packed, when the steps project their own inputs
         public Tensor? Y;            // with Input: the output sequence [batch, time, hidden], or null
-        public int PreSlot;          // with Input: floats from one step's scratch slot of Args.C to the other's
-        public float[]? PackedX0, PackedX1;   // with Input: x rows of even and odd steps packed, or null
+        public int PreSlot;          // with Input: floats from one scratch slot of Args.C to the other
+        public float[]? PackedX0, PackedX1;   // with Input: even and odd steps' x packed, or null
         public CpuSimd Simd;
         public int Batch, Hidden, Gates, Tasks;
         public float[]? PackedA;   // all rows of h_{t-1} packed once for every task, or null
@@ -534,7 +534,9 @@ public sealed partial class CpuBackend
         private readonly double[] rates = new double[MaxParts];   // groups a tick of each part, smoothed
         private Padded claims;   // (stage << 32) | bits of the parts claimed in that stage
         private Padded packClaims;   // (stage << 32) | 1 once the packing of that stage is claimed
-        private readonly Padded[] chunkClaims = new Padded[MaxParts];   // (stage << 32) | chunks of a part claimed
+
+        // Part i's input chunks claimed: (stage << 32) | count.
+        private readonly Padded[] chunkClaims = new Padded[MaxParts];
         private Padded finished; // parts and input tasks finished over the whole sequence
 
         public static SequenceTasks Take()
@@ -613,8 +615,8 @@ public sealed partial class CpuBackend
             }
         }
 
-        // Claims part `part` of stage s: false when another participant has it or the stage is over.
-        // A participant reaches stage s only once it is open, so the claims are never behind.
+        // Claims part `part` of stage s: false when another participant has it or the stage is
+        // over. A participant reaches stage s only once it is open, so claims are never behind.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool TryClaim(int s, int part)
         {
@@ -663,7 +665,8 @@ public sealed partial class CpuBackend
         private static bool TryClaimOnce(ref long word, int s)
         {
             long c = Volatile.Read(ref word);
-            return c >> 32 == s && (c & 1) == 0 && Interlocked.CompareExchange(ref word, c | 1, c) == c;
+            return c >> 32 == s && (c & 1) == 0
+                && Interlocked.CompareExchange(ref word, c | 1, c) == c;
         }
 
         // Claims the next input chunk of part `part` in stage s, or -1 when none is left.
@@ -714,7 +717,7 @@ public sealed partial class CpuBackend
                     int u0 = bounds[part] * width, u1 = bounds[part + 1] * width;
                     // Step t: h_{t-1} rows and state slots move by a batch of rows, the GEMM's C by a
                     // batch of gate rows. Rows of h_{t-1} are packed by each participant itself.
-                    // A step that projects its own inputs adds to its scratch slot instead of rows t of C.
+                    // A step that projects its inputs adds to its scratch slot, not rows t of C.
                     // With two slots, step t reads slot t % 2 and writes the other: D and E, set one
                     // slot on from the states read, go back one instead on odd steps.
                     int state = twoSlots ? t % 2 * s.Batch * h : t * s.Batch * h;
@@ -738,8 +741,8 @@ public sealed partial class CpuBackend
             }
         }
 
-        // An input task of stage s: packs x_{s+1} (part -1), or computes bias + x_s W_ih^T into step
-        // s's scratch slot for chunk k of the part's units (in every gate).
+        // An input task of stage s: packs x_{s+1} (part -1), or computes bias + x_s W_ih^T into
+        // step s's scratch slot for chunk k of the part's units (in every gate).
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunInput(int s, int part, int k)
         {
@@ -768,7 +771,10 @@ public sealed partial class CpuBackend
                         {
                             int h = st.Hidden;
                             Span<int> starts = stackalloc int[] { u0, h + u0, 2 * h + u0, 3 * h + u0 };
-                            var chunk = x with { AOff = x.AOff + s * rowsFrom, COff = x.COff + s % 2 * st.PreSlot };
+                            var chunk = x with
+                            {
+                                AOff = x.AOff + s * rowsFrom, COff = x.COff + s % 2 * st.PreSlot,
+                            };
                             PackedGemm.RunColumns(st.Simd, chunk, st.Input!, starts[..st.Gates], u1 - u0,
                                 s % 2 == 0 ? st.PackedX0 : st.PackedX1);
                         }

@@ -205,13 +205,14 @@ internal readonly struct Avx2Kernel : IGemmKernel
         where TR : struct, IRowCount
         where TP : struct, IPrefetchSwitch
     {
-        // RunAhead also fetches its tile of C into L1 at the start, to be there for the adds at the
-        // end: a recurrent step's C is the step's scratch, last written a stage earlier or by the
-        // other depth block's pass over the task's columns, and gone from L1 and often from L2 (a
-        // profile put 7% of the kernel's samples on its C loads). Alternating with and without: batch-64
-        // LSTM x1.020, x1.016, x1.004 on 2 threads and x1.023 on one, training x1.037, GRU x1.029
-        // (Zen 3). Alone in RunTiles (C the task's sums, in L2) x1.001, with the B prefetch there
-        // x1.017-1.037 (see PackedGemm.MultiplyTile); in the 4-row edge kernel x0.990.
+        // RunAhead also fetches its tile of C into L1 at the start, to be there for the adds at
+        // the end: a recurrent step's C is the step's scratch, last written a stage earlier or
+        // by the other depth block's pass over the task's columns, and gone from L1 and often
+        // from L2 (a profile put 7% of the kernel's samples on its C loads). Alternating with
+        // and without: batch-64 LSTM x1.020, x1.016, x1.004 on 2 threads and x1.023 on one,
+        // training x1.037, GRU x1.029 (Zen 3). Alone in RunTiles (C the task's sums, in L2)
+        // x1.001, with the B prefetch there x1.017-1.037 (see PackedGemm.MultiplyTile); in the
+        // 4-row edge kernel x0.990.
         if (TP.Enabled && Sse.IsSupported)
         {
             byte* row = (byte*)Unsafe.AsPointer(ref c);

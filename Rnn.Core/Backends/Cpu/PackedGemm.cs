@@ -1057,10 +1057,11 @@ internal static class PackedGemm
                         }
                         else if (typeof(TK) == typeof(Avx2Kernel))
                         {
-                            // The next B panel into L2 and the tile of sums into L1, as in a recurrent
-                            // step: on a Zen 3 core pair, alternating with Run, 1024^3 x1.037, x1.028,
-                            // x1.017 (x1.011, x1.006, x1.019 in the session before, without the sums'
-                            // fetch), 2048x1024x1024 x1.034, 1024x2048x512 x1.036.
+                            // The next B panel into L2 and the tile of sums into L1, as in a
+                            // recurrent step: on a Zen 3 core pair, alternating with Run, 1024^3
+                            // x1.037, x1.028, x1.017 (x1.011, x1.006, x1.019 in the session
+                            // before, without the sums' fetch), 2048x1024x1024 x1.034,
+                            // 1024x2048x512 x1.036.
                             Avx2Kernel.RunAhead(kc, ref ai, ref bp, ref si, ld, beta,
                                 bNext + (nint)ip * Avx2Kernel.PrefetchBytes(kc) % panelBytes);
                         }
