@@ -387,8 +387,7 @@ internal readonly struct Avx512Kernel : IGemmKernel
     /// <summary>
     /// <see cref="Run"/>, and every 4 steps a prefetch into L2 of a line at <paramref name="next"/>
     /// (advancing by a line, <see cref="PrefetchBytes"/> in all): the caller points it at the B
-    /// panel its next calls read, which a recurrent step's GEMM otherwise streams from L3. Its own
-    /// tile of C is fetched into L1 as it starts.
+    /// panel its next calls read, which a recurrent step's GEMM otherwise streams from L3.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunAhead(int kc, ref float a, ref float b, ref float c, nint ldc, float beta, nint next) =>

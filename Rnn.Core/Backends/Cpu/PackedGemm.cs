@@ -1039,7 +1039,8 @@ internal static class PackedGemm
                     + p0 * TK.NR * nextKc));
                 int aNextBytes = rowPanels * TK.MR * nextKc * sizeof(float);
                 int panelBytes = TK.NR * kc * sizeof(float);
-                int share = Avx512TallKernel.PrefetchBytes(kc);
+                int share = typeof(TK) == typeof(Avx2Kernel) ? Avx2Kernel.PrefetchBytes(kc)
+                    : Avx512TallKernel.PrefetchBytes(kc);
                 for (int jp = p0; jp < p1; jp++)
                 {
                     ref float bp = ref Unsafe.Add(ref b0, jp * TK.NR * kc);
@@ -1063,7 +1064,7 @@ internal static class PackedGemm
                             // before, without the sums' fetch), 2048x1024x1024 x1.034,
                             // 1024x2048x512 x1.036.
                             Avx2Kernel.RunAhead(kc, ref ai, ref bp, ref si, ld, beta,
-                                bNext + (nint)ip * Avx2Kernel.PrefetchBytes(kc) % panelBytes);
+                                bNext + (nint)ip * share % panelBytes);
                         }
                         else
                         {
