@@ -183,13 +183,9 @@ public sealed partial class CpuBackend
             {
                 packedX0 = ArrayPool<float>.Shared.Rent(xLength);
                 packedX1 = ArrayPool<float>.Shared.Rent(xLength);
-                for (int block = 0; block < PackedGemm.DepthBlocks(wT.K); block++)
-                {
-                    PackedGemm.PackSharedA(Simd, step.InputArgs, packedX0, block);
-                }
+                (step.PackedX0, step.PackedX1) = (packedX0, packedX1);
+                step.PackInputs(0);
             }
-
-            (step.PackedX0, step.PackedX1) = (packedX0, packedX1);
             (step.A, step.AOffset, step.B, step.BOffset) = (gates, 0, cs, 0);
             (step.C, step.COffset, step.D, step.DOffset) = (hs, 0, cs, batch * hidden);
             (step.E, step.EOffset, step.Mask, step.MaskOffset) = (hs, batch * hidden, mask, 0);
@@ -360,6 +356,19 @@ public sealed partial class CpuBackend
             var t = cached ?? new StepTasks();
             cached = null;
             return t;
+        }
+
+        /// <summary>Step t's rows of x packed (with Input and PackedX0), or null.</summary>
+        public float[]? PackedX(int t) => t % 2 == 0 ? PackedX0 : PackedX1;
+
+        /// <summary>Packs step t's rows of x into <see cref="PackedX"/>(t).</summary>
+        public void PackInputs(int t)
+        {
+            var x = InputArgs with { AOff = InputArgs.AOff + t * Batch * InputArgs.K };
+            for (int block = 0; block < PackedGemm.DepthBlocks(x.K); block++)
+            {
+                PackedGemm.PackSharedA(Simd, x, PackedX(t)!, block);
+            }
         }
 
         public void Return()
@@ -752,15 +761,9 @@ public sealed partial class CpuBackend
                 {
                     var st = step;
                     var x = st.InputArgs;
-                    int rowsFrom = st.Batch * x.K;
                     if (part < 0)
                     {
-                        var next = x with { AOff = x.AOff + (s + 1) * rowsFrom };
-                        for (int block = 0; block < PackedGemm.DepthBlocks(x.K); block++)
-                        {
-                            var into = (s + 1) % 2 == 0 ? st.PackedX0! : st.PackedX1!;
-                            PackedGemm.PackSharedA(st.Simd, next, into, block);
-                        }
+                        st.PackInputs(s + 1);
                     }
                     else
                     {
@@ -773,10 +776,10 @@ public sealed partial class CpuBackend
                             Span<int> starts = stackalloc int[] { u0, h + u0, 2 * h + u0, 3 * h + u0 };
                             var chunk = x with
                             {
-                                AOff = x.AOff + s * rowsFrom, COff = x.COff + s % 2 * st.PreSlot,
+                                AOff = x.AOff + s * st.Batch * x.K, COff = x.COff + s % 2 * st.PreSlot,
                             };
                             PackedGemm.RunColumns(st.Simd, chunk, st.Input!, starts[..st.Gates], u1 - u0,
-                                s % 2 == 0 ? st.PackedX0 : st.PackedX1);
+                                st.PackedX(s));
                         }
                     }
                 }
